@@ -1,0 +1,136 @@
+// The public surface of @opayo-kashflow/core. Everything exported is listed by name.
+
+export { ISSUE_CODES, issue } from './result/issue.js'
+export type { Issue, IssueCode, IssuePath } from './result/issue.js'
+export { ok, err } from './result/result.js'
+export type { Result } from './result/result.js'
+export {
+  OpayoKashflowError,
+  isOpayoKashflowError,
+  InvalidArgumentError,
+  CustomFieldMappingError,
+  PostingRulesError,
+} from './errors/opayo-kashflow-error.js'
+
+export { CurrencyCodeSchema, isCurrencyCode, minorUnitExponent } from './money/currency.js'
+export type { CurrencyCode } from './money/currency.js'
+export { ISO_4217_MINOR_UNITS } from './money/iso-4217.js'
+export {
+  MinorUnitsSchema,
+  MoneySchema,
+  money,
+  parseAmount,
+  add,
+  subtract,
+  negate,
+  compare,
+  isZero,
+  allocate,
+  toDecimalString,
+  toMajorUnitsNumber,
+  format,
+} from './money/money.js'
+export type { MinorUnits, Money } from './money/money.js'
+
+export {
+  RateRecordSchema,
+  staticRateProvider,
+  convert,
+  invertRate,
+  toKashflowExchangeRate,
+  fromKashflowExchangeRate,
+} from './currency/convert.js'
+export type { RateRecord, RateProvider, Conversion, RoundingMode } from './currency/convert.js'
+
+export { CanonicalAddressSchema, standardiseAddress, fitAddressLines } from './address/address.js'
+export type {
+  CanonicalAddress,
+  AddressInput,
+  AddressChange,
+  AddressTarget,
+  StandardiseAddressOptions,
+} from './address/address.js'
+export { CountryCodeSchema, resolveCountry, countryName } from './address/country.js'
+export type { CountryCode } from './address/country.js'
+export { formatUkPostcode } from './address/uk-postcode.js'
+export { toLatin1 } from './address/latin1.js'
+export type { Latin1Change } from './address/latin1.js'
+
+export {
+  PAYMENT_PROTOCOLS,
+  PAYMENT_KINDS,
+  PAYMENT_STATUSES,
+  CARD_SCHEMES,
+  CHECK_RESULTS,
+  AVS_CV2_SUMMARIES,
+  THREE_D_SECURE_STATUSES,
+  FRAUD_RECOMMENDATIONS,
+  RiskSchema,
+  CardSchema,
+  GatewayReferencesSchema,
+  PaymentSourceSchema,
+  CanonicalPaymentSchema,
+  canonicalPaymentId,
+  normaliseTransactionId,
+} from './model/canonical-payment.js'
+export type {
+  PaymentProtocol,
+  PaymentKind,
+  PaymentStatus,
+  CardScheme,
+  CheckResult,
+  AvsCv2Summary,
+  ThreeDSecureStatus,
+  FraudRecommendation,
+  Risk,
+  Card,
+  GatewayReferences,
+  PaymentSource,
+  CanonicalPayment,
+  CanonicalPaymentInput,
+} from './model/canonical-payment.js'
+export { CanonicalCustomerSchema } from './model/canonical-customer.js'
+export type { CanonicalCustomer } from './model/canonical-customer.js'
+export { parseCanonicalPayment } from './model/parse.js'
+
+export {
+  InvoiceNumberSchema,
+  toInvoiceNumber,
+  createReferenceParser,
+  renderVendorTxCode,
+  VENDOR_TX_CODE_PATTERN,
+} from './reference/reference-parser.js'
+export type { InvoiceNumber, ReferencePattern, ReferenceParser } from './reference/reference-parser.js'
+
+export { defineCustomFieldMappings, applyCustomFieldMappings } from './custom-fields/custom-fields.js'
+export type {
+  CustomField,
+  CustomFieldTarget,
+  CustomFieldMapping,
+  CustomFieldMappings,
+} from './custom-fields/custom-fields.js'
+export { customFieldPresets } from './custom-fields/presets.js'
+export type { PresetOptions } from './custom-fields/presets.js'
+export type { PaymentPath } from './custom-fields/payment-paths.js'
+
+export { SKIP_REASONS, DEAD_LETTER_REASONS } from './posting/intent.js'
+export type {
+  PostingIntent,
+  InvoicePaymentIntent,
+  InvoiceRefundIntent,
+  JournalIntent,
+  JournalLine,
+  CustomerUpsertIntent,
+  SkipIntent,
+  SkipReason,
+  DeadLetterIntent,
+  DeadLetterReason,
+  AppliedConversion,
+} from './posting/intent.js'
+export { PostingRulesSchema, definePostingRules } from './posting/rules.js'
+export type { PostingRules, PostingRulesInput } from './posting/rules.js'
+export { planPostings } from './posting/plan-postings.js'
+export type { PlanContext } from './posting/plan-postings.js'
+export { postingMarker, findPostingMarker } from './posting/marker.js'
+export type { MarkerPurpose } from './posting/marker.js'
+export { londonDate } from './posting/london-date.js'

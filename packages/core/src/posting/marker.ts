@@ -1,0 +1,30 @@
+import { normaliseTransactionId } from '../model/canonical-payment.js'
+import type { PaymentKind } from '../model/canonical-payment.js'
+
+/** What a marker is for: the money posting of a payment kind, or the customer upsert. */
+export type MarkerPurpose = PaymentKind | 'customer'
+
+/**
+ * The deterministic idempotency marker of one posting: `OPAYO:{transactionId}:{purpose}`. It is
+ * written into KashFlow with the posting and read back after an ambiguous failure, so the same
+ * Opayo event can never be posted twice.
+ * @example postingMarker('{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}', 'payment') // 'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment'
+ */
+export function postingMarker(transactionId: string, purpose: MarkerPurpose): string {
+  return `OPAYO:${normaliseTransactionId(transactionId)}:${purpose}`
+}
+
+const MARKER = /OPAYO:([0-9A-F-]+|[A-Z0-9-]+):(payment|refund|authorisation|capture|void|cancel|customer)\b/
+
+/** Finds a posting marker in free text (a payment note); undefined when there is none. */
+export function findPostingMarker(
+  text: string,
+): { marker: string; transactionId: string; purpose: MarkerPurpose } | undefined {
+  const match = MARKER.exec(text)
+  if (!match) return undefined
+  return {
+    marker: match[0],
+    transactionId: match[1] ?? '',
+    purpose: (match[2] ?? 'payment') as MarkerPurpose,
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { PostingRulesError } from '../errors/opayo-kashflow-error.js'
+import { CurrencyCodeSchema } from '../money/currency.js'
+import { issuesFromZod } from '../model/parse.js'
+
+const Id = z.number().int().positive()
+
+/**
+ * What to post for each Opayo event. Plain data: read it, store it, test it.
+ * Defaults are listed on each field.
+ */
+export const PostingRulesSchema = z.object({
+  /** The KashFlow account's home currency. @default 'GBP' */
+  homeCurrency: CurrencyCodeSchema.default('GBP'),
+  /** KashFlow bank account `Id` that card receipts land in. */
+  bankAccountId: Id,
+  /** KashFlow invoice payment method id for card payments. */
+  paymentMethodId: Id,
+  /**
+   * How a refund is recorded: a negative payment on the invoice marked as an external refund,
+   * or a credit note. @default 'negative-payment'
+   */
+  refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+  /**
+   * A money movement whose vendorTxCode matches no invoice pattern: dead-letter it for a person,
+   * or post it to a suspense nominal with a journal (debit bank, credit suspense).
+   * @default { action: 'dead-letter' }
+   */
+  unmatchedReference: z
+    .discriminatedUnion('action', [
+      z.object({ action: z.literal('dead-letter') }),
+      z.object({
+        action: z.literal('suspense-journal'),
+        suspenseNominalCode: Id,
+        bankNominalCode: Id,
+      }),
+    ])
+    .default({ action: 'dead-letter' }),
+  /**
+   * A void removes a same-day payment before settlement; if that payment was already posted it
+   * must be reversed by hand. `dead-letter` surfaces it; `skip` ignores it. @default 'dead-letter'
+   */
+  voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
+  /** Create or update the KashFlow customer from the payment's customer data. @default false */
+  upsertCustomers: z.boolean().default(false),
+})
+
+/** Validated posting rules (every default filled in). */
+export type PostingRules = z.output<typeof PostingRulesSchema>
+/** Posting rules as a user writes them (defaults optional). */
+export type PostingRulesInput = z.input<typeof PostingRulesSchema>
+
+/**
+ * Validates posting rules and fills defaults.
+ * @throws {PostingRulesError} listing every problem.
+ * @example definePostingRules({ bankAccountId: 1, paymentMethodId: 2 })
+ */
+export function definePostingRules(input: PostingRulesInput): PostingRules {
+  const parsed = PostingRulesSchema.safeParse(input)
+  if (!parsed.success) throw new PostingRulesError(issuesFromZod(parsed.error))
+  return parsed.data
+}
