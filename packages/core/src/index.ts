@@ -100,9 +100,16 @@ export {
   renderVendorTxCode,
   VENDOR_TX_CODE_PATTERN,
 } from './reference/reference-parser.js'
-export type { InvoiceNumber, ReferencePattern, ReferenceParser } from './reference/reference-parser.js'
+export type {
+  InvoiceNumber,
+  ReferencePattern,
+  ReferenceParser,
+} from './reference/reference-parser.js'
 
-export { defineCustomFieldMappings, applyCustomFieldMappings } from './custom-fields/custom-fields.js'
+export {
+  defineCustomFieldMappings,
+  applyCustomFieldMappings,
+} from './custom-fields/custom-fields.js'
 export type {
   CustomField,
   CustomFieldTarget,

@@ -110,7 +110,12 @@ export function standardiseAddress(
           issue('invalid_postcode', ['postalCode'], `"${postalCode}" is not a valid UK postcode.`),
         )
       } else if (formatted !== postalCode) {
-        changes.push({ field: 'postalCode', rule: 'postcode-format', from: postalCode, to: formatted })
+        changes.push({
+          field: 'postalCode',
+          rule: 'postcode-format',
+          from: postalCode,
+          to: formatted,
+        })
         postalCode = formatted
       }
     } else if (postalCode !== postalCode.toUpperCase()) {
@@ -141,7 +146,8 @@ export function standardiseAddress(
 function latin1Address(address: CanonicalAddress, changes: AddressChange[]): CanonicalAddress {
   const convert = (field: AddressChange['field'], value: string): string => {
     const result = toLatin1(value)
-    if (result.changes.length > 0) changes.push({ field, rule: 'latin1', from: value, to: result.text })
+    if (result.changes.length > 0)
+      changes.push({ field, rule: 'latin1', from: value, to: result.text })
     return result.text
   }
   return {

@@ -49,11 +49,11 @@ export interface Conversion {
   readonly rate: RateRecord
 }
 
-const INVERSE_DIGITS = 12
+const INVERSE_DIGITS = 15
 
 /**
  * A {@link RateProvider} over a fixed table such as `{ 'GBP/EUR': '1.1650' }`. The reverse pair is
- * derived (to 12 decimal places) when only one direction is listed; the same currency is rate 1.
+ * derived (to 15 significant digits) when only one direction is listed; the same currency is rate 1.
  * @throws {InvalidArgumentError} for a malformed key or a non-positive rate.
  * @example staticRateProvider({ 'GBP/EUR': '1.17' }, { at: '2026-11-01' })
  */
@@ -67,7 +67,9 @@ export function staticRateProvider(
     const [from, to, extra] = pair.split('/')
     const decimal = parseDecimal(raw)
     if (extra !== undefined || !from || !to) {
-      throw new InvalidArgumentError(`staticRateProvider(): key "${pair}" must look like "GBP/EUR".`)
+      throw new InvalidArgumentError(
+        `staticRateProvider(): key "${pair}" must look like "GBP/EUR".`,
+      )
     }
     if (!isCurrencyCode(from) || !isCurrencyCode(to)) {
       throw new InvalidArgumentError(
@@ -119,7 +121,9 @@ export function convert(
   }
   const decimal = parseDecimal(rate.value)
   if (decimal === undefined || decimal.units <= 0n) {
-    return err([issue('invalid_amount', ['rate', 'value'], `Rate "${rate.value}" is not positive.`)])
+    return err([
+      issue('invalid_amount', ['rate', 'value'], `Rate "${rate.value}" is not positive.`),
+    ])
   }
   const fromExponent = minorUnitExponent(amount.currency)
   const toExponent = minorUnitExponent(to)
@@ -135,7 +139,7 @@ export function convert(
 }
 
 /**
- * The rate for the opposite direction (1 / value, to 12 decimal places), same source and date.
+ * The rate for the opposite direction (1 / value, to 15 significant digits), same source and date.
  */
 export function invertRate(rate: RateRecord): RateRecord {
   const decimal = parseDecimal(rate.value)

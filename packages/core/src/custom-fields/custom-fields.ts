@@ -57,7 +57,11 @@ export function defineCustomFieldMappings(
     const at = (field: string) => [index, field]
     if (mapping.target !== 'customer' && mapping.target !== 'invoice') {
       issues.push(
-        issue('invalid_custom_field_mapping', at('target'), `target must be "customer" or "invoice".`),
+        issue(
+          'invalid_custom_field_mapping',
+          at('target'),
+          `target must be "customer" or "invoice".`,
+        ),
       )
     }
     if (mapping.kind !== 'text' && mapping.kind !== 'checkbox') {
@@ -129,7 +133,8 @@ export function applyCustomFieldMappings(
     let value: unknown
     try {
       if (mapping.when && !mapping.when(payment)) return
-      value = typeof mapping.from === 'string' ? readPath(payment, mapping.from) : mapping.from(payment)
+      value =
+        typeof mapping.from === 'string' ? readPath(payment, mapping.from) : mapping.from(payment)
       if (mapping.transform && value !== undefined) value = mapping.transform(value, payment)
     } catch (cause) {
       issues.push(

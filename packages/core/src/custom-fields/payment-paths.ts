@@ -30,7 +30,11 @@ interface Def {
 const def = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def
 
 /** Walks the schema (not a hand-kept list), so the set follows the model as it grows. */
-function collect(schema: z.ZodType, prefix: string, into: Map<string, 'object' | 'record' | 'leaf'>) {
+function collect(
+  schema: z.ZodType,
+  prefix: string,
+  into: Map<string, 'object' | 'record' | 'leaf'>,
+) {
   const d = def(schema)
   switch (d.type) {
     case 'optional':

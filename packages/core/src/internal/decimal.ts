@@ -56,8 +56,13 @@ export function divideRounded(numerator: bigint, denominator: bigint, mode: Roun
   return negative ? -quotient : quotient
 }
 
-/** 1 / value, with `fractionDigits` decimal places (rounded half-even). */
-export function invertDecimal(value: Decimal, fractionDigits: number): Decimal {
+/**
+ * 1 / value to `significantDigits` significant digits (rounded half-even), so a large rate's
+ * small inverse keeps its precision.
+ */
+export function invertDecimal(value: Decimal, significantDigits: number): Decimal {
+  const magnitude = (value.units < 0n ? -value.units : value.units).toString().length - value.scale
+  const fractionDigits = significantDigits + Math.max(0, magnitude)
   const units = divideRounded(pow10(value.scale + fractionDigits), value.units, 'half-even')
   return { units, scale: fractionDigits }
 }

@@ -82,7 +82,7 @@ export const ISO_4217_MINOR_UNITS = {
   KES: 2, // Kenyan Shilling
   KGS: 2, // Som
   KHR: 2, // Riel
-  KMF: 0, // Comorian Franc 
+  KMF: 0, // Comorian Franc
   KPW: 2, // North Korean Won
   KRW: 0, // Won
   KWD: 3, // Kuwaiti Dinar

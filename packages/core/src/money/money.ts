@@ -30,7 +30,7 @@ export type Money = z.output<typeof MoneySchema>
  * @throws {InvalidArgumentError} when `amount` is not a safe integer or `currency` is not ISO 4217.
  * @example money(1999, 'GBP') // £19.99
  */
-export function money(amount: number, currencyCode: CurrencyCode | string): Money {
+export function money(amount: number, currencyCode: string): Money {
   if (!Number.isSafeInteger(amount)) {
     throw new InvalidArgumentError(
       `money(): amount must be an integer number of minor units, got ${String(amount)}. ` +
@@ -56,7 +56,7 @@ const AMOUNT = /^([+-])?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/
  */
 export function parseAmount(
   text: string,
-  currencyCode: CurrencyCode | string,
+  currencyCode: string,
   path: readonly (string | number)[] = [],
 ): Result<Money> {
   if (!isCurrencyCode(currencyCode)) {
@@ -140,7 +140,8 @@ export function subtract(a: Money, b: Money): Money {
 
 /** -m. */
 export function negate(m: Money): Money {
-  return { amount: (m.amount === 0 ? 0 : -m.amount) as MinorUnits, currency: m.currency }
+  const amount: number = m.amount
+  return { amount: (amount === 0 ? 0 : -amount) as MinorUnits, currency: m.currency }
 }
 
 /**
@@ -174,7 +175,8 @@ export function allocate(m: Money, ratios: readonly number[]): Money[] {
     }
   }
   const total = ratios.reduce((sum, r) => sum + BigInt(r), 0n)
-  if (total === 0n) throw new InvalidArgumentError('allocate(): at least one ratio must be above 0.')
+  if (total === 0n)
+    throw new InvalidArgumentError('allocate(): at least one ratio must be above 0.')
   const negative = m.amount < 0
   const amount = BigInt(Math.abs(m.amount))
   const shares = ratios.map((r, index) => {
@@ -204,7 +206,9 @@ export function allocate(m: Money, ratios: readonly number[]): Money[] {
 export function toDecimalString(m: Money): string {
   const exponent = minorUnitExponent(m.currency)
   const negative = m.amount < 0
-  const digits = Math.abs(m.amount).toString().padStart(exponent + 1, '0')
+  const digits = Math.abs(m.amount)
+    .toString()
+    .padStart(exponent + 1, '0')
   const whole = digits.slice(0, digits.length - exponent)
   const fraction = digits.slice(digits.length - exponent)
   return `${negative ? '-' : ''}${whole}${exponent > 0 ? `.${fraction}` : ''}`

@@ -14,7 +14,8 @@ export function postingMarker(transactionId: string, purpose: MarkerPurpose): st
   return `OPAYO:${normaliseTransactionId(transactionId)}:${purpose}`
 }
 
-const MARKER = /OPAYO:([0-9A-F-]+|[A-Z0-9-]+):(payment|refund|authorisation|capture|void|cancel|customer)\b/
+const MARKER =
+  /OPAYO:([0-9A-F-]+|[A-Z0-9-]+):(payment|refund|authorisation|capture|void|cancel|customer)\b/
 
 /** Finds a posting marker in free text (a payment note); undefined when there is none. */
 export function findPostingMarker(

@@ -102,7 +102,7 @@ function plan(
         skip(
           paymentId,
           'no_money_movement',
-          `A ${payment.kind} moves no money; nothing is posted until it is captured.`,
+          `This ${payment.kind} moves no money; nothing is posted until money is captured.`,
         ),
       ]
     case 'void':

@@ -141,7 +141,11 @@ export function renderVendorTxCode(
   if (missing.length > 0) {
     return err(
       missing.map((name) =>
-        issue('missing_template_value', [name], `Template "${template}" needs a value for {${name}}.`),
+        issue(
+          'missing_template_value',
+          [name],
+          `Template "${template}" needs a value for {${name}}.`,
+        ),
       ),
     )
   }

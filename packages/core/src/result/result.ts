@@ -2,8 +2,7 @@ import type { Issue } from './issue.js'
 
 /** The outcome of a transformation that can fail on bad data, without throwing. */
 export type Result<T, E = readonly Issue[]> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issues: E }
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: E }
 
 /**
  * A successful {@link Result}.

@@ -1,0 +1,10 @@
+// `pnpm demo`: plans KashFlow postings for a bundled day of Opayo payments and prints them.
+import { planPlayground, renderPlayground } from './playground.js'
+
+const rows = await planPlayground()
+console.log(renderPlayground(rows))
+const unaccounted = rows.filter((row) => row.intents.length === 0)
+if (unaccounted.length > 0) {
+  console.error(`${unaccounted.length} payments got no decision`)
+  process.exitCode = 1
+}

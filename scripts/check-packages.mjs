@@ -1,0 +1,117 @@
+// Checks every publishable package as a user receives it:
+// 1. every `types` target in package.json (and publishConfig) exists after the build;
+// 2. the packed tarball passes publint (strict) and attw (are the types wrong?);
+// 3. a consumer project can `require` and `import` the packed package, with the same exports.
+// Runs offline: packing and linting are local; dependencies come from the workspace install.
+import { execFileSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+
+const root = resolve(import.meta.dirname, '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
+
+const failures = []
+
+function typesTargets(node, into = []) {
+  if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'types' && typeof value === 'string') into.push(value)
+      else typesTargets(value, into)
+    }
+  }
+  return into
+}
+
+const packagesDir = join(root, 'packages')
+for (const name of readdirSync(packagesDir).sort()) {
+  const dir = join(packagesDir, name)
+  const manifestPath = join(dir, 'package.json')
+  if (!existsSync(manifestPath)) continue
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  if (manifest.private) continue
+  const label = manifest.name
+  const problems = []
+
+  const targets = [
+    ...(manifest.types ? [manifest.types] : []),
+    ...typesTargets(manifest.exports),
+    ...typesTargets(manifest.publishConfig?.exports),
+  ]
+  if (targets.length === 0) problems.push('declares no `types` at all')
+  for (const target of new Set(targets)) {
+    if (!existsSync(join(dir, target)))
+      problems.push(`types target ${target} is missing (build first)`)
+  }
+
+  const work = mkdtempSync(join(tmpdir(), `ok-pack-${name}-`))
+  try {
+    run('pnpm', ['pack', '--pack-destination', work], dir)
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
+    if (!tarball) throw new Error('pnpm pack produced no tarball')
+    const tarPath = join(work, tarball)
+
+    try {
+      run(bin('publint'), ['run', tarPath, '--strict'], root)
+    } catch (e) {
+      problems.push(`publint:\n${e.stdout}${e.stderr}`)
+    }
+    try {
+      run(bin('attw'), [tarPath, '--no-emoji', '--no-color', '--format', 'ascii'], root)
+    } catch (e) {
+      problems.push(`attw:\n${e.stdout}${e.stderr}`)
+    }
+
+    // A consumer project: the packed files under node_modules, dependencies linked from the
+    // workspace install (no registry needed).
+    const consumer = join(work, 'consumer')
+    const installed = join(consumer, 'node_modules', ...label.split('/'))
+    mkdirSync(installed, { recursive: true })
+    run('tar', ['-xzf', tarPath, '-C', installed, '--strip-components=1'], work)
+    for (const dep of Object.keys(manifest.dependencies ?? {})) {
+      const target = join(consumer, 'node_modules', ...dep.split('/'))
+      mkdirSync(dirname(target), { recursive: true })
+      symlinkSync(join(dir, 'node_modules', ...dep.split('/')), target)
+    }
+    if (existsSync(join(installed, 'src')))
+      problems.push('the tarball ships src/ (files should be ["dist"])')
+    const cjs = run(
+      'node',
+      ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(label)})).sort()))`],
+      consumer,
+    )
+    const esm = run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(label)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+      ],
+      consumer,
+    )
+    if (cjs.trim() !== esm.trim()) problems.push(`require() and import() export different names`)
+    if (JSON.parse(cjs).length === 0) problems.push('the packed package exports nothing')
+  } catch (e) {
+    problems.push(`packing or consuming failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+
+  if (problems.length > 0) failures.push(`${label}:\n  - ${problems.join('\n  - ')}`)
+  else process.stdout.write(`ok  ${label} (types present, publint, attw, require + import)\n`)
+}
+
+if (failures.length > 0) {
+  process.stderr.write(`Package checks failed:\n${failures.join('\n')}\n`)
+  process.exit(1)
+}
