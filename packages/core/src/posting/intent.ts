@@ -21,11 +21,10 @@ export interface AppliedConversion {
   readonly rate: RateRecord
 }
 
-/** Money received against a KashFlow invoice. */
-export interface InvoicePaymentIntent extends Marked {
-  readonly kind: 'invoice-payment'
+/** What every posting against a KashFlow invoice carries. */
+interface InvoicePostingFields extends Marked {
   readonly invoiceNumber: InvoiceNumber
-  /** Positive, in the invoice's currency. */
+  /** Positive, in the invoice's currency (a refund's direction is its kind). */
   readonly amount: Money
   readonly conversion?: AppliedConversion
   /** Europe/London calendar date, YYYY-MM-DD. */
@@ -38,22 +37,18 @@ export interface InvoicePaymentIntent extends Marked {
   readonly invoiceFields: readonly CustomField[]
 }
 
+/** Money received against a KashFlow invoice. */
+export interface InvoicePaymentIntent extends InvoicePostingFields {
+  readonly kind: 'invoice-payment'
+}
+
 /** Money returned to the card, recorded against the invoice. */
-export interface InvoiceRefundIntent extends Marked {
+export interface InvoiceRefundIntent extends InvoicePostingFields {
   readonly kind: 'invoice-refund'
   /** `negative-payment`: a negative payment marked as an external refund; or a credit note. */
   readonly mode: 'negative-payment' | 'credit-note'
-  readonly invoiceNumber: InvoiceNumber
-  /** Positive: the size of the refund, in the invoice's currency. */
-  readonly amount: Money
-  readonly conversion?: AppliedConversion
-  readonly date: string
-  readonly bankAccountId: number
-  readonly paymentMethodId: number
-  readonly reference: string
   /** The Opayo id of the payment being refunded, when known. */
   readonly relatedTransactionId?: string
-  readonly invoiceFields: readonly CustomField[]
 }
 
 /** One line of a journal: exactly one of debit or credit, positive, in the home currency. */
