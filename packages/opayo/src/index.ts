@@ -1,0 +1,96 @@
+// The public surface of @opayo-kashflow/opayo. Everything exported is listed by name.
+
+export { OpayoError, OpayoSignatureError, OpayoCryptError } from './errors/opayo-error.js'
+export type { OpayoErrorDetails, OpayoVendorError } from './errors/opayo-error.js'
+export {
+  OpayoAuthenticationError,
+  OpayoValidationError,
+  OpayoNotFoundError,
+  OpayoRateLimitError,
+  OpayoServerError,
+  OpayoTimeoutError,
+  OpayoNetworkError,
+  OpayoAmbiguousResultError,
+  OpayoResponseError,
+  OpayoReportingError,
+} from './errors/http-errors.js'
+
+export {
+  ServerNotificationSchema,
+  SERVER_NOTIFICATION_STATUSES,
+} from './server-notification/schema.js'
+export type { ServerNotification, ServerNotificationStatus } from './server-notification/schema.js'
+export { parseServerNotification } from './server-notification/parse.js'
+export {
+  verifyServerNotification,
+  serverNotificationSignature,
+  serverNotificationSignatureString,
+} from './server-notification/signature.js'
+export type { ServerNotificationSecrets, SignedFields } from './server-notification/signature.js'
+export { serverNotificationReply } from './server-notification/reply.js'
+export type {
+  ServerNotificationReply,
+  ServerNotificationReplyStatus,
+} from './server-notification/reply.js'
+export { createServerNotificationHandler, memoryReplyStore } from './server-notification/handler.js'
+export type {
+  ServerNotificationHandlerOptions,
+  ServerNotificationEvent,
+  ServerNotificationHandlerEvent,
+  ReplyStore,
+  StoredReply,
+} from './server-notification/handler.js'
+
+export { encryptFormCrypt, decryptFormCrypt } from './form/crypt.js'
+export type { FormFields, DecryptFormCryptOptions } from './form/crypt.js'
+export { FormReturnSchema, parseFormReturn } from './form/form-return.js'
+export type { FormReturn } from './form/form-return.js'
+
+export { createOpayoPiClient, OPAYO_PI_URLS } from './pi/client.js'
+export type { OpayoPiClient, OpayoPiClientOptions } from './pi/client.js'
+export { errorFromResponse } from './pi/error-from-response.js'
+export {
+  PiTransactionRequestSchema,
+  PiTransactionSchema,
+  PiMerchantSessionKeySchema,
+  PiInstructionRequestSchema,
+  PiInstructionSchema,
+  PiErrorBodySchema,
+  PiThreeDSecureCompletionSchema,
+  PI_TRANSACTION_TYPES,
+  PI_STATUSES,
+  PI_INSTRUCTION_TYPES,
+} from './pi/schemas.js'
+export type {
+  PiTransactionRequest,
+  PiTransaction,
+  PiMerchantSessionKey,
+  PiInstructionRequest,
+  PiInstruction,
+  PiThreeDSecureCompletion,
+} from './pi/schemas.js'
+export type { CallOptions, RetryOptions, RawResponse } from './internal/http.js'
+
+export { createOpayoReportingClient, OPAYO_REPORTING_URLS } from './reporting/client.js'
+export type {
+  OpayoReportingClient,
+  OpayoReportingClientOptions,
+  TransactionListFilters,
+} from './reporting/client.js'
+export {
+  ReportingTransactionSchema,
+  ReportingFraudDetailSchema,
+  ReportingBatchSchema,
+} from './reporting/schemas.js'
+export type {
+  ReportingTransaction,
+  ReportingFraudDetail,
+  ReportingBatch,
+} from './reporting/schemas.js'
+export { buildReportingXml, parseReportingXml } from './reporting/xml.js'
+export type { ReportingParam, ReportingCredentials } from './reporting/xml.js'
+export { parseReportingDate, toReportingDate } from './reporting/dates.js'
+export { REPORTING_UNCONFIRMED } from './reporting/unconfirmed.js'
+
+export { toCanonicalPayment } from './normalise/to-canonical.js'
+export type { OpayoPaymentSource, Registration } from './normalise/to-canonical.js'

@@ -1,0 +1,182 @@
+import ky from 'ky'
+import type { Hooks, KyInstance } from 'ky'
+import {
+  OpayoAmbiguousResultError,
+  OpayoNetworkError,
+  OpayoTimeoutError,
+} from '../errors/http-errors.js'
+import type { OpayoError } from '../errors/opayo-error.js'
+
+/**
+ * How reads are retried: capped exponential backoff with jitter, Retry-After honoured.
+ * Money-moving POSTs are never retried.
+ */
+export interface RetryOptions {
+  /** Attempts after the first. @default 3 */
+  readonly limit?: number
+  /** First delay; doubles each attempt. @default 500 */
+  readonly baseDelayMs?: number
+  /** Ceiling for one delay (a Retry-After longer than this is still honoured). @default 10000 */
+  readonly maxDelayMs?: number
+}
+
+/** Per-call options every method takes as its last argument. */
+export interface CallOptions {
+  readonly signal?: AbortSignal
+  /** Milliseconds before the call gives up. */
+  readonly timeout?: number
+  /** Overrides the client's retry policy for this call (`{ limit: 0 }` disables retries). */
+  readonly retry?: RetryOptions
+}
+
+export interface HttpOptions {
+  readonly baseUrl: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly fetch?: typeof fetch
+  readonly timeout: number
+  readonly retry?: RetryOptions
+  readonly hooks?: Hooks
+  /** Injected for tests: how to wait. @default setTimeout */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Injected for tests: jitter source in [0, 1). @default Math.random */
+  readonly random?: () => number
+}
+
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+export interface SendInput {
+  readonly method: 'GET' | 'POST'
+  readonly path: string
+  readonly json?: unknown
+  readonly form?: URLSearchParams
+  /** GETs and other reads: retried on network errors, timeouts, 408, 429 and 5xx. */
+  readonly idempotent: boolean
+  /** Extra attempts on 404 (Pi's brief 404 right after 3-D Secure). @default 0 */
+  readonly notFoundRetries?: number
+  /** For ambiguity reports on writes. */
+  readonly vendorTxCode?: string
+  /** Maps a non-2xx response to an error. */
+  readonly toError: (response: RawResponse, operation: string) => OpayoError
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted'))
+      },
+      { once: true },
+    )
+  })
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')
+  if (value === null || value.trim() === '') return undefined
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+
+/** A small HTTP core over ky: one place for timeouts, retries and error mapping. */
+export class Http {
+  readonly #ky: KyInstance
+  readonly #options: HttpOptions
+
+  constructor(options: HttpOptions) {
+    this.#options = options
+    this.#ky = ky.create({
+      prefixUrl: options.baseUrl,
+      headers: options.headers,
+      timeout: options.timeout,
+      retry: 0,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    })
+  }
+
+  async send(input: SendInput, call: CallOptions = {}): Promise<RawResponse> {
+    const operation = `${input.method} /${input.path}`
+    const policy = {
+      limit: 3,
+      baseDelayMs: 500,
+      maxDelayMs: 10_000,
+      ...this.#options.retry,
+      ...call.retry,
+    }
+    const sleep = this.#options.sleep ?? defaultSleep
+    const random = this.#options.random ?? Math.random
+    let notFoundLeft = input.notFoundRetries ?? 0
+    for (let attempt = 0; ; attempt += 1) {
+      const canRetry = input.idempotent && attempt < policy.limit
+      const backoff = () =>
+        Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.5 + random() / 2)
+      let response: RawResponse
+      try {
+        const res = await this.#ky(input.path, {
+          method: input.method,
+          ...(input.json === undefined ? {} : { json: input.json }),
+          ...(input.form === undefined ? {} : { body: input.form }),
+          ...(call.signal ? { signal: call.signal } : {}),
+          ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
+        })
+        response = {
+          status: res.status,
+          headers: res.headers,
+          body: new Uint8Array(await res.arrayBuffer()),
+        }
+      } catch (cause) {
+        if (call.signal?.aborted) throw cause
+        const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+        if (canRetry) {
+          await sleep(backoff(), call.signal)
+          continue
+        }
+        if (!input.idempotent) {
+          throw new OpayoAmbiguousResultError(
+            `${operation} ${timedOut ? 'timed out' : 'failed on the network'}; Opayo may or may not have processed it. It was not retried: look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
+            { operation, cause, vendorTxCode: input.vendorTxCode },
+          )
+        }
+        const message = `${operation} ${timedOut ? 'timed out' : 'could not reach Opayo'} after ${attempt + 1} attempt(s).`
+        throw timedOut
+          ? new OpayoTimeoutError(message, { operation, cause })
+          : new OpayoNetworkError(message, { operation, cause })
+      }
+      if (response.status < 300) return response
+      if (response.status === 404 && notFoundLeft > 0) {
+        notFoundLeft -= 1
+        await sleep(backoff(), call.signal)
+        continue
+      }
+      const error = input.toError(response, operation)
+      if (canRetry && RETRYABLE_STATUS.has(response.status)) {
+        await sleep(error.retryAfterMs ?? backoff(), call.signal)
+        continue
+      }
+      if (!input.idempotent && response.status >= 500) {
+        throw new OpayoAmbiguousResultError(
+          `${operation} failed with HTTP ${response.status}; Opayo may or may not have processed it. Look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
+          {
+            operation,
+            status: response.status,
+            vendorErrors: error.vendorErrors,
+            vendorTxCode: input.vendorTxCode,
+            cause: error,
+          },
+        )
+      }
+      throw error
+    }
+  }
+}

@@ -1,0 +1,452 @@
+import {
+  CanonicalPaymentSchema,
+  canonicalPaymentId,
+  err,
+  issue,
+  normaliseTransactionId,
+  ok,
+  parseAmount,
+  standardiseAddress,
+} from '@opayo-kashflow/core'
+import type {
+  CanonicalCustomer,
+  CanonicalPayment,
+  CanonicalPaymentInput,
+  CurrencyCode,
+  Money,
+  PaymentKind,
+  PaymentProtocol,
+  PaymentStatus,
+  Result,
+  Risk,
+} from '@opayo-kashflow/core'
+import type { FormReturn } from '../form/form-return.js'
+import { issuesFromZod } from '../internal/zod-issues.js'
+import type { PiTransaction } from '../pi/schemas.js'
+import { parseReportingDate } from '../reporting/dates.js'
+import type { ReportingFraudDetail, ReportingTransaction } from '../reporting/schemas.js'
+import type { ServerNotification } from '../server-notification/schema.js'
+import {
+  avsCv2Summary,
+  cardScheme,
+  checkResult,
+  fraudRecommendation,
+  paymentKind,
+  paymentStatus,
+  reportingState,
+  statusCodeOf,
+  threeDSecureStatus,
+} from './vocabulary.js'
+
+/**
+ * What you stored when you registered a Server (or Form) transaction: a Server notification
+ * carries no amount, currency or customer (specs/opayo.md §2.2), so they come from here.
+ */
+export interface Registration {
+  /** The SecurityKey from the registration response (Server only). */
+  readonly securityKey?: string
+  /** The amount registered, in minor units. */
+  readonly amount: Money
+  /** `PAYMENT`, `DEFERRED`, ... when the notification omits TxType. @default 'PAYMENT' */
+  readonly txType?: string
+  readonly customer?: CanonicalCustomer
+  /** Where the invoice number is read from, if not the VendorTxCode. */
+  readonly invoiceReference?: string
+  /** For REFUND/REPEAT/AUTHORISE/RELEASE registrations: the original transaction. */
+  readonly relatedTransactionId?: string
+}
+
+/** Every Opayo source `toCanonicalPayment` accepts, discriminated on `protocol`. */
+export type OpayoPaymentSource =
+  | {
+      readonly protocol: 'server'
+      /** A notification whose signature you have verified. */
+      readonly notification: ServerNotification
+      readonly registration: Registration
+      /** When you received it (ISO 8601). */
+      readonly receivedAt: string
+    }
+  | {
+      readonly protocol: 'form'
+      readonly formReturn: FormReturn
+      /** Form returns carry no currency: the one you registered. @default 'GBP' */
+      readonly currency?: CurrencyCode
+      readonly txType?: string
+      readonly customer?: CanonicalCustomer
+      readonly receivedAt: string
+    }
+  | {
+      readonly protocol: 'pi'
+      readonly transaction: PiTransaction
+      /** Pi responses do not echo the vendorTxCode: the one you sent. */
+      readonly vendorTxCode: string
+      /** For responses without `amount`/`currency` (refunds): what you requested. */
+      readonly requested?: { readonly amount: Money }
+      readonly relatedTransactionId?: string
+      readonly customer?: CanonicalCustomer
+      readonly receivedAt: string
+    }
+  | {
+      readonly protocol: 'reporting'
+      readonly transaction: ReportingTransaction
+      readonly fraud?: ReportingFraudDetail
+    }
+
+/**
+ * One canonical payment from any Opayo source (specs/opayo.md §5, §6, §9): the transaction id
+ * without braces, upper case; kind from TxType/transactionType; status from Status, status plus
+ * statusCode (a Pi `Ok` with 2005/2006 is a void/abort) or txstateid; risk data onto one
+ * vocabulary; amounts in minor units. `source.verified` is true for signed Server notifications
+ * and API reads, false for Form returns (browser-borne).
+ * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString() })
+ */
+export function toCanonicalPayment(source: OpayoPaymentSource): Result<CanonicalPayment> {
+  switch (source.protocol) {
+    case 'server':
+      return fromServer(source.notification, source.registration, source.receivedAt)
+    case 'form':
+      return fromForm(source)
+    case 'pi':
+      return fromPi(source)
+    case 'reporting':
+      return fromReporting(source.transaction, source.fraud)
+  }
+}
+
+type Fields = Pick<
+  ServerNotification,
+  | 'AVSCV2'
+  | 'AddressResult'
+  | 'PostCodeResult'
+  | 'CV2Result'
+  | '3DSecureStatus'
+  | 'CAVV'
+  | 'FraudResponse'
+  | 'CardType'
+  | 'Last4Digits'
+  | 'ExpiryDate'
+  | 'TxAuthNo'
+  | 'BankAuthCode'
+  | 'DeclineCode'
+  | 'StatusDetail'
+>
+
+function serverRisk(f: Fields): Risk | undefined {
+  const tds = threeDSecureStatus(f['3DSecureStatus'])
+  const recommendation = fraudRecommendation(f.FraudResponse)
+  return compact({
+    fraud: recommendation ? { provider: 'red' as const, recommendation } : undefined,
+    avsCv2: avsCv2Summary(f.AVSCV2),
+    address: checkResult(f.AddressResult),
+    postalCode: checkResult(f.PostCodeResult),
+    securityCode: checkResult(f.CV2Result),
+    threeDSecure: tds ? compact({ status: tds, cavv: f.CAVV }) : undefined,
+  })
+}
+
+function serverCard(f: Fields) {
+  const scheme = cardScheme(f.CardType)
+  return scheme ? compact({ scheme, last4: f.Last4Digits, expiry: f.ExpiryDate }) : undefined
+}
+
+function serverGateway(f: Fields) {
+  return compact({
+    txAuthNo: f.TxAuthNo,
+    bankAuthCode: f.BankAuthCode,
+    declineCode: f.DeclineCode,
+    statusCode: statusCodeOf(f.StatusDetail),
+    statusDetail: f.StatusDetail,
+  })
+}
+
+function kindOf(txType: string | undefined, path: string[]): Result<PaymentKind> {
+  const kind = paymentKind(txType ?? 'PAYMENT')
+  return kind
+    ? ok(kind)
+    : err([issue('invalid_type', path, `TxType "${txType}" is not a payment transaction type.`)])
+}
+
+function fromServer(
+  n: ServerNotification,
+  registration: Registration,
+  receivedAt: string,
+): Result<CanonicalPayment> {
+  const kind = kindOf(n.TxType ?? registration.txType, ['TxType'])
+  if (!kind.ok) return kind
+  let amount: Money = registration.amount
+  if (n.Surcharge !== undefined) {
+    // The surcharge is added on top of the registered amount (specs/opayo.md §2.2).
+    const surcharge = parseAmount(n.Surcharge, amount.currency, ['Surcharge'])
+    if (!surcharge.ok) return surcharge
+    amount = { ...amount, amount: (amount.amount + surcharge.value.amount) as Money['amount'] }
+  }
+  const extra = {
+    ...n.extra,
+    ...compact({
+      GiftAid: n.GiftAid,
+      VPSProtocol: n.VPSProtocol,
+      Surcharge: n.Surcharge,
+      ACSTransID: n.ACSTransID,
+      DSTransID: n.DSTransID,
+      SchemeTraceID: n.SchemeTraceID,
+      Token: n.Token,
+    }),
+  }
+  return build({
+    protocol: 'server',
+    transactionId: n.VPSTxId,
+    vendorTxCode: n.VendorTxCode,
+    relatedTransactionId: registration.relatedTransactionId,
+    verified: true,
+    kind: kind.value,
+    status: paymentStatus(n.Status) ?? 'failed',
+    amount,
+    occurredAt: receivedAt,
+    invoiceReference: registration.invoiceReference,
+    customer: registration.customer,
+    card: serverCard(n),
+    risk: serverRisk(n),
+    gateway: serverGateway(n),
+    extra,
+  })
+}
+
+function fromForm(
+  source: Extract<OpayoPaymentSource, { protocol: 'form' }>,
+): Result<CanonicalPayment> {
+  const f = source.formReturn
+  const kind = kindOf(f.TxType ?? source.txType, ['TxType'])
+  if (!kind.ok) return kind
+  const amount = parseAmount(f.Amount, source.currency ?? 'GBP', ['Amount'])
+  if (!amount.ok) return amount
+  return build({
+    protocol: 'form',
+    transactionId: f.VPSTxId,
+    vendorTxCode: f.VendorTxCode,
+    verified: false,
+    kind: kind.value,
+    status: paymentStatus(f.Status) ?? 'failed',
+    amount: amount.value,
+    occurredAt: source.receivedAt,
+    customer: source.customer,
+    card: serverCard(f),
+    risk: serverRisk(f),
+    gateway: serverGateway(f),
+    extra: { ...f.extra, ...compact({ GiftAid: f.GiftAid, Surcharge: f.Surcharge }) },
+  })
+}
+
+function fromPi(source: Extract<OpayoPaymentSource, { protocol: 'pi' }>): Result<CanonicalPayment> {
+  const t = source.transaction
+  let kind = paymentKind(t.transactionType ?? 'Payment') ?? 'payment'
+  let status = paymentStatus(t.status) ?? 'failed'
+  // After an instruction Pi still says Ok: the statusCode tells (specs/opayo.md §1.4).
+  if (t.status === 'Ok' && t.statusCode === '2005') kind = 'void'
+  if (t.status === 'Ok' && t.statusCode === '2006') kind = 'cancel'
+  if (t.status === 'Authenticated' || t.status === 'Registered') kind = 'authorisation'
+  if (t.status === '3DAuth') status = 'requires_action'
+  let amount: Money | undefined = source.requested?.amount
+  if (t.amount !== undefined) {
+    const currency = t.currency ?? source.requested?.amount.currency
+    if (currency === undefined) {
+      return err([
+        issue('missing_value', ['currency'], 'The Pi transaction has an amount but no currency.'),
+      ])
+    }
+    amount = {
+      amount: t.amount.totalAmount as Money['amount'],
+      currency: currency as Money['currency'],
+    }
+  }
+  if (amount === undefined) {
+    return err([
+      issue(
+        'missing_value',
+        ['amount'],
+        'The Pi transaction has no amount; pass the requested amount.',
+      ),
+    ])
+  }
+  const card = t.paymentMethod?.card
+  const scheme = cardScheme(card?.cardType)
+  const tds = threeDSecureStatus(t['3DSecure']?.status)
+  return build({
+    protocol: 'pi',
+    transactionId: t.transactionId,
+    vendorTxCode: source.vendorTxCode,
+    relatedTransactionId: source.relatedTransactionId,
+    verified: true,
+    kind,
+    status,
+    amount,
+    occurredAt: source.receivedAt,
+    customer: source.customer,
+    card: scheme
+      ? compact({ scheme, last4: card?.lastFourDigits, expiry: card?.expiryDate })
+      : undefined,
+    risk: compact({
+      avsCv2: avsCv2Summary(t.avsCvcCheck?.status),
+      address: checkResult(t.avsCvcCheck?.address),
+      postalCode: checkResult(t.avsCvcCheck?.postalCode),
+      securityCode: checkResult(t.avsCvcCheck?.securityCode),
+      threeDSecure: tds ? { status: tds } : undefined,
+    }),
+    gateway: compact({
+      bankAuthCode: t.bankAuthorisationCode,
+      retrievalReference: t.retrievalReference,
+      declineCode: t.bankResponseCode,
+      statusCode: t.statusCode,
+      statusDetail: t.statusDetail,
+    }),
+  })
+}
+
+function fromReporting(
+  t: ReportingTransaction,
+  fraud: ReportingFraudDetail | undefined,
+): Result<CanonicalPayment> {
+  const state = reportingState(Number(t.txstateid))
+  if (state === undefined) {
+    return err([
+      issue(
+        'invalid_type',
+        ['txstateid'],
+        `txstateid ${t.txstateid} is not a payment state we know.`,
+      ),
+    ])
+  }
+  const kind = state.kind ?? paymentKind(t.transactiontype ?? 'Payment')
+  if (kind === undefined) {
+    return err([
+      issue(
+        'invalid_type',
+        ['transactiontype'],
+        `Transaction type "${t.transactiontype}" is not a payment type.`,
+      ),
+    ])
+  }
+  const amount = parseAmount(t.amount ?? '', t.currency ?? '', ['amount'])
+  if (!amount.ok) return amount
+  const occurredAt = parseReportingDate(t.completed) ?? parseReportingDate(t.started)
+  if (occurredAt === undefined) {
+    return err([
+      issue(
+        'missing_value',
+        ['started'],
+        'The Reporting transaction has no readable started/completed date.',
+      ),
+    ])
+  }
+  const scheme = cardScheme(t.paymentsystem)
+  const recommendation = fraudRecommendation(
+    fraud?.fraudscreenrecommendation ?? fraud?.t3maction ?? t.t3maction,
+  )
+  const t3m =
+    (fraud?.fraudprovidername ?? '').toUpperCase() === 'FSG' ||
+    (fraud?.t3maction ?? t.t3maction) !== undefined
+  const score = fraud?.t3mscore ?? t.t3mscore
+  const tds = threeDSecureStatus(t.threedresult)
+  const address = standardiseAddress({
+    lines: [t.billingaddress, t.billingaddress2],
+    city: t.billingcity,
+    region: t.billingstate,
+    postalCode: t.billingpostcode,
+    country: t.billingcountry,
+  })
+  const customer = compact({
+    firstName: t.billingfirstnames,
+    lastName: t.billingsurname,
+    email: t.customeremail,
+    phone: t.billingphone,
+    billingAddress:
+      address.ok && address.value.address.lines.length > 0 ? address.value.address : undefined,
+  })
+  return build({
+    protocol: 'reporting',
+    transactionId: t.vpstxid,
+    vendorTxCode: t.vendortxcode,
+    relatedTransactionId: t.relatedtransactionid,
+    verified: true,
+    kind,
+    status: state.status,
+    amount: amount.value,
+    occurredAt,
+    customer,
+    card: scheme ? compact({ scheme, last4: t.last4digits, expiry: t.expirydate }) : undefined,
+    risk: compact({
+      fraud: recommendation
+        ? compact({
+            provider: t3m ? ('t3m' as const) : ('red' as const),
+            recommendation,
+            score: score !== undefined && /^-?\d+$/.test(score) ? Number(score) : undefined,
+            code: fraud?.fraudcode,
+          })
+        : undefined,
+      address: checkResult(t.addressresult),
+      postalCode: checkResult(t.postcoderesult),
+      securityCode: checkResult(t.cv2result),
+      threeDSecure: tds ? compact({ status: tds, eci: t.eci }) : undefined,
+    }),
+    gateway: compact({
+      txAuthNo: t.vpsauthcode,
+      bankAuthCode: t.bankauthcode,
+      declineCode: t.declinecode,
+      statusDetail: t.status,
+    }),
+  })
+}
+
+interface Draft {
+  protocol: PaymentProtocol
+  transactionId: string
+  vendorTxCode: string
+  relatedTransactionId?: string | undefined
+  verified: boolean
+  kind: PaymentKind
+  status: PaymentStatus
+  amount: Money
+  occurredAt: string
+  invoiceReference?: string | undefined
+  customer?: CanonicalCustomer | undefined
+  card?: object | undefined
+  risk?: object | undefined
+  gateway?: object | undefined
+  extra?: Record<string, string> | undefined
+}
+
+function build(d: Draft): Result<CanonicalPayment> {
+  const transactionId = normaliseTransactionId(d.transactionId)
+  const input = compact({
+    id: canonicalPaymentId(transactionId, d.kind),
+    source: compact({
+      system: 'opayo' as const,
+      protocol: d.protocol,
+      transactionId,
+      vendorTxCode: d.vendorTxCode,
+      relatedTransactionId:
+        d.relatedTransactionId && normaliseTransactionId(d.relatedTransactionId),
+      verified: d.verified,
+    }),
+    kind: d.kind,
+    status: d.status,
+    amount: d.amount,
+    occurredAt: d.occurredAt,
+    invoiceReference: d.invoiceReference,
+    customer: d.customer && Object.keys(d.customer).length > 0 ? d.customer : undefined,
+    card: d.card,
+    risk: d.risk && Object.keys(d.risk).length > 0 ? d.risk : undefined,
+    gateway: d.gateway && Object.keys(d.gateway).length > 0 ? d.gateway : undefined,
+    extra: d.extra && Object.keys(d.extra).length > 0 ? d.extra : undefined,
+  }) as unknown as CanonicalPaymentInput
+  const parsed = CanonicalPaymentSchema.safeParse(input)
+  return parsed.success ? ok(parsed.data) : err(issuesFromZod(parsed.error))
+}
+
+/** Drops undefined properties (exactOptionalPropertyTypes: absent, not undefined). */
+function compact<T extends Record<string, unknown>>(
+  value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined && v !== ''),
+  ) as never
+}

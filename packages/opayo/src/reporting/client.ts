@@ -1,0 +1,309 @@
+import { InvalidArgumentError } from '@opayo-kashflow/core'
+import type { Hooks } from 'ky'
+import type { z } from 'zod'
+import {
+  OpayoAuthenticationError,
+  OpayoNotFoundError,
+  OpayoRateLimitError,
+  OpayoReportingError,
+  OpayoResponseError,
+  OpayoServerError,
+} from '../errors/http-errors.js'
+import { OpayoError } from '../errors/opayo-error.js'
+import { Http, retryAfterMs } from '../internal/http.js'
+import type { CallOptions, RawResponse, RetryOptions } from '../internal/http.js'
+import { toReportingDate } from './dates.js'
+import {
+  ReportingBatchSchema,
+  ReportingFraudDetailSchema,
+  ReportingTransactionSchema,
+} from './schemas.js'
+import type { ReportingBatch, ReportingFraudDetail, ReportingTransaction } from './schemas.js'
+import { REPORTING_UNCONFIRMED } from './unconfirmed.js'
+import { buildReportingXml, parseReportingXml } from './xml.js'
+import type { ReportingParam } from './xml.js'
+
+/** Opayo Reporting & Admin API endpoints (specs/opayo.md §0). */
+export const OPAYO_REPORTING_URLS = {
+  live: 'https://live.opayo.eu.elavon.com/access/access.htm',
+  sandbox: 'https://sandbox.opayo.eu.elavon.com/access/access.htm',
+} as const
+
+export interface OpayoReportingClientOptions {
+  readonly vendor: string
+  /** A MySagePay/Opayo admin user with Reporting API access. */
+  readonly user: string
+  readonly password: string
+  /** `'sandbox'`, `'live'`, or the endpoint as a `URL`. @default 'sandbox' */
+  readonly environment?: 'sandbox' | 'live' | URL
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch
+  /** Milliseconds per request. @default 30000 */
+  readonly timeout?: number
+  /** Retry policy (every Reporting command is a read). @default { limit: 3, baseDelayMs: 500, maxDelayMs: 10000 } */
+  readonly retry?: RetryOptions
+  readonly hooks?: Hooks
+  /** Rows per list page. @default 50 (UNCONFIRMED limit) */
+  readonly pageSize?: number
+  /** Longest range one list call covers; longer ranges are split. @default 31 days (UNCONFIRMED) */
+  readonly maxRangeDays?: number
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  readonly random?: () => number
+}
+
+/** Filters for `transactions.list` (getTransactionList). */
+export interface TransactionListFilters {
+  readonly from: Date
+  readonly to: Date
+  /** `SUCCESS`, `FAILURE` or `INVALID`. */
+  readonly result?: 'SUCCESS' | 'FAILURE' | 'INVALID'
+  /** `PAYMENT`, `REFUND`, `RELEASE`, ... */
+  readonly txTypes?: readonly string[]
+  readonly vendorTxCode?: string
+  readonly relatedTransactionId?: string
+}
+
+export interface OpayoReportingClient {
+  readonly transactions: {
+    /** getTransactionDetail by VPSTxId or VendorTxCode. @throws {OpayoNotFoundError} for errorcode 0043. */
+    get(
+      input: { readonly vpsTxId: string } | { readonly vendorTxCode: string },
+      options?: CallOptions,
+    ): Promise<ReportingTransaction>
+    /** getTransactionList, paged with startrow/endrow; ranges longer than allowed are split. */
+    list(
+      filters: TransactionListFilters,
+      options?: CallOptions,
+    ): AsyncIterable<ReportingTransaction>
+  }
+  readonly batches: {
+    list(
+      input: { readonly from: Date; readonly to: Date },
+      options?: CallOptions,
+    ): Promise<ReportingBatch[]>
+    /** getBatchDetail: the transactions settled in one batch. */
+    get(
+      input: { readonly batchId: string; readonly authProcessor: string },
+      options?: CallOptions,
+    ): AsyncIterable<Record<string, unknown>>
+  }
+  readonly fraud: {
+    /** getFraudScreenDetail: ReD or T3M (FSG) results. */
+    get(vpsTxId: string, options?: CallOptions): Promise<ReportingFraudDetail>
+  }
+  /** The API version: a cheap credential check. */
+  version(options?: CallOptions): Promise<string>
+}
+
+const DAY = 86_400_000
+
+/**
+ * Creates a Reporting & Admin API client: XML over a form POST, MD5-signed with your password
+ * (never sent), ISO-8859-1 responses, dates in Europe/London.
+ * @example
+ * const reporting = createOpayoReportingClient({ vendor: 'myshop', user: 'api', password })
+ * for await (const tx of reporting.transactions.list({ from, to })) console.log(tx.vendortxcode)
+ */
+export function createOpayoReportingClient(
+  options: OpayoReportingClientOptions,
+): OpayoReportingClient {
+  if (!options.vendor || !options.user || !options.password) {
+    throw new InvalidArgumentError(
+      'createOpayoReportingClient(): vendor, user and password are required.',
+    )
+  }
+  const environment = options.environment ?? 'sandbox'
+  const url =
+    environment === 'live' || environment === 'sandbox'
+      ? OPAYO_REPORTING_URLS[environment]
+      : environment
+  const { origin, pathname, search } = new URL(url)
+  const http = new Http({
+    baseUrl: origin,
+    headers: { accept: 'application/xml, text/xml' },
+    timeout: options.timeout ?? 30_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  })
+  const path = `${pathname.replace(/^\//, '')}${search}`
+  const credentials = { vendor: options.vendor, user: options.user, password: options.password }
+  const pageSize = options.pageSize ?? REPORTING_UNCONFIRMED.pageSize
+  const maxRangeDays = options.maxRangeDays ?? REPORTING_UNCONFIRMED.maxRangeDays
+
+  async function command(
+    name: string,
+    params: readonly ReportingParam[],
+    call?: CallOptions,
+  ): Promise<Record<string, unknown>> {
+    const { xml } = buildReportingXml(name, params, credentials)
+    const operation = `Reporting ${name}`
+    const res = await http.send(
+      {
+        method: 'POST',
+        path,
+        form: new URLSearchParams({ XML: xml }),
+        idempotent: true,
+        toError: httpError,
+      },
+      call,
+    )
+    const doc = parseReportingXml(res.body)
+    if (doc === undefined)
+      throw new OpayoResponseError(`${operation} returned a body that is not Reporting XML.`, {
+        status: res.status,
+        operation,
+      })
+    const errorCode = typeof doc['errorcode'] === 'string' ? doc['errorcode'] : ''
+    if (errorCode === '0000') return doc
+    const text = typeof doc['error'] === 'string' ? doc['error'] : 'no error text'
+    if (errorCode === REPORTING_UNCONFIRMED.notFoundCode) {
+      throw new OpayoNotFoundError(
+        `${operation}: transaction not found (errorcode ${errorCode}).`,
+        { operation },
+      )
+    }
+    throw new OpayoReportingError(
+      errorCode,
+      `${operation} failed with errorcode ${errorCode || '(none)'}: ${text}.`,
+      { operation },
+    )
+  }
+
+  const validate = <T>(schema: z.ZodType<T>, value: unknown, operation: string): T => {
+    const parsed = schema.safeParse(value)
+    if (!parsed.success)
+      throw new OpayoResponseError(
+        `${operation} returned an unexpected shape: ${parsed.error.message}`,
+        { operation },
+      )
+    return parsed.data
+  }
+
+  return {
+    transactions: {
+      async get(input, call) {
+        const param: ReportingParam =
+          'vpsTxId' in input
+            ? ['vpstxid', input.vpsTxId.replace(/[{}]/g, '')]
+            : ['vendortxcode', input.vendorTxCode]
+        const doc = await command('getTransactionDetail', [param], call)
+        return validate(ReportingTransactionSchema, doc, 'Reporting getTransactionDetail')
+      },
+      async *list(filters, call) {
+        if (!(filters.to.getTime() > filters.from.getTime())) {
+          throw new InvalidArgumentError('transactions.list(): `to` must be after `from`.')
+        }
+        for (
+          let start = filters.from.getTime();
+          start < filters.to.getTime();
+          start += maxRangeDays * DAY
+        ) {
+          const end = Math.min(filters.to.getTime(), start + maxRangeDays * DAY)
+          for (let row = 1; ; row += pageSize) {
+            const params: ReportingParam[] = [
+              ['startdate', toReportingDate(new Date(start))],
+              ['enddate', toReportingDate(new Date(end))],
+            ]
+            if (filters.relatedTransactionId)
+              params.push(['relatedtransactionid', filters.relatedTransactionId])
+            if (filters.vendorTxCode) params.push(['vendortxcode', filters.vendorTxCode])
+            if (filters.txTypes?.length)
+              params.push(['txtypes', filters.txTypes.map((t): ReportingParam => ['txtype', t])])
+            if (filters.result) params.push(['result', filters.result])
+            params.push(
+              ['sorttype', 'ByDate'],
+              ['sortorder', 'ASC'],
+              ['startrow', String(row)],
+              ['endrow', String(row + pageSize - 1)],
+            )
+            const doc = await command('getTransactionList', params, call)
+            const wrapper = doc[REPORTING_UNCONFIRMED.listWrapper] as
+              { transaction?: unknown[] } | undefined
+            const rows = wrapper?.transaction ?? []
+            for (const row of rows)
+              yield validate(ReportingTransactionSchema, row, 'Reporting getTransactionList')
+            if (rows.length < pageSize) break
+          }
+        }
+      },
+    },
+    batches: {
+      async list(input, call) {
+        const doc = await command(
+          'getBatchList',
+          [
+            ['startdate', toReportingDate(input.from)],
+            ['enddate', toReportingDate(input.to)],
+          ],
+          call,
+        )
+        const batches = (doc['batches'] as { batch?: unknown[] } | undefined)?.batch ?? []
+        return batches.map((b) => validate(ReportingBatchSchema, b, 'Reporting getBatchList'))
+      },
+      async *get(input, call) {
+        const window = 50 // getBatchDetail documents a window of at most 50 rows
+        for (let row = 1; ; row += window) {
+          const doc = await command(
+            'getBatchDetail',
+            [
+              ['batchid', input.batchId],
+              ['authprocessor', input.authProcessor],
+              ['startrow', String(row)],
+              ['endrow', String(row + window - 1)],
+            ],
+            call,
+          )
+          const rows = ((doc['transactions'] as { transaction?: unknown[] } | undefined)
+            ?.transaction ?? []) as Record<string, unknown>[]
+          yield* rows
+          if (rows.length < window) break
+        }
+      },
+    },
+    fraud: {
+      async get(vpsTxId, call) {
+        const doc = await command(
+          'getFraudScreenDetail',
+          [['vpstxid', vpsTxId.replace(/[{}]/g, '')]],
+          call,
+        )
+        return validate(ReportingFraudDetailSchema, doc, 'Reporting getFraudScreenDetail')
+      },
+    },
+    async version(call) {
+      const doc = await command('version', [], call)
+      return typeof doc['version'] === 'string' ? doc['version'] : ''
+    },
+  }
+}
+
+function httpError(response: RawResponse, operation: string): OpayoError {
+  const details = {
+    status: response.status,
+    operation,
+    retryAfterMs: retryAfterMs(response.headers),
+  }
+  if (response.status === 401 || response.status === 403) {
+    return new OpayoAuthenticationError(
+      `${operation} was refused (HTTP ${response.status}).`,
+      details,
+    )
+  }
+  if (response.status === 429) {
+    return new OpayoRateLimitError(`${operation} was rate limited (HTTP 429).`, details)
+  }
+  if (response.status === 408 || response.status >= 500) {
+    return new OpayoServerError(
+      `${operation} failed on Opayo's side (HTTP ${response.status}).`,
+      details,
+    )
+  }
+  return new OpayoError(
+    'opayo_http_error',
+    `${operation} failed with HTTP ${response.status}.`,
+    details,
+  )
+}

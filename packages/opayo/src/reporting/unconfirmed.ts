@@ -1,0 +1,16 @@
+// The Reporting API facts the specs mark UNCONFIRMED, kept in one place so a user with a
+// sandbox can check and change them (see packages/opayo/README.md, "Unconfirmed").
+
+export const REPORTING_UNCONFIRMED = {
+  /**
+   * Longest date range one getTransactionList call may cover. Opayo's limit is not published;
+   * longer ranges are split into windows of this many days.
+   */
+  maxRangeDays: 31,
+  /** Rows per getTransactionList page (startrow/endrow window); getBatchDetail documents ≤ 50. */
+  pageSize: 50,
+  /** The element that wraps getTransactionList rows (`<transactions><transaction>…`). */
+  listWrapper: 'transactions',
+  /** Reporting `errorcode` for "transaction not found" (ebizmarts TRANSACTION_NOT_FOUND). */
+  notFoundCode: '0043',
+} as const

@@ -1,0 +1,251 @@
+import type { CanonicalPayment } from '@opayo-kashflow/core'
+import { isOpayoKashflowError, normaliseTransactionId } from '@opayo-kashflow/core'
+import { toCanonicalPayment } from '../normalise/to-canonical.js'
+import type { Registration } from '../normalise/to-canonical.js'
+import { parseServerNotification } from './parse.js'
+import { serverNotificationReply } from './reply.js'
+import type { ServerNotificationReplyStatus } from './reply.js'
+import type { ServerNotification, ServerNotificationStatus } from './schema.js'
+import { verifyServerNotification } from './signature.js'
+
+/** A verified notification, handed to your code. */
+export interface ServerNotificationEvent {
+  readonly notification: ServerNotification
+  readonly registration: Registration
+  /** The notification as a canonical payment (amount and customer from the registration). */
+  readonly payment: CanonicalPayment
+}
+
+/** The reply given to one transaction, kept so a repeated notification gets the same answer. */
+export interface StoredReply {
+  /** Opayo's Status in the notification that got this reply. */
+  readonly status: ServerNotificationStatus
+  /** The exact reply body sent. */
+  readonly body: string
+}
+
+/**
+ * Where replies are remembered, keyed by VPSTxId (without braces, upper case). Back it with your
+ * database so duplicates are recognised across restarts and instances; `memoryReplyStore()` is
+ * for one process.
+ */
+export interface ReplyStore {
+  get(transactionId: string): StoredReply | undefined | Promise<StoredReply | undefined>
+  set(transactionId: string, reply: StoredReply): void | Promise<void>
+}
+
+/** An in-memory {@link ReplyStore} (one process, lost on restart). */
+export function memoryReplyStore(): ReplyStore {
+  const replies = new Map<string, StoredReply>()
+  return {
+    get: (id) => replies.get(id),
+    set: (id, reply) => void replies.set(id, reply),
+  }
+}
+
+/** Something the handler noticed, for your logs and alerts. */
+export type ServerNotificationHandlerEvent =
+  | {
+      readonly type: 'accepted'
+      readonly transactionId: string
+      readonly status: ServerNotificationStatus
+    }
+  | {
+      readonly type: 'duplicate'
+      readonly transactionId: string
+      readonly status: ServerNotificationStatus
+    }
+  | {
+      readonly type: 'conflict'
+      readonly transactionId: string
+      readonly previousStatus: ServerNotificationStatus
+      readonly status: ServerNotificationStatus
+    }
+  | {
+      readonly type: 'rejected'
+      readonly reply: 'INVALID' | 'ERROR'
+      readonly reason: string
+      readonly vendorTxCode?: string
+    }
+
+export interface ServerNotificationHandlerOptions {
+  /** Your Opayo vendor name (hashed lower-case into VPSSignature). */
+  readonly vendorName: string
+  /**
+   * Your stored registration for a VendorTxCode: the SecurityKey, and the amount, currency and
+   * customer that a notification does not carry. Undefined for an unknown VendorTxCode.
+   */
+  readonly lookupRegistration: (
+    vendorTxCode: string,
+  ) =>
+    | (Registration & { readonly securityKey: string })
+    | undefined
+    | Promise<(Registration & { readonly securityKey: string }) | undefined>
+  /**
+   * Receives each verified, new notification. Persist it before returning (acknowledging means
+   * stored). Return the URL to send the shopper to, or undefined for the fallback. If it throws,
+   * Opayo gets ERROR.
+   */
+  readonly onNotification: (
+    event: ServerNotificationEvent,
+  ) => string | undefined | Promise<string | undefined>
+  /** Where shoppers go when `onNotification` gives no URL, and after INVALID or ERROR. */
+  readonly redirectUrl:
+    string | { readonly ok: string; readonly invalid: string; readonly error: string }
+  /** Remembers replies so a repeated notification gets the same one. @default none (no duplicate detection) */
+  readonly replies?: ReplyStore
+  /** Observability hook; never allowed to break the reply. @default none */
+  readonly onEvent?: (event: ServerNotificationHandlerEvent) => void
+  /** The clock for `receivedAt`. @default () => new Date() */
+  readonly now?: () => Date
+}
+
+const FINAL: ReadonlySet<ServerNotificationStatus> = new Set([
+  'OK',
+  'NOTAUTHED',
+  'ABORT',
+  'REJECTED',
+  'AUTHENTICATED',
+  'REGISTERED',
+  'ERROR',
+  'MALFORMED',
+  'INVALID',
+])
+
+/**
+ * A web-standard handler for Opayo's NotificationURL: `(request) => Promise<Response>`. It never
+ * throws and always answers in Opayo's format (HTTP 200, `Status=` first): INVALID for a bad
+ * signature, a malformed body or an unknown VendorTxCode; ERROR when `onNotification` fails; OK
+ * otherwise, including for NOTAUTHED, ABORT and REJECTED notifications. With `replies`, the same
+ * VPSTxId and Status get the same reply again, and a different Status for a transaction already
+ * final is reported as a conflict and answered INVALID without calling `onNotification`.
+ * @example
+ * const handle = createServerNotificationHandler({ vendorName, lookupRegistration, onNotification, redirectUrl: 'https://shop.example/return' })
+ * // Hono: app.post('/opayo/notify', (c) => handle(c.req.raw))
+ */
+export function createServerNotificationHandler(
+  options: ServerNotificationHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const urls =
+    typeof options.redirectUrl === 'string'
+      ? { ok: options.redirectUrl, invalid: options.redirectUrl, error: options.redirectUrl }
+      : options.redirectUrl
+  const now = options.now ?? (() => new Date())
+  const emit = (event: ServerNotificationHandlerEvent) => {
+    try {
+      options.onEvent?.(event)
+    } catch {
+      // Observability must never change what Opayo is told.
+    }
+  }
+  const respond = (body: string) =>
+    new Response(body, {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=ISO-8859-1' },
+    })
+  const answer = (
+    status: ServerNotificationReplyStatus,
+    statusDetail: string,
+    redirect?: string,
+  ) => {
+    const fallback = status === 'OK' ? urls.ok : status === 'INVALID' ? urls.invalid : urls.error
+    try {
+      return serverNotificationReply({ status, redirectUrl: redirect ?? fallback, statusDetail })
+    } catch {
+      return serverNotificationReply({ status, redirectUrl: fallback, statusDetail })
+    }
+  }
+  const reject = (status: 'INVALID' | 'ERROR', reason: string, vendorTxCode?: string) => {
+    emit({ type: 'rejected', reply: status, reason, ...(vendorTxCode ? { vendorTxCode } : {}) })
+    return respond(answer(status, reason))
+  }
+
+  return async (request) => {
+    try {
+      if (request.method !== 'POST')
+        return reject('INVALID', `Expected a POST, got ${request.method}.`)
+      const parsed = parseServerNotification(await request.text())
+      if (!parsed.ok) {
+        const fields = parsed.issues.map((i) => i.path.join('.')).join(', ')
+        return reject('INVALID', `Malformed notification (${fields}).`)
+      }
+      const notification = parsed.value
+      const registration = await options.lookupRegistration(notification.VendorTxCode)
+      if (registration === undefined) {
+        return reject(
+          'INVALID',
+          `Unknown VendorTxCode ${notification.VendorTxCode}.`,
+          notification.VendorTxCode,
+        )
+      }
+      try {
+        verifyServerNotification(notification, {
+          vendorName: options.vendorName,
+          securityKey: registration.securityKey,
+        })
+      } catch (error) {
+        const detail = isOpayoKashflowError(error)
+          ? 'VPSSignature does not match.'
+          : 'Signature check failed.'
+        return reject('INVALID', detail, notification.VendorTxCode)
+      }
+
+      const transactionId = normaliseTransactionId(notification.VPSTxId)
+      const previous = await options.replies?.get(transactionId)
+      if (previous !== undefined) {
+        if (previous.status === notification.Status) {
+          emit({ type: 'duplicate', transactionId, status: notification.Status })
+          return respond(previous.body)
+        }
+        if (FINAL.has(previous.status)) {
+          emit({
+            type: 'conflict',
+            transactionId,
+            previousStatus: previous.status,
+            status: notification.Status,
+          })
+          return respond(
+            answer(
+              'INVALID',
+              `Status ${notification.Status} conflicts with ${previous.status} already received.`,
+            ),
+          )
+        }
+      }
+
+      const payment = toCanonicalPayment({
+        protocol: 'server',
+        notification,
+        registration,
+        receivedAt: now().toISOString(),
+      })
+      if (!payment.ok) {
+        return reject(
+          'ERROR',
+          `Cannot accept: ${payment.issues.map((i) => i.message).join(' ')}`,
+          notification.VendorTxCode,
+        )
+      }
+      let redirect: string | undefined
+      try {
+        redirect = await options.onNotification({
+          notification,
+          registration,
+          payment: payment.value,
+        })
+      } catch {
+        return reject(
+          'ERROR',
+          'The merchant could not record the notification.',
+          notification.VendorTxCode,
+        )
+      }
+      const body = answer('OK', 'Received', redirect)
+      await options.replies?.set(transactionId, { status: notification.Status, body })
+      emit({ type: 'accepted', transactionId, status: notification.Status })
+      return respond(body)
+    } catch {
+      return reject('ERROR', 'Unexpected error handling the notification.')
+    }
+  }
+}

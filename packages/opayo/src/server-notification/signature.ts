@@ -1,0 +1,150 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { OpayoSignatureError } from '../errors/opayo-error.js'
+import type { ServerNotification } from './schema.js'
+
+/** What verifying a notification needs besides the notification. */
+export interface ServerNotificationSecrets {
+  /** Your Opayo vendor name. Hashed lower-cased, as Opayo does. */
+  readonly vendorName: string
+  /** The 10-character SecurityKey Opayo returned when you registered this transaction. */
+  readonly securityKey: string
+}
+
+/** The fields that take part in VPSSignature (any others are ignored). */
+export type SignedFields = {
+  readonly [K in Exclude<keyof ServerNotification, 'extra'>]?: string | undefined
+} & {
+  readonly VPSTxId: string
+  readonly VendorTxCode: string
+  readonly Status: string
+}
+
+// specs/opayo.md §2.3: protocols 3.00 and 4.00 share one order; absent fields hash as "".
+const ORDER_AFTER_VENDOR = [
+  'AVSCV2',
+  'SECURITY_KEY',
+  'AddressResult',
+  'PostCodeResult',
+  'CV2Result',
+  'GiftAid',
+  '3DSecureStatus',
+  'CAVV',
+  'AddressStatus',
+  'PayerStatus',
+  'CardType',
+  'Last4Digits',
+  'DeclineCode',
+  'ExpiryDate',
+  'FraudResponse',
+  'BankAuthCode',
+  'ACSTransID',
+  'DSTransID',
+  'SchemeTraceID',
+] as const
+
+const md5 = (text: string): string =>
+  createHash('md5').update(text, 'latin1').digest('hex').toUpperCase()
+
+const isToken = (fields: SignedFields): boolean =>
+  fields.TxType === 'TOKEN' && fields.Status === 'OK'
+
+/**
+ * The string Opayo hashes into VPSSignature (exposed for diagnosis and for signing test
+ * notifications). Contains the SecurityKey: never log it.
+ */
+export function serverNotificationSignatureString(
+  fields: SignedFields,
+  secrets: ServerNotificationSecrets,
+): string {
+  const vendor = secrets.vendorName.toLowerCase()
+  if (isToken(fields)) {
+    // TOKEN registration (specs/opayo.md §2.3, UNCONFIRMED by a public vector): braces stripped.
+    return [
+      fields.VPSTxId.replace(/[{}]/g, ''),
+      fields.VendorTxCode,
+      fields.Status,
+      vendor,
+      fields.Token ?? '',
+      secrets.securityKey,
+    ].join('')
+  }
+  return [
+    fields.VPSTxId,
+    fields.VendorTxCode,
+    fields.Status,
+    fields.TxAuthNo ?? '',
+    vendor,
+    ...ORDER_AFTER_VENDOR.map((name) =>
+      name === 'SECURITY_KEY' ? secrets.securityKey : (fields[name] ?? ''),
+    ),
+  ].join('')
+}
+
+/**
+ * VPSSignature for the given fields: upper-case hex MD5 of the signature string.
+ * @example signServerNotificationFields(fields, { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
+ */
+export function serverNotificationSignature(
+  fields: SignedFields,
+  secrets: ServerNotificationSecrets,
+): string {
+  return md5(serverNotificationSignatureString(fields, secrets))
+}
+
+function sameHex(a: string, b: string): boolean {
+  const left = Buffer.from(a.toUpperCase(), 'latin1')
+  const right = Buffer.from(b.toUpperCase(), 'latin1')
+  // Compare equal-length buffers in constant time; a length mismatch compares against itself.
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left)
+    return false
+  }
+  return timingSafeEqual(left, right)
+}
+
+/**
+ * Checks a notification's VPSSignature (MD5 over the fields in Opayo's order, vendor name
+ * lower-cased, SecurityKey from your registration; protocols 3.00 and 4.00, and the TOKEN
+ * variant), in constant time and case-insensitively.
+ * @throws {OpayoSignatureError} when it does not match; the message diagnoses the usual causes
+ * and never prints the key.
+ * @example verifyServerNotification(notification, { vendorName: 'myshop', securityKey: registration.securityKey })
+ */
+export function verifyServerNotification(
+  notification: ServerNotification,
+  secrets: ServerNotificationSecrets,
+): void {
+  const expected = serverNotificationSignature(notification, secrets)
+  if (sameHex(expected, notification.VPSSignature)) return
+  throw new OpayoSignatureError(diagnose(notification, secrets))
+}
+
+function diagnose(notification: ServerNotification, secrets: ServerNotificationSecrets): string {
+  const matches = (fields: SignedFields, alt: ServerNotificationSecrets) =>
+    sameHex(serverNotificationSignature(fields, alt), notification.VPSSignature)
+  const head = `VPSSignature mismatch for VendorTxCode "${notification.VendorTxCode}" (VPSTxId ${notification.VPSTxId}, Status ${notification.Status}).`
+  if (secrets.vendorName !== '' && matches(notification, { ...secrets, vendorName: '' })) {
+    return `${head} It matches with an empty vendor name: check the vendorName you configured.`
+  }
+  const reEncoded = Object.fromEntries(
+    Object.entries(notification).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v.replace(/ /g, '+') : v,
+    ]),
+  ) as unknown as SignedFields
+  if (matches(reEncoded, secrets)) {
+    return `${head} It matches when spaces are read as "+": the body was decoded differently from how Opayo sent it (hash the fields exactly as URL-decoded once from the raw body).`
+  }
+  const v3Only = { ...notification, ACSTransID: '', DSTransID: '', SchemeTraceID: '' }
+  if (notification.VPSProtocol !== '4.00' && matches(v3Only, secrets)) {
+    return `${head} It matches without the protocol 4.00 fields: the notification was re-posted without them.`
+  }
+  const keyShape = /^[A-Z0-9]{10}$/.test(secrets.securityKey)
+    ? 'has the usual 10-character shape'
+    : `is ${secrets.securityKey.length} characters, not the usual 10 upper-case letters and digits`
+  return (
+    `${head} Usual causes: the SecurityKey stored for this VendorTxCode is not the one Opayo returned at registration ` +
+    `(the key you passed ${keyShape}; a reused VendorTxCode or a duplicate order row gives the wrong one); the vendor ` +
+    `name differs from the account's (it is hashed lower-case); or the body was altered or re-encoded before parsing.`
+  )
+}
