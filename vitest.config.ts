@@ -1,16 +1,23 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 // Workspace packages resolve to src/ through the dev-time export condition, so tests never
-// need a build.
-const resolve = { conditions: ['@opayo-kashflow/source'] }
+// need a build (and never run against a stale dist/). Vitest runs tests in Vite's SSR
+// environment, whose conditions are `ssr.resolve.conditions`; setting them replaces Vite's
+// defaults, so those are kept after ours.
+const conditions = ['@opayo-kashflow/source', ...defaultServerConditions]
+const resolve = { conditions }
+const ssr = { resolve: { conditions, externalConditions: conditions } }
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: [
@@ -23,6 +30,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'property',
           include: ['packages/*/test/**/*.property.test.ts'],
@@ -30,6 +38,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'types',
           include: [],

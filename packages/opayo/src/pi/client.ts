@@ -178,7 +178,7 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
             {
               method: 'POST',
               path: 'transactions',
-              json: body.data,
+              json: input, // validated above; sent as given so the field order is the caller's
               idempotent: false,
               vendorTxCode: body.data.vendorTxCode,
               toError,

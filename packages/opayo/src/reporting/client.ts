@@ -188,7 +188,7 @@ export function createOpayoReportingClient(
         const param: ReportingParam =
           'vpsTxId' in input
             ? ['vpstxid', input.vpsTxId.replace(/[{}]/g, '')]
-            : ['vendortxcode', input.vendorTxCode]
+            : [REPORTING_UNCONFIRMED.vendorTxCodeElement, input.vendorTxCode]
         const doc = await command('getTransactionDetail', [param], call)
         return validate(ReportingTransactionSchema, doc, 'Reporting getTransactionDetail')
       },

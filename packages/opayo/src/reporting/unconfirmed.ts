@@ -11,6 +11,11 @@ export const REPORTING_UNCONFIRMED = {
   pageSize: 50,
   /** The element that wraps getTransactionList rows (`<transactions><transaction>…`). */
   listWrapper: 'transactions',
+  /**
+   * The element for a VendorTxCode in getTransactionDetail. ebizmarts (working production code,
+   * and the signature vectors) sends `vendorTxCode`; other clients send `vendortxcode`.
+   */
+  vendorTxCodeElement: 'vendorTxCode',
   /** Reporting `errorcode` for "transaction not found" (ebizmarts TRANSACTION_NOT_FOUND). */
   notFoundCode: '0043',
 } as const

@@ -1,0 +1,14 @@
+// @opayo-kashflow/testkit: fixtures and fakes for tests. A dev dependency only.
+
+export {
+  buildServerNotification,
+  signServerNotification,
+  postServerNotification,
+  parseNotificationReply,
+} from './opayo/server-notifications.js'
+export type {
+  ServerNotificationFields,
+  ParsedNotificationReply,
+} from './opayo/server-notifications.js'
+export { FakeOpayo } from './opayo/fake-opayo.js'
+export type { FakeOpayoOptions, FakeOpayoTransaction, FakeFault } from './opayo/fake-opayo.js'

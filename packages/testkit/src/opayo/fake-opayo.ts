@@ -1,0 +1,480 @@
+import { randomUUID } from 'node:crypto'
+import { buildReportingXml, toReportingDate } from '@opayo-kashflow/opayo'
+import type { ReportingParam } from '@opayo-kashflow/opayo'
+import { XMLParser } from 'fast-xml-parser'
+
+/** A transaction as the fake keeps it (one record serves both Pi and Reporting views). */
+export interface FakeOpayoTransaction {
+  transactionId: string
+  vendorTxCode: string
+  transactionType: 'Payment' | 'Deferred' | 'Authenticate' | 'Repeat' | 'Refund' | 'Authorise'
+  status: 'Ok' | 'NotAuthed' | 'Rejected'
+  statusCode: string
+  statusDetail: string
+  amount: number
+  currency: string
+  createdAt: Date
+  relatedTransactionId?: string
+  cardType: string
+  lastFourDigits: string
+  expiryDate: string
+  /** Set by instructions: void (2005), abort (2006), release, cancel. */
+  instruction?: { type: 'void' | 'abort' | 'release' | 'cancel'; date: Date; amount?: number }
+  /** Amount refunded so far against this transaction. */
+  refunded: number
+}
+
+export interface FakeOpayoOptions {
+  readonly integrationKey?: string
+  readonly integrationPassword?: string
+  readonly vendorName?: string
+  /** Reporting API credentials. */
+  readonly reporting?: { readonly vendor: string; readonly user: string; readonly password: string }
+  /** The clock for created dates. @default () => new Date() */
+  readonly now?: () => Date
+}
+
+/** A fault to serve instead of the real answer. */
+export interface FakeFault {
+  readonly status: number
+  readonly body?: string
+  readonly headers?: Record<string, string>
+}
+
+const DECLINE_PREFIX = 'decline'
+
+/**
+ * A stateful, in-memory Opayo that speaks the Pi REST and Reporting XML wire formats
+ * (specs/opayo.md §1, §4): Basic-auth checked, validation errors in Opayo's body shape,
+ * transactions created through Pi visible to Reporting, refunds and releases tied to their
+ * original, voids and aborts reflected in statusCode (2005/2006) and txstateid (18/19).
+ * A card identifier starting with "decline" is declined (NotAuthed, HTTP 403).
+ *
+ * `fake.fetch` is a web-standard fetch: pass it to a client, or serve it through msw
+ * (`@opayo-kashflow/testkit/msw`).
+ */
+export class FakeOpayo {
+  readonly transactions = new Map<string, FakeOpayoTransaction>()
+  readonly requests: { method: string; url: string }[] = []
+  readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
+  #faults: FakeFault[] = []
+
+  constructor(options: FakeOpayoOptions = {}) {
+    this.options = {
+      integrationKey:
+        options.integrationKey ?? 'hJYxsw7HLbj40cB8udES8CDRFLhuJ8G54O6rDpUXvE6hYDrria',
+      integrationPassword:
+        options.integrationPassword ??
+        'o2iHSrFybYMZpmWOQMuhsXP52V4fBtpuSDshrKDSWsBY1OiN6hwd9Kb12z4j5Us5u',
+      vendorName: options.vendorName ?? 'sandbox',
+      reporting: options.reporting ?? { vendor: 'sandbox', user: 'reporter', password: 'secret' },
+      now: options.now ?? (() => new Date()),
+    }
+  }
+
+  /** Serve these faults, one per request, before answering normally again. */
+  failNext(...faults: FakeFault[]): void {
+    this.#faults.push(...faults)
+  }
+
+  /** Adds a transaction directly (as if taken through Server or Form), for Reporting reads. */
+  seed(
+    transaction: Partial<FakeOpayoTransaction> &
+      Pick<FakeOpayoTransaction, 'vendorTxCode' | 'amount'>,
+  ): FakeOpayoTransaction {
+    const tx: FakeOpayoTransaction = {
+      transactionId: randomUUID().toUpperCase(),
+      transactionType: 'Payment',
+      status: 'Ok',
+      statusCode: '0000',
+      statusDetail: 'The Authorisation was Successful.',
+      currency: 'GBP',
+      createdAt: this.options.now(),
+      cardType: 'Visa',
+      lastFourDigits: '0006',
+      expiryDate: '1228',
+      refunded: 0,
+      ...transaction,
+    }
+    this.transactions.set(tx.transactionId, tx)
+    return tx
+  }
+
+  /** A web-standard fetch that answers Pi (`.../api/v1/...`) and Reporting (`.../access/access.htm`). */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init)
+    this.requests.push({ method: request.method, url: request.url })
+    const fault = this.#faults.shift()
+    if (fault)
+      return new Response(fault.body ?? '', { status: fault.status, headers: fault.headers ?? {} })
+    const url = new URL(request.url)
+    if (url.pathname.endsWith('/access/access.htm')) return this.#reporting(request)
+    const pi = /\/api\/v1\/(.*)$/.exec(url.pathname)
+    if (pi) return this.#pi(request, pi[1] ?? '')
+    return json(404, { description: 'Not found', code: 1010 })
+  }
+
+  async #pi(request: Request, path: string): Promise<Response> {
+    const expected = `Basic ${Buffer.from(`${this.options.integrationKey}:${this.options.integrationPassword}`).toString('base64')}`
+    if (request.headers.get('authorization') !== expected) {
+      return json(401, { description: 'Authentication failed', code: 1002 })
+    }
+    const body =
+      request.method === 'POST'
+        ? ((await request.json().catch(() => undefined)) as Record<string, unknown> | undefined)
+        : undefined
+    if (request.method === 'POST' && body === undefined)
+      return json(400, { description: 'Malformed JSON', code: 1000 })
+    const [resource, id, sub] = path.split('/')
+
+    if (resource === 'merchant-session-keys' && request.method === 'POST') {
+      if (body?.['vendorName'] !== this.options.vendorName) {
+        return json(422, {
+          errors: [{ description: 'Missing mandatory field', property: 'vendorName', code: 1003 }],
+        })
+      }
+      return json(201, {
+        merchantSessionKey: randomUUID().toUpperCase(),
+        expiry: new Date(this.options.now().getTime() + 20 * 60_000).toISOString(),
+      })
+    }
+    if (resource !== 'transactions') return json(404, { description: 'Not found', code: 1010 })
+    if (id === undefined && request.method === 'POST') return this.#createTransaction(body ?? {})
+    const tx =
+      id === undefined ? undefined : this.transactions.get(decodeURIComponent(id).toUpperCase())
+    if (tx === undefined) return json(404, { description: 'Transaction not found', code: 1012 })
+    if (sub === undefined && request.method === 'GET') return json(200, this.#piView(tx))
+    if (sub === 'instructions' && request.method === 'GET') {
+      return json(200, {
+        instructions: tx.instruction
+          ? [{ instructionType: tx.instruction.type, date: tx.instruction.date.toISOString() }]
+          : [],
+      })
+    }
+    if (sub === 'instructions' && request.method === 'POST')
+      return this.#instruction(tx, body ?? {})
+    return json(405, { description: 'Method not allowed', code: 1011 })
+  }
+
+  #createTransaction(body: Record<string, unknown>): Response {
+    const errors: { description: string; property: string; code: number }[] = []
+    const type = body['transactionType']
+    const vendorTxCode = body['vendorTxCode']
+    const amount = body['amount']
+    if (
+      !['Payment', 'Deferred', 'Authenticate', 'Repeat', 'Refund', 'Authorise'].includes(
+        String(type),
+      )
+    ) {
+      errors.push({
+        description: 'Contains invalid value',
+        property: 'transactionType',
+        code: 1009,
+      })
+    }
+    if (typeof vendorTxCode !== 'string' || !/^[A-Za-z0-9\-._{}]{1,40}$/.test(vendorTxCode)) {
+      errors.push({ description: 'Contains invalid value', property: 'vendorTxCode', code: 1009 })
+    } else if ([...this.transactions.values()].some((t) => t.vendorTxCode === vendorTxCode)) {
+      errors.push({
+        description: 'The VendorTxCode has been used before',
+        property: 'vendorTxCode',
+        code: 1009,
+      })
+    }
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1) {
+      errors.push({ description: 'Contains invalid value', property: 'amount', code: 1009 })
+    }
+    const related =
+      typeof body['referenceTransactionId'] === 'string'
+        ? this.transactions.get(body['referenceTransactionId'].toUpperCase())
+        : undefined
+    if ((type === 'Refund' || type === 'Repeat' || type === 'Authorise') && related === undefined) {
+      errors.push({
+        description: 'Contains invalid value',
+        property: 'referenceTransactionId',
+        code: 1009,
+      })
+    }
+    if (
+      type === 'Refund' &&
+      related &&
+      typeof amount === 'number' &&
+      related.refunded + amount > related.amount
+    ) {
+      errors.push({
+        description: 'The refund amount exceeds the original amount',
+        property: 'amount',
+        code: 1009,
+      })
+    }
+    if (errors.length > 0) return json(422, { errors })
+    const card = (body['paymentMethod'] as { card?: { cardIdentifier?: string } } | undefined)?.card
+    const declined = card?.cardIdentifier?.toLowerCase().startsWith(DECLINE_PREFIX) === true
+    const tx: FakeOpayoTransaction = {
+      transactionId: randomUUID().toUpperCase(),
+      vendorTxCode: vendorTxCode as string,
+      transactionType: type as FakeOpayoTransaction['transactionType'],
+      status: declined ? 'NotAuthed' : 'Ok',
+      statusCode: declined ? '2000' : '0000',
+      statusDetail: declined
+        ? 'The Authorisation was Declined by the bank.'
+        : 'The Authorisation was Successful.',
+      amount: amount as number,
+      currency:
+        typeof body['currency'] === 'string' ? body['currency'] : (related?.currency ?? 'GBP'),
+      createdAt: this.options.now(),
+      cardType: related?.cardType ?? 'Visa',
+      lastFourDigits: related?.lastFourDigits ?? '0006',
+      expiryDate: related?.expiryDate ?? '1228',
+      refunded: 0,
+      ...(related ? { relatedTransactionId: related.transactionId } : {}),
+    }
+    this.transactions.set(tx.transactionId, tx)
+    if (type === 'Refund' && related && !declined) related.refunded += tx.amount
+    return json(declined ? 403 : 201, this.#piView(tx))
+  }
+
+  #instruction(tx: FakeOpayoTransaction, body: Record<string, unknown>): Response {
+    const type = body['instructionType']
+    if (!['void', 'abort', 'release', 'cancel'].includes(String(type))) {
+      return json(422, {
+        errors: [
+          { description: 'Contains invalid value', property: 'instructionType', code: 1009 },
+        ],
+      })
+    }
+    if (tx.instruction)
+      return json(422, {
+        errors: [{ description: 'Operation not allowed', property: 'instructionType', code: 1017 }],
+      })
+    if (type === 'release') {
+      const amount = body['amount']
+      if (
+        tx.transactionType !== 'Deferred' ||
+        typeof amount !== 'number' ||
+        amount < 1 ||
+        amount > tx.amount
+      ) {
+        return json(422, {
+          errors: [{ description: 'Contains invalid value', property: 'amount', code: 1009 }],
+        })
+      }
+    }
+    const date = this.options.now()
+    tx.instruction = {
+      type: type as 'void' | 'abort' | 'release' | 'cancel',
+      date,
+      ...(typeof body['amount'] === 'number' ? { amount: body['amount'] } : {}),
+    }
+    if (type === 'void')
+      Object.assign(tx, { statusCode: '2005', statusDetail: 'The Void was Successful.' })
+    if (type === 'abort')
+      Object.assign(tx, { statusCode: '2006', statusDetail: 'The Abort was Successful.' })
+    return json(201, { instructionType: type, date: date.toISOString() })
+  }
+
+  #piView(tx: FakeOpayoTransaction): Record<string, unknown> {
+    return {
+      transactionId: tx.transactionId,
+      transactionType: tx.transactionType,
+      status: tx.status,
+      statusCode: tx.statusCode,
+      statusDetail: tx.statusDetail,
+      retrievalReference: tx.instruction?.type === 'void' ? 0 : 8636128,
+      bankResponseCode: tx.status === 'Ok' ? '00' : '05',
+      ...(tx.status === 'Ok' ? { bankAuthorisationCode: '999777' } : {}),
+      paymentMethod: {
+        card: {
+          cardType: tx.cardType,
+          lastFourDigits: tx.lastFourDigits,
+          expiryDate: tx.expiryDate,
+        },
+      },
+      amount: { totalAmount: tx.amount, saleAmount: tx.amount, surchargeAmount: 0 },
+      currency: tx.currency,
+      ...(tx.transactionType === 'Refund' ? {} : { '3DSecure': { status: 'Authenticated' } }),
+      ...(tx.transactionType === 'Refund'
+        ? {}
+        : {
+            avsCvcCheck: {
+              status: 'AllMatched',
+              address: 'Matched',
+              postalCode: 'Matched',
+              securityCode: 'Matched',
+            },
+          }),
+    }
+  }
+
+  async #reporting(request: Request): Promise<Response> {
+    const form = new URLSearchParams(await request.text())
+    const xml = form.get('XML') ?? ''
+    const parsed = new XMLParser({ parseTagValue: false, preserveOrder: true }).parse(
+      xml,
+    ) as unknown
+    const root = ((parsed as { vspaccess?: unknown[] }[])[0]?.vspaccess ?? []) as Record<
+      string,
+      unknown
+    >[]
+    // Re-create the parameters in order, then check the signature the way Opayo does.
+    const params: ReportingParam[] = []
+    let command = ''
+    let vendor = ''
+    let user = ''
+    let signature = ''
+    const textOf = (node: Record<string, unknown>, name: string) =>
+      ((node[name] as { '#text'?: string }[] | undefined)?.[0]?.['#text'] ?? '').toString()
+    const toParam = (node: Record<string, unknown>): ReportingParam => {
+      const name = Object.keys(node)[0] ?? ''
+      const children = node[name] as Record<string, unknown>[]
+      const isText =
+        children.length === 0 || (children.length === 1 && '#text' in (children[0] ?? {}))
+      return [name, isText ? textOf(node, name) : children.map(toParam)]
+    }
+    for (const node of root) {
+      const name = Object.keys(node)[0] ?? ''
+      if (name === 'command') command = textOf(node, name)
+      else if (name === 'vendor') vendor = textOf(node, name)
+      else if (name === 'user') user = textOf(node, name)
+      else if (name === 'signature') signature = textOf(node, name)
+      else params.push(toParam(node))
+    }
+    const creds = this.options.reporting
+    const expected = buildReportingXml(command, params, {
+      vendor,
+      user,
+      password: creds.password,
+    }).signature
+    if (vendor !== creds.vendor || user !== creds.user || signature.toLowerCase() !== expected) {
+      return xmlResponse(
+        '<errorcode>2007</errorcode><error>Invalid signature or credentials</error>',
+      )
+    }
+    const param = (name: string) => {
+      const found = params.find(([n]) => n.toLowerCase() === name)
+      return typeof found?.[1] === 'string' ? found[1] : undefined
+    }
+    switch (command) {
+      case 'version':
+        return xmlResponse('<errorcode>0000</errorcode><version>3.00</version>')
+      case 'getTransactionDetail': {
+        const id = param('vpstxid')?.toUpperCase()
+        const code = param('vendortxcode')
+        const tx = [...this.transactions.values()].find(
+          (t) => t.transactionId === id || t.vendorTxCode === code,
+        )
+        return tx
+          ? xmlResponse(`<errorcode>0000</errorcode>${this.#reportingRow(tx)}`)
+          : xmlResponse('<errorcode>0043</errorcode><error>Transaction not found</error>')
+      }
+      case 'getTransactionList': {
+        const from = parseLondon(param('startdate'))
+        const to = parseLondon(param('enddate'))
+        const start = Number(param('startrow') ?? '1')
+        const end = Number(param('endrow') ?? String(start + 49))
+        const rows = [...this.transactions.values()]
+          .filter(
+            (t) =>
+              from !== undefined &&
+              to !== undefined &&
+              t.createdAt.getTime() >= from &&
+              t.createdAt.getTime() < to,
+          )
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+          .slice(start - 1, end)
+        return xmlResponse(
+          `<errorcode>0000</errorcode><transactions>${rows.map((t) => `<transaction>${this.#reportingRow(t)}</transaction>`).join('')}</transactions>`,
+        )
+      }
+      case 'getFraudScreenDetail':
+        return xmlResponse(
+          '<errorcode>0000</errorcode><fraudprovidername>ReD</fraudprovidername><fraudscreenrecommendation>ACCEPT</fraudscreenrecommendation><fraudid/><fraudcode>0100</fraudcode><fraudcodedetail>Accept</fraudcodedetail>',
+        )
+      case 'getBatchList':
+        return xmlResponse('<errorcode>0000</errorcode><batches></batches>')
+      default:
+        return xmlResponse(
+          `<errorcode>2015</errorcode><error>Unknown command ${escape(command)}</error>`,
+        )
+    }
+  }
+
+  #reportingRow(tx: FakeOpayoTransaction): string {
+    const state =
+      tx.instruction?.type === 'void'
+        ? 18
+        : tx.instruction?.type === 'abort'
+          ? 19
+          : tx.instruction?.type === 'cancel'
+            ? 22
+            : tx.status !== 'Ok'
+              ? 12
+              : tx.transactionType === 'Deferred' && tx.instruction?.type !== 'release'
+                ? 14
+                : 16
+    const when = `${toReportingDate(tx.createdAt)}.000`
+    const related = tx.relatedTransactionId
+      ? this.transactions.get(tx.relatedTransactionId)
+      : undefined
+    const fields: Record<string, string> = {
+      vpstxid: tx.transactionId,
+      vendortxcode: tx.vendorTxCode,
+      transactiontype: tx.transactionType,
+      txstateid: String(state),
+      status: tx.statusDetail,
+      ...(related
+        ? { relatedtransactionid: related.transactionId, relatedvendortxcode: related.vendorTxCode }
+        : {}),
+      amount: (tx.amount / 100).toFixed(2),
+      currency: tx.currency,
+      started: when,
+      completed: when,
+      paymentsystem: tx.cardType.toUpperCase() === 'MASTERCARD' ? 'MC' : tx.cardType.toUpperCase(),
+      last4digits: tx.lastFourDigits,
+      expirydate: tx.expiryDate,
+      bankauthcode: tx.status === 'Ok' ? '999777' : '',
+      declinecode: tx.status === 'Ok' ? '00' : '05',
+    }
+    return Object.entries(fields)
+      .map(([k, v]) => `<${k}>${escape(v)}</${k}>`)
+      .join('')
+  }
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  })
+}
+
+function xmlResponse(inner: string): Response {
+  const text = `<?xml version="1.0" encoding="ISO-8859-1" ?><vspaccess>${inner}<timestamp>${toReportingDate(new Date())}</timestamp></vspaccess>`
+  return new Response(Buffer.from(text, 'latin1'), {
+    status: 200,
+    headers: { 'content-type': 'text/xml; charset=ISO-8859-1' },
+  })
+}
+
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+function parseLondon(text: string | undefined): number | undefined {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text ?? '')
+  if (!m) return undefined
+  // Compare in London wall-clock terms: format each candidate the same way the client does.
+  const [, dd, mm, yyyy, hh, mi, ss] = m
+  const naive = Date.UTC(
+    Number(yyyy),
+    Number(mm) - 1,
+    Number(dd),
+    Number(hh),
+    Number(mi),
+    Number(ss),
+  )
+  for (const offsetHours of [0, 1]) {
+    const candidate = naive - offsetHours * 3_600_000
+    if (toReportingDate(new Date(candidate)) === text) return candidate
+  }
+  return naive
+}
