@@ -325,7 +325,16 @@ function fromReporting(
       ),
     ])
   }
-  const amount = parseAmount(t.amount ?? '', t.currency ?? '', ['amount'])
+  if (t.amount === undefined || t.currency === undefined) {
+    return err([
+      issue(
+        'missing_value',
+        [t.amount === undefined ? 'amount' : 'currency'],
+        'The Reporting transaction has no amount or currency; fetch it with getTransactionDetail.',
+      ),
+    ])
+  }
+  const amount = parseAmount(t.amount, t.currency, ['amount'])
   if (!amount.ok) return amount
   const occurredAt = parseReportingDate(t.completed) ?? parseReportingDate(t.started)
   if (occurredAt === undefined) {

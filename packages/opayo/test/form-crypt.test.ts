@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest'
+import {
+  OpayoCryptError,
+  decryptFormCrypt,
+  encryptFormCrypt,
+  parseFormReturn,
+  toCanonicalPayment,
+} from '../src/index.js'
+import { FORM_CRYPT_VECTOR as V } from './fixtures/vectors.js'
+
+const plainFields = Object.fromEntries(
+  V.plaintext
+    .split('&')
+    .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)]),
+)
+
+const reasonOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn()
+  } catch (e) {
+    if (e instanceof OpayoCryptError) return e.reason
+    throw e
+  }
+  return undefined
+}
+
+describe('Form crypt (spec vector 10.3, omnipay FormGatewayTest, real sandbox data)', () => {
+  it('decrypts the lower-case sandbox crypt to the published plaintext fields', () => {
+    expect(decryptFormCrypt(V.crypt, V.password)).toEqual(plainFields)
+  })
+
+  it('encrypts the same fields to the same crypt, in upper-case hex', () => {
+    expect(encryptFormCrypt(plainFields, V.password)).toBe(V.crypt.toUpperCase())
+  })
+
+  it('splits on the first "=" only and keeps "+" and spaces as they are', () => {
+    const crypt = encryptFormCrypt(
+      [
+        ['VendorTxCode', 'INV-1-1'],
+        ['SuccessURL', 'https://x.example/?a=1'],
+        ['Detail', '0000 : a+b'],
+      ],
+      V.password,
+    )
+    expect(decryptFormCrypt(crypt, V.password)).toEqual({
+      VendorTxCode: 'INV-1-1',
+      SuccessURL: 'https://x.example/?a=1',
+      Detail: '0000 : a+b',
+    })
+  })
+
+  it('checks the VendorTxCode against the one expected (replay)', () => {
+    expect(
+      decryptFormCrypt(V.crypt, V.password, { expectedVendorTxCode: 'phpne-demo-53922585' })
+        .VendorTxCode,
+    ).toBe('phpne-demo-53922585')
+    expect(
+      reasonOf(() => decryptFormCrypt(V.crypt, V.password, { expectedVendorTxCode: 'INV-1042-1' })),
+    ).toBe('replay')
+  })
+
+  it('rejects the source test negative cases with typed errors', () => {
+    expect(reasonOf(() => decryptFormCrypt('ababab', V.password))).toBe('missing_prefix')
+    expect(reasonOf(() => decryptFormCrypt('@ababxx', V.password))).toBe('bad_hex')
+    expect(reasonOf(() => decryptFormCrypt('@ababab', V.password))).toBe('bad_length')
+  })
+
+  it('rejects a wrong key', () => {
+    const reason = reasonOf(() => decryptFormCrypt(V.crypt, '55a51621a6648525'))
+    expect(['bad_padding', 'wrong_key']).toContain(reason)
+  })
+
+  it('rejects a password that is not 16 ASCII characters and fields Opayo would misread', () => {
+    expect(reasonOf(() => encryptFormCrypt({ A: '1' }, 'short'))).toBe('bad_password')
+    expect(reasonOf(() => encryptFormCrypt({ A: 'x&y' }, V.password))).toBe('bad_field')
+    expect(reasonOf(() => encryptFormCrypt({ A: 'Łódź' }, V.password))).toBe('bad_field')
+  })
+
+  it('round-trips ISO-8859-1 text byte for byte', () => {
+    const fields = {
+      VendorTxCode: 'INV-7-1',
+      BillingSurname: 'Müller-Ødegård',
+      Description: 'Crème brûlée £5',
+    }
+    expect(decryptFormCrypt(encryptFormCrypt(fields, V.password), V.password)).toEqual(fields)
+  })
+})
+
+describe('Form return to the canonical model', () => {
+  it('types the return and builds an unverified canonical payment with the amount in minor units', () => {
+    const formReturn = parseFormReturn(decryptFormCrypt(V.crypt, V.password))
+    expect(formReturn.ok).toBe(true)
+    if (!formReturn.ok) return
+    const payment = toCanonicalPayment({
+      protocol: 'form',
+      formReturn: formReturn.value,
+      receivedAt: '2026-11-02T10:15:00Z',
+    })
+    expect(payment).toMatchObject({
+      ok: true,
+      value: {
+        id: 'opayo:F5A91F56-F9C7-EFAD-8050-3226BBC6F4A8:payment',
+        source: {
+          protocol: 'form',
+          verified: false,
+          transactionId: 'F5A91F56-F9C7-EFAD-8050-3226BBC6F4A8',
+          vendorTxCode: 'phpne-demo-53922585',
+        },
+        kind: 'payment',
+        status: 'succeeded',
+        amount: { amount: 9999, currency: 'GBP' },
+        card: { scheme: 'visa', last4: '0006', expiry: '1218' },
+        risk: {
+          avsCv2: 'security_code_only',
+          address: 'not_matched',
+          postalCode: 'not_matched',
+          securityCode: 'matched',
+          threeDSecure: { status: 'not_checked' },
+        },
+        gateway: {
+          txAuthNo: '19000362',
+          bankAuthCode: '999777',
+          declineCode: '00',
+          statusCode: '0000',
+        },
+        extra: { GiftAid: '0' },
+      },
+    })
+  })
+
+  it('reads amounts with thousands separators, as Form returns send them', () => {
+    const formReturn = parseFormReturn({ ...plainFields, Amount: '1,231.47' })
+    if (!formReturn.ok) throw new Error('parse failed')
+    const payment = toCanonicalPayment({
+      protocol: 'form',
+      formReturn: formReturn.value,
+      currency: 'GBP',
+      receivedAt: '2026-11-02T10:15:00Z',
+    })
+    expect(payment).toMatchObject({ ok: true, value: { amount: { amount: 123147 } } })
+  })
+
+  it('reports a return with no Amount', () => {
+    const { Amount: _dropped, ...rest } = plainFields
+    expect(parseFormReturn(rest)).toMatchObject({
+      ok: false,
+      issues: [{ code: 'missing_value', path: ['Amount'] }],
+    })
+  })
+})

@@ -1,0 +1,233 @@
+import { FakeOpayo, opayoHandlers } from '@opayo-kashflow/testkit/msw'
+import { http, HttpResponse } from 'msw'
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  OpayoNotFoundError,
+  OpayoReportingError,
+  OpayoServerError,
+  ReportingFraudDetailSchema,
+  ReportingTransactionSchema,
+  buildReportingXml,
+  createOpayoReportingClient,
+  parseReportingDate,
+  parseReportingXml,
+  toCanonicalPayment,
+  toReportingDate,
+} from '../src/index.js'
+import { REPORTING_RESPONSES as R, REPORTING_SIGNATURE_VECTORS } from './fixtures/vectors.js'
+
+const URL_ = 'https://sandbox.opayo.eu.elavon.com/access/access.htm'
+const server = setupServer()
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => server.resetHandlers())
+afterAll(() => server.close())
+const bytes = (text: string) => Buffer.from(text, 'latin1')
+
+describe('Reporting signatures (spec vectors 10.6, ebizmarts ReportingTest)', () => {
+  it.each(REPORTING_SIGNATURE_VECTORS.map((v) => [v.command, v.params, v.md5] as const))(
+    '%s %j signs to %s',
+    (command, params, md5) => {
+      const built = buildReportingXml(command, params, {
+        vendor: '',
+        user: '',
+        password: '',
+      })
+      expect(built.signature).toBe(md5)
+      expect(built.xml).toBe(
+        `<vspaccess><command>${command}</command><vendor></vendor><user></user>${params.map(([n, v]) => `<${n}>${v}</${n}>`).join('')}<signature>${md5}</signature></vspaccess>`,
+      )
+      expect(built.signedText.endsWith('<password></password>')).toBe(true)
+    },
+  )
+
+  it('never puts the password in the message sent', () => {
+    const built = buildReportingXml('version', [], {
+      vendor: 'v',
+      user: 'u',
+      password: 'S3cret&<x>',
+    })
+    expect(built.xml).not.toContain('S3cret')
+    expect(built.signedText).toContain('<password>S3cret&amp;&lt;x&gt;</password>')
+  })
+})
+
+describe('Reporting responses (spec fixtures 10.7)', () => {
+  it('parses each published response', () => {
+    expect(parseReportingXml(bytes(R.detailOk))).toMatchObject({
+      errorcode: '0000',
+      vpstxid: 'EE6025C6-7D24-4873-FB92-CD7A66B9494E',
+    })
+    expect(parseReportingXml(bytes(R.invalidStatus))).toMatchObject({
+      errorcode: '2015',
+      error: 'INVALID STATUS',
+    })
+    expect(ReportingFraudDetailSchema.parse(parseReportingXml(bytes(R.fraudRed)))).toMatchObject({
+      fraudprovidername: 'ReD',
+      fraudscreenrecommendation: 'ACCEPT',
+      fraudcode: '0100',
+    })
+    const t3m = parseReportingXml(bytes(R.fraudT3m))
+    expect(t3m).toMatchObject({
+      t3mscore: '37',
+      t3maction: 'HOLD',
+      t3mresults: { rule: [{ score: '4' }, { score: '10' }] },
+    })
+    expect(parseReportingXml(bytes(R.tokenCount))).toMatchObject({ totalnumber: '255' })
+  })
+
+  it('reads the ISO-8859-1 transaction detail with its XML declaration', () => {
+    const doc = parseReportingXml(bytes(R.transactionDetail))
+    expect(ReportingTransactionSchema.parse(doc)).toMatchObject({
+      txstateid: '16',
+      transactiontype: 'Payment',
+    })
+  })
+
+  it('reports a detail with no amount as an issue rather than inventing one', () => {
+    const transaction = ReportingTransactionSchema.parse(
+      parseReportingXml(bytes(R.transactionDetail)),
+    )
+    expect(toCanonicalPayment({ protocol: 'reporting', transaction })).toMatchObject({
+      ok: false,
+      issues: [{ code: 'missing_value', path: ['amount'] }],
+    })
+  })
+
+  it('maps T3M fraud data onto the canonical vocabulary', () => {
+    const transaction = ReportingTransactionSchema.parse({
+      ...parseReportingXml(bytes(R.transactionDetail)),
+      amount: '1,231.47',
+      currency: 'GBP',
+      started: '04/11/2013 11:45:32.123',
+    })
+    const fraud = ReportingFraudDetailSchema.parse(parseReportingXml(bytes(R.fraudT3m)))
+    expect(toCanonicalPayment({ protocol: 'reporting', transaction, fraud })).toMatchObject({
+      ok: true,
+      value: {
+        source: {
+          protocol: 'reporting',
+          verified: true,
+          transactionId: '11111-814B-8B59-326C-B8041600546D',
+        },
+        kind: 'payment',
+        status: 'succeeded',
+        amount: { amount: 123147, currency: 'GBP' },
+        occurredAt: '2013-11-04T11:45:32.123+00:00',
+        risk: { fraud: { provider: 't3m', recommendation: 'challenge', score: 37 } },
+      },
+    })
+  })
+
+  it('tolerates HTTP headers echoed before the XML', () => {
+    expect(
+      parseReportingXml(bytes(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n${R.tokenCount}`)),
+    ).toMatchObject({
+      totalnumber: '255',
+    })
+    expect(parseReportingXml(bytes('<html>nope</html>'))).toBeUndefined()
+  })
+})
+
+describe('Reporting dates (Europe/London)', () => {
+  it('parses winter and summer times with the right offset', () => {
+    expect(parseReportingDate('04/11/2013 11:45:32')).toBe('2013-11-04T11:45:32.000+00:00')
+    expect(parseReportingDate('01/07/2026 09:00:00.500')).toBe('2026-07-01T09:00:00.500+01:00')
+    expect(parseReportingDate('31/02/2026 xx')).toBeUndefined()
+  })
+
+  it('writes request dates in London time', () => {
+    expect(toReportingDate(new Date('2026-07-01T08:00:00Z'))).toBe('01/07/2026 09:00:00')
+    expect(toReportingDate(new Date('2026-01-01T08:00:00Z'))).toBe('01/01/2026 08:00:00')
+  })
+})
+
+describe('the Reporting client against the fake Opayo', () => {
+  const credentials = { vendor: 'sandbox', user: 'reporter', password: 'secret' }
+  const waits: number[] = []
+  const reporting = createOpayoReportingClient({
+    ...credentials,
+    sleep: (ms) => (waits.push(ms), Promise.resolve()),
+    random: () => 0,
+    pageSize: 2,
+    maxRangeDays: 10,
+  })
+
+  it('gets a transaction by VPSTxId and by VendorTxCode, and maps 0043 to not found', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    const tx = fake.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
+    await expect(
+      reporting.transactions.get({ vpsTxId: `{${tx.transactionId}}` }),
+    ).resolves.toMatchObject({
+      vendortxcode: 'INV-1042-1',
+      txstateid: '16',
+      amount: '120.00',
+    })
+    await expect(reporting.transactions.get({ vendorTxCode: 'INV-1042-1' })).resolves.toMatchObject(
+      { vpstxid: tx.transactionId },
+    )
+    await expect(reporting.transactions.get({ vendorTxCode: 'nope' })).rejects.toBeInstanceOf(
+      OpayoNotFoundError,
+    )
+  })
+
+  it('signs every request so the fake (checking as Opayo does) accepts it, and rejects a wrong password', async () => {
+    const fake = new FakeOpayo({ reporting: { ...credentials, password: 'other' } })
+    server.use(...opayoHandlers(fake))
+    const error = await reporting.version().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(OpayoReportingError)
+    expect((error as OpayoReportingError).errorCode).toBe('2007')
+  })
+
+  it('lists a range page by page and splits ranges longer than allowed', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    const day = (d: number) => new Date(Date.UTC(2026, 10, d, 12))
+    for (const d of [1, 2, 3, 12, 13, 25])
+      fake.seed({ vendorTxCode: `INV-${d}-1`, amount: 100 * d, createdAt: day(d) })
+    const seen: string[] = []
+    for await (const row of reporting.transactions.list({ from: day(1), to: day(28) }))
+      seen.push(row.vendortxcode)
+    expect(seen).toEqual(['INV-1-1', 'INV-2-1', 'INV-3-1', 'INV-12-1', 'INV-13-1', 'INV-25-1'])
+    const lists = fake.requests.filter((r) => r.method === 'POST').length
+    // 3 windows of ≤ 10 days; pages of 2 rows: [1,2,3] -> 2 pages, [12,13] -> 2 pages (the second empty), [25] -> 1 page
+    expect(lists).toBe(5)
+  })
+
+  it('shows transactions made through Pi, with refunds related to their original', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    const original = fake.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
+    const refund = fake.seed({
+      vendorTxCode: 'INV-1042-R1',
+      amount: 2000,
+      transactionType: 'Refund',
+      relatedTransactionId: original.transactionId,
+    })
+    const row = await reporting.transactions.get({ vpsTxId: refund.transactionId })
+    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
+    expect(payment).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'refund',
+        source: { relatedTransactionId: original.transactionId },
+        amount: { amount: 2000 },
+      },
+    })
+  })
+
+  it('retries 503s and honours Retry-After, then gives up with a server error', async () => {
+    let calls = 0
+    server.use(
+      http.post(URL_, () => {
+        calls += 1
+        return new HttpResponse('', { status: 503, headers: { 'retry-after': '2' } })
+      }),
+    )
+    waits.length = 0
+    await expect(reporting.version()).rejects.toBeInstanceOf(OpayoServerError)
+    expect(calls).toBe(4)
+    expect(waits).toEqual([2000, 2000, 2000])
+  })
+})
