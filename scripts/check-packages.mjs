@@ -67,7 +67,13 @@ for (const name of readdirSync(packagesDir).sort()) {
       problems.push(`publint:\n${e.stdout}${e.stderr}`)
     }
     try {
-      run(bin('attw'), [tarPath, '--no-emoji', '--no-color', '--format', 'ascii'], root)
+      // node16 profile: these packages need Node 20+, where `exports` is honoured; the legacy
+      // node10 resolution cannot see subpaths such as @opayo-kashflow/testkit/msw.
+      run(
+        bin('attw'),
+        [tarPath, '--profile', 'node16', '--no-emoji', '--no-color', '--format', 'ascii'],
+        root,
+      )
     } catch (e) {
       problems.push(`attw:\n${e.stdout}${e.stderr}`)
     }
@@ -78,29 +84,39 @@ for (const name of readdirSync(packagesDir).sort()) {
     const installed = join(consumer, 'node_modules', ...label.split('/'))
     mkdirSync(installed, { recursive: true })
     run('tar', ['-xzf', tarPath, '-C', installed, '--strip-components=1'], work)
-    for (const dep of Object.keys(manifest.dependencies ?? {})) {
+    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
       const target = join(consumer, 'node_modules', ...dep.split('/'))
       mkdirSync(dirname(target), { recursive: true })
       symlinkSync(join(dir, 'node_modules', ...dep.split('/')), target)
     }
     if (existsSync(join(installed, 'src')))
       problems.push('the tarball ships src/ (files should be ["dist"])')
-    const cjs = run(
-      'node',
-      ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(label)})).sort()))`],
-      consumer,
-    )
-    const esm = run(
-      'node',
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(label)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
-      ],
-      consumer,
-    )
-    if (cjs.trim() !== esm.trim()) problems.push(`require() and import() export different names`)
-    if (JSON.parse(cjs).length === 0) problems.push('the packed package exports nothing')
+    const entries = Object.keys(manifest.publishConfig?.exports ?? manifest.exports ?? { '.': '' })
+      .filter((key) => key !== './package.json')
+      .map((key) => (key === '.' ? label : `${label}/${key.slice(2)}`))
+    for (const entry of entries) {
+      const cjs = run(
+        'node',
+        [
+          '-e',
+          `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(entry)})).sort()))`,
+        ],
+        consumer,
+      )
+      const esm = run(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+        ],
+        consumer,
+      )
+      if (cjs.trim() !== esm.trim())
+        problems.push(`${entry}: require() and import() export different names`)
+      if (JSON.parse(cjs).length === 0)
+        problems.push(`${entry}: the packed package exports nothing`)
+    }
   } catch (e) {
     problems.push(`packing or consuming failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`)
   } finally {

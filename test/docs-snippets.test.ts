@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 
 // Every ```ts block in these documents is a complete program; each must run and exit 0.
-const DOCUMENTS = ['docs/mapping-recipes.md', 'README.md', 'packages/core/README.md']
+const DOCUMENTS = [
+  'docs/mapping-recipes.md',
+  'docs/receiving-opayo-events.md',
+  'README.md',
+  'packages/core/README.md',
+  'packages/opayo/README.md',
+  'packages/testkit/README.md',
+]
 const root = fileURLToPath(new URL('..', import.meta.url))
 const scratch = fileURLToPath(new URL('./.snippets/', import.meta.url))
 mkdirSync(scratch, { recursive: true })
