@@ -288,6 +288,30 @@ describe('Pi: retries', () => {
   })
 })
 
+describe('Pi: 3-D Secure completion', () => {
+  it('posts paRes to /3d-secure (v1) and cRes to /3d-secure-challenge (v2)', async () => {
+    const seen: string[] = []
+    server.use(
+      http.post(`${BASE}/transactions/:id/3d-secure`, async ({ request }) => {
+        seen.push(`v1 ${await request.text()}`)
+        return jsonResponse(201, '{"status":"Authenticated"}')
+      }),
+      http.post(`${BASE}/transactions/:id/3d-secure-challenge`, async ({ request }) => {
+        seen.push(`v2 ${await request.text()}`)
+        return jsonResponse(201, PI_FIXTURES.success)
+      }),
+    )
+    const { pi } = client()
+    await expect(
+      pi.threeDSecure.complete('{C105B177-C8D2-0EDF-50A3-16EEBD6D4FFB}', { paRes: 'abc' }),
+    ).resolves.toEqual({
+      status: 'Authenticated',
+    })
+    await pi.threeDSecure.complete('C105B177-C8D2-0EDF-50A3-16EEBD6D4FFB', { cRes: 'xyz' })
+    expect(seen).toEqual(['v1 {"paRes":"abc"}', 'v2 {"cRes":"xyz"}'])
+  })
+})
+
 describe('Pi against the stateful fake Opayo', () => {
   it('takes a payment, refunds part of it, voids nothing twice, and shows it all on GET', async () => {
     const fake = new FakeOpayo()

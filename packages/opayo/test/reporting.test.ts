@@ -217,6 +217,54 @@ describe('the Reporting client against the fake Opayo', () => {
     })
   })
 
+  it('reads fraud screening, batches and the version through the client', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    await expect(
+      reporting.fraud.get('{EE6025C6-7D24-4873-FB92-CD7A66B9494E}'),
+    ).resolves.toMatchObject({
+      fraudprovidername: 'ReD',
+      fraudscreenrecommendation: 'ACCEPT',
+    })
+    await expect(
+      reporting.batches.list({ from: new Date('2026-11-01'), to: new Date('2026-11-02') }),
+    ).resolves.toEqual([])
+    await expect(reporting.version()).resolves.toBe('3.00')
+  })
+
+  it('reads getBatchList and pages getBatchDetail', async () => {
+    let detailCalls = 0
+    server.use(
+      http.post(URL_, async ({ request }) => {
+        const xml = new URLSearchParams(await request.text()).get('XML') ?? ''
+        if (xml.includes('<command>getBatchList</command>')) {
+          return new HttpResponse(
+            '<vspaccess><errorcode>0000</errorcode><batches><batch><batchid>77</batchid><authprocessorname>Elavon</authprocessorname><completed>02/11/2026 23:00:00</completed></batch></batches></vspaccess>',
+          )
+        }
+        detailCalls += 1
+        const rows = detailCalls === 1 ? 50 : 3
+        const body = Array.from(
+          { length: rows },
+          (_, i) => `<transaction><vpstxid>T${detailCalls}-${i}</vpstxid></transaction>`,
+        ).join('')
+        expect(xml).toContain(`<startrow>${detailCalls === 1 ? 1 : 51}</startrow>`)
+        return new HttpResponse(
+          `<vspaccess><errorcode>0000</errorcode><transactions>${body}</transactions></vspaccess>`,
+        )
+      }),
+    )
+    await expect(
+      reporting.batches.list({ from: new Date('2026-11-01'), to: new Date('2026-11-03') }),
+    ).resolves.toEqual([
+      { batchid: '77', authprocessorname: 'Elavon', completed: '02/11/2026 23:00:00' },
+    ])
+    let count = 0
+    for await (const _row of reporting.batches.get({ batchId: '77', authProcessor: 'Elavon' }))
+      count += 1
+    expect(count).toBe(53)
+  })
+
   it('retries 503s and honours Retry-After, then gives up with a server error', async () => {
     let calls = 0
     server.use(
