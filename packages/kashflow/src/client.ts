@@ -1,0 +1,88 @@
+import { InvalidArgumentError } from '@opayo-kashflow/core'
+import type { Hooks } from 'ky'
+import { Secret } from './internal/secret.js'
+import { KashflowTransport } from './internal/transport.js'
+import type {
+  KashflowLogger,
+  KashflowRetryOptions,
+  WriteThrottleOptions,
+} from './internal/transport.js'
+import { customersResource } from './resources/customers.js'
+import { invoicePaymentsResource } from './resources/invoice-payments.js'
+import { invoicesResource } from './resources/invoices.js'
+import { journalsResource } from './resources/journals.js'
+import { lookupResources } from './resources/lookups.js'
+
+export interface KashflowClientOptions {
+  /** The KashFlow web user's username (use a dedicated user for the integration). */
+  readonly username: string
+  readonly password: string
+  /** The user's memorable word; KashFlow asks for three of its characters at each login. */
+  readonly memorableWord: string
+  /** @default 'https://api.kashflow.com/v2' */
+  readonly baseUrl?: string
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch
+  /** Milliseconds per request. @default 45000 */
+  readonly timeout?: number
+  /** Reads and transient failures: capped exponential backoff with jitter. @default { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000 } */
+  readonly retry?: KashflowRetryOptions
+  /** ky hooks, passed through. */
+  readonly hooks?: Hooks
+  /** Gets one debug line per request and a warning per retry; never credentials. */
+  readonly logger?: KashflowLogger
+  /** @default { concurrency: 1, minIntervalMs: 0 }: one write at a time */
+  readonly writeThrottle?: WriteThrottleOptions
+  /** For tests: how to wait. @default setTimeout */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** For tests: jitter source. @default Math.random */
+  readonly random?: () => number
+}
+
+/** The typed KashFlow REST client. */
+export type KashflowClient = ReturnType<typeof build>
+
+function build(transport: KashflowTransport) {
+  const invoices = invoicesResource(transport)
+  return {
+    invoices,
+    invoicePayments: invoicePaymentsResource(transport, invoices),
+    customers: customersResource(transport),
+    journals: journalsResource(transport),
+    ...lookupResources(transport),
+    /** Ends the KashFlow session now (otherwise it expires after 60 idle minutes). */
+    logout: () => transport.logout(),
+  }
+}
+
+/**
+ * Creates a KashFlow REST v2 client: the two-step memorable-word login shared by concurrent
+ * requests, `KfToken` auth, one re-login on an expired session, typed resources, and errors
+ * that never carry credentials.
+ * @throws {InvalidArgumentError} for missing credentials.
+ * @example
+ * const kashflow = createKashflowClient({ username, password, memorableWord })
+ * const invoice = await kashflow.invoices.get(1042)
+ */
+export function createKashflowClient(options: KashflowClientOptions): KashflowClient {
+  if (!options.username || !options.password || !options.memorableWord) {
+    throw new InvalidArgumentError(
+      'createKashflowClient(): username, password and memorableWord are required.',
+    )
+  }
+  const transport = new KashflowTransport({
+    baseUrl: (options.baseUrl ?? 'https://api.kashflow.com/v2').replace(/\/$/, ''),
+    username: new Secret(options.username),
+    password: new Secret(options.password),
+    memorableWord: new Secret(options.memorableWord),
+    timeout: options.timeout ?? 45_000,
+    fetch: options.fetch,
+    retry: options.retry,
+    hooks: options.hooks,
+    logger: options.logger,
+    writeThrottle: options.writeThrottle,
+    sleep: options.sleep,
+    random: options.random,
+  })
+  return build(transport)
+}

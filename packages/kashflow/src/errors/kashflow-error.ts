@@ -1,0 +1,86 @@
+import { OpayoKashflowError } from '@opayo-kashflow/core'
+
+/** The facts of a failed KashFlow call. Never credentials or the session token. */
+export interface KashflowErrorDetails {
+  readonly status?: number | undefined
+  /** KashFlow's `Error` code (e.g. `InvalidSessionToken`, `-2146232060`). */
+  readonly kashflowCode?: string | undefined
+  /** KashFlow's `Message`. */
+  readonly kashflowMessage?: string | undefined
+  readonly method?: string | undefined
+  /** The path called, e.g. `/invoices/1042`. */
+  readonly path?: string | undefined
+  readonly retryAfterMs?: number | undefined
+  readonly cause?: unknown
+}
+
+/** Base of every error @opayo-kashflow/kashflow throws. */
+export class KashflowError extends OpayoKashflowError {
+  override readonly name: string = 'KashflowError'
+  readonly status: number | undefined
+  readonly kashflowCode: string | undefined
+  readonly kashflowMessage: string | undefined
+  readonly method: string | undefined
+  readonly path: string | undefined
+  readonly retryAfterMs: number | undefined
+
+  constructor(code: string, message: string, details: KashflowErrorDetails = {}) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.status = details.status
+    this.kashflowCode = details.kashflowCode
+    this.kashflowMessage = details.kashflowMessage
+    this.method = details.method
+    this.path = details.path
+    this.retryAfterMs = details.retryAfterMs
+  }
+}
+
+const make = <N extends string>(name: N, code: string) =>
+  class extends KashflowError {
+    override readonly name: N = name
+    constructor(message: string, details: KashflowErrorDetails = {}) {
+      super(code, message, details)
+    }
+  }
+
+/** 400 `{Error, Message}`: KashFlow refused the data. Fix it; do not retry. */
+export class KashflowValidationError extends make(
+  'KashflowValidationError',
+  'kashflow_validation_failed',
+) {}
+/** 400 with `Error: "-2146232060"` (a database timeout): retry with back-off. */
+export class KashflowTransientError extends make('KashflowTransientError', 'kashflow_transient') {}
+/**
+ * Credentials refused, account locked, password expired, temporary password, subscription
+ * expired, or a session that could not be renewed. Fatal: never retried.
+ */
+export class KashflowAuthenticationError extends make(
+  'KashflowAuthenticationError',
+  'kashflow_authentication_failed',
+) {}
+/** 404: no such invoice, customer or journal (the seed's "InvoiceID not found"). */
+export class KashflowNotFoundError extends make('KashflowNotFoundError', 'kashflow_not_found') {}
+/** 429: wait `retryAfterMs` (seconds or HTTP date in Retry-After). */
+export class KashflowRateLimitError extends make(
+  'KashflowRateLimitError',
+  'kashflow_rate_limited',
+) {}
+/** 5xx: KashFlow is failing; reads are retried, writes become ambiguous. */
+export class KashflowServerError extends make('KashflowServerError', 'kashflow_server_error') {}
+/** No response in time. */
+export class KashflowTimeoutError extends make('KashflowTimeoutError', 'kashflow_timeout') {}
+/** The connection failed before a response. */
+export class KashflowNetworkError extends make('KashflowNetworkError', 'kashflow_network_error') {}
+/**
+ * A write may or may not have been applied (timeout, reset, 5xx after sending). It was not
+ * retried: read back with `invoicePayments.findByMarker` before writing again.
+ */
+export class KashflowAmbiguousWriteError extends make(
+  'KashflowAmbiguousWriteError',
+  'kashflow_ambiguous_write',
+) {}
+/** KashFlow answered with a shape the schemas do not accept. */
+export class KashflowResponseError extends make(
+  'KashflowResponseError',
+  'kashflow_unexpected_response',
+) {}

@@ -1,0 +1,74 @@
+// The public surface of @opayo-kashflow/kashflow. Everything exported is listed by name.
+
+export { createKashflowClient } from './client.js'
+export type { KashflowClient, KashflowClientOptions } from './client.js'
+export type {
+  KashflowCallOptions,
+  KashflowLogger,
+  KashflowRetryOptions,
+  WriteThrottleOptions,
+} from './internal/transport.js'
+export { Secret } from './internal/secret.js'
+export { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
+
+export {
+  KashflowError,
+  KashflowValidationError,
+  KashflowTransientError,
+  KashflowAuthenticationError,
+  KashflowNotFoundError,
+  KashflowRateLimitError,
+  KashflowServerError,
+  KashflowTimeoutError,
+  KashflowNetworkError,
+  KashflowAmbiguousWriteError,
+  KashflowResponseError,
+} from './errors/kashflow-error.js'
+export type { KashflowErrorDetails } from './errors/kashflow-error.js'
+export { errorFromResponse, KASHFLOW_SQL_TIMEOUT_CODE } from './errors/error-from-response.js'
+
+export type { InvoiceListFilters } from './resources/invoices.js'
+export type {
+  InvoicePaymentInput,
+  InvoicePaymentRecord,
+  CreatedPayment,
+} from './resources/invoice-payments.js'
+export { toKashflowAddress, mergeCustomer } from './resources/customers.js'
+export type { CustomerInput } from './resources/customers.js'
+export { assertBalanced } from './resources/journals.js'
+export type { JournalInput, JournalLineInput } from './resources/journals.js'
+
+export { toKashflowDate, parseKashflowDate } from './wire/dates.js'
+export { toKashflowAmount, fromKashflowAmount } from './wire/money.js'
+export {
+  InvoiceSchema,
+  InvoiceSummarySchema,
+  PaymentLineSchema,
+  CustomerSchema,
+  JournalSchema,
+  BankAccountSchema,
+  PaymentMethodSchema,
+  CurrencySchema,
+  NominalSchema,
+  KashflowErrorBodySchema,
+  SessionStartResponseSchema,
+  SessionTokenResponseSchema,
+} from './wire/schemas.js'
+export type {
+  Invoice,
+  InvoiceSummary,
+  PaymentLine,
+  Customer,
+  Journal,
+  BankAccount,
+  PaymentMethod,
+  KashflowCurrency,
+  Nominal,
+} from './wire/schemas.js'
+
+export {
+  buildPaymentNote,
+  paymentFromIntent,
+  customerFromIntent,
+  journalFromIntent,
+} from './from-intent.js'

@@ -1,0 +1,399 @@
+import ky from 'ky'
+import type { Hooks, KyInstance } from 'ky'
+import type { z } from 'zod'
+import {
+  KashflowAmbiguousWriteError,
+  KashflowAuthenticationError,
+  KashflowNetworkError,
+  KashflowResponseError,
+  KashflowTimeoutError,
+} from '../errors/kashflow-error.js'
+import type { KashflowError } from '../errors/kashflow-error.js'
+import { errorFromResponse } from '../errors/error-from-response.js'
+import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
+import { Secret } from './secret.js'
+import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
+
+/** How reads (and transient failures) are retried. Writes are never retried blindly. */
+export interface KashflowRetryOptions {
+  /** Attempts after the first. @default 3 */
+  readonly limit?: number
+  /** First back-off delay; doubles each attempt, with jitter. @default 1000 */
+  readonly baseDelayMs?: number
+  /** Ceiling for one back-off delay (Retry-After is honoured even when longer). @default 30000 */
+  readonly maxDelayMs?: number
+}
+
+/** Keeps a burst of writes within KashFlow's (unpublished) limits. */
+export interface WriteThrottleOptions {
+  /** Writes in flight at once. @default 1 */
+  readonly concurrency?: number
+  /** Minimum milliseconds between the starts of two writes. @default 0 */
+  readonly minIntervalMs?: number
+}
+
+/** Structured log sink; the client never logs credentials or tokens. */
+export interface KashflowLogger {
+  debug?(message: string, fields?: Record<string, unknown>): void
+  warn?(message: string, fields?: Record<string, unknown>): void
+}
+
+/** Per-call options (the last argument of every method). */
+export interface KashflowCallOptions {
+  readonly signal?: AbortSignal
+  readonly timeout?: number
+}
+
+export interface TransportOptions {
+  readonly baseUrl: string
+  readonly username: Secret
+  readonly password: Secret
+  readonly memorableWord: Secret
+  readonly fetch?: typeof fetch | undefined
+  readonly timeout: number
+  readonly retry?: KashflowRetryOptions | undefined
+  readonly hooks?: Hooks | undefined
+  readonly logger?: KashflowLogger | undefined
+  readonly writeThrottle?: WriteThrottleOptions | undefined
+  readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined
+  readonly random?: (() => number) | undefined
+  readonly now?: (() => number) | undefined
+}
+
+export interface RequestInput<T> {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  readonly path: string
+  readonly query?: Record<string, string | number | boolean | undefined>
+  readonly body?: unknown
+  readonly schema: z.ZodType<T>
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted'))
+      },
+      { once: true },
+    )
+  })
+
+interface Raw {
+  status: number
+  headers: Headers
+  text: string
+}
+
+/** HTTP, session and retry policy for the KashFlow client. */
+export class KashflowTransport {
+  readonly #ky: KyInstance
+  readonly #o: TransportOptions
+  #token: Secret | undefined
+  #login: Promise<Secret> | undefined
+  #writesInFlight = 0
+  #writeWaiters: (() => void)[] = []
+  #nextWriteStart = 0
+
+  constructor(options: TransportOptions) {
+    this.#o = options
+    this.#ky = ky.create({
+      prefixUrl: options.baseUrl,
+      timeout: options.timeout,
+      retry: 0,
+      throwHttpErrors: false,
+      headers: { accept: 'application/json' },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    })
+  }
+
+  /** Sends one request with the session, retries and error mapping of the client. */
+  async request<T>(input: RequestInput<T>, call: KashflowCallOptions = {}): Promise<T> {
+    const write = input.method !== 'GET'
+    const release = write ? await this.#acquireWrite(call.signal) : undefined
+    try {
+      return await this.#withRetries(input, call, write)
+    } finally {
+      release?.()
+    }
+  }
+
+  async #withRetries<T>(
+    input: RequestInput<T>,
+    call: KashflowCallOptions,
+    write: boolean,
+  ): Promise<T> {
+    const policy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30_000, ...this.#o.retry }
+    const sleep = this.#o.sleep ?? defaultSleep
+    const random = this.#o.random ?? Math.random
+    let renewed = false
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await this.#session(call.signal)
+      let raw: Raw
+      try {
+        raw = await this.#send(input, token, call)
+      } catch (cause) {
+        if (call.signal?.aborted) throw cause
+        const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+        const details = { method: input.method, path: `/${input.path}`, cause }
+        if (write) {
+          throw new KashflowAmbiguousWriteError(
+            `${input.method} /${input.path} ${timedOut ? 'timed out' : 'lost its connection'}; KashFlow may have applied it. Read back (invoicePayments.findByMarker) before writing again.`,
+            details,
+          )
+        }
+        if (attempt < policy.limit) {
+          await sleep(this.#backoff(policy, attempt, random), call.signal)
+          continue
+        }
+        const message = `${input.method} /${input.path} ${timedOut ? 'timed out' : 'could not reach KashFlow'} after ${attempt + 1} attempt(s).`
+        throw timedOut
+          ? new KashflowTimeoutError(message, details)
+          : new KashflowNetworkError(message, details)
+      }
+      if (raw.status >= 200 && raw.status < 300) return this.#parse(input, raw)
+
+      const error = errorFromResponse(
+        raw.status,
+        raw.text,
+        raw.headers,
+        input.method,
+        `/${input.path}`,
+      )
+      if (error.kashflowCode === 'InvalidSessionToken' && !renewed) {
+        // Expired by inactivity or revoked: log in again once and retry this request once.
+        renewed = true
+        this.#invalidate(token)
+        attempt -= 1
+        continue
+      }
+      if (write && raw.status >= 500) {
+        throw new KashflowAmbiguousWriteError(
+          `${input.method} /${input.path} failed with HTTP ${raw.status}; KashFlow may have applied it. Read back before writing again.`,
+          { method: input.method, path: `/${input.path}`, status: raw.status, cause: error },
+        )
+      }
+      // A 429 is refused before processing, so even a write may be retried after it.
+      const retryable =
+        error.name === 'KashflowRateLimitError' ||
+        (!write &&
+          (error.name === 'KashflowTransientError' || error.name === 'KashflowServerError'))
+      if (retryable && attempt < policy.limit) {
+        const wait = error.retryAfterMs ?? this.#backoff(policy, attempt, random)
+        this.#o.logger?.warn?.('kashflow retry', {
+          method: input.method,
+          path: `/${input.path}`,
+          status: raw.status,
+          waitMs: wait,
+        })
+        await sleep(wait, call.signal)
+        continue
+      }
+      throw error
+    }
+  }
+
+  #backoff(policy: Required<KashflowRetryOptions>, attempt: number, random: () => number): number {
+    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.5 + random() / 2)
+  }
+
+  async #send(
+    input: RequestInput<unknown>,
+    token: Secret | undefined,
+    call: KashflowCallOptions,
+  ): Promise<Raw> {
+    const searchParams: Record<string, string | number | boolean> = {}
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) searchParams[k] = v
+    const started = (this.#o.now ?? Date.now)()
+    const response = await this.#ky(input.path, {
+      method: input.method,
+      searchParams,
+      ...(token ? { headers: { authorization: `KfToken ${token.reveal()}` } } : {}),
+      ...(input.body === undefined ? {} : { json: input.body }),
+      ...(call.signal ? { signal: call.signal } : {}),
+      ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
+    })
+    const text = await response.text()
+    this.#o.logger?.debug?.('kashflow request', {
+      method: input.method,
+      path: `/${input.path}`,
+      status: response.status,
+      ms: (this.#o.now ?? Date.now)() - started,
+    })
+    return { status: response.status, headers: response.headers, text }
+  }
+
+  #parse<T>(input: RequestInput<T>, raw: Raw): T {
+    let json: unknown = undefined
+    if (raw.text.trim() !== '') {
+      try {
+        json = JSON.parse(raw.text)
+      } catch (cause) {
+        throw new KashflowResponseError(
+          `${input.method} /${input.path} returned a body that is not JSON.`,
+          {
+            status: raw.status,
+            method: input.method,
+            path: `/${input.path}`,
+            cause,
+          },
+        )
+      }
+    }
+    const parsed = input.schema.safeParse(json)
+    if (!parsed.success) {
+      throw new KashflowResponseError(
+        `${input.method} /${input.path} returned an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        { status: raw.status, method: input.method, path: `/${input.path}` },
+      )
+    }
+    return parsed.data
+  }
+
+  /** The current session token, logging in (once, shared by concurrent callers) if needed. */
+  async #session(signal?: AbortSignal): Promise<Secret> {
+    if (this.#token) return this.#token
+    this.#login ??= this.#doLogin(signal).finally(() => {
+      this.#login = undefined
+    })
+    this.#token = await this.#login
+    return this.#token
+  }
+
+  #invalidate(token: Secret): void {
+    if (this.#token === token) this.#token = undefined
+  }
+
+  async #doLogin(signal?: AbortSignal): Promise<Secret> {
+    const fail = (message: string, details = {}) =>
+      new KashflowAuthenticationError(message, {
+        method: 'POST',
+        path: '/sessiontoken',
+        ...details,
+      })
+    const step1 = await this.#sendAuth(
+      'POST',
+      { UserName: this.#o.username.reveal(), Password: this.#o.password.reveal() },
+      signal,
+    )
+    if (step1.status >= 300) throw this.#authError(step1, 'POST')
+    const start = this.#parse(
+      { method: 'POST', path: 'sessiontoken', schema: SessionStartResponseSchema },
+      step1,
+    )
+    if (start.IsLockedOut)
+      throw fail(
+        'KashFlow says this user is locked out (too many failed logins). Unlock it in KashFlow; the client will not retry.',
+      )
+    if (start.HasTemporaryPassword)
+      throw fail(
+        'This KashFlow user has a temporary password. Log in to KashFlow once to set a permanent one.',
+      )
+    if (start.SubscriptionExpired) throw fail("The KashFlow account's subscription has expired.")
+    const word = this.#o.memorableWord.reveal()
+    const chars = start.MemorableWordList.map(({ Position }) => {
+      const char = word[Position - 1]
+      if (char === undefined)
+        throw fail(
+          `KashFlow asked for character ${Position} of the memorable word, which is shorter. Check the memorable word.`,
+        )
+      return { Position, Value: char }
+    })
+    const step2 = await this.#sendAuth(
+      'PUT',
+      { TemporaryToken: start.TemporaryToken, MemorableWordList: chars },
+      signal,
+    )
+    if (step2.status >= 300) throw this.#authError(step2, 'PUT')
+    const session = this.#parse(
+      { method: 'PUT', path: 'sessiontoken', schema: SessionTokenResponseSchema },
+      step2,
+    )
+    return new Secret(session.SessionToken)
+  }
+
+  async #sendAuth(method: 'POST' | 'PUT', body: unknown, signal?: AbortSignal): Promise<Raw> {
+    try {
+      const response = await this.#ky('sessiontoken', {
+        method,
+        json: body,
+        ...(signal ? { signal } : {}),
+      })
+      return { status: response.status, headers: response.headers, text: await response.text() }
+    } catch (cause) {
+      const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+      const details = { method, path: '/sessiontoken', cause }
+      throw timedOut
+        ? new KashflowTimeoutError('Logging in to KashFlow timed out.', details)
+        : new KashflowNetworkError('Could not reach KashFlow to log in.', details)
+    }
+  }
+
+  #authError(raw: Raw, method: string): KashflowError {
+    const error = errorFromResponse(raw.status, raw.text, raw.headers, method, '/sessiontoken')
+    if (error.name !== 'KashflowValidationError' && error.status !== 401 && error.status !== 403)
+      return error
+    const reason =
+      error.kashflowCode === 'InvalidCredentials'
+        ? 'the username or password is wrong'
+        : error.kashflowCode === 'AccountLocked'
+          ? 'the user is locked out after failed logins'
+          : error.kashflowCode === 'PasswordExpired'
+            ? "the user's password has expired"
+            : method === 'PUT'
+              ? 'the memorable word characters were refused'
+              : `KashFlow refused the login (${error.kashflowCode ?? error.status})`
+    return new KashflowAuthenticationError(
+      `KashFlow login failed: ${reason}. The client will not retry.`,
+      {
+        status: error.status,
+        kashflowCode: error.kashflowCode,
+        kashflowMessage: error.kashflowMessage,
+        method,
+        path: '/sessiontoken',
+      },
+    )
+  }
+
+  /** Ends the session (DELETE), if there is one. */
+  async logout(): Promise<void> {
+    const token = this.#token
+    if (!token) return
+    this.#token = undefined
+    await this.#ky(KASHFLOW_UNCONFIRMED.logoutPath(token.reveal()), {
+      method: 'DELETE',
+      headers: { authorization: `KfToken ${token.reveal()}` },
+    }).catch(() => undefined)
+  }
+
+  /** A FIFO semaphore for writes plus a minimum spacing between their starts. */
+  async #acquireWrite(signal?: AbortSignal): Promise<() => void> {
+    const concurrency = Math.max(1, this.#o.writeThrottle?.concurrency ?? 1)
+    const minInterval = this.#o.writeThrottle?.minIntervalMs ?? 0
+    const now = this.#o.now ?? Date.now
+    if (this.#writesInFlight < concurrency) this.#writesInFlight += 1
+    else await new Promise<void>((resolve) => this.#writeWaiters.push(resolve)) // the slot is handed over
+    const release = () => {
+      const next = this.#writeWaiters.shift()
+      if (next) next()
+      else this.#writesInFlight -= 1
+    }
+    if (minInterval > 0) {
+      const start = Math.max(now(), this.#nextWriteStart)
+      this.#nextWriteStart = start + minInterval
+      const wait = start - now()
+      if (wait > 0) {
+        try {
+          await (this.#o.sleep ?? defaultSleep)(wait, signal)
+        } catch (error) {
+          release()
+          throw error
+        }
+      }
+    }
+    return release
+  }
+}

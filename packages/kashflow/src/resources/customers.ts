@@ -1,0 +1,197 @@
+import { InvalidArgumentError } from '@opayo-kashflow/core'
+import type { CanonicalAddress } from '@opayo-kashflow/core'
+import { z } from 'zod'
+import type { KashflowCallOptions, KashflowTransport } from '../internal/transport.js'
+import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
+import { CustomerSchema } from '../wire/schemas.js'
+import type { Customer } from '../wire/schemas.js'
+import { paginate } from './invoices.js'
+
+/** A customer to create, or the fields to change on one. */
+export interface CustomerInput {
+  /** Unique per account; KashFlow makes one up (de-duplicated) when absent. */
+  readonly code?: string
+  readonly name?: string
+  readonly contact?: {
+    readonly firstName?: string
+    readonly lastName?: string
+    readonly email?: string
+    readonly phone?: string
+  }
+  readonly address?: CanonicalAddress
+  readonly deliveryAddress?: CanonicalAddress
+  /** ISO 4217 code of the customer's default currency. */
+  readonly currency?: string
+  /** Custom text fields by their configured Name. */
+  readonly customText?: Readonly<Record<string, string>>
+  /** Custom checkboxes by their configured Name. */
+  readonly customCheckboxes?: Readonly<Record<string, boolean>>
+  readonly note?: string
+}
+
+/** A CanonicalAddress as KashFlow's `{Line1..Line4, PostCode, CountryCode}`: street lines, then city and region. */
+export function toKashflowAddress(address: CanonicalAddress): Record<string, string> {
+  const lines = [...address.lines, address.city, address.region].filter((l): l is string => !!l)
+  if (lines.length > 4) {
+    // Never drop text: fold the overflow into the last line.
+    lines.splice(3, lines.length - 3, lines.slice(3).join(', '))
+  }
+  return {
+    Line1: lines[0] ?? '',
+    Line2: lines[1] ?? '',
+    Line3: lines[2] ?? '',
+    Line4: lines[3] ?? '',
+    PostCode: address.postalCode ?? '',
+    // KashFlow records Greece as EL (standardiseAddress with target 'kashflow' does this too).
+    CountryCode: address.countryCode === 'GR' ? 'EL' : (address.countryCode ?? ''),
+  }
+}
+
+/** The checkbox value in the type KashFlow used for it before ("1"/"0" string, number or boolean). */
+function checkboxValue(value: boolean, existing: unknown): boolean | string | number {
+  if (typeof existing === 'string') return value ? '1' : '0'
+  if (typeof existing === 'number') return value ? 1 : 0
+  return value
+}
+
+/** Merges a patch into a customer as KashFlow returned it, keeping every field it does not know. */
+export function mergeCustomer(
+  current: Customer | undefined,
+  patch: CustomerInput,
+): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...(current ?? {}) }
+  if (patch.code !== undefined) next['Code'] = patch.code
+  if (patch.name !== undefined) next['Name'] = patch.name
+  if (patch.note !== undefined) next['Note'] = patch.note
+  if (patch.currency !== undefined)
+    next['Currency'] = { ...(current?.Currency ?? {}), Code: patch.currency }
+  if (patch.contact !== undefined) {
+    const contacts = [...(current?.Contacts ?? [])]
+    const index = Math.max(
+      0,
+      contacts.findIndex((c) => c.IsPrimary),
+    )
+    const existing = contacts[index] ?? { IsPrimary: true }
+    contacts[index] = {
+      ...existing,
+      IsPrimary: true,
+      ...(patch.contact.firstName === undefined ? {} : { Firstname: patch.contact.firstName }),
+      ...(patch.contact.lastName === undefined ? {} : { LastName: patch.contact.lastName }),
+      ...(patch.contact.email === undefined ? {} : { Email: patch.contact.email }),
+      ...(patch.contact.phone === undefined ? {} : { Telephone: patch.contact.phone }),
+    }
+    next['Contacts'] = contacts
+  }
+  if (patch.address !== undefined) {
+    const addresses = [...(current?.Addresses ?? [])]
+    addresses[0] = { ...(addresses[0] ?? {}), ...toKashflowAddress(patch.address) }
+    next['Addresses'] = addresses
+  }
+  if (patch.deliveryAddress !== undefined) {
+    next['DeliveryAddresses'] = [toKashflowAddress(patch.deliveryAddress)]
+    next['UseCustomDeliveryAddress'] = true
+  }
+  if (patch.customText !== undefined) {
+    const boxes = [...(current?.CustomTextBoxes ?? [])]
+    for (const [name, value] of Object.entries(patch.customText)) {
+      const at = boxes.findIndex((b) => b.Name === name)
+      if (at >= 0) boxes[at] = { ...boxes[at], Name: name, Value: value }
+      else boxes.push({ Name: name, Value: value })
+    }
+    next['CustomTextBoxes'] = boxes
+  }
+  if (patch.customCheckboxes !== undefined) {
+    const boxes = [...(current?.CustomCheckBoxes ?? [])]
+    for (const [name, value] of Object.entries(patch.customCheckboxes)) {
+      const at = boxes.findIndex((b) => b.Name === name)
+      if (at >= 0)
+        boxes[at] = { ...boxes[at], Name: name, Value: checkboxValue(value, boxes[at]?.Value) }
+      else boxes.push({ Name: name, Value: value })
+    }
+    next['CustomCheckBoxes'] = boxes
+  }
+  return next
+}
+
+const SearchResultSchema = z.array(
+  z.looseObject({ key: z.number(), value: z.string().nullable().optional() }),
+)
+const CustomerSummarySchema = z.looseObject({
+  Id: z.number().nullable().optional(),
+  Code: z.string(),
+})
+
+export function customersResource(transport: KashflowTransport) {
+  const get = (code: string, call?: KashflowCallOptions) =>
+    transport.request(
+      { method: 'GET', path: `customers/${encodeURIComponent(code)}`, schema: CustomerSchema },
+      call,
+    )
+  return {
+    /** A customer by code, with contacts, addresses and custom fields. @throws {KashflowNotFoundError} */
+    get,
+    /**
+     * The customer with this email, or undefined. KashFlow's search returns customer Ids, not
+     * codes, so the Id is resolved through the customer list.
+     */
+    async findByEmail(email: string, call?: KashflowCallOptions): Promise<Customer | undefined> {
+      const hits = await transport.request(
+        {
+          method: 'GET',
+          path: 'customers/search',
+          query: { searchBy: 'email', searchText: email },
+          schema: SearchResultSchema,
+        },
+        call,
+      )
+      const ids = new Set(hits.map((h) => h.key))
+      if (ids.size === 0) return undefined
+      for await (const row of paginate(
+        transport,
+        'customers',
+        CustomerSummarySchema,
+        {},
+        KASHFLOW_UNCONFIRMED.maxPerPage,
+        call,
+      )) {
+        if (row.Id !== undefined && row.Id !== null && ids.has(row.Id)) return get(row.Code, call)
+      }
+      return undefined
+    },
+    /** Creates a customer (`CreateCustomerCodeIfDuplicate`, so a taken code is de-duplicated). */
+    create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer> {
+      if (!input.name && !input.code)
+        throw new InvalidArgumentError('customers.create(): give a name or a code.')
+      return transport.request(
+        {
+          method: 'POST',
+          path: 'customers',
+          body: {
+            ...mergeCustomer(undefined, input),
+            CreateCustomerCodeIfDuplicate: true,
+            CreateCustomerNameIfEmptyOrNull: true,
+          },
+          schema: CustomerSchema,
+        },
+        call,
+      )
+    },
+    /** GET, merge the patch, PUT the whole customer back: fields the patch does not name are kept. */
+    async update(
+      code: string,
+      patch: CustomerInput,
+      call?: KashflowCallOptions,
+    ): Promise<Customer> {
+      const current = await get(code, call)
+      return transport.request(
+        {
+          method: 'PUT',
+          path: `customers/${encodeURIComponent(code)}`,
+          body: mergeCustomer(current, patch),
+          schema: CustomerSchema,
+        },
+        call,
+      )
+    },
+  }
+}

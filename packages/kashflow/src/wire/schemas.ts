@@ -1,0 +1,187 @@
+import { z } from 'zod'
+
+// KashFlow REST v2 wire schemas (specs/kashflow.md §3-§5, field names from the published
+// swagger). Loose objects: unknown fields pass through untouched, which GET-merge-PUT relies on.
+
+const num = z.number()
+const str = z.string()
+const opt = <T extends z.ZodType>(t: T) => t.nullable().optional()
+
+/** Step 1 of login: `POST /sessiontoken`. */
+export const SessionStartResponseSchema = z.looseObject({
+  TemporaryToken: str,
+  MemorableWordList: z.array(
+    z.looseObject({ Position: z.number().int().positive(), Value: opt(str) }),
+  ),
+  HasTemporaryPassword: opt(z.boolean()),
+  SubscriptionExpired: opt(z.boolean()),
+  IsLockedOut: opt(z.boolean()),
+})
+
+/** Step 2 of login: `PUT /sessiontoken`. */
+export const SessionTokenResponseSchema = z.looseObject({
+  SessionToken: str.min(1),
+  HasTemporaryPassword: opt(z.boolean()),
+  SubscriptionExpired: opt(z.boolean()),
+})
+
+/** A KashFlow error body: `{ Error, Message }`. */
+export const KashflowErrorBodySchema = z.looseObject({ Error: opt(str), Message: opt(str) })
+
+/** One payment line inside an invoice (specs §5.2). */
+export const PaymentLineSchema = z.looseObject({
+  Id: opt(num),
+  Date: opt(str),
+  Amount: num,
+  Method: opt(num),
+  AccountId: opt(num),
+  Note: opt(str),
+  Reference: opt(str),
+  IsExternalRefund: opt(z.boolean()),
+  BulkId: opt(num),
+  BulkPaymentNumber: opt(num),
+})
+export type PaymentLine = z.output<typeof PaymentLineSchema>
+
+export const AddressSchema = z.looseObject({
+  Line1: opt(str),
+  Line2: opt(str),
+  Line3: opt(str),
+  Line4: opt(str),
+  PostCode: opt(str),
+  CountryCode: opt(str),
+  CountryName: opt(str),
+})
+
+export const CurrencyRefSchema = z.looseObject({
+  Code: str,
+  Name: opt(str),
+  Symbol: opt(str),
+  ExchangeRate: opt(num),
+})
+
+/** Invoice detail: `GET /invoices/{number}` (specs §5.1, §8.1). */
+export const InvoiceSchema = z.looseObject({
+  Id: num,
+  Number: num,
+  CustomerId: opt(num),
+  CustomerCode: opt(str),
+  CustomerName: opt(str),
+  CustomerReference: opt(str),
+  IssuedDate: opt(str),
+  DueDate: opt(str),
+  PaidDate: opt(str),
+  NetAmount: opt(num),
+  VATAmount: opt(num),
+  GrossAmount: opt(num),
+  TotalPaidAmount: opt(num),
+  DueAmount: opt(num),
+  Status: opt(str),
+  Currency: opt(CurrencyRefSchema),
+  PaymentLines: opt(z.array(PaymentLineSchema)),
+})
+export type Invoice = z.output<typeof InvoiceSchema>
+
+/** Invoice summary rows from `GET /invoices`. */
+export const InvoiceSummarySchema = InvoiceSchema.partial().extend({ Number: num })
+export type InvoiceSummary = z.output<typeof InvoiceSummarySchema>
+
+export const CustomTextBoxSchema = z.looseObject({ Name: str, Value: opt(str) })
+/** Swagger says boolean; KashFlow's own example shows "1" (specs §9 pitfall 18). Both are read. */
+export const CustomCheckBoxSchema = z.looseObject({
+  Name: str,
+  Value: opt(z.union([z.boolean(), str, num])),
+})
+
+export const ContactSchema = z.looseObject({
+  Id: opt(num),
+  IsPrimary: opt(z.boolean()),
+  Name: opt(str),
+  Title: opt(str),
+  Firstname: opt(str),
+  LastName: opt(str),
+  Email: opt(str),
+  Telephone: opt(str),
+  Mobile: opt(str),
+})
+
+/** Customer detail: `GET /customers/{code}` (specs §5.4). */
+export const CustomerSchema = z.looseObject({
+  Id: opt(num),
+  Code: str,
+  Name: opt(str),
+  Contacts: opt(z.array(ContactSchema)),
+  Addresses: opt(z.array(AddressSchema)),
+  DeliveryAddresses: opt(z.array(AddressSchema)),
+  Currency: opt(CurrencyRefSchema),
+  CustomTextBoxes: opt(z.array(CustomTextBoxSchema)),
+  CustomCheckBoxes: opt(z.array(CustomCheckBoxSchema)),
+  Note: opt(str),
+})
+export type Customer = z.output<typeof CustomerSchema>
+
+export const JournalLineSchema = z.looseObject({
+  Id: opt(num),
+  NominalCode: num,
+  Debit: opt(num),
+  Credit: opt(num),
+  Comment: opt(str),
+  ProjectNumber: opt(num),
+})
+
+/** Journal detail: `GET /journals/{number}` (shape per specs §5.6, UNCONFIRMED). */
+export const JournalSchema = z.looseObject({
+  Number: num,
+  JournalDate: opt(str),
+  JournalName: opt(str),
+  Comment: opt(str),
+  Category: opt(num),
+  TotalAmount: opt(num),
+  LineItems: opt(z.array(JournalLineSchema)),
+})
+export type Journal = z.output<typeof JournalSchema>
+
+export const BankAccountSchema = z.looseObject({
+  Id: num,
+  AccountName: opt(str),
+  Code: opt(num),
+  IsDefaultAccount: opt(z.boolean()),
+  IsArchived: opt(z.boolean()),
+})
+export type BankAccount = z.output<typeof BankAccountSchema>
+
+export const PaymentMethodSchema = z.looseObject({ Id: num, Name: opt(str) })
+export type PaymentMethod = z.output<typeof PaymentMethodSchema>
+
+export const CurrencySchema = z.looseObject({
+  Id: opt(num),
+  Code: str,
+  Name: opt(str),
+  Symbol: opt(str),
+  ExchangeRate: opt(num),
+  IsDefault: opt(z.boolean()),
+})
+export type KashflowCurrency = z.output<typeof CurrencySchema>
+
+export const NominalSchema = z.looseObject({
+  Id: opt(num),
+  Code: num,
+  Name: opt(str),
+  Type: opt(str),
+  Archived: opt(z.boolean()),
+})
+export type Nominal = z.output<typeof NominalSchema>
+
+/** Both list shapes: `{ MetaData, Data }` and a bare array (specs §4.1). */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.union([
+    z.array(item),
+    z.looseObject({
+      Data: z.array(item).nullable(),
+      MetaData: z
+        .looseObject({ NextPageUrl: opt(str), TotalRecords: opt(num) })
+        .nullable()
+        .optional(),
+    }),
+  ])
+}
