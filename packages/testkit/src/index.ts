@@ -12,3 +12,12 @@ export type {
 } from './opayo/server-notifications.js'
 export { FakeOpayo } from './opayo/fake-opayo.js'
 export type { FakeOpayoOptions, FakeOpayoTransaction, FakeFault } from './opayo/fake-opayo.js'
+export { FakeKashflow, DroppedConnectionError } from './kashflow/fake-kashflow.js'
+export type {
+  FakeKashflowSeed,
+  FakeKashflowUser,
+  FakeInvoiceSeed,
+  FakeKashflowFault,
+} from './kashflow/fake-kashflow.js'
+export { startFakeKashflowServer } from './kashflow/server.js'
+export type { FakeKashflowServer } from './kashflow/server.js'

@@ -1,6 +1,7 @@
 // @opayo-kashflow/testkit/msw: the fakes as msw request handlers.
-import { http } from 'msw'
+import { http, HttpResponse } from 'msw'
 import type { HttpHandler } from 'msw'
+import { DroppedConnectionError, FakeKashflow } from './kashflow/fake-kashflow.js'
 import { FakeOpayo } from './opayo/fake-opayo.js'
 
 export interface OpayoHandlersOptions {
@@ -24,4 +25,26 @@ export function opayoHandlers(fake: FakeOpayo, options: OpayoHandlersOptions = {
   return [http.all(`${pi}/*`, forward), http.post(reporting, forward)]
 }
 
-export { FakeOpayo }
+/**
+ * msw handlers that route KashFlow REST calls under `baseUrl` to a {@link FakeKashflow}.
+ * @example server.use(...kashflowHandlers(fake))
+ */
+export function kashflowHandlers(
+  fake: FakeKashflow,
+  options: { readonly baseUrl?: string } = {},
+): HttpHandler[] {
+  const base = (options.baseUrl ?? 'https://api.kashflow.com/v2').replace(/\/$/, '')
+  return [
+    http.all(`${base}/*`, async ({ request }) => {
+      try {
+        return await fake.fetch(request)
+      } catch (error) {
+        // "Commit then drop": the write happened, the caller sees a network error.
+        if (error instanceof DroppedConnectionError) return HttpResponse.error()
+        throw error
+      }
+    }),
+  ]
+}
+
+export { FakeOpayo, FakeKashflow }

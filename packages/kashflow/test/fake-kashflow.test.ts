@@ -1,0 +1,271 @@
+// The fake's own behaviour, checked against the example bodies of specs/kashflow.md §8 (copied
+// here), so tests that use the fake test against KashFlow's documented shapes.
+import { FakeKashflow, startFakeKashflowServer } from '@opayo-kashflow/testkit'
+import { describe, expect, it } from 'vitest'
+import { createKashflowClient } from '../src/index.js'
+import { CREDENTIALS } from './helpers.js'
+
+async function session(fake: FakeKashflow): Promise<string> {
+  const start = (await (
+    await fake.fetch('https://api.kashflow.com/v2/sessiontoken', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ UserName: CREDENTIALS.username, Password: CREDENTIALS.password }),
+    })
+  ).json()) as { TemporaryToken: string; MemorableWordList: { Position: number }[] }
+  const done = (await (
+    await fake.fetch('https://api.kashflow.com/v2/sessiontoken', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        TemporaryToken: start.TemporaryToken,
+        // Characters are case-insensitive (specs §3.1).
+        MemorableWordList: start.MemorableWordList.map(({ Position }) => ({
+          Position,
+          Value: CREDENTIALS.memorableWord[Position - 1]!.toUpperCase(),
+        })),
+      }),
+    })
+  ).json()) as { SessionToken: string }
+  return done.SessionToken
+}
+
+const call = async (
+  fake: FakeKashflow,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) => {
+  const response = await fake.fetch(`https://api.kashflow.com/v2/${path}`, {
+    method,
+    headers: { authorization: `KfToken ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return {
+    status: response.status,
+    body: (await response.json().catch(() => undefined)) as Record<string, unknown>,
+  }
+}
+
+describe('the fake KashFlow against the specs example bodies (§8)', () => {
+  it('starts a session with 1-based memorable-word positions (§3.1)', async () => {
+    const fake = new FakeKashflow()
+    const response = await fake.fetch('https://api.kashflow.com/v2/sessiontoken', {
+      method: 'POST',
+      body: JSON.stringify({ username: CREDENTIALS.username, password: CREDENTIALS.password }),
+    })
+    const body = (await response.json()) as {
+      MemorableWordList: { Position: number; Value: string }[]
+      IsLockedOut: boolean
+    }
+    expect(body.MemorableWordList).toHaveLength(3)
+    for (const { Position, Value } of body.MemorableWordList) {
+      expect(Position).toBeGreaterThanOrEqual(1)
+      expect(Position).toBeLessThanOrEqual(9)
+      expect(Value).toBe('')
+    }
+    expect(body.IsLockedOut).toBe(false)
+  })
+
+  it('returns the invoice of §8.1 with its fields, and 401 InvalidSessionToken without a session', async () => {
+    const fake = new FakeKashflow({
+      invoices: [
+        {
+          number: 1234,
+          id: 196172,
+          gross: 120,
+          customerCode: 'SMITHJ01',
+          reference: 'OPY-2025-000981',
+        },
+      ],
+    })
+    expect(await call(fake, 'nope', 'GET', 'invoices/1234')).toEqual({
+      status: 401,
+      body: { Error: 'InvalidSessionToken', Message: 'Session token provided is invalid.' },
+    })
+    const token = await session(fake)
+    const { status, body } = await call(fake, token, 'GET', 'invoices/1234')
+    expect(status).toBe(200)
+    expect(body).toMatchObject({
+      Id: 196172,
+      Number: 1234,
+      CustomerCode: 'SMITHJ01',
+      CustomerReference: 'OPY-2025-000981',
+      GrossAmount: 120,
+      TotalPaidAmount: 0,
+      DueAmount: 120,
+      Status: 'Outstanding',
+      Currency: { Code: 'GBP', ExchangeRate: 1 },
+      PaymentLines: [],
+    })
+    expect(String(body['IssuedDate'])).toMatch(/^\d{4}-\d{2}-\d{2} 12:00:00$/)
+  })
+
+  it('accepts the bulk payment of §8.2 exactly and shows it on the invoice', async () => {
+    const fake = new FakeKashflow({
+      invoices: [{ number: 1234, id: 196172, gross: 120, customerCode: 'SMITHJ01' }],
+    })
+    const token = await session(fake)
+    const example = {
+      Date: '2025-03-12',
+      AccountId: 55166,
+      Method: 409844,
+      Comment: 'Opayo VPSTxId {7A1B...} VendorTxCode OPY-2025-000981',
+      PaymentItems: [
+        {
+          Id: 196172,
+          ObjectNumber: 1234,
+          Amount: 120.0,
+          PaidDate: '2025-03-12',
+          ContactCode: 'SMITHJ01',
+        },
+      ],
+    }
+    const posted = await call(fake, token, 'POST', 'invoices/bulk/payments', example)
+    expect(posted.status).toBe(200)
+    expect(posted.body).toMatchObject({ Number: expect.any(Number) })
+    const invoice = await call(fake, token, 'GET', 'invoices/1234')
+    expect(invoice.body).toMatchObject({
+      Status: 'Paid',
+      DueAmount: 0,
+      PaymentLines: [
+        {
+          Amount: 120,
+          Method: 409844,
+          AccountId: 55166,
+          BulkPaymentNumber: posted.body['Number'],
+          Date: '2025-03-12 12:00:00',
+        },
+      ],
+    })
+  })
+
+  it('accepts the customer of §8.3 and the journal of §8.4', async () => {
+    const fake = new FakeKashflow({
+      nominals: [
+        { Code: 7901, Name: 'Card fees' },
+        { Code: 1210, Name: 'Opayo clearing' },
+      ],
+    })
+    const token = await session(fake)
+    const customer = await call(fake, token, 'POST', 'customers', {
+      Code: 'SMITHJ01',
+      Name: 'Jane Smith',
+      CreateCustomerCodeIfDuplicate: true,
+      Contacts: [
+        {
+          IsPrimary: true,
+          ReceiveEmails: true,
+          Title: 'Ms',
+          Firstname: 'Jane',
+          LastName: 'Smith',
+          Email: 'jane.smith@example.com',
+          Telephone: '0113 496 0000',
+        },
+      ],
+      Addresses: [
+        {
+          Line1: '1 High Street',
+          Line2: 'Headingley',
+          Line3: 'Leeds',
+          Line4: '',
+          PostCode: 'LS6 1AA',
+          CountryCode: 'GB',
+        },
+      ],
+      UseCustomDeliveryAddress: false,
+      Currency: { Code: 'GBP' },
+      PaymentTerms: { Type: 'Days', Days: 0 },
+      CustomTextBoxes: [{ Name: 'Opayo Customer Ref', Value: 'CUST-000981' }],
+      CustomCheckBoxes: [{ Name: 'Card Customer', Value: true }],
+      Note: 'Created by Opayo sync',
+    })
+    expect(customer).toMatchObject({
+      status: 201,
+      body: { Code: 'SMITHJ01', Id: expect.any(Number) },
+    })
+    const journal = await call(fake, token, 'POST', 'journals', {
+      JournalDate: '2025-03-12 12:00:00',
+      JournalName: 'OPY-FEES-20250312',
+      Comment: 'Opayo settlement fees 12/03/2025',
+      Category: 0,
+      LineItems: [
+        { NominalCode: 7901, Debit: 3.42, Credit: 0, Comment: 'Card fees', ProjectNumber: 0 },
+        { NominalCode: 1210, Debit: 0, Credit: 3.42, Comment: 'Opayo clearing', ProjectNumber: 0 },
+      ],
+    })
+    expect(journal).toMatchObject({
+      status: 201,
+      body: { Number: expect.any(Number), TotalAmount: 3.42 },
+    })
+  })
+
+  it('refuses an unbalanced journal and a page of more than 100 rows', async () => {
+    const fake = new FakeKashflow()
+    const token = await session(fake)
+    const unbalanced = await call(fake, token, 'POST', 'journals', {
+      LineItems: [
+        { NominalCode: 1200, Debit: 5, Credit: 0 },
+        { NominalCode: 9999, Debit: 0, Credit: 4 },
+      ],
+    })
+    expect(unbalanced).toMatchObject({
+      status: 400,
+      body: { Error: 'ValidationError', Message: 'Debits and credits must balance' },
+    })
+    expect((await call(fake, token, 'GET', 'invoices?perpage=250')).status).toBe(400)
+  })
+
+  it('injects downtime, a request budget and the SQL timeout', async () => {
+    let now = 1_000_000
+    const fake = new FakeKashflow({ now: () => now, invoices: [{ number: 1, gross: 1 }] })
+    const token = await session(fake)
+    fake.downtime(now, now + 60_000)
+    expect((await call(fake, token, 'GET', 'invoices/1')).status).toBe(503)
+    now += 60_000
+    expect((await call(fake, token, 'GET', 'invoices/1')).status).toBe(200)
+    fake.requestBudget(1, 10_000)
+    expect((await call(fake, token, 'GET', 'invoices/1')).status).toBe(200)
+    const limited = await fake.fetch('https://api.kashflow.com/v2/invoices/1', {
+      headers: { authorization: `KfToken ${token}` },
+    })
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    fake.clearFaults()
+    fake.sqlTimeoutNext()
+    expect(await call(fake, token, 'GET', 'invoices/1')).toMatchObject({
+      status: 400,
+      body: { Error: '-2146232060' },
+    })
+  })
+
+  it('serves over real loopback HTTP, where a dropped write resets the socket', async () => {
+    const server = await startFakeKashflowServer({
+      port: 0,
+      seed: { invoices: [{ number: 1042, gross: 120 }] },
+    })
+    try {
+      const { url, fake } = server
+      const kashflow = createKashflowClient({ ...CREDENTIALS, baseUrl: url })
+      await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({ Number: 1042 })
+      fake.commitThenDropNextWrite()
+      const payment = {
+        invoiceNumber: 1042,
+        amount: { amount: 1000, currency: 'GBP' } as never,
+        date: '2026-11-02',
+        methodId: 409844,
+        bankAccountId: 55166,
+        note: 'OPAYO:A:payment',
+      }
+      await expect(kashflow.invoicePayments.create(payment)).rejects.toMatchObject({
+        name: 'KashflowAmbiguousWriteError',
+      })
+      await expect(
+        kashflow.invoicePayments.findByMarker(1042, 'OPAYO:A:payment'),
+      ).resolves.toBeDefined()
+    } finally {
+      await server.close()
+    }
+  })
+})

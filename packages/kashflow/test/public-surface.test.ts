@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import * as kashflow from '../src/index.js'
+
+describe('the public surface', () => {
+  it('is exactly what index.ts lists by name', () => {
+    const source = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
+    expect(source).not.toMatch(/export \*/)
+    const listed = [...source.matchAll(/^export \{([^}]*)\}/gm)]
+      .flatMap((m) => (m[1] ?? '').split(','))
+      .map((name) => name.trim())
+      .filter(Boolean)
+      .sort()
+    expect(Object.keys(kashflow).sort()).toEqual(listed)
+  })
+
+  it('gives every error a literal name and a stable code', () => {
+    const e = new kashflow.KashflowAmbiguousWriteError('x')
+    expect(e.name).toBe('KashflowAmbiguousWriteError')
+    expect(e.code).toBe('kashflow_ambiguous_write')
+    expect(e).toBeInstanceOf(kashflow.KashflowError)
+  })
+
+  it('redacts secrets everywhere', () => {
+    const secret = new kashflow.Secret('hunter2')
+    expect(String(secret)).toBe('<redacted>')
+    expect(JSON.stringify({ secret })).toBe('{"secret":"<redacted>"}')
+    expect(secret.reveal()).toBe('hunter2')
+  })
+})

@@ -1,0 +1,640 @@
+import { randomUUID } from 'node:crypto'
+
+/** Thrown by `fake.fetch` to simulate a connection that drops after the write was committed. */
+export class DroppedConnectionError extends TypeError {
+  readonly dropped = true
+  constructor() {
+    super('fetch failed: the connection was reset after the request was processed')
+  }
+}
+
+export interface FakeKashflowUser {
+  readonly username: string
+  readonly password: string
+  readonly memorableWord: string
+  locked?: boolean
+  temporaryPassword?: boolean
+  subscriptionExpired?: boolean
+}
+
+export interface FakeInvoiceSeed {
+  readonly number: number
+  /** The internal Id (bulk payments need it). @default assigned */
+  readonly id?: number
+  readonly customerCode?: string
+  /** Gross amount in major units as KashFlow shows it (e.g. 120). */
+  readonly gross: number
+  readonly currency?: string
+  readonly exchangeRate?: number
+  readonly issuedDate?: string
+  readonly reference?: string
+}
+
+export interface FakeKashflowSeed {
+  readonly user?: FakeKashflowUser
+  readonly invoices?: readonly FakeInvoiceSeed[]
+  readonly customers?: readonly Record<string, unknown>[]
+  readonly bankAccounts?: readonly { Id: number; AccountName: string; Code: number }[]
+  readonly paymentMethods?: readonly { Id: number; Name: string }[]
+  readonly nominals?: readonly { Code: number; Name: string }[]
+  /** The clock for session idle expiry and downtime. @default Date.now */
+  readonly now?: () => number
+  /** Idle minutes before a session expires (KashFlow: 60, configurable). @default 60 */
+  readonly sessionIdleMinutes?: number
+}
+
+/** One injected fault. */
+export type FakeKashflowFault =
+  | {
+      readonly kind: 'status'
+      readonly status: number
+      readonly body?: unknown
+      readonly headers?: Record<string, string>
+    }
+  | { readonly kind: 'rate-limit'; readonly retryAfter: string }
+  | { readonly kind: 'sql-timeout' }
+  | { readonly kind: 'commit-then-drop' }
+
+interface PaymentLine {
+  Id: number
+  Date: string
+  Amount: number
+  Method: number
+  AccountId: number
+  Note: string
+  Reference: string
+  IsExternalRefund: boolean
+  BulkId: number
+  BulkPaymentNumber: number
+}
+
+interface FakeInvoice {
+  Id: number
+  Number: number
+  CustomerCode: string
+  CustomerName: string
+  CustomerReference: string
+  IssuedDate: string
+  DueDate: string
+  GrossAmount: number
+  NetAmount: number
+  VATAmount: number
+  Currency: { Code: string; Name: string; Symbol: string; ExchangeRate: number }
+  PaymentLines: PaymentLine[]
+}
+
+const cents = (n: number) => Math.round(n * 100)
+const four = (n: number) => Math.round(n * 10000) / 10000
+
+/**
+ * An in-memory KashFlow that behaves as specs/kashflow.md describes (not as our client happens to
+ * call it): the two-step session with memorable-word positions and idle expiry on an injected
+ * clock, `{Error, Message}` bodies, 404 for unknown invoices, invoices whose `DueAmount`,
+ * `Status` and `PaymentLines` are recomputed after every payment, bulk payments, customers with
+ * contacts, addresses and custom fields, balanced journals, and fault injection.
+ *
+ * `fake.fetch` is a web-standard fetch; `@opayo-kashflow/testkit/msw` wraps it in msw handlers
+ * and `startFakeKashflowServer` serves it over real loopback HTTP.
+ */
+export class FakeKashflow {
+  readonly user: FakeKashflowUser
+  readonly invoices = new Map<number, FakeInvoice>()
+  readonly customers = new Map<string, Record<string, unknown>>()
+  readonly journals = new Map<number, Record<string, unknown>>()
+  readonly bulkPayments = new Map<number, Record<string, unknown>>()
+  readonly bankAccounts: { Id: number; AccountName: string; Code: number }[]
+  readonly paymentMethods: { Id: number; Name: string }[]
+  readonly nominals: { Code: number; Name: string }[]
+  /** Every request received: method, path, status answered. */
+  readonly log: { method: string; path: string; status: number }[] = []
+  /** Logins completed (step 2 succeeded). */
+  logins = 0
+  /** Milliseconds added before each answer. */
+  latencyMs = 0
+  readonly #now: () => number
+  readonly #idleMs: number
+  readonly #temporary = new Map<string, { positions: number[] }>()
+  readonly #sessions = new Map<string, number>()
+  #faults: FakeKashflowFault[] = []
+  #down: { from: number; to: number } | undefined
+  #budget: { limit: number; windowMs: number; hits: number[] } | undefined
+  #ids = { invoice: 196000, payment: 500000, bulk: 50, customer: 10500, journal: 300 }
+
+  constructor(seed: FakeKashflowSeed = {}) {
+    this.user = seed.user ?? {
+      username: 'accounts@example.co.uk',
+      password: 's3cret',
+      memorableWord: 'pineapple',
+    }
+    this.#now = seed.now ?? Date.now
+    this.#idleMs = (seed.sessionIdleMinutes ?? 60) * 60_000
+    this.bankAccounts = [
+      ...(seed.bankAccounts ?? [{ Id: 55166, AccountName: 'Current Account', Code: 1200 }]),
+    ]
+    this.paymentMethods = [...(seed.paymentMethods ?? [{ Id: 409844, Name: 'Credit/Debit Card' }])]
+    this.nominals = [
+      ...(seed.nominals ?? [
+        { Code: 1200, Name: 'Current Account' },
+        { Code: 4000, Name: 'Sales' },
+        { Code: 9999, Name: 'Suspense' },
+      ]),
+    ]
+    for (const customer of seed.customers ?? []) this.addCustomer(customer)
+    for (const invoice of seed.invoices ?? []) this.addInvoice(invoice)
+  }
+
+  // ---- seeding and inspection -------------------------------------------------------------
+
+  /** Creates an invoice (as if raised in KashFlow), e.g. one that appears after its payment. */
+  addInvoice(seed: FakeInvoiceSeed): FakeInvoice {
+    const code = seed.currency ?? 'GBP'
+    const invoice: FakeInvoice = {
+      Id: seed.id ?? (this.#ids.invoice += 1),
+      Number: seed.number,
+      CustomerCode: seed.customerCode ?? 'CUST01',
+      CustomerName: 'Customer',
+      CustomerReference: seed.reference ?? '',
+      IssuedDate: `${seed.issuedDate ?? '2026-11-01'} 12:00:00`,
+      DueDate: `${seed.issuedDate ?? '2026-11-01'} 12:00:00`,
+      GrossAmount: seed.gross,
+      NetAmount: four(seed.gross / 1.2),
+      VATAmount: four(seed.gross - seed.gross / 1.2),
+      Currency: {
+        Code: code,
+        Name: code,
+        Symbol: code === 'GBP' ? '£' : code,
+        ExchangeRate: seed.exchangeRate ?? 1,
+      },
+      PaymentLines: [],
+    }
+    this.invoices.set(invoice.Number, invoice)
+    return invoice
+  }
+
+  addCustomer(customer: Record<string, unknown>): Record<string, unknown> {
+    const code =
+      typeof customer['Code'] === 'string' ? customer['Code'] : `CUST${(this.#ids.customer += 1)}`
+    const stored = { Id: (this.#ids.customer += 1), ...customer, Code: code }
+    this.customers.set(code, stored)
+    return stored
+  }
+
+  /** The invoice as `GET /invoices/{number}` shows it, with amounts recomputed. */
+  invoiceView(invoice: FakeInvoice): Record<string, unknown> {
+    const paid = invoice.PaymentLines.reduce((sum, line) => sum + cents(line.Amount), 0)
+    const due = cents(invoice.GrossAmount) - paid
+    return {
+      ...invoice,
+      GrossAmount: four(invoice.GrossAmount),
+      TotalPaidAmount: four(paid / 100),
+      DueAmount: four(due / 100),
+      Status: due <= 0 ? 'Paid' : 'Outstanding',
+      PaidDate: due <= 0 ? (invoice.PaymentLines.at(-1)?.Date ?? null) : null,
+      HomeCurrencyGrossAmount: four(invoice.GrossAmount / invoice.Currency.ExchangeRate),
+      PaymentLines: invoice.PaymentLines.map((l) => ({ ...l, Amount: four(l.Amount) })),
+    }
+  }
+
+  // ---- fault injection --------------------------------------------------------------------
+
+  /** Serve these faults, one per request (after login), before answering normally again. */
+  inject(...faults: FakeKashflowFault[]): void {
+    this.#faults.push(...faults)
+  }
+  /** Fail the next `count` requests with an HTTP status (`{Error, Message}` body). */
+  failNext(count: number, status = 503): void {
+    for (let i = 0; i < count; i += 1) this.inject({ kind: 'status', status })
+  }
+  /** Answer 429 with this Retry-After (seconds or an HTTP date) to the next `count` requests. */
+  rateLimitNext(count: number, retryAfter = '1'): void {
+    for (let i = 0; i < count; i += 1) this.inject({ kind: 'rate-limit', retryAfter })
+  }
+  /** The `-2146232060` database timeout (HTTP 400) for the next `count` requests. */
+  sqlTimeoutNext(count = 1): void {
+    for (let i = 0; i < count; i += 1) this.inject({ kind: 'sql-timeout' })
+  }
+  /** Apply the next write, then drop the connection: the caller cannot know it happened. */
+  commitThenDropNextWrite(): void {
+    this.inject({ kind: 'commit-then-drop' })
+  }
+  /** Answer every request with 503 between these instants (on the fake's clock). */
+  downtime(from: number, to: number): void {
+    this.#down = { from, to }
+  }
+  /** At most `limit` requests per `windowMs`; beyond that 429 with Retry-After. */
+  requestBudget(limit: number, windowMs: number): void {
+    this.#budget = { limit, windowMs, hits: [] }
+  }
+  clearFaults(): void {
+    this.#faults = []
+    this.#down = undefined
+    this.#budget = undefined
+  }
+
+  // ---- the HTTP surface -------------------------------------------------------------------
+
+  /** A web-standard fetch answering the KashFlow REST v2 paths under any base URL ending in /v2. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init)
+    const url = new URL(request.url)
+    const path = url.pathname.replace(/^.*?\/v2\//, '').replace(/\/$/, '')
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs))
+    const response = await this.#route(request, path, url)
+    if (response instanceof DroppedConnectionError) {
+      this.log.push({ method: request.method, path, status: 0 })
+      throw response
+    }
+    this.log.push({ method: request.method, path, status: response.status })
+    return response
+  }
+
+  async #route(
+    request: Request,
+    path: string,
+    url: URL,
+  ): Promise<Response | DroppedConnectionError> {
+    const method = request.method
+    const body =
+      method === 'GET' || method === 'DELETE'
+        ? undefined
+        : await request.json().catch(() => undefined)
+    if (path === 'sessiontoken' && method === 'POST') return this.#loginStart(body)
+    if (path === 'sessiontoken' && method === 'PUT') return this.#loginFinish(body)
+
+    const now = this.#now()
+    if (this.#down && now >= this.#down.from && now < this.#down.to)
+      return error(503, 'ServiceUnavailable', 'KashFlow is unavailable')
+    if (this.#budget) {
+      this.#budget.hits = this.#budget.hits.filter((t) => t > now - this.#budget!.windowMs)
+      if (this.#budget.hits.length >= this.#budget.limit) {
+        const wait = Math.ceil((this.#budget.hits[0]! + this.#budget.windowMs - now) / 1000)
+        return error(429, 'TooManyRequests', 'Request limit exceeded', {
+          'retry-after': String(Math.max(1, wait)),
+        })
+      }
+      this.#budget.hits.push(now)
+    }
+
+    const auth = request.headers.get('authorization') ?? ''
+    const token = /^KfToken (.+)$/.exec(auth)?.[1]
+    const lastUsed = token === undefined ? undefined : this.#sessions.get(token)
+    if (token !== undefined && path === `sessiontoken/${token}` && method === 'DELETE') {
+      this.#sessions.delete(token)
+      return new Response(null, { status: 204 })
+    }
+    if (token === undefined || lastUsed === undefined || now - lastUsed > this.#idleMs) {
+      if (token !== undefined) this.#sessions.delete(token)
+      return error(401, 'InvalidSessionToken', 'Session token provided is invalid.')
+    }
+    this.#sessions.set(token, now)
+
+    const fault = this.#faults[0]
+    const write = method !== 'GET'
+    if (fault && (fault.kind !== 'commit-then-drop' || write)) {
+      this.#faults.shift()
+      if (fault.kind === 'status')
+        return error(fault.status, 'ServerError', 'Injected failure', fault.headers ?? {})
+      if (fault.kind === 'rate-limit')
+        return error(429, 'TooManyRequests', 'Slow down', { 'retry-after': fault.retryAfter })
+      if (fault.kind === 'sql-timeout') {
+        return error(
+          400,
+          '-2146232060',
+          'Execution Timeout Expired.  The timeout period elapsed prior to completion of the operation or the server is not responding.',
+        )
+      }
+      const applied = this.#resource(method, path, url, body)
+      return applied.status < 300 ? new DroppedConnectionError() : applied
+    }
+    return this.#resource(method, path, url, body)
+  }
+
+  #loginStart(body: unknown): Response {
+    const b = (body ?? {}) as Record<string, unknown>
+    // Model binding is case-insensitive (specs §3.1): accept UserName or username.
+    const username = b['UserName'] ?? b['username']
+    const password = b['Password'] ?? b['password']
+    if (username !== this.user.username || password !== this.user.password) {
+      return error(
+        400,
+        'InvalidCredentials',
+        'The username/password is invalid. invalid username/password',
+      )
+    }
+    const length = this.user.memorableWord.length
+    const positions = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+      .filter((p) => p <= length)
+      .sort(() => Math.random() - 0.5)
+      .slice(0, 3)
+      .sort((a, b) => a - b)
+    const temporary = randomUUID()
+    this.#temporary.set(temporary, { positions })
+    return json(201, {
+      TemporaryToken: temporary,
+      MemorableWordList: positions.map((Position) => ({ Position, Value: '' })),
+      HasTemporaryPassword: this.user.temporaryPassword ?? false,
+      IsAdmin: true,
+      PackageName: 'Business',
+      SubscriptionExpired: this.user.subscriptionExpired ?? false,
+      IsLockedOut: this.user.locked ?? false,
+      KeepUserLoggedIn: false,
+    })
+  }
+
+  #loginFinish(body: unknown): Response {
+    const b = (body ?? {}) as {
+      TemporaryToken?: string
+      MemorableWordList?: { Position: number; Value: string }[]
+    }
+    const pending =
+      b.TemporaryToken === undefined ? undefined : this.#temporary.get(b.TemporaryToken)
+    if (!pending)
+      return error(401, 'InvalidTemporaryToken', 'Temporary token is invalid or expired.')
+    this.#temporary.delete(b.TemporaryToken!)
+    if (this.user.locked) return error(401, 'AccountLocked', 'User account is locked.')
+    const given = new Map((b.MemorableWordList ?? []).map((c) => [c.Position, c.Value]))
+    const correct = pending.positions.every(
+      (p) =>
+        (given.get(p) ?? '').toLowerCase() === (this.user.memorableWord[p - 1] ?? '').toLowerCase(),
+    )
+    if (!correct)
+      return error(401, 'InvalidMemorableWord', 'The memorable word characters are incorrect.')
+    const token = randomUUID().toUpperCase()
+    this.#sessions.set(token, this.#now())
+    this.logins += 1
+    return json(200, {
+      SessionToken: token,
+      CompanyName: 'Example Ltd',
+      IsAdmin: true,
+      SubscriptionExpired: false,
+      HasTemporaryPassword: false,
+    })
+  }
+
+  /** Expires every session now (as 60 idle minutes would). */
+  expireSessions(): void {
+    this.#sessions.clear()
+  }
+
+  #resource(method: string, path: string, url: URL, body: unknown): Response {
+    const parts = path.split('/')
+    const q = url.searchParams
+    if (parts[0] === 'invoices') {
+      if (parts[1] === 'bulk' && parts[2] === 'payments' && method === 'POST')
+        return this.#bulkPayment(body)
+      if (parts.length === 1 && method === 'GET') {
+        let rows = [...this.invoices.values()]
+        const code = q.get('customercode')
+        if (code) rows = rows.filter((i) => i.CustomerCode === code)
+        const text = q.get('searchtext')
+        if (text) rows = rows.filter((i) => i.CustomerReference.includes(text))
+        return this.#page(
+          rows.map((i) => ({ ...this.invoiceView(i), PaymentLines: null })),
+          q,
+          'invoices',
+        )
+      }
+      const number = Number(parts[1])
+      const invoice = this.invoices.get(number)
+      if (parts.length === 2 && method === 'GET') {
+        return invoice
+          ? json(200, this.invoiceView(invoice))
+          : error(404, 'NotFound', 'InvoiceID not found')
+      }
+    }
+    if (
+      parts[0] === 'internal' &&
+      parts[1] === 'invoices' &&
+      parts[3] === 'payments' &&
+      parts[5] === 'unallocate' &&
+      method === 'POST'
+    ) {
+      const invoice = this.invoices.get(Number(parts[2]))
+      const id = Number(parts[4])
+      if (!invoice || !invoice.PaymentLines.some((l) => l.Id === id))
+        return error(404, 'NotFound', 'Payment not found')
+      invoice.PaymentLines = invoice.PaymentLines.filter((l) => l.Id !== id)
+      return json(200, { Id: id })
+    }
+    if (parts[0] === 'customers') return this.#customers(method, parts, q, body)
+    if (parts[0] === 'journals') return this.#journals(method, parts, q, body)
+    if (path === 'bankaccounts' && method === 'GET') return json(200, this.bankAccounts)
+    if (path === 'paymentmethods/invoice' && method === 'GET') return json(200, this.paymentMethods)
+    if (path === 'currencies' && method === 'GET') {
+      return json(200, [
+        {
+          Id: 1,
+          Code: 'GBP',
+          Name: 'British Pounds',
+          Symbol: '£',
+          ExchangeRate: 1,
+          IsDefault: true,
+        },
+      ])
+    }
+    if (path === 'nominals' && method === 'GET')
+      return json(
+        200,
+        this.nominals.map((n, i) => ({ Id: i + 1, ...n })),
+      )
+    return error(404, 'NotFound', `No resource at /${path}`)
+  }
+
+  #page(rows: unknown[], q: URLSearchParams, path: string): Response {
+    const page = Math.max(1, Number(q.get('page') ?? '1'))
+    const perpage = Number(q.get('perpage') ?? '50')
+    if (perpage > 100 && q.get('skipperpagevalidation') !== 'true') {
+      return error(400, 'InvalidPerPage', 'Maximum allowed records per page are 100')
+    }
+    const data = rows.slice((page - 1) * perpage, page * perpage)
+    const more = page * perpage < rows.length
+    return json(200, {
+      MetaData: {
+        TotalRecords: rows.length,
+        NextPageUrl: more
+          ? `https://api.kashflow.com/v2/${path}?page=${page + 1}&perpage=${perpage}`
+          : null,
+        PreviousPageUrl: null,
+      },
+      Data: data,
+    })
+  }
+
+  #bulkPayment(body: unknown): Response {
+    const b = (body ?? {}) as Record<string, unknown>
+    const items = b['PaymentItems']
+    if (!Array.isArray(items) || items.length === 0)
+      return error(400, 'ValidationError', 'PaymentItems is required')
+    if (!this.bankAccounts.some((a) => a.Id === b['AccountId']))
+      return error(400, 'ValidationError', 'Invalid bank account')
+    if (!this.paymentMethods.some((m) => m.Id === b['Method']))
+      return error(400, 'ValidationError', 'Invalid payment method')
+    const date = typeof b['Date'] === 'string' ? b['Date'] : ''
+    if (!/^\d{4}-\d{2}-\d{2}/.test(date)) return error(400, 'ValidationError', 'Date is invalid')
+    for (const item of items as Record<string, unknown>[]) {
+      const invoice = this.invoices.get(Number(item['ObjectNumber']))
+      if (!invoice || invoice.Id !== item['Id'])
+        return error(404, 'NotFound', 'InvoiceID not found')
+      const amount = item['Amount']
+      if (
+        typeof amount !== 'number' ||
+        !Number.isFinite(amount) ||
+        Math.abs(amount * 100 - Math.round(amount * 100)) > 1e-6
+      ) {
+        return error(
+          400,
+          'ValidationError',
+          'Amount must be a number with at most 2 decimal places',
+        )
+      }
+    }
+    const number = (this.#ids.bulk += 1)
+    for (const item of items as Record<string, unknown>[]) {
+      const invoice = this.invoices.get(Number(item['ObjectNumber']))!
+      invoice.PaymentLines.push({
+        Id: (this.#ids.payment += 1),
+        Date: `${(typeof item['PaidDate'] === 'string' ? item['PaidDate'] : date).slice(0, 10)} 12:00:00`,
+        Amount: item['Amount'] as number,
+        Method: b['Method'] as number,
+        AccountId: b['AccountId'] as number,
+        // The bulk Comment shows as each line's Note (UNCONFIRMED; see KASHFLOW_UNCONFIRMED).
+        Note: typeof b['Comment'] === 'string' ? b['Comment'] : '',
+        Reference: '',
+        IsExternalRefund: item['IsExternalRefund'] === true,
+        BulkId: number,
+        BulkPaymentNumber: number,
+      })
+    }
+    const stored = {
+      Number: number,
+      Date: date,
+      AccountId: b['AccountId'],
+      Method: b['Method'],
+      Comment: b['Comment'],
+      Reconciled: false,
+      PaymentItems: items,
+    }
+    this.bulkPayments.set(number, stored)
+    return json(200, stored)
+  }
+
+  #customers(method: string, parts: string[], q: URLSearchParams, body: unknown): Response {
+    if (parts[1] === 'search' && method === 'GET') {
+      const by = q.get('searchBy')
+      const text = (q.get('searchText') ?? '').toLowerCase()
+      const hits = [...this.customers.values()].filter((c) => {
+        if (by === 'email') {
+          return ((c['Contacts'] as { Email?: string }[] | undefined) ?? []).some(
+            (x) => (x.Email ?? '').toLowerCase() === text,
+          )
+        }
+        if (by === 'code') return String(c['Code']).toLowerCase() === text
+        return (typeof c['Name'] === 'string' ? c['Name'] : '').toLowerCase().includes(text)
+      })
+      return json(
+        200,
+        hits.map((c) => ({ key: c['Id'], value: c['Name'] ?? c['Code'] })),
+      )
+    }
+    if (parts.length === 1 && method === 'GET') {
+      return this.#page(
+        [...this.customers.values()].map((c) => ({
+          Id: c['Id'],
+          Code: c['Code'],
+          Name: c['Name'],
+        })),
+        q,
+        'customers',
+      )
+    }
+    if (parts.length === 1 && method === 'POST') {
+      const b = { ...((body ?? {}) as Record<string, unknown>) }
+      let code = typeof b['Code'] === 'string' && b['Code'] !== '' ? b['Code'] : undefined
+      if (code && this.customers.has(code)) {
+        if (b['CreateCustomerCodeIfDuplicate'] !== true)
+          return error(400, 'DuplicateCode', 'Customer code already exists')
+        code = `${code}${this.customers.size + 1}`
+      }
+      if (!b['Name'] && b['CreateCustomerNameIfEmptyOrNull'] !== true)
+        return error(400, 'ValidationError', 'Name is required')
+      delete b['CreateCustomerCodeIfDuplicate']
+      delete b['CreateCustomerNameIfEmptyOrNull']
+      const stored = this.addCustomer({
+        ...b,
+        ...(code ? { Code: code } : { Code: undefined }),
+        Name: b['Name'] ?? 'New customer',
+      })
+      return json(201, stored)
+    }
+    const code = decodeURIComponent(parts[1] ?? '')
+    const existing = this.customers.get(code)
+    if (!existing) return error(404, 'NotFound', 'Customer not found')
+    if (method === 'GET') return json(200, existing)
+    if (method === 'PUT') {
+      const b = (body ?? {}) as Record<string, unknown>
+      // PUT replaces the customer (fields omitted are cleared), which is why the client merges first.
+      const stored = {
+        ...b,
+        Id: existing['Id'],
+        Code: typeof b['Code'] === 'string' ? b['Code'] : code,
+      }
+      this.customers.delete(code)
+      this.customers.set(String(stored.Code), stored)
+      return json(stored.Code === code ? 200 : 201, stored)
+    }
+    return error(405, 'MethodNotAllowed', 'Method not allowed')
+  }
+
+  #journals(method: string, parts: string[], q: URLSearchParams, body: unknown): Response {
+    if (parts.length === 1 && method === 'GET') {
+      return this.#page(
+        [...this.journals.values()].map(({ LineItems: _l, ...summary }) => summary),
+        q,
+        'journals',
+      )
+    }
+    if (parts.length === 1 && method === 'POST') {
+      const b = (body ?? {}) as Record<string, unknown>
+      const lines = b['LineItems']
+      if (!Array.isArray(lines) || lines.length < 2)
+        return error(400, 'ValidationError', 'LineItems are required')
+      let debit = 0
+      let credit = 0
+      for (const line of lines as Record<string, unknown>[]) {
+        if (!this.nominals.some((n) => n.Code === line['NominalCode']))
+          return error(
+            400,
+            'ValidationError',
+            `Nominal code ${String(line['NominalCode'])} does not exist`,
+          )
+        debit += cents(Number(line['Debit'] ?? 0))
+        credit += cents(Number(line['Credit'] ?? 0))
+      }
+      if (debit !== credit) return error(400, 'ValidationError', 'Debits and credits must balance')
+      const number = (this.#ids.journal += 1)
+      const stored = { ...b, Number: number, TotalAmount: debit / 100 }
+      this.journals.set(number, stored)
+      return json(201, stored)
+    }
+    const journal = this.journals.get(Number(parts[1]))
+    return journal && method === 'GET'
+      ? json(200, journal)
+      : error(404, 'NotFound', 'Journal not found')
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  })
+}
+
+function error(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return json(status, { Error: code, Message: message }, headers)
+}
