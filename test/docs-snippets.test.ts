@@ -7,10 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 const DOCUMENTS = [
   'docs/mapping-recipes.md',
   'docs/receiving-opayo-events.md',
+  'docs/kashflow-client.md',
   'README.md',
   'packages/core/README.md',
   'packages/opayo/README.md',
   'packages/testkit/README.md',
+  'packages/kashflow/README.md',
 ]
 const root = fileURLToPath(new URL('..', import.meta.url))
 const scratch = fileURLToPath(new URL('./.snippets/', import.meta.url))

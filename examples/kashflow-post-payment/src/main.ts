@@ -1,0 +1,32 @@
+// Starts the fake KashFlow on loopback, posts one Opayo payment (twice, and once through a
+// dropped connection), and shows the invoice afterwards: one payment, never two.
+import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
+import { createKashflowClient, postOnce } from './post-payment.js'
+
+const server = await startFakeKashflowServer({
+  port: 0,
+  seed: { invoices: [{ number: 1042, gross: 120, customerCode: 'SAMJ01' }] },
+})
+const kashflow = createKashflowClient({
+  username: 'accounts@example.co.uk',
+  password: 's3cret',
+  memorableWord: 'pineapple',
+  baseUrl: server.url,
+})
+const [account] = await kashflow.bankAccounts.list()
+const [method] = await kashflow.paymentMethods.list()
+if (!account || !method) throw new Error('the fake has no bank account or payment method')
+
+server.fake.commitThenDropNextWrite()
+console.log(`first attempt:  ${await postOnce(kashflow, account.Id, method.Id)}`)
+console.log(`second attempt: ${await postOnce(kashflow, account.Id, method.Id)}`)
+
+const invoice = await kashflow.invoices.get(1042)
+const lines = await kashflow.invoicePayments.list(1042)
+console.log(
+  `invoice 1042: ${invoice.Status}, due ${invoice.DueAmount}, ${lines.length} payment line(s)`,
+)
+for (const line of lines)
+  console.log(`  ${line.date} ${line.amount.amount / 100} ${line.note.replace(/\n/g, ' | ')}`)
+await kashflow.logout()
+await server.close()

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+describe('the KashFlow post-payment example', () => {
+  it('posts once through a dropped connection and a repeat, against the loopback fake', () => {
+    const cwd = fileURLToPath(new URL('..', import.meta.url))
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@opayo-kashflow/source', '--import', 'tsx', 'src/main.ts'],
+      { cwd, encoding: 'utf8' },
+    )
+    expect(out).toMatch(/first attempt: +posted \(confirmed by read-back/)
+    expect(out).toMatch(/second attempt: already posted/)
+    expect(out).toContain('invoice 1042: Paid, due 0, 1 payment line(s)')
+    expect(out).toContain(
+      'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment | Fraud score: 37 | Bank auth code: 999777',
+    )
+  })
+})
