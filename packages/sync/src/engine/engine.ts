@@ -1,0 +1,749 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import { pid } from 'node:process'
+import { isCurrencyCode, parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
+import type {
+  CanonicalPayment,
+  CurrencyCode,
+  CustomFieldMappings,
+  PostingIntent,
+  PostingRules,
+  RateProvider,
+  RateRecord,
+  ReferenceParser,
+} from '@opayo-kashflow/core'
+import {
+  KashflowAmbiguousWriteError,
+  customerFromIntent,
+  journalFromIntent,
+  paymentFromIntent,
+} from '@opayo-kashflow/kashflow'
+import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventState,
+  LedgerEntry,
+  RecordedError,
+  Store,
+} from '../store/store.js'
+import { TERMINAL_STATES } from '../store/store.js'
+import { classify, recordError } from './errors.js'
+import { SyncEvents } from './events.js'
+import type { SyncEvent, SyncEventType } from './events.js'
+
+/** The retry policy, as data. Delays are added to the time of the failure. */
+export interface RetrySchedule {
+  /** Delays after each failed attempt; one more failure than there are delays is dead. @default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
+  readonly delaysMs: readonly number[]
+  /** Delays while the invoice does not exist yet. @default 1 min, 10 min, 1 h, 6 h, 12 h, 24 h, 24 h */
+  readonly notFoundDelaysMs: readonly number[]
+  /** Consecutive KashFlow failures that pause all posting. @default 5 */
+  readonly pauseAfterConsecutiveFailures: number
+  /** While paused for an outage, probe KashFlow this often. @default 30 s */
+  readonly probeIntervalMs: number
+  /** While paused for an authentication failure, probe this often (one login). @default 30 min */
+  readonly authProbeIntervalMs: number
+}
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+
+/** The default schedule: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, then dead. */
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
+  delaysMs: [5_000, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
+  notFoundDelaysMs: [MINUTE, 10 * MINUTE, HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 24 * HOUR],
+  pauseAfterConsecutiveFailures: 5,
+  probeIntervalMs: 30_000,
+  authProbeIntervalMs: 30 * MINUTE,
+}
+
+/** Log sink; gets structured fields, never secrets. */
+export interface SyncLogger {
+  info?(message: string, fields?: Record<string, unknown>): void
+  warn?(message: string, fields?: Record<string, unknown>): void
+  error?(message: string, fields?: Record<string, unknown>): void
+}
+
+export interface SyncEngineOptions {
+  readonly store: Store
+  readonly kashflow: KashflowClient
+  /** From `definePostingRules`. */
+  readonly rules: PostingRules
+  /** From `createReferenceParser`. */
+  readonly references: ReferenceParser
+  /** From `defineCustomFieldMappings`. @default none */
+  readonly customFields?: CustomFieldMappings
+  /** Needed when payments and invoices differ in currency. @default none (such payments are dead-lettered with the reason) */
+  readonly rates?: RateProvider
+  /** @default { now: Date.now } */
+  readonly clock?: { now(): number }
+  /** How the worker loop waits. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly logger?: SyncLogger
+  /** @default DEFAULT_RETRY_SCHEDULE */
+  readonly retry?: Partial<RetrySchedule>
+  /** Identifies this worker's claims. @default host:pid:random */
+  readonly workerId?: string
+  /** How long a claim lasts before another worker may take it (a crashed worker's claims return). @default 120000 */
+  readonly leaseMs?: number
+  /** Events claimed per round. @default 10 */
+  readonly batchSize?: number
+  /** Idle wait between rounds when there is nothing to do. @default 1000 */
+  readonly pollIntervalMs?: number
+  /**
+   * Called after each successful KashFlow write, before the ledger records it. For crash tests
+   * and tracing; a throw here is treated like a crash in that window.
+   */
+  readonly afterWrite?: (eventId: string, marker: string) => void | Promise<void>
+}
+
+/** What `ingest` did. */
+export interface IngestResult {
+  readonly outcome: 'received' | 'duplicate' | 'conflict' | 'dead'
+  readonly id: string
+}
+
+/** Counts per state, backlog age, pause state and recent errors. */
+export interface SyncStatus {
+  readonly counts: Readonly<Record<EventState, number>>
+  readonly oldestPendingAgeMs: number | undefined
+  readonly conflicts: number
+  readonly paused:
+    | {
+        readonly reason: 'kashflow_unavailable' | 'authentication'
+        readonly since: number
+        readonly error: RecordedError
+      }
+    | undefined
+  readonly lastErrors: readonly {
+    readonly at: number
+    readonly id: string
+    readonly error: RecordedError
+  }[]
+}
+
+/** A dead letter, explained: which rule or error, and every attempt. */
+export interface DeadLetterExplanation {
+  readonly event: EventRecord
+  readonly reason: string | undefined
+  readonly detail: unknown
+  readonly lastError: RecordedError | undefined
+  readonly attempts: readonly AttemptRecord[]
+  readonly ledger: readonly LedgerEntry[]
+}
+
+const fingerprintOf = (value: unknown): string =>
+  createHash('sha256').update(stableJson(value)).digest('hex')
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+class Deferred extends Error {
+  override readonly name = 'InvoiceNotFoundYet'
+  constructor(
+    readonly invoiceNumber: number,
+    readonly reference: string,
+    cause?: unknown,
+  ) {
+    super(`Invoice ${invoiceNumber} (from "${reference}") is not in KashFlow yet.`, { cause })
+  }
+}
+
+/**
+ * The sync engine: stores Opayo events durably, plans them with core, posts them to KashFlow
+ * exactly once (ledger + read-back by marker), retries and pauses on failure, and dead-letters
+ * what needs a person, with the reason.
+ * @example
+ * const engine = createSyncEngine({ store: memoryStore(), kashflow, rules, references })
+ * await engine.ingest(payment)
+ * await engine.runOnce()
+ */
+export function createSyncEngine(options: SyncEngineOptions) {
+  const store = options.store
+  const kashflow = options.kashflow
+  const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry }
+  const now = () => (options.clock ?? Date).now()
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const worker = options.workerId ?? `${hostname()}:${pid}:${randomUUID().slice(0, 8)}`
+  const leaseMs = options.leaseMs ?? 120_000
+  const events = new SyncEvents()
+  const lastErrors: { at: number; id: string; error: RecordedError }[] = []
+  let consecutiveFailures = 0
+  let paused:
+    | {
+        reason: 'kashflow_unavailable' | 'authentication'
+        since: number
+        error: RecordedError
+        nextProbeAt: number
+      }
+    | undefined
+  let running: Promise<void> | undefined
+  let stopping = false
+
+  const emit = (event: SyncEvent) => {
+    events.emit(event)
+    const level = event.type === 'dead-lettered' || event.type === 'paused' ? 'warn' : 'info'
+    options.logger?.[level]?.(`sync ${event.type}`, { ...event })
+  }
+
+  const partitionOf = (payment: CanonicalPayment): string | undefined => {
+    const invoice = options.references.parse(
+      payment.invoiceReference ?? payment.source.vendorTxCode,
+    )
+    return invoice.ok ? `invoice:${invoice.value}` : undefined
+  }
+
+  async function ingest(input: unknown): Promise<IngestResult> {
+    const at = now()
+    const fingerprint = fingerprintOf(input)
+    const parsed = parseCanonicalPayment(input)
+    if (!parsed.ok) {
+      const rawId = (input as { id?: unknown } | null)?.id
+      const id =
+        typeof rawId === 'string' && rawId !== '' ? rawId : `invalid:${fingerprint.slice(0, 32)}`
+      const result = await store.ingest({
+        id,
+        payment: input ?? null,
+        fingerprint,
+        now: at,
+        dead: { reason: 'invalid_payment', detail: { issues: parsed.issues } },
+      })
+      if (result.outcome === 'received') {
+        emit({ type: 'dead-lettered', id, reason: 'invalid_payment' })
+        return { outcome: 'dead', id }
+      }
+      emit({ type: result.outcome, id })
+      return { outcome: result.outcome, id }
+    }
+    const payment = parsed.value
+    const result = await store.ingest({
+      id: payment.id,
+      payment,
+      fingerprint,
+      partition: partitionOf(payment),
+      now: at,
+    })
+    emit({ type: result.outcome, id: payment.id })
+    return { outcome: result.outcome, id: payment.id }
+  }
+
+  async function move(
+    event: EventRecord,
+    to: EventState,
+    fields: Omit<Parameters<Store['transition']>[0], 'id' | 'worker' | 'now' | 'to'>,
+  ): Promise<boolean> {
+    return store.transition({ id: event.id, worker, now: now(), to, ...fields })
+  }
+
+  async function contextFor(payment: CanonicalPayment) {
+    const moneyKinds = ['payment', 'capture', 'refund']
+    const invoice = options.references.parse(
+      payment.invoiceReference ?? payment.source.vendorTxCode,
+    )
+    let invoiceCurrency: CurrencyCode | undefined
+    let target: CurrencyCode | undefined
+    if (
+      moneyKinds.includes(payment.kind) &&
+      payment.status === 'succeeded' &&
+      payment.amount.amount > 0
+    ) {
+      if (invoice.ok) {
+        try {
+          const found = await kashflow.invoices.get(invoice.value)
+          const code = found.Currency?.Code
+          invoiceCurrency =
+            code !== undefined && isCurrencyCode(code) ? code : options.rules.homeCurrency
+          target = invoiceCurrency
+        } catch (error) {
+          if (classify(error, { invoiceLookup: true }).kind === 'deferred') {
+            throw new Deferred(
+              invoice.value,
+              payment.invoiceReference ?? payment.source.vendorTxCode,
+              error,
+            )
+          }
+          throw error
+        }
+      } else if (options.rules.unmatchedReference.action === 'suspense-journal') {
+        target = options.rules.homeCurrency
+      }
+    }
+    let rate: RateRecord | undefined
+    if (target !== undefined && target !== payment.amount.currency && options.rates) {
+      rate = await options.rates.rate(payment.amount.currency, target, payment.occurredAt)
+    }
+    return { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) }
+  }
+
+  async function execute(event: EventRecord, intent: PostingIntent): Promise<string | undefined> {
+    switch (intent.kind) {
+      case 'skip':
+      case 'dead-letter':
+        return undefined
+      case 'invoice-payment':
+      case 'invoice-refund': {
+        const input = paymentFromIntent(intent)
+        const begun = await store.ledgerBegin({
+          eventId: event.id,
+          marker: intent.marker,
+          kind: intent.kind,
+          request: { ...input, ...(intent.conversion ? { conversion: intent.conversion } : {}) },
+          now: now(),
+        })
+        if (begun.entry.state === 'done') return intent.marker
+        const readBack = () =>
+          kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
+        if (!begun.created) {
+          // An earlier attempt got this far: its write may have happened.
+          const found = await readBack()
+          if (found) {
+            await store.ledgerComplete({
+              eventId: event.id,
+              marker: intent.marker,
+              result: { readBack: found },
+              now: now(),
+            })
+            return intent.marker
+          }
+        }
+        await store.heartbeat({ worker, ids: [event.id], until: now() + leaseMs })
+        let result: unknown
+        try {
+          result =
+            intent.kind === 'invoice-payment'
+              ? await kashflow.invoicePayments.create(input)
+              : await kashflow.invoicePayments.refund(input)
+        } catch (error) {
+          if (
+            !(error instanceof KashflowAmbiguousWriteError) &&
+            (error as Error | undefined)?.name !== 'KashflowAmbiguousWriteError'
+          )
+            throw error
+          const found = await readBack()
+          if (!found) throw error
+          result = { readBack: found }
+        }
+        await options.afterWrite?.(event.id, intent.marker)
+        await store.ledgerComplete({ eventId: event.id, marker: intent.marker, result, now: now() })
+        return intent.marker
+      }
+      case 'customer-upsert': {
+        const input = customerFromIntent(intent)
+        const begun = await store.ledgerBegin({
+          eventId: event.id,
+          marker: intent.marker,
+          kind: intent.kind,
+          request: input,
+          now: now(),
+        })
+        if (begun.entry.state === 'done') return intent.marker
+        // Upserting by email is naturally idempotent: find, then update or create.
+        const email = intent.customer.email
+        const existing = email ? await kashflow.customers.findByEmail(email) : undefined
+        const saved = existing
+          ? await kashflow.customers.update(existing.Code, input)
+          : await kashflow.customers.create(input)
+        await options.afterWrite?.(event.id, intent.marker)
+        await store.ledgerComplete({
+          eventId: event.id,
+          marker: intent.marker,
+          result: { code: saved.Code },
+          now: now(),
+        })
+        return intent.marker
+      }
+      case 'journal': {
+        const input = journalFromIntent(intent)
+        const begun = await store.ledgerBegin({
+          eventId: event.id,
+          marker: intent.marker,
+          kind: intent.kind,
+          request: input,
+          now: now(),
+        })
+        if (begun.entry.state === 'done') return intent.marker
+        const readBack = async () => {
+          for await (const journal of kashflow.journals.list())
+            if (journal.JournalName === intent.marker) return journal
+          return undefined
+        }
+        if (!begun.created) {
+          const found = await readBack()
+          if (found) {
+            await store.ledgerComplete({
+              eventId: event.id,
+              marker: intent.marker,
+              result: { number: found.Number },
+              now: now(),
+            })
+            return intent.marker
+          }
+        }
+        let number: number
+        try {
+          number = (await kashflow.journals.create(input)).Number
+        } catch (error) {
+          if ((error as Error | undefined)?.name !== 'KashflowAmbiguousWriteError') throw error
+          const found = await readBack()
+          if (!found) throw error
+          number = found.Number
+        }
+        await options.afterWrite?.(event.id, intent.marker)
+        await store.ledgerComplete({
+          eventId: event.id,
+          marker: intent.marker,
+          result: { number },
+          now: now(),
+        })
+        return intent.marker
+      }
+    }
+  }
+
+  async function fail(event: EventRecord, error: unknown): Promise<void> {
+    const recorded = recordError(error)
+    const at = now()
+    lastErrors.unshift({ at, id: event.id, error: recorded })
+    lastErrors.length = Math.min(lastErrors.length, 20)
+    if (error instanceof Deferred) {
+      const attempt = event.attempts + 1
+      if (event.attempts >= schedule.notFoundDelaysMs.length) {
+        await move(event, 'dead', {
+          attempts: attempt,
+          lastError: recorded,
+          reason: 'invoice_not_found',
+          detail: { invoiceNumber: error.invoiceNumber, reference: error.reference },
+          outcome: 'invoice not found, schedule exhausted',
+        })
+        emit({ type: 'dead-lettered', id: event.id, reason: 'invoice_not_found' })
+        return
+      }
+      const next = at + (schedule.notFoundDelaysMs[event.attempts] ?? 0)
+      await move(event, 'waiting', {
+        attempts: attempt,
+        nextAttemptAt: next,
+        lastError: recorded,
+        outcome: 'deferred: invoice not found',
+      })
+      emit({
+        type: 'retry-scheduled',
+        id: event.id,
+        at: next,
+        attempt,
+        error: recorded,
+        cause: 'deferred',
+      })
+      return
+    }
+    const failure = classify(error, { invoiceLookup: false })
+    switch (failure.kind) {
+      case 'rate-limited': {
+        // Waiting out a rate limit does not spend an attempt.
+        const next = at + failure.waitMs
+        await move(event, 'waiting', {
+          nextAttemptAt: next,
+          lastError: recorded,
+          outcome: 'rate limited',
+        })
+        emit({
+          type: 'retry-scheduled',
+          id: event.id,
+          at: next,
+          attempt: event.attempts,
+          error: recorded,
+          cause: 'rate-limited',
+        })
+        return
+      }
+      case 'authentication': {
+        await move(event, 'waiting', {
+          nextAttemptAt: at,
+          lastError: recorded,
+          outcome: 'paused: authentication',
+        })
+        pause('authentication', recorded)
+        return
+      }
+      case 'permanent': {
+        await move(event, 'dead', {
+          attempts: event.attempts + 1,
+          lastError: recorded,
+          reason: 'kashflow_rejected',
+          detail: { error: recorded },
+          outcome: 'permanent failure',
+        })
+        emit({ type: 'dead-lettered', id: event.id, reason: 'kashflow_rejected' })
+        return
+      }
+      case 'retryable':
+      case 'deferred': {
+        const attempt = event.attempts + 1
+        consecutiveFailures += 1
+        if (event.attempts >= schedule.delaysMs.length) {
+          await move(event, 'dead', {
+            attempts: attempt,
+            lastError: recorded,
+            reason: 'retries_exhausted',
+            detail: { error: recorded },
+            outcome: 'retries exhausted',
+          })
+          emit({ type: 'dead-lettered', id: event.id, reason: 'retries_exhausted' })
+        } else {
+          const next = at + (schedule.delaysMs[event.attempts] ?? 0)
+          await move(event, 'waiting', {
+            attempts: attempt,
+            nextAttemptAt: next,
+            lastError: recorded,
+            outcome: 'retry scheduled',
+          })
+          emit({
+            type: 'retry-scheduled',
+            id: event.id,
+            at: next,
+            attempt,
+            error: recorded,
+            cause: 'retryable',
+          })
+        }
+        if (consecutiveFailures >= schedule.pauseAfterConsecutiveFailures)
+          pause('kashflow_unavailable', recorded)
+      }
+    }
+  }
+
+  function pause(reason: 'kashflow_unavailable' | 'authentication', error: RecordedError) {
+    if (paused) return
+    const at = now()
+    paused = {
+      reason,
+      since: at,
+      error,
+      nextProbeAt:
+        at +
+        (reason === 'authentication' ? schedule.authProbeIntervalMs : schedule.probeIntervalMs),
+    }
+    emit({ type: 'paused', reason, error })
+  }
+
+  /** While paused, one cheap call tells whether KashFlow is back. */
+  async function probe(): Promise<void> {
+    if (!paused || now() < paused.nextProbeAt) return
+    try {
+      await kashflow.bankAccounts.list()
+      paused = undefined
+      consecutiveFailures = 0
+      emit({ type: 'resumed' })
+    } catch (error) {
+      const current = paused
+      if (!current) return
+      const interval =
+        current.reason === 'authentication'
+          ? schedule.authProbeIntervalMs
+          : schedule.probeIntervalMs
+      paused = { ...current, error: recordError(error), nextProbeAt: now() + interval }
+    }
+  }
+
+  async function process(event: EventRecord): Promise<void> {
+    const parsed = parseCanonicalPayment(event.payment)
+    if (!parsed.ok) {
+      await move(event, 'dead', {
+        reason: 'invalid_payment',
+        detail: { issues: parsed.issues },
+        outcome: 'invalid payment',
+      })
+      emit({ type: 'dead-lettered', id: event.id, reason: 'invalid_payment' })
+      return
+    }
+    const payment = parsed.value
+    try {
+      const context = await contextFor(payment)
+      const intents = planPostings(payment, options.rules, {
+        references: options.references,
+        ...(options.customFields ? { customFields: options.customFields } : {}),
+        ...context,
+      })
+      const dead = intents.find((i) => i.kind === 'dead-letter')
+      if (dead?.kind === 'dead-letter') {
+        await move(event, 'dead', {
+          reason: dead.reason,
+          detail: { issues: dead.issues },
+          outcome: `dead-lettered by rule: ${dead.reason}`,
+        })
+        emit({ type: 'dead-lettered', id: event.id, reason: dead.reason })
+        return
+      }
+      const skip = intents.find((i) => i.kind === 'skip')
+      if (skip?.kind === 'skip' && intents.length === 1) {
+        await move(event, 'skipped', {
+          reason: skip.reason,
+          detail: { message: skip.message },
+          outcome: `skipped: ${skip.reason}`,
+        })
+        emit({ type: 'skipped', id: event.id, reason: skip.reason })
+        return
+      }
+      if (
+        !(await move(event, 'planned', {
+          keepClaim: true,
+          outcome: 'planned',
+          detail: { intents: intents.map((i) => i.kind) },
+        }))
+      )
+        return
+      emit({ type: 'planned', id: event.id, intents: intents.map((i) => i.kind) })
+      if (!(await move(event, 'posting', { keepClaim: true, outcome: 'posting' }))) return
+      const markers: string[] = []
+      for (const intent of intents) {
+        const marker = await execute(event, intent)
+        if (marker) markers.push(marker)
+      }
+      consecutiveFailures = 0
+      await move(event, 'posted', { outcome: 'posted', detail: { markers } })
+      emit({ type: 'posted', id: event.id, markers })
+    } catch (error) {
+      await fail(event, error)
+    }
+  }
+
+  /** One round: probe if paused, otherwise claim due events and process them. Returns how many were processed. */
+  async function runOnce(): Promise<number> {
+    if (paused) {
+      await probe()
+      if (paused) return 0
+    }
+    const claimed = await store.claim({
+      worker,
+      now: now(),
+      leaseMs,
+      limit: options.batchSize ?? 10,
+    })
+    for (const event of claimed) {
+      if (paused || stopping) {
+        await store.release({ worker })
+        break
+      }
+      await process(event)
+    }
+    return claimed.length
+  }
+
+  return {
+    /** Stores a CanonicalPayment durably; a repeat is a duplicate, a different payload with the same id a conflict. */
+    ingest,
+    runOnce,
+    /** Runs rounds until `stop()`; idles `pollIntervalMs` when nothing is due. */
+    start(input: { readonly concurrency?: number } = {}): void {
+      if (running) return
+      stopping = false
+      const loops = Array.from({ length: Math.max(1, input.concurrency ?? 1) }, async () => {
+        while (!stopping) {
+          const processed = await runOnce().catch((error: unknown) => {
+            options.logger?.error?.('sync round failed', { error: recordError(error) })
+            return 0
+          })
+          if (processed === 0 && !stopping) await sleep(options.pollIntervalMs ?? 1000)
+        }
+      })
+      running = Promise.all(loops).then(() => undefined)
+    },
+    /** Stops claiming, lets the event in hand finish, and releases any other claims. */
+    async stop(): Promise<void> {
+      stopping = true
+      await running
+      running = undefined
+      await store.release({ worker })
+    },
+    /** Runs rounds until nothing is due now (for tests and one-shot runs). */
+    async drain(maxRounds = 10_000): Promise<void> {
+      for (let i = 0; i < maxRounds; i += 1) if ((await runOnce()) === 0) return
+    },
+    async status(): Promise<SyncStatus> {
+      const stats = await store.stats()
+      return {
+        counts: stats.counts,
+        oldestPendingAgeMs:
+          stats.oldestPendingAt === undefined ? undefined : now() - stats.oldestPendingAt,
+        conflicts: stats.conflicts,
+        paused: paused
+          ? { reason: paused.reason, since: paused.since, error: paused.error }
+          : undefined,
+        lastErrors: [...lastErrors],
+      }
+    },
+    /** Resume after an authentication pause once the credentials are fixed. */
+    resume(): void {
+      if (!paused) return
+      paused = undefined
+      consecutiveFailures = 0
+      emit({ type: 'resumed' })
+    },
+    on<T extends SyncEventType>(
+      type: T | '*',
+      listener: (event: Extract<SyncEvent, { type: T }>) => void,
+    ): () => void {
+      return events.on(type, listener)
+    },
+    deadLetters: {
+      list: (input: { readonly limit?: number } = {}) =>
+        store.list({ states: ['dead'], ...(input.limit ? { limit: input.limit } : {}) }),
+      async get(id: string): Promise<DeadLetterExplanation | undefined> {
+        const event = await store.get(id)
+        if (!event) return undefined
+        return {
+          event,
+          reason: event.reason,
+          detail: event.detail,
+          lastError: event.lastError,
+          attempts: await store.attempts(id),
+          ledger: await store.ledger(id),
+        }
+      },
+      /**
+       * Puts dead letters back in the queue. Safe: the ledger and read-back mean a replay never
+       * posts twice. With `dryRun`, reports what would be replayed and changes nothing.
+       */
+      async replay(
+        selection: readonly string[] | { readonly reason?: string },
+        input: { readonly dryRun?: boolean } = {},
+      ) {
+        const dead = await store.list({ states: ['dead'] })
+        const chosen = Array.isArray(selection)
+          ? dead.filter((e) => selection.includes(e.id))
+          : dead.filter(
+              (e) =>
+                (selection as { reason?: string }).reason === undefined ||
+                e.reason === (selection as { reason?: string }).reason,
+            )
+        const replayed: string[] = []
+        for (const event of chosen) {
+          if (input.dryRun || (await store.requeue({ id: event.id, now: now() })))
+            replayed.push(event.id)
+        }
+        return { replayed, dryRun: input.dryRun === true }
+      },
+      discard: (id: string, reason: string) => store.discard({ id, reason, now: now() }),
+    },
+    /** True when every event is finished (posted, skipped, dead or discarded). */
+    async idle(): Promise<boolean> {
+      const stats = await store.stats()
+      return Object.entries(stats.counts).every(
+        ([state, n]) => n === 0 || TERMINAL_STATES.includes(state as EventState),
+      )
+    },
+    workerId: worker,
+  }
+}
+
+/** The sync engine's public shape. */
+export type SyncEngine = ReturnType<typeof createSyncEngine>

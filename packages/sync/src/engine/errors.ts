@@ -1,0 +1,52 @@
+import { isOpayoKashflowError } from '@opayo-kashflow/core'
+import type { RecordedError } from '../store/store.js'
+
+/** What the engine does with a failure. */
+export type FailureClass =
+  | { readonly kind: 'retryable' }
+  | { readonly kind: 'rate-limited'; readonly waitMs: number }
+  | { readonly kind: 'deferred' }
+  | { readonly kind: 'authentication' }
+  | { readonly kind: 'permanent' }
+
+/**
+ * The failure table (docs/sync-engine.md): KashFlow errors by their stable name, so two copies of
+ * the kashflow package agree.
+ */
+export function classify(
+  error: unknown,
+  context: { readonly invoiceLookup: boolean },
+): FailureClass {
+  const name = isOpayoKashflowError(error) ? error.name : error instanceof Error ? error.name : ''
+  switch (name) {
+    case 'KashflowNotFoundError':
+      // An invoice that is not there yet may be raised later; a missing anything-else is a bug.
+      return context.invoiceLookup ? { kind: 'deferred' } : { kind: 'permanent' }
+    case 'KashflowRateLimitError': {
+      const waitMs = (error as { retryAfterMs?: number }).retryAfterMs
+      return { kind: 'rate-limited', waitMs: waitMs ?? 5_000 }
+    }
+    case 'KashflowAuthenticationError':
+      return { kind: 'authentication' }
+    case 'KashflowValidationError':
+    case 'KashflowResponseError':
+    case 'InvalidArgumentError':
+      return { kind: 'permanent' }
+    default:
+      // 5xx, timeouts, network failures, SQL timeouts, an ambiguous write not found on read-back.
+      return { kind: 'retryable' }
+  }
+}
+
+/** An error as stored: name, code, message; never a stack or a secret (client errors carry none). */
+export function recordError(error: unknown): RecordedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code
+    return {
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+      message: error.message,
+    }
+  }
+  return { name: 'Error', message: String(error) }
+}

@@ -1,0 +1,30 @@
+// The public surface of @opayo-kashflow/sync. Everything exported is listed by name.
+// Durable stores load on their own subpaths: @opayo-kashflow/sync/sqlite, @opayo-kashflow/sync/postgres.
+
+export { createSyncEngine, DEFAULT_RETRY_SCHEDULE } from './engine/engine.js'
+export type {
+  SyncEngine,
+  SyncEngineOptions,
+  RetrySchedule,
+  SyncLogger,
+  IngestResult,
+  SyncStatus,
+  DeadLetterExplanation,
+} from './engine/engine.js'
+export type { SyncEvent, SyncEventType } from './engine/events.js'
+export { classify } from './engine/errors.js'
+export type { FailureClass } from './engine/errors.js'
+export { memoryStore } from './store/memory-store.js'
+export { EVENT_STATES, CLAIMABLE_STATES, TERMINAL_STATES } from './store/store.js'
+export type {
+  Store,
+  EventState,
+  EventRecord,
+  AttemptRecord,
+  LedgerEntry,
+  RecordedError,
+  IngestInput,
+  IngestOutcome,
+  TransitionInput,
+  StoreStats,
+} from './store/store.js'

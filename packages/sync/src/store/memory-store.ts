@@ -1,0 +1,214 @@
+import { CLAIMABLE_STATES, EVENT_STATES, TERMINAL_STATES } from './store.js'
+import type { AttemptRecord, EventRecord, EventState, LedgerEntry, Store } from './store.js'
+
+const clone = <T>(value: T): T =>
+  value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
+
+/**
+ * An in-memory {@link Store} for tests and experiments: same contract as the durable stores,
+ * nothing kept after the process ends.
+ * @example const engine = createSyncEngine({ store: memoryStore(), ... })
+ */
+export function memoryStore(): Store {
+  const events = new Map<string, EventRecord>()
+  const attempts: AttemptRecord[] = []
+  const ledger = new Map<string, LedgerEntry>()
+  let conflicts = 0
+  const key = (eventId: string, marker: string) => `${eventId}\u0000${marker}`
+
+  return {
+    ingest(input) {
+      const existing = events.get(input.id)
+      if (existing) {
+        if (existing.fingerprint === input.fingerprint)
+          return Promise.resolve({ outcome: 'duplicate', event: clone(existing) })
+        conflicts += 1
+        return Promise.resolve({ outcome: 'conflict', event: clone(existing) })
+      }
+      const event: EventRecord = {
+        id: input.id,
+        payment: clone(input.payment),
+        fingerprint: input.fingerprint,
+        state: input.dead ? 'dead' : 'received',
+        attempts: 0,
+        nextAttemptAt: input.now,
+        partition: input.partition,
+        lastError: undefined,
+        reason: input.dead?.reason,
+        detail: clone(input.dead?.detail),
+        createdAt: input.now,
+        updatedAt: input.now,
+        claimedBy: undefined,
+        leaseUntil: undefined,
+      }
+      events.set(input.id, event)
+      return Promise.resolve({ outcome: 'received', event: clone(event) })
+    },
+    claim({ worker, now, leaseMs, limit }) {
+      const held = new Set(
+        [...events.values()]
+          .filter(
+            (e) => e.leaseUntil !== undefined && e.leaseUntil > now && e.partition !== undefined,
+          )
+          .map((e) => e.partition),
+      )
+      const due = [...events.values()]
+        .filter(
+          (e) =>
+            CLAIMABLE_STATES.includes(e.state) &&
+            e.nextAttemptAt <= now &&
+            (e.leaseUntil === undefined || e.leaseUntil <= now),
+        )
+        .sort(
+          (a, b) =>
+            a.nextAttemptAt - b.nextAttemptAt ||
+            a.createdAt - b.createdAt ||
+            a.id.localeCompare(b.id),
+        )
+      const claimed: EventRecord[] = []
+      for (const event of due) {
+        if (claimed.length >= limit) break
+        if (event.partition !== undefined) {
+          if (held.has(event.partition)) continue
+          held.add(event.partition)
+        }
+        const next = { ...event, claimedBy: worker, leaseUntil: now + leaseMs }
+        events.set(event.id, next)
+        claimed.push(clone(next))
+      }
+      return Promise.resolve(claimed)
+    },
+    heartbeat({ worker, ids, until }) {
+      for (const id of ids) {
+        const e = events.get(id)
+        if (e && e.claimedBy === worker) events.set(id, { ...e, leaseUntil: until })
+      }
+      return Promise.resolve()
+    },
+    transition(input) {
+      const e = events.get(input.id)
+      if (!e || e.claimedBy !== input.worker) return Promise.resolve(false)
+      const next: EventRecord = {
+        ...e,
+        state: input.to,
+        attempts: input.attempts ?? e.attempts,
+        nextAttemptAt: input.nextAttemptAt ?? e.nextAttemptAt,
+        lastError: input.lastError === undefined ? e.lastError : clone(input.lastError),
+        reason: input.reason === undefined ? e.reason : input.reason,
+        detail: input.detail === undefined ? e.detail : clone(input.detail),
+        updatedAt: input.now,
+        claimedBy: input.keepClaim ? e.claimedBy : undefined,
+        leaseUntil: input.keepClaim ? e.leaseUntil : undefined,
+      }
+      events.set(input.id, next)
+      attempts.push({
+        eventId: input.id,
+        at: input.now,
+        from: e.state,
+        to: input.to,
+        outcome: input.outcome,
+        error: clone(input.lastError),
+      })
+      return Promise.resolve(true)
+    },
+    release({ worker }) {
+      for (const [id, e] of events)
+        if (e.claimedBy === worker)
+          events.set(id, { ...e, claimedBy: undefined, leaseUntil: undefined })
+      return Promise.resolve()
+    },
+    ledgerBegin(input) {
+      const k = key(input.eventId, input.marker)
+      const existing = ledger.get(k)
+      if (existing) return Promise.resolve({ entry: clone(existing), created: false })
+      const entry: LedgerEntry = {
+        eventId: input.eventId,
+        marker: input.marker,
+        kind: input.kind,
+        state: 'intent',
+        request: clone(input.request),
+        result: undefined,
+        createdAt: input.now,
+        updatedAt: input.now,
+      }
+      ledger.set(k, entry)
+      return Promise.resolve({ entry: clone(entry), created: true })
+    },
+    ledgerComplete(input) {
+      const k = key(input.eventId, input.marker)
+      const existing = ledger.get(k)
+      if (existing)
+        ledger.set(k, {
+          ...existing,
+          state: 'done',
+          result: clone(input.result),
+          updatedAt: input.now,
+        })
+      return Promise.resolve()
+    },
+    ledger(eventId) {
+      return Promise.resolve([...ledger.values()].filter((e) => e.eventId === eventId).map(clone))
+    },
+    get(id) {
+      return Promise.resolve(clone(events.get(id)))
+    },
+    attempts(id) {
+      return Promise.resolve(attempts.filter((a) => a.eventId === id).map(clone))
+    },
+    list(filter = {}) {
+      const rows = [...events.values()]
+        .filter((e) => !filter.states || filter.states.includes(e.state))
+        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      return Promise.resolve(rows.slice(0, filter.limit ?? rows.length).map(clone))
+    },
+    requeue({ id, now }) {
+      const e = events.get(id)
+      if (!e || e.state !== 'dead') return Promise.resolve(false)
+      events.set(id, {
+        ...e,
+        state: 'received',
+        attempts: 0,
+        nextAttemptAt: now,
+        updatedAt: now,
+        reason: undefined,
+        detail: undefined,
+      })
+      attempts.push({ eventId: id, at: now, from: 'dead', to: 'received', outcome: 'replayed' })
+      return Promise.resolve(true)
+    },
+    discard({ id, reason, now }) {
+      const e = events.get(id)
+      if (!e || e.state !== 'dead') return Promise.resolve(false)
+      events.set(id, {
+        ...e,
+        state: 'discarded',
+        updatedAt: now,
+        detail: { ...(e.detail as object), discardReason: reason },
+      })
+      attempts.push({
+        eventId: id,
+        at: now,
+        from: 'dead',
+        to: 'discarded',
+        outcome: `discarded: ${reason}`,
+      })
+      return Promise.resolve(true)
+    },
+    stats() {
+      const counts = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<
+        EventState,
+        number
+      >
+      let oldest: number | undefined
+      for (const e of events.values()) {
+        counts[e.state] += 1
+        if (!TERMINAL_STATES.includes(e.state) && (oldest === undefined || e.createdAt < oldest))
+          oldest = e.createdAt
+      }
+      return Promise.resolve({ counts, oldestPendingAt: oldest, conflicts })
+    },
+    close() {
+      return Promise.resolve()
+    },
+  }
+}

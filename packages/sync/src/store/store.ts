@@ -1,0 +1,166 @@
+// The Store port: everything the engine persists, behind one interface with three adapters
+// (memory, SQLite, PostgreSQL) and one contract suite (test/store-contract.ts).
+
+/**
+ * Where an event is:
+ * received -> planned -> posting -> posted | waiting (retry at T) | dead; plus skipped (nothing
+ * to post, with a reason) and discarded (a dead letter a person closed).
+ */
+export const EVENT_STATES = [
+  'received',
+  'planned',
+  'posting',
+  'posted',
+  'waiting',
+  'skipped',
+  'dead',
+  'discarded',
+] as const
+export type EventState = (typeof EVENT_STATES)[number]
+
+/** States a worker may claim. */
+export const CLAIMABLE_STATES: readonly EventState[] = ['received', 'planned', 'posting', 'waiting']
+/** States that are finished. */
+export const TERMINAL_STATES: readonly EventState[] = ['posted', 'skipped', 'dead', 'discarded']
+
+/** A failure as recorded: no stack, no secrets. */
+export interface RecordedError {
+  readonly name: string
+  readonly code?: string | undefined
+  readonly message: string
+}
+
+/** One stored Opayo event. `payment` is the CanonicalPayment as JSON (re-validated on read). */
+export interface EventRecord {
+  readonly id: string
+  readonly payment: unknown
+  /** Hash of the payload, to tell a repeat from a conflicting event with the same key. */
+  readonly fingerprint: string
+  readonly state: EventState
+  /** Attempts that failed (rate limits and pauses do not count). */
+  readonly attempts: number
+  /** Epoch ms; claimable from then on. */
+  readonly nextAttemptAt: number
+  /** Postings for one partition (an invoice) are serialised: one claim at a time. */
+  readonly partition: string | undefined
+  readonly lastError: RecordedError | undefined
+  /** Why it is dead or skipped, as data. */
+  readonly reason: string | undefined
+  readonly detail: unknown
+  readonly createdAt: number
+  readonly updatedAt: number
+  readonly claimedBy: string | undefined
+  readonly leaseUntil: number | undefined
+}
+
+/** One attempt's outcome, kept for the dead-letter explanation. */
+export interface AttemptRecord {
+  readonly eventId: string
+  readonly at: number
+  readonly from: EventState
+  readonly to: EventState
+  readonly outcome: string
+  readonly error?: RecordedError | undefined
+}
+
+/** The ledger: what the engine is about to write to KashFlow (intent) and what happened (done). */
+export interface LedgerEntry {
+  readonly eventId: string
+  /** The deterministic idempotency marker written into KashFlow. */
+  readonly marker: string
+  readonly kind: string
+  readonly state: 'intent' | 'done'
+  readonly request: unknown
+  readonly result: unknown
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export type IngestOutcome =
+  | { readonly outcome: 'received'; readonly event: EventRecord }
+  | { readonly outcome: 'duplicate'; readonly event: EventRecord }
+  | { readonly outcome: 'conflict'; readonly event: EventRecord }
+
+export interface IngestInput {
+  readonly id: string
+  readonly payment: unknown
+  readonly fingerprint: string
+  readonly partition?: string | undefined
+  readonly now: number
+  /** Store it straight as dead (invalid data): never dropped, never retried. */
+  readonly dead?: { readonly reason: string; readonly detail: unknown } | undefined
+}
+
+export interface TransitionInput {
+  readonly id: string
+  /** The worker holding the claim; the transition fails if it no longer does. */
+  readonly worker: string
+  readonly now: number
+  readonly to: EventState
+  readonly attempts?: number
+  readonly nextAttemptAt?: number
+  readonly lastError?: RecordedError | undefined
+  readonly reason?: string | undefined
+  readonly detail?: unknown
+  readonly outcome: string
+  /** Keep the claim (a move to planned or posting); otherwise it is released. */
+  readonly keepClaim?: boolean
+}
+
+export interface StoreStats {
+  readonly counts: Readonly<Record<EventState, number>>
+  /** createdAt of the oldest event not yet finished. */
+  readonly oldestPendingAt: number | undefined
+  readonly conflicts: number
+}
+
+/** The persistence port of the sync engine. Every method is one transaction. */
+export interface Store {
+  /** Stores an event once per id: the same payload again is a duplicate, a different one a conflict (recorded, not applied). */
+  ingest(input: IngestInput): Promise<IngestOutcome>
+  /**
+   * Leases up to `limit` claimable events due by `now` for `worker` until `now + leaseMs`: events
+   * whose lease expired (a dead worker's) come back; at most one per partition, and none from a
+   * partition another live lease holds.
+   */
+  claim(input: {
+    worker: string
+    now: number
+    leaseMs: number
+    limit: number
+  }): Promise<EventRecord[]>
+  /** Extends the leases this worker holds. */
+  heartbeat(input: { worker: string; ids: readonly string[]; until: number }): Promise<void>
+  /** Moves a claimed event to a new state and records the attempt, atomically. False if the claim was lost. */
+  transition(input: TransitionInput): Promise<boolean>
+  /** Gives up every claim this worker holds (graceful stop). */
+  release(input: { worker: string }): Promise<void>
+  /**
+   * Records an intent before a KashFlow write. Returns the existing entry (created: false) when
+   * an earlier attempt got this far: its write may have happened, so read back first.
+   */
+  ledgerBegin(input: {
+    eventId: string
+    marker: string
+    kind: string
+    request: unknown
+    now: number
+  }): Promise<{ entry: LedgerEntry; created: boolean }>
+  /** Records a write's outcome. */
+  ledgerComplete(input: {
+    eventId: string
+    marker: string
+    result: unknown
+    now: number
+  }): Promise<void>
+  ledger(eventId: string): Promise<LedgerEntry[]>
+  get(id: string): Promise<EventRecord | undefined>
+  attempts(id: string): Promise<AttemptRecord[]>
+  list(filter?: { states?: readonly EventState[]; limit?: number }): Promise<EventRecord[]>
+  /** Dead -> received, attempts reset (replay). False unless it was dead. */
+  requeue(input: { id: string; now: number }): Promise<boolean>
+  /** Dead -> discarded with a reason. False unless it was dead. */
+  discard(input: { id: string; reason: string; now: number }): Promise<boolean>
+  stats(): Promise<StoreStats>
+  close(): Promise<void>
+}

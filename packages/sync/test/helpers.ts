@@ -1,0 +1,108 @@
+import {
+  CanonicalPaymentSchema,
+  createReferenceParser,
+  definePostingRules,
+  staticRateProvider,
+} from '@opayo-kashflow/core'
+import type { CanonicalPayment, CanonicalPaymentInput } from '@opayo-kashflow/core'
+import { createKashflowClient } from '@opayo-kashflow/kashflow'
+import { FakeKashflow } from '@opayo-kashflow/testkit'
+import type { FakeKashflowSeed } from '@opayo-kashflow/testkit'
+import { createSyncEngine, memoryStore } from '../src/index.js'
+import type { Store, SyncEngineOptions, SyncEvent } from '../src/index.js'
+
+export const CREDENTIALS = {
+  username: 'accounts@example.co.uk',
+  password: 's3cret',
+  memorableWord: 'pineapple',
+}
+
+let counter = 0
+/** A succeeded GBP payment for an invoice, with a fresh Opayo transaction id. */
+export function payment(
+  invoice: number,
+  overrides: Partial<CanonicalPaymentInput> = {},
+): CanonicalPayment {
+  counter += 1
+  const tx = `${String(counter).padStart(8, '0')}-0000-4000-8000-${String(invoice).padStart(12, '0')}`
+  const kind = overrides.kind ?? 'payment'
+  return CanonicalPaymentSchema.parse({
+    id: `opayo:${tx}:${kind}`,
+    source: {
+      system: 'opayo',
+      protocol: 'server',
+      transactionId: tx,
+      vendorTxCode: `INV-${invoice}-${counter}`,
+      verified: true,
+    },
+    kind,
+    status: 'succeeded',
+    amount: { amount: 1000, currency: 'GBP' },
+    occurredAt: '2026-11-02T10:15:00Z',
+    ...overrides,
+  })
+}
+
+/** An engine over a store, against a fake KashFlow (fetch-level), all on one fake clock. */
+export function harness(
+  options: {
+    seed?: FakeKashflowSeed
+    store?: Store
+    engine?: Partial<SyncEngineOptions>
+    clientRetryLimit?: number
+  } = {},
+) {
+  let now = Date.UTC(2026, 10, 2, 10, 0, 0)
+  const clock = { now: () => now }
+  const fake = new FakeKashflow({ now: () => now, ...options.seed })
+  const kashflow = createKashflowClient({
+    ...CREDENTIALS,
+    fetch: fake.fetch,
+    retry: { limit: options.clientRetryLimit ?? 0 },
+    sleep: (ms) => {
+      now += ms
+      return Promise.resolve()
+    },
+    random: () => 0.5,
+  })
+  const store = options.store ?? memoryStore()
+  const events: SyncEvent[] = []
+  const engine = createSyncEngine({
+    store,
+    kashflow,
+    rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+    references: createReferenceParser(['INV-{invoice}-{*}']),
+    rates: staticRateProvider({ 'GBP/EUR': '1.1650' }, { source: 'test table' }),
+    clock,
+    ...options.engine,
+  })
+  engine.on('*', (e) => events.push(e))
+  return {
+    fake,
+    kashflow,
+    store,
+    engine,
+    events,
+    clock,
+    advance: (ms: number) => {
+      now += ms
+    },
+    /** Runs rounds, advancing the clock to the next due time, until everything is finished. */
+    async settle(maxRounds = 200) {
+      for (let i = 0; i < maxRounds; i += 1) {
+        await engine.drain()
+        if (await engine.idle()) return
+        const pending = await store.list({ states: ['received', 'planned', 'posting', 'waiting'] })
+        const next = Math.min(...pending.map((e) => Math.max(e.nextAttemptAt, e.leaseUntil ?? 0)))
+        now = Math.max(now + 1000, Number.isFinite(next) ? next : now + 1000)
+      }
+      throw new Error('the engine did not settle')
+    },
+    /** Payment lines in the fake KashFlow carrying this marker. */
+    linesWith(marker: string) {
+      return [...fake.invoices.values()]
+        .flatMap((i) => i.PaymentLines)
+        .filter((l) => l.Note.includes(marker))
+    },
+  }
+}
