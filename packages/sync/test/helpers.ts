@@ -88,7 +88,7 @@ export function harness(
       now += ms
     },
     /** Runs rounds, advancing the clock to the next due time, until everything is finished. */
-    async settle(maxRounds = 200) {
+    settle: async (maxRounds = 200) => {
       for (let i = 0; i < maxRounds; i += 1) {
         await engine.drain()
         if (await engine.idle()) return
@@ -99,7 +99,7 @@ export function harness(
       throw new Error('the engine did not settle')
     },
     /** Payment lines in the fake KashFlow carrying this marker. */
-    linesWith(marker: string) {
+    linesWith: (marker: string) => {
       return [...fake.invoices.values()]
         .flatMap((i) => i.PaymentLines)
         .filter((l) => l.Note.includes(marker))
