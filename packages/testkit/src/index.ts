@@ -18,6 +18,8 @@ export type {
   FakeKashflowUser,
   FakeInvoiceSeed,
   FakeKashflowFault,
+  FakeInvoice,
+  FakePaymentLine,
 } from './kashflow/fake-kashflow.js'
 export { startFakeKashflowServer } from './kashflow/server.js'
 export type { FakeKashflowServer } from './kashflow/server.js'

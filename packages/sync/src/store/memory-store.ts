@@ -1,8 +1,8 @@
+import { pickClaims } from './common.js'
 import { CLAIMABLE_STATES, EVENT_STATES, TERMINAL_STATES } from './store.js'
 import type { AttemptRecord, EventRecord, EventState, LedgerEntry, Store } from './store.js'
 
-const clone = <T>(value: T): T =>
-  value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
+const clone = <T>(value: T): T => structuredClone(value)
 
 /**
  * An in-memory {@link Store} for tests and experiments: same contract as the durable stores,

@@ -55,7 +55,7 @@ export type FakeKashflowFault =
   | { readonly kind: 'sql-timeout' }
   | { readonly kind: 'commit-then-drop' }
 
-interface PaymentLine {
+export interface FakePaymentLine {
   Id: number
   Date: string
   Amount: number
@@ -68,7 +68,7 @@ interface PaymentLine {
   BulkPaymentNumber: number
 }
 
-interface FakeInvoice {
+export interface FakeInvoice {
   Id: number
   Number: number
   CustomerCode: string
@@ -80,7 +80,7 @@ interface FakeInvoice {
   NetAmount: number
   VATAmount: number
   Currency: { Code: string; Name: string; Symbol: string; ExchangeRate: number }
-  PaymentLines: PaymentLine[]
+  PaymentLines: FakePaymentLine[]
 }
 
 const cents = (n: number) => Math.round(n * 100)

@@ -1,0 +1,341 @@
+import type { Pool, PoolClient } from 'pg'
+import {
+  CLAIMABLE_SQL,
+  TERMINAL_SQL,
+  attemptFromRow,
+  eventFromRow,
+  ledgerFromRow,
+  pickClaims,
+  toJson,
+} from './common.js'
+import { EVENT_STATES } from './store.js'
+import type { EventState, Store } from './store.js'
+
+const migrations = (s: string): readonly string[] => [
+  `CREATE TABLE ${s}.events (
+     id TEXT PRIMARY KEY,
+     payment JSONB NOT NULL,
+     fingerprint TEXT NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at BIGINT NOT NULL,
+     partition_key TEXT,
+     last_error JSONB,
+     reason TEXT,
+     detail JSONB,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     claimed_by TEXT,
+     lease_until BIGINT
+   );
+   CREATE INDEX events_due ON ${s}.events (state, next_attempt_at);
+   CREATE INDEX events_lease ON ${s}.events (lease_until);
+   CREATE TABLE ${s}.attempts (
+     seq BIGSERIAL PRIMARY KEY,
+     event_id TEXT NOT NULL,
+     at BIGINT NOT NULL,
+     from_state TEXT NOT NULL,
+     to_state TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     error JSONB
+   );
+   CREATE INDEX attempts_event ON ${s}.attempts (event_id);
+   CREATE TABLE ${s}.ledger (
+     event_id TEXT NOT NULL,
+     marker TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     state TEXT NOT NULL,
+     request JSONB,
+     result JSONB,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     PRIMARY KEY (event_id, marker)
+   );
+   CREATE TABLE ${s}.conflicts (
+     seq BIGSERIAL PRIMARY KEY,
+     id TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     payment JSONB NOT NULL,
+     at BIGINT NOT NULL
+   );`,
+]
+
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://user@127.0.0.1:5432/opayo`. One of connectionString or pool. */
+  readonly connectionString?: string
+  /** Your own pg Pool (closed by you, not by the store). */
+  readonly pool?: Pool
+  /** Schema holding the tables (created if missing). @default 'opayo_kashflow' */
+  readonly schema?: string
+}
+
+// JSONB hands back parsed values; the shared row mappers expect JSON text.
+const textRow = (row: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      ['payment', 'last_error', 'detail', 'request', 'result', 'error'].includes(k) && v !== null
+        ? JSON.stringify(v)
+        : v,
+    ]),
+  )
+
+/**
+ * The {@link Store} for several workers on several machines: PostgreSQL through `pg`. Claims take
+ * rows `FOR UPDATE SKIP LOCKED` inside a short transaction serialised by an advisory lock (so the
+ * one-claim-per-invoice rule holds across workers); leases expire, so a dead worker's claims
+ * return; `heartbeat` extends them while work is in flight.
+ * @example const store = await postgresStore({ connectionString: process.env.DATABASE_URL })
+ */
+export async function postgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pg = await import('pg')
+  const PoolCtor = pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool
+  const pool = options.pool ?? new PoolCtor({ connectionString: options.connectionString })
+  const schema = options.schema ?? 'opayo_kashflow'
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`postgresStore(): invalid schema name "${schema}".`)
+  const t = (name: string) => `${schema}.${name}`
+
+  async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await fn(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  await tx(async (c) => {
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${t('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+    )
+    const applied = new Set(
+      (
+        await c.query<{ version: number }>(`SELECT version FROM ${t('schema_migrations')}`)
+      ).rows.map((r) => r.version),
+    )
+    for (const [index, sql] of migrations(schema).entries()) {
+      if (applied.has(index + 1)) continue
+      await c.query(sql)
+      await c.query(`INSERT INTO ${t('schema_migrations')} (version, applied_at) VALUES ($1, $2)`, [
+        index + 1,
+        Date.now(),
+      ])
+    }
+  })
+
+  const one = async (c: Pool | PoolClient, sql: string, params: unknown[]) => {
+    const r = await c.query<Record<string, unknown>>(sql, params)
+    return r.rows[0] ? textRow(r.rows[0]) : undefined
+  }
+
+  return {
+    ingest: (input) =>
+      tx(async (c) => {
+        const inserted = await one(
+          c,
+          `INSERT INTO ${t('events')} (id, payment, fingerprint, state, attempts, next_attempt_at, partition_key, reason, detail, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $5, $5) ON CONFLICT (id) DO NOTHING RETURNING *`,
+          [
+            input.id,
+            JSON.stringify(input.payment ?? null),
+            input.fingerprint,
+            input.dead ? 'dead' : 'received',
+            input.now,
+            input.partition ?? null,
+            input.dead?.reason ?? null,
+            toJson(input.dead?.detail),
+          ],
+        )
+        if (inserted) return { outcome: 'received' as const, event: eventFromRow(inserted) }
+        const existing = eventFromRow(
+          (await one(c, `SELECT * FROM ${t('events')} WHERE id = $1`, [input.id]))!,
+        )
+        if (existing.fingerprint === input.fingerprint)
+          return { outcome: 'duplicate' as const, event: existing }
+        await c.query(
+          `INSERT INTO ${t('conflicts')} (id, fingerprint, payment, at) VALUES ($1, $2, $3, $4)`,
+          [input.id, input.fingerprint, JSON.stringify(input.payment ?? null), input.now],
+        )
+        return { outcome: 'conflict' as const, event: existing }
+      }),
+    claim: ({ worker, now, leaseMs, limit }) =>
+      tx(async (c) => {
+        // Claims are short; serialising them keeps "one live claim per invoice" true across workers.
+        await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:claim`])
+        const due = await c.query<Record<string, unknown>>(
+          `SELECT * FROM ${t('events')} WHERE state IN ${CLAIMABLE_SQL} AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+           ORDER BY next_attempt_at, created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [now, Math.max(limit * 20, 100)],
+        )
+        const held = await c.query<{ partition_key: string }>(
+          `SELECT DISTINCT partition_key FROM ${t('events')} WHERE lease_until > $1 AND partition_key IS NOT NULL`,
+          [now],
+        )
+        const picked = pickClaims(
+          due.rows.map((r) => eventFromRow(textRow(r))),
+          held.rows.map((r) => r.partition_key),
+          limit,
+        )
+        if (picked.length > 0) {
+          await c.query(
+            `UPDATE ${t('events')} SET claimed_by = $1, lease_until = $2 WHERE id = ANY($3)`,
+            [worker, now + leaseMs, picked.map((e) => e.id)],
+          )
+        }
+        return picked.map((e) => ({ ...e, claimedBy: worker, leaseUntil: now + leaseMs }))
+      }),
+    async heartbeat({ worker, ids, until }) {
+      await pool.query(
+        `UPDATE ${t('events')} SET lease_until = $1 WHERE id = ANY($2) AND claimed_by = $3`,
+        [until, [...ids], worker],
+      )
+    },
+    transition: (input) =>
+      tx(async (c) => {
+        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [
+          input.id,
+        ])
+        if (!current || current['claimed_by'] !== input.worker) return false
+        const e = eventFromRow(current)
+        await c.query(
+          `UPDATE ${t('events')} SET state = $2, attempts = $3, next_attempt_at = $4, last_error = $5, reason = $6, detail = $7, updated_at = $8,
+             claimed_by = $9, lease_until = $10 WHERE id = $1`,
+          [
+            input.id,
+            input.to,
+            input.attempts ?? e.attempts,
+            input.nextAttemptAt ?? e.nextAttemptAt,
+            toJson(input.lastError ?? e.lastError),
+            input.reason ?? e.reason ?? null,
+            toJson(input.detail === undefined ? e.detail : input.detail),
+            input.now,
+            input.keepClaim ? input.worker : null,
+            input.keepClaim ? (e.leaseUntil ?? null) : null,
+          ],
+        )
+        await c.query(
+          `INSERT INTO ${t('attempts')} (event_id, at, from_state, to_state, outcome, error) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [input.id, input.now, e.state, input.to, input.outcome, toJson(input.lastError)],
+        )
+        return true
+      }),
+    async release({ worker }) {
+      await pool.query(
+        `UPDATE ${t('events')} SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1`,
+        [worker],
+      )
+    },
+    ledgerBegin: (input) =>
+      tx(async (c) => {
+        const inserted = await one(
+          c,
+          `INSERT INTO ${t('ledger')} (event_id, marker, kind, state, request, result, created_at, updated_at)
+           VALUES ($1, $2, $3, 'intent', $4, NULL, $5, $5) ON CONFLICT (event_id, marker) DO NOTHING RETURNING *`,
+          [input.eventId, input.marker, input.kind, toJson(input.request), input.now],
+        )
+        if (inserted) return { entry: ledgerFromRow(inserted), created: true }
+        const existing = await one(
+          c,
+          `SELECT * FROM ${t('ledger')} WHERE event_id = $1 AND marker = $2`,
+          [input.eventId, input.marker],
+        )
+        return { entry: ledgerFromRow(existing!), created: false }
+      }),
+    async ledgerComplete(input) {
+      await pool.query(
+        `UPDATE ${t('ledger')} SET state = 'done', result = $1, updated_at = $2 WHERE event_id = $3 AND marker = $4`,
+        [toJson(input.result), input.now, input.eventId, input.marker],
+      )
+    },
+    async ledger(eventId) {
+      const r = await pool.query<Record<string, unknown>>(
+        `SELECT * FROM ${t('ledger')} WHERE event_id = $1 ORDER BY created_at, marker`,
+        [eventId],
+      )
+      return r.rows.map((row) => ledgerFromRow(textRow(row)))
+    },
+    async get(id) {
+      const r = await one(pool, `SELECT * FROM ${t('events')} WHERE id = $1`, [id])
+      return r ? eventFromRow(r) : undefined
+    },
+    async attempts(id) {
+      const r = await pool.query<Record<string, unknown>>(
+        `SELECT * FROM ${t('attempts')} WHERE event_id = $1 ORDER BY seq`,
+        [id],
+      )
+      return r.rows.map((row) => attemptFromRow(textRow(row)))
+    },
+    async list(filter = {}) {
+      const r = await pool.query<Record<string, unknown>>(
+        `SELECT * FROM ${t('events')} WHERE state = ANY($1) ORDER BY created_at, id LIMIT $2`,
+        [[...(filter.states ?? EVENT_STATES)], filter.limit ?? null],
+      )
+      return r.rows.map((row) => eventFromRow(textRow(row)))
+    },
+    requeue: ({ id, now }) =>
+      tx(async (c) => {
+        const r = await c.query(
+          `UPDATE ${t('events')} SET state = 'received', attempts = 0, next_attempt_at = $1, updated_at = $1, reason = NULL, detail = NULL WHERE id = $2 AND state = 'dead'`,
+          [now, id],
+        )
+        if (r.rowCount === 0) return false
+        await c.query(
+          `INSERT INTO ${t('attempts')} (event_id, at, from_state, to_state, outcome) VALUES ($1, $2, 'dead', 'received', 'replayed')`,
+          [id, now],
+        )
+        return true
+      }),
+    discard: ({ id, reason, now }) =>
+      tx(async (c) => {
+        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [id])
+        if (!current || current['state'] !== 'dead') return false
+        const detail = { ...(eventFromRow(current).detail as object), discardReason: reason }
+        await c.query(
+          `UPDATE ${t('events')} SET state = 'discarded', updated_at = $1, detail = $2 WHERE id = $3`,
+          [now, JSON.stringify(detail), id],
+        )
+        await c.query(
+          `INSERT INTO ${t('attempts')} (event_id, at, from_state, to_state, outcome) VALUES ($1, $2, 'dead', 'discarded', $3)`,
+          [id, now, `discarded: ${reason}`],
+        )
+        return true
+      }),
+    async stats() {
+      const counts = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<
+        EventState,
+        number
+      >
+      for (const r of (
+        await pool.query<{ state: EventState; n: string }>(
+          `SELECT state, COUNT(*) AS n FROM ${t('events')} GROUP BY state`,
+        )
+      ).rows)
+        counts[r.state] = Number(r.n)
+      const oldest = (
+        await pool.query<{ t: string | null }>(
+          `SELECT MIN(created_at) AS t FROM ${t('events')} WHERE state NOT IN ${TERMINAL_SQL}`,
+        )
+      ).rows[0]?.t
+      const conflicts = (
+        await pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${t('conflicts')}`)
+      ).rows[0]?.n
+      return {
+        counts,
+        oldestPendingAt: oldest === null || oldest === undefined ? undefined : Number(oldest),
+        conflicts: Number(conflicts ?? 0),
+      }
+    },
+    async close() {
+      if (!options.pool) await pool.end()
+    },
+  }
+}

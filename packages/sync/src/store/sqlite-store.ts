@@ -1,0 +1,328 @@
+import type Database from 'better-sqlite3'
+import {
+  CLAIMABLE_SQL,
+  TERMINAL_SQL,
+  attemptFromRow,
+  eventFromRow,
+  ledgerFromRow,
+  pickClaims,
+  toJson,
+} from './common.js'
+import { EVENT_STATES } from './store.js'
+import type { EventRecord, EventState, Store } from './store.js'
+
+/** Versioned migrations; each runs once, in a transaction, recorded in schema_migrations. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     id TEXT PRIMARY KEY,
+     payment TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     state TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     partition_key TEXT,
+     last_error TEXT,
+     reason TEXT,
+     detail TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     claimed_by TEXT,
+     lease_until INTEGER
+   );
+   CREATE INDEX events_due ON events (state, next_attempt_at);
+   CREATE INDEX events_lease ON events (lease_until);
+   CREATE TABLE attempts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     from_state TEXT NOT NULL,
+     to_state TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     error TEXT
+   );
+   CREATE INDEX attempts_event ON attempts (event_id);
+   CREATE TABLE ledger (
+     event_id TEXT NOT NULL,
+     marker TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     state TEXT NOT NULL,
+     request TEXT,
+     result TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (event_id, marker)
+   );
+   CREATE TABLE conflicts (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     payment TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );`,
+]
+
+export interface SqliteStoreOptions {
+  /** Database file. @default './opayo-kashflow.db' */
+  readonly path?: string
+  /** An open better-sqlite3 database instead of a path. */
+  readonly database?: Database.Database
+}
+
+/**
+ * The embedded, zero-set-up {@link Store}: one SQLite file through better-sqlite3, WAL with
+ * `synchronous = FULL` (a committed transition survives power loss), claims in
+ * `BEGIN IMMEDIATE` transactions, versioned migrations. Several processes may share the file.
+ * @example const store = await sqliteStore({ path: './opayo-kashflow.db' })
+ */
+export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+  const db =
+    options.database ??
+    new (await import('better-sqlite3')).default(options.path ?? './opayo-kashflow.db')
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 10000')
+  db.pragma('foreign_keys = ON')
+  migrate(db)
+
+  const q = {
+    get: db.prepare('SELECT * FROM events WHERE id = ?'),
+    insert: db.prepare(
+      `INSERT INTO events (id, payment, fingerprint, state, attempts, next_attempt_at, partition_key, reason, detail, created_at, updated_at)
+       VALUES (@id, @payment, @fingerprint, @state, 0, @now, @partition, @reason, @detail, @now, @now)`,
+    ),
+    conflict: db.prepare(
+      'INSERT INTO conflicts (id, fingerprint, payment, at) VALUES (?, ?, ?, ?)',
+    ),
+    due: db.prepare(
+      `SELECT * FROM events WHERE state IN ${CLAIMABLE_SQL} AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+       ORDER BY next_attempt_at, created_at, id LIMIT ?`,
+    ),
+    held: db.prepare(
+      'SELECT DISTINCT partition_key FROM events WHERE lease_until > ? AND partition_key IS NOT NULL',
+    ),
+    lease: db.prepare('UPDATE events SET claimed_by = ?, lease_until = ? WHERE id = ?'),
+    heartbeat: db.prepare('UPDATE events SET lease_until = ? WHERE id = ? AND claimed_by = ?'),
+    transition: db.prepare(
+      `UPDATE events SET state = @to, attempts = @attempts, next_attempt_at = @next, last_error = @lastError, reason = @reason,
+         detail = @detail, updated_at = @now, claimed_by = @claimedBy, lease_until = @leaseUntil
+       WHERE id = @id AND claimed_by = @worker`,
+    ),
+    attempt: db.prepare(
+      'INSERT INTO attempts (event_id, at, from_state, to_state, outcome, error) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    release: db.prepare(
+      'UPDATE events SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?',
+    ),
+    ledgerGet: db.prepare('SELECT * FROM ledger WHERE event_id = ? AND marker = ?'),
+    ledgerInsert: db.prepare(
+      `INSERT INTO ledger (event_id, marker, kind, state, request, result, created_at, updated_at) VALUES (?, ?, ?, 'intent', ?, NULL, ?, ?)`,
+    ),
+    ledgerDone: db.prepare(
+      `UPDATE ledger SET state = 'done', result = ?, updated_at = ? WHERE event_id = ? AND marker = ?`,
+    ),
+    ledgerList: db.prepare('SELECT * FROM ledger WHERE event_id = ? ORDER BY created_at, marker'),
+    attempts: db.prepare('SELECT * FROM attempts WHERE event_id = ? ORDER BY seq'),
+    requeue: db.prepare(
+      `UPDATE events SET state = 'received', attempts = 0, next_attempt_at = ?, updated_at = ?, reason = NULL, detail = NULL WHERE id = ? AND state = 'dead'`,
+    ),
+    discard: db.prepare(
+      `UPDATE events SET state = 'discarded', updated_at = ?, detail = ? WHERE id = ? AND state = 'dead'`,
+    ),
+    counts: db.prepare('SELECT state, COUNT(*) AS n FROM events GROUP BY state'),
+    oldest: db.prepare(
+      `SELECT MIN(created_at) AS t FROM events WHERE state NOT IN ${TERMINAL_SQL}`,
+    ),
+    conflicts: db.prepare('SELECT COUNT(*) AS n FROM conflicts'),
+  }
+  const row = (r: unknown) => r as Record<string, unknown> | undefined
+
+  const claim = db.transaction(
+    (worker: string, now: number, leaseMs: number, limit: number): EventRecord[] => {
+      const candidates = (
+        q.due.all(now, now, Math.max(limit * 20, 100)) as Record<string, unknown>[]
+      ).map(eventFromRow)
+      const held = (q.held.all(now) as { partition_key: string }[]).map((r) => r.partition_key)
+      return pickClaims(candidates, held, limit).map((event) => {
+        q.lease.run(worker, now + leaseMs, event.id)
+        return { ...event, claimedBy: worker, leaseUntil: now + leaseMs }
+      })
+    },
+  )
+
+  const transition = db.transaction((input: Parameters<Store['transition']>[0]): boolean => {
+    const current = row(q.get.get(input.id))
+    if (!current || current['claimed_by'] !== input.worker) return false
+    const e = eventFromRow(current)
+    q.transition.run({
+      id: input.id,
+      worker: input.worker,
+      to: input.to,
+      attempts: input.attempts ?? e.attempts,
+      next: input.nextAttemptAt ?? e.nextAttemptAt,
+      lastError: toJson(input.lastError ?? e.lastError),
+      reason: input.reason ?? e.reason ?? null,
+      detail: toJson(input.detail === undefined ? e.detail : input.detail),
+      now: input.now,
+      claimedBy: input.keepClaim ? input.worker : null,
+      leaseUntil: input.keepClaim ? (e.leaseUntil ?? null) : null,
+    })
+    q.attempt.run(input.id, input.now, e.state, input.to, input.outcome, toJson(input.lastError))
+    return true
+  })
+
+  return {
+    ingest(input) {
+      return Promise.resolve(
+        db
+          .transaction(() => {
+            const existing = row(q.get.get(input.id))
+            if (existing) {
+              const event = eventFromRow(existing)
+              if (event.fingerprint === input.fingerprint)
+                return { outcome: 'duplicate' as const, event }
+              q.conflict.run(
+                input.id,
+                input.fingerprint,
+                JSON.stringify(input.payment ?? null),
+                input.now,
+              )
+              return { outcome: 'conflict' as const, event }
+            }
+            q.insert.run({
+              id: input.id,
+              payment: JSON.stringify(input.payment ?? null),
+              fingerprint: input.fingerprint,
+              state: input.dead ? 'dead' : 'received',
+              now: input.now,
+              partition: input.partition ?? null,
+              reason: input.dead?.reason ?? null,
+              detail: toJson(input.dead?.detail),
+            })
+            return {
+              outcome: 'received' as const,
+              event: eventFromRow(q.get.get(input.id) as Record<string, unknown>),
+            }
+          })
+          .immediate(),
+      )
+    },
+    claim: ({ worker, now, leaseMs, limit }) =>
+      Promise.resolve(claim.immediate(worker, now, leaseMs, limit)),
+    heartbeat({ worker, ids, until }) {
+      db.transaction(() => ids.forEach((id) => q.heartbeat.run(until, id, worker))).immediate()
+      return Promise.resolve()
+    },
+    transition: (input) => Promise.resolve(transition.immediate(input)),
+    release({ worker }) {
+      q.release.run(worker)
+      return Promise.resolve()
+    },
+    ledgerBegin(input) {
+      return Promise.resolve(
+        db
+          .transaction(() => {
+            const existing = row(q.ledgerGet.get(input.eventId, input.marker))
+            if (existing) return { entry: ledgerFromRow(existing), created: false }
+            q.ledgerInsert.run(
+              input.eventId,
+              input.marker,
+              input.kind,
+              toJson(input.request),
+              input.now,
+              input.now,
+            )
+            return {
+              entry: ledgerFromRow(
+                q.ledgerGet.get(input.eventId, input.marker) as Record<string, unknown>,
+              ),
+              created: true,
+            }
+          })
+          .immediate(),
+      )
+    },
+    ledgerComplete(input) {
+      q.ledgerDone.run(toJson(input.result), input.now, input.eventId, input.marker)
+      return Promise.resolve()
+    },
+    ledger: (eventId) =>
+      Promise.resolve((q.ledgerList.all(eventId) as Record<string, unknown>[]).map(ledgerFromRow)),
+    get(id) {
+      const r = row(q.get.get(id))
+      return Promise.resolve(r ? eventFromRow(r) : undefined)
+    },
+    attempts: (id) =>
+      Promise.resolve((q.attempts.all(id) as Record<string, unknown>[]).map(attemptFromRow)),
+    list(filter = {}) {
+      const states = filter.states ?? EVENT_STATES
+      const placeholders = states.map(() => '?').join(',')
+      const rows = db
+        .prepare(
+          `SELECT * FROM events WHERE state IN (${placeholders}) ORDER BY created_at, id LIMIT ?`,
+        )
+        .all(...states, filter.limit ?? -1) as Record<string, unknown>[]
+      return Promise.resolve(rows.map(eventFromRow))
+    },
+    requeue({ id, now }) {
+      return Promise.resolve(
+        db
+          .transaction(() => {
+            if (q.requeue.run(now, now, id).changes === 0) return false
+            q.attempt.run(id, now, 'dead', 'received', 'replayed', null)
+            return true
+          })
+          .immediate(),
+      )
+    },
+    discard({ id, reason, now }) {
+      return Promise.resolve(
+        db
+          .transaction(() => {
+            const current = row(q.get.get(id))
+            if (!current || current['state'] !== 'dead') return false
+            const detail = { ...(eventFromRow(current).detail as object), discardReason: reason }
+            q.discard.run(now, JSON.stringify(detail), id)
+            q.attempt.run(id, now, 'dead', 'discarded', `discarded: ${reason}`, null)
+            return true
+          })
+          .immediate(),
+      )
+    },
+    stats() {
+      const counts = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<
+        EventState,
+        number
+      >
+      for (const r of q.counts.all() as { state: EventState; n: number }[]) counts[r.state] = r.n
+      const oldest = (q.oldest.get() as { t: number | null }).t
+      const conflicts = (q.conflicts.get() as { n: number }).n
+      return Promise.resolve({ counts, oldestPendingAt: oldest ?? undefined, conflicts })
+    },
+    close() {
+      if (!options.database) db.close()
+      return Promise.resolve()
+    },
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+  )
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  )
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1
+    if (applied.has(version)) return
+    db.transaction(() => {
+      db.exec(sql)
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        version,
+        Date.now(),
+      )
+    }).immediate()
+  })
+}

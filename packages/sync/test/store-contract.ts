@@ -1,0 +1,295 @@
+// One contract, run against every Store adapter (memory, SQLite, PostgreSQL): duplicates,
+// conflicts, claims, leases and their expiry, crash before commit, the ledger, dead letters.
+import { describe, expect, it } from 'vitest'
+import type { Store } from '../src/index.js'
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  make(): Promise<Store>
+  /** A second handle on the same data (another process or machine), when the adapter has one. */
+  second?(): Promise<Store>
+}
+
+const T0 = 1_790_000_000_000
+const payment = (n: number) => ({
+  id: `opayo:TX${n}:payment`,
+  amount: { amount: n, currency: 'GBP' },
+})
+
+export function storeContract(name: string, factory: StoreFactory) {
+  describe(`Store contract: ${name}`, () => {
+    const fresh = async () => factory.make()
+    const add = (store: Store, n: number, extra: { partition?: string; now?: number } = {}) =>
+      store.ingest({
+        id: `e${n}`,
+        payment: payment(n),
+        fingerprint: `f${n}`,
+        partition: extra.partition,
+        now: extra.now ?? T0,
+      })
+
+    it('ingests once: duplicate for the same payload, conflict (recorded, not applied) for another', async () => {
+      const store = await fresh()
+      expect((await add(store, 1)).outcome).toBe('received')
+      expect((await add(store, 1)).outcome).toBe('duplicate')
+      const conflict = await store.ingest({
+        id: 'e1',
+        payment: { other: true },
+        fingerprint: 'other',
+        now: T0,
+      })
+      expect(conflict.outcome).toBe('conflict')
+      expect((await store.get('e1'))?.payment).toEqual(payment(1))
+      expect((await store.stats()).conflicts).toBe(1)
+      await store.close()
+    })
+
+    it('stores invalid data straight as dead, with its reason', async () => {
+      const store = await fresh()
+      await store.ingest({
+        id: 'bad',
+        payment: { nonsense: 1 },
+        fingerprint: 'x',
+        now: T0,
+        dead: { reason: 'invalid_payment', detail: { issues: [1] } },
+      })
+      expect(await store.get('bad')).toMatchObject({
+        state: 'dead',
+        reason: 'invalid_payment',
+        detail: { issues: [1] },
+      })
+      expect(await store.claim({ worker: 'w', now: T0 + 1, leaseMs: 1000, limit: 10 })).toEqual([])
+      await store.close()
+    })
+
+    it("claims only due events, leases them, and gives a dead worker's claims back after the lease", async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await add(store, 2, { now: T0 + 5000 })
+      const first = await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 10 })
+      expect(first.map((e) => e.id)).toEqual(['e1'])
+      expect(first[0]).toMatchObject({ claimedBy: 'a', leaseUntil: T0 + 1001 })
+      expect(await store.claim({ worker: 'b', now: T0 + 500, leaseMs: 1000, limit: 10 })).toEqual(
+        [],
+      )
+      // Worker a died (no transition): after the lease, b gets it, state untouched (crash before commit).
+      const second = await store.claim({ worker: 'b', now: T0 + 1002, leaseMs: 1000, limit: 10 })
+      expect(second.map((e) => e.id)).toEqual(['e1'])
+      expect(second[0]?.state).toBe('received')
+      expect(
+        await store.transition({
+          id: 'e1',
+          worker: 'a',
+          now: T0 + 1003,
+          to: 'posted',
+          outcome: 'late',
+        }),
+      ).toBe(false)
+      await store.close()
+    })
+
+    it('claims at most one event per partition, and none from a partition another lease holds', async () => {
+      const store = await fresh()
+      await add(store, 1, { partition: 'invoice:1' })
+      await add(store, 2, { partition: 'invoice:1' })
+      await add(store, 3, { partition: 'invoice:2' })
+      await add(store, 4)
+      const a = await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 10 })
+      expect(a.map((e) => e.id).sort()).toEqual(['e1', 'e3', 'e4'])
+      expect(await store.claim({ worker: 'b', now: T0 + 2, leaseMs: 1000, limit: 10 })).toEqual([])
+      await store.transition({ id: 'e1', worker: 'a', now: T0 + 3, to: 'posted', outcome: 'ok' })
+      expect(
+        (await store.claim({ worker: 'b', now: T0 + 4, leaseMs: 1000, limit: 10 })).map(
+          (e) => e.id,
+        ),
+      ).toEqual(['e2'])
+      await store.close()
+    })
+
+    it('moves a claimed event atomically with its attempt record; keeps or releases the claim', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      expect(
+        await store.transition({
+          id: 'e1',
+          worker: 'a',
+          now: T0 + 2,
+          to: 'planned',
+          outcome: 'planned',
+          keepClaim: true,
+        }),
+      ).toBe(true)
+      expect(await store.get('e1')).toMatchObject({ state: 'planned', claimedBy: 'a' })
+      const error = {
+        name: 'KashflowServerError',
+        code: 'kashflow_server_error',
+        message: 'HTTP 503',
+      }
+      expect(
+        await store.transition({
+          id: 'e1',
+          worker: 'a',
+          now: T0 + 3,
+          to: 'waiting',
+          attempts: 1,
+          nextAttemptAt: T0 + 5003,
+          lastError: error,
+          outcome: 'retry',
+        }),
+      ).toBe(true)
+      expect(await store.get('e1')).toMatchObject({
+        state: 'waiting',
+        attempts: 1,
+        nextAttemptAt: T0 + 5003,
+        lastError: error,
+        claimedBy: undefined,
+        leaseUntil: undefined,
+      })
+      expect((await store.attempts('e1')).map((x) => [x.from, x.to, x.outcome])).toEqual([
+        ['received', 'planned', 'planned'],
+        ['planned', 'waiting', 'retry'],
+      ])
+      expect(await store.claim({ worker: 'a', now: T0 + 5000, leaseMs: 1000, limit: 1 })).toEqual(
+        [],
+      )
+      expect(
+        await store.claim({ worker: 'a', now: T0 + 5003, leaseMs: 1000, limit: 1 }),
+      ).toHaveLength(1)
+      await store.close()
+    })
+
+    it('extends leases on heartbeat and releases them on stop', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      await store.heartbeat({ worker: 'a', ids: ['e1'], until: T0 + 9000 })
+      expect(await store.claim({ worker: 'b', now: T0 + 5000, leaseMs: 1000, limit: 1 })).toEqual(
+        [],
+      )
+      await store.release({ worker: 'a' })
+      expect(
+        await store.claim({ worker: 'b', now: T0 + 5001, leaseMs: 1000, limit: 1 }),
+      ).toHaveLength(1)
+      await store.close()
+    })
+
+    it('keeps a ledger: an intent once, then its outcome; a second begin reports the first', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      const first = await store.ledgerBegin({
+        eventId: 'e1',
+        marker: 'OPAYO:TX1:payment',
+        kind: 'invoice-payment',
+        request: { amount: 1 },
+        now: T0,
+      })
+      expect(first).toMatchObject({
+        created: true,
+        entry: { state: 'intent', request: { amount: 1 } },
+      })
+      const again = await store.ledgerBegin({
+        eventId: 'e1',
+        marker: 'OPAYO:TX1:payment',
+        kind: 'invoice-payment',
+        request: { amount: 2 },
+        now: T0 + 1,
+      })
+      expect(again).toMatchObject({
+        created: false,
+        entry: { state: 'intent', request: { amount: 1 } },
+      })
+      await store.ledgerComplete({
+        eventId: 'e1',
+        marker: 'OPAYO:TX1:payment',
+        result: { bulk: 7 },
+        now: T0 + 2,
+      })
+      expect(await store.ledger('e1')).toMatchObject([
+        { marker: 'OPAYO:TX1:payment', state: 'done', result: { bulk: 7 } },
+      ])
+      await store.close()
+    })
+
+    it('replays and discards dead letters only', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await add(store, 2)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 10 })
+      await store.transition({
+        id: 'e1',
+        worker: 'a',
+        now: T0 + 2,
+        to: 'dead',
+        attempts: 3,
+        reason: 'retries_exhausted',
+        outcome: 'dead',
+      })
+      await store.transition({
+        id: 'e2',
+        worker: 'a',
+        now: T0 + 2,
+        to: 'dead',
+        reason: 'invoice_not_found',
+        detail: { invoiceNumber: 9 },
+        outcome: 'dead',
+      })
+      expect((await store.list({ states: ['dead'] })).map((e) => e.id)).toEqual(['e1', 'e2'])
+      expect(await store.requeue({ id: 'e1', now: T0 + 3 })).toBe(true)
+      expect(await store.get('e1')).toMatchObject({
+        state: 'received',
+        attempts: 0,
+        nextAttemptAt: T0 + 3,
+      })
+      expect(await store.requeue({ id: 'e1', now: T0 + 4 })).toBe(false)
+      expect(await store.discard({ id: 'e2', reason: 'cancelled', now: T0 + 5 })).toBe(true)
+      expect(await store.get('e2')).toMatchObject({
+        state: 'discarded',
+        detail: { invoiceNumber: 9, discardReason: 'cancelled' },
+      })
+      expect(await store.discard({ id: 'e1', reason: 'x', now: T0 + 6 })).toBe(false)
+      await store.close()
+    })
+
+    it('counts states and reports the oldest unfinished event', async () => {
+      const store = await fresh()
+      await add(store, 1, { now: T0 })
+      await add(store, 2, { now: T0 + 10 })
+      await store.claim({ worker: 'a', now: T0 + 20, leaseMs: 1000, limit: 10 })
+      await store.transition({ id: 'e1', worker: 'a', now: T0 + 30, to: 'posted', outcome: 'ok' })
+      const stats = await store.stats()
+      expect(stats.counts).toMatchObject({ posted: 1, received: 1, dead: 0 })
+      expect(stats.oldestPendingAt).toBe(T0 + 10)
+      await store.close()
+    })
+
+    if (factory.second) {
+      it('never gives one event to two handles claiming at once', async () => {
+        const a = await fresh()
+        const b = await factory.second!()
+        for (let n = 1; n <= 40; n += 1) await add(a, n, { partition: `invoice:${n % 10}` })
+        const seen: string[] = []
+        for (let round = 0; round < 10; round += 1) {
+          const [x, y] = await Promise.all([
+            a.claim({ worker: 'a', now: T0 + round, leaseMs: 100_000, limit: 5 }),
+            b.claim({ worker: 'b', now: T0 + round, leaseMs: 100_000, limit: 5 }),
+          ])
+          for (const e of [...x, ...y]) {
+            seen.push(e.id)
+            await (x.includes(e) ? a : b).transition({
+              id: e.id,
+              worker: x.includes(e) ? 'a' : 'b',
+              now: T0 + round,
+              to: 'posted',
+              outcome: 'ok',
+            })
+          }
+        }
+        expect(seen).toHaveLength(new Set(seen).size)
+        expect(seen).toHaveLength(40)
+        await b.close()
+        await a.close()
+      })
+    }
+  })
+}
