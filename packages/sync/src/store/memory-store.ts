@@ -45,14 +45,11 @@ export function memoryStore(): Store {
       return Promise.resolve({ outcome: 'received', event: clone(event) })
     },
     claim({ worker, now, leaseMs, limit }) {
-      const held = new Set(
-        [...events.values()]
-          .filter(
-            (e) => e.leaseUntil !== undefined && e.leaseUntil > now && e.partition !== undefined,
-          )
-          .map((e) => e.partition),
-      )
-      const due = [...events.values()]
+      const all = [...events.values()]
+      const held = all
+        .filter((e) => e.leaseUntil !== undefined && e.leaseUntil > now)
+        .map((e) => e.partition)
+      const due = all
         .filter(
           (e) =>
             CLAIMABLE_STATES.includes(e.state) &&
@@ -65,18 +62,13 @@ export function memoryStore(): Store {
             a.createdAt - b.createdAt ||
             a.id.localeCompare(b.id),
         )
-      const claimed: EventRecord[] = []
-      for (const event of due) {
-        if (claimed.length >= limit) break
-        if (event.partition !== undefined) {
-          if (held.has(event.partition)) continue
-          held.add(event.partition)
-        }
-        const next = { ...event, claimedBy: worker, leaseUntil: now + leaseMs }
-        events.set(event.id, next)
-        claimed.push(clone(next))
-      }
-      return Promise.resolve(claimed)
+      return Promise.resolve(
+        pickClaims(due, held, limit).map((event) => {
+          const next = { ...event, claimedBy: worker, leaseUntil: now + leaseMs }
+          events.set(event.id, next)
+          return clone(next)
+        }),
+      )
     },
     heartbeat({ worker, ids, until }) {
       for (const id of ids) {
