@@ -23,11 +23,11 @@ export function pickClaims<T extends { partition: string | undefined }>(
 }
 
 const json = (text: unknown): unknown =>
-  text === null || text === undefined ? undefined : JSON.parse(String(text))
+  typeof text === 'string' ? JSON.parse(text) : text === null ? undefined : text
 const num = (value: unknown): number | undefined =>
   value === null || value === undefined ? undefined : Number(value)
 const str = (value: unknown): string | undefined =>
-  value === null || value === undefined ? undefined : String(value)
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined
 
 /** A row of the `events` table (either SQL dialect) as an EventRecord. */
 export function eventFromRow(row: Record<string, unknown>): EventRecord {
