@@ -116,6 +116,8 @@ export class FakeKashflow {
   readonly #temporary = new Map<string, { positions: number[] }>()
   readonly #sessions = new Map<string, number>()
   #faults: FakeKashflowFault[] = []
+  #chaos:
+    { probability: number; kinds: readonly FakeKashflowFault[]; random?: () => number } | undefined
   #down: { from: number; to: number } | undefined
   #budget: { limit: number; windowMs: number; hits: number[] } | undefined
   #ids = { invoice: 196000, payment: 500000, bulk: 50, customer: 10500, journal: 300 }
@@ -225,7 +227,19 @@ export class FakeKashflow {
   requestBudget(limit: number, windowMs: number): void {
     this.#budget = { limit, windowMs, hits: [] }
   }
+  /**
+   * Random faults: each request after login fails with `probability`, with a fault drawn from
+   * `kinds`. Pass a seeded `random` for repeatable runs; `undefined` turns chaos off.
+   */
+  chaos(
+    options:
+      | { probability: number; kinds: readonly FakeKashflowFault[]; random?: () => number }
+      | undefined,
+  ): void {
+    this.#chaos = options
+  }
   clearFaults(): void {
+    this.#chaos = undefined
     this.#faults = []
     this.#down = undefined
     this.#budget = undefined
@@ -288,8 +302,15 @@ export class FakeKashflow {
     }
     this.#sessions.set(token, now)
 
-    const fault = this.#faults[0]
     const write = method !== 'GET'
+    if (this.#faults.length === 0 && this.#chaos) {
+      const random = this.#chaos.random ?? Math.random
+      if (random() < this.#chaos.probability) {
+        const kind = this.#chaos.kinds[Math.floor(random() * this.#chaos.kinds.length)]
+        if (kind && (kind.kind !== 'commit-then-drop' || write)) this.#faults.push(kind)
+      }
+    }
+    const fault = this.#faults[0]
     if (fault && (fault.kind !== 'commit-then-drop' || write)) {
       this.#faults.shift()
       if (fault.kind === 'status')
