@@ -1,0 +1,105 @@
+// The crash proof: a child process drains the SQLite queue against a loopback fake KashFlow and
+// is killed with SIGKILL at random moments, including right between the KashFlow write and the
+// ledger update; it restarts, again and again. At the end KashFlow holds exactly one payment per
+// Opayo money movement, and none is missing.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
+import { createKashflowClient } from '@opayo-kashflow/kashflow'
+import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createSyncEngine } from '../src/index.js'
+import { sqliteStore } from '../src/sqlite.js'
+import { payment } from './helpers.js'
+
+const KILLS = Number(process.env['CRASH_TEST_KILLS'] ?? '20')
+const EVENTS = Number(process.env['CRASH_TEST_EVENTS'] ?? '30')
+const dir = mkdtempSync(join(tmpdir(), 'ok-crash-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const worker = fileURLToPath(new URL('./support/crash-worker.ts', import.meta.url))
+
+function runWorker(
+  env: Record<string, string>,
+  killAfterMs: number | undefined,
+): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@opayo-kashflow/source', '--import', 'tsx', worker],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer)
+      resolve({ code, signal })
+    })
+  })
+}
+
+describe('the crash test', () => {
+  it(`loses nothing and posts nothing twice across ${KILLS} SIGKILLs`, async () => {
+    const invoices = Array.from({ length: 10 }, (_, i) => ({ number: 8000 + i, gross: 10_000 }))
+    const server = await startFakeKashflowServer({ port: 0, seed: { invoices } })
+    const path = join(dir, 'crash.db')
+    try {
+      // Ingest the backlog durably first, as the notification handler would.
+      const store = await sqliteStore({ path })
+      const ingester = createSyncEngine({
+        store,
+        kashflow: createKashflowClient({
+          username: 'u',
+          password: 'p',
+          memorableWord: 'w',
+          baseUrl: server.url,
+        }),
+        rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+        references: createReferenceParser(['INV-{invoice}-{*}']),
+      })
+      const payments = Array.from({ length: EVENTS }, (_, i) =>
+        payment(8000 + (i % 10), {
+          ...(i % 5 === 4 ? { kind: 'refund' as const } : {}),
+          amount: { amount: 100 + i, currency: 'GBP' },
+        }),
+      )
+      for (const p of payments) await ingester.ingest(p)
+      await store.close()
+
+      const env = { DB_PATH: path, KASHFLOW_URL: server.url, LEASE_MS: '300' }
+      const outcomes: (string | null)[] = []
+      for (let i = 0; i < KILLS; i += 1) {
+        // Half the runs also die by their own hand right after a write, before the ledger knows.
+        const result = await runWorker(
+          { ...env, CRASH_AFTER_WRITE: i % 2 === 0 ? '0.3' : '0' },
+          150 + Math.floor(Math.random() * 600),
+        )
+        outcomes.push(result.signal)
+        await new Promise((r) => setTimeout(r, 320)) // let the dead worker's leases expire
+      }
+      const final = await runWorker({ ...env, CRASH_AFTER_WRITE: '0', MAX_MS: '60000' }, undefined)
+      expect(final.code).toBe(0)
+      expect(outcomes.filter((s) => s === 'SIGKILL').length).toBeGreaterThan(KILLS / 2)
+
+      const lines = [...server.fake.invoices.values()].flatMap((inv) => inv.PaymentLines)
+      for (const p of payments) {
+        const marker = p.id.replace(/^opayo:/, 'OPAYO:')
+        expect(
+          lines.filter((l) => l.Note.includes(marker)),
+          marker,
+        ).toHaveLength(1)
+      }
+      expect(lines).toHaveLength(payments.length)
+      const check = await sqliteStore({ path })
+      expect((await check.stats()).counts.posted).toBe(payments.length)
+      await check.close()
+    } finally {
+      await server.close()
+    }
+  }, 180_000)
+})
