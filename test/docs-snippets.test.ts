@@ -13,6 +13,7 @@ const DOCUMENTS = [
   'packages/opayo/README.md',
   'packages/testkit/README.md',
   'packages/kashflow/README.md',
+  'packages/sync/README.md',
 ]
 const root = fileURLToPath(new URL('..', import.meta.url))
 const scratch = fileURLToPath(new URL('./.snippets/', import.meta.url))

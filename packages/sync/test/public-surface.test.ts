@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import * as sync from '../src/index.js'
+import * as postgres from '../src/postgres.js'
+import * as sqlite from '../src/sqlite.js'
+
+const listed = (file: string) =>
+  [
+    ...readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8').matchAll(
+      /^export \{([^}]*)\}/gm,
+    ),
+  ]
+    .flatMap((m) => (m[1] ?? '').split(','))
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .sort()
+
+describe('the public surface', () => {
+  it('is exactly what each entry point lists by name', () => {
+    expect(Object.keys(sync).sort()).toEqual(listed('index.ts'))
+    expect(Object.keys(sqlite).sort()).toEqual(listed('sqlite.ts'))
+    expect(Object.keys(postgres).sort()).toEqual(listed('postgres.ts'))
+  })
+
+  it('keeps the drivers off the main entry point', () => {
+    const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
+    expect(index).not.toMatch(/sqlite-store|postgres-store/)
+  })
+})
