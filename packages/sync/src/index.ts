@@ -28,3 +28,12 @@ export type {
   TransitionInput,
   StoreStats,
 } from './store/store.js'
+
+export { createSyncService } from './service/service.js'
+export type { SyncService, SyncServiceOptions, ServiceRegistration } from './service/service.js'
+export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
+export type {
+  Reconciliation,
+  ReconciliationRow,
+  ReconciliationStatus,
+} from './service/reconcile.js'

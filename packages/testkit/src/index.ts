@@ -23,3 +23,7 @@ export type {
 } from './kashflow/fake-kashflow.js'
 export { startFakeKashflowServer } from './kashflow/server.js'
 export type { FakeKashflowServer } from './kashflow/server.js'
+export { startFakeOpayoServer } from './opayo/server.js'
+export type { FakeOpayoServer } from './opayo/server.js'
+export { serveFetch } from './serve.js'
+export type { ServedFetch } from './serve.js'

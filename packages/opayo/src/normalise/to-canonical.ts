@@ -315,7 +315,10 @@ function fromReporting(
       ),
     ])
   }
-  const kind = state.kind ?? paymentKind(t.transactiontype ?? 'Payment')
+  const typed = paymentKind(t.transactiontype ?? 'Payment')
+  // A DEFERRED or AUTHENTICATE that reached "successfully authorised" (16) has been released or
+  // authorised: the money moved, so the event is the capture.
+  const kind = state.kind ?? (typed === 'authorisation' && t.txstateid === '16' ? 'capture' : typed)
   if (kind === undefined) {
     return err([
       issue(

@@ -205,8 +205,22 @@ export function createSyncEngine(options: SyncEngineOptions) {
 
   async function ingest(input: unknown): Promise<IngestResult> {
     const at = now()
-    const fingerprint = fingerprintOf(input)
-    const parsed = parseCanonicalPayment(input)
+    const parsedForKey = parseCanonicalPayment(input)
+    // The same money event seen through two channels (a Server notification, then a Reporting
+    // row) is a duplicate: fingerprint what it does, not how it arrived.
+    const fingerprint = fingerprintOf(
+      parsedForKey.ok
+        ? {
+            id: parsedForKey.value.id,
+            kind: parsedForKey.value.kind,
+            status: parsedForKey.value.status,
+            amount: parsedForKey.value.amount,
+            vendorTxCode: parsedForKey.value.source.vendorTxCode,
+            relatedTransactionId: parsedForKey.value.source.relatedTransactionId,
+          }
+        : input,
+    )
+    const parsed = parsedForKey
     if (!parsed.ok) {
       const rawId = (input as { id?: unknown } | null)?.id
       const id =

@@ -1,5 +1,4 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { serveFetch } from '../serve.js'
 import { FakeKashflow } from './fake-kashflow.js'
 import type { FakeKashflowSeed } from './fake-kashflow.js'
 
@@ -24,37 +23,9 @@ export async function startFakeKashflowServer(
   } = {},
 ): Promise<FakeKashflowServer> {
   const fake = options.fake ?? new FakeKashflow(options.seed)
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const headers = new Headers()
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-      fake
-        .fetch(
-          new Request(`http://127.0.0.1${req.url ?? '/'}`, {
-            method: req.method ?? 'GET',
-            headers,
-            ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
-          }),
-        )
-        .then(async (response) => {
-          res.writeHead(response.status, Object.fromEntries(response.headers))
-          res.end(Buffer.from(await response.arrayBuffer()))
-        })
-        .catch(() => res.socket?.destroy())
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/v2`,
-    fake,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((e) => (e ? reject(e) : resolve()))
-      }),
-  }
+  const served = await serveFetch(
+    (request) => fake.fetch(request),
+    options.port === undefined ? {} : { port: options.port },
+  )
+  return { url: `${served.origin}/v2`, fake, close: () => served.close() }
 }

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { z } from 'zod'
+
+/** Secrets come from the environment, never from the config file. */
+export const SECRET_ENV = {
+  kashflowPassword: 'OPAYO_KASHFLOW_KASHFLOW_PASSWORD',
+  kashflowMemorableWord: 'OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD',
+  reportingPassword: 'OPAYO_KASHFLOW_REPORTING_PASSWORD',
+  formPassword: 'OPAYO_KASHFLOW_FORM_PASSWORD',
+  databaseUrl: 'OPAYO_KASHFLOW_DATABASE_URL',
+} as const
+
+const Environment = z.union([z.enum(['sandbox', 'live']), z.url()])
+
+/** The service configuration file (`opayo-kashflow.config.json`, or a .js/.mjs exporting it). */
+export const ServiceConfigSchema = z.strictObject({
+  opayo: z.strictObject({
+    vendorName: z.string().min(1),
+    environment: Environment.default('live'),
+    /** Reporting & Admin API user (password from OPAYO_KASHFLOW_REPORTING_PASSWORD). */
+    reportingUser: z.string().min(1).optional(),
+    /** JSON file mapping VendorTxCode to { securityKey, amount, currency, customer? }, written by your checkout. */
+    registrationsFile: z.string().min(1),
+  }),
+  kashflow: z.strictObject({
+    username: z.string().min(1),
+    baseUrl: z.url().default('https://api.kashflow.com/v2'),
+  }),
+  posting: z.strictObject({
+    bankAccountId: z.number().int().positive(),
+    paymentMethodId: z.number().int().positive(),
+    homeCurrency: z.string().length(3).default('GBP'),
+    refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+    voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
+    upsertCustomers: z.boolean().default(false),
+    suspense: z
+      .strictObject({
+        suspenseNominalCode: z.number().int().positive(),
+        bankNominalCode: z.number().int().positive(),
+      })
+      .optional(),
+  }),
+  /** Templates such as "INV-{invoice}-{*}", tried in order. */
+  references: z.array(z.string().min(1)).min(1),
+  /** Ready-made custom fields: the names of customFieldPresets, optionally with a field name. */
+  customFields: z
+    .array(
+      z.strictObject({
+        preset: z.enum([
+          'fraudScore',
+          'fraudRecommendation',
+          'avsCv2',
+          'threeDSecure',
+          'opayoTransactionId',
+          'bankAuthCode',
+        ]),
+        name: z.string().min(1).optional(),
+        target: z.enum(['customer', 'invoice']).optional(),
+      }),
+    )
+    .default([]),
+  /** A static rate table, e.g. { "GBP/EUR": "1.1650" }. */
+  rates: z
+    .record(z.string().regex(/^[A-Z]{3}\/[A-Z]{3}$/), z.union([z.string(), z.number()]))
+    .default({}),
+  store: z
+    .union([
+      z.strictObject({ sqlite: z.string().min(1).default('./opayo-kashflow.db') }),
+      z.strictObject({
+        postgres: z.literal('env').describe('connection string from OPAYO_KASHFLOW_DATABASE_URL'),
+        schema: z.string().optional(),
+      }),
+    ])
+    .default({ sqlite: './opayo-kashflow.db' }),
+  server: z.strictObject({
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    /** Where Opayo sends the shopper; {vendorTxCode} is replaced. */
+    redirectUrl: z.url(),
+    concurrency: z.number().int().positive().default(2),
+  }),
+  poll: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        intervalMinutes: z.number().positive().default(15),
+        windowHours: z.number().positive().default(48),
+      }),
+    ])
+    .default({ intervalMinutes: 15, windowHours: 48 }),
+})
+export type ServiceConfig = z.output<typeof ServiceConfigSchema>
+
+/** A configuration problem, naming the field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+/** Loads and validates the config file, with errors that name each bad field. */
+export async function loadConfig(path: string): Promise<ServiceConfig> {
+  const file = resolve(path)
+  let raw: unknown
+  try {
+    raw = /\.(c|m)?js$|\.ts$/.test(file)
+      ? ((await import(pathToFileURL(file).href)) as { default: unknown }).default
+      : JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`)
+  }
+  const parsed = ServiceConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    throw new ConfigError(
+      `The config file ${file} is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
+    )
+  }
+  return parsed.data
+}
+
+/** Reads a required secret from the environment. */
+export function secret(
+  name: keyof typeof SECRET_ENV,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const value = env[SECRET_ENV[name]]
+  if (!value)
+    throw new ConfigError(
+      `Set ${SECRET_ENV[name]} in the environment (secrets never go in the config file).`,
+    )
+  return value
+}

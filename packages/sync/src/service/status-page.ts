@@ -1,0 +1,80 @@
+import type { EventRecord } from '../store/store.js'
+import type { SyncStatus } from '../engine/engine.js'
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+const age = (ms: number | undefined) =>
+  ms === undefined
+    ? 'none'
+    : ms < 60_000
+      ? `${Math.round(ms / 1000)} s`
+      : ms < 3_600_000
+        ? `${Math.round(ms / 60_000)} min`
+        : `${(ms / 3_600_000).toFixed(1)} h`
+
+function summary(event: EventRecord): string {
+  const p = event.payment as {
+    source?: { vendorTxCode?: string }
+    kind?: string
+    amount?: { amount?: number; currency?: string }
+  } | null
+  const amount =
+    p?.amount?.amount === undefined
+      ? ''
+      : `${(p.amount.amount / 100).toFixed(2)} ${p.amount.currency ?? ''}`
+  return `<code>${escapeHtml(p?.source?.vendorTxCode ?? event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
+}
+
+/** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
+export function statusPage(input: {
+  status: SyncStatus
+  dead: readonly EventRecord[]
+  recent: readonly EventRecord[]
+  title?: string
+}): string {
+  const { status } = input
+  const counts = Object.entries(status.counts)
+    .map(([state, n]) => `<div class="tile ${state}"><b>${n}</b><span>${state}</span></div>`)
+    .join('')
+  const dead = input.dead
+    .map(
+      (e) =>
+        `<tr><td>${summary(e)}</td><td><b>${escapeHtml(e.reason ?? '')}</b></td><td>${escapeHtml(explain(e))}</td><td>${e.attempts}</td><td>${when(e.updatedAt)}</td></tr>`,
+    )
+    .join('')
+  const recent = input.recent
+    .map((e) => `<tr><td>${summary(e)}</td><td>${e.state}</td><td>${when(e.updatedAt)}</td></tr>`)
+    .join('')
+  const paused = status.paused
+    ? `<p class="alert">Posting is <b>paused</b> (${status.paused.reason.replace(/_/g, ' ')}) since ${when(status.paused.since)}: ${escapeHtml(status.paused.error.message)}</p>`
+    : '<p class="ok">Posting is running.</p>'
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>${escapeHtml(input.title ?? 'opayo-kashflow')}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h2{margin-top:2rem}.tiles{display:flex;flex-wrap:wrap;gap:.5rem}.tile{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:6rem}.tile b{display:block;font-size:1.6rem}.tile.dead b{color:#b00020}.tile.posted b{color:#1b5e20}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem;text-align:left;vertical-align:top}.alert{background:#fdecea;padding:.6rem;border-radius:6px}.ok{color:#1b5e20}</style>
+<h1>${escapeHtml(input.title ?? 'opayo-kashflow')}</h1>
+${paused}
+<div class="tiles">${counts}</div>
+<p>Oldest pending event: ${age(status.oldestPendingAgeMs)}. Conflicts recorded: ${status.conflicts}.</p>
+<h2>Dead letters (${input.dead.length})</h2>
+${input.dead.length ? `<table><thead><tr><th>Payment</th><th>Reason</th><th>Explanation</th><th>Attempts</th><th>Since</th></tr></thead><tbody>${dead}</tbody></table>` : '<p>None.</p>'}
+<h2>Recent</h2>
+<table><thead><tr><th>Payment</th><th>State</th><th>At</th></tr></thead><tbody>${recent}</tbody></table>
+</html>
+`
+}
+
+/** One sentence for a dead letter, from its stored detail and last error. */
+export function explain(event: EventRecord): string {
+  const detail = event.detail as
+    | {
+        issues?: { message?: string }[]
+        invoiceNumber?: number
+        reference?: string
+        error?: { message?: string }
+      }
+    | undefined
+  if (detail?.issues?.length) return detail.issues.map((i) => i.message ?? '').join(' ')
+  if (detail?.invoiceNumber !== undefined)
+    return `Invoice ${detail.invoiceNumber} (from "${detail.reference ?? ''}") never appeared in KashFlow.`
+  return event.lastError?.message ?? detail?.error?.message ?? ''
+}

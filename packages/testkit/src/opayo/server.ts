@@ -1,0 +1,34 @@
+import { serveFetch } from '../serve.js'
+import { FakeOpayo } from './fake-opayo.js'
+import type { FakeOpayoOptions } from './fake-opayo.js'
+
+/** A running loopback Opayo (Pi and Reporting). */
+export interface FakeOpayoServer {
+  /** Pi base URL, e.g. `http://127.0.0.1:53125/api/v1`. */
+  readonly piUrl: string
+  /** Reporting endpoint, e.g. `http://127.0.0.1:53125/access/access.htm`. */
+  readonly reportingUrl: string
+  readonly fake: FakeOpayo
+  close(): Promise<void>
+}
+
+/** Serves a {@link FakeOpayo} over real HTTP on 127.0.0.1. */
+export async function startFakeOpayoServer(
+  options: {
+    readonly port?: number
+    readonly fake?: FakeOpayo
+    readonly options?: FakeOpayoOptions
+  } = {},
+): Promise<FakeOpayoServer> {
+  const fake = options.fake ?? new FakeOpayo(options.options)
+  const served = await serveFetch(
+    (request) => fake.fetch(request),
+    options.port === undefined ? {} : { port: options.port },
+  )
+  return {
+    piUrl: `${served.origin}/api/v1`,
+    reportingUrl: `${served.origin}/access/access.htm`,
+    fake,
+    close: () => served.close(),
+  }
+}
