@@ -1,0 +1,199 @@
+// The CLI, through its real binary: the source entry under tsx (what `pnpm demo` runs) and, once
+// `pnpm build` has run, the published dist/cli.js.
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startFakeKashflowServer, startFakeOpayoServer } from '@opayo-kashflow/testkit'
+import type { FakeKashflowServer, FakeOpayoServer } from '@opayo-kashflow/testkit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CREDENTIALS } from './helpers.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const source = join(root, 'src/cli/main.ts')
+const built = join(root, 'dist/cli.js')
+const dir = mkdtempSync(join(tmpdir(), 'ok-cli-'))
+// The tsx loader by absolute URL: the CLI runs with the temporary folder as its working directory.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=@opayo-kashflow/source', '--import', tsx, source, ...args],
+      { cwd: dir, env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+let kashflow: FakeKashflowServer
+let opayo: FakeOpayoServer
+const env = {
+  OPAYO_KASHFLOW_KASHFLOW_PASSWORD: CREDENTIALS.password,
+  OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: CREDENTIALS.memorableWord,
+  OPAYO_KASHFLOW_REPORTING_PASSWORD: 'p',
+}
+const config = (overrides: Record<string, unknown> = {}) => ({
+  opayo: {
+    vendorName: 'myshop',
+    environment: opayo.reportingUrl,
+    reportingUser: 'r',
+    registrationsFile: join(dir, 'registrations.json'),
+  },
+  kashflow: { username: CREDENTIALS.username, baseUrl: kashflow.url },
+  posting: { bankAccountId: 55166, paymentMethodId: 409844 },
+  references: ['INV-{invoice}-{*}'],
+  customFields: [{ preset: 'fraudScore' }],
+  store: { sqlite: join(dir, 'cli.db') },
+  server: { redirectUrl: 'https://shop.example/thanks?o={vendorTxCode}' },
+  poll: false,
+  ...overrides,
+})
+
+beforeAll(async () => {
+  kashflow = await startFakeKashflowServer({
+    port: 0,
+    seed: { invoices: [{ number: 1042, gross: 120 }] },
+  })
+  opayo = await startFakeOpayoServer({
+    port: 0,
+    options: { vendorName: 'myshop', reporting: { vendor: 'myshop', user: 'r', password: 'p' } },
+  })
+  writeFileSync(join(dir, 'registrations.json'), '{}')
+  writeFileSync(join(dir, 'opayo-kashflow.config.json'), JSON.stringify(config()))
+})
+afterAll(async () => {
+  await kashflow.close()
+  await opayo.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('the opayo-kashflow CLI', () => {
+  it('prints help and exits 0; an unknown command exits 2', async () => {
+    const help = await cli(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: opayo-kashflow <command>')
+    expect((await cli(['frobnicate'])).code).toBe(2)
+  })
+
+  it('names the bad field when the config is invalid (exit 2)', async () => {
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify(config({ posting: { bankAccountId: -1, paymentMethodId: 2 } })),
+    )
+    const result = await cli(['status', '--config', 'bad.json'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('posting.bankAccountId')
+  })
+
+  it('asks for secrets from the environment, never the file', async () => {
+    const result = await cli(['doctor'], {})
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('OPAYO_KASHFLOW_KASHFLOW_PASSWORD')
+  })
+
+  it('doctor checks the login, bank account, payment method and Reporting API', async () => {
+    const ok = await cli(['doctor', '--json'], env)
+    expect(ok.code).toBe(0)
+    expect(JSON.parse(ok.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: 'KashFlow login', ok: true })]),
+    )
+    writeFileSync(
+      join(dir, 'wrong.json'),
+      JSON.stringify(config({ posting: { bankAccountId: 1, paymentMethodId: 409844 } })),
+    )
+    const wrong = await cli(['doctor', '--config', 'wrong.json'], env)
+    expect(wrong.code).toBe(1)
+    expect(wrong.stdout).toContain('FAIL bank account 1')
+  })
+
+  it('backfills from Reporting, then status, dead letters and reconcile work on the same store', async () => {
+    opayo.fake.seed({
+      transactionId: 'F0000000-0000-4000-8000-000000000001',
+      vendorTxCode: 'INV-1042-1',
+      amount: 12000,
+    })
+    opayo.fake.seed({
+      transactionId: 'F0000000-0000-4000-8000-000000000002',
+      vendorTxCode: 'INV-7777-1',
+      amount: 500,
+    })
+    const from = new Date(Date.now() - 3_600_000).toISOString()
+    const to = new Date(Date.now() + 3_600_000).toISOString()
+    const backfill = await cli(['backfill', '--from', from, '--to', to, '--json'], env)
+    expect(backfill.code).toBe(0)
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ seen: 2, received: 2 })
+
+    const status = await cli(['status', '--json'])
+    expect(JSON.parse(status.stdout)).toMatchObject({ counts: { received: 2 } })
+
+    // Posting happens in `serve`; here the test drains the same SQLite file with the library.
+    const { sqliteStore } = await import('../src/sqlite.js')
+    const { createSyncEngine } = await import('../src/index.js')
+    const { createKashflowClient } = await import('@opayo-kashflow/kashflow')
+    const { createReferenceParser, definePostingRules } = await import('@opayo-kashflow/core')
+    const store = await sqliteStore({ path: join(dir, 'cli.db') })
+    const engine = createSyncEngine({
+      store,
+      kashflow: createKashflowClient({ ...CREDENTIALS, baseUrl: kashflow.url }),
+      rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+      references: createReferenceParser(['INV-{invoice}-{*}']),
+      retry: { notFoundDelaysMs: [] },
+    })
+    await engine.drain()
+    await store.close()
+
+    const dead = await cli(['dead-letters', 'list', '--json'])
+    const list = JSON.parse(dead.stdout) as { id: string; reason: string }[]
+    expect(list).toEqual([
+      expect.objectContaining({
+        id: 'opayo:F0000000-0000-4000-8000-000000000002:payment',
+        reason: 'invoice_not_found',
+      }),
+    ])
+    const show = await cli(['dead-letters', 'show', list[0]!.id])
+    expect(show.stdout).toContain('Invoice 7777')
+    expect(
+      JSON.parse(
+        (await cli(['dead-letters', 'replay', list[0]!.id, '--dry-run', '--json'])).stdout,
+      ),
+    ).toEqual({ replayed: [list[0]!.id], dryRun: true })
+    expect((await cli(['dead-letters', 'discard', list[0]!.id])).code).toBe(2)
+    expect(
+      (await cli(['dead-letters', 'discard', list[0]!.id, '--reason', 'test invoice'])).code,
+    ).toBe(0)
+    expect((await cli(['status'])).code).toBe(0)
+
+    const reconcile = await cli(['reconcile', '--from', from, '--to', to, '--out', dir], env)
+    expect(reconcile.stdout).toContain('missing in kashflow  1')
+    expect(reconcile.code).toBe(1)
+    expect(readFileSync(join(dir, 'reconciliation.csv'), 'utf8')).toContain('INV-7777-1')
+    expect(existsSync(join(dir, 'reconciliation.html'))).toBe(true)
+  }, 120_000)
+
+  it('runs the demo (what `pnpm demo` runs) and exits 0 only when every payment is accounted for', async () => {
+    const result = await cli(['demo'])
+    expect(result.stdout).toContain('Every payment is accounted for')
+    expect(result.stdout).toMatch(/matched +1\d\d/)
+    expect(result.code).toBe(0)
+  }, 150_000)
+
+  it.skipIf(!existsSync(built))(
+    'runs as the built binary (dist/cli.js, after pnpm build)',
+    async () => {
+      const result = await new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(process.execPath, [built, '--version'], (error, stdout) =>
+          resolve({ code: error ? 1 : 0, stdout }),
+        ),
+      )
+      expect(result).toEqual({ code: 0, stdout: 'opayo-kashflow 0.1.0\n' })
+    },
+  )
+})
