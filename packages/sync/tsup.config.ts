@@ -5,7 +5,7 @@ export default defineConfig([
     entry: ['src/index.ts', 'src/sqlite.ts', 'src/postgres.ts', 'src/node.ts'],
     format: ['esm', 'cjs'],
     dts: true,
-    clean: true,
+    clean: false, // the build script empties dist once; two configs must not race to clean it
     sourcemap: true,
     target: 'node20',
     treeshake: true,
