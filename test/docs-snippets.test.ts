@@ -8,6 +8,7 @@ const DOCUMENTS = [
   'docs/mapping-recipes.md',
   'docs/receiving-opayo-events.md',
   'docs/kashflow-client.md',
+  'docs/getting-started.md',
   'README.md',
   'packages/core/README.md',
   'packages/opayo/README.md',
