@@ -123,6 +123,68 @@ describe('posting', () => {
   })
 })
 
+describe('journals and customers', () => {
+  it('posts an unmatched payment to suspense with a journal, once, even after a dropped connection', async () => {
+    const { definePostingRules } = await import('@opayo-kashflow/core')
+    const h = harness({
+      seed: { invoices },
+      engine: {
+        rules: definePostingRules({
+          bankAccountId: 55166,
+          paymentMethodId: 409844,
+          unmatchedReference: {
+            action: 'suspense-journal',
+            suspenseNominalCode: 9999,
+            bankNominalCode: 1200,
+          },
+        }),
+      },
+    })
+    await h.engine.ingest(payment(1043))
+    await h.engine.runOnce()
+    const p = payment(1042)
+    const stray = { ...p, source: { ...p.source, vendorTxCode: 'phone-order-7' } }
+    await h.engine.ingest(stray)
+    h.fake.commitThenDropNextWrite()
+    await h.settle()
+    expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
+    expect(
+      [...h.fake.journals.values()].filter((j) => j['JournalName'] === marker(p)),
+    ).toHaveLength(1)
+  })
+
+  it('creates the customer once, then updates it by email, with customer custom fields', async () => {
+    const { customFieldPresets, defineCustomFieldMappings, definePostingRules } =
+      await import('@opayo-kashflow/core')
+    const h = harness({
+      seed: { invoices },
+      engine: {
+        rules: definePostingRules({
+          bankAccountId: 55166,
+          paymentMethodId: 409844,
+          upsertCustomers: true,
+        }),
+        customFields: defineCustomFieldMappings([
+          customFieldPresets.opayoTransactionId({ target: 'customer', name: 'Last Opayo tx' }),
+        ]),
+      },
+    })
+    const customer = { firstName: 'Sam', lastName: 'Jones', email: 'sam@example.co.uk' }
+    const first = payment(1042, { customer })
+    const second = payment(1043, { customer })
+    await h.engine.ingest(first)
+    await h.engine.ingest(second)
+    await h.settle()
+    const customers = [...h.fake.customers.values()]
+    expect(customers).toHaveLength(1)
+    expect(customers[0]).toMatchObject({
+      Name: 'Sam Jones',
+      CustomTextBoxes: [{ Name: 'Last Opayo tx' }],
+    })
+    expect((await h.engine.status()).counts.posted).toBe(2)
+  })
+})
+
 describe('failures, one per seed error case', () => {
   it('KashFlow 5xx / downtime: retries on the schedule, then posts', async () => {
     const { engine, fake, store, events, advance, linesWith } = harness({ seed: { invoices } })

@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { listedExports } from '../../../test/support/public-surface.js'
 import * as sync from '../src/index.js'
 import * as postgres from '../src/postgres.js'
 import * as sqlite from '../src/sqlite.js'
 
-const listed = (file: string) =>
-  [
-    ...readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8').matchAll(
-      /^export \{([^}]*)\}/gm,
-    ),
-  ]
-    .flatMap((m) => (m[1] ?? '').split(','))
-    .map((name) => name.trim())
-    .filter(Boolean)
-    .sort()
+const listed = (file: string) => listedExports(new URL(`../src/${file}`, import.meta.url))
 
 describe('the public surface', () => {
   it('is exactly what each entry point lists by name', () => {

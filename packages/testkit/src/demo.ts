@@ -31,7 +31,7 @@ import {
 import { startFakeOpayoServer } from './opayo/server.js'
 
 export interface DemoOptions {
-  /** Where progress and the report go. @default console.log */
+  /** Where progress and the report go. @default a line to standard output */
   readonly log?: (line: string) => void
   /** Folder for the SQLite file and the reports. @default a new temporary folder */
   readonly dir?: string

@@ -1,63 +1,34 @@
 import { OpayoError } from './opayo-error.js'
 import type { OpayoErrorDetails } from './opayo-error.js'
 
-// One class per thing the caller does next. All extend OpayoError.
+/** One class per thing the caller does next, each with a literal name and a stable code. */
+const make = <N extends string>(name: N, code: string) =>
+  class extends OpayoError {
+    override readonly name: N = name
+    constructor(message: string, details: OpayoErrorDetails = {}) {
+      super(code, message, details)
+    }
+  }
 
 /** 401/403 on credentials: fix the integration key/password or the Reporting user. Do not retry. */
-export class OpayoAuthenticationError extends OpayoError {
-  override readonly name = 'OpayoAuthenticationError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_authentication_failed', message, details)
-  }
-}
-
+export class OpayoAuthenticationError extends make(
+  'OpayoAuthenticationError',
+  'opayo_authentication_failed',
+) {}
 /** 400/422: the request is wrong; `vendorErrors` names the offending properties. Fix and resend. */
-export class OpayoValidationError extends OpayoError {
-  override readonly name = 'OpayoValidationError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_validation_failed', message, details)
-  }
-}
-
+export class OpayoValidationError extends make('OpayoValidationError', 'opayo_validation_failed') {}
 /** 404 or Reporting 0043: no such transaction (yet). */
-export class OpayoNotFoundError extends OpayoError {
-  override readonly name = 'OpayoNotFoundError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_not_found', message, details)
-  }
-}
-
+export class OpayoNotFoundError extends make('OpayoNotFoundError', 'opayo_not_found') {}
 /** 429: slow down; `retryAfterMs` says for how long when Opayo sent Retry-After. */
-export class OpayoRateLimitError extends OpayoError {
-  override readonly name = 'OpayoRateLimitError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_rate_limited', message, details)
-  }
-}
-
+export class OpayoRateLimitError extends make('OpayoRateLimitError', 'opayo_rate_limited') {}
 /** 5xx or 408: Opayo's side failed. Safe to retry reads; see OpayoAmbiguousResultError for writes. */
-export class OpayoServerError extends OpayoError {
-  override readonly name = 'OpayoServerError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_server_error', message, details)
-  }
-}
-
+export class OpayoServerError extends make('OpayoServerError', 'opayo_server_error') {}
 /** No response within the timeout. */
-export class OpayoTimeoutError extends OpayoError {
-  override readonly name = 'OpayoTimeoutError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_timeout', message, details)
-  }
-}
-
+export class OpayoTimeoutError extends make('OpayoTimeoutError', 'opayo_timeout') {}
 /** The connection failed (DNS, reset, refused) before a response. */
-export class OpayoNetworkError extends OpayoError {
-  override readonly name = 'OpayoNetworkError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_network_error', message, details)
-  }
-}
+export class OpayoNetworkError extends make('OpayoNetworkError', 'opayo_network_error') {}
+/** A response did not have the shape the schemas expect. */
+export class OpayoResponseError extends make('OpayoResponseError', 'opayo_unexpected_response') {}
 
 /**
  * A money-moving POST may or may not have reached Opayo (timeout, reset, 5xx). It was not
@@ -69,14 +40,6 @@ export class OpayoAmbiguousResultError extends OpayoError {
   constructor(message: string, details: OpayoErrorDetails & { vendorTxCode?: string | undefined }) {
     super('opayo_ambiguous_result', message, details)
     this.vendorTxCode = details.vendorTxCode
-  }
-}
-
-/** A response did not have the shape the schemas expect. */
-export class OpayoResponseError extends OpayoError {
-  override readonly name = 'OpayoResponseError' as const
-  constructor(message: string, details: OpayoErrorDetails) {
-    super('opayo_unexpected_response', message, details)
   }
 }
 

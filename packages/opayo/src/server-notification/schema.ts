@@ -18,10 +18,10 @@ export type ServerNotificationStatus = (typeof SERVER_NOTIFICATION_STATUSES)[num
 const text = (max: number) => z.string().max(max).optional()
 
 /**
- * Every field of a Server notification (specs/opayo.md §2.2), by its wire name. Optional fields
- * that were not posted are absent; fields we do not know are kept in `extra`.
+ * The outcome fields Server notifications and Form returns share (specs/opayo.md §2.2, §3.2), by
+ * wire name.
  */
-export const ServerNotificationSchema = z.object({
+export const OPAYO_RESULT_FIELDS = {
   VPSProtocol: text(4),
   TxType: text(15),
   VendorTxCode: z.string().min(1).max(40),
@@ -46,14 +46,22 @@ export const ServerNotificationSchema = z.object({
   FraudResponse: text(10),
   BankAuthCode: text(10),
   Surcharge: text(20),
+  /** Posted fields this library does not model, verbatim. */
+  extra: z.record(z.string(), z.string()),
+}
+
+/**
+ * Every field of a Server notification (specs/opayo.md §2.2), by its wire name. Optional fields
+ * that were not posted are absent; fields we do not know are kept in `extra`.
+ */
+export const ServerNotificationSchema = z.object({
+  ...OPAYO_RESULT_FIELDS,
   Token: text(38),
   ACSTransID: text(64),
   DSTransID: text(64),
   SchemeTraceID: text(64),
   /** 32 hex characters, upper case as Opayo sends it. */
   VPSSignature: z.string().regex(/^[0-9A-Fa-f]{32}$/, 'VPSSignature must be 32 hex characters'),
-  /** Posted fields this library does not model, verbatim. */
-  extra: z.record(z.string(), z.string()),
 })
 export type ServerNotification = z.output<typeof ServerNotificationSchema>
 

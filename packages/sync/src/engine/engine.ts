@@ -299,6 +299,47 @@ export function createSyncEngine(options: SyncEngineOptions) {
     return { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) }
   }
 
+  /**
+   * The exactly-once write: record the intent in the ledger; if an earlier attempt already got
+   * this far, read KashFlow back first; write; on an ambiguous failure read back again; record
+   * the outcome. `readBack` finds the posting by its marker.
+   */
+  async function writeOnce(
+    event: EventRecord,
+    marker: string,
+    kind: string,
+    request: unknown,
+    readBack: (() => Promise<unknown>) | undefined,
+    write: () => Promise<unknown>,
+  ): Promise<string> {
+    const begun = await store.ledgerBegin({ eventId: event.id, marker, kind, request, now: now() })
+    if (begun.entry.state === 'done') return marker
+    const complete = (result: unknown) =>
+      store.ledgerComplete({ eventId: event.id, marker, result, now: now() })
+    if (!begun.created && readBack) {
+      const found = await readBack()
+      if (found !== undefined) {
+        await complete({ readBack: found })
+        return marker
+      }
+    }
+    await store.heartbeat({ worker, ids: [event.id], until: now() + leaseMs })
+    let result: unknown
+    try {
+      result = await write()
+    } catch (error) {
+      const ambiguous =
+        error instanceof KashflowAmbiguousWriteError ||
+        (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
+      const found = ambiguous && readBack ? await readBack() : undefined
+      if (found === undefined) throw error
+      result = { readBack: found }
+    }
+    await options.afterWrite?.(event.id, marker)
+    await complete(result)
+    return marker
+  }
+
   async function execute(event: EventRecord, intent: PostingIntent): Promise<string | undefined> {
     switch (intent.kind) {
       case 'skip':
@@ -307,119 +348,45 @@ export function createSyncEngine(options: SyncEngineOptions) {
       case 'invoice-payment':
       case 'invoice-refund': {
         const input = paymentFromIntent(intent)
-        const begun = await store.ledgerBegin({
-          eventId: event.id,
-          marker: intent.marker,
-          kind: intent.kind,
-          request: { ...input, ...(intent.conversion ? { conversion: intent.conversion } : {}) },
-          now: now(),
-        })
-        if (begun.entry.state === 'done') return intent.marker
-        const readBack = () =>
-          kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
-        if (!begun.created) {
-          // An earlier attempt got this far: its write may have happened.
-          const found = await readBack()
-          if (found) {
-            await store.ledgerComplete({
-              eventId: event.id,
-              marker: intent.marker,
-              result: { readBack: found },
-              now: now(),
-            })
-            return intent.marker
-          }
+        const request = {
+          ...input,
+          ...(intent.conversion ? { conversion: intent.conversion } : {}),
         }
-        await store.heartbeat({ worker, ids: [event.id], until: now() + leaseMs })
-        let result: unknown
-        try {
-          result =
+        return writeOnce(
+          event,
+          intent.marker,
+          intent.kind,
+          request,
+          () => kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker),
+          () =>
             intent.kind === 'invoice-payment'
-              ? await kashflow.invoicePayments.create(input)
-              : await kashflow.invoicePayments.refund(input)
-        } catch (error) {
-          if (
-            !(error instanceof KashflowAmbiguousWriteError) &&
-            (error as Error | undefined)?.name !== 'KashflowAmbiguousWriteError'
-          )
-            throw error
-          const found = await readBack()
-          if (!found) throw error
-          result = { readBack: found }
-        }
-        await options.afterWrite?.(event.id, intent.marker)
-        await store.ledgerComplete({ eventId: event.id, marker: intent.marker, result, now: now() })
-        return intent.marker
+              ? kashflow.invoicePayments.create(input)
+              : kashflow.invoicePayments.refund(input),
+        )
       }
       case 'customer-upsert': {
         const input = customerFromIntent(intent)
-        const begun = await store.ledgerBegin({
-          eventId: event.id,
-          marker: intent.marker,
-          kind: intent.kind,
-          request: input,
-          now: now(),
+        // Upserting by email is naturally idempotent (find, then update or create), so there is
+        // nothing to read back: repeating the write is safe.
+        return writeOnce(event, intent.marker, intent.kind, input, undefined, async () => {
+          const email = intent.customer.email
+          const existing = email ? await kashflow.customers.findByEmail(email) : undefined
+          const saved = existing
+            ? await kashflow.customers.update(existing.Code, input)
+            : await kashflow.customers.create(input)
+          return { code: saved.Code }
         })
-        if (begun.entry.state === 'done') return intent.marker
-        // Upserting by email is naturally idempotent: find, then update or create.
-        const email = intent.customer.email
-        const existing = email ? await kashflow.customers.findByEmail(email) : undefined
-        const saved = existing
-          ? await kashflow.customers.update(existing.Code, input)
-          : await kashflow.customers.create(input)
-        await options.afterWrite?.(event.id, intent.marker)
-        await store.ledgerComplete({
-          eventId: event.id,
-          marker: intent.marker,
-          result: { code: saved.Code },
-          now: now(),
-        })
-        return intent.marker
       }
       case 'journal': {
         const input = journalFromIntent(intent)
-        const begun = await store.ledgerBegin({
-          eventId: event.id,
-          marker: intent.marker,
-          kind: intent.kind,
-          request: input,
-          now: now(),
-        })
-        if (begun.entry.state === 'done') return intent.marker
         const readBack = async () => {
           for await (const journal of kashflow.journals.list())
-            if (journal.JournalName === intent.marker) return journal
+            if (journal.JournalName === intent.marker) return { number: journal.Number }
           return undefined
         }
-        if (!begun.created) {
-          const found = await readBack()
-          if (found) {
-            await store.ledgerComplete({
-              eventId: event.id,
-              marker: intent.marker,
-              result: { number: found.Number },
-              now: now(),
-            })
-            return intent.marker
-          }
-        }
-        let number: number
-        try {
-          number = (await kashflow.journals.create(input)).Number
-        } catch (error) {
-          if ((error as Error | undefined)?.name !== 'KashflowAmbiguousWriteError') throw error
-          const found = await readBack()
-          if (!found) throw error
-          number = found.Number
-        }
-        await options.afterWrite?.(event.id, intent.marker)
-        await store.ledgerComplete({
-          eventId: event.id,
-          marker: intent.marker,
-          result: { number },
-          now: now(),
-        })
-        return intent.marker
+        return writeOnce(event, intent.marker, intent.kind, input, readBack, async () => ({
+          number: (await kashflow.journals.create(input)).Number,
+        }))
       }
     }
   }
