@@ -2,25 +2,14 @@
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import { FakeKashflow } from '@opayo-kashflow/testkit'
-import pg from 'pg'
+import { adminPool, connectionString, postgresReachable } from './support/postgres.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createSyncEngine } from '../src/index.js'
 import { postgresStore } from '../src/postgres.js'
 import { CREDENTIALS, payment } from './helpers.js'
 
-const connectionString =
-  process.env['OPAYO_KASHFLOW_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-const admin = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: 3000 })
-const reachable = await admin.query('SELECT 1').then(
-  () => true,
-  (error: unknown) => {
-    if (process.env['CI'] === 'true')
-      throw new Error(
-        `PostgreSQL is required in CI but unreachable at ${connectionString}: ${String(error)}`,
-      )
-    return false
-  },
-)
+const admin = adminPool()
+const reachable = await postgresReachable(admin)
 const schema = `okw_${process.pid}_${Date.now().toString(36)}`
 afterAll(async () => {
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined)

@@ -1,4 +1,4 @@
-import pg from 'pg'
+import { adminPool, connectionString, postgresReachable } from './support/postgres.js'
 import { afterAll, describe, it } from 'vitest'
 import { postgresStore } from '../src/postgres.js'
 import { storeContract } from './store-contract.js'
@@ -6,19 +6,8 @@ import { storeContract } from './store-contract.js'
 // PostgreSQL runs at 127.0.0.1:5432 on our machines and in CI (trust auth, database `test`).
 // Each run creates its own schemas and drops them. In CI an unreachable server fails the run;
 // on a machine without PostgreSQL the suite is reported as skipped with the reason below.
-const connectionString =
-  process.env['OPAYO_KASHFLOW_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-const admin = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 3000 })
-const reachable = await admin.query('SELECT 1').then(
-  () => true,
-  (error: unknown) => {
-    if (process.env['CI'] === 'true')
-      throw new Error(
-        `PostgreSQL is required in CI but unreachable at ${connectionString}: ${String(error)}`,
-      )
-    return false
-  },
-)
+const admin = adminPool()
+const reachable = await postgresReachable(admin)
 const run = `okt_${process.pid}_${Date.now().toString(36)}`
 const schemas: string[] = []
 afterAll(async () => {
