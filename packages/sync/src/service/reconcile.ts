@@ -1,4 +1,10 @@
-import { findPostingMarker, format, postingMarker } from '@opayo-kashflow/core'
+import {
+  findPostingMarker,
+  format,
+  isCurrencyCode,
+  money,
+  postingMarker,
+} from '@opayo-kashflow/core'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
 import type { Store } from '../store/store.js'
@@ -164,12 +170,14 @@ const escapeHtml = (text: string) =>
 
 /** The reconciliation as a standalone HTML report. */
 export function reconciliationHtml(result: Reconciliation): string {
-  const money = (v: number | undefined, c: string) =>
-    v === undefined ? '' : `${(v / 100).toFixed(2)} ${c}`
-  const body = result.rows
+  const amount = (v: number | undefined, c: string) =>
+    v === undefined ? '' : isCurrencyCode(c) ? format(money(v, c)) : `${v} ${c}`
+  // What needs attention first, then the matched rows.
+  const body = [...result.rows]
+    .sort((a, b) => Number(a.status === 'matched') - Number(b.status === 'matched'))
     .map(
       (r) =>
-        `<tr class="${r.status}"><td>${r.status.replace(/_/g, ' ')}</td><td><code>${escapeHtml(r.vendorTxCode)}</code><br><small>${escapeHtml(r.transactionId)}</small></td><td>${r.kind}</td><td>${r.invoiceNumber ?? ''}</td><td class="n">${money(r.opayoAmount, r.currency)}</td><td class="n">${money(r.kashflowAmount, r.currency)}</td><td>${escapeHtml(r.engineState)}</td><td>${escapeHtml(r.note)}</td></tr>`,
+        `<tr class="${r.status}"><td>${r.status.replace(/_/g, ' ')}</td><td><code>${escapeHtml(r.vendorTxCode)}</code><br><small>${escapeHtml(r.transactionId)}</small></td><td>${r.kind}</td><td>${r.invoiceNumber ?? ''}</td><td class="n">${amount(r.opayoAmount, r.currency)}</td><td class="n">${amount(r.kashflowAmount, r.currency)}</td><td>${escapeHtml(r.engineState)}</td><td>${escapeHtml(r.note)}</td></tr>`,
     )
     .join('\n')
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Opayo / KashFlow reconciliation</title>

@@ -23,7 +23,7 @@ function summary(event: EventRecord): string {
     p?.amount?.amount === undefined
       ? ''
       : `${(p.amount.amount / 100).toFixed(2)} ${p.amount.currency ?? ''}`
-  return `<code>${escapeHtml(p?.source?.vendorTxCode ?? event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
+  return `<code>${escapeHtml(p?.source?.vendorTxCode || event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
 }
 
 /** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
@@ -50,7 +50,7 @@ export function statusPage(input: {
     ? `<p class="alert">Posting is <b>paused</b> (${status.paused.reason.replace(/_/g, ' ')}) since ${when(status.paused.since)}: ${escapeHtml(status.paused.error.message)}</p>`
     : '<p class="ok">Posting is running.</p>'
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>${escapeHtml(input.title ?? 'opayo-kashflow')}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h2{margin-top:2rem}.tiles{display:flex;flex-wrap:wrap;gap:.5rem}.tile{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:6rem}.tile b{display:block;font-size:1.6rem}.tile.dead b{color:#b00020}.tile.posted b{color:#1b5e20}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem;text-align:left;vertical-align:top}.alert{background:#fdecea;padding:.6rem;border-radius:6px}.ok{color:#1b5e20}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h2{margin-top:2rem}.tiles{display:flex;flex-wrap:wrap;gap:.5rem}.tile{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:6rem}.tile b{display:block;font-size:1.6rem}.tile.dead b{color:#b00020}.tile.posted b{color:#1b5e20}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem;text-align:left;vertical-align:top}td:last-child{white-space:nowrap}.alert{background:#fdecea;padding:.6rem;border-radius:6px}.ok{color:#1b5e20}</style>
 <h1>${escapeHtml(input.title ?? 'opayo-kashflow')}</h1>
 ${paused}
 <div class="tiles">${counts}</div>
@@ -67,13 +67,17 @@ ${input.dead.length ? `<table><thead><tr><th>Payment</th><th>Reason</th><th>Expl
 export function explain(event: EventRecord): string {
   const detail = event.detail as
     | {
-        issues?: { message?: string }[]
+        issues?: { message?: string; path?: (string | number)[] }[]
         invoiceNumber?: number
         reference?: string
         error?: { message?: string }
       }
     | undefined
-  if (detail?.issues?.length) return detail.issues.map((i) => i.message ?? '').join(' ')
+  if (detail?.issues?.length) {
+    return detail.issues
+      .map((i) => `${i.path?.length ? `${i.path.join('.')}: ` : ''}${i.message ?? ''}`)
+      .join('; ')
+  }
   if (detail?.invoiceNumber !== undefined)
     return `Invoice ${detail.invoiceNumber} (from "${detail.reference ?? ''}") never appeared in KashFlow.`
   return event.lastError?.message ?? detail?.error?.message ?? ''
