@@ -1,12 +1,18 @@
 // The CLI, through its real binary: the source entry under tsx (what `pnpm demo` runs) and, once
 // `pnpm build` has run, the published dist/cli.js.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { startFakeKashflowServer, startFakeOpayoServer } from '@opayo-kashflow/testkit'
+import {
+  buildServerNotification,
+  postServerNotification,
+  signServerNotification,
+  startFakeKashflowServer,
+  startFakeOpayoServer,
+} from '@opayo-kashflow/testkit'
 import type { FakeKashflowServer, FakeOpayoServer } from '@opayo-kashflow/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
@@ -177,6 +183,76 @@ describe('the opayo-kashflow CLI', () => {
     expect(readFileSync(join(dir, 'reconciliation.csv'), 'utf8')).toContain('INV-7777-1')
     expect(existsSync(join(dir, 'reconciliation.html'))).toBe(true)
   }, 120_000)
+
+  it('serves: a signed notification is acknowledged, posted, and visible on /health; SIGTERM stops it cleanly', async () => {
+    writeFileSync(
+      join(dir, 'registrations.json'),
+      JSON.stringify({
+        'INV-1042-9': { securityKey: 'IK776BWNHN', amount: 1000, currency: 'GBP' },
+      }),
+    )
+    writeFileSync(
+      join(dir, 'serve.json'),
+      JSON.stringify(
+        config({
+          store: { sqlite: join(dir, 'serve.db') },
+          server: { port: 0, redirectUrl: 'https://shop.example/thanks?o={vendorTxCode}' },
+        }),
+      ),
+    )
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@opayo-kashflow/source',
+        '--import',
+        tsx,
+        source,
+        'serve',
+        '--config',
+        'serve.json',
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, ...env },
+      },
+    )
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    )
+    let output = ''
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 30_000)
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /listening on (http:\/\/[^\s]+)/.exec(output)
+        if (match?.[1]) {
+          clearTimeout(timer)
+          resolve(match[1])
+        }
+      })
+    })
+    const fields = signServerNotification(
+      buildServerNotification({
+        VendorTxCode: 'INV-1042-9',
+        VPSTxId: '{A9000000-0000-4000-8000-000000000009}',
+      }),
+      {
+        vendorName: 'myshop',
+        securityKey: 'IK776BWNHN',
+      },
+    )
+    expect((await postServerNotification(`${url}/opayo/notify`, fields)).status).toBe('OK')
+    let posted = 0
+    for (let i = 0; i < 100 && posted === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 100))
+      posted = ((await (await fetch(`${url}/health`)).json()) as { counts: { posted: number } })
+        .counts.posted
+    }
+    expect(posted).toBe(1)
+    expect(await (await fetch(`${url}/`)).text()).toContain('opayo-kashflow')
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+  }, 60_000)
 
   it('runs the demo (what `pnpm demo` runs) and exits 0 only when every payment is accounted for', async () => {
     const result = await cli(['demo'])
