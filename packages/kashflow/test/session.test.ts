@@ -118,6 +118,25 @@ describe('the KashFlow session (specs/kashflow.md §3)', () => {
     expect(shown).not.toMatch(/KfToken [0-9A-F]/)
   })
 
+  it('logs one line per request through the injected logger, and passes ky hooks through, never with secrets', async () => {
+    const lines: string[] = []
+    const seen: string[] = []
+    const { kashflow } = setup(
+      server,
+      { invoices },
+      {
+        logger: { debug: (message, fields) => lines.push(`${message} ${JSON.stringify(fields)}`) },
+        hooks: { beforeRequest: [(request) => void seen.push(new URL(request.url).pathname)] },
+      },
+    )
+    await kashflow.invoices.get(1042)
+    expect(lines).toEqual([
+      expect.stringMatching(/^kashflow request .*"path":"\/invoices\/1042","status":200/),
+    ])
+    expect(seen).toEqual(['/v2/sessiontoken', '/v2/sessiontoken', '/v2/invoices/1042'])
+    for (const secret of Object.values(CREDENTIALS)) expect(lines.join('\n')).not.toContain(secret)
+  })
+
   it('logs out by deleting the session token', async () => {
     const { kashflow, fake } = setup(server, { invoices })
     await kashflow.invoices.get(1042)
