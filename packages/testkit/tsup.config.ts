@@ -1,12 +1,8 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.package.js'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/msw.ts', 'src/demo.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  treeshake: true,
-  external: ['better-sqlite3', 'pg', 'msw'],
-})
+export default defineConfig(
+  packageBuild(['src/index.ts', 'src/msw.ts', 'src/demo.ts'], {
+    external: ['better-sqlite3', 'pg', 'msw'],
+  }),
+)

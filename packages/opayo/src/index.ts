@@ -69,7 +69,12 @@ export type {
   PiInstruction,
   PiThreeDSecureCompletion,
 } from './pi/schemas.js'
-export type { CallOptions, RetryOptions, RawResponse } from './internal/http.js'
+export type {
+  CallOptions,
+  RetryOptions,
+  RawResponse,
+  OpayoTransportOptions,
+} from './internal/http.js'
 
 export { createOpayoReportingClient, OPAYO_REPORTING_URLS } from './reporting/client.js'
 export type {

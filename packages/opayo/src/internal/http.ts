@@ -29,6 +29,40 @@ export interface CallOptions {
   readonly retry?: RetryOptions
 }
 
+/** Transport options both Opayo clients take. */
+export interface OpayoTransportOptions {
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch
+  /** Milliseconds per request. @default 30000 */
+  readonly timeout?: number
+  /** Retry policy for reads. @default { limit: 3, baseDelayMs: 500, maxDelayMs: 10000 } */
+  readonly retry?: RetryOptions
+  /** ky hooks, passed through (beforeRequest, afterResponse, ...). */
+  readonly hooks?: Hooks
+  /** For tests: how to wait between retries. @default setTimeout */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** For tests: jitter source. @default Math.random */
+  readonly random?: () => number
+}
+
+/** The Http core for a client: its base URL and headers plus the shared transport options. */
+export function httpFor(
+  baseUrl: string,
+  headers: Record<string, string>,
+  options: OpayoTransportOptions,
+): Http {
+  return new Http({
+    baseUrl,
+    headers,
+    timeout: options.timeout ?? 30_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  })
+}
+
 export interface HttpOptions {
   readonly baseUrl: string
   readonly headers: Readonly<Record<string, string>>

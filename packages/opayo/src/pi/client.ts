@@ -1,8 +1,7 @@
-import type { Hooks } from 'ky'
 import { InvalidArgumentError } from '@opayo-kashflow/core'
 import { OpayoResponseError } from '../errors/http-errors.js'
-import { Http } from '../internal/http.js'
-import type { CallOptions, RawResponse, RetryOptions } from '../internal/http.js'
+import { httpFor } from '../internal/http.js'
+import type { CallOptions, OpayoTransportOptions, RawResponse } from '../internal/http.js'
 import { errorFromResponse } from './error-from-response.js'
 import {
   PiInstructionRequestSchema,
@@ -28,27 +27,15 @@ export const OPAYO_PI_URLS = {
   sandbox: 'https://sandbox.opayo.eu.elavon.com/api/v1',
 } as const
 
-export interface OpayoPiClientOptions {
+export interface OpayoPiClientOptions extends OpayoTransportOptions {
   readonly integrationKey: string
   readonly integrationPassword: string
   /** Your vendor name (sent when creating merchant session keys). */
   readonly vendorName: string
   /** `'sandbox'`, `'live'`, or a `URL` (a fake, or the legacy hosts). @default 'sandbox' */
   readonly environment?: 'sandbox' | 'live' | URL
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch
-  /** Milliseconds per request. @default 30000 */
-  readonly timeout?: number
-  /** Retry policy for reads. @default { limit: 3, baseDelayMs: 500, maxDelayMs: 10000 } */
-  readonly retry?: RetryOptions
-  /** ky hooks, passed through (beforeRequest, afterResponse, ...). */
-  readonly hooks?: Hooks
   /** Extra attempts when GET /transactions/{id} answers 404 just after 3-D Secure. @default 3 */
   readonly notFoundRetries?: number
-  /** For tests: how to wait between retries. @default setTimeout */
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** For tests: jitter source. @default Math.random */
-  readonly random?: () => number
 }
 
 /** The Opayo Pi REST client. */
@@ -108,16 +95,11 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
     `${options.integrationKey}:${options.integrationPassword}`,
     'utf8',
   ).toString('base64')
-  const http = new Http({
+  const http = httpFor(
     baseUrl,
-    headers: { authorization: `Basic ${credentials}`, accept: 'application/json' },
-    timeout: options.timeout ?? 30_000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  })
+    { authorization: `Basic ${credentials}`, accept: 'application/json' },
+    options,
+  )
 
   const read = <T>(schema: z.ZodType<T>, response: RawResponse, operation: string): T => {
     let json: unknown

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from '@opayo-kashflow/core'
-import type { Hooks } from 'ky'
 import type { z } from 'zod'
 import {
   OpayoAuthenticationError,
@@ -10,8 +9,8 @@ import {
   OpayoServerError,
 } from '../errors/http-errors.js'
 import { OpayoError } from '../errors/opayo-error.js'
-import { Http, retryAfterMs } from '../internal/http.js'
-import type { CallOptions, RawResponse, RetryOptions } from '../internal/http.js'
+import { httpFor, retryAfterMs } from '../internal/http.js'
+import type { CallOptions, OpayoTransportOptions, RawResponse } from '../internal/http.js'
 import { toReportingDate } from './dates.js'
 import {
   ReportingBatchSchema,
@@ -29,26 +28,17 @@ export const OPAYO_REPORTING_URLS = {
   sandbox: 'https://sandbox.opayo.eu.elavon.com/access/access.htm',
 } as const
 
-export interface OpayoReportingClientOptions {
+export interface OpayoReportingClientOptions extends OpayoTransportOptions {
   readonly vendor: string
   /** A MySagePay/Opayo admin user with Reporting API access. */
   readonly user: string
   readonly password: string
   /** `'sandbox'`, `'live'`, or the endpoint as a `URL`. @default 'sandbox' */
   readonly environment?: 'sandbox' | 'live' | URL
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch
-  /** Milliseconds per request. @default 30000 */
-  readonly timeout?: number
-  /** Retry policy (every Reporting command is a read). @default { limit: 3, baseDelayMs: 500, maxDelayMs: 10000 } */
-  readonly retry?: RetryOptions
-  readonly hooks?: Hooks
   /** Rows per list page. @default 50 (UNCONFIRMED limit) */
   readonly pageSize?: number
   /** Longest range one list call covers; longer ranges are split. @default 31 days (UNCONFIRMED) */
   readonly maxRangeDays?: number
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  readonly random?: () => number
 }
 
 /** Filters for `transactions.list` (getTransactionList). */
@@ -118,16 +108,7 @@ export function createOpayoReportingClient(
       ? OPAYO_REPORTING_URLS[environment]
       : environment
   const { origin, pathname, search } = new URL(url)
-  const http = new Http({
-    baseUrl: origin,
-    headers: { accept: 'application/xml, text/xml' },
-    timeout: options.timeout ?? 30_000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.hooks ? { hooks: options.hooks } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.random ? { random: options.random } : {}),
-  })
+  const http = httpFor(origin, { accept: 'application/xml, text/xml' }, options)
   const path = `${pathname.replace(/^\//, '')}${search}`
   const credentials = { vendor: options.vendor, user: options.user, password: options.password }
   const pageSize = options.pageSize ?? REPORTING_UNCONFIRMED.pageSize

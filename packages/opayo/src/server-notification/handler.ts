@@ -5,6 +5,7 @@ import type { Registration } from '../normalise/to-canonical.js'
 import { parseServerNotification } from './parse.js'
 import { serverNotificationReply } from './reply.js'
 import type { ServerNotificationReplyStatus } from './reply.js'
+import { SERVER_NOTIFICATION_STATUSES } from './schema.js'
 import type { ServerNotification, ServerNotificationStatus } from './schema.js'
 import { verifyServerNotification } from './signature.js'
 
@@ -100,17 +101,10 @@ export interface ServerNotificationHandlerOptions {
   readonly now?: () => Date
 }
 
-const FINAL: ReadonlySet<ServerNotificationStatus> = new Set([
-  'OK',
-  'NOTAUTHED',
-  'ABORT',
-  'REJECTED',
-  'AUTHENTICATED',
-  'REGISTERED',
-  'ERROR',
-  'MALFORMED',
-  'INVALID',
-])
+/** Every status but PENDING is final: a different status after it is a conflict. */
+const FINAL: ReadonlySet<ServerNotificationStatus> = new Set(
+  SERVER_NOTIFICATION_STATUSES.filter((status) => status !== 'PENDING'),
+)
 
 /**
  * A web-standard handler for Opayo's NotificationURL: `(request) => Promise<Response>`. It never
