@@ -143,6 +143,92 @@ describe('the sync service', () => {
     expect((await call('/opayo/form-return?crypt=@ABAB')).status).toBe(400)
   })
 
+  it("confirms a Form return through the Reporting API: Opayo's record wins over the browser's", async () => {
+    const { call, store, opayoFake } = setup()
+    opayoFake.seed({
+      transactionId: 'BBBB0000-0000-4000-8000-000000000002',
+      vendorTxCode: 'INV-1043-F2',
+      amount: 5000,
+    })
+    // The crypt claims 1,231.47; Opayo says 50.00 (a forged or altered crypt).
+    const crypt = encryptFormCrypt(
+      {
+        VendorTxCode: 'INV-1043-F2',
+        VPSTxId: '{BBBB0000-0000-4000-8000-000000000002}',
+        Status: 'OK',
+        Amount: '1,231.47',
+      },
+      'DemoFormKey12345',
+    )
+    expect((await call(`/opayo/form-return?crypt=${encodeURIComponent(crypt)}`)).status).toBe(303)
+    expect(
+      (await store.get('opayo:BBBB0000-0000-4000-8000-000000000002:payment'))?.payment,
+    ).toMatchObject({
+      source: { protocol: 'reporting', verified: true },
+      amount: { amount: 5000 },
+    })
+  })
+
+  it('guards the Pi hand-over with a token and re-reads the transaction from Opayo when a Pi client is given', async () => {
+    const opayoFake = new FakeOpayo({ vendorName: 'myshop' })
+    const pi = createOpayoPiClient({
+      integrationKey: opayoFake.options.integrationKey,
+      integrationPassword: opayoFake.options.integrationPassword,
+      vendorName: 'myshop',
+      fetch: opayoFake.fetch,
+    })
+    const store = memoryStore()
+    const service = createSyncService({
+      store,
+      kashflow: createKashflowClient({ ...CREDENTIALS, fetch: new FakeKashflow().fetch }),
+      rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+      references: createReferenceParser(['INV-{invoice}-{*}']),
+      opayo: { vendorName: 'myshop', lookupRegistration: () => undefined, pi },
+      handoverToken: 's3cret-token',
+      redirectUrl: 'https://shop.example/',
+      poll: false,
+    })
+    const real = await pi.transactions.create({
+      transactionType: 'Payment',
+      paymentMethod: { card: { merchantSessionKey: 'M', cardIdentifier: 'c' } },
+      vendorTxCode: 'INV-1042-P1',
+      amount: 1200,
+      currency: 'GBP',
+      description: 'd',
+    })
+    const hand = (body: unknown, token?: string) =>
+      service.handler(
+        new Request('http://service.local/pi/transactions', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        }),
+      )
+    expect((await hand({ transaction: real, vendorTxCode: 'INV-1042-P1' })).status).toBe(401)
+    expect((await hand({ transaction: real, vendorTxCode: 'INV-1042-P1' }, 'wrong')).status).toBe(
+      401,
+    )
+    // A caller that inflates the amount does not get its way: Opayo's record is used.
+    const inflated = {
+      ...real,
+      amount: { totalAmount: 999_999, saleAmount: 999_999, surchargeAmount: 0 },
+    }
+    expect(
+      (await hand({ transaction: inflated, vendorTxCode: 'INV-1042-P1' }, 's3cret-token')).status,
+    ).toBe(202)
+    expect((await service.engine.status()).counts.received).toBe(1)
+    expect((await store.get(`opayo:${real.transactionId}:payment`))?.payment).toMatchObject({
+      amount: { amount: 1200 },
+    })
+    const fabricated = { ...real, transactionId: '00000000-0000-4000-8000-00000000DEAD' }
+    expect(
+      (await hand({ transaction: fabricated, vendorTxCode: 'INV-1042-P9' }, 's3cret-token')).status,
+    ).toBe(422)
+  })
+
   it('takes Pi results handed over by the app, including a release as a capture', async () => {
     const { call, store, opayoFake, service } = setup()
     const pi = createOpayoPiClient({

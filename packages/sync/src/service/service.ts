@@ -8,7 +8,7 @@ import {
   parseFormReturn,
   toCanonicalPayment,
 } from '@opayo-kashflow/opayo'
-import type { OpayoReportingClient, Registration } from '@opayo-kashflow/opayo'
+import type { OpayoPiClient, OpayoReportingClient, Registration } from '@opayo-kashflow/opayo'
 import { z } from 'zod'
 import { createSyncEngine } from '../engine/engine.js'
 import type { SyncEngineOptions } from '../engine/engine.js'
@@ -32,9 +32,20 @@ export interface SyncServiceOptions extends SyncEngineOptions {
     ) => ServiceRegistration | undefined | Promise<ServiceRegistration | undefined>
     /** Form integration password, to accept Form returns. @default none (route answers 404) */
     readonly formPassword?: string
-    /** Reporting client: enrichment of notifications without an amount, polling, backfill, reconciliation. */
+    /**
+     * Reporting client: enrichment of notifications without an amount, confirmation of Form
+     * returns, polling, backfill, reconciliation.
+     */
     readonly reporting?: OpayoReportingClient
+    /** Pi client: Pi results handed over by your app are re-read from Opayo before they count. */
+    readonly pi?: OpayoPiClient
   }
+  /**
+   * Bearer token your app must send to `POST /pi/transactions` (`Authorization: Bearer ...`).
+   * Without it the route is open to anyone who can reach the service: keep it internal.
+   * @default none
+   */
+  readonly handoverToken?: string
   /** Where Opayo sends the shopper after a notification; `{vendorTxCode}` is replaced. */
   readonly redirectUrl: string
   /** Where Form returns send the shopper (`{vendorTxCode}`, `{status}` replaced). @default redirectUrl */
@@ -132,9 +143,19 @@ export function createSyncService(options: SyncServiceOptions) {
       ...(registration?.customer ? { customer: registration.customer } : {}),
       receivedAt: new Date(now()).toISOString(),
     })
-    const outcome = payment.ok
-      ? await engine.ingest(payment.value)
-      : await engine.ingest({ formReturn: fields })
+    // A Form return travels through the shopper's browser and carries no signature (only
+    // encryption): when the Reporting API can confirm it, ingest Opayo's own record instead.
+    let confirmed: CanonicalPayment | undefined
+    if (reporting) {
+      const row = await reporting.transactions.get({ vpsTxId: parsed.value.VPSTxId }).catch(() => undefined)
+      const fromReporting = row ? toCanonicalPayment({ protocol: 'reporting', transaction: row }) : undefined
+      if (fromReporting?.ok) confirmed = fromReporting.value
+    }
+    const outcome = confirmed
+      ? await engine.ingest(confirmed)
+      : payment.ok
+        ? await engine.ingest(payment.value)
+        : await engine.ingest({ formReturn: fields })
     const target = fill(options.formRedirectUrl ?? options.redirectUrl, {
       vendorTxCode: parsed.value.VendorTxCode,
       status: parsed.value.Status,
@@ -146,22 +167,32 @@ export function createSyncService(options: SyncServiceOptions) {
   }
 
   async function piHandover(request: Request): Promise<Response> {
+    if (options.handoverToken !== undefined && request.headers.get('authorization') !== `Bearer ${options.handoverToken}`) {
+      return json(401, { error: 'A valid Authorization: Bearer token is required.' })
+    }
     const body = PiHandoverSchema.safeParse(await request.json().catch(() => undefined))
     if (!body.success)
       return json(400, {
         error: 'Expected { transaction, vendorTxCode, requested?, release? }',
         issues: body.error.issues,
       })
-    const transaction = PiTransactionSchema.safeParse(body.data.transaction)
-    if (!transaction.success)
-      return json(400, { error: 'Not a Pi transaction', issues: transaction.error.issues })
+    const parsedTransaction = PiTransactionSchema.safeParse(body.data.transaction)
+    if (!parsedTransaction.success)
+      return json(400, { error: 'Not a Pi transaction', issues: parsedTransaction.error.issues })
+    let transaction = parsedTransaction.data
+    if (options.opayo.pi) {
+      // Trust Opayo, not the caller: re-read the transaction from Pi.
+      const fresh = await options.opayo.pi.transactions.get(transaction.transactionId).catch(() => undefined)
+      if (!fresh) return json(422, { error: `Opayo does not know transaction ${transaction.transactionId}.` })
+      transaction = fresh
+    }
     const requested =
       body.data.requested && isCurrencyCode(body.data.requested.currency)
         ? { amount: money(body.data.requested.amount, body.data.requested.currency) }
         : undefined
     const converted = toCanonicalPayment({
       protocol: 'pi',
-      transaction: transaction.data,
+      transaction,
       vendorTxCode: body.data.vendorTxCode,
       ...(requested ? { requested } : {}),
       ...(body.data.relatedTransactionId
