@@ -22,6 +22,24 @@ describe('ingest', () => {
     expect((await engine.status()).conflicts).toBe(1)
   })
 
+  it('lets a PENDING payment move on to its final status (not a conflict), and posts it then', async () => {
+    const { engine, store, linesWith } = harness({ seed: { invoices } })
+    const settled = payment(1042)
+    const pending = { ...settled, status: 'pending' as const }
+    expect(await engine.ingest(pending)).toEqual({ outcome: 'received', id: settled.id })
+    await engine.drain()
+    expect(await store.get(settled.id)).toMatchObject({ state: 'skipped', reason: 'not_succeeded' })
+    expect(await engine.ingest(settled)).toEqual({ outcome: 'received', id: settled.id })
+    await engine.drain()
+    expect(await store.get(settled.id)).toMatchObject({ state: 'posted' })
+    expect(linesWith(marker(settled))).toHaveLength(1)
+    // A final status changing afterwards is a conflict, recorded and not applied.
+    expect(await engine.ingest({ ...settled, status: 'declined' })).toEqual({
+      outcome: 'conflict',
+      id: settled.id,
+    })
+  })
+
   it('dead-letters invalid Opayo data at once, with the issues, and never drops it', async () => {
     const { engine, fake } = harness({ seed: { invoices } })
     const p = payment(1042)

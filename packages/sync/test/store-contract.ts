@@ -211,6 +211,49 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
+    it("supersedes an unclaimed event's payload and queues it again, but not a claimed one", async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      expect(
+        await store.supersede({
+          id: 'e1',
+          payment: { settled: true },
+          fingerprint: 'f1b',
+          now: T0 + 2,
+        }),
+      ).toBe(false)
+      await store.transition({
+        id: 'e1',
+        worker: 'a',
+        now: T0 + 3,
+        to: 'skipped',
+        reason: 'not_succeeded',
+        outcome: 'skipped',
+      })
+      expect(
+        await store.supersede({
+          id: 'e1',
+          payment: { settled: true },
+          fingerprint: 'f1b',
+          now: T0 + 4,
+        }),
+      ).toBe(true)
+      expect(await store.get('e1')).toMatchObject({
+        state: 'received',
+        payment: { settled: true },
+        fingerprint: 'f1b',
+        nextAttemptAt: T0 + 4,
+        reason: undefined,
+      })
+      expect((await store.attempts('e1')).at(-1)).toMatchObject({
+        from: 'skipped',
+        to: 'received',
+        outcome: 'superseded',
+      })
+      await store.close()
+    })
+
     it('replays and discards dead letters only', async () => {
       const store = await fresh()
       await add(store, 1)

@@ -247,6 +247,17 @@ export function createSyncEngine(options: SyncEngineOptions) {
       partition: partitionOf(payment),
       now: at,
     })
+    if (result.outcome === 'conflict') {
+      // A PENDING payment (alternative payment methods) is settled later with a final status for
+      // the same transaction: that is the same event moving on, not a conflict.
+      const previous = parseCanonicalPayment(result.event.payment)
+      if (previous.ok && previous.value.status === 'pending' && payment.status !== 'pending') {
+        if (await store.supersede({ id: payment.id, payment, fingerprint, now: at })) {
+          emit({ type: 'received', id: payment.id })
+          return { outcome: 'received', id: payment.id }
+        }
+      }
+    }
     emit({ type: result.outcome, id: payment.id })
     return { outcome: result.outcome, id: payment.id }
   }

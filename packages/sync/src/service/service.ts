@@ -147,8 +147,12 @@ export function createSyncService(options: SyncServiceOptions) {
     // encryption): when the Reporting API can confirm it, ingest Opayo's own record instead.
     let confirmed: CanonicalPayment | undefined
     if (reporting) {
-      const row = await reporting.transactions.get({ vpsTxId: parsed.value.VPSTxId }).catch(() => undefined)
-      const fromReporting = row ? toCanonicalPayment({ protocol: 'reporting', transaction: row }) : undefined
+      const row = await reporting.transactions
+        .get({ vpsTxId: parsed.value.VPSTxId })
+        .catch(() => undefined)
+      const fromReporting = row
+        ? toCanonicalPayment({ protocol: 'reporting', transaction: row })
+        : undefined
       if (fromReporting?.ok) confirmed = fromReporting.value
     }
     const outcome = confirmed
@@ -167,7 +171,10 @@ export function createSyncService(options: SyncServiceOptions) {
   }
 
   async function piHandover(request: Request): Promise<Response> {
-    if (options.handoverToken !== undefined && request.headers.get('authorization') !== `Bearer ${options.handoverToken}`) {
+    if (
+      options.handoverToken !== undefined &&
+      request.headers.get('authorization') !== `Bearer ${options.handoverToken}`
+    ) {
       return json(401, { error: 'A valid Authorization: Bearer token is required.' })
     }
     const body = PiHandoverSchema.safeParse(await request.json().catch(() => undefined))
@@ -182,8 +189,11 @@ export function createSyncService(options: SyncServiceOptions) {
     let transaction = parsedTransaction.data
     if (options.opayo.pi) {
       // Trust Opayo, not the caller: re-read the transaction from Pi.
-      const fresh = await options.opayo.pi.transactions.get(transaction.transactionId).catch(() => undefined)
-      if (!fresh) return json(422, { error: `Opayo does not know transaction ${transaction.transactionId}.` })
+      const fresh = await options.opayo.pi.transactions
+        .get(transaction.transactionId)
+        .catch(() => undefined)
+      if (!fresh)
+        return json(422, { error: `Opayo does not know transaction ${transaction.transactionId}.` })
       transaction = fresh
     }
     const requested =

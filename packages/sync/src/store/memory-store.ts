@@ -153,6 +153,25 @@ export function memoryStore(): Store {
         .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
       return Promise.resolve(rows.slice(0, filter.limit ?? rows.length).map(clone))
     },
+    supersede({ id, payment, fingerprint, now }) {
+      const e = events.get(id)
+      if (!e || (e.leaseUntil !== undefined && e.leaseUntil > now)) return Promise.resolve(false)
+      events.set(id, {
+        ...e,
+        payment: clone(payment),
+        fingerprint,
+        state: 'received',
+        attempts: 0,
+        nextAttemptAt: now,
+        updatedAt: now,
+        reason: undefined,
+        detail: undefined,
+        claimedBy: undefined,
+        leaseUntil: undefined,
+      })
+      attempts.push({ eventId: id, at: now, from: e.state, to: 'received', outcome: 'superseded' })
+      return Promise.resolve(true)
+    },
     requeue({ id, now }) {
       const e = events.get(id)
       if (!e || e.state !== 'dead') return Promise.resolve(false)

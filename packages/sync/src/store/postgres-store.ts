@@ -281,6 +281,23 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       )
       return r.rows.map((row) => eventFromRow(textRow(row)))
     },
+    supersede: ({ id, payment, fingerprint, now }) =>
+      tx(async (c) => {
+        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [id])
+        if (!current) return false
+        const lease = current['lease_until']
+        if (lease !== null && lease !== undefined && Number(lease) > now) return false
+        await c.query(
+          `UPDATE ${t('events')} SET payment = $2, fingerprint = $3, state = 'received', attempts = 0, next_attempt_at = $4, updated_at = $4,
+             reason = NULL, detail = NULL, claimed_by = NULL, lease_until = NULL WHERE id = $1`,
+          [id, JSON.stringify(payment ?? null), fingerprint, now],
+        )
+        await c.query(
+          `INSERT INTO ${t('attempts')} (event_id, at, from_state, to_state, outcome) VALUES ($1, $2, $3, 'received', 'superseded')`,
+          [id, now, String(current['state'])],
+        )
+        return true
+      }),
     requeue: ({ id, now }) =>
       tx(async (c) => {
         const r = await c.query(

@@ -263,6 +263,24 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
         .all(...states, filter.limit ?? -1) as Record<string, unknown>[]
       return Promise.resolve(rows.map(eventFromRow))
     },
+    supersede({ id, payment, fingerprint, now }) {
+      return Promise.resolve(
+        db
+          .transaction(() => {
+            const current = row(q.get.get(id))
+            if (!current) return false
+            const lease = current['lease_until'] as number | null
+            if (lease !== null && lease > now) return false
+            db.prepare(
+              `UPDATE events SET payment = ?, fingerprint = ?, state = 'received', attempts = 0, next_attempt_at = ?, updated_at = ?,
+                 reason = NULL, detail = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?`,
+            ).run(JSON.stringify(payment ?? null), fingerprint, now, now, id)
+            q.attempt.run(id, now, String(current['state']), 'received', 'superseded', null)
+            return true
+          })
+          .immediate(),
+      )
+    },
     requeue({ id, now }) {
       return Promise.resolve(
         db

@@ -157,6 +157,16 @@ export interface Store {
   get(id: string): Promise<EventRecord | undefined>
   attempts(id: string): Promise<AttemptRecord[]>
   list(filter?: { states?: readonly EventState[]; limit?: number }): Promise<EventRecord[]>
+  /**
+   * Replaces the payload of an event that is not claimed (a PENDING payment that Opayo has since
+   * settled) and queues it again. False when it is claimed by a live lease.
+   */
+  supersede(input: {
+    id: string
+    payment: unknown
+    fingerprint: string
+    now: number
+  }): Promise<boolean>
   /** Dead -> received, attempts reset (replay). False unless it was dead. */
   requeue(input: { id: string; now: number }): Promise<boolean>
   /** Dead -> discarded with a reason. False unless it was dead. */
