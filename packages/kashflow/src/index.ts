@@ -28,6 +28,7 @@ export type { KashflowErrorDetails } from './errors/kashflow-error.js'
 export { errorFromResponse, KASHFLOW_SQL_TIMEOUT_CODE } from './errors/error-from-response.js'
 
 export type { InvoiceListFilters } from './resources/invoices.js'
+export { invoiceCurrency } from './resources/invoice-payments.js'
 export type {
   InvoicePaymentInput,
   InvoicePaymentRecord,

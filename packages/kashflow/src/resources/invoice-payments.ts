@@ -52,9 +52,16 @@ const BulkPaymentResponseSchema = z.union([
   z.undefined(),
 ])
 
-export function invoiceCurrency(invoice: Invoice): CurrencyCode {
+/**
+ * An invoice's currency: its `Currency.Code` when that is an ISO 4217 code, else the account's
+ * home currency (KashFlow omits the currency on home-currency invoices in some responses).
+ */
+export function invoiceCurrency(
+  invoice: Invoice,
+  homeCurrency: CurrencyCode = 'GBP',
+): CurrencyCode {
   const code = invoice.Currency?.Code
-  return code !== undefined && isCurrencyCode(code) ? code : 'GBP'
+  return code !== undefined && isCurrencyCode(code) ? code : homeCurrency
 }
 
 export function invoicePaymentsResource(

@@ -93,6 +93,8 @@ export interface SendInput {
   readonly notFoundRetries?: number
   /** For ambiguity reports on writes. */
   readonly vendorTxCode?: string
+  /** A non-2xx response that is nevertheless a result (a Pi decline answered 403). */
+  readonly accept?: (response: RawResponse) => boolean
   /** Maps a non-2xx response to an error. */
   readonly toError: (response: RawResponse, operation: string) => OpayoError
 }
@@ -187,7 +189,7 @@ export class Http {
           ? new OpayoTimeoutError(message, { operation, cause })
           : new OpayoNetworkError(message, { operation, cause })
       }
-      if (response.status < 300) return response
+      if (response.status < 300 || input.accept?.(response)) return response
       if (response.status === 404 && notFoundLeft > 0) {
         notFoundLeft -= 1
         await sleep(backoff(), call.signal)

@@ -150,28 +150,21 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
             `transactions.create(): ${body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
           )
         }
-        // A decline is answered 403 with a transaction body: that is a result, not an error.
-        const toError = (response: RawResponse, operation: string) => {
-          const tx = response.status === 403 ? safeTransaction(response) : undefined
-          return tx ? new DeclinedResult(tx) : errorFromResponse(response, operation)
-        }
-        try {
-          const res = await http.send(
-            {
-              method: 'POST',
-              path: 'transactions',
-              json: input, // validated above; sent as given so the field order is the caller's
-              idempotent: false,
-              vendorTxCode: body.data.vendorTxCode,
-              toError,
-            },
-            call,
-          )
-          return read(PiTransactionSchema, res, 'POST /transactions')
-        } catch (error) {
-          if (error instanceof DeclinedResult) return error.transaction
-          throw error
-        }
+        const res = await http.send(
+          {
+            method: 'POST',
+            path: 'transactions',
+            json: input, // validated above; sent as given so the field order is the caller's
+            idempotent: false,
+            vendorTxCode: body.data.vendorTxCode,
+            // A decline is answered 403 with a transaction body: that is a result, not an error.
+            accept: (response) =>
+              response.status === 403 && safeTransaction(response) !== undefined,
+            toError: errorFromResponse,
+          },
+          call,
+        )
+        return read(PiTransactionSchema, res, 'POST /transactions')
       },
       async get(transactionId, call) {
         const res = await http.send(
@@ -249,12 +242,5 @@ function safeTransaction(response: RawResponse): PiTransaction | undefined {
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
-  }
-}
-
-/** Internal carrier: a 403 that is a declined transaction, turned back into a result. */
-class DeclinedResult extends OpayoResponseError {
-  constructor(readonly transaction: PiTransaction) {
-    super('declined', {})
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { pid } from 'node:process'
-import { isCurrencyCode, parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
+import { parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
 import type {
   CanonicalPayment,
   CurrencyCode,
@@ -15,6 +15,7 @@ import type {
 import {
   KashflowAmbiguousWriteError,
   customerFromIntent,
+  invoiceCurrency as invoiceCurrencyOf,
   journalFromIntent,
   paymentFromIntent,
 } from '@opayo-kashflow/kashflow'
@@ -285,9 +286,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       if (invoice.ok) {
         try {
           const found = await kashflow.invoices.get(invoice.value)
-          const code = found.Currency?.Code
-          invoiceCurrency =
-            code !== undefined && isCurrencyCode(code) ? code : options.rules.homeCurrency
+          invoiceCurrency = invoiceCurrencyOf(found, options.rules.homeCurrency)
           target = invoiceCurrency
         } catch (error) {
           if (classify(error, { invoiceLookup: true }).kind === 'deferred') {
@@ -546,7 +545,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }
   }
 
-  async function process(event: EventRecord): Promise<void> {
+  async function processEvent(event: EventRecord): Promise<void> {
     const parsed = parseCanonicalPayment(event.payment)
     if (!parsed.ok) {
       await move(event, 'dead', {
@@ -625,7 +624,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
         await store.release({ worker })
         break
       }
-      await process(event)
+      await processEvent(event)
     }
     return claimed.length
   }

@@ -89,6 +89,8 @@ export function createSyncService(options: SyncServiceOptions) {
   const now = () => (options.clock ?? Date).now()
   const base = (options.basePath ?? '').replace(/\/$/, '')
   const reporting = options.opayo.reporting
+  const pollIntervalMs = (options.poll ? options.poll.intervalMs : undefined) ?? 15 * 60_000
+  const pollWindowMs = (options.poll ? options.poll.windowMs : undefined) ?? 48 * 3_600_000
   let pollTimer: ReturnType<typeof setInterval> | undefined
 
   const fill = (template: string, values: Record<string, string>) =>
@@ -308,28 +310,17 @@ export function createSyncService(options: SyncServiceOptions) {
     backfill,
     reconcile: reconcileRange,
     /** One Reporting poll over the trailing window. */
-    poll: () =>
-      backfill({
-        from: new Date(
-          now() - (options.poll ? (options.poll.windowMs ?? 48 * 3_600_000) : 48 * 3_600_000),
-        ),
-        to: new Date(now()),
-      }),
+    poll: () => backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) }),
     /** Starts the worker loop and the Reporting poller. */
     start(input: { readonly concurrency?: number } = {}): void {
       engine.start(input)
       if (reporting && options.poll !== false) {
-        const interval = (options.poll ? options.poll.intervalMs : undefined) ?? 15 * 60_000
         pollTimer = setInterval(() => {
-          backfill({
-            from: new Date(
-              now() - ((options.poll ? options.poll.windowMs : undefined) ?? 48 * 3_600_000),
-            ),
-            to: new Date(now()),
-          }).catch((error: unknown) =>
-            options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
+          backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) }).catch(
+            (error: unknown) =>
+              options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
           )
-        }, interval)
+        }, pollIntervalMs)
         pollTimer.unref?.()
       }
     },
