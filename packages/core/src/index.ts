@@ -11,6 +11,7 @@ export {
   CustomFieldMappingError,
   PostingRulesError,
 } from './errors/opayo-kashflow-error.js'
+export { Secret, toSecret } from './secret/secret.js'
 
 export { CurrencyCodeSchema, isCurrencyCode, minorUnitExponent } from './money/currency.js'
 export type { CurrencyCode } from './money/currency.js'

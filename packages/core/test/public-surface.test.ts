@@ -41,6 +41,7 @@ describe('the public surface', () => {
         "RateRecordSchema",
         "RiskSchema",
         "SKIP_REASONS",
+        "Secret",
         "THREE_D_SECURE_STATUSES",
         "VENDOR_TX_CODE_PATTERN",
         "add",
@@ -85,6 +86,7 @@ describe('the public surface', () => {
         "toKashflowExchangeRate",
         "toLatin1",
         "toMajorUnitsNumber",
+        "toSecret",
       ]
     `)
   })

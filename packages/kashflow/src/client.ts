@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@opayo-kashflow/core'
 import type { Hooks } from 'ky'
-import { Secret } from './internal/secret.js'
+import { Secret } from '@opayo-kashflow/core'
 import { KashflowTransport } from './internal/transport.js'
 import type {
   KashflowLogger,

@@ -8,7 +8,7 @@ export type {
   KashflowRetryOptions,
   WriteThrottleOptions,
 } from './internal/transport.js'
-export { Secret } from './internal/secret.js'
+export { Secret } from '@opayo-kashflow/core'
 export { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
 
 export {

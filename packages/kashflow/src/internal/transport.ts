@@ -11,7 +11,7 @@ import {
 import type { KashflowError } from '../errors/kashflow-error.js'
 import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
-import { Secret } from './secret.js'
+import { Secret } from '@opayo-kashflow/core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /** How reads (and transient failures) are retried. Writes are never retried blindly. */
