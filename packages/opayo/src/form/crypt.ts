@@ -57,11 +57,24 @@ export interface DecryptFormCryptOptions {
   readonly expectedVendorTxCode?: string
 }
 
+// Every way a crypt can fail to decrypt gives this one error: same class, code and message, no
+// cause. AES-CBC crypts carry no integrity check, so telling bad padding apart from bad fields
+// (or bad hex from a short block) would hand whoever submits crypts a padding oracle.
+const UNDECRYPTABLE_MESSAGE =
+  'The Form crypt could not be decrypted with this encryption password: it is malformed or was altered, or it was encrypted with another password (test and live passwords differ).'
+
+const undecryptable = () => new OpayoCryptError('wrong_key', UNDECRYPTABLE_MESSAGE)
+
 /**
  * Decrypts a Form `crypt` (either hex case) and splits it into fields, each on its first `=`.
- * @throws {OpayoCryptError} with `reason` `missing_prefix`, `bad_hex`, `bad_length`,
- * `bad_padding` (usually the wrong password or an altered crypt), `wrong_key` (decrypts to
- * something that is not Form fields) or `replay` (another VendorTxCode than expected).
+ *
+ * Every decryption failure (no `@`, not hex, odd length, not whole AES blocks, bad padding, the
+ * wrong password, bytes that are not Form fields) throws the same `OpayoCryptError` with `reason`
+ * `wrong_key`, code `opayo_crypt_wrong_key` and one fixed message, with no `cause`: a crypt has no
+ * integrity check, so a reply that differed by failure would be a padding oracle.
+ * @throws {OpayoCryptError} `wrong_key` when the crypt does not decrypt to Form fields, `replay`
+ * when it does but for another VendorTxCode than expected, `bad_password` for a password that is
+ * not 16 ASCII characters.
  * @example decryptFormCrypt(new URL(request.url).searchParams.get('crypt') ?? '', password, { expectedVendorTxCode })
  */
 export function decryptFormCrypt(
@@ -70,50 +83,36 @@ export function decryptFormCrypt(
   options: DecryptFormCryptOptions = {},
 ): Record<string, string> {
   const key = keyOf(password)
-  if (!crypt.startsWith('@')) {
-    throw new OpayoCryptError('missing_prefix', 'A Form crypt starts with "@"; this one does not.')
-  }
-  const hex = crypt.slice(1)
-  if (hex.length === 0 || hex.length % 2 !== 0 || /[^0-9a-fA-F]/.test(hex)) {
-    throw new OpayoCryptError('bad_hex', 'The Form crypt is not hexadecimal after the "@".')
-  }
-  const bytes = Buffer.from(hex, 'hex')
-  if (bytes.length % 16 !== 0) {
-    throw new OpayoCryptError(
-      'bad_length',
-      `The Form crypt is ${bytes.length} bytes, not a whole number of 16-byte AES blocks: it was truncated or altered.`,
-    )
-  }
-  let plain: string
-  try {
-    const decipher = createDecipheriv('aes-128-cbc', key, key)
-    plain = Buffer.concat([decipher.update(bytes), decipher.final()]).toString('latin1')
-  } catch (cause) {
-    throw Object.assign(
-      new OpayoCryptError(
-        'bad_padding',
-        'The Form crypt did not decrypt (bad padding): usually the wrong encryption password (test and live differ), or an altered crypt.',
-      ),
-      { cause },
-    )
-  }
-  const fields = parseFormPlaintext(plain)
-  if (fields === undefined || fields['VendorTxCode'] === undefined) {
-    throw new OpayoCryptError(
-      'wrong_key',
-      'The Form crypt decrypted to something that is not Form fields: the encryption password is wrong.',
-    )
-  }
+  const fields = decryptToFields(crypt, key)
+  if (fields === undefined) throw undecryptable()
   if (
     options.expectedVendorTxCode !== undefined &&
     fields['VendorTxCode'] !== options.expectedVendorTxCode
   ) {
+    // The decrypted VendorTxCode stays out of the message: it is decrypted content.
     throw new OpayoCryptError(
       'replay',
-      `The Form crypt is for VendorTxCode "${fields['VendorTxCode']}", not "${options.expectedVendorTxCode}": a crypt from another order was replayed.`,
+      `The Form crypt is for another VendorTxCode than "${options.expectedVendorTxCode}": a crypt from another order was replayed.`,
     )
   }
   return fields
+}
+
+/** The fields of a crypt, or undefined for any failure (deliberately not saying which). */
+function decryptToFields(crypt: string, key: Buffer): Record<string, string> | undefined {
+  if (!/^@(?:[0-9a-fA-F]{32})+$/.test(crypt)) return undefined
+  let plain: string
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key, key)
+    plain = Buffer.concat([
+      decipher.update(Buffer.from(crypt.slice(1), 'hex')),
+      decipher.final(),
+    ]).toString('latin1')
+  } catch {
+    return undefined
+  }
+  const fields = parseFormPlaintext(plain)
+  return fields?.['VendorTxCode'] === undefined ? undefined : fields
 }
 
 function parseFormPlaintext(plain: string): Record<string, string> | undefined {
