@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { pid } from 'node:process'
-import { parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
+import { normaliseTransactionId, parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
 import type {
   CanonicalPayment,
   CurrencyCode,
@@ -30,6 +30,8 @@ import type {
 } from '../store/store.js'
 import { TERMINAL_STATES } from '../store/store.js'
 import { classify, recordError } from './errors.js'
+import { PaymentHintSchema, hintEventId, hintFromPayment, hintMismatches, hintOf } from './hints.js'
+import type { HintConfirmation, PaymentHint } from './hints.js'
 import { SyncEvents } from './events.js'
 import type { SyncEvent, SyncEventType } from './events.js'
 
@@ -39,6 +41,8 @@ export interface RetrySchedule {
   readonly delaysMs: readonly number[]
   /** Delays while the invoice does not exist yet. @default 1 min, 10 min, 1 h, 6 h, 12 h, 24 h, 24 h */
   readonly notFoundDelaysMs: readonly number[]
+  /** Delays while Opayo cannot confirm a hint (a Form return or hand-over); then dead as `unconfirmed`. @default 1 min, 5 min, 15 min, 1 h, 6 h, 24 h */
+  readonly confirmDelaysMs: readonly number[]
   /** Consecutive KashFlow failures that pause all posting. @default 5 */
   readonly pauseAfterConsecutiveFailures: number
   /** While paused for an outage, probe KashFlow this often. @default 30 s */
@@ -54,6 +58,7 @@ const HOUR = 60 * MINUTE
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   delaysMs: [5_000, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
   notFoundDelaysMs: [MINUTE, 10 * MINUTE, HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 24 * HOUR],
+  confirmDelaysMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, 24 * HOUR],
   pauseAfterConsecutiveFailures: 5,
   probeIntervalMs: 30_000,
   authProbeIntervalMs: 30 * MINUTE,
@@ -92,6 +97,14 @@ export interface SyncEngineOptions {
   readonly batchSize?: number
   /** Idle wait between rounds when there is nothing to do. @default 1000 */
   readonly pollIntervalMs?: number
+  /**
+   * Asks Opayo about a hint: an unsigned claim of a payment (a Form return, a Pi hand-over, or
+   * any ingested payment whose `source.verified` is false). Return Opayo's own record, read by
+   * you from the Reporting API or Pi; only that is posted. Without it every hint is dead-lettered
+   * as `unconfirmed`: nothing unsigned ever posts. The sync service provides one.
+   * @default none
+   */
+  readonly confirmHint?: (hint: PaymentHint) => Promise<HintConfirmation>
   /**
    * Called after each successful KashFlow write, before the ledger records it. For crash tests
    * and tracing; a throw here is treated like a crash in that window.
@@ -261,6 +274,95 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }
     emit({ type: result.outcome, id: payment.id })
     return { outcome: result.outcome, id: payment.id }
+  }
+
+  async function ingestHint(input: PaymentHint): Promise<IngestResult> {
+    const hint = PaymentHintSchema.parse(input)
+    const id = hintEventId(hint)
+    // A repeat of the same claim is a duplicate whatever it claimed: only Opayo's answer counts.
+    const fingerprint = fingerprintOf({
+      id,
+      vendorTxCode: hint.vendorTxCode,
+      relatedTransactionId: hint.relatedTransactionId,
+    })
+    const result = await store.ingest({ id, payment: { hint }, fingerprint, now: now() })
+    emit({ type: result.outcome, id })
+    return { outcome: result.outcome, id }
+  }
+
+  /** Confirms a hint with Opayo: Opayo's record is ingested (and posts); the hint never does. */
+  async function processHint(event: EventRecord, hint: PaymentHint): Promise<void> {
+    let confirmation: HintConfirmation
+    let error: RecordedError | undefined
+    if (!options.confirmHint) {
+      confirmation = {
+        outcome: 'unconfirmed',
+        reason: 'No way to confirm with Opayo is configured (a Reporting or Pi client).',
+      }
+    } else {
+      try {
+        confirmation = await options.confirmHint(hint)
+      } catch (thrown) {
+        error = recordError(thrown)
+        confirmation = {
+          outcome: 'unconfirmed',
+          reason: `Opayo could not be asked: ${error.message}`,
+        }
+      }
+    }
+    if (confirmation.outcome === 'confirmed') {
+      const payment = parseCanonicalPayment(confirmation.payment)
+      const reason = !payment.ok
+        ? 'The confirmation is not a valid canonical payment.'
+        : payment.value.source.verified !== true
+          ? 'The confirmation is not a record read from Opayo (source.verified is false).'
+          : normaliseTransactionId(payment.value.source.transactionId) !==
+              normaliseTransactionId(hint.transactionId)
+            ? 'Opayo answered with a different transaction.'
+            : undefined
+      if (reason === undefined && payment.ok) {
+        const mismatches = hintMismatches(hint, payment.value)
+        if (mismatches.length > 0)
+          options.logger?.warn?.('hint differs from what Opayo says', { id: event.id, mismatches })
+        const ingested = await ingest(payment.value)
+        await move(event, 'skipped', {
+          reason: 'confirmed',
+          detail: { paymentId: payment.value.id, ingest: ingested.outcome, mismatches },
+          outcome: 'confirmed by Opayo',
+        })
+        emit({ type: 'skipped', id: event.id, reason: 'confirmed' })
+        return
+      }
+      confirmation = { outcome: 'unconfirmed', reason: reason ?? 'invalid confirmation' }
+    }
+    const delays = options.confirmHint ? schedule.confirmDelaysMs : []
+    const attempt = event.attempts + 1
+    if (event.attempts >= delays.length) {
+      await move(event, 'dead', {
+        attempts: attempt,
+        ...(error ? { lastError: error } : {}),
+        reason: 'unconfirmed',
+        detail: { reason: confirmation.reason, hint },
+        outcome: 'unconfirmed, schedule exhausted',
+      })
+      emit({ type: 'dead-lettered', id: event.id, reason: 'unconfirmed' })
+      return
+    }
+    const next = now() + (delays[event.attempts] ?? 0)
+    await move(event, 'waiting', {
+      attempts: attempt,
+      nextAttemptAt: next,
+      lastError: error ?? { name: 'Unconfirmed', message: confirmation.reason },
+      outcome: `unconfirmed: ${confirmation.reason}`,
+    })
+    emit({
+      type: 'retry-scheduled',
+      id: event.id,
+      at: next,
+      attempt,
+      error: error ?? { name: 'Unconfirmed', message: confirmation.reason },
+      cause: 'unconfirmed',
+    })
   }
 
   async function move(
@@ -546,6 +648,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
   }
 
   async function processEvent(event: EventRecord): Promise<void> {
+    const hint = hintOf(event.payment)
+    if (hint) return processHint(event, hint)
     const parsed = parseCanonicalPayment(event.payment)
     if (!parsed.ok) {
       await move(event, 'dead', {
@@ -557,6 +661,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
       return
     }
     const payment = parsed.value
+    // Money moves only on what Opayo signed or what was read from Opayo: anything else is a hint.
+    if (payment.source.verified !== true) return processHint(event, hintFromPayment(payment))
     try {
       const context = await contextFor(payment)
       const intents = planPostings(payment, options.rules, {
@@ -632,6 +738,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
   return {
     /** Stores a CanonicalPayment durably; a repeat is a duplicate, a different payload with the same id a conflict. */
     ingest,
+    /**
+     * Stores an unsigned claim of a payment (a Form return, a Pi hand-over) durably. It posts
+     * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer.
+     */
+    ingestHint,
     runOnce,
     /** Runs rounds until `stop()`; idles `pollIntervalMs` when nothing is due. */
     start(input: { readonly concurrency?: number } = {}): void {

@@ -14,7 +14,7 @@ export type SyncEvent =
       readonly at: number
       readonly attempt: number
       readonly error: RecordedError
-      readonly cause: 'retryable' | 'rate-limited' | 'deferred' | 'authentication'
+      readonly cause: 'retryable' | 'rate-limited' | 'deferred' | 'authentication' | 'unconfirmed'
     }
   | {
       readonly type: 'paused'
