@@ -27,6 +27,8 @@ export type {
   IngestOutcome,
   TransitionInput,
   StoreStats,
+  RegistrationRecord,
+  StoredNotificationReply,
 } from './store/store.js'
 
 export { createSyncService } from './service/service.js'

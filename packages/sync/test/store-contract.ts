@@ -1,16 +1,54 @@
 // One contract, run against every Store adapter (memory, SQLite, PostgreSQL): duplicates,
-// conflicts, claims, leases and their expiry, crash before commit, the ledger, dead letters.
+// conflicts, claims, leases and their expiry, crash before commit, the ledger, dead letters,
+// registrations and notification replies.
 import { describe, expect, it } from 'vitest'
-import type { Store } from '../src/index.js'
+import type { RegistrationRecord, Store } from '../src/index.js'
 
 export interface StoreFactory {
   /** A fresh, empty store. */
   make(): Promise<Store>
   /** A second handle on the same data (another process or machine), when the adapter has one. */
   second?(): Promise<Store>
+  /** The data of the last store made, opened again after it was closed (a restart), when durable. */
+  reopen?(): Promise<Store>
 }
 
 const T0 = 1_790_000_000_000
+const registration = (n: number, extra: Partial<RegistrationRecord> = {}): RegistrationRecord => ({
+  vendorTxCode: `INV-${1000 + n}-1`,
+  securityKey: `KEY${String(n).padStart(7, '0')}`,
+  amount: 100 * n,
+  currency: 'GBP',
+  txType: 'PAYMENT',
+  createdAt: T0 + n,
+  ...extra,
+})
+const FULL: RegistrationRecord = {
+  vendorTxCode: 'INV-1042-7',
+  securityKey: 'IK776BWNHN',
+  amount: 12000,
+  currency: 'EUR',
+  txType: 'REFUND',
+  relatedTransactionId: '{A9000000-0000-4000-8000-000000000001}',
+  vpsTxId: '{B9000000-0000-4000-8000-000000000002}',
+  customer: {
+    reference: 'C-17',
+    firstName: 'Zoë',
+    email: 'zoe@example.com',
+    billingAddress: {
+      lines: ['1 High St'],
+      city: 'Leeds',
+      postalCode: 'LS1 1AA',
+      countryCode: 'GB',
+    },
+  },
+  invoiceReference: 'INV-1042',
+  createdAt: T0,
+}
+// An Opayo Server notification reply: CRLF line ends, a URL with a query, a trailing CRLF.
+const REPLY_BODY =
+  'Status=OK\r\nStatusDetail=Notification received: £120.00 ✓\r\nRedirectURL=https://shop.example/thanks?o=INV-1042-7&x=1\r\n'
+
 const payment = (n: number) => ({
   id: `opayo:TX${n}:payment`,
   amount: { amount: n, currency: 'GBP' },
@@ -305,6 +343,160 @@ export function storeContract(name: string, factory: StoreFactory) {
       expect(stats.oldestPendingAt).toBe(T0 + 10)
       await store.close()
     })
+
+    it('saves a registration and reads back every field; absent optional fields stay absent', async () => {
+      const store = await fresh()
+      expect(await store.saveRegistration(FULL)).toBe('created')
+      expect(await store.getRegistration(FULL.vendorTxCode)).toStrictEqual(FULL)
+      const bare = registration(1)
+      expect(await store.saveRegistration(bare)).toBe('created')
+      const read = await store.getRegistration(bare.vendorTxCode)
+      expect(read).toStrictEqual(bare)
+      expect(Object.keys(read!).sort()).toEqual(
+        ['amount', 'createdAt', 'currency', 'securityKey', 'txType', 'vendorTxCode'].sort(),
+      )
+      // Explicitly undefined optional fields are stored as absent.
+      const explicit = registration(2, { vpsTxId: undefined, customer: undefined })
+      await store.saveRegistration(explicit)
+      expect(
+        Object.keys((await store.getRegistration(explicit.vendorTxCode))!).sort(),
+      ).not.toContain('vpsTxId')
+      await store.close()
+    })
+
+    it('reads an unknown vendorTxCode as undefined', async () => {
+      const store = await fresh()
+      await store.saveRegistration(registration(1))
+      expect(await store.getRegistration('INV-9999-1')).toBeUndefined()
+      expect(await store.getRegistration('')).toBeUndefined()
+      await store.close()
+    })
+
+    it('saves a registration once: the same again is a duplicate, different data a conflict that keeps the first SecurityKey', async () => {
+      const store = await fresh()
+      expect(await store.saveRegistration(FULL)).toBe('created')
+      // A later save of the same data (createdAt aside) is a duplicate.
+      expect(await store.saveRegistration({ ...FULL, createdAt: T0 + 60_000 })).toBe('duplicate')
+      expect(await store.saveRegistration({ ...FULL, securityKey: 'ATTACKER01' })).toBe('conflict')
+      expect(await store.saveRegistration({ ...FULL, amount: 1 })).toBe('conflict')
+      expect(
+        await store.saveRegistration({
+          ...FULL,
+          customer: { ...(FULL.customer as object), email: 'x@y.z' },
+        }),
+      ).toBe('conflict')
+      expect(await store.getRegistration(FULL.vendorTxCode)).toStrictEqual(FULL)
+      await store.close()
+    })
+
+    it('rejects a registration whose amount is not an integer of minor units, storing nothing', async () => {
+      const store = await fresh()
+      await expect(store.saveRegistration(registration(1, { amount: 12.5 }))).rejects.toThrow(
+        /amount/,
+      )
+      expect(await store.getRegistration(registration(1).vendorTxCode)).toBeUndefined()
+      await store.close()
+    })
+
+    it('imports 1,000 registrations in one transaction and reports the counts; a re-import is all duplicates', async () => {
+      const store = await fresh()
+      const batch = Array.from({ length: 1000 }, (_, i) => registration(i + 1))
+      expect(await store.importRegistrations(batch)).toEqual({
+        created: 1000,
+        duplicates: 0,
+        conflicts: [],
+      })
+      expect(await store.getRegistration(batch[999]!.vendorTxCode)).toStrictEqual(batch[999])
+      expect(await store.importRegistrations(batch)).toEqual({
+        created: 0,
+        duplicates: 1000,
+        conflicts: [],
+      })
+      // All or nothing: one bad record (the last) and none of the 1,000 new ones is kept.
+      const next = Array.from({ length: 1000 }, (_, i) => registration(2000 + i))
+      await expect(
+        store.importRegistrations([...next, registration(3000, { amount: Number.NaN })]),
+      ).rejects.toThrow(/amount/)
+      expect(await store.getRegistration(next[0]!.vendorTxCode)).toBeUndefined()
+      expect(await store.getRegistration(next[999]!.vendorTxCode)).toBeUndefined()
+      expect(await store.importRegistrations([])).toEqual({
+        created: 0,
+        duplicates: 0,
+        conflicts: [],
+      })
+      await store.close()
+    })
+
+    it('imports around a conflict: reports its vendorTxCode, keeps the first, and still stores the others', async () => {
+      const store = await fresh()
+      await store.saveRegistration(registration(1))
+      const result = await store.importRegistrations([
+        registration(1, { securityKey: 'CHANGED001' }),
+        registration(2),
+        registration(1),
+        registration(3),
+        registration(3),
+        registration(4),
+        registration(4, { amount: 999 }),
+      ])
+      expect(result).toEqual({
+        created: 3,
+        duplicates: 2,
+        conflicts: [registration(1).vendorTxCode, registration(4).vendorTxCode],
+      })
+      expect((await store.getRegistration(registration(1).vendorTxCode))?.securityKey).toBe(
+        registration(1).securityKey,
+      )
+      expect(await store.getRegistration(registration(2).vendorTxCode)).toStrictEqual(
+        registration(2),
+      )
+      expect((await store.getRegistration(registration(4).vendorTxCode))?.amount).toBe(400)
+      await store.close()
+    })
+
+    it('keeps a notification reply byte-identical, CRLF included; an unknown key has none', async () => {
+      const store = await fresh()
+      const key = 'B9000000-0000-4000-8000-000000000002'
+      expect(await store.getReply(key)).toBeUndefined()
+      await store.saveReply({ key, status: 'OK', body: REPLY_BODY, now: T0 })
+      const reply = await store.getReply(key)
+      expect(reply).toStrictEqual({ status: 'OK', body: REPLY_BODY })
+      expect(Buffer.from(reply!.body, 'utf8').equals(Buffer.from(REPLY_BODY, 'utf8'))).toBe(true)
+      expect(await store.getReply(key.toLowerCase())).toBeUndefined()
+      await store.close()
+    })
+
+    it('replaces a reply on a second save (a PENDING transaction that settled)', async () => {
+      const store = await fresh()
+      const key = 'C9000000-0000-4000-8000-000000000003'
+      await store.saveReply({
+        key,
+        status: 'PENDING',
+        body: 'Status=OK\r\nStatusDetail=pending\r\n',
+        now: T0,
+      })
+      await store.saveReply({ key, status: 'OK', body: REPLY_BODY, now: T0 + 1000 })
+      expect(await store.getReply(key)).toStrictEqual({ status: 'OK', body: REPLY_BODY })
+      await store.close()
+    })
+
+    if (factory.reopen) {
+      it('keeps registrations and replies across close and reopen', async () => {
+        const store = await fresh()
+        await store.saveRegistration(FULL)
+        await store.importRegistrations([registration(1), registration(2)])
+        await store.saveReply({ key: 'D9000000', status: 'OK', body: REPLY_BODY, now: T0 })
+        await store.close()
+        const again = await factory.reopen!()
+        expect(await again.getRegistration(FULL.vendorTxCode)).toStrictEqual(FULL)
+        expect(await again.getRegistration(registration(2).vendorTxCode)).toStrictEqual(
+          registration(2),
+        )
+        expect(await again.getReply('D9000000')).toStrictEqual({ status: 'OK', body: REPLY_BODY })
+        expect(await again.saveRegistration(FULL)).toBe('duplicate')
+        await again.close()
+      })
+    }
 
     if (factory.second) {
       it('never gives one event to two handles claiming at once', async () => {

@@ -1,5 +1,5 @@
 import { adminPool, connectionString, postgresReachable } from './support/postgres.js'
-import { afterAll, describe, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { postgresStore } from '../src/postgres.js'
 import { storeContract } from './store-contract.js'
 
@@ -27,6 +27,34 @@ if (reachable) {
       return postgresStore({ connectionString, schema: current })
     },
     second: () => postgresStore({ connectionString, schema: current }),
+    // A new store (new pool) on the same schema, as after a restart.
+    reopen: () => postgresStore({ connectionString, schema: current }),
+  })
+
+  describe('PostgreSQL store upgrades', () => {
+    it('adds the registrations and reply tables to a schema made before them', async () => {
+      const schema = `${run}_old`
+      schemas.push(schema)
+      await (await postgresStore({ connectionString, schema })).close()
+      // Back to the first schema version, as a database from before registrations were stored.
+      await admin.query(
+        `DROP TABLE ${schema}.registrations; DROP TABLE ${schema}.notification_replies; DELETE FROM ${schema}.schema_migrations WHERE version > 1`,
+      )
+      const store = await postgresStore({ connectionString, schema })
+      expect(
+        await store.saveRegistration({
+          vendorTxCode: 'INV-1-1',
+          securityKey: 'K',
+          amount: 1,
+          currency: 'GBP',
+          txType: 'PAYMENT',
+          createdAt: 1,
+        }),
+      ).toBe('created')
+      await store.saveReply({ key: 'K1', status: 'OK', body: 'Status=OK\r\n', now: 1 })
+      expect(await store.getReply('K1')).toEqual({ status: 'OK', body: 'Status=OK\r\n' })
+      await store.close()
+    })
   })
 } else {
   describe('Store contract: PostgreSQL', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { sqliteStore } from '../src/sqlite.js'
 import { storeContract } from './store-contract.js'
 
@@ -18,4 +18,34 @@ storeContract('SQLite (WAL, synchronous FULL)', {
   },
   // A second connection to the same file, as a second process would open it.
   second: () => sqliteStore({ path: current }),
+  // The same file opened again after close, as after a restart.
+  reopen: () => sqliteStore({ path: current }),
+})
+
+describe('SQLite store upgrades', () => {
+  it('adds the registrations and reply tables to a database made before them', async () => {
+    const path = join(dir, 'old.db')
+    await (await sqliteStore({ path })).close()
+    // Back to the first schema version, as a database from before registrations were stored.
+    const Database = (await import('better-sqlite3')).default
+    const old = new Database(path)
+    old.exec(
+      'DROP TABLE registrations; DROP TABLE notification_replies; DELETE FROM schema_migrations WHERE version > 1',
+    )
+    old.close()
+    const store = await sqliteStore({ path })
+    expect(
+      await store.saveRegistration({
+        vendorTxCode: 'INV-1-1',
+        securityKey: 'K',
+        amount: 1,
+        currency: 'GBP',
+        txType: 'PAYMENT',
+        createdAt: 1,
+      }),
+    ).toBe('created')
+    await store.saveReply({ key: 'K1', status: 'OK', body: 'Status=OK\r\n', now: 1 })
+    expect(await store.getReply('K1')).toEqual({ status: 'OK', body: 'Status=OK\r\n' })
+    await store.close()
+  })
 })

@@ -1,4 +1,11 @@
-import type { AttemptRecord, EventRecord, EventState, LedgerEntry, RecordedError } from './store.js'
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventState,
+  LedgerEntry,
+  RecordedError,
+  RegistrationRecord,
+} from './store.js'
 
 /**
  * From due, unleased candidates (in priority order), the ones to claim: at most `limit`, at most
@@ -81,3 +88,141 @@ export const toJson = (value: unknown): string | null =>
 export const CLAIMABLE_SQL = "('received','planned','posting','waiting')"
 /** The SQL list of finished states. */
 export const TERMINAL_SQL = "('posted','skipped','dead','discarded')"
+
+/**
+ * Runs `fn` so that a synchronous throw becomes a rejected promise, as from any Store method.
+ * @example saveRegistration: (input) => settle(() => save(normaliseRegistration(input)))
+ */
+export const settle = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
+  new Promise<T>((resolve) => resolve(fn()))
+
+const REQUIRED_TEXT = ['vendorTxCode', 'securityKey', 'currency', 'txType'] as const
+const OPTIONAL_TEXT = ['relatedTransactionId', 'vpsTxId', 'invoiceReference'] as const
+
+/**
+ * A registration checked and in its one stored shape, shared by every adapter so they agree:
+ * absent optional fields (undefined or null) are left out, the customer is copied as JSON.
+ * Throws a TypeError naming the field (never the SecurityKey's value).
+ * @example const record = normaliseRegistration({ ...input, vpsTxId: undefined }) // no vpsTxId key
+ */
+export function normaliseRegistration(record: RegistrationRecord): RegistrationRecord {
+  const fail = (field: string, expected: string): never => {
+    throw new TypeError(
+      `Store registration ${JSON.stringify(String(record.vendorTxCode))}: ${field} must be ${expected}.`,
+    )
+  }
+  for (const field of REQUIRED_TEXT)
+    if (typeof record[field] !== 'string' || record[field] === '') fail(field, 'a non-empty string')
+  if (!Number.isSafeInteger(record.amount)) fail('amount', 'an integer (minor units)')
+  if (!Number.isSafeInteger(record.createdAt)) fail('createdAt', 'epoch milliseconds (an integer)')
+  const out: Record<string, unknown> = {
+    vendorTxCode: record.vendorTxCode,
+    securityKey: record.securityKey,
+    amount: record.amount,
+    currency: record.currency,
+    txType: record.txType,
+  }
+  for (const field of OPTIONAL_TEXT) {
+    const value: unknown = record[field]
+    if (value === undefined || value === null) continue
+    if (typeof value !== 'string') fail(field, 'a string when present')
+    out[field] = value
+  }
+  if (record.customer !== undefined && record.customer !== null)
+    out['customer'] = JSON.parse(JSON.stringify(record.customer)) as unknown
+  out['createdAt'] = record.createdAt
+  return out as unknown as RegistrationRecord
+}
+
+const sortedKeys = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sortedKeys)
+    : value !== null && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+        )
+      : value
+
+/**
+ * Same registration data (createdAt aside: a re-import later is still a duplicate).
+ * @example sameRegistration(first, { ...first, createdAt: Date.now() }) // true
+ */
+export function sameRegistration(a: RegistrationRecord, b: RegistrationRecord): boolean {
+  const data = ({ createdAt: _createdAt, ...rest }: RegistrationRecord) =>
+    JSON.stringify(sortedKeys(rest))
+  return data(a) === data(b)
+}
+
+/**
+ * The outcome of an import, record by record in order, once the first occurrence of each new
+ * vendorTxCode is stored: `stored` holds what each code now maps to, `inserted` the codes this
+ * import created.
+ * @example importOutcome([a, a, b], new Map([[a.vendorTxCode, a], [b.vendorTxCode, b]]), new Set([a.vendorTxCode])) // { created: 1, duplicates: 2, conflicts: [] }
+ */
+export function importOutcome(
+  records: readonly RegistrationRecord[],
+  stored: ReadonlyMap<string, RegistrationRecord>,
+  inserted: ReadonlySet<string>,
+): { created: number; duplicates: number; conflicts: string[] } {
+  const counted = new Set<string>()
+  const result = { created: 0, duplicates: 0, conflicts: [] as string[] }
+  for (const record of records) {
+    const code = record.vendorTxCode
+    if (inserted.has(code) && !counted.has(code)) {
+      counted.add(code)
+      result.created += 1
+      continue
+    }
+    const first = stored.get(code)
+    if (first && sameRegistration(first, record)) result.duplicates += 1
+    else result.conflicts.push(code)
+  }
+  return result
+}
+
+/**
+ * A row of the `registrations` table (either SQL dialect) as a RegistrationRecord.
+ * @example registrationFromRow(db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?').get(code))
+ */
+export function registrationFromRow(row: Record<string, unknown>): RegistrationRecord {
+  const optional = (name: string, column: string) => {
+    const value = str(row[column])
+    return value === undefined ? {} : { [name]: value }
+  }
+  const customer = json(row['customer'])
+  return {
+    vendorTxCode: String(row['vendor_tx_code']),
+    securityKey: String(row['security_key']),
+    amount: Number(row['amount']),
+    currency: String(row['currency']),
+    txType: String(row['tx_type']),
+    ...optional('relatedTransactionId', 'related_transaction_id'),
+    ...optional('vpsTxId', 'vps_tx_id'),
+    ...(customer === undefined || customer === null ? {} : { customer }),
+    ...optional('invoiceReference', 'invoice_reference'),
+    createdAt: Number(row['created_at']),
+  }
+}
+
+/**
+ * A registration's column values, in the order of REGISTRATION_COLUMNS.
+ * @example insert.run(...registrationValues(record))
+ */
+export const registrationValues = (r: RegistrationRecord): unknown[] => [
+  r.vendorTxCode,
+  r.securityKey,
+  r.amount,
+  r.currency,
+  r.txType,
+  r.relatedTransactionId ?? null,
+  r.vpsTxId ?? null,
+  toJson(r.customer),
+  r.invoiceReference ?? null,
+  r.createdAt,
+]
+
+/** The columns of the `registrations` table. */
+export const REGISTRATION_COLUMNS =
+  'vendor_tx_code, security_key, amount, currency, tx_type, related_transaction_id, vps_tx_id, customer, invoice_reference, created_at'

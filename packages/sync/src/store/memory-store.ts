@@ -1,6 +1,20 @@
-import { pickClaims } from './common.js'
+import {
+  importOutcome,
+  normaliseRegistration,
+  pickClaims,
+  sameRegistration,
+  settle,
+} from './common.js'
 import { CLAIMABLE_STATES, EVENT_STATES, TERMINAL_STATES } from './store.js'
-import type { AttemptRecord, EventRecord, EventState, LedgerEntry, Store } from './store.js'
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventState,
+  LedgerEntry,
+  RegistrationRecord,
+  Store,
+  StoredNotificationReply,
+} from './store.js'
 
 const clone = <T>(value: T): T => structuredClone(value)
 
@@ -13,6 +27,8 @@ export function memoryStore(): Store {
   const events = new Map<string, EventRecord>()
   const attempts: AttemptRecord[] = []
   const ledger = new Map<string, LedgerEntry>()
+  const registrations = new Map<string, RegistrationRecord>()
+  const replies = new Map<string, StoredNotificationReply>()
   let conflicts = 0
   const key = (eventId: string, marker: string) => `${eventId}\u0000${marker}`
 
@@ -217,6 +233,37 @@ export function memoryStore(): Store {
           oldest = e.createdAt
       }
       return Promise.resolve({ counts, oldestPendingAt: oldest, conflicts })
+    },
+    saveRegistration: (input) =>
+      settle(() => {
+        const record = normaliseRegistration(input)
+        const first = registrations.get(record.vendorTxCode)
+        if (first) return sameRegistration(first, record) ? 'duplicate' : 'conflict'
+        registrations.set(record.vendorTxCode, record)
+        return 'created'
+      }),
+    getRegistration(vendorTxCode) {
+      return Promise.resolve(clone(registrations.get(vendorTxCode)))
+    },
+    importRegistrations: (input) =>
+      settle(() => {
+        // Every record is checked before any is kept: all or nothing, like the SQL transactions.
+        const records = input.map(normaliseRegistration)
+        const inserted = new Set<string>()
+        for (const record of records) {
+          if (registrations.has(record.vendorTxCode)) continue
+          registrations.set(record.vendorTxCode, record)
+          inserted.add(record.vendorTxCode)
+        }
+        return importOutcome(records, registrations, inserted)
+      }),
+    getReply(replyKey) {
+      const reply = replies.get(replyKey)
+      return Promise.resolve(reply && { status: reply.status, body: reply.body })
+    },
+    saveReply({ key: replyKey, status, body }) {
+      replies.set(replyKey, { status, body })
+      return Promise.resolve()
     },
     close() {
       return Promise.resolve()

@@ -1,15 +1,22 @@
 import type { Pool, PoolClient } from 'pg'
 import {
   CLAIMABLE_SQL,
+  REGISTRATION_COLUMNS,
   TERMINAL_SQL,
   attemptFromRow,
   eventFromRow,
+  importOutcome,
   ledgerFromRow,
+  normaliseRegistration,
   pickClaims,
+  registrationFromRow,
+  registrationValues,
+  sameRegistration,
+  settle,
   toJson,
 } from './common.js'
 import { EVENT_STATES } from './store.js'
-import type { EventState, Store } from './store.js'
+import type { EventState, RegistrationRecord, Store } from './store.js'
 
 const migrations = (s: string): readonly string[] => [
   `CREATE TABLE ${s}.events (
@@ -58,6 +65,26 @@ const migrations = (s: string): readonly string[] => [
      payment JSONB NOT NULL,
      at BIGINT NOT NULL
    );`,
+  // Registrations (read on every Server notification) and the replies given to notifications.
+  `CREATE TABLE IF NOT EXISTS ${s}.registrations (
+     vendor_tx_code TEXT PRIMARY KEY,
+     security_key TEXT NOT NULL,
+     amount BIGINT NOT NULL,
+     currency TEXT NOT NULL,
+     tx_type TEXT NOT NULL,
+     related_transaction_id TEXT,
+     vps_tx_id TEXT,
+     customer JSONB,
+     invoice_reference TEXT,
+     created_at BIGINT NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS ${s}.notification_replies (
+     reply_key TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );`,
 ]
 
 export interface PostgresStoreOptions {
@@ -74,7 +101,8 @@ const textRow = (row: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(row).map(([k, v]) => [
       k,
-      ['payment', 'last_error', 'detail', 'request', 'result', 'error'].includes(k) && v !== null
+      ['payment', 'last_error', 'detail', 'request', 'result', 'error', 'customer'].includes(k) &&
+      v !== null
         ? JSON.stringify(v)
         : v,
     ]),
@@ -135,6 +163,19 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   const one = async (c: Pool | PoolClient, sql: string, params: unknown[]) => {
     const r = await c.query<Record<string, unknown>>(sql, params)
     return r.rows[0] ? textRow(r.rows[0]) : undefined
+  }
+
+  const registrationsIn = async (c: PoolClient, codes: readonly string[]) => {
+    const r = await c.query<Record<string, unknown>>(
+      `SELECT * FROM ${t('registrations')} WHERE vendor_tx_code = ANY($1)`,
+      [[...codes]],
+    )
+    return new Map(
+      r.rows.map((row) => {
+        const record = registrationFromRow(textRow(row))
+        return [record.vendorTxCode, record] as const
+      }),
+    )
   }
 
   return {
@@ -350,6 +391,78 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         oldestPendingAt: oldest === null || oldest === undefined ? undefined : Number(oldest),
         conflicts: Number(conflicts ?? 0),
       }
+    },
+    saveRegistration: (input) =>
+      settle(() => {
+        const record = normaliseRegistration(input)
+        return tx(async (c) => {
+          const inserted = await c.query(
+            `INSERT INTO ${t('registrations')} (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (vendor_tx_code) DO NOTHING`,
+            registrationValues(record),
+          )
+          if (inserted.rowCount === 1) return 'created' as const
+          const first = (await registrationsIn(c, [record.vendorTxCode])).get(record.vendorTxCode)
+          return first && sameRegistration(first, record)
+            ? ('duplicate' as const)
+            : ('conflict' as const)
+        })
+      }),
+    async getRegistration(vendorTxCode) {
+      const r = await one(pool, `SELECT * FROM ${t('registrations')} WHERE vendor_tx_code = $1`, [
+        vendorTxCode,
+      ])
+      return r ? registrationFromRow(r) : undefined
+    },
+    importRegistrations: (input) =>
+      settle(() => {
+        const records = input.map(normaliseRegistration)
+        return tx(async (c) => {
+          const codes = [...new Set(records.map((r) => r.vendorTxCode))]
+          const stored = await registrationsIn(c, codes)
+          // The first occurrence of each new code, inserted in one statement.
+          const fresh = new Map<string, RegistrationRecord>()
+          for (const record of records)
+            if (!stored.has(record.vendorTxCode) && !fresh.has(record.vendorTxCode))
+              fresh.set(record.vendorTxCode, record)
+          const columns = [...fresh.values()].map(registrationValues)
+          const column = (i: number) => columns.map((values) => values[i])
+          const inserted = new Set(
+            fresh.size === 0
+              ? []
+              : (
+                  await c.query<{ vendor_tx_code: string }>(
+                    `INSERT INTO ${t('registrations')} (${REGISTRATION_COLUMNS})
+                   SELECT code, key, amount, currency, tx_type, related, vps, customer::jsonb, invoice_reference, created_at
+                   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
+                     AS r(code, key, amount, currency, tx_type, related, vps, customer, invoice_reference, created_at)
+                   ON CONFLICT (vendor_tx_code) DO NOTHING RETURNING vendor_tx_code`,
+                    Array.from({ length: 10 }, (_, i) => column(i)),
+                  )
+                ).rows.map((r) => r.vendor_tx_code),
+          )
+          for (const code of inserted) stored.set(code, fresh.get(code)!)
+          // Codes another transaction stored meanwhile: compare with what it stored.
+          const raced = [...fresh.keys()].filter((code) => !inserted.has(code))
+          if (raced.length > 0)
+            for (const [k, v] of await registrationsIn(c, raced)) stored.set(k, v)
+          return importOutcome(records, stored, inserted)
+        })
+      }),
+    async getReply(key) {
+      const r = await pool.query<{ status: string; body: string }>(
+        `SELECT status, body FROM ${t('notification_replies')} WHERE reply_key = $1`,
+        [key],
+      )
+      const reply = r.rows[0]
+      return reply && { status: reply.status, body: reply.body }
+    },
+    async saveReply({ key, status, body, now }) {
+      await pool.query(
+        `INSERT INTO ${t('notification_replies')} (reply_key, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (reply_key) DO UPDATE SET status = EXCLUDED.status, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
+        [key, status, body, now],
+      )
     },
     async close() {
       if (!options.pool) await pool.end()

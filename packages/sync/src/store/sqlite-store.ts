@@ -1,15 +1,22 @@
 import type Database from 'better-sqlite3'
 import {
   CLAIMABLE_SQL,
+  REGISTRATION_COLUMNS,
   TERMINAL_SQL,
   attemptFromRow,
   eventFromRow,
+  importOutcome,
   ledgerFromRow,
+  normaliseRegistration,
   pickClaims,
+  registrationFromRow,
+  registrationValues,
+  sameRegistration,
+  settle,
   toJson,
 } from './common.js'
 import { EVENT_STATES } from './store.js'
-import type { EventRecord, EventState, Store } from './store.js'
+import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
 
 /** Versioned migrations; each runs once, in a transaction, recorded in schema_migrations. */
 const MIGRATIONS: readonly string[] = [
@@ -58,6 +65,26 @@ const MIGRATIONS: readonly string[] = [
      fingerprint TEXT NOT NULL,
      payment TEXT NOT NULL,
      at INTEGER NOT NULL
+   );`,
+  // Registrations (read on every Server notification) and the replies given to notifications.
+  `CREATE TABLE IF NOT EXISTS registrations (
+     vendor_tx_code TEXT PRIMARY KEY,
+     security_key TEXT NOT NULL,
+     amount INTEGER NOT NULL,
+     currency TEXT NOT NULL,
+     tx_type TEXT NOT NULL,
+     related_transaction_id TEXT,
+     vps_tx_id TEXT,
+     customer TEXT,
+     invoice_reference TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS notification_replies (
+     reply_key TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
    );`,
 ]
 
@@ -133,6 +160,15 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       `SELECT MIN(created_at) AS t FROM events WHERE state NOT IN ${TERMINAL_SQL}`,
     ),
     conflicts: db.prepare('SELECT COUNT(*) AS n FROM conflicts'),
+    registrationGet: db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?'),
+    registrationInsert: db.prepare(
+      `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    replyGet: db.prepare('SELECT status, body FROM notification_replies WHERE reply_key = ?'),
+    replyPut: db.prepare(
+      `INSERT INTO notification_replies (reply_key, status, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (reply_key) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,
+    ),
   }
   const row = (r: unknown) => r as Record<string, unknown> | undefined
 
@@ -168,6 +204,36 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     })
     q.attempt.run(input.id, input.now, e.state, input.to, input.outcome, toJson(input.lastError))
     return true
+  })
+
+  const storedRegistration = (code: string): RegistrationRecord | undefined => {
+    const r = row(q.registrationGet.get(code))
+    return r ? registrationFromRow(r) : undefined
+  }
+  const saveRegistration = db.transaction(
+    (record: RegistrationRecord): 'created' | 'duplicate' | 'conflict' => {
+      const first = storedRegistration(record.vendorTxCode)
+      if (first) return sameRegistration(first, record) ? 'duplicate' : 'conflict'
+      q.registrationInsert.run(...registrationValues(record))
+      return 'created'
+    },
+  )
+  const importRegistrations = db.transaction((input: readonly RegistrationRecord[]) => {
+    const records = input.map(normaliseRegistration)
+    const stored = new Map<string, RegistrationRecord>()
+    const inserted = new Set<string>()
+    for (const record of records) {
+      const code = record.vendorTxCode
+      if (stored.has(code)) continue
+      const first = storedRegistration(code)
+      if (first) stored.set(code, first)
+      else {
+        q.registrationInsert.run(...registrationValues(record))
+        stored.set(code, record)
+        inserted.add(code)
+      }
+    }
+    return importOutcome(records, stored, inserted)
   })
 
   return {
@@ -315,6 +381,18 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       const oldest = (q.oldest.get() as { t: number | null }).t
       const conflicts = (q.conflicts.get() as { n: number }).n
       return Promise.resolve({ counts, oldestPendingAt: oldest ?? undefined, conflicts })
+    },
+    saveRegistration: (input) =>
+      settle(() => saveRegistration.immediate(normaliseRegistration(input))),
+    getRegistration: (vendorTxCode) => Promise.resolve(storedRegistration(vendorTxCode)),
+    importRegistrations: (records) => settle(() => importRegistrations.immediate(records)),
+    getReply(key) {
+      const r = q.replyGet.get(key) as { status: string; body: string } | undefined
+      return Promise.resolve(r && { status: r.status, body: r.body })
+    },
+    saveReply({ key, status, body, now }) {
+      q.replyPut.run(key, status, body, now, now)
+      return Promise.resolve()
     },
     close() {
       if (!options.database) db.close()

@@ -114,6 +114,38 @@ export interface StoreStats {
   readonly conflicts: number
 }
 
+/**
+ * A Server transaction as registered with Opayo: the only source of a notification's amount, currency and type.
+ * @example await store.saveRegistration({ vendorTxCode: 'INV-1042-1', securityKey, amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: Date.now() })
+ */
+export interface RegistrationRecord {
+  readonly vendorTxCode: string
+  /** The SecurityKey Opayo returned; verifies the notification's VPSSignature. Never logged. */
+  readonly securityKey: string
+  /** Minor units (integer). */
+  readonly amount: number
+  /** ISO 4217. */
+  readonly currency: string
+  /** PAYMENT, DEFERRED, AUTHENTICATE, REFUND, REPEAT, ... as registered. */
+  readonly txType: string
+  readonly relatedTransactionId?: string | undefined
+  /** Opayo's VPSTxId from the registration response, when known. */
+  readonly vpsTxId?: string | undefined
+  /** A CanonicalCustomer as JSON, when the checkout had one. */
+  readonly customer?: unknown
+  readonly invoiceReference?: string | undefined
+  readonly createdAt: number
+}
+
+/**
+ * A reply given to a Server notification, kept so a repeat gets the byte-identical reply.
+ * @example const again = await store.getReply('A9000000-0000-4000-8000-000000000009') // { status: 'OK', body: 'Status=OK\r\n...' }
+ */
+export interface StoredNotificationReply {
+  readonly status: string
+  readonly body: string
+}
+
 /** The persistence port of the sync engine. Every method is one transaction. */
 export interface Store {
   /** Stores an event once per id: the same payload again is a duplicate, a different one a conflict (recorded, not applied). */
@@ -172,5 +204,17 @@ export interface Store {
   /** Dead -> discarded with a reason. False unless it was dead. */
   discard(input: { id: string; reason: string; now: number }): Promise<boolean>
   stats(): Promise<StoreStats>
+  /** Records a registration once per vendorTxCode: the same again is a duplicate; different data is a conflict and the first is kept. One transaction. */
+  saveRegistration(record: RegistrationRecord): Promise<'created' | 'duplicate' | 'conflict'>
+  /** One indexed read (primary key). */
+  getRegistration(vendorTxCode: string): Promise<RegistrationRecord | undefined>
+  /** Many registrations in one transaction (CLI import); returns counts and the vendorTxCodes that conflicted. */
+  importRegistrations(
+    records: readonly RegistrationRecord[],
+  ): Promise<{ created: number; duplicates: number; conflicts: readonly string[] }>
+  /** The reply last given for a transaction (key: VPSTxId without braces, upper case). */
+  getReply(key: string): Promise<StoredNotificationReply | undefined>
+  /** Stores (or replaces: a PENDING transaction's reply is replaced when it settles) the reply for a transaction. */
+  saveReply(input: { key: string; status: string; body: string; now: number }): Promise<void>
   close(): Promise<void>
 }
