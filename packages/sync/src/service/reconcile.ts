@@ -150,17 +150,33 @@ const COLUMNS = [
   'note',
 ] as const
 
-/** The reconciliation as CSV (RFC 4180 quoting). */
+// A text cell a spreadsheet would run as a formula (OWASP "CSV injection"): =, +, -, @, tab, CR.
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * One CSV cell. Text (codes, reasons, names, error text: data others control) that would start a
+ * formula gets a leading single quote, so the spreadsheet shows it as text; numbers this module
+ * produces (amounts in minor units, invoice numbers, refunds negative) are written as they are and
+ * stay numeric. Then RFC 4180 quoting when the cell holds a comma, quote, CR or LF.
+ */
+const csvCell = (value: string | number | undefined): string => {
+  if (value === undefined) return ''
+  const text =
+    typeof value === 'number' ? String(value) : FORMULA_START.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/**
+ * The reconciliation as CSV: RFC 4180 quoting, CRLF line ends, text cells escaped against
+ * spreadsheet formula injection (a vendorTxCode `=HYPERLINK(...)` comes out as inert text) while
+ * amounts stay numbers (`-5000` for a refund of 50.00).
+ * @example writeFileSync('reconciliation.csv', reconciliationCsv(await service.reconcile({ from, to })))
+ */
 export function reconciliationCsv(result: Reconciliation): string {
-  const cell = (value: unknown) => {
-    const text =
-      value === undefined ? '' : typeof value === 'number' ? String(value) : (value as string)
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-  }
   return (
     [
       COLUMNS.join(','),
-      ...result.rows.map((row) => COLUMNS.map((c) => cell(row[c])).join(',')),
+      ...result.rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(',')),
     ].join('\r\n') + '\r\n'
   )
 }
