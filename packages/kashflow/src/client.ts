@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from '@opayo-kashflow/core'
+import { InvalidArgumentError, toSecret } from '@opayo-kashflow/core'
+import type { Secret } from '@opayo-kashflow/core'
 import type { Hooks } from 'ky'
-import { Secret } from '@opayo-kashflow/core'
 import { KashflowTransport } from './internal/transport.js'
 import type {
   KashflowLogger,
@@ -13,12 +13,23 @@ import { invoicesResource } from './resources/invoices.js'
 import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
 
+/**
+ * Options of {@link createKashflowClient}. Credentials are a string or a `Secret`; the client
+ * wraps them in a `Secret` at once and reveals them only in the login request body.
+ * @example
+ * const options: KashflowClientOptions = {
+ *   username: 'accounts@example.co.uk',
+ *   password: new Secret(process.env.KASHFLOW_PASSWORD ?? ''),
+ *   memorableWord: new Secret(process.env.KASHFLOW_MEMORABLE_WORD ?? ''),
+ * }
+ */
 export interface KashflowClientOptions {
   /** The KashFlow web user's username (use a dedicated user for the integration). */
-  readonly username: string
-  readonly password: string
-  /** The user's memorable word; KashFlow asks for three of its characters at each login. */
-  readonly memorableWord: string
+  readonly username: string | Secret
+  /** The user's password: a string or a `Secret`. */
+  readonly password: string | Secret
+  /** The user's memorable word (a string or a `Secret`); KashFlow asks for three of its characters at each login. */
+  readonly memorableWord: string | Secret
   /** @default 'https://api.kashflow.com/v2' */
   readonly baseUrl?: string
   /** @default globalThis.fetch */
@@ -65,16 +76,20 @@ function build(transport: KashflowTransport) {
  * const invoice = await kashflow.invoices.get(1042)
  */
 export function createKashflowClient(options: KashflowClientOptions): KashflowClient {
-  if (!options.username || !options.password || !options.memorableWord) {
+  // Wrapped at once; the options object itself is not kept by the client.
+  const username = toSecret(options.username)
+  const password = toSecret(options.password)
+  const memorableWord = toSecret(options.memorableWord)
+  if (!username.reveal() || !password.reveal() || !memorableWord.reveal()) {
     throw new InvalidArgumentError(
       'createKashflowClient(): username, password and memorableWord are required.',
     )
   }
   const transport = new KashflowTransport({
     baseUrl: (options.baseUrl ?? 'https://api.kashflow.com/v2').replace(/\/$/, ''),
-    username: new Secret(options.username),
-    password: new Secret(options.password),
-    memorableWord: new Secret(options.memorableWord),
+    username,
+    password,
+    memorableWord,
     timeout: options.timeout ?? 45_000,
     fetch: options.fetch,
     retry: options.retry,

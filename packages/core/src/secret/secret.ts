@@ -39,5 +39,11 @@ export class Secret {
  * @example const key = toSecret(options.password)
  */
 export function toSecret(value: string | Secret): Secret {
-  return value instanceof Secret ? value : new Secret(value)
+  if (value instanceof Secret) return value
+  // A Secret from a second copy of core (two versions in one node_modules) fails instanceof;
+  // take its value rather than wrapping the object.
+  const reveal = (value as { reveal?: unknown } | null | undefined)?.reveal
+  if (typeof value === 'object' && typeof reveal === 'function')
+    return new Secret(String((reveal as () => unknown).call(value)))
+  return new Secret(value)
 }

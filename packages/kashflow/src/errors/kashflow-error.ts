@@ -1,6 +1,9 @@
-import { OpayoKashflowError } from '@opayo-kashflow/core'
+import { isOpayoKashflowError, OpayoKashflowError } from '@opayo-kashflow/core'
 
-/** The facts of a failed KashFlow call. Never credentials or the session token. */
+/**
+ * The facts of a failed KashFlow call, copied from the response: never credentials, the session
+ * token, or a Request, Response, Headers or ky error (those carry the `Authorization` header).
+ */
 export interface KashflowErrorDetails {
   readonly status?: number | undefined
   /** KashFlow's `Error` code (e.g. `InvalidSessionToken`, `-2146232060`). */
@@ -11,10 +14,25 @@ export interface KashflowErrorDetails {
   /** The path called, e.g. `/invoices/1042`. */
   readonly path?: string | undefined
   readonly retryAfterMs?: number | undefined
+  /**
+   * Another opayo-kashflow error this one wraps (an ambiguous write keeps the 5xx it came from).
+   * Anything else (a ky error, a fetch `TypeError`, which can hold the request and its headers)
+   * is not kept.
+   */
   readonly cause?: unknown
 }
 
-/** Base of every error @opayo-kashflow/kashflow throws. */
+/**
+ * Base of every error @opayo-kashflow/kashflow throws. It holds only whitelisted facts (status,
+ * KashFlow's code and message, method, path, retryAfterMs); `cause` is kept only when it is
+ * another opayo-kashflow error, so no request, response or header can ride along into a log.
+ * @example
+ * try {
+ *   await kashflow.invoices.get(1042)
+ * } catch (error) {
+ *   if (error instanceof KashflowError) logger.warn(error.code, { status: error.status, path: error.path })
+ * }
+ */
 export class KashflowError extends OpayoKashflowError {
   override readonly name: string = 'KashflowError'
   readonly status: number | undefined
@@ -25,7 +43,7 @@ export class KashflowError extends OpayoKashflowError {
   readonly retryAfterMs: number | undefined
 
   constructor(code: string, message: string, details: KashflowErrorDetails = {}) {
-    super(code, message, details.cause === undefined ? undefined : { cause: details.cause })
+    super(code, message, isOpayoKashflowError(details.cause) ? { cause: details.cause } : undefined)
     this.status = details.status
     this.kashflowCode = details.kashflowCode
     this.kashflowMessage = details.kashflowMessage

@@ -81,6 +81,25 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     )
   })
 
+/**
+ * What may be copied from a failed fetch: whether it timed out, and a system error code such as
+ * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: the
+ * error objects themselves can hold the request and its headers.
+ */
+export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
+  const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+  let code: string | undefined
+  for (let e = cause, depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
+    const candidate = (e as { code?: unknown }).code
+    if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(candidate)) {
+      code = candidate
+      break
+    }
+    e = (e as { cause?: unknown }).cause
+  }
+  return { timedOut, reason: code === undefined ? '' : ` (${code})` }
+}
+
 interface Raw {
   status: number
   headers: Headers
@@ -137,11 +156,13 @@ export class KashflowTransport {
         raw = await this.#send(input, token, call)
       } catch (cause) {
         if (call.signal?.aborted) throw cause
-        const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
-        const details = { method: input.method, path: `/${input.path}`, cause }
+        // ky's TimeoutError and fetch's TypeError can hold the request with its Authorization
+        // header: only the kind of failure is copied, never the error itself.
+        const { timedOut, reason } = transportFailure(cause)
+        const details = { method: input.method, path: `/${input.path}` }
         if (write) {
           throw new KashflowAmbiguousWriteError(
-            `${input.method} /${input.path} ${timedOut ? 'timed out' : 'lost its connection'}; KashFlow may have applied it. Read back (invoicePayments.findByMarker) before writing again.`,
+            `${input.method} /${input.path} ${timedOut ? 'timed out' : `lost its connection${reason}`}; KashFlow may have applied it. Read back (invoicePayments.findByMarker) before writing again.`,
             details,
           )
         }
@@ -149,7 +170,7 @@ export class KashflowTransport {
           await sleep(this.#backoff(policy, attempt, random), call.signal)
           continue
         }
-        const message = `${input.method} /${input.path} ${timedOut ? 'timed out' : 'could not reach KashFlow'} after ${attempt + 1} attempt(s).`
+        const message = `${input.method} /${input.path} ${timedOut ? 'timed out' : `could not reach KashFlow${reason}`} after ${attempt + 1} attempt(s).`
         throw timedOut
           ? new KashflowTimeoutError(message, details)
           : new KashflowNetworkError(message, details)
@@ -231,15 +252,11 @@ export class KashflowTransport {
     if (raw.text.trim() !== '') {
       try {
         json = JSON.parse(raw.text)
-      } catch (cause) {
+      } catch {
+        // The SyntaxError is not kept: its message quotes the body, which may hold a token.
         throw new KashflowResponseError(
           `${input.method} /${input.path} returned a body that is not JSON.`,
-          {
-            status: raw.status,
-            method: input.method,
-            path: `/${input.path}`,
-            cause,
-          },
+          { status: raw.status, method: input.method, path: `/${input.path}` },
         )
       }
     }
@@ -324,11 +341,11 @@ export class KashflowTransport {
       })
       return { status: response.status, headers: response.headers, text: await response.text() }
     } catch (cause) {
-      const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
-      const details = { method, path: '/sessiontoken', cause }
+      const { timedOut, reason } = transportFailure(cause)
+      const details = { method, path: '/sessiontoken' }
       throw timedOut
         ? new KashflowTimeoutError('Logging in to KashFlow timed out.', details)
-        : new KashflowNetworkError('Could not reach KashFlow to log in.', details)
+        : new KashflowNetworkError(`Could not reach KashFlow to log in${reason}.`, details)
     }
   }
 
