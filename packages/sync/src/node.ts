@@ -11,19 +11,59 @@ export interface Listening {
   close(): Promise<void>
 }
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+/** Where and how to listen. Every limit has a default that suits Opayo's traffic. */
+export interface ListenOptions {
+  /** @default 0 (a free port) */
+  readonly port?: number
+  /** @default '127.0.0.1' */
+  readonly host?: string
+  /** Largest request body read, in bytes; a larger one is answered 413 and the connection closed. @default 65536 */
+  readonly bodyLimitBytes?: number
+  /** The whole request (headers and body) must arrive within this. @default 10000 */
+  readonly requestTimeoutMs?: number
+  /** The headers must arrive within this. @default 5000 */
+  readonly headersTimeoutMs?: number
+  /** An idle keep-alive connection is closed after this. @default 5000 */
+  readonly keepAliveTimeoutMs?: number
+  /** At most this many open connections. @default 1000 */
+  readonly maxConnections?: number
+}
+
+const DEFAULTS = {
+  bodyLimitBytes: 64 * 1024,
+  requestTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+} as const
+
+class TooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > limit) throw new TooLarge()
   const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new TooLarge()
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+async function toRequest(req: IncomingMessage, origin: string, limit: number): Promise<Request> {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  const body = hasBody ? await readBody(req, limit) : undefined
   const headers = new Headers()
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value === 'string') headers.set(name, value)
     else if (Array.isArray(value)) for (const v of value) headers.append(name, v)
   }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
   return new Request(new URL(req.url ?? '/', origin), {
     method: req.method ?? 'GET',
     headers,
-    ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+    ...(body ? { body } : {}),
   })
 }
 
@@ -32,26 +72,49 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
   res.end(Buffer.from(await response.arrayBuffer()))
 }
 
+function refuse(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+  res.end(text)
+}
+
 /**
  * Serves `(Request) => Promise<Response>` on node:http (the sync service's `handler`, or any
- * other web handler).
- * @default host '127.0.0.1'; port 0 picks a free one
+ * other web handler), with a body limit (413), header and request timeouts (slow clients are
+ * cut off) and a connection cap.
  * @example const server = await listen(service.handler, { port: 8080, host: '0.0.0.0' })
  */
 export async function listen(
   handler: (request: Request) => Promise<Response>,
-  options: { readonly port?: number; readonly host?: string } = {},
+  options: ListenOptions = {},
 ): Promise<Listening> {
   const host = options.host ?? '127.0.0.1'
-  const server = createServer((req, res) => {
-    toRequest(req, `http://${req.headers.host ?? host}`)
-      .then(handler)
-      .then((response) => send(response, res))
-      .catch(() => {
-        res.statusCode = 500
-        res.end('Internal error')
-      })
-  })
+  const limit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+      // Node enforces the two timeouts on this tick (30 s by default, too coarse to matter).
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      toRequest(req, `http://${host.includes(':') ? `[${host}]` : host}`, limit)
+        .then(handler)
+        .then((response) => send(response, res))
+        .catch((error: unknown) => {
+          if (error instanceof TooLarge) {
+            refuse(res, 413, `The body is larger than the limit of ${limit} bytes.`)
+            // Stop reading what is left of an oversized body.
+            req.destroy()
+          } else refuse(res, 500, 'Internal error')
+        })
+    },
+  )
+  server.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, resolve)
