@@ -1,4 +1,4 @@
-import { money } from '@opayo-kashflow/core'
+import { Secret, money } from '@opayo-kashflow/core'
 import {
   buildServerNotification,
   parseNotificationReply,
@@ -157,9 +157,37 @@ describe('createServerNotificationHandler()', () => {
     expect(received.map((e) => e.payment.status)).toEqual(['pending', 'succeeded'])
   })
 
-  it('adds a surcharge to the registered amount', async () => {
+  it('posts the registered amount: the unsigned Surcharge is informational only', async () => {
     const { post, received } = setup()
     await post(signed({ Surcharge: '1.50' }))
-    expect(received[0]?.payment.amount).toEqual({ amount: 12150, currency: 'GBP' })
+    expect(received[0]?.payment.amount).toEqual({ amount: 12000, currency: 'GBP' })
+    expect(received[0]?.payment.extra).toMatchObject({ Surcharge: '1.50' })
+  })
+
+  it('takes the kind from the registration, not from the unsigned TxType', async () => {
+    const { post, received } = setup({ replies: memoryReplyStore() })
+    const genuine = signed()
+    expect((await post(genuine)).status).toBe('OK')
+    // The same genuine notification replayed with TxType changed: same payment, a duplicate.
+    expect((await post({ ...genuine, TxType: 'REFUND' })).status).toBe('OK')
+    expect(received).toHaveLength(1)
+    expect(received[0]?.payment).toMatchObject({ kind: 'payment', amount: { amount: 12000 } })
+  })
+
+  it('accepts a Secret as the stored SecurityKey', async () => {
+    const { post, received } = setup({
+      lookupRegistration: () => ({ ...registration, securityKey: new Secret('IK776BWNHN') }),
+    })
+    expect((await post(signed())).status).toBe('OK')
+    expect(received).toHaveLength(1)
+  })
+
+  it('answers INVALID to a TOKEN-signed notification for a registration that is not TOKEN', async () => {
+    const { post, received } = setup()
+    const reply = await post(
+      signed({ TxType: 'TOKEN', Token: '{A1B2C3D4-0000-4000-8000-0123456789AB}' }),
+    )
+    expect(reply.status).toBe('INVALID')
+    expect(received).toHaveLength(0)
   })
 })

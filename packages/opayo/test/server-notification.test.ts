@@ -1,4 +1,5 @@
 import { buildServerNotification, signServerNotification } from '@opayo-kashflow/testkit'
+import { money } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import {
   OpayoSignatureError,
@@ -6,6 +7,7 @@ import {
   serverNotificationReply,
   serverNotificationSignature,
   serverNotificationSignatureString,
+  toCanonicalPayment,
   verifyServerNotification,
 } from '../src/index.js'
 import type { ServerNotification } from '../src/index.js'
@@ -195,5 +197,58 @@ describe('serverNotificationReply()', () => {
         redirectUrl: `https://a.example/${'x'.repeat(300)}`,
       }),
     ).toThrow(/255/)
+  })
+})
+
+describe('a verified notification means what was registered, whatever its unsigned fields say', () => {
+  const secrets = { vendorName: 'myshop', securityKey: 'IK776BWNHN' }
+  const registration = { securityKey: secrets.securityKey, amount: money(12000, 'GBP') }
+  const genuine = signServerNotification(buildServerNotification(), secrets)
+  const toPayment = (fields: Record<string, string>) => {
+    const notification = parse(fields)
+    verifyServerNotification(notification, secrets)
+    const result = toCanonicalPayment({
+      protocol: 'server',
+      notification,
+      registration,
+      receivedAt: '2026-11-02T10:15:00Z',
+    })
+    if (!result.ok) throw new Error(JSON.stringify(result.issues))
+    return result.value
+  }
+
+  it('a replayed notification with TxType=REFUND is the same payment (same id, same kind)', () => {
+    const original = toPayment(genuine)
+    const replayed = toPayment({ ...genuine, TxType: 'REFUND' })
+    expect(replayed).toEqual(original)
+    expect(replayed).toMatchObject({
+      id: 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment',
+      kind: 'payment',
+    })
+  })
+
+  it('a Surcharge, even a negative one, does not change the amount; it is kept in extra', () => {
+    for (const surcharge of ['1.50', '-119.99', 'not a number']) {
+      const payment = toPayment({ ...genuine, Surcharge: surcharge })
+      expect(payment.amount).toEqual({ amount: 12000, currency: 'GBP' })
+      expect(payment.extra?.['Surcharge']).toBe(surcharge)
+    }
+  })
+
+  it('the kind follows the registration: DEFERRED is an authorisation even if TxType says PAYMENT', () => {
+    const notification = parse(genuine)
+    const result = toCanonicalPayment({
+      protocol: 'server',
+      notification,
+      registration: { ...registration, txType: 'DEFERRED' },
+      receivedAt: '2026-11-02T10:15:00Z',
+    })
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'authorisation',
+        id: 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:authorisation',
+      },
+    })
   })
 })

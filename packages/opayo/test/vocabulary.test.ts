@@ -70,7 +70,7 @@ describe('Opayo vocabularies onto the canonical one (specs/opayo.md §5, §6)', 
 })
 
 describe('a Server notification to the canonical model', () => {
-  it('strips braces, keeps extras, and takes the amount from the registration', () => {
+  it('strips braces, keeps extras, and takes the amount and kind from the registration', () => {
     const parsed = parseServerNotification({
       ...V.fields,
       TxType: 'DEFERRED',
@@ -81,7 +81,7 @@ describe('a Server notification to the canonical model', () => {
     const payment = toCanonicalPayment({
       protocol: 'server',
       notification: parsed.value,
-      registration: { securityKey: V.securityKey, amount: money(2500, 'EUR') },
+      registration: { securityKey: V.securityKey, amount: money(2500, 'EUR'), txType: 'DEFERRED' },
       receivedAt: '2026-11-02T10:15:00Z',
     })
     expect(payment).toMatchObject({
@@ -107,9 +107,9 @@ describe('a Server notification to the canonical model', () => {
       toCanonicalPayment({
         protocol: 'server',
         notification: parsed.value,
-        registration: { amount: money(1, 'GBP') },
+        registration: { amount: money(1, 'GBP'), txType: 'TOKEN' },
         receivedAt: '2026-11-02T10:15:00Z',
       }),
-    ).toMatchObject({ ok: false, issues: [{ path: ['TxType'] }] })
+    ).toMatchObject({ ok: false, issues: [{ path: ['registration', 'txType'] }] })
   })
 })

@@ -14,6 +14,7 @@ import type {
   CanonicalPaymentInput,
   CurrencyCode,
   Money,
+  Secret,
   PaymentKind,
   PaymentProtocol,
   PaymentStatus,
@@ -39,15 +40,26 @@ import {
 } from './vocabulary.js'
 
 /**
- * What you stored when you registered a Server (or Form) transaction: a Server notification
- * carries no amount, currency or customer (specs/opayo.md §2.2), so they come from here.
+ * What you stored when you registered a Server (or Form) transaction. A Server notification
+ * carries no amount, currency or customer (specs/opayo.md §2.2), and its `TxType` and `Surcharge`
+ * are not covered by VPSSignature, so what the payment *is* (kind, amount, currency) comes from
+ * here and only from here. A `ServerRegistration` from `createOpayoServerClient().register()` is a
+ * Registration as it stands.
+ *
+ * A surcharge Opayo reports in a notification is not posted: `Surcharge` is unsigned, so it only
+ * lands in `extra` (informational); reconciliation against the Reporting API shows the amount
+ * Opayo actually took.
  */
 export interface Registration {
   /** The SecurityKey from the registration response (Server only). */
-  readonly securityKey?: string
-  /** The amount registered, in minor units. */
+  readonly securityKey?: string | Secret
+  /** The amount registered, in minor units. Never changed by a notification's Surcharge. */
   readonly amount: Money
-  /** `PAYMENT`, `DEFERRED`, ... when the notification omits TxType. @default 'PAYMENT' */
+  /**
+   * The TxType you registered: `PAYMENT`, `DEFERRED`, `AUTHENTICATE`, ... The canonical kind is
+   * derived from this, never from the notification's unsigned `TxType`.
+   * @default 'PAYMENT'
+   */
   readonly txType?: string
   readonly customer?: CanonicalCustomer
   /** Where the invoice number is read from, if not the VendorTxCode. */
@@ -98,6 +110,13 @@ export type OpayoPaymentSource =
  * statusCode (a Pi `Ok` with 2005/2006 is a void/abort) or txstateid; risk data onto one
  * vocabulary; amounts in minor units. `source.verified` is true for signed Server notifications
  * and API reads, false for Form returns (browser-borne).
+ *
+ * For a Server notification only signed fields and your registration decide meaning: the kind
+ * comes from `registration.txType` (default `PAYMENT`) and the amount and currency from
+ * `registration.amount`. The notification's `TxType`, `Surcharge`, `StatusDetail`, `VPSProtocol`
+ * and unknown fields are not covered by VPSSignature: they change nothing but the informational
+ * `gateway.statusDetail`/`statusCode` and `extra`. A surcharge is therefore not posted;
+ * reconcile with the Reporting API to see it.
  * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString() })
  */
 export function toCanonicalPayment(source: OpayoPaymentSource): Result<CanonicalPayment> {
@@ -171,15 +190,11 @@ function fromServer(
   registration: Registration,
   receivedAt: string,
 ): Result<CanonicalPayment> {
-  const kind = kindOf(n.TxType ?? registration.txType, ['TxType'])
+  // TxType is not signed: a replayed notification with TxType=REFUND added must not become a
+  // refund. What was registered decides.
+  const kind = kindOf(registration.txType, ['registration', 'txType'])
   if (!kind.ok) return kind
-  let amount: Money = registration.amount
-  if (n.Surcharge !== undefined) {
-    // The surcharge is added on top of the registered amount (specs/opayo.md §2.2).
-    const surcharge = parseAmount(n.Surcharge, amount.currency, ['Surcharge'])
-    if (!surcharge.ok) return surcharge
-    amount = { ...amount, amount: (amount.amount + surcharge.value.amount) as Money['amount'] }
-  }
+  // Surcharge is not signed either (specs/opayo.md §2.2): kept in `extra`, never added.
   const extra = {
     ...n.extra,
     ...compact({
@@ -200,7 +215,7 @@ function fromServer(
     verified: true,
     kind: kind.value,
     status: paymentStatus(n.Status) ?? 'failed',
-    amount,
+    amount: registration.amount,
     occurredAt: receivedAt,
     invoiceReference: registration.invoiceReference,
     customer: registration.customer,

@@ -1,4 +1,4 @@
-import type { CanonicalPayment } from '@opayo-kashflow/core'
+import type { CanonicalPayment, Secret } from '@opayo-kashflow/core'
 import { isOpayoKashflowError, normaliseTransactionId } from '@opayo-kashflow/core'
 import { toCanonicalPayment } from '../normalise/to-canonical.js'
 import type { Registration } from '../normalise/to-canonical.js'
@@ -73,15 +73,16 @@ export interface ServerNotificationHandlerOptions {
   /** Your Opayo vendor name (hashed lower-case into VPSSignature). */
   readonly vendorName: string
   /**
-   * Your stored registration for a VendorTxCode: the SecurityKey, and the amount, currency and
-   * customer that a notification does not carry. Undefined for an unknown VendorTxCode.
+   * Your stored registration for a VendorTxCode: the SecurityKey (a string or a `Secret`), and
+   * the amount, currency, TxType and customer that a notification does not carry or does not
+   * sign. Undefined for an unknown VendorTxCode.
    */
   readonly lookupRegistration: (
     vendorTxCode: string,
   ) =>
-    | (Registration & { readonly securityKey: string })
+    | (Registration & { readonly securityKey: string | Secret })
     | undefined
-    | Promise<(Registration & { readonly securityKey: string }) | undefined>
+    | Promise<(Registration & { readonly securityKey: string | Secret }) | undefined>
   /**
    * Receives each verified, new notification. Persist it before returning (acknowledging means
    * stored). Return the URL to send the shopper to, or undefined for the fallback. If it throws,
@@ -113,6 +114,10 @@ const FINAL: ReadonlySet<ServerNotificationStatus> = new Set(
  * otherwise, including for NOTAUTHED, ABORT and REJECTED notifications. With `replies`, the same
  * VPSTxId and Status get the same reply again, and a different Status for a transaction already
  * final is reported as a conflict and answered INVALID without calling `onNotification`.
+ * Only signed fields and your registration decide meaning: the payment's kind, amount and
+ * currency come from the registration, never from the unsigned `TxType` or `Surcharge`, and a
+ * notification checked with the TOKEN formula (which signs no card fields) is INVALID unless the
+ * registration's `txType` is `TOKEN`.
  * @example
  * const handle = createServerNotificationHandler({ vendorName, lookupRegistration, onNotification, redirectUrl: 'https://shop.example/return' })
  * // Hono: app.post('/opayo/notify', (c) => handle(c.req.raw))
@@ -172,16 +177,29 @@ export function createServerNotificationHandler(
           notification.VendorTxCode,
         )
       }
+      const securityKey =
+        typeof registration.securityKey === 'string'
+          ? registration.securityKey
+          : registration.securityKey.reveal()
       try {
-        verifyServerNotification(notification, {
-          vendorName: options.vendorName,
-          securityKey: registration.securityKey,
-        })
+        verifyServerNotification(notification, { vendorName: options.vendorName, securityKey })
       } catch (error) {
         const detail = isOpayoKashflowError(error)
           ? 'VPSSignature does not match.'
           : 'Signature check failed.'
         return reject('INVALID', detail, notification.VendorTxCode)
+      }
+      // The unsigned TxType picks the signature formula: TxType=TOKEN with Status=OK is checked
+      // with the TOKEN formula, which signs no card, AVS or 3-D Secure field. Such a notification
+      // only proves a token registration, so it must match what was registered.
+      // (The other way round is safe: the full formula signs more than the TOKEN one.)
+      const tokenSigned = notification.TxType === 'TOKEN' && notification.Status === 'OK'
+      if (tokenSigned && registration.txType?.toUpperCase() !== 'TOKEN') {
+        return reject(
+          'INVALID',
+          'A TOKEN notification for a transaction that was not registered as TOKEN.',
+          notification.VendorTxCode,
+        )
       }
 
       const transactionId = normaliseTransactionId(notification.VPSTxId)
