@@ -1,5 +1,6 @@
 // The public surface of @opayo-kashflow/opayo. Everything exported is listed by name.
 
+export { Secret } from '@opayo-kashflow/core'
 export { OpayoError, OpayoSignatureError, OpayoCryptError } from './errors/opayo-error.js'
 export type { OpayoErrorDetails, OpayoVendorError } from './errors/opayo-error.js'
 export {

@@ -1,6 +1,10 @@
-import { OpayoKashflowError } from '@opayo-kashflow/core'
+import { isOpayoKashflowError, OpayoKashflowError } from '@opayo-kashflow/core'
 
-/** What went wrong talking to Opayo, as facts a caller can act on. Never contains secrets. */
+/**
+ * What went wrong talking to Opayo, as facts a caller can act on, copied from the response.
+ * Never contains secrets, nor a Request, Response, Headers or ky error (those carry the
+ * `Authorization` header).
+ */
 export interface OpayoErrorDetails {
   /** HTTP status, when there was a response. */
   readonly status?: number | undefined
@@ -10,6 +14,11 @@ export interface OpayoErrorDetails {
   readonly retryAfterMs?: number | undefined
   /** The operation, e.g. `POST /transactions`. */
   readonly operation?: string | undefined
+  /**
+   * Another opayo-kashflow error this one wraps (an ambiguous result keeps the 5xx it came
+   * from). Anything else (a ky error, a fetch `TypeError`, which can hold the request and its
+   * headers) is not kept.
+   */
   readonly cause?: unknown
 }
 
@@ -23,7 +32,17 @@ export interface OpayoVendorError {
   readonly statusDetail?: string
 }
 
-/** Base of every error @opayo-kashflow/opayo throws. */
+/**
+ * Base of every error @opayo-kashflow/opayo throws. It holds only whitelisted facts (status,
+ * vendorErrors, retryAfterMs, operation); `cause` is kept only when it is another
+ * opayo-kashflow error, so no request, response or header can ride along into a log.
+ * @example
+ * try {
+ *   await pi.transactions.get(transactionId)
+ * } catch (error) {
+ *   if (error instanceof OpayoError) logger.warn(error.code, { status: error.status, operation: error.operation })
+ * }
+ */
 export class OpayoError extends OpayoKashflowError {
   override readonly name: string = 'OpayoError'
   readonly status: number | undefined
@@ -32,7 +51,7 @@ export class OpayoError extends OpayoKashflowError {
   readonly operation: string | undefined
 
   constructor(code: string, message: string, details: OpayoErrorDetails = {}) {
-    super(code, message, details.cause === undefined ? undefined : { cause: details.cause })
+    super(code, message, isOpayoKashflowError(details.cause) ? { cause: details.cause } : undefined)
     this.status = details.status
     this.vendorErrors = details.vendorErrors ?? []
     this.retryAfterMs = details.retryAfterMs

@@ -1,3 +1,4 @@
+import type { Secret } from '@opayo-kashflow/core'
 import ky from 'ky'
 import type { Hooks, KyInstance } from 'ky'
 import {
@@ -45,15 +46,20 @@ export interface OpayoTransportOptions {
   readonly random?: () => number
 }
 
-/** The Http core for a client: its base URL and headers plus the shared transport options. */
+/**
+ * The Http core for a client: its base URL and headers plus the shared transport options, and
+ * the Authorization header as a `Secret`, revealed per request only.
+ */
 export function httpFor(
   baseUrl: string,
   headers: Record<string, string>,
   options: OpayoTransportOptions,
+  authorization?: Secret,
 ): Http {
   return new Http({
     baseUrl,
     headers,
+    ...(authorization ? { authorization } : {}),
     timeout: options.timeout ?? 30_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
@@ -65,7 +71,10 @@ export function httpFor(
 
 export interface HttpOptions {
   readonly baseUrl: string
+  /** Headers without credentials. */
   readonly headers: Readonly<Record<string, string>>
+  /** The Authorization header value, revealed only as each request is sent. */
+  readonly authorization?: Secret
   readonly fetch?: typeof fetch
   readonly timeout: number
   readonly retry?: RetryOptions
@@ -123,6 +132,25 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
+/**
+ * What may be copied from a failed fetch: whether it timed out, and a system error code such as
+ * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: ky's
+ * TimeoutError and fetch's TypeError can hold the request and its Authorization header.
+ */
+export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
+  const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+  let code: string | undefined
+  for (let e = cause, depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
+    const candidate = (e as { code?: unknown }).code
+    if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(candidate)) {
+      code = candidate
+      break
+    }
+    e = (e as { cause?: unknown }).cause
+  }
+  return { timedOut, reason: code === undefined ? '' : ` (${code})` }
+}
+
 /** A small HTTP core over ky: one place for timeouts, retries and error mapping. */
 export class Http {
   readonly #ky: KyInstance
@@ -159,8 +187,10 @@ export class Http {
         Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.5 + random() / 2)
       let response: RawResponse
       try {
+        const authorization = this.#options.authorization
         const res = await this.#ky(input.path, {
           method: input.method,
+          ...(authorization ? { headers: { authorization: authorization.reveal() } } : {}),
           ...(input.json === undefined ? {} : { json: input.json }),
           ...(input.form === undefined ? {} : { body: input.form }),
           ...(call.signal ? { signal: call.signal } : {}),
@@ -173,21 +203,22 @@ export class Http {
         }
       } catch (cause) {
         if (call.signal?.aborted) throw cause
-        const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
+        // Only the kind of failure is copied into our errors, never the ky/fetch error itself.
+        const { timedOut, reason } = transportFailure(cause)
         if (canRetry) {
           await sleep(backoff(), call.signal)
           continue
         }
         if (!input.idempotent) {
           throw new OpayoAmbiguousResultError(
-            `${operation} ${timedOut ? 'timed out' : 'failed on the network'}; Opayo may or may not have processed it. It was not retried: look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
-            { operation, cause, vendorTxCode: input.vendorTxCode },
+            `${operation} ${timedOut ? 'timed out' : `failed on the network${reason}`}; Opayo may or may not have processed it. It was not retried: look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
+            { operation, vendorTxCode: input.vendorTxCode },
           )
         }
-        const message = `${operation} ${timedOut ? 'timed out' : 'could not reach Opayo'} after ${attempt + 1} attempt(s).`
+        const message = `${operation} ${timedOut ? 'timed out' : `could not reach Opayo${reason}`} after ${attempt + 1} attempt(s).`
         throw timedOut
-          ? new OpayoTimeoutError(message, { operation, cause })
-          : new OpayoNetworkError(message, { operation, cause })
+          ? new OpayoTimeoutError(message, { operation })
+          : new OpayoNetworkError(message, { operation })
       }
       if (response.status < 300 || input.accept?.(response)) return response
       if (response.status === 404 && notFoundLeft > 0) {

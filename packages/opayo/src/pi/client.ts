@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@opayo-kashflow/core'
+import { InvalidArgumentError, Secret, toSecret } from '@opayo-kashflow/core'
 import { OpayoResponseError } from '../errors/http-errors.js'
 import { httpFor } from '../internal/http.js'
 import type { CallOptions, OpayoTransportOptions, RawResponse } from '../internal/http.js'
@@ -27,9 +27,22 @@ export const OPAYO_PI_URLS = {
   sandbox: 'https://sandbox.opayo.eu.elavon.com/api/v1',
 } as const
 
+/**
+ * Options of {@link createOpayoPiClient}. The integration key and password are a string or a
+ * `Secret`; the client wraps them in a `Secret` at once and reveals them only to build the
+ * Basic Authorization header.
+ * @example
+ * const options: OpayoPiClientOptions = {
+ *   integrationKey: new Secret(process.env.OPAYO_INTEGRATION_KEY ?? ''),
+ *   integrationPassword: new Secret(process.env.OPAYO_INTEGRATION_PASSWORD ?? ''),
+ *   vendorName: 'myshop',
+ * }
+ */
 export interface OpayoPiClientOptions extends OpayoTransportOptions {
-  readonly integrationKey: string
-  readonly integrationPassword: string
+  /** The integration key: a string or a `Secret`. */
+  readonly integrationKey: string | Secret
+  /** The integration password: a string or a `Secret`. */
+  readonly integrationPassword: string | Secret
   /** Your vendor name (sent when creating merchant session keys). */
   readonly vendorName: string
   /** `'sandbox'`, `'live'`, or a `URL` (a fake, or the legacy hosts). @default 'sandbox' */
@@ -81,7 +94,11 @@ export interface OpayoPiClient {
  * const tx = await pi.transactions.get('T6569400-1516-0A3F-E3FA-7F222CC79221')
  */
 export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClient {
-  if (!options.integrationKey || !options.integrationPassword || !options.vendorName) {
+  // Wrapped at once; the client keeps neither the options object nor the plain credentials.
+  const integrationKey = toSecret(options.integrationKey)
+  const integrationPassword = toSecret(options.integrationPassword)
+  const { vendorName, notFoundRetries = 3 } = options
+  if (!integrationKey.reveal() || !integrationPassword.reveal() || !vendorName) {
     throw new InvalidArgumentError(
       'createOpayoPiClient(): integrationKey, integrationPassword and vendorName are required.',
     )
@@ -91,25 +108,20 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
     environment === 'live' || environment === 'sandbox'
       ? OPAYO_PI_URLS[environment]
       : environment.href.replace(/\/$/, '')
-  const credentials = Buffer.from(
-    `${options.integrationKey}:${options.integrationPassword}`,
-    'utf8',
-  ).toString('base64')
-  const http = httpFor(
-    baseUrl,
-    { authorization: `Basic ${credentials}`, accept: 'application/json' },
-    options,
+  const authorization = new Secret(
+    `Basic ${Buffer.from(`${integrationKey.reveal()}:${integrationPassword.reveal()}`, 'utf8').toString('base64')}`,
   )
+  const http = httpFor(baseUrl, { accept: 'application/json' }, options, authorization)
 
   const read = <T>(schema: z.ZodType<T>, response: RawResponse, operation: string): T => {
     let json: unknown
     try {
       json = JSON.parse(Buffer.from(response.body).toString('utf8'))
-    } catch (cause) {
+    } catch {
+      // The SyntaxError is not kept: its message quotes the body.
       throw new OpayoResponseError(`${operation} returned a body that is not JSON.`, {
         status: response.status,
         operation,
-        cause,
       })
     }
     const parsed = schema.safeParse(json)
@@ -133,7 +145,7 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
           {
             method: 'POST',
             path: 'merchant-session-keys',
-            json: { vendorName: options.vendorName },
+            json: { vendorName },
             idempotent: false,
             toError: errorFromResponse,
           },
@@ -172,7 +184,7 @@ export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClien
             method: 'GET',
             path: `transactions/${id(transactionId)}`,
             idempotent: true,
-            notFoundRetries: options.notFoundRetries ?? 3,
+            notFoundRetries,
             toError: errorFromResponse,
           },
           call,

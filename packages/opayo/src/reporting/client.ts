@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from '@opayo-kashflow/core'
+import { InvalidArgumentError, toSecret } from '@opayo-kashflow/core'
+import type { Secret } from '@opayo-kashflow/core'
 import type { z } from 'zod'
 import {
   OpayoAuthenticationError,
@@ -28,11 +29,23 @@ export const OPAYO_REPORTING_URLS = {
   sandbox: 'https://sandbox.opayo.eu.elavon.com/access/access.htm',
 } as const
 
+/**
+ * Options of {@link createOpayoReportingClient}. The password is a string or a `Secret`; the
+ * client wraps it in a `Secret` at once and reveals it only to compute each request's signature
+ * (it is never sent).
+ * @example
+ * const options: OpayoReportingClientOptions = {
+ *   vendor: 'myshop',
+ *   user: 'api',
+ *   password: new Secret(process.env.OPAYO_REPORTING_PASSWORD ?? ''),
+ * }
+ */
 export interface OpayoReportingClientOptions extends OpayoTransportOptions {
   readonly vendor: string
   /** A MySagePay/Opayo admin user with Reporting API access. */
   readonly user: string
-  readonly password: string
+  /** That user's password: a string or a `Secret`. */
+  readonly password: string | Secret
   /** `'sandbox'`, `'live'`, or the endpoint as a `URL`. @default 'sandbox' */
   readonly environment?: 'sandbox' | 'live' | URL
   /** Rows per list page. @default 50 (UNCONFIRMED limit) */
@@ -97,7 +110,10 @@ const DAY = 86_400_000
 export function createOpayoReportingClient(
   options: OpayoReportingClientOptions,
 ): OpayoReportingClient {
-  if (!options.vendor || !options.user || !options.password) {
+  // Wrapped at once; the client keeps neither the options object nor the plain password.
+  const { vendor, user } = options
+  const password = toSecret(options.password)
+  if (!vendor || !user || !password.reveal()) {
     throw new InvalidArgumentError(
       'createOpayoReportingClient(): vendor, user and password are required.',
     )
@@ -110,16 +126,29 @@ export function createOpayoReportingClient(
   const { origin, pathname, search } = new URL(url)
   const http = httpFor(origin, { accept: 'application/xml, text/xml' }, options)
   const path = `${pathname.replace(/^\//, '')}${search}`
-  const credentials = { vendor: options.vendor, user: options.user, password: options.password }
   const pageSize = options.pageSize ?? REPORTING_UNCONFIRMED.pageSize
   const maxRangeDays = options.maxRangeDays ?? REPORTING_UNCONFIRMED.maxRangeDays
+
+  /** The signed XML. The password is revealed for the signature only and never thrown with. */
+  function signedXml(name: string, params: readonly ReportingParam[]): string {
+    const revealed = password.reveal()
+    try {
+      return buildReportingXml(name, params, { vendor, user, password: revealed }).xml
+    } catch (error) {
+      // Not rethrown and not kept as cause: its message or stack could quote the signed text.
+      const said = error instanceof Error ? error.message : String(error)
+      throw new InvalidArgumentError(
+        `Reporting ${name}: the request XML could not be built (${redact(said, revealed)}). Check the parameters: every value must be text.`,
+      )
+    }
+  }
 
   async function command(
     name: string,
     params: readonly ReportingParam[],
     call?: CallOptions,
   ): Promise<Record<string, unknown>> {
-    const { xml } = buildReportingXml(name, params, credentials)
+    const xml = signedXml(name, params)
     const operation = `Reporting ${name}`
     const res = await http.send(
       {
@@ -260,6 +289,22 @@ export function createOpayoReportingClient(
     },
   }
 }
+
+/** `text` with every occurrence of `secret` (and its XML-escaped form) replaced. */
+function redact(text: string, secret: string): string {
+  if (secret === '') return text
+  let out = text
+  for (const form of new Set([secret, escapeXml(secret)])) out = out.split(form).join('<redacted>')
+  return out
+}
+
+const escapeXml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
 
 function httpError(response: RawResponse, operation: string): OpayoError {
   const details = {
