@@ -273,3 +273,131 @@ describe('the opayo-kashflow CLI', () => {
     },
   )
 })
+
+describe('opayo-kashflow registrations import', () => {
+  // Registrations live in the store: this config has no opayo.registrationsFile.
+  const configFile = (name: string) => {
+    const { registrationsFile: _file, ...opayoSection } = config().opayo
+    writeFileSync(
+      join(dir, `${name}.json`),
+      JSON.stringify(config({ opayo: opayoSection, store: { sqlite: join(dir, `${name}.db`) } })),
+    )
+    return [`--config`, `${name}.json`]
+  }
+  const registered = async (name: string, vendorTxCode: string) => {
+    const { sqliteStore } = await import('../src/sqlite.js')
+    const store = await sqliteStore({ path: join(dir, `${name}.db`) })
+    try {
+      return await store.getRegistration(vendorTxCode)
+    } finally {
+      await store.close()
+    }
+  }
+
+  it('imports the legacy object map, then reports a re-import as duplicates (exit 0)', async () => {
+    const args = configFile('reg-import')
+    writeFileSync(
+      join(dir, 'legacy.json'),
+      JSON.stringify({
+        'INV-1042-1': { securityKey: 'IK776BWNHN', amount: 12000, currency: 'GBP' },
+        'INV-1043-1': {
+          securityKey: 'QW2ERTY3UI',
+          amount: 995,
+          currency: 'EUR',
+          txType: 'DEFERRED',
+          invoiceReference: 'INV-1043',
+          customer: { firstName: 'Zoë', email: 'zoe@example.com' },
+        },
+      }),
+    )
+    const first = await cli(['registrations', 'import', 'legacy.json', ...args])
+    expect(first).toMatchObject({ code: 0, stdout: 'created 2, duplicates 0, conflicts 0\n' })
+    expect(await registered('reg-import', 'INV-1042-1')).toMatchObject({
+      securityKey: 'IK776BWNHN',
+      amount: 12000,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+    })
+    expect(await registered('reg-import', 'INV-1043-1')).toMatchObject({
+      txType: 'DEFERRED',
+      invoiceReference: 'INV-1043',
+      customer: { firstName: 'Zoë', email: 'zoe@example.com' },
+    })
+    const again = await cli(['registrations', 'import', 'legacy.json', ...args])
+    expect(again).toMatchObject({ code: 0, stdout: 'created 0, duplicates 2, conflicts 0\n' })
+
+    // The array shape, with --json.
+    writeFileSync(
+      join(dir, 'array.json'),
+      JSON.stringify([
+        { vendorTxCode: 'INV-1042-1', securityKey: 'IK776BWNHN', amount: 12000, currency: 'GBP' },
+        {
+          vendorTxCode: 'INV-1044-1',
+          securityKey: 'ZX9CVBN8MA',
+          amount: 500,
+          currency: 'GBP',
+          vpsTxId: '{A9000000-0000-4000-8000-000000000044}',
+        },
+      ]),
+    )
+    const json = await cli(['registrations', 'import', 'array.json', '--json', ...args])
+    expect(json.code).toBe(0)
+    expect(JSON.parse(json.stdout)).toEqual({ created: 1, duplicates: 1, conflicts: [] })
+    expect((await registered('reg-import', 'INV-1044-1'))?.vpsTxId).toBe(
+      '{A9000000-0000-4000-8000-000000000044}',
+    )
+  }, 60_000)
+
+  it('reports a conflict by vendorTxCode, keeps the first SecurityKey, still imports the rest (exit 1)', async () => {
+    const args = configFile('reg-conflict')
+    writeFileSync(
+      join(dir, 'first.json'),
+      JSON.stringify({ 'INV-2001-1': { securityKey: 'FIRSTKEY01', amount: 100, currency: 'GBP' } }),
+    )
+    expect((await cli(['registrations', 'import', 'first.json', ...args])).code).toBe(0)
+    writeFileSync(
+      join(dir, 'second.json'),
+      JSON.stringify({
+        'INV-2001-1': { securityKey: 'OTHERKEY02', amount: 100, currency: 'GBP' },
+        'INV-2002-1': { securityKey: 'NEWKEY0003', amount: 200, currency: 'GBP' },
+      }),
+    )
+    const result = await cli(['registrations', 'import', 'second.json', ...args])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('created 1, duplicates 0, conflicts 1')
+    expect(result.stdout).toContain('INV-2001-1')
+    expect(result.stdout + result.stderr).not.toContain('OTHERKEY02')
+    expect((await registered('reg-conflict', 'INV-2001-1'))?.securityKey).toBe('FIRSTKEY01')
+    expect((await registered('reg-conflict', 'INV-2002-1'))?.securityKey).toBe('NEWKEY0003')
+  }, 60_000)
+
+  it('refuses a file with an invalid row, naming the row and field, and imports nothing (exit 2)', async () => {
+    const args = configFile('reg-invalid')
+    writeFileSync(
+      join(dir, 'invalid.json'),
+      JSON.stringify([
+        { vendorTxCode: 'INV-3001-1', securityKey: 'GOODKEY001', amount: 100, currency: 'GBP' },
+        { vendorTxCode: 'INV-3002-1', securityKey: 'BADKEY0002', amount: 12.5, currency: 'GBP' },
+        { vendorTxCode: 'INV-3003-1', securityKey: 'BADKEY0003', amount: 100, currency: 'XYZ' },
+      ]),
+    )
+    const result = await cli(['registrations', 'import', 'invalid.json', ...args])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('nothing was imported')
+    expect(result.stderr).toMatch(/index 1 amount: /)
+    expect(result.stderr).toMatch(/index 2 currency: must be a known ISO 4217 currency code/)
+    expect(result.stderr).not.toMatch(/BADKEY/)
+    expect(await registered('reg-invalid', 'INV-3001-1')).toBeUndefined()
+
+    writeFileSync(
+      join(dir, 'invalid-map.json'),
+      JSON.stringify({ 'INV-3004-1': { securityKey: 'K', currency: 'GBP' } }),
+    )
+    const map = await cli(['registrations', 'import', 'invalid-map.json', ...args])
+    expect(map.code).toBe(2)
+    expect(map.stderr).toContain('"INV-3004-1" amount: ')
+    expect((await cli(['registrations', 'import', ...args])).code).toBe(2)
+    expect((await cli(['--help'])).stdout).toContain('registrations import FILE')
+    expect((await cli(['registrations', 'import', 'missing.json', ...args])).code).toBe(2)
+  }, 60_000)
+})

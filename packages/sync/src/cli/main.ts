@@ -7,6 +7,7 @@ import { explain } from '../service/status-page.js'
 import { serviceFromConfig, openStore } from './build.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
+import { registrationsCommand } from './registrations-command.js'
 
 /** Exit codes a script can rely on. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
@@ -22,6 +23,8 @@ Commands:
   dead-letters show <id>        one dead letter explained, every attempt      [--json]
   dead-letters replay <id...>   put dead letters back in the queue            [--reason R] [--dry-run] [--json]
   dead-letters discard <id>     close a dead letter                           --reason R
+  registrations import FILE     Server registrations into the store           [--json]
+                                (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]
@@ -90,6 +93,8 @@ export async function main(
     if (command === 'demo') return (await runDemoCommand(io.out)) ? EXIT.ok : EXIT.failed
 
     const config = await loadConfig(values.config)
+    if (command === 'registrations')
+      return await registrationsCommand({ sub, args: rest, config, io, print })
     if (command === 'status' || command === 'dead-letters') {
       const store = await openStore(config)
       try {
