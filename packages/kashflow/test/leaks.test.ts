@@ -174,7 +174,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: 'a write times out: ambiguous',
     expected: 'KashflowAmbiguousWriteError',
     setup: () => server.use(http.post(`${BASE}/invoices/bulk/payments`, hang)),
-    run: (c) => c.invoicePayments.create(payment, { timeout: 200 }),
+    run: (c) => c.invoicePayments.create(payment, { timeout: 1000 }),
   },
   {
     name: 'a write loses its connection after KashFlow applied it: ambiguous',

@@ -85,6 +85,7 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
  * What may be copied from a failed fetch: whether it timed out, and a system error code such as
  * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: the
  * error objects themselves can hold the request and its headers.
+ * @example transportFailure(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // { timedOut: false, reason: ' (ECONNREFUSED)' }
  */
 export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
   const timedOut = cause instanceof Error && cause.name === 'TimeoutError'

@@ -136,6 +136,7 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
  * What may be copied from a failed fetch: whether it timed out, and a system error code such as
  * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: ky's
  * TimeoutError and fetch's TypeError can hold the request and its Authorization header.
+ * @example transportFailure(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // { timedOut: false, reason: ' (ECONNREFUSED)' }
  */
 export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
   const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
