@@ -31,8 +31,15 @@ export type {
   StoredNotificationReply,
 } from './store/store.js'
 
-export { createSyncService } from './service/service.js'
-export type { SyncService, SyncServiceOptions, ServiceRegistration } from './service/service.js'
+export { PaymentHintSchema } from './engine/hints.js'
+export type { PaymentHint, HintConfirmation } from './engine/hints.js'
+export { createSyncService, SyncConfigError } from './service/service.js'
+export type {
+  SyncService,
+  SyncServiceOptions,
+  ServerTransactionInput,
+  FormTransactionInput,
+} from './service/service.js'
 export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
 export type {
   Reconciliation,

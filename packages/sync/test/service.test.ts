@@ -19,13 +19,13 @@ import {
   reconciliationCsv,
   reconciliationHtml,
 } from '../src/index.js'
-import type { ServiceRegistration } from '../src/index.js'
+import type { RegistrationRecord } from '../src/index.js'
 import { CREDENTIALS } from './helpers.js'
 
 const TX = 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2'
 const KEY = 'IK776BWNHN'
 
-function setup() {
+function setup(overrides: Partial<Parameters<typeof createSyncService>[0]> = {}) {
   const kashflowFake = new FakeKashflow({
     invoices: [
       { number: 1042, gross: 120 },
@@ -37,10 +37,17 @@ function setup() {
     vendorName: 'myshop',
     reporting: { vendor: 'myshop', user: 'r', password: 'p' },
   })
-  const registrations = new Map<string, ServiceRegistration>([
-    ['INV-1042-1', { securityKey: KEY, amount: money(12000, 'GBP') }],
-  ])
   const store = memoryStore()
+  const register = (code: string, amount: number, extra: Partial<RegistrationRecord> = {}) =>
+    store.saveRegistration({
+      vendorTxCode: code,
+      securityKey: KEY,
+      amount,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+      createdAt: 0,
+      ...extra,
+    })
   const reporting = createOpayoReportingClient({
     vendor: 'myshop',
     user: 'r',
@@ -53,14 +60,10 @@ function setup() {
     kashflow: createKashflowClient({ ...CREDENTIALS, fetch: kashflowFake.fetch }),
     rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
     references: createReferenceParser(['INV-{invoice}-{*}']),
-    opayo: {
-      vendorName: 'myshop',
-      lookupRegistration: (code) => registrations.get(code),
-      formPassword: 'DemoFormKey12345',
-      reporting,
-    },
+    opayo: { vendorName: 'myshop', formPassword: 'DemoFormKey12345', reporting },
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
     poll: false,
+    ...overrides,
   })
   const call = (path: string, init?: RequestInit) =>
     service.handler(new Request(`http://service.local${path}`, init))
@@ -71,7 +74,9 @@ function setup() {
     })
     return parseNotificationReply(await response.text(), response.status)
   }
-  return { service, store, kashflowFake, opayoFake, registrations, call, notify, reporting }
+  /** Waits until the Form returns handed to the service have been recorded. */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
+  return { service, store, kashflowFake, opayoFake, register, call, notify, reporting, settle }
 }
 
 const signed = (overrides: Record<string, string> = {}) =>
@@ -82,7 +87,8 @@ const signed = (overrides: Record<string, string> = {}) =>
 
 describe('the sync service', () => {
   it('ingests a Server notification durably before replying OK; a repeat gets the same reply', async () => {
-    const { notify, store, service, kashflowFake } = setup()
+    const { notify, store, service, kashflowFake, register } = setup()
+    await register('INV-1042-1', 12000)
     const reply = await notify(signed())
     expect(reply).toMatchObject({
       status: 'OK',
@@ -97,60 +103,34 @@ describe('the sync service', () => {
   })
 
   it('answers INVALID for a tampered notification and stores nothing', async () => {
-    const { notify, store } = setup()
+    const { notify, store, register } = setup()
+    await register('INV-1042-1', 12000)
     expect((await notify({ ...signed(), Status: 'NOTAUTHED' })).status).toBe('INVALID')
     expect(await store.list()).toEqual([])
   })
 
-  it('takes the amount from the Reporting API when the registration has none', async () => {
-    const { notify, store, registrations, opayoFake } = setup()
-    registrations.set('INV-1043-7', { securityKey: KEY })
-    opayoFake.seed({
-      transactionId: 'AAAA0000-0000-4000-8000-000000001043',
-      vendorTxCode: 'INV-1043-7',
-      amount: 4321,
-    })
-    const fields = signServerNotification(
-      buildServerNotification({
-        VendorTxCode: 'INV-1043-7',
-        VPSTxId: '{AAAA0000-0000-4000-8000-000000001043}',
-      }),
-      { vendorName: 'myshop', securityKey: KEY },
+  it('answers INVALID for a VendorTxCode with no registration, and for a Form registration (no SecurityKey)', async () => {
+    const { notify, store, service } = setup()
+    expect((await notify(signed())).status).toBe('INVALID')
+    await service.recordFormTransaction({ vendorTxCode: 'INV-1042-1', amount: money(12000, 'GBP') })
+    // A Form record has an empty SecurityKey: a notification "signed" with it must not verify.
+    const forged = signServerNotification(
+      buildServerNotification({ VendorTxCode: 'INV-1042-1', VPSTxId: `{${TX}}` }),
+      { vendorName: 'myshop', securityKey: '' },
     )
-    expect((await notify(fields)).status).toBe('OK')
-    expect(
-      (await store.get('opayo:AAAA0000-0000-4000-8000-000000001043:payment'))?.payment,
-    ).toMatchObject({ amount: { amount: 4321 } })
+    expect((await notify(forged)).status).toBe('INVALID')
+    expect(await store.list()).toEqual([])
   })
 
-  it('accepts a Form return (browser-borne, unverified) and redirects the shopper', async () => {
-    const { call, store } = setup()
-    const crypt = encryptFormCrypt(
-      {
-        VendorTxCode: 'INV-1043-F1',
-        VPSTxId: '{BBBB0000-0000-4000-8000-000000000001}',
-        Status: 'OK',
-        Amount: '1,231.47',
-      },
-      'DemoFormKey12345',
-    )
-    const response = await call(`/opayo/form-return?crypt=${encodeURIComponent(crypt)}`)
-    expect(response.status).toBe(303)
-    expect(response.headers.get('location')).toBe('https://shop.example/thanks?order=INV-1043-F1')
-    expect(
-      (await store.get('opayo:BBBB0000-0000-4000-8000-000000000001:payment'))?.payment,
-    ).toMatchObject({ source: { verified: false }, amount: { amount: 123147 } })
-    expect((await call('/opayo/form-return?crypt=@ABAB')).status).toBe(400)
-  })
-
-  it("confirms a Form return through the Reporting API: Opayo's record wins over the browser's", async () => {
-    const { call, store, opayoFake } = setup()
+  it('records a Form return as a hint and posts what the Reporting API says, not what the crypt claims', async () => {
+    const { call, store, opayoFake, service, settle, kashflowFake } = setup()
+    await service.recordFormTransaction({ vendorTxCode: 'INV-1043-F2', amount: money(5000, 'GBP') })
     opayoFake.seed({
       transactionId: 'BBBB0000-0000-4000-8000-000000000002',
       vendorTxCode: 'INV-1043-F2',
       amount: 5000,
     })
-    // The crypt claims 1,231.47; Opayo says 50.00 (a forged or altered crypt).
+    // The crypt claims 1,231.47; Opayo says 50.00.
     const crypt = encryptFormCrypt(
       {
         VendorTxCode: 'INV-1043-F2',
@@ -160,16 +140,65 @@ describe('the sync service', () => {
       },
       'DemoFormKey12345',
     )
-    expect((await call(`/opayo/form-return?crypt=${encodeURIComponent(crypt)}`)).status).toBe(303)
+    const response = await call(`/opayo/form-return?order=7&crypt=${encodeURIComponent(crypt)}`)
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe('https://shop.example/thanks?order=&order=7')
+    await settle()
+    expect(await store.get('hint:form:BBBB0000-0000-4000-8000-000000000002')).toMatchObject({
+      state: 'received',
+    })
+    expect(await store.get('opayo:BBBB0000-0000-4000-8000-000000000002:payment')).toBeUndefined()
+    await service.engine.drain()
+    expect(await store.get('hint:form:BBBB0000-0000-4000-8000-000000000002')).toMatchObject({
+      state: 'skipped',
+      reason: 'confirmed',
+    })
     expect(
       (await store.get('opayo:BBBB0000-0000-4000-8000-000000000002:payment'))?.payment,
-    ).toMatchObject({
-      source: { protocol: 'reporting', verified: true },
-      amount: { amount: 5000 },
-    })
+    ).toMatchObject({ source: { protocol: 'reporting', verified: true }, amount: { amount: 5000 } })
+    expect(kashflowFake.invoices.get(1043)!.PaymentLines.map((l) => l.Amount)).toEqual([50])
   })
 
-  it('guards the Pi hand-over with a token and re-reads the transaction from Opayo when a Pi client is given', async () => {
+  it('never posts a Form return Opayo cannot confirm: retried, then dead-lettered as unconfirmed', async () => {
+    const { call, store, service, settle, kashflowFake } = setup({
+      retry: { confirmDelaysMs: [0, 0] },
+    })
+    await service.recordFormTransaction({ vendorTxCode: 'INV-1043-F3', amount: money(5000, 'GBP') })
+    const crypt = encryptFormCrypt(
+      {
+        VendorTxCode: 'INV-1043-F3',
+        VPSTxId: '{BBBB0000-0000-4000-8000-000000000003}',
+        Status: 'OK',
+        Amount: '50.00',
+      },
+      'DemoFormKey12345',
+    )
+    await call(`/opayo/form-return?crypt=${encodeURIComponent(crypt)}`)
+    await settle()
+    await service.engine.drain()
+    const id = 'hint:form:BBBB0000-0000-4000-8000-000000000003'
+    // Asked once per attempt (no wait in this test's schedule), then dead with the reason.
+    expect(await store.get(id)).toMatchObject({ state: 'dead', reason: 'unconfirmed', attempts: 3 })
+    expect((await store.get(id))?.detail).toMatchObject({
+      reason: 'The Reporting API has no such transaction.',
+    })
+    expect(kashflowFake.invoices.get(1043)!.PaymentLines).toEqual([])
+  })
+
+  it('refuses to start with a Form password but no Reporting client, naming the fix', () => {
+    expect(() =>
+      createSyncService({
+        store: memoryStore(),
+        kashflow: createKashflowClient({ ...CREDENTIALS, fetch: new FakeKashflow().fetch }),
+        rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+        references: createReferenceParser(['INV-{invoice}-{*}']),
+        opayo: { vendorName: 'myshop', formPassword: 'DemoFormKey12345' },
+        redirectUrl: 'https://shop.example/',
+      }),
+    ).toThrow(/no Reporting client.*Configure opayo\.reporting/)
+  })
+
+  it('offers the Pi hand-over only with a Pi client and a token, and posts what Pi says', async () => {
     const opayoFake = new FakeOpayo({ vendorName: 'myshop' })
     const pi = createOpayoPiClient({
       integrationKey: opayoFake.options.integrationKey,
@@ -177,17 +206,23 @@ describe('the sync service', () => {
       vendorName: 'myshop',
       fetch: opayoFake.fetch,
     })
-    const store = memoryStore()
-    const service = createSyncService({
-      store,
-      kashflow: createKashflowClient({ ...CREDENTIALS, fetch: new FakeKashflow().fetch }),
-      rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
-      references: createReferenceParser(['INV-{invoice}-{*}']),
-      opayo: { vendorName: 'myshop', lookupRegistration: () => undefined, pi },
-      handoverToken: 's3cret-token',
-      redirectUrl: 'https://shop.example/',
-      poll: false,
-    })
+    const make = (extra: { handoverToken?: string; pi?: typeof pi }) => {
+      const store = memoryStore()
+      const service = createSyncService({
+        store,
+        kashflow: createKashflowClient({
+          ...CREDENTIALS,
+          fetch: new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] }).fetch,
+        }),
+        rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+        references: createReferenceParser(['INV-{invoice}-{*}']),
+        opayo: { vendorName: 'myshop', ...(extra.pi ? { pi: extra.pi } : {}) },
+        ...(extra.handoverToken ? { handoverToken: extra.handoverToken } : {}),
+        redirectUrl: 'https://shop.example/',
+        poll: false,
+      })
+      return { store, service }
+    }
     const real = await pi.transactions.create({
       transactionType: 'Payment',
       paymentMethod: { card: { merchantSessionKey: 'M', cardIdentifier: 'c' } },
@@ -196,7 +231,11 @@ describe('the sync service', () => {
       currency: 'GBP',
       description: 'd',
     })
-    const hand = (body: unknown, token?: string) =>
+    const hand = (
+      service: { handler: (r: Request) => Promise<Response> },
+      body: unknown,
+      token?: string,
+    ) =>
       service.handler(
         new Request('http://service.local/pi/transactions', {
           method: 'POST',
@@ -207,67 +246,31 @@ describe('the sync service', () => {
           body: JSON.stringify(body),
         }),
       )
-    expect((await hand({ transaction: real, vendorTxCode: 'INV-1042-P1' })).status).toBe(401)
-    expect((await hand({ transaction: real, vendorTxCode: 'INV-1042-P1' }, 'wrong')).status).toBe(
-      401,
-    )
-    // A caller that inflates the amount does not get its way: Opayo's record is used.
+    const body = { transactionId: real.transactionId, vendorTxCode: 'INV-1042-P1' }
+    // No route without both a Pi client and a token.
+    expect((await hand(make({ pi }).service, body, 'x')).status).toBe(404)
+    expect((await hand(make({ handoverToken: 'x' }).service, body, 'x')).status).toBe(404)
+    const { service, store } = make({ pi, handoverToken: 's3cret-token' })
+    expect((await hand(service, body)).status).toBe(401)
+    expect((await hand(service, body, 'wrong')).status).toBe(401)
+    // The caller's amount, status and type are ignored: only Opayo's record posts.
     const inflated = {
-      ...real,
-      amount: { totalAmount: 999_999, saleAmount: 999_999, surchargeAmount: 0 },
+      transaction: { ...real, amount: { totalAmount: 999_999 }, transactionType: 'Refund' },
+      vendorTxCode: 'INV-1042-P1',
     }
-    expect(
-      (await hand({ transaction: inflated, vendorTxCode: 'INV-1042-P1' }, 's3cret-token')).status,
-    ).toBe(202)
-    expect((await service.engine.status()).counts.received).toBe(1)
+    expect((await hand(service, inflated, 's3cret-token')).status).toBe(202)
+    await service.engine.drain()
     expect((await store.get(`opayo:${real.transactionId}:payment`))?.payment).toMatchObject({
       amount: { amount: 1200 },
+      source: { protocol: 'pi', verified: true },
     })
-    const fabricated = { ...real, transactionId: '00000000-0000-4000-8000-00000000DEAD' }
-    expect(
-      (await hand({ transaction: fabricated, vendorTxCode: 'INV-1042-P9' }, 's3cret-token')).status,
-    ).toBe(422)
-  })
-
-  it('takes Pi results handed over by the app, including a release as a capture', async () => {
-    const { call, store, opayoFake, service } = setup()
-    const pi = createOpayoPiClient({
-      integrationKey: opayoFake.options.integrationKey,
-      integrationPassword: opayoFake.options.integrationPassword,
-      vendorName: 'myshop',
-      fetch: opayoFake.fetch,
-    })
-    const tx = await pi.transactions.create({
-      transactionType: 'Deferred',
-      paymentMethod: { card: { merchantSessionKey: 'M', cardIdentifier: 'c' } },
-      vendorTxCode: 'INV-1044-D1',
-      amount: 9000,
-      currency: 'GBP',
-      description: 'd',
-    })
-    const hand = (body: unknown) =>
-      call('/pi/transactions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    expect((await hand({ transaction: tx, vendorTxCode: 'INV-1044-D1' })).status).toBe(202)
-    expect(
-      (await hand({ transaction: tx, vendorTxCode: 'INV-1044-D1', release: { amount: 9000 } }))
-        .status,
-    ).toBe(202)
-    expect((await hand({ nope: true })).status).toBe(400)
-    await service.engine.drain()
-    expect(await store.get(`opayo:${tx.transactionId}:authorisation`)).toMatchObject({
-      state: 'skipped',
-      reason: 'no_money_movement',
-    })
-    expect(await store.get(`opayo:${tx.transactionId}:capture`)).toMatchObject({ state: 'posted' })
+    expect(await store.get(`opayo:${real.transactionId}:refund`)).toBeUndefined()
+    expect((await hand(service, { nope: true }, 's3cret-token')).status).toBe(400)
   })
 
   it('serves health as JSON and a status page that shows dead letters with their explanation', async () => {
-    const { call, service, notify, registrations } = setup()
-    registrations.set('INV-9999-1', { securityKey: KEY, amount: money(100, 'GBP') })
+    const { call, service, notify, register } = setup()
+    await register('INV-9999-1', 100)
     await notify(
       signServerNotification(
         buildServerNotification({
@@ -281,15 +284,24 @@ describe('the sync service', () => {
     await service.engine.drain()
     const health = await call('/health')
     expect(health.status).toBe(200)
-    expect(await health.json()).toMatchObject({ ok: true, counts: { dead: 1, waiting: 1 } })
-    const page = await (await call('/')).text()
+    expect(await health.json()).toEqual({ status: 'ok' })
+    // The details are admin routes: not on the public handler without a token.
+    expect((await call('/admin/health')).status).toBe(404)
+    expect((await call('/admin')).status).toBe(404)
+    const admin = (path: string) => service.adminHandler(new Request(`http://admin.local${path}`))
+    expect(await (await admin('/admin/health')).json()).toMatchObject({
+      ok: true,
+      counts: { dead: 1, waiting: 1 },
+    })
+    const page = await (await admin('/admin')).text()
     expect(page).toContain('<h2>Dead letters (1)</h2>')
     expect(page).toContain('invalid_payment')
     expect((await call('/nowhere')).status).toBe(404)
   })
 
   it('backfills from the Reporting API and recognises payments already pushed as duplicates', async () => {
-    const { service, notify, opayoFake } = setup()
+    const { service, notify, opayoFake, register } = setup()
+    await register('INV-1042-1', 12000)
     opayoFake.seed({ transactionId: TX, vendorTxCode: 'INV-1042-1', amount: 12000 })
     opayoFake.seed({
       transactionId: 'DDDD0000-0000-4000-8000-000000001043',

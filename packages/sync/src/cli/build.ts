@@ -1,20 +1,19 @@
-import { readFileSync } from 'node:fs'
 import {
   createReferenceParser,
   customFieldPresets,
   defineCustomFieldMappings,
   definePostingRules,
-  isCurrencyCode,
-  money,
   staticRateProvider,
 } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
-import { createOpayoReportingClient } from '@opayo-kashflow/opayo'
+import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import { createSyncService } from '../service/service.js'
-import type { ServiceRegistration } from '../service/service.js'
 import type { Store } from '../store/store.js'
 import type { ServiceConfig } from './config.js'
-import { ConfigError, secret } from './config.js'
+import { ConfigError, SECRET_ENV, optionalSecret, secret } from './config.js'
+
+const toEnvironment = (value: string): 'live' | 'sandbox' | URL =>
+  value === 'live' || value === 'sandbox' ? value : new URL(value)
 
 /** Opens the configured store (SQLite by default). */
 export async function openStore(config: ServiceConfig): Promise<Store> {
@@ -38,10 +37,7 @@ export async function serviceFromConfig(config: ServiceConfig) {
     memorableWord: secret('kashflowMemorableWord'),
     baseUrl: config.kashflow.baseUrl,
   })
-  const environment =
-    config.opayo.environment === 'live' || config.opayo.environment === 'sandbox'
-      ? config.opayo.environment
-      : new URL(config.opayo.environment)
+  const environment = toEnvironment(config.opayo.environment)
   const reporting = config.opayo.reportingUser
     ? createOpayoReportingClient({
         vendor: config.opayo.vendorName,
@@ -50,24 +46,21 @@ export async function serviceFromConfig(config: ServiceConfig) {
         environment,
       })
     : undefined
-  const formPassword = process.env['OPAYO_KASHFLOW_FORM_PASSWORD']
-  const registrationsFile = config.opayo.registrationsFile
-  const lookupRegistration = (vendorTxCode: string): ServiceRegistration | undefined => {
-    // Re-read on each lookup: the checkout appends registrations while the service runs.
-    const all = JSON.parse(readFileSync(registrationsFile, 'utf8')) as Record<
-      string,
-      { securityKey: string; amount?: number; currency?: string }
-    >
-    const found = all[vendorTxCode]
-    if (!found) return undefined
-    const currency = found.currency ?? 'GBP'
-    if (!isCurrencyCode(currency))
-      throw new ConfigError(`Registration ${vendorTxCode} has an unknown currency ${currency}.`)
-    return {
-      securityKey: found.securityKey,
-      ...(found.amount === undefined ? {} : { amount: money(found.amount, currency) }),
-    }
-  }
+  const formPassword = optionalSecret('formPassword')
+  if (formPassword && !reporting)
+    throw new ConfigError(
+      `${SECRET_ENV.formPassword} is set but opayo.reportingUser is not: Form returns are confirmed through the Reporting API before anything posts. Set opayo.reportingUser and ${SECRET_ENV.reportingPassword}, or unset ${SECRET_ENV.formPassword}.`,
+    )
+  const pi = config.opayo.pi
+    ? createOpayoPiClient({
+        vendorName: config.opayo.vendorName,
+        integrationKey: secret('piIntegrationKey'),
+        integrationPassword: secret('piIntegrationPassword'),
+        environment: toEnvironment(config.opayo.pi.environment ?? config.opayo.environment),
+      })
+    : undefined
+  const handoverToken = config.opayo.pi ? secret('handoverToken') : undefined
+  const adminToken = optionalSecret('adminToken')
   const service = createSyncService({
     store,
     kashflow,
@@ -90,10 +83,13 @@ export async function serviceFromConfig(config: ServiceConfig) {
     rates: staticRateProvider(config.rates),
     opayo: {
       vendorName: config.opayo.vendorName,
-      lookupRegistration,
       ...(formPassword ? { formPassword } : {}),
       ...(reporting ? { reporting } : {}),
+      ...(pi ? { pi } : {}),
     },
+    ...(handoverToken ? { handoverToken } : {}),
+    ...(adminToken ? { adminToken } : {}),
+    bodyLimitBytes: config.server.bodyLimitBytes,
     redirectUrl: config.server.redirectUrl,
     poll:
       config.poll === false

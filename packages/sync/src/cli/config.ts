@@ -9,6 +9,10 @@ export const SECRET_ENV = {
   kashflowMemorableWord: 'OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD',
   reportingPassword: 'OPAYO_KASHFLOW_REPORTING_PASSWORD',
   formPassword: 'OPAYO_KASHFLOW_FORM_PASSWORD',
+  piIntegrationKey: 'OPAYO_KASHFLOW_PI_INTEGRATION_KEY',
+  piIntegrationPassword: 'OPAYO_KASHFLOW_PI_INTEGRATION_PASSWORD',
+  handoverToken: 'OPAYO_KASHFLOW_HANDOVER_TOKEN',
+  adminToken: 'OPAYO_KASHFLOW_ADMIN_TOKEN',
   databaseUrl: 'OPAYO_KASHFLOW_DATABASE_URL',
 } as const
 
@@ -21,8 +25,17 @@ export const ServiceConfigSchema = z.strictObject({
     environment: Environment.default('live'),
     /** Reporting & Admin API user (password from OPAYO_KASHFLOW_REPORTING_PASSWORD). */
     reportingUser: z.string().min(1).optional(),
-    /** JSON file mapping VendorTxCode to { securityKey, amount, currency, customer? }, written by your checkout. */
-    registrationsFile: z.string().min(1),
+    /**
+     * Pi hand-over (`POST /pi/transactions`): integration key and password from
+     * OPAYO_KASHFLOW_PI_INTEGRATION_KEY / _PASSWORD, the bearer token your app sends from
+     * OPAYO_KASHFLOW_HANDOVER_TOKEN. Without this section the route does not exist.
+     */
+    pi: z
+      .strictObject({
+        /** @default opayo.environment */
+        environment: Environment.optional(),
+      })
+      .optional(),
   }),
   kashflow: z.strictObject({
     username: z.string().min(1),
@@ -80,6 +93,23 @@ export const ServiceConfigSchema = z.strictObject({
     /** Where Opayo sends the shopper; {vendorTxCode} is replaced. */
     redirectUrl: z.url(),
     concurrency: z.number().int().positive().default(2),
+    /** Largest request body, in bytes (413 above it). */
+    bodyLimitBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
+    /** The whole request must arrive within this (slow clients are cut off). */
+    requestTimeoutMs: z.number().int().min(100).default(10_000),
+    /** The headers must arrive within this. */
+    headersTimeoutMs: z.number().int().min(100).default(5_000),
+    /**
+     * A second listener for the admin routes (status page, detailed health), bound to loopback
+     * by default. The admin routes are also served on the main listener when
+     * OPAYO_KASHFLOW_ADMIN_TOKEN is set (as a bearer token).
+     */
+    admin: z
+      .strictObject({
+        port: z.number().int().min(0).max(65535),
+        host: z.string().default('127.0.0.1'),
+      })
+      .optional(),
   }),
   poll: z
     .union([
@@ -109,6 +139,12 @@ export async function loadConfig(path: string): Promise<ServiceConfig> {
   } catch (error) {
     throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`)
   }
+  const legacy = (raw as { opayo?: { registrationsFile?: unknown } } | null)?.opayo
+  if (legacy && typeof legacy === 'object' && 'registrationsFile' in legacy) {
+    throw new ConfigError(
+      `The config file ${file} is invalid:\n  - opayo.registrationsFile: registrations now live in the store. Remove the field and run \`opayo-kashflow registrations import ${String(legacy.registrationsFile)}\` once.`,
+    )
+  }
   const parsed = ServiceConfigSchema.safeParse(raw)
   if (!parsed.success) {
     throw new ConfigError(
@@ -129,4 +165,12 @@ export function secret(
       `Set ${SECRET_ENV[name]} in the environment (secrets never go in the config file).`,
     )
   return value
+}
+
+/** Reads an optional secret from the environment (undefined when unset or empty). */
+export function optionalSecret(
+  name: keyof typeof SECRET_ENV,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return env[SECRET_ENV[name]] || undefined
 }

@@ -37,7 +37,9 @@ Options:
 
 Exit codes: 0 done, 1 failed (or something needs attention), 2 usage or configuration error.
 Secrets come from the environment: OPAYO_KASHFLOW_KASHFLOW_PASSWORD, OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD,
-OPAYO_KASHFLOW_REPORTING_PASSWORD, OPAYO_KASHFLOW_FORM_PASSWORD, OPAYO_KASHFLOW_DATABASE_URL.`
+OPAYO_KASHFLOW_REPORTING_PASSWORD, OPAYO_KASHFLOW_FORM_PASSWORD, OPAYO_KASHFLOW_PI_INTEGRATION_KEY,
+OPAYO_KASHFLOW_PI_INTEGRATION_PASSWORD, OPAYO_KASHFLOW_HANDOVER_TOKEN, OPAYO_KASHFLOW_ADMIN_TOKEN,
+OPAYO_KASHFLOW_DATABASE_URL.`
 
 export async function main(
   argv: readonly string[],
@@ -198,13 +200,22 @@ export async function main(
     try {
       if (command === 'serve') {
         const { listen } = await import('../node.js')
+        const limits = {
+          bodyLimitBytes: config.server.bodyLimitBytes,
+          requestTimeoutMs: config.server.requestTimeoutMs,
+          headersTimeoutMs: config.server.headersTimeoutMs,
+        }
+        const admin = config.server.admin
+          ? await listen(service.adminHandler, { ...limits, ...config.server.admin })
+          : undefined
         const server = await listen(service.handler, {
+          ...limits,
           port: config.server.port,
           host: config.server.host,
         })
         service.start({ concurrency: config.server.concurrency })
         io.out(
-          `opayo-kashflow is listening on ${server.url} (status page ${server.url}/, health ${server.url}/health)`,
+          `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health)` : ''}`,
         )
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve)
@@ -213,6 +224,7 @@ export async function main(
         io.out('Stopping: finishing the work in hand...')
         await service.stop()
         await server.close()
+        await admin?.close()
         return EXIT.ok
       }
       if (command === 'backfill') {

@@ -1,54 +1,97 @@
-import { CanonicalPaymentSchema, isCurrencyCode, money, parseAmount } from '@opayo-kashflow/core'
-import type { CanonicalPayment, Money } from '@opayo-kashflow/core'
 import {
-  PiTransactionSchema,
+  CanonicalCustomerSchema,
+  OpayoKashflowError,
+  isCurrencyCode,
+  money,
+  normaliseTransactionId,
+  toSecret,
+} from '@opayo-kashflow/core'
+import type { CanonicalCustomer, CanonicalPayment, Money, Secret } from '@opayo-kashflow/core'
+import {
   createServerNotificationHandler,
   decryptFormCrypt,
-  memoryReplyStore,
   parseFormReturn,
   toCanonicalPayment,
 } from '@opayo-kashflow/opayo'
-import type { OpayoPiClient, OpayoReportingClient, Registration } from '@opayo-kashflow/opayo'
+import type {
+  OpayoPiClient,
+  OpayoReportingClient,
+  OpayoServerClient,
+  Registration,
+  ReplyStore,
+  ServerNotificationStatus,
+} from '@opayo-kashflow/opayo'
 import { z } from 'zod'
 import { createSyncEngine } from '../engine/engine.js'
-import type { SyncEngineOptions } from '../engine/engine.js'
+import type { SyncEngine, SyncEngineOptions } from '../engine/engine.js'
+import { hintFromPayment } from '../engine/hints.js'
+import type { HintConfirmation, PaymentHint } from '../engine/hints.js'
+import type { RegistrationRecord } from '../store/store.js'
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  bearerMatches,
+  json,
+  mediaType,
+  methodNotAllowed,
+  readBodyLimited,
+  tooLarge,
+  unsupportedMediaType,
+} from './http.js'
 import { reconcile } from './reconcile.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
 
-/** What the shop stored at registration; `amount` may be absent when the Reporting API can supply it. */
-export type ServiceRegistration = Omit<Registration, 'amount' | 'securityKey'> & {
-  readonly securityKey: string
-  readonly amount?: Money
+/** The service was configured in a way that would let unconfirmed money move, or cannot work. */
+export class SyncConfigError extends OpayoKashflowError {
+  override readonly name = 'SyncConfigError' as const
+  constructor(message: string) {
+    super('sync_config_invalid', message)
+  }
 }
 
-export interface SyncServiceOptions extends SyncEngineOptions {
+export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {
     /** Your Opayo vendor name. */
     readonly vendorName: string
-    /** The registration stored per VendorTxCode (SecurityKey; amount and customer when known). */
-    readonly lookupRegistration: (
-      vendorTxCode: string,
-    ) => ServiceRegistration | undefined | Promise<ServiceRegistration | undefined>
-    /** Form integration password, to accept Form returns. @default none (route answers 404) */
-    readonly formPassword?: string
     /**
-     * Reporting client: enrichment of notifications without an amount, confirmation of Form
-     * returns, polling, backfill, reconciliation.
+     * Server integration client (`createOpayoServerClient`): `registerServerTransaction`
+     * registers with Opayo and stores the registration (SecurityKey, amount, currency, type)
+     * before the shopper is sent to Opayo. @default none
+     */
+    readonly server?: OpayoServerClient
+    /**
+     * Form integration password. Needs `reporting`: a Form return is only a hint, confirmed
+     * through the Reporting API before anything posts. @default none (the route answers 404)
+     */
+    readonly formPassword?: string | Secret
+    /**
+     * Reporting client: confirms Form returns (and hand-overs without an amount), polls,
+     * backfills and reconciles.
      */
     readonly reporting?: OpayoReportingClient
-    /** Pi client: Pi results handed over by your app are re-read from Opayo before they count. */
+    /** Pi client: hand-overs are re-read from Opayo with `GET /transactions/{id}`. */
     readonly pi?: OpayoPiClient
   }
   /**
-   * Bearer token your app must send to `POST /pi/transactions` (`Authorization: Bearer ...`).
-   * Without it the route is open to anyone who can reach the service: keep it internal.
+   * Bearer token your app sends to `POST /pi/transactions`. The route exists only when this and
+   * `opayo.pi` are both set. @default none (no hand-over route)
+   */
+  readonly handoverToken?: string | Secret
+  /**
+   * Bearer token for the admin routes (`GET /admin`, `GET /admin/health`) on `handler`. Without
+   * it they are served only by `adminHandler`, which you bind to a private listener.
    * @default none
    */
-  readonly handoverToken?: string
+  readonly adminToken?: string | Secret
+  /** Largest request body a route reads, in bytes; larger ones are answered 413. @default 65536 */
+  readonly bodyLimitBytes?: number
   /** Where Opayo sends the shopper after a notification; `{vendorTxCode}` is replaced. */
   readonly redirectUrl: string
-  /** Where Form returns send the shopper (`{vendorTxCode}`, `{status}` replaced). @default redirectUrl */
+  /**
+   * Where a Form return sends the shopper, the same for every crypt (the reply never depends on
+   * what the crypt holds); the return's own query parameters other than `crypt` are appended.
+   * @default redirectUrl without its placeholders
+   */
   readonly formRedirectUrl?: string
   /** Reporting poll: every `intervalMs` over the trailing `windowMs`. `false` turns it off. @default { intervalMs: 15 min, windowMs: 48 h } */
   readonly poll?: { readonly intervalMs?: number; readonly windowMs?: number } | false
@@ -58,59 +101,141 @@ export interface SyncServiceOptions extends SyncEngineOptions {
   readonly title?: string
 }
 
-const PiHandoverSchema = z.object({
-  transaction: z.unknown(),
-  vendorTxCode: z.string(),
-  requested: z.object({ amount: z.number().int(), currency: z.string() }).optional(),
-  relatedTransactionId: z.string().optional(),
-  /** A release made with `instructions.create(id, { instructionType: 'release', amount })`. */
-  release: z.object({ amount: z.number().int().positive() }).optional(),
+/** What `registerServerTransaction` takes: the registration call's input plus what KashFlow needs. */
+export type ServerTransactionInput = Parameters<OpayoServerClient['register']>[0] & {
+  /** The customer, for customer upserts and custom fields. @default none */
+  readonly customer?: CanonicalCustomer
+  /** Where the invoice number is read from, if not the VendorTxCode. @default the VendorTxCode */
+  readonly invoiceReference?: string
+}
+
+/** A Form transaction you are about to send to Opayo: recorded so its return can be recognised. */
+export interface FormTransactionInput {
+  readonly vendorTxCode: string
+  readonly amount: Money
+  /** @default 'PAYMENT' */
+  readonly txType?: 'PAYMENT' | 'DEFERRED' | 'AUTHENTICATE'
+  readonly customer?: CanonicalCustomer
+  readonly invoiceReference?: string
+}
+
+/** The sync service: the engine plus Opayo's ways in, with its trust rules built in. */
+export interface SyncService {
+  readonly engine: SyncEngine
+  /**
+   * `(Request) => Promise<Response>` for the public routes: `POST /opayo/notify`,
+   * `GET /opayo/form-return`, `POST /pi/transactions` (when configured), `GET /health`, and the
+   * admin routes when `adminToken` is set.
+   */
+  readonly handler: (request: Request) => Promise<Response>
+  /** The admin routes without a token (`GET /admin`, `GET /admin/health`): bind it to loopback. */
+  readonly adminHandler: (request: Request) => Promise<Response>
+  /**
+   * Registers a Server transaction with Opayo and stores the registration durably before
+   * returning Opayo's NextURL: send the shopper there.
+   */
+  registerServerTransaction(
+    input: ServerTransactionInput,
+  ): Promise<{ readonly nextUrl: string; readonly vpsTxId: string }>
+  /** Records a Form transaction before you send its crypt to Opayo. */
+  recordFormTransaction(input: FormTransactionInput): Promise<'created' | 'duplicate' | 'conflict'>
+  /** Confirms a hint with Opayo (what the engine calls): Reporting, or Pi for hand-overs. */
+  confirmHint(hint: PaymentHint): Promise<HintConfirmation>
+  backfill(input: {
+    from: Date
+    to: Date
+    onProgress?: (done: number) => void
+  }): Promise<{ seen: number; received: number; duplicates: number; invalid: number }>
+  reconcile(input: { from: Date; to: Date }): Promise<Reconciliation>
+  /** One Reporting poll over the trailing window. */
+  poll(): ReturnType<SyncService['backfill']>
+  /** Starts the worker loop and the Reporting poller. */
+  start(input?: { readonly concurrency?: number }): void
+  /** Stops the poller and the workers, and waits for Form returns being recorded. */
+  stop(): Promise<void>
+}
+
+const HandoverSchema = z.object({
+  transactionId: z.string().min(1).max(64).optional(),
+  /** Accepted for compatibility: only its transactionId is read. */
+  transaction: z.object({ transactionId: z.string().min(1).max(64) }).optional(),
+  vendorTxCode: z.string().min(1).max(40),
+  relatedTransactionId: z.string().min(1).max(64).optional(),
 })
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body, null, 2), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  })
+const FORM_CRYPT_MAX_LENGTH = 16 * 1024
+
+const registrationFor = (
+  record: RegistrationRecord,
+): (Registration & { securityKey: string }) | undefined => {
+  if (!record.securityKey || !isCurrencyCode(record.currency)) return undefined
+  const customer = CanonicalCustomerSchema.safeParse(record.customer)
+  return {
+    securityKey: record.securityKey,
+    amount: money(record.amount, record.currency),
+    txType: record.txType,
+    ...(customer.success && record.customer !== undefined ? { customer: customer.data } : {}),
+    ...(record.invoiceReference ? { invoiceReference: record.invoiceReference } : {}),
+    ...(record.relatedTransactionId ? { relatedTransactionId: record.relatedTransactionId } : {}),
+  }
+}
 
 /**
- * The sync service: the engine plus Opayo's ways in. One web-standard handler serves
- * `POST /opayo/notify` (Server notifications: ingested durably before OK is replied),
- * `GET /opayo/form-return?crypt=` (Form returns), `POST /pi/transactions` (apps hand over Pi
- * results), `GET /health` (JSON status) and `GET /` (HTML status page). A Reporting poller
- * catches anything a push missed.
+ * The sync service: the engine plus Opayo's ways in. Money moves only on a Server notification
+ * signed with the SecurityKey of a stored registration (amount, currency and type from that
+ * registration) or on what the service itself read from Opayo. Form returns and Pi hand-overs
+ * are hints: stored, then confirmed with Opayo by a worker; nothing they carry is posted.
+ * @throws {SyncConfigError} when a Form password is set without a Reporting client
  * @example
- * const service = createSyncService({ ...engineOptions, opayo: { vendorName, lookupRegistration, reporting }, redirectUrl })
+ * const service = createSyncService({ ...engineOptions, opayo: { vendorName, server, reporting }, redirectUrl })
  * await listen(service.handler, { port: 8080 }) // from @opayo-kashflow/sync/node
  * service.start()
  */
-export function createSyncService(options: SyncServiceOptions) {
-  const engine = createSyncEngine(options)
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  const store = options.store
+  const reporting = options.opayo.reporting
+  const pi = options.opayo.pi
+  if (options.opayo.formPassword !== undefined && !reporting)
+    throw new SyncConfigError(
+      'A Form password is set but no Reporting client: Form returns carry no signature and are confirmed through the Reporting API. Configure opayo.reporting (CLI: opayo.reportingUser and OPAYO_KASHFLOW_REPORTING_PASSWORD), or remove the Form password.',
+    )
+  const formPassword =
+    options.opayo.formPassword === undefined ? undefined : toSecret(options.opayo.formPassword)
+  const handoverToken =
+    options.handoverToken === undefined ? undefined : toSecret(options.handoverToken)
+  const adminToken = options.adminToken === undefined ? undefined : toSecret(options.adminToken)
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const now = () => (options.clock ?? Date).now()
   const base = (options.basePath ?? '').replace(/\/$/, '')
-  const reporting = options.opayo.reporting
   const pollIntervalMs = (options.poll ? options.poll.intervalMs : undefined) ?? 15 * 60_000
   const pollWindowMs = (options.poll ? options.poll.windowMs : undefined) ?? 48 * 3_600_000
   let pollTimer: ReturnType<typeof setInterval> | undefined
+  const recording = new Set<Promise<void>>()
+
+  const engine = createSyncEngine({ ...options, confirmHint })
 
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
 
+  // Replies live in the store, so a repeat after a restart, or on another worker, gets the
+  // byte-identical reply without being processed again.
+  const replies: ReplyStore = {
+    get: async (key) => {
+      const reply = await store.getReply(key)
+      return reply
+        ? { status: reply.status as ServerNotificationStatus, body: reply.body }
+        : undefined
+    },
+    set: (key, reply) =>
+      store.saveReply({ key, status: reply.status, body: reply.body, now: now() }),
+  }
+
   const notify = createServerNotificationHandler({
     vendorName: options.opayo.vendorName,
     async lookupRegistration(vendorTxCode) {
-      const registration = await options.opayo.lookupRegistration(vendorTxCode)
-      if (!registration) return undefined
-      if (registration.amount) return { ...registration, amount: registration.amount }
-      // No amount stored: ask the Reporting API. If it cannot say, Opayo gets ERROR and resends.
-      if (!reporting)
-        throw new Error(
-          `No amount registered for ${vendorTxCode} and no Reporting client configured.`,
-        )
-      const tx = await reporting.transactions.get({ vendorTxCode })
-      const amount = tx.amount && tx.currency ? parseAmount(tx.amount, tx.currency) : undefined
-      if (!amount?.ok) throw new Error(`The Reporting API has no amount for ${vendorTxCode}.`)
-      return { ...registration, amount: amount.value }
+      const record = await store.getRegistration(vendorTxCode)
+      // A registration without a SecurityKey (a Form transaction) can never verify a notification.
+      return record ? registrationFor(record) : undefined
     },
     async onNotification({ payment, notification }) {
       const result = await engine.ingest(payment)
@@ -118,159 +243,292 @@ export function createSyncService(options: SyncServiceOptions) {
       return fill(options.redirectUrl, { vendorTxCode: notification.VendorTxCode })
     },
     redirectUrl: fill(options.redirectUrl, { vendorTxCode: '' }),
-    // Replies are a pure function of the notification, and ingest is idempotent, so a repeat after
-    // a restart still gets the same answer.
-    replies: memoryReplyStore(),
+    replies,
     now: () => new Date(now()),
   })
 
-  async function formReturn(request: Request): Promise<Response> {
-    if (!options.opayo.formPassword)
-      return json(404, { error: 'Form integration is not configured.' })
-    const crypt = new URL(request.url).searchParams.get('crypt') ?? ''
-    let fields: Record<string, string>
-    try {
-      fields = decryptFormCrypt(crypt, options.opayo.formPassword)
-    } catch (error) {
-      return json(400, { error: (error as Error).message })
-    }
-    const parsed = parseFormReturn(fields)
-    if (!parsed.ok) return json(400, { error: 'Malformed Form return', issues: parsed.issues })
-    const registration = await options.opayo.lookupRegistration(parsed.value.VendorTxCode)
-    const currency = registration?.amount?.currency ?? 'GBP'
-    const payment = toCanonicalPayment({
-      protocol: 'form',
-      formReturn: parsed.value,
-      currency,
-      ...(registration?.customer ? { customer: registration.customer } : {}),
-      receivedAt: new Date(now()).toISOString(),
-    })
-    // A Form return travels through the shopper's browser and carries no signature (only
-    // encryption): when the Reporting API can confirm it, ingest Opayo's own record instead.
-    let confirmed: CanonicalPayment | undefined
-    if (reporting) {
-      const row = await reporting.transactions
-        .get({ vpsTxId: parsed.value.VPSTxId })
-        .catch(() => undefined)
-      const fromReporting = row
-        ? toCanonicalPayment({ protocol: 'reporting', transaction: row })
-        : undefined
-      if (fromReporting?.ok) confirmed = fromReporting.value
-    }
-    const outcome = confirmed
-      ? await engine.ingest(confirmed)
-      : payment.ok
-        ? await engine.ingest(payment.value)
-        : await engine.ingest({ formReturn: fields })
-    const target = fill(options.formRedirectUrl ?? options.redirectUrl, {
-      vendorTxCode: parsed.value.VendorTxCode,
-      status: parsed.value.Status,
-    })
+  async function notifyRoute(request: Request): Promise<Response> {
+    if (request.method !== 'POST') return methodNotAllowed('POST')
+    if (mediaType(request) !== 'application/x-www-form-urlencoded')
+      return unsupportedMediaType('application/x-www-form-urlencoded')
+    const body = await readBodyLimited(request, bodyLimit)
+    if (body === undefined) return tooLarge(bodyLimit)
+    return notify(new Request(request.url, { method: 'POST', headers: request.headers, body }))
+  }
+
+  // --- Form returns: one reply whatever the crypt holds -------------------------------------
+  const formRedirect = options.formRedirectUrl ?? fill(options.redirectUrl, {})
+
+  function formReply(url: URL): Response {
+    const target = new URL(formRedirect)
+    for (const [name, value] of url.searchParams)
+      if (name !== 'crypt') target.searchParams.append(name, value)
     return new Response(null, {
       status: 303,
-      headers: { location: target, 'x-opayo-kashflow': outcome.outcome },
+      headers: { location: target.href, 'cache-control': 'no-store' },
     })
   }
 
-  async function piHandover(request: Request): Promise<Response> {
-    if (
-      options.handoverToken !== undefined &&
-      request.headers.get('authorization') !== `Bearer ${options.handoverToken}`
-    ) {
-      return json(401, { error: 'A valid Authorization: Bearer token is required.' })
-    }
-    const body = PiHandoverSchema.safeParse(await request.json().catch(() => undefined))
-    if (!body.success)
-      return json(400, {
-        error: 'Expected { transaction, vendorTxCode, requested?, release? }',
-        issues: body.error.issues,
+  /** Decrypts and records a Form return as a hint. Every failure ends the same silent way. */
+  async function recordFormReturn(crypt: string, password: Secret): Promise<void> {
+    // Not even the decryption runs before the reply has been handed back.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    let hint: PaymentHint | undefined
+    try {
+      if (crypt.length > FORM_CRYPT_MAX_LENGTH) throw new Error('too long')
+      const parsed = parseFormReturn(decryptFormCrypt(crypt, password.reveal()))
+      if (!parsed.ok) throw new Error('fields')
+      const registration = await store.getRegistration(parsed.value.VendorTxCode)
+      if (!registration || !isCurrencyCode(registration.currency)) throw new Error('unknown')
+      const payment = toCanonicalPayment({
+        protocol: 'form',
+        formReturn: parsed.value,
+        currency: registration.currency,
+        txType: registration.txType,
+        receivedAt: new Date(now()).toISOString(),
       })
-    const parsedTransaction = PiTransactionSchema.safeParse(body.data.transaction)
-    if (!parsedTransaction.success)
-      return json(400, { error: 'Not a Pi transaction', issues: parsedTransaction.error.issues })
-    let transaction = parsedTransaction.data
-    if (options.opayo.pi) {
-      // Trust Opayo, not the caller: re-read the transaction from Pi.
-      const fresh = await options.opayo.pi.transactions
-        .get(transaction.transactionId)
-        .catch(() => undefined)
-      if (!fresh)
-        return json(422, { error: `Opayo does not know transaction ${transaction.transactionId}.` })
-      transaction = fresh
+      if (!payment.ok) throw new Error('fields')
+      hint = hintFromPayment(payment.value)
+    } catch {
+      // Nothing about why: the reply was already the same for every crypt, and logs must not
+      // become an oracle either.
+      options.logger?.warn?.('form return not recorded (unreadable or unknown crypt)')
+      return
     }
-    const requested =
-      body.data.requested && isCurrencyCode(body.data.requested.currency)
-        ? { amount: money(body.data.requested.amount, body.data.requested.currency) }
-        : undefined
-    const converted = toCanonicalPayment({
+    await engine.ingestHint(hint)
+  }
+
+  function formReturnRoute(request: Request): Response {
+    if (request.method !== 'GET') return methodNotAllowed('GET')
+    if (!formPassword) return json(404, { error: 'Form integration is not configured.' })
+    const url = new URL(request.url)
+    const crypt = url.searchParams.get('crypt') ?? ''
+    // The reply is built before the crypt is looked at and recording runs after it, so neither
+    // the reply nor its timing depends on the crypt: no padding oracle. A return lost in a crash
+    // here is still found by the Reporting poll.
+    const reply = formReply(url)
+    const task = recordFormReturn(crypt, formPassword)
+      .catch((error: unknown) =>
+        options.logger?.error?.('form return could not be stored', {
+          error: (error as Error).message,
+        }),
+      )
+      .finally(() => recording.delete(task))
+    recording.add(task)
+    return reply
+  }
+
+  // --- Pi hand-over: a hint, re-read from Opayo --------------------------------------------
+  async function piHandover(request: Request): Promise<Response> {
+    if (request.method !== 'POST') return methodNotAllowed('POST')
+    if (!handoverToken || !bearerMatches(request, handoverToken))
+      return json(401, { error: 'A valid Authorization: Bearer token is required.' })
+    if (mediaType(request) !== 'application/json') return unsupportedMediaType('application/json')
+    const text = await readBodyLimited(request, bodyLimit)
+    if (text === undefined) return tooLarge(bodyLimit)
+    let raw: unknown
+    try {
+      raw = JSON.parse(text)
+    } catch {
+      raw = undefined
+    }
+    const body = HandoverSchema.safeParse(raw)
+    const transactionId = body.success
+      ? (body.data.transactionId ?? body.data.transaction?.transactionId)
+      : undefined
+    if (!body.success || transactionId === undefined)
+      return json(400, {
+        error: 'Expected { transactionId, vendorTxCode, relatedTransactionId? }.',
+        issues: body.success
+          ? []
+          : body.error.issues.map((i) => ({ path: i.path, message: i.message })),
+      })
+    // Amount, status and type are never taken from the caller: the worker reads them from Opayo.
+    const result = await engine.ingestHint({
       protocol: 'pi',
-      transaction,
+      transactionId: normaliseTransactionId(transactionId),
       vendorTxCode: body.data.vendorTxCode,
-      ...(requested ? { requested } : {}),
       ...(body.data.relatedTransactionId
         ? { relatedTransactionId: body.data.relatedTransactionId }
         : {}),
       receivedAt: new Date(now()).toISOString(),
     })
-    let payment: unknown = converted.ok
-      ? converted.value
-      : { handover: body.data, issues: converted.issues }
-    if (converted.ok && body.data.release) {
-      // The release is its own money movement: a capture of the deferred authorisation.
-      const p: CanonicalPayment = converted.value
-      payment = CanonicalPaymentSchema.parse({
-        ...p,
-        id: p.id.replace(/:authorisation$/, ':capture'),
-        kind: 'capture',
-        amount: { amount: body.data.release.amount, currency: p.amount.currency },
-        source: { ...p.source, relatedTransactionId: p.source.transactionId },
-      })
-    }
-    const result = await engine.ingest(payment)
-    return json(result.outcome === 'conflict' ? 409 : 202, result)
+    return json(202, result)
   }
 
-  async function handler(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname
-    const route = base && path.startsWith(base) ? path.slice(base.length) || '/' : path
+  // --- confirmation: only what Opayo says ----------------------------------------------------
+  const isNotFound = (error: unknown) =>
+    (error as { code?: unknown } | null)?.code === 'opayo_not_found'
+
+  async function fromReporting(hint: PaymentHint): Promise<HintConfirmation> {
+    if (!reporting)
+      return { outcome: 'unconfirmed', reason: 'No Reporting client is configured to confirm it.' }
+    let row
     try {
-      if (route === '/opayo/notify') return await notify(request)
-      if (route === '/opayo/form-return' && request.method === 'GET')
-        return await formReturn(request)
-      if (route === '/pi/transactions' && request.method === 'POST')
-        return await piHandover(request)
-      if (route === '/health' && request.method === 'GET') {
-        const status = await engine.status()
-        return json(200, { ok: status.paused === undefined, ...status })
-      }
-      if (route === '/' && request.method === 'GET') {
-        const [status, dead, recent] = await Promise.all([
-          engine.status(),
-          engine.deadLetters.list({ limit: 100 }),
-          options.store.list({ states: ['posted', 'skipped', 'waiting'] }),
-        ])
-        const html = statusPage({
-          status,
-          dead,
-          recent: recent.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 25),
-          ...(options.title ? { title: options.title } : {}),
-        })
-        return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-      }
-      return json(404, { error: `No route for ${request.method} ${path}` })
+      row = await reporting.transactions.get({ vpsTxId: hint.transactionId })
     } catch (error) {
-      options.logger?.error?.('service route failed', { path, error: (error as Error).message })
+      if (isNotFound(error))
+        return { outcome: 'unconfirmed', reason: 'The Reporting API has no such transaction.' }
+      throw error
+    }
+    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
+    if (!payment.ok)
+      return {
+        outcome: 'unconfirmed',
+        reason: `The Reporting API's record cannot be read: ${payment.issues.map((i) => i.message).join(' ')}`,
+      }
+    if (payment.value.status === 'pending' || payment.value.status === 'requires_action')
+      return { outcome: 'unconfirmed', reason: 'Opayo reports the transaction still in progress.' }
+    return { outcome: 'confirmed', payment: payment.value }
+  }
+
+  async function confirmHint(hint: PaymentHint): Promise<HintConfirmation> {
+    if (hint.protocol !== 'pi' || !pi) return fromReporting(hint)
+    let transaction
+    try {
+      transaction = await pi.transactions.get(hint.transactionId)
+    } catch (error) {
+      if (isNotFound(error))
+        return { outcome: 'unconfirmed', reason: 'Opayo Pi has no such transaction.' }
+      throw error
+    }
+    if (transaction.status === '3DAuth')
+      return { outcome: 'unconfirmed', reason: 'The transaction still awaits 3-D Secure.' }
+    const payment = toCanonicalPayment({
+      protocol: 'pi',
+      transaction,
+      vendorTxCode: hint.vendorTxCode,
+      ...(hint.relatedTransactionId ? { relatedTransactionId: hint.relatedTransactionId } : {}),
+      receivedAt: hint.receivedAt,
+    })
+    if (payment.ok) return { outcome: 'confirmed', payment: payment.value }
+    // Pi leaves the amount out of some answers (refunds): the Reporting API has it.
+    if (reporting) return fromReporting(hint)
+    return {
+      outcome: 'unconfirmed',
+      reason: `Opayo Pi's record is incomplete (${payment.issues.map((i) => i.message).join(' ')}) and no Reporting client is configured.`,
+    }
+  }
+
+  // --- admin ------------------------------------------------------------------------------------
+  async function adminRoute(route: string, request: Request): Promise<Response | undefined> {
+    if (route !== '/admin' && route !== '/admin/health') return undefined
+    if (request.method !== 'GET') return methodNotAllowed('GET')
+    if (route === '/admin/health') {
+      const status = await engine.status()
+      return json(200, { ok: status.paused === undefined, ...status })
+    }
+    const [status, dead, recent] = await Promise.all([
+      engine.status(),
+      engine.deadLetters.list({ limit: 100 }),
+      store.list({ states: ['posted', 'skipped', 'waiting'] }),
+    ])
+    const html = statusPage({
+      status,
+      dead,
+      recent: recent.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 25),
+      ...(options.title ? { title: options.title } : {}),
+    })
+    return new Response(html, {
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      },
+    })
+  }
+
+  const routeOf = (request: Request) => {
+    const path = new URL(request.url).pathname
+    return base && path.startsWith(base) ? path.slice(base.length) || '/' : path
+  }
+
+  async function guarded(
+    request: Request,
+    serve: (route: string) => Promise<Response | undefined>,
+  ): Promise<Response> {
+    try {
+      return (await serve(routeOf(request))) ?? json(404, { error: 'No such route.' })
+    } catch (error) {
+      options.logger?.error?.('service route failed', {
+        route: routeOf(request),
+        error: (error as Error).message,
+      })
       return json(500, { error: 'Internal error' })
     }
   }
 
-  /** Pulls Reporting transactions in a range and ingests each; duplicates of pushed events are recognised. */
+  async function handler(request: Request): Promise<Response> {
+    return guarded(request, async (route) => {
+      if (route === '/opayo/notify') return notifyRoute(request)
+      if (route === '/opayo/form-return') return formReturnRoute(request)
+      if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
+      if (route === '/health') {
+        if (request.method !== 'GET') return methodNotAllowed('GET')
+        const status = await engine.status()
+        return json(200, { status: status.paused === undefined ? 'ok' : 'degraded' })
+      }
+      if (route === '/admin' || route === '/admin/health') {
+        if (!adminToken || !bearerMatches(request, adminToken))
+          return json(404, { error: 'No such route.' })
+        return adminRoute(route, request)
+      }
+      return undefined
+    })
+  }
+
+  async function adminHandler(request: Request): Promise<Response> {
+    return guarded(request, (route) => adminRoute(route === '/' ? '/admin' : route, request))
+  }
+
+  // --- registrations ----------------------------------------------------------------------------
+  async function registerServerTransaction(input: ServerTransactionInput) {
+    if (!options.opayo.server)
+      throw new SyncConfigError(
+        'registerServerTransaction needs opayo.server (createOpayoServerClient).',
+      )
+    const { customer, invoiceReference, ...request } = input
+    const registered = await options.opayo.server.register(request)
+    const outcome = await store.saveRegistration({
+      vendorTxCode: request.vendorTxCode,
+      securityKey: registered.securityKey.reveal(),
+      amount: request.amount.amount,
+      currency: request.amount.currency,
+      txType: request.txType ?? 'PAYMENT',
+      vpsTxId: normaliseTransactionId(registered.vpsTxId),
+      ...(customer ? { customer } : {}),
+      ...(invoiceReference ? { invoiceReference } : {}),
+      createdAt: now(),
+    })
+    if (outcome === 'conflict')
+      throw new SyncConfigError(
+        `VendorTxCode ${request.vendorTxCode} is already registered with different details: use a new VendorTxCode per attempt.`,
+      )
+    return { nextUrl: registered.nextUrl, vpsTxId: registered.vpsTxId }
+  }
+
+  function recordFormTransaction(input: FormTransactionInput) {
+    return store.saveRegistration({
+      vendorTxCode: input.vendorTxCode,
+      // Form transactions have no SecurityKey: this record can never verify a notification.
+      securityKey: '',
+      amount: input.amount.amount,
+      currency: input.amount.currency,
+      txType: input.txType ?? 'PAYMENT',
+      ...(input.customer ? { customer: input.customer } : {}),
+      ...(input.invoiceReference ? { invoiceReference: input.invoiceReference } : {}),
+      createdAt: now(),
+    })
+  }
+
+  // --- pull ---------------------------------------------------------------------------------------
   async function backfill(input: {
     from: Date
     to: Date
     onProgress?: (done: number) => void
   }): Promise<{ seen: number; received: number; duplicates: number; invalid: number }> {
-    if (!reporting) throw new Error('backfill needs a Reporting client (opayo.reporting).')
+    if (!reporting)
+      throw new SyncConfigError('backfill needs a Reporting client (opayo.reporting).')
     const totals = { seen: 0, received: 0, duplicates: 0, invalid: 0 }
     for await (const row of reporting.transactions.list({ from: input.from, to: input.to })) {
       totals.seen += 1
@@ -288,7 +546,8 @@ export function createSyncService(options: SyncServiceOptions) {
   }
 
   async function reconcileRange(input: { from: Date; to: Date }): Promise<Reconciliation> {
-    if (!reporting) throw new Error('reconcile needs a Reporting client (opayo.reporting).')
+    if (!reporting)
+      throw new SyncConfigError('reconcile needs a Reporting client (opayo.reporting).')
     const payments: CanonicalPayment[] = []
     for await (const row of reporting.transactions.list(input)) {
       const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
@@ -296,29 +555,31 @@ export function createSyncService(options: SyncServiceOptions) {
     }
     return reconcile({
       payments,
-      store: options.store,
+      store,
       kashflow: options.kashflow,
       references: options.references,
       ...input,
     })
   }
 
+  const poll = () => backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) })
+
   return {
     engine,
-    /** `(Request) => Promise<Response>` for every route. */
     handler,
+    adminHandler,
+    registerServerTransaction,
+    recordFormTransaction,
+    confirmHint,
     backfill,
     reconcile: reconcileRange,
-    /** One Reporting poll over the trailing window. */
-    poll: () => backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) }),
-    /** Starts the worker loop and the Reporting poller. */
+    poll,
     start(input: { readonly concurrency?: number } = {}): void {
       engine.start(input)
       if (reporting && options.poll !== false) {
         pollTimer = setInterval(() => {
-          backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) }).catch(
-            (error: unknown) =>
-              options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
+          poll().catch((error: unknown) =>
+            options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
           )
         }, pollIntervalMs)
         pollTimer.unref?.()
@@ -326,10 +587,8 @@ export function createSyncService(options: SyncServiceOptions) {
     },
     async stop(): Promise<void> {
       if (pollTimer) clearInterval(pollTimer)
+      await Promise.all([...recording])
       await engine.stop()
     },
   }
 }
-
-/** The sync service's public shape. */
-export type SyncService = ReturnType<typeof createSyncService>

@@ -96,7 +96,7 @@ export const TERMINAL_SQL = "('posted','skipped','dead','discarded')"
 export const settle = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
   new Promise<T>((resolve) => resolve(fn()))
 
-const REQUIRED_TEXT = ['vendorTxCode', 'securityKey', 'currency', 'txType'] as const
+const REQUIRED_TEXT = ['vendorTxCode', 'currency', 'txType'] as const
 const OPTIONAL_TEXT = ['relatedTransactionId', 'vpsTxId', 'invoiceReference'] as const
 
 /**
@@ -113,6 +113,8 @@ export function normaliseRegistration(record: RegistrationRecord): RegistrationR
   }
   for (const field of REQUIRED_TEXT)
     if (typeof record[field] !== 'string' || record[field] === '') fail(field, 'a non-empty string')
+  // Empty for a Form transaction, which has no SecurityKey (and so never verifies a notification).
+  if (typeof record.securityKey !== 'string') fail('securityKey', 'a string')
   if (!Number.isSafeInteger(record.amount)) fail('amount', 'an integer (minor units)')
   if (!Number.isSafeInteger(record.createdAt)) fail('createdAt', 'epoch milliseconds (an integer)')
   const out: Record<string, unknown> = {

@@ -120,7 +120,10 @@ export interface StoreStats {
  */
 export interface RegistrationRecord {
   readonly vendorTxCode: string
-  /** The SecurityKey Opayo returned; verifies the notification's VPSSignature. Never logged. */
+  /**
+   * The SecurityKey Opayo returned; verifies the notification's VPSSignature. Never logged.
+   * Empty for a Form transaction (Form has none): such a record never verifies a notification.
+   */
   readonly securityKey: string
   /** Minor units (integer). */
   readonly amount: number
