@@ -11,7 +11,18 @@ export type {
   ParsedNotificationReply,
 } from './opayo/server-notifications.js'
 export { FakeOpayo } from './opayo/fake-opayo.js'
-export type { FakeOpayoOptions, FakeOpayoTransaction, FakeFault } from './opayo/fake-opayo.js'
+export type {
+  FakeOpayoOptions,
+  FakeOpayoTransaction,
+  FakeFault,
+  FakeServerNotificationStatus,
+  CompleteServerTransactionOptions,
+  FakeServerNotification,
+} from './opayo/fake-opayo.js'
+export type {
+  FakeServerRegistration,
+  ServerRegistrationRefusal,
+} from './opayo/server-registrations.js'
 export { FakeKashflow, DroppedConnectionError } from './kashflow/fake-kashflow.js'
 export type {
   FakeKashflowSeed,

@@ -9,10 +9,15 @@ export interface OpayoHandlersOptions {
   readonly piBaseUrl?: string
   /** Reporting endpoint. @default 'https://sandbox.opayo.eu.elavon.com/access/access.htm' */
   readonly reportingUrl?: string
+  /**
+   * Server registration endpoint.
+   * @default 'https://sandbox.opayo.eu.elavon.com/gateway/service/vspserver-register.vsp'
+   */
+  readonly serverRegisterUrl?: string
 }
 
 /**
- * msw handlers that route Pi and Reporting requests to a {@link FakeOpayo}.
+ * msw handlers that route Pi, Reporting and Server registration requests to a {@link FakeOpayo}.
  * @example
  * const fake = new FakeOpayo()
  * const server = setupServer(...opayoHandlers(fake))
@@ -21,8 +26,15 @@ export interface OpayoHandlersOptions {
 export function opayoHandlers(fake: FakeOpayo, options: OpayoHandlersOptions = {}): HttpHandler[] {
   const pi = (options.piBaseUrl ?? 'https://sandbox.opayo.eu.elavon.com/api/v1').replace(/\/$/, '')
   const reporting = options.reportingUrl ?? 'https://sandbox.opayo.eu.elavon.com/access/access.htm'
+  const serverRegister =
+    options.serverRegisterUrl ??
+    'https://sandbox.opayo.eu.elavon.com/gateway/service/vspserver-register.vsp'
   const forward = ({ request }: { request: Request }) => fake.fetch(request)
-  return [http.all(`${pi}/*`, forward), http.post(reporting, forward)]
+  return [
+    http.all(`${pi}/*`, forward),
+    http.post(reporting, forward),
+    http.post(serverRegister, forward),
+  ]
 }
 
 /**

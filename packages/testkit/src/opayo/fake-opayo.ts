@@ -2,6 +2,21 @@ import { randomUUID } from 'node:crypto'
 import { buildReportingXml, toReportingDate } from '@opayo-kashflow/opayo'
 import type { ReportingParam } from '@opayo-kashflow/opayo'
 import { XMLParser } from 'fast-xml-parser'
+import {
+  buildServerNotification,
+  postServerNotification,
+  signServerNotification,
+} from './server-notifications.js'
+import type { ParsedNotificationReply, ServerNotificationFields } from './server-notifications.js'
+import {
+  DUPLICATE_VENDOR_TX_CODE,
+  checkServerRegistration,
+  decodeFormBody,
+  randomSecurityKey,
+  randomVpsTxId,
+  serverAnswer,
+} from './server-registrations.js'
+import type { FakeServerRegistration } from './server-registrations.js'
 
 /** A transaction as the fake keeps it (one record serves both Pi and Reporting views). */
 export interface FakeOpayoTransaction {
@@ -44,17 +59,66 @@ export interface FakeFault {
 const DECLINE_PREFIX = 'decline'
 
 /**
+ * The Status a completed Server transaction's notification carries.
+ * @example fake.completeServerTransaction('INV-1042-1', { status: 'NOTAUTHED' })
+ */
+export type FakeServerNotificationStatus =
+  'OK' | 'NOTAUTHED' | 'REJECTED' | 'ABORT' | 'ERROR' | 'PENDING' | 'AUTHENTICATED' | 'REGISTERED'
+
+/**
+ * How {@link FakeOpayo.completeServerTransaction} completes a registered transaction.
+ * @example fake.completeServerTransaction('INV-1042-1', { status: 'OK', fields: { CardType: 'MC' } })
+ */
+export interface CompleteServerTransactionOptions {
+  /**
+   * The outcome. @default 'OK' ('AUTHENTICATED' for an AUTHENTICATE registration)
+   */
+  readonly status?: FakeServerNotificationStatus
+  /** Fields to add, change or (with `undefined`) remove before signing. */
+  readonly fields?: Partial<ServerNotificationFields>
+}
+
+/**
+ * A signed Server notification, ready to POST to the registration's NotificationURL.
+ * @example
+ * const { notificationUrl, body } = fake.completeServerTransaction('INV-1042-1')
+ * await fetch(notificationUrl, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+ */
+export interface FakeServerNotification {
+  readonly notificationUrl: string
+  /** The form fields, VPSSignature included. */
+  readonly fields: ServerNotificationFields
+  /** `application/x-www-form-urlencoded`, as Opayo posts it. */
+  readonly body: string
+}
+
+// StatusDetail texts: academe/SagePay src/Academe/SagePay/Metadata/error-codes.tsv.
+const NOTIFICATION_DETAIL: Partial<Record<FakeServerNotificationStatus, string>> = {
+  OK: '0000 : The Authorisation was Successful.',
+  NOTAUTHED: '2000 : The Authorisation was Declined by the bank.',
+  REJECTED: '2001 : The Authorisation was Rejected by the vendor rule-base.',
+  AUTHENTICATED: '2010 : The Authentication was Successful.',
+}
+
+/**
  * A stateful, in-memory Opayo that speaks the Pi REST and Reporting XML wire formats
  * (specs/opayo.md §1, §4): Basic-auth checked, validation errors in Opayo's body shape,
  * transactions created through Pi visible to Reporting, refunds and releases tied to their
  * original, voids and aborts reflected in statusCode (2005/2006) and txstateid (18/19).
  * A card identifier starting with "decline" is declined (NotAuthed, HTTP 403).
  *
+ * It also takes Server registrations (`vspserver-register.vsp`, ISO-8859-1 form in, CRLF
+ * `Name=Value` out): Vendor and required fields checked with Opayo's error texts, a reused
+ * VendorTxCode refused (4042), each registration kept in `serverRegistrations` with a random
+ * SecurityKey; `completeServerTransaction` then gives the signed notification Opayo would POST.
+ *
  * `fake.fetch` is a web-standard fetch: pass it to a client, or serve it through msw
  * (`@opayo-kashflow/testkit/msw`).
  */
 export class FakeOpayo {
   readonly transactions = new Map<string, FakeOpayoTransaction>()
+  /** Server registrations (`vspserver-register.vsp`), by VendorTxCode. */
+  readonly serverRegistrations = new Map<string, FakeServerRegistration>()
   readonly requests: { method: string; url: string }[] = []
   readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
   #faults: FakeFault[] = []
@@ -100,7 +164,94 @@ export class FakeOpayo {
     return tx
   }
 
-  /** A web-standard fetch that answers Pi (`.../api/v1/...`) and Reporting (`.../access/access.htm`). */
+  /**
+   * Completes a registered Server transaction: the notification Opayo would POST to its
+   * NotificationURL, signed with the registration's SecurityKey and the fake's vendor name (the
+   * signing of {@link signServerNotification}). An OK, NOTAUTHED or REJECTED outcome also
+   * becomes a transaction Reporting can read. Call it again for a repeated notification.
+   * @throws {Error} for a VendorTxCode that was never registered.
+   * @example
+   * const { notificationUrl, body } = fake.completeServerTransaction('INV-1042-1')
+   * await fetch(notificationUrl, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+   */
+  completeServerTransaction(
+    vendorTxCode: string,
+    options: CompleteServerTransactionOptions = {},
+  ): FakeServerNotification {
+    const registration = this.serverRegistrations.get(vendorTxCode)
+    if (registration === undefined)
+      throw new Error(`FakeOpayo: no Server registration for VendorTxCode ${vendorTxCode}.`)
+    const status =
+      options.status ?? (registration.txType === 'AUTHENTICATE' ? 'AUTHENTICATED' : 'OK')
+    const authorised = status === 'OK'
+    const fields = signServerNotification(
+      buildServerNotification({
+        VPSProtocol: '4.00',
+        TxType: registration.txType,
+        VendorTxCode: registration.vendorTxCode,
+        VPSTxId: registration.vpsTxId,
+        Status: status,
+        StatusDetail: NOTIFICATION_DETAIL[status],
+        // TxAuthNo and the bank's code only come with an authorisation.
+        ...(authorised ? {} : { TxAuthNo: undefined, BankAuthCode: undefined }),
+        ...(status === 'NOTAUTHED' ? { DeclineCode: '05' } : {}),
+        ...options.fields,
+      }),
+      { vendorName: this.options.vendorName, securityKey: registration.securityKey },
+    )
+    const id = registration.vpsTxId.replace(/[{}]/g, '')
+    const outcome = authorised
+      ? 'Ok'
+      : status === 'NOTAUTHED'
+        ? 'NotAuthed'
+        : status === 'REJECTED'
+          ? 'Rejected'
+          : undefined
+    if (outcome !== undefined && !this.transactions.has(id)) {
+      this.seed({
+        transactionId: id,
+        vendorTxCode: registration.vendorTxCode,
+        transactionType:
+          registration.txType === 'PAYMENT'
+            ? 'Payment'
+            : registration.txType === 'DEFERRED'
+              ? 'Deferred'
+              : 'Authenticate',
+        status: outcome,
+        statusCode: authorised ? '0000' : status === 'NOTAUTHED' ? '2000' : '2001',
+        statusDetail: (NOTIFICATION_DETAIL[status] ?? '').replace(/^\d{4} : /, ''),
+        amount: registration.amount,
+        currency: registration.currency,
+      })
+    }
+    return {
+      notificationUrl: registration.notificationUrl,
+      fields,
+      body: new URLSearchParams(fields).toString(),
+    }
+  }
+
+  /**
+   * {@link completeServerTransaction}, then POSTs the notification to the NotificationURL as Opayo
+   * does and parses the reply.
+   * @example const reply = await fake.notifyServerTransaction('INV-1042-1', { fetch: app.request })
+   */
+  async notifyServerTransaction(
+    vendorTxCode: string,
+    options: CompleteServerTransactionOptions & { readonly fetch?: typeof fetch } = {},
+  ): Promise<ParsedNotificationReply> {
+    const { notificationUrl, fields } = this.completeServerTransaction(vendorTxCode, options)
+    return postServerNotification(
+      notificationUrl,
+      fields,
+      options.fetch ? { fetch: options.fetch } : {},
+    )
+  }
+
+  /**
+   * A web-standard fetch that answers Pi (`.../api/v1/...`), Reporting (`.../access/access.htm`)
+   * and Server registration (`.../gateway/service/vspserver-register.vsp`).
+   */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init)
     this.requests.push({ method: request.method, url: request.url })
@@ -109,9 +260,63 @@ export class FakeOpayo {
       return new Response(fault.body ?? '', { status: fault.status, headers: fault.headers ?? {} })
     const url = new URL(request.url)
     if (url.pathname.endsWith('/access/access.htm')) return this.#reporting(request)
+    if (url.pathname.endsWith('/gateway/service/vspserver-register.vsp'))
+      return this.#serverRegister(request)
+    if (url.pathname.endsWith('/Simulator/VSPServerPaymentPage.asp') && request.method === 'GET') {
+      return new Response(
+        `Fake Opayo payment page for ${url.searchParams.get('TransactionID') ?? '?'}: complete it with fake.completeServerTransaction(vendorTxCode).`,
+        { status: 200, headers: { 'content-type': 'text/plain' } },
+      )
+    }
     const pi = /\/api\/v1\/(.*)$/.exec(url.pathname)
     if (pi) return this.#pi(request, pi[1] ?? '')
     return json(404, { description: 'Not found', code: 1010 })
+  }
+
+  async #serverRegister(request: Request): Promise<Response> {
+    if (request.method !== 'POST') return new Response('Method not allowed', { status: 405 })
+    const fields = decodeFormBody(
+      new Uint8Array(await request.arrayBuffer()),
+      request.headers.get('content-type'),
+    )
+    const refuse = (refusal: { status: string; statusDetail: string }) =>
+      serverAnswer([
+        ['VPSProtocol', '4.00'],
+        ['Status', refusal.status],
+        ['StatusDetail', refusal.statusDetail],
+      ])
+    const checked = checkServerRegistration(fields, this.options.vendorName)
+    if ('status' in checked) return refuse(checked)
+    const code = checked.vendorTxCode
+    if (
+      this.serverRegistrations.has(code) ||
+      [...this.transactions.values()].some((t) => t.vendorTxCode === code)
+    ) {
+      // Opayo's error 4042. Whether Opayo answers an identical re-registration "OK REPEATED"
+      // instead is not published; the fake always refuses.
+      return refuse(DUPLICATE_VENDOR_TX_CODE)
+    }
+    const registration: FakeServerRegistration = {
+      ...checked,
+      vpsTxId: randomVpsTxId(),
+      securityKey: randomSecurityKey(),
+      createdAt: this.options.now(),
+    }
+    this.serverRegistrations.set(code, registration)
+    // serveFetch requests carry the port in Host, not in the URL.
+    const url = new URL(request.url)
+    const origin = `${url.protocol}//${request.headers.get('host') ?? url.host}`
+    return serverAnswer([
+      ['VPSProtocol', '4.00'],
+      ['Status', 'OK'],
+      ['StatusDetail', 'Server transaction registered successfully.'],
+      ['VPSTxId', registration.vpsTxId],
+      ['SecurityKey', registration.securityKey],
+      [
+        'NextURL',
+        `${origin}/Simulator/VSPServerPaymentPage.asp?TransactionID=${registration.vpsTxId}`,
+      ],
+    ])
   }
 
   async #pi(request: Request, path: string): Promise<Response> {

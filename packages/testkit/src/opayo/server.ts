@@ -2,12 +2,14 @@ import { serveFetch } from '../serve.js'
 import { FakeOpayo } from './fake-opayo.js'
 import type { FakeOpayoOptions } from './fake-opayo.js'
 
-/** A running loopback Opayo (Pi and Reporting). */
+/** A running loopback Opayo (Pi, Reporting and Server registration). */
 export interface FakeOpayoServer {
   /** Pi base URL, e.g. `http://127.0.0.1:53125/api/v1`. */
   readonly piUrl: string
   /** Reporting endpoint, e.g. `http://127.0.0.1:53125/access/access.htm`. */
   readonly reportingUrl: string
+  /** Server registration endpoint, e.g. `http://127.0.0.1:53125/gateway/service/vspserver-register.vsp`. */
+  readonly serverRegisterUrl: string
   readonly fake: FakeOpayo
   close(): Promise<void>
 }
@@ -28,6 +30,7 @@ export async function startFakeOpayoServer(
   return {
     piUrl: `${served.origin}/api/v1`,
     reportingUrl: `${served.origin}/access/access.htm`,
+    serverRegisterUrl: `${served.origin}/gateway/service/vspserver-register.vsp`,
     fake,
     close: () => served.close(),
   }
