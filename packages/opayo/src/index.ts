@@ -77,6 +77,30 @@ export type {
   OpayoTransportOptions,
 } from './internal/http.js'
 
+export { createOpayoServerClient } from './server-registration/client.js'
+export type { OpayoServerClient, OpayoServerClientOptions } from './server-registration/client.js'
+export {
+  OPAYO_SERVER_URLS,
+  SERVER_REGISTRATION_TX_TYPES,
+  SERVER_REGISTRATION_LIMITS,
+  SERVER_REGISTRATION_OK_STATUSES,
+  ServerRegistrationInputSchema,
+  ServerRegistrationContactSchema,
+} from './server-registration/schema.js'
+export type {
+  ServerRegistration,
+  ServerRegistrationInput,
+  ServerRegistrationRequest,
+  ServerRegistrationContact,
+  ServerRegistrationTxType,
+} from './server-registration/schema.js'
+export {
+  OpayoServerRegistrationError,
+  SERVER_REGISTRATION_FAILURE_STATUSES,
+} from './server-registration/registration-error.js'
+export type { ServerRegistrationFailureStatus } from './server-registration/registration-error.js'
+export { OpayoServerRegistrationInputError } from './server-registration/input-error.js'
+
 export { createOpayoReportingClient, OPAYO_REPORTING_URLS } from './reporting/client.js'
 export type {
   OpayoReportingClient,
