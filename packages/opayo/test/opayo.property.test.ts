@@ -149,7 +149,8 @@ describe('VPSSignature properties', () => {
   })
 })
 
-describe('unsigned notification fields decide nothing (specs audit: TxType, Surcharge are unsigned)', () => {
+// The signed fields: thephpleague/omnipay-sagepay src/Traits/ServerNotifyTrait.php buildSignature().
+describe('unsigned notification fields decide nothing (TxType, Surcharge, StatusDetail, VPSProtocol, unknown fields)', () => {
   const secrets = { vendorName: 'myshop', securityKey: 'IK776BWNHN' }
   const UNSIGNED = ['TxType', 'Surcharge', 'StatusDetail', 'VPSProtocol'] as const
   const LIMITS = { TxType: 15, Surcharge: 20, StatusDetail: 255, VPSProtocol: 4 } as const

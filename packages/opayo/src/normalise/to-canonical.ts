@@ -41,8 +41,9 @@ import {
 
 /**
  * What you stored when you registered a Server (or Form) transaction. A Server notification
- * carries no amount, currency or customer (specs/opayo.md §2.2), and its `TxType` and `Surcharge`
- * are not covered by VPSSignature, so what the payment *is* (kind, amount, currency) comes from
+ * carries no amount, currency or customer, and its `TxType` and `Surcharge` are not among the
+ * fields VPSSignature covers (thephpleague/omnipay-sagepay `src/Traits/ServerNotifyTrait.php`
+ * `buildSignature()`), so what the payment *is* (kind, amount, currency) comes from
  * here and only from here. A `ServerRegistration` from `createOpayoServerClient().register()` is a
  * Registration as it stands.
  *
@@ -194,7 +195,8 @@ function fromServer(
   // refund. What was registered decides.
   const kind = kindOf(registration.txType, ['registration', 'txType'])
   if (!kind.ok) return kind
-  // Surcharge is not signed either (specs/opayo.md §2.2): kept in `extra`, never added.
+  // Surcharge is not signed either (omnipay ServerNotifyTrait::buildSignature() has no
+  // Surcharge): kept in `extra`, never added.
   const extra = {
     ...n.extra,
     ...compact({
