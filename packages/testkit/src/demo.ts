@@ -19,7 +19,7 @@ import {
 } from '@opayo-kashflow/opayo'
 import type { PiTransaction } from '@opayo-kashflow/opayo'
 import { createSyncService, reconciliationCsv, reconciliationHtml } from '@opayo-kashflow/sync'
-import type { EventState, Reconciliation, ServiceRegistration } from '@opayo-kashflow/sync'
+import type { EventState, Reconciliation } from '@opayo-kashflow/sync'
 import { listen } from '@opayo-kashflow/sync/node'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
 import { startFakeKashflowServer } from './kashflow/server.js'
@@ -57,6 +57,7 @@ const CREDENTIALS = {
   memorableWord: 'pineapple',
 }
 const REPORTING = { vendor: VENDOR, user: 'reporter', password: 'r3porting' }
+const HANDOVER_TOKEN = 'demo-handover-token'
 
 const guid = (n: number) =>
   `${(0xd0000000 + n).toString(16).toUpperCase()}-1A2B-4C3D-8E4F-${String(n).padStart(12, '0')}`
@@ -66,7 +67,8 @@ const key = (n: number) => `K${String(n).padStart(9, '0')}`.slice(0, 10)
  * Runs the demo: fake Opayo and fake KashFlow on loopback, the sync service on SQLite in a
  * temporary folder, and about 200 realistic Opayo events (payments, refunds, deferred + release,
  * declines, duplicates, a tampered signature, a missing vendorTxCode, invoices that do not exist
- * yet, a euro payment, rate limits and a KashFlow outage). Returns whether every payment is
+ * yet, a euro payment, rate limits and a KashFlow outage), and three attacks that must move no
+ * money (a forged Form return, a replay with TxType changed, a hand-over with a forged amount). Returns whether every payment is
  * accounted for, with the reconciliation.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -105,7 +107,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const kashflowFake = kashflowServer.fake
 
   // --- the service under test ---------------------------------------------------------------
-  const registrations = new Map<string, ServiceRegistration>()
   const store = await sqliteStore({ path: join(dir, 'opayo-kashflow.db') })
   const kashflow = createKashflowClient({
     ...CREDENTIALS,
@@ -136,16 +137,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     rates: staticRateProvider({ 'GBP/EUR': '1.1650' }, { source: 'demo rate table' }),
     opayo: {
       vendorName: VENDOR,
-      lookupRegistration: (code) => registrations.get(code),
       formPassword: FORM_PASSWORD,
       reporting,
+      pi,
     },
+    handoverToken: HANDOVER_TOKEN,
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
     poll: false,
     // Demo-speed schedules: seconds instead of hours.
     retry: {
       delaysMs: [200, 400, 800, 1_600, 3_200, 5_000, 5_000],
       notFoundDelaysMs: [500, 1_000, 1_500, 2_000],
+      confirmDelaysMs: [200, 400, 800],
       pauseAfterConsecutiveFailures: 5,
       probeIntervalMs: 1_000,
     },
@@ -153,13 +156,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     batchSize: 10,
     pollIntervalMs: 25,
   })
+  const register = (vendorTxCode: string, securityKey: string, amount: number) =>
+    store.saveRegistration({
+      vendorTxCode,
+      securityKey,
+      amount,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+      createdAt: Date.now(),
+    })
   const server = await listen(service.handler, { port: 0 })
   service.start({ concurrency: 2 })
 
   let paused = 0
   service.engine.on('paused', () => (paused += 1))
   let sent = 0
-  const expected = new Map<string, 'posted' | 'skipped' | 'dead'>()
+  const expected = new Map<string, 'posted' | 'skipped' | 'dead' | 'never'>()
   const notifyUrl = `${server.url}/opayo/notify`
 
   // --- the stream of Opayo events -----------------------------------------------------------
@@ -172,8 +184,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   ) => {
     const vendorTxCode = `INV-${invoice}-${n}`
     const tx = guid(n)
-    const reg: ServiceRegistration = { securityKey: key(n), amount: money(amount, 'GBP') }
-    registrations.set(vendorTxCode, reg)
+    // What the checkout stored when it registered the transaction with Opayo.
+    await register(vendorTxCode, key(n), amount)
     const status = extra['Status'] ?? 'OK'
     if (seed) {
       opayoServer.fake.seed({
@@ -198,7 +210,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
               DeclineCode: '05',
             }),
       }),
-      { vendorName: VENDOR, securityKey: reg.securityKey },
+      { vendorName: VENDOR, securityKey: key(n) },
     )
     const reply = await postServerNotification(notifyUrl, fields)
     sent += 1
@@ -242,7 +254,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // A tampered notification: Status changed after signing. INVALID, never ingested.
   {
     const vendorTxCode = 'INV-1002-TAMPER'
-    registrations.set(vendorTxCode, { securityKey: key(300), amount: money(9900, 'GBP') })
+    await register(vendorTxCode, key(300), 9900)
     const fields = signServerNotification(
       buildServerNotification({
         VendorTxCode: vendorTxCode,
@@ -270,7 +282,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   {
     const tx = guid(304)
     const vendorTxCode = 'demotransaction-100092813'
-    registrations.set(vendorTxCode, { securityKey: key(304), amount: money(4200, 'GBP') })
+    await register(vendorTxCode, key(304), 4200)
     opayoServer.fake.seed({ transactionId: tx, vendorTxCode, amount: 4200 })
     const fields = signServerNotification(
       buildServerNotification({ VendorTxCode: vendorTxCode, VPSTxId: `{${tx}}` }),
@@ -287,7 +299,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const vendorTxCode = `INV-${invoice}-F${i}`
     const amount = i === 0 ? 123147 : 3000 + i
     kashflowFake.invoices.get(invoice)!.GrossAmount = 5000
-    registrations.set(vendorTxCode, { securityKey: key(400 + i), amount: money(amount, 'GBP') })
+    await service.recordFormTransaction({ vendorTxCode, amount: money(amount, 'GBP') })
     opayoServer.fake.seed({ transactionId: tx, vendorTxCode, amount })
     const decimal = (amount / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/, ',')
     const crypt = encryptFormCrypt(
@@ -318,7 +330,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     sent += 1
     return fetch(`${server.url}/pi/transactions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${HANDOVER_TOKEN}` },
       body: JSON.stringify(body),
     })
   }
@@ -336,7 +348,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       currency: 'GBP',
       description: `Invoice ${invoice}`,
     })
-    await handover({ transaction: tx, vendorTxCode, requested: { amount, currency: 'GBP' } })
+    await handover({ transactionId: tx.transactionId, vendorTxCode })
     piPaid.push({ tx, vendorTxCode, amount })
     expected.set(`opayo:${tx.transactionId}:payment`, 'posted')
   }
@@ -351,9 +363,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       description: 'Refund',
     })
     await handover({
-      transaction: tx,
+      transactionId: tx.transactionId,
       vendorTxCode,
-      requested: { amount, currency: 'GBP' },
       relatedTransactionId: paid.tx.transactionId,
     })
     expected.set(`opayo:${tx.transactionId}:refund`, 'posted')
@@ -370,15 +381,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       currency: 'GBP',
       description: 'Deferred',
     })
-    await handover({ transaction: tx, vendorTxCode, requested: { amount, currency: 'GBP' } })
+    await handover({ transactionId: tx.transactionId, vendorTxCode })
     expected.set(`opayo:${tx.transactionId}:authorisation`, 'skipped')
+    // The release is money Opayo reports: the Reporting poll below brings it in as a capture.
     await pi.instructions.create(tx.transactionId, { instructionType: 'release', amount })
-    await handover({
-      transaction: tx,
-      vendorTxCode,
-      requested: { amount, currency: 'GBP' },
-      release: { amount },
-    })
     expected.set(`opayo:${tx.transactionId}:capture`, 'posted')
   }
   {
@@ -391,33 +397,62 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       currency: 'EUR',
       description: 'Euro order',
     })
-    await handover({ transaction: tx, vendorTxCode, requested: { amount: 10000, currency: 'EUR' } })
+    await handover({ transactionId: tx.transactionId, vendorTxCode })
     expected.set(`opayo:${tx.transactionId}:payment`, 'posted')
   }
-  // An app hands over a result with no vendorTxCode: dead-lettered with the issues, never dropped.
+  // An app hands over a result with no vendorTxCode: refused at the door (400), nothing stored.
   {
-    const response = await handover({
-      transaction: {
-        transactionId: guid(500),
-        transactionType: 'Payment',
-        status: 'Ok',
-        statusCode: '0000',
-        amount: { totalAmount: 1234 },
-        currency: 'GBP',
-      },
-      vendorTxCode: '',
-    })
-    const body = (await response.json()) as { outcome: string; id: string }
-    if (body.outcome !== 'dead')
-      problems.push(`the payment without a vendorTxCode was ${body.outcome}`)
-    expected.set(body.id, 'dead')
+    const response = await handover({ transactionId: guid(500), vendorTxCode: '' })
+    if (response.status !== 400)
+      problems.push(`the hand-over without a vendorTxCode was answered ${response.status}`)
   }
-  log(`Sent ${sent} events. Waiting for the engine to finish...`)
+  // Attacks. A Form return forged with the Form password for a transaction Opayo never saw, at
+  // £99,999.00: a hint Opayo cannot confirm, so it is retried and dead-lettered as unconfirmed.
+  {
+    const vendorTxCode = 'INV-1029-FORGED'
+    await service.recordFormTransaction({ vendorTxCode, amount: money(3000, 'GBP') })
+    const crypt = encryptFormCrypt(
+      { VendorTxCode: vendorTxCode, VPSTxId: `{${guid(600)}}`, Status: 'OK', Amount: '99,999.00' },
+      FORM_PASSWORD,
+    )
+    await fetch(`${server.url}/opayo/form-return?crypt=${encodeURIComponent(crypt)}`, {
+      redirect: 'manual',
+    })
+    sent += 1
+    expected.set(`hint:form:${guid(600)}`, 'dead')
+  }
+  // A genuine notification replayed with TxType=REFUND added (TxType is not signed): the same
+  // reply as the first time, and no refund.
+  {
+    const first = sentPayments[0]!
+    const again = await postServerNotification(notifyUrl, { ...first.fields, TxType: 'REFUND' })
+    sent += 1
+    if (again.body !== first.reply.body)
+      problems.push('a replay with an unsigned field changed got a different reply')
+    expected.set(first.id.replace(/:payment$/, ':refund'), 'never')
+  }
+  // A hand-over with a forged amount: only Opayo's amount posts.
+  {
+    const tx = piPaid[0]!.tx
+    await handover({
+      transaction: { ...tx, amount: { totalAmount: 777_700 } },
+      vendorTxCode: piPaid[0]!.vendorTxCode,
+    })
+  }
+  // The Reporting poll (every 15 minutes in production) brings in what no push reported: here,
+  // the releases of the deferred payments.
+  const polled = await service.backfill({
+    from: new Date(started - 60_000),
+    to: new Date(Date.now() + 60_000),
+  })
+  log(`Sent ${sent} events; the Reporting poll read ${polled.seen} (${polled.received} new).`)
+  log('Waiting for the engine to finish...')
 
   // --- wait until everything is accounted for ------------------------------------------------
   const deadline = Date.now() + (options.timeoutMs ?? 120_000)
   const finished = async () => {
     for (const [id, want] of expected) {
+      if (want === 'never') continue
       const event = await store.get(id)
       if (!event || !['posted', 'skipped', 'dead', 'discarded'].includes(event.state)) return false
       if (want === 'posted' && event.state !== 'posted') return false
@@ -432,6 +467,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const lines = [...kashflowFake.invoices.values()].flatMap((i) => i.PaymentLines)
   for (const [id, want] of expected) {
     const event = await store.get(id)
+    if (want === 'never') {
+      if (event) problems.push(`${id} should never have been stored (it was ${event.state})`)
+      continue
+    }
     if (!event) {
       problems.push(`${id} was never stored`)
       continue
@@ -489,7 +528,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   log('Dead letters (each with its reason):')
   for (const e of dead)
     log(
-      `  ${(e.payment as { source?: { vendorTxCode?: string } } | null)?.source?.vendorTxCode ?? e.id}: ${e.reason}`,
+      `  ${(e.payment as { source?: { vendorTxCode?: string } } | null)?.source?.vendorTxCode ?? (e.payment as { hint?: { vendorTxCode?: string } } | null)?.hint?.vendorTxCode ?? e.id}: ${e.reason}`,
     )
   log('Reconciliation (Opayo successful money movements vs the ledger and KashFlow):')
   for (const [k, v] of Object.entries(reconciliation.summary))

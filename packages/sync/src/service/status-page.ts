@@ -15,6 +15,7 @@ const age = (ms: number | undefined) =>
 
 function summary(event: EventRecord): string {
   const p = event.payment as {
+    hint?: { vendorTxCode?: string }
     source?: { vendorTxCode?: string }
     kind?: string
     amount?: { amount?: number; currency?: string }
@@ -23,7 +24,7 @@ function summary(event: EventRecord): string {
     p?.amount?.amount === undefined
       ? ''
       : `${(p.amount.amount / 100).toFixed(2)} ${p.amount.currency ?? ''}`
-  return `<code>${escapeHtml(p?.source?.vendorTxCode || event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
+  return `<code>${escapeHtml(p?.source?.vendorTxCode || p?.hint?.vendorTxCode || event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
 }
 
 /** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
@@ -71,6 +72,7 @@ export function explain(event: EventRecord): string {
         invoiceNumber?: number
         reference?: string
         error?: { message?: string }
+        reason?: string
       }
     | undefined
   if (detail?.issues?.length) {
@@ -80,5 +82,7 @@ export function explain(event: EventRecord): string {
   }
   if (detail?.invoiceNumber !== undefined)
     return `Invoice ${detail.invoiceNumber} (from "${detail.reference ?? ''}") never appeared in KashFlow.`
+  if (event.reason === 'unconfirmed' && detail?.reason)
+    return `Opayo did not confirm this claim: ${detail.reason} Nothing was posted.`
   return event.lastError?.message ?? detail?.error?.message ?? ''
 }
