@@ -375,6 +375,20 @@ describe('Server registration: input checked before sending', () => {
         },
       },
     ],
+    [
+      'billing.address.region',
+      {
+        billing: {
+          ...billing,
+          address: {
+            lines: ['1 Main St'],
+            city: 'Springfield',
+            postalCode: '62701',
+            country: 'US',
+          },
+        },
+      },
+    ],
     ['description', { description: 'd'.repeat(101) }],
     ['description', { description: 'Łódź order' }],
     ['vendorTxCode', { vendorTxCode: 'has space' }],

@@ -92,7 +92,7 @@ const AddressSchema = z.object({
   /** Street lines; Opayo has two of 100 characters (re-wrapped without losing a character). */
   lines: z.array(z.string()).min(1),
   city: z.string(),
-  /** US state code (two letters); sent only for US addresses, as Opayo wants. */
+  /** US state code (two letters): required for, and sent only with, a US address. */
   region: z.string().optional(),
   postalCode: z.string(),
   /** Alpha-2, alpha-3 or an English name. */
@@ -160,6 +160,14 @@ export const ServerRegistrationContactSchema = z
     const postCode = need('postalCode', address.postalCode, L.postCode)
     const country = address.countryCode
     let state: string | undefined
+    if (country === 'US' && address.region === undefined) {
+      // Opayo error 3147 "The BillingState field is required." (academe/SagePay error-codes.tsv).
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address', 'region'],
+        message: 'Required by Opayo for a US address (the two-letter state code).',
+      })
+    }
     if (country === 'US' && address.region !== undefined) {
       state = address.region.toUpperCase()
       if (!/^[A-Z]{2}$/.test(state)) {

@@ -207,6 +207,22 @@ export function checkServerRegistration(
     if (value === '' && rule.required) return rule.required
     if (value.length > rule.max) return rule.tooLong
   }
+  for (const [prefix, required, badFormat] of [
+    [
+      'Billing',
+      missing('3147', 'The BillingState field is required.'),
+      invalid('3138', 'The BillingState format is invalid.'),
+    ],
+    [
+      'Delivery',
+      missing('3148', 'The DeliveryState field is required.'),
+      invalid('3139', 'The DeliveryState format is invalid.'),
+    ],
+  ] as const) {
+    const state = get(`${prefix}State`)
+    if (get(`${prefix}Country`) === 'US' && state === '') return required
+    if (state !== '' && !/^[A-Z]{2}$/.test(state)) return badFormat
+  }
   for (const [name, refusal] of [
     ['BillingCountry', invalid('3141', 'The BillingCountry value is invalid.')],
     ['DeliveryCountry', invalid('3140', 'The DeliveryCountry value is invalid.')],
