@@ -51,7 +51,6 @@ const config = (overrides: Record<string, unknown> = {}) => ({
     vendorName: 'myshop',
     environment: opayo.reportingUrl,
     reportingUser: 'r',
-    registrationsFile: join(dir, 'registrations.json'),
   },
   kashflow: { username: CREDENTIALS.username, baseUrl: kashflow.url },
   posting: { bankAccountId: 55166, paymentMethodId: 409844 },
@@ -72,7 +71,6 @@ beforeAll(async () => {
     port: 0,
     options: { vendorName: 'myshop', reporting: { vendor: 'myshop', user: 'r', password: 'p' } },
   })
-  writeFileSync(join(dir, 'registrations.json'), '{}')
   writeFileSync(join(dir, 'opayo-kashflow.config.json'), JSON.stringify(config()))
 })
 afterAll(async () => {
@@ -103,6 +101,32 @@ describe('the opayo-kashflow CLI', () => {
     const result = await cli(['doctor'], {})
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('OPAYO_KASHFLOW_KASHFLOW_PASSWORD')
+  })
+
+  it('refuses a Form password without the Reporting API, and a pi section without its secrets, naming the fix', async () => {
+    const { reportingUser: _user, ...noReporting } = config().opayo
+    writeFileSync(join(dir, 'form.json'), JSON.stringify(config({ opayo: noReporting })))
+    const form = await cli(['doctor', '--config', 'form.json'], {
+      ...env,
+      OPAYO_KASHFLOW_FORM_PASSWORD: 'DemoFormKey12345',
+    })
+    expect(form.code).toBe(2)
+    expect(form.stderr).toContain('Set opayo.reportingUser and OPAYO_KASHFLOW_REPORTING_PASSWORD')
+    expect(form.stderr).not.toContain('DemoFormKey12345')
+    writeFileSync(
+      join(dir, 'pi.json'),
+      JSON.stringify(config({ opayo: { ...config().opayo, pi: {} } })),
+    )
+    const pi = await cli(['doctor', '--config', 'pi.json'], env)
+    expect(pi.code).toBe(2)
+    expect(pi.stderr).toContain('OPAYO_KASHFLOW_PI_INTEGRATION_KEY')
+    writeFileSync(
+      join(dir, 'legacy.json'),
+      JSON.stringify(config({ opayo: { ...config().opayo, registrationsFile: 'r.json' } })),
+    )
+    const legacy = await cli(['status', '--config', 'legacy.json'], env)
+    expect(legacy.code).toBe(2)
+    expect(legacy.stderr).toContain('opayo-kashflow registrations import r.json')
   })
 
   it('doctor checks the login, bank account, payment method and Reporting API', async () => {
@@ -184,7 +208,7 @@ describe('the opayo-kashflow CLI', () => {
     expect(existsSync(join(dir, 'reconciliation.html'))).toBe(true)
   }, 120_000)
 
-  it('serves: a signed notification is acknowledged, posted, and visible on /health; SIGTERM stops it cleanly', async () => {
+  it('serves: a signed notification of an imported registration is acknowledged and posted; admin routes only on the admin listener; SIGTERM stops it cleanly', async () => {
     writeFileSync(
       join(dir, 'registrations.json'),
       JSON.stringify({
@@ -196,10 +220,19 @@ describe('the opayo-kashflow CLI', () => {
       JSON.stringify(
         config({
           store: { sqlite: join(dir, 'serve.db') },
-          server: { port: 0, redirectUrl: 'https://shop.example/thanks?o={vendorTxCode}' },
+          server: {
+            port: 0,
+            redirectUrl: 'https://shop.example/thanks?o={vendorTxCode}',
+            admin: { port: 0 },
+          },
         }),
       ),
     )
+    const imported = await cli(
+      ['registrations', 'import', 'registrations.json', '--config', 'serve.json'],
+      env,
+    )
+    expect(imported.code).toBe(0)
     const child = spawn(
       process.execPath,
       [
@@ -220,14 +253,14 @@ describe('the opayo-kashflow CLI', () => {
       child.on('exit', (code) => resolve(code)),
     )
     let output = ''
-    const url = await new Promise<string>((resolve, reject) => {
+    const [url, adminUrl] = await new Promise<[string, string]>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 30_000)
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString()
-        const match = /listening on (http:\/\/[^\s]+)/.exec(output)
-        if (match?.[1]) {
+        const match = /listening on (http:\/\/[^\s]+) .*admin on (http:\/\/[^\s]+)/.exec(output)
+        if (match?.[1] && match[2]) {
           clearTimeout(timer)
-          resolve(match[1])
+          resolve([match[1], match[2]])
         }
       })
     })
@@ -245,11 +278,14 @@ describe('the opayo-kashflow CLI', () => {
     let posted = 0
     for (let i = 0; i < 100 && posted === 0; i += 1) {
       await new Promise((r) => setTimeout(r, 100))
-      posted = ((await (await fetch(`${url}/health`)).json()) as { counts: { posted: number } })
-        .counts.posted
+      posted = (
+        (await (await fetch(`${adminUrl}/admin/health`)).json()) as { counts: { posted: number } }
+      ).counts.posted
     }
     expect(posted).toBe(1)
-    expect(await (await fetch(`${url}/`)).text()).toContain('opayo-kashflow')
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' })
+    expect((await fetch(`${url}/admin`)).status).toBe(404)
+    expect(await (await fetch(`${adminUrl}/admin`)).text()).toContain('opayo-kashflow')
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
   }, 60_000)
@@ -277,7 +313,7 @@ describe('the opayo-kashflow CLI', () => {
 describe('opayo-kashflow registrations import', () => {
   // Registrations live in the store: this config has no opayo.registrationsFile.
   const configFile = (name: string) => {
-    const { registrationsFile: _file, ...opayoSection } = config().opayo
+    const opayoSection = config().opayo
     writeFileSync(
       join(dir, `${name}.json`),
       JSON.stringify(config({ opayo: opayoSection, store: { sqlite: join(dir, `${name}.db`) } })),
