@@ -12,7 +12,9 @@ import {
   transportObjectsIn,
 } from '../../../test/support/leaks.js'
 import * as opayo from '../src/index.js'
+import { money } from '@opayo-kashflow/core'
 import {
+  createOpayoServerClient,
   createOpayoPiClient,
   createOpayoReportingClient,
   decryptFormCrypt,
@@ -83,6 +85,18 @@ const payment = {
   currency: 'GBP',
   description: 'Invoice 1042',
 } as const
+
+const registration = {
+  vendorTxCode: 'INV-1042-1',
+  amount: money(12000, 'GBP'),
+  description: 'Invoice 1042',
+  notificationUrl: 'https://shop.example/opayo/notify',
+  billing: {
+    firstnames: 'Sam',
+    surname: 'Jones',
+    address: { lines: ['1 High St'], city: 'Bath', postalCode: 'BA1 1AA', country: 'GB' },
+  },
+}
 
 interface Clients {
   readonly pi: OpayoPiClient
@@ -290,6 +304,24 @@ const SCENARIOS: readonly Scenario[] = [
         from: new Date('2026-11-01T00:00:00Z'),
         to: new Date('2026-11-02T00:00:00Z'),
         txTypes: [{ toString: null } as unknown as string],
+      }),
+  },
+  // ---- Server registration ------------------------------------------------------------------
+  {
+    name: 'Server: the registration is refused (Status=INVALID)',
+    expected: 'OpayoServerRegistrationError',
+    run: () =>
+      createOpayoServerClient({ vendorName: 'not-a-vendor', environment: 'sandbox' }).register(
+        registration,
+      ),
+  },
+  {
+    name: 'Server: the registration input is invalid (nothing is sent)',
+    expected: 'OpayoServerRegistrationInputError',
+    run: () =>
+      createOpayoServerClient({ vendorName: 'sandbox', environment: 'sandbox' }).register({
+        ...registration,
+        description: '',
       }),
   },
   // ---- Server notifications and Form --------------------------------------------------------

@@ -1,6 +1,7 @@
 import { createReferenceParser, definePostingRules, money } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import {
+  createOpayoServerClient,
   createOpayoPiClient,
   createOpayoReportingClient,
   encryptFormCrypt,
@@ -100,6 +101,53 @@ describe('the sync service', () => {
     expect(kashflowFake.invoiceView(kashflowFake.invoices.get(1042)!)).toMatchObject({
       Status: 'Paid',
     })
+  })
+
+  it('registers a Server transaction with Opayo, stores the registration, and posts its notification', async () => {
+    const opayoFake = new FakeOpayo({ vendorName: 'myshop' })
+    const kashflowFake = new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] })
+    const store = memoryStore()
+    const service = createSyncService({
+      store,
+      kashflow: createKashflowClient({ ...CREDENTIALS, fetch: kashflowFake.fetch }),
+      rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+      references: createReferenceParser(['INV-{invoice}-{*}']),
+      opayo: {
+        vendorName: 'myshop',
+        server: createOpayoServerClient({ vendorName: 'myshop', fetch: opayoFake.fetch }),
+      },
+      redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
+      poll: false,
+    })
+    const { nextUrl } = await service.registerServerTransaction({
+      vendorTxCode: 'INV-1042-7',
+      amount: money(12000, 'GBP'),
+      description: 'Invoice 1042',
+      notificationUrl: 'https://pay.example/opayo/notify',
+      billing: {
+        firstnames: 'Sam',
+        surname: 'Jones',
+        address: { lines: ['1 High St'], city: 'Bath', postalCode: 'BA1 1AA', country: 'GB' },
+      },
+    })
+    expect(nextUrl).toMatch(/^https:\/\//)
+    expect(await store.getRegistration('INV-1042-7')).toMatchObject({
+      amount: 12000,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+    })
+    // Opayo takes the card and posts its signed notification to the service.
+    const completed = opayoFake.completeServerTransaction('INV-1042-7')
+    const response = await service.handler(
+      new Request('http://service.local/opayo/notify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: completed.body,
+      }),
+    )
+    expect(parseNotificationReply(await response.text()).status).toBe('OK')
+    await service.engine.drain()
+    expect(kashflowFake.invoices.get(1042)!.PaymentLines.map((l) => l.Amount)).toEqual([120])
   })
 
   it('answers INVALID for a tampered notification and stores nothing', async () => {

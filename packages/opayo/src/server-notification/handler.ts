@@ -115,9 +115,9 @@ const FINAL: ReadonlySet<ServerNotificationStatus> = new Set(
  * VPSTxId and Status get the same reply again, and a different Status for a transaction already
  * final is reported as a conflict and answered INVALID without calling `onNotification`.
  * Only signed fields and your registration decide meaning: the payment's kind, amount and
- * currency come from the registration, never from the unsigned `TxType` or `Surcharge`, and a
- * notification checked with the TOKEN formula (which signs no card fields) is INVALID unless the
- * registration's `txType` is `TOKEN`.
+ * currency come from the registration, never from the unsigned `TxType` or `Surcharge`, and the
+ * signature formula follows the registration's `txType` (TOKEN or not), never the notification's
+ * unsigned `TxType`.
  * @example
  * const handle = createServerNotificationHandler({ vendorName, lookupRegistration, onNotification, redirectUrl: 'https://shop.example/return' })
  * // Hono: app.post('/opayo/notify', (c) => handle(c.req.raw))
@@ -181,27 +181,23 @@ export function createServerNotificationHandler(
         typeof registration.securityKey === 'string'
           ? registration.securityKey
           : registration.securityKey.reveal()
+      // The unsigned TxType would pick the signature formula (TxType=TOKEN with Status=OK selects
+      // the TOKEN formula, which signs no card, AVS or 3-D Secure field). The formula follows
+      // what was registered instead: a TOKEN registration is checked with the TOKEN formula,
+      // anything else with the full one, whatever TxType the request carries.
+      const { TxType: _unsigned, ...signedOnly } = notification
+      const checked: ServerNotification =
+        registration.txType?.toUpperCase() === 'TOKEN'
+          ? { ...signedOnly, TxType: 'TOKEN' }
+          : signedOnly
       try {
-        verifyServerNotification(notification, { vendorName: options.vendorName, securityKey })
+        verifyServerNotification(checked, { vendorName: options.vendorName, securityKey })
       } catch (error) {
         const detail = isOpayoKashflowError(error)
           ? 'VPSSignature does not match.'
           : 'Signature check failed.'
         return reject('INVALID', detail, notification.VendorTxCode)
       }
-      // The unsigned TxType picks the signature formula: TxType=TOKEN with Status=OK is checked
-      // with the TOKEN formula, which signs no card, AVS or 3-D Secure field. Such a notification
-      // only proves a token registration, so it must match what was registered.
-      // (The other way round is safe: the full formula signs more than the TOKEN one.)
-      const tokenSigned = notification.TxType === 'TOKEN' && notification.Status === 'OK'
-      if (tokenSigned && registration.txType?.toUpperCase() !== 'TOKEN') {
-        return reject(
-          'INVALID',
-          'A TOKEN notification for a transaction that was not registered as TOKEN.',
-          notification.VendorTxCode,
-        )
-      }
-
       const transactionId = normaliseTransactionId(notification.VPSTxId)
       const previous = await options.replies?.get(transactionId)
       if (previous !== undefined) {

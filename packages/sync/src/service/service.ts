@@ -490,11 +490,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     const { customer, invoiceReference, ...request } = input
     const registered = await options.opayo.server.register(request)
     const outcome = await store.saveRegistration({
-      vendorTxCode: request.vendorTxCode,
+      vendorTxCode: registered.vendorTxCode,
       securityKey: registered.securityKey.reveal(),
-      amount: request.amount.amount,
-      currency: request.amount.currency,
-      txType: request.txType ?? 'PAYMENT',
+      amount: registered.amount.amount,
+      currency: registered.amount.currency,
+      txType: registered.txType,
       vpsTxId: normaliseTransactionId(registered.vpsTxId),
       ...(customer ? { customer } : {}),
       ...(invoiceReference ? { invoiceReference } : {}),
