@@ -1,5 +1,5 @@
 // For each framework: mount the sync service, post a signed Opayo notification the way Opayo
-// does, let the engine post it to the fake KashFlow, and read /health.
+// does, let the engine post it to the fake KashFlow, and read /health (public: ok or degraded).
 import {
   buildServerNotification,
   postServerNotification,
@@ -17,7 +17,7 @@ for (const [name, start] of Object.entries(frameworks)) {
     port: 0,
     seed: { invoices: [{ number: 1042, gross: 120 }] },
   })
-  const service = buildService(kashflow.url)
+  const service = await buildService(kashflow.url)
   const server = await start(service)
   const fields = signServerNotification(buildServerNotification(), {
     vendorName: 'myshop',
@@ -25,11 +25,10 @@ for (const [name, start] of Object.entries(frameworks)) {
   })
   const reply = await postServerNotification(`${server.url}/opayo/notify`, fields)
   await service.engine.drain()
-  const health = (await (await fetch(`${server.url}/health`)).json()) as {
-    counts: { posted: number }
-  }
+  const health = (await (await fetch(`${server.url}/health`)).json()) as { status: string }
+  const { counts } = await service.engine.status()
   console.log(
-    `${name.padEnd(8)} notify -> ${reply.status}; posted ${health.counts.posted}; invoice 1042 ${kashflow.fake.invoiceView(kashflow.fake.invoices.get(1042)!)['Status'] as string}`,
+    `${name.padEnd(8)} notify -> ${reply.status}; health ${health.status}; posted ${counts.posted}; invoice 1042 ${kashflow.fake.invoiceView(kashflow.fake.invoices.get(1042)!)['Status'] as string}`,
   )
   await server.close()
   await kashflow.close()

@@ -1,12 +1,23 @@
-import { createReferenceParser, definePostingRules, money } from '@opayo-kashflow/core'
+import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import { createSyncService, memoryStore } from '@opayo-kashflow/sync'
 import type { SyncService } from '@opayo-kashflow/sync'
 
 /** A sync service against the given KashFlow URL (the fake, here), with one known registration. */
-export function buildService(kashflowUrl: string): SyncService {
+export async function buildService(kashflowUrl: string): Promise<SyncService> {
+  const store = memoryStore() // sqliteStore({ path }) in production
+  // In production `service.registerServerTransaction(...)` stores this when your checkout
+  // registers the transaction with Opayo (or `opayo-kashflow registrations import FILE`).
+  await store.saveRegistration({
+    vendorTxCode: 'INV-1042-1',
+    securityKey: 'IK776BWNHN',
+    amount: 12000,
+    currency: 'GBP',
+    txType: 'PAYMENT',
+    createdAt: Date.now(),
+  })
   return createSyncService({
-    store: memoryStore(), // sqliteStore({ path }) in production
+    store,
     kashflow: createKashflowClient({
       username: 'accounts@example.co.uk',
       password: 's3cret',
@@ -15,13 +26,7 @@ export function buildService(kashflowUrl: string): SyncService {
     }),
     rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
     references: createReferenceParser(['INV-{invoice}-{*}']),
-    opayo: {
-      vendorName: 'myshop',
-      lookupRegistration: (code) =>
-        code === 'INV-1042-1'
-          ? { securityKey: 'IK776BWNHN', amount: money(12000, 'GBP') }
-          : undefined,
-    },
+    opayo: { vendorName: 'myshop' },
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
     poll: false,
   })

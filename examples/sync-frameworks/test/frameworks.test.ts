@@ -11,6 +11,8 @@ describe('the sync service in Express, Fastify and Hono', () => {
       { cwd, encoding: 'utf8' },
     )
     for (const name of ['express', 'fastify', 'hono'])
-      expect(out).toMatch(new RegExp(`${name} +notify -> OK; posted 1; invoice 1042 Paid`))
+      expect(out).toMatch(
+        new RegExp(`${name} +notify -> OK; health ok; posted 1; invoice 1042 Paid`),
+      )
   }, 60_000)
 })
