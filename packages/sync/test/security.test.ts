@@ -387,7 +387,7 @@ describe('HTTP hardening', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit)
+    })
     expect(streamed.status).toBe(413)
   })
 

@@ -46,7 +46,7 @@ export interface HintPayload {
 /** The hint in a stored payload, or undefined when the payload is not a hint. */
 export function hintOf(payload: unknown): PaymentHint | undefined {
   if (payload === null || typeof payload !== 'object' || !('hint' in payload)) return undefined
-  const parsed = PaymentHintSchema.safeParse((payload as { hint: unknown }).hint)
+  const parsed = PaymentHintSchema.safeParse(payload.hint)
   return parsed.success ? parsed.data : undefined
 }
 

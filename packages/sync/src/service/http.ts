@@ -6,7 +6,11 @@ import type { Secret } from '@opayo-kashflow/core'
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024
 
 /** A JSON response. */
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response =>
   new Response(JSON.stringify(body, null, 2), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -24,18 +28,13 @@ export async function readBodyLimited(
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (Number.isFinite(declared) && declared > limit) return undefined
   if (!request.body) return ''
-  const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      return undefined
-    }
-    chunks.push(value)
+  // Leaving the loop early cancels the stream, so the rest of the body is never read.
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength
+    if (size > limit) return undefined
+    chunks.push(chunk)
   }
   return new TextDecoder().decode(Buffer.concat(chunks))
 }
@@ -59,10 +58,11 @@ export function bearerMatches(request: Request, expected: Secret): boolean {
 }
 
 /** 405 with the allowed method. */
-export const methodNotAllowed = (allow: string) => json(405, { error: `Use ${allow}.` }, { allow })
+export const methodNotAllowed = (allow: string): Response =>
+  json(405, { error: `Use ${allow}.` }, { allow })
 
 /** 413. */
-export const tooLarge = (limit: number) =>
+export const tooLarge = (limit: number): Response =>
   json(
     413,
     { error: `The body is larger than the limit of ${limit} bytes.` },
@@ -70,5 +70,5 @@ export const tooLarge = (limit: number) =>
   )
 
 /** 415 with the expected content type. */
-export const unsupportedMediaType = (expected: string) =>
+export const unsupportedMediaType = (expected: string): Response =>
   json(415, { error: `The content type must be ${expected}.` })
