@@ -12,6 +12,7 @@ export {
   PostingRulesError,
 } from './errors/opayo-kashflow-error.js'
 export { Secret, toSecret } from './secret/secret.js'
+export { describeTransportFailure } from './errors/transport-failure.js'
 
 export { CurrencyCodeSchema, isCurrencyCode, minorUnitExponent } from './money/currency.js'
 export type { CurrencyCode } from './money/currency.js'

@@ -55,6 +55,7 @@ describe('the public surface', () => {
         "customFieldPresets",
         "defineCustomFieldMappings",
         "definePostingRules",
+        "describeTransportFailure",
         "err",
         "findPostingMarker",
         "fitAddressLines",

@@ -11,7 +11,7 @@ import {
 import type { KashflowError } from '../errors/kashflow-error.js'
 import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
-import { Secret } from '@opayo-kashflow/core'
+import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /** How reads (and transient failures) are retried. Writes are never retried blindly. */
@@ -81,26 +81,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     )
   })
 
-/**
- * What may be copied from a failed fetch: whether it timed out, and a system error code such as
- * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: the
- * error objects themselves can hold the request and its headers.
- * @example transportFailure(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // { timedOut: false, reason: ' (ECONNREFUSED)' }
- */
-export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
-  const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
-  let code: string | undefined
-  for (let e = cause, depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
-    const candidate = (e as { code?: unknown }).code
-    if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(candidate)) {
-      code = candidate
-      break
-    }
-    e = (e as { cause?: unknown }).cause
-  }
-  return { timedOut, reason: code === undefined ? '' : ` (${code})` }
-}
-
 interface Raw {
   status: number
   headers: Headers
@@ -159,7 +139,7 @@ export class KashflowTransport {
         if (call.signal?.aborted) throw cause
         // ky's TimeoutError and fetch's TypeError can hold the request with its Authorization
         // header: only the kind of failure is copied, never the error itself.
-        const { timedOut, reason } = transportFailure(cause)
+        const { timedOut, reason } = describeTransportFailure(cause)
         const details = { method: input.method, path: `/${input.path}` }
         if (write) {
           throw new KashflowAmbiguousWriteError(
@@ -342,7 +322,7 @@ export class KashflowTransport {
       })
       return { status: response.status, headers: response.headers, text: await response.text() }
     } catch (cause) {
-      const { timedOut, reason } = transportFailure(cause)
+      const { timedOut, reason } = describeTransportFailure(cause)
       const details = { method, path: '/sessiontoken' }
       throw timedOut
         ? new KashflowTimeoutError('Logging in to KashFlow timed out.', details)

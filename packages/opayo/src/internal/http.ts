@@ -1,3 +1,4 @@
+import { describeTransportFailure } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
 import ky from 'ky'
 import type { Hooks, KyInstance } from 'ky'
@@ -132,26 +133,6 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
-/**
- * What may be copied from a failed fetch: whether it timed out, and a system error code such as
- * `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or empty). Nothing else: ky's
- * TimeoutError and fetch's TypeError can hold the request and its Authorization header.
- * @example transportFailure(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // { timedOut: false, reason: ' (ECONNREFUSED)' }
- */
-export function transportFailure(cause: unknown): { timedOut: boolean; reason: string } {
-  const timedOut = cause instanceof Error && cause.name === 'TimeoutError'
-  let code: string | undefined
-  for (let e = cause, depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth += 1) {
-    const candidate = (e as { code?: unknown }).code
-    if (typeof candidate === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(candidate)) {
-      code = candidate
-      break
-    }
-    e = (e as { cause?: unknown }).cause
-  }
-  return { timedOut, reason: code === undefined ? '' : ` (${code})` }
-}
-
 /** A small HTTP core over ky: one place for timeouts, retries and error mapping. */
 export class Http {
   readonly #ky: KyInstance
@@ -205,7 +186,7 @@ export class Http {
       } catch (cause) {
         if (call.signal?.aborted) throw cause
         // Only the kind of failure is copied into our errors, never the ky/fetch error itself.
-        const { timedOut, reason } = transportFailure(cause)
+        const { timedOut, reason } = describeTransportFailure(cause)
         if (canRetry) {
           await sleep(backoff(), call.signal)
           continue

@@ -2,16 +2,13 @@ import { InvalidArgumentError, toSecret } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
 import type { z } from 'zod'
 import {
-  OpayoAuthenticationError,
   OpayoNotFoundError,
-  OpayoRateLimitError,
   OpayoReportingError,
   OpayoResponseError,
-  OpayoServerError,
 } from '../errors/http-errors.js'
-import { OpayoError } from '../errors/opayo-error.js'
-import { httpFor, retryAfterMs } from '../internal/http.js'
-import type { CallOptions, OpayoTransportOptions, RawResponse } from '../internal/http.js'
+import { httpFor } from '../internal/http.js'
+import { httpError } from '../internal/http-error.js'
+import type { CallOptions, OpayoTransportOptions } from '../internal/http.js'
 import { toReportingDate } from './dates.js'
 import {
   ReportingBatchSchema,
@@ -20,7 +17,7 @@ import {
 } from './schemas.js'
 import type { ReportingBatch, ReportingFraudDetail, ReportingTransaction } from './schemas.js'
 import { REPORTING_UNCONFIRMED } from './unconfirmed.js'
-import { buildReportingXml, parseReportingXml } from './xml.js'
+import { buildReportingXml, escapeXml, parseReportingXml } from './xml.js'
 import type { ReportingParam } from './xml.js'
 
 /** Opayo Reporting & Admin API endpoints (specs/opayo.md §0). */
@@ -296,40 +293,4 @@ function redact(text: string, secret: string): string {
   let out = text
   for (const form of new Set([secret, escapeXml(secret)])) out = out.split(form).join('<redacted>')
   return out
-}
-
-const escapeXml = (text: string) =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-
-function httpError(response: RawResponse, operation: string): OpayoError {
-  const details = {
-    status: response.status,
-    operation,
-    retryAfterMs: retryAfterMs(response.headers),
-  }
-  if (response.status === 401 || response.status === 403) {
-    return new OpayoAuthenticationError(
-      `${operation} was refused (HTTP ${response.status}).`,
-      details,
-    )
-  }
-  if (response.status === 429) {
-    return new OpayoRateLimitError(`${operation} was rate limited (HTTP 429).`, details)
-  }
-  if (response.status === 408 || response.status >= 500) {
-    return new OpayoServerError(
-      `${operation} failed on Opayo's side (HTTP ${response.status}).`,
-      details,
-    )
-  }
-  return new OpayoError(
-    'opayo_http_error',
-    `${operation} failed with HTTP ${response.status}.`,
-    details,
-  )
 }

@@ -4,7 +4,8 @@ import { XMLParser } from 'fast-xml-parser'
 /** One request parameter: an element, or a wrapper holding repeated children (`<txtypes><txtype>…`). */
 export type ReportingParam = readonly [name: string, value: string | readonly ReportingParam[]]
 
-const escapeXml = (text: string) =>
+/** Escapes text for an XML element (the five predefined entities). */
+export const escapeXml = (text: string): string =>
   text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

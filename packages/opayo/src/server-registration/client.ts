@@ -1,11 +1,7 @@
 import { InvalidArgumentError, Secret } from '@opayo-kashflow/core'
-import {
-  OpayoAmbiguousResultError,
-  OpayoAuthenticationError,
-  OpayoRateLimitError,
-} from '../errors/http-errors.js'
-import { OpayoError } from '../errors/opayo-error.js'
-import { httpFor, retryAfterMs } from '../internal/http.js'
+import { OpayoAmbiguousResultError } from '../errors/http-errors.js'
+import { httpFor } from '../internal/http.js'
+import { httpError } from '../internal/http-error.js'
 import type { CallOptions, OpayoTransportOptions, RawResponse } from '../internal/http.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
 import { OpayoServerRegistrationInputError } from './input-error.js'
@@ -113,7 +109,8 @@ export function createOpayoServerClient(options: OpayoServerClientOptions): Opay
           form: new URLSearchParams(serverRegistrationFields(request, options.vendorName)),
           idempotent: false,
           vendorTxCode: request.vendorTxCode,
-          toError: httpError,
+          toError: (response, operation) =>
+            httpError(response, operation, '; nothing was registered'),
         },
         call,
       )
@@ -181,30 +178,4 @@ function readRegistration(
     amount: request.amount,
     fields: Object.fromEntries(fields),
   }
-}
-
-/** A non-2xx answer below 500 (5xx on this POST is made ambiguous by the Http core). */
-function httpError(response: RawResponse, operation: string): OpayoError {
-  const details = {
-    status: response.status,
-    operation,
-    retryAfterMs: retryAfterMs(response.headers),
-  }
-  if (response.status === 401 || response.status === 403) {
-    return new OpayoAuthenticationError(
-      `${operation} was refused (HTTP ${response.status}); nothing was registered.`,
-      details,
-    )
-  }
-  if (response.status === 429) {
-    return new OpayoRateLimitError(
-      `${operation} was rate limited (HTTP 429); it was not registered.`,
-      details,
-    )
-  }
-  return new OpayoError(
-    'opayo_http_error',
-    `${operation} failed with HTTP ${response.status}.`,
-    details,
-  )
 }
