@@ -99,11 +99,11 @@ describe('Form crypt (spec vector 10.3, omnipay FormGatewayTest, real sandbox da
     ]
     const reference = failureOf('ababab')
 
-    it('throws OpayoCryptError "wrong_key" with a fixed message and no cause', () => {
+    it('throws OpayoCryptError "undecryptable" with a fixed message and no cause', () => {
       expect(reference).toEqual({
         name: 'OpayoCryptError',
-        code: 'opayo_crypt_wrong_key',
-        reason: 'wrong_key',
+        code: 'opayo_crypt_undecryptable',
+        reason: 'undecryptable',
         message: expect.stringContaining('could not be decrypted') as string,
         cause: undefined,
       })

@@ -1,5 +1,7 @@
+import { CanonicalPaymentSchema } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RETRY_SCHEDULE } from '../src/index.js'
+import type { PaymentHint } from '../src/index.js'
 import { harness, payment } from './helpers.js'
 
 const invoices = [
@@ -138,6 +140,96 @@ describe('posting', () => {
       limit: 10,
     })
     expect(claimed.map((e) => e.partition).sort()).toEqual(['invoice:1042', 'invoice:1043'])
+  })
+})
+
+describe('hints: unsigned claims are confirmed with Opayo before anything posts', () => {
+  const unverified = (invoice: number) => {
+    const p = payment(invoice)
+    return { ...p, source: { ...p.source, protocol: 'form' as const, verified: false } }
+  }
+
+  it('stores an unverified payment as a hint and posts only what confirmHint returns', async () => {
+    const claim = unverified(1042)
+    const opayoSays = {
+      ...claim,
+      amount: { amount: 900, currency: 'GBP' },
+      source: { ...claim.source, protocol: 'reporting' as const, verified: true },
+    }
+    const asked: PaymentHint[] = []
+    const { engine, store, settle, linesWith } = harness({
+      seed: { invoices: [{ number: 1042, gross: 120 }] },
+      engine: {
+        confirmHint: (hint) => {
+          asked.push(hint)
+          return Promise.resolve({
+            outcome: 'confirmed',
+            payment: CanonicalPaymentSchema.parse(opayoSays),
+          })
+        },
+      },
+    })
+    const result = await engine.ingest(claim)
+    expect(result.id).toBe(`hint:form:${claim.source.transactionId}`)
+    expect(await store.get(claim.id)).toBeUndefined()
+    await settle()
+    expect(asked).toHaveLength(1)
+    expect(asked[0]?.claimed?.amount).toEqual({ amount: 1000, currency: 'GBP' })
+    expect(await store.get(result.id)).toMatchObject({ state: 'skipped', reason: 'confirmed' })
+    expect(await store.get(claim.id)).toMatchObject({ state: 'posted' })
+    expect(linesWith(claim.source.transactionId).map((l) => l.Amount)).toEqual([9])
+  })
+
+  it('dead-letters a hint as unconfirmed when no confirmHint is configured, posting nothing', async () => {
+    const claim = unverified(1042)
+    const { engine, store, settle, fake } = harness({
+      seed: { invoices: [{ number: 1042, gross: 120 }] },
+    })
+    const { id } = await engine.ingest(claim)
+    await settle()
+    expect(await store.get(id)).toMatchObject({ state: 'dead', reason: 'unconfirmed' })
+    expect(fake.invoices.get(1042)!.PaymentLines).toEqual([])
+  })
+
+  it('refuses a confirmation that is not a record read from Opayo, or is another transaction', async () => {
+    const claim = unverified(1042)
+    const other = payment(1042)
+    const { engine, store, settle, fake } = harness({
+      seed: { invoices: [{ number: 1042, gross: 120 }] },
+      engine: {
+        retry: { confirmDelaysMs: [0] },
+        confirmHint: () => Promise.resolve({ outcome: 'confirmed', payment: other }),
+      },
+    })
+    const { id } = await engine.ingest(claim)
+    await settle()
+    expect(await store.get(id)).toMatchObject({
+      state: 'dead',
+      reason: 'unconfirmed',
+      detail: { reason: 'Opayo answered with a different transaction.' },
+    })
+    expect(fake.invoices.get(1042)!.PaymentLines).toEqual([])
+  })
+
+  it("replaces an unverified event stored under the payment's own id with Opayo's record", async () => {
+    const claim = unverified(1042)
+    const opayoSays = CanonicalPaymentSchema.parse({
+      ...claim,
+      source: { ...claim.source, protocol: 'reporting', verified: true },
+    })
+    const { engine, store, settle, linesWith } = harness({
+      seed: { invoices: [{ number: 1042, gross: 120 }] },
+      engine: { confirmHint: () => Promise.resolve({ outcome: 'confirmed', payment: opayoSays }) },
+    })
+    // As an older version stored it: the unverified payment under its own id.
+    await store.ingest({ id: claim.id, payment: claim, fingerprint: 'legacy', now: 0 })
+    await settle()
+    expect(await store.get(claim.id)).toMatchObject({
+      state: 'posted',
+      payment: { source: { verified: true } },
+    })
+    expect(linesWith(claim.source.transactionId)).toHaveLength(1)
+    expect(await engine.idle()).toBe(true)
   })
 })
 

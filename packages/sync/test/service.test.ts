@@ -347,6 +347,22 @@ describe('the sync service', () => {
     expect((await call('/nowhere')).status).toBe(404)
   })
 
+  it('answers 503 degraded on /health while posting is paused', async () => {
+    const { notify, register, service, call } = setup({
+      kashflow: createKashflowClient({
+        ...CREDENTIALS,
+        password: 'not-the-password',
+        fetch: new FakeKashflow().fetch,
+      }),
+    })
+    await register('INV-1042-1', 12000)
+    await notify(signed())
+    await service.engine.drain()
+    const health = await call('/health')
+    expect(health.status).toBe(503)
+    expect(await health.json()).toEqual({ status: 'degraded' })
+  })
+
   it('backfills from the Reporting API and recognises payments already pushed as duplicates', async () => {
     const { service, notify, opayoFake, register } = setup()
     await register('INV-1042-1', 12000)
@@ -362,6 +378,22 @@ describe('the sync service', () => {
       to: new Date(Date.now() + 60_000),
     })
     expect(totals).toEqual({ seen: 2, received: 1, duplicates: 1, invalid: 0 })
+  })
+
+  it('reconciles what Opayo took against KashFlow, so a registered amount that differs shows as a mismatch', async () => {
+    const { service, notify, opayoFake, register } = setup()
+    await register('INV-1042-1', 12000)
+    // Opayo took 125.00 (a surcharge, unsigned in the notification); the registration said 120.00.
+    opayoFake.seed({ transactionId: TX, vendorTxCode: 'INV-1042-1', amount: 12500 })
+    expect((await notify(signed({ Surcharge: '5.00' }))).status).toBe('OK')
+    await service.engine.drain()
+    const result = await service.reconcile({
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    })
+    expect(result.rows).toMatchObject([
+      { status: 'amount_mismatch', opayoAmount: 12500, kashflowAmount: 12000 },
+    ])
   })
 
   it('reconciles: matched, missing in KashFlow, amount mismatch and orphan KashFlow payments', async () => {

@@ -70,18 +70,15 @@ export class OpayoSignatureError extends OpayoError {
   }
 }
 
-/** A Form crypt could not be decrypted or is not the one expected. `reason` says which check failed. */
+/**
+ * A Form crypt could not be decrypted or is not the one expected. `reason`: `undecryptable`
+ * (one reason for every decryption failure, so no caller can build a padding oracle from it),
+ * `replay` (not the VendorTxCode expected), `bad_password` (not 16 characters) or `bad_field`
+ * (a field that cannot be encrypted).
+ */
 export class OpayoCryptError extends OpayoError {
   override readonly name = 'OpayoCryptError' as const
-  readonly reason:
-    | 'missing_prefix'
-    | 'bad_hex'
-    | 'bad_length'
-    | 'bad_padding'
-    | 'wrong_key'
-    | 'replay'
-    | 'bad_password'
-    | 'bad_field'
+  readonly reason: 'undecryptable' | 'replay' | 'bad_password' | 'bad_field'
   constructor(reason: OpayoCryptError['reason'], message: string) {
     super(`opayo_crypt_${reason}`, message)
     this.reason = reason

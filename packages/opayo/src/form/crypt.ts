@@ -63,16 +63,16 @@ export interface DecryptFormCryptOptions {
 const UNDECRYPTABLE_MESSAGE =
   'The Form crypt could not be decrypted with this encryption password: it is malformed or was altered, or it was encrypted with another password (test and live passwords differ).'
 
-const undecryptable = () => new OpayoCryptError('wrong_key', UNDECRYPTABLE_MESSAGE)
+const undecryptable = () => new OpayoCryptError('undecryptable', UNDECRYPTABLE_MESSAGE)
 
 /**
  * Decrypts a Form `crypt` (either hex case) and splits it into fields, each on its first `=`.
  *
  * Every decryption failure (no `@`, not hex, odd length, not whole AES blocks, bad padding, the
  * wrong password, bytes that are not Form fields) throws the same `OpayoCryptError` with `reason`
- * `wrong_key`, code `opayo_crypt_wrong_key` and one fixed message, with no `cause`: a crypt has no
+ * `undecryptable`, code `opayo_crypt_undecryptable` and one fixed message, with no `cause`: a crypt has no
  * integrity check, so a reply that differed by failure would be a padding oracle.
- * @throws {OpayoCryptError} `wrong_key` when the crypt does not decrypt to Form fields, `replay`
+ * @throws {OpayoCryptError} `undecryptable` when the crypt does not decrypt to Form fields, `replay`
  * when it does but for another VendorTxCode than expected, `bad_password` for a password that is
  * not 16 ASCII characters.
  * @example decryptFormCrypt(new URL(request.url).searchParams.get('crypt') ?? '', password, { expectedVendorTxCode })

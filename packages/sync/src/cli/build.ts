@@ -91,6 +91,7 @@ export async function serviceFromConfig(config: ServiceConfig) {
     ...(adminToken ? { adminToken } : {}),
     bodyLimitBytes: config.server.bodyLimitBytes,
     redirectUrl: config.server.redirectUrl,
+    ...(config.server.formRedirectUrl ? { formRedirectUrl: config.server.formRedirectUrl } : {}),
     poll:
       config.poll === false
         ? false

@@ -92,6 +92,8 @@ export const ServiceConfigSchema = z.strictObject({
     host: z.string().default('127.0.0.1'),
     /** Where Opayo sends the shopper; {vendorTxCode} is replaced. */
     redirectUrl: z.url(),
+    /** Where every Form return sends the shopper (the return's own query parameters are appended). */
+    formRedirectUrl: z.url().optional(),
     concurrency: z.number().int().positive().default(2),
     /** Largest request body, in bytes (413 above it). */
     bodyLimitBytes: z.number().int().min(1024).max(10_485_760).default(65_536),

@@ -12,7 +12,8 @@ const VendorTxCode = z.string().min(1).max(40)
 
 /** The fields of one registration, in either file shape. */
 const fields = {
-  securityKey: z.string().min(1),
+  /** Omitted (or empty) for a Form transaction, which has none: it then never verifies a notification. */
+  securityKey: z.string().default(''),
   /** Minor units. */
   amount: z.number().int().positive(),
   currency: z

@@ -150,6 +150,20 @@ export interface DeadLetterExplanation {
 const fingerprintOf = (value: unknown): string =>
   createHash('sha256').update(stableJson(value)).digest('hex')
 
+/**
+ * The same money event seen through two channels (a Server notification, then a Reporting row)
+ * is a duplicate: fingerprint what it does, not how it arrived.
+ */
+const paymentFingerprint = (payment: CanonicalPayment): string =>
+  fingerprintOf({
+    id: payment.id,
+    kind: payment.kind,
+    status: payment.status,
+    amount: payment.amount,
+    vendorTxCode: payment.source.vendorTxCode,
+    relatedTransactionId: payment.source.relatedTransactionId,
+  })
+
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
   if (value && typeof value === 'object') {
@@ -220,20 +234,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
   async function ingest(input: unknown): Promise<IngestResult> {
     const at = now()
     const parsedForKey = parseCanonicalPayment(input)
-    // The same money event seen through two channels (a Server notification, then a Reporting
-    // row) is a duplicate: fingerprint what it does, not how it arrived.
-    const fingerprint = fingerprintOf(
-      parsedForKey.ok
-        ? {
-            id: parsedForKey.value.id,
-            kind: parsedForKey.value.kind,
-            status: parsedForKey.value.status,
-            amount: parsedForKey.value.amount,
-            vendorTxCode: parsedForKey.value.source.vendorTxCode,
-            relatedTransactionId: parsedForKey.value.source.relatedTransactionId,
-          }
-        : input,
-    )
+    const fingerprint = parsedForKey.ok
+      ? paymentFingerprint(parsedForKey.value)
+      : fingerprintOf(input)
     const parsed = parsedForKey
     if (!parsed.ok) {
       const rawId = (input as { id?: unknown } | null)?.id
@@ -254,6 +257,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
       return { outcome: result.outcome, id }
     }
     const payment = parsed.value
+    // Money moves only on what Opayo signed or what was read from Opayo: an unverified payment
+    // (a Form return, a caller's claim) is stored as the hint it is, under its own id, so that
+    // Opayo's record of the same transaction is a new event when it is confirmed.
+    if (payment.source.verified !== true) return ingestHint(hintFromPayment(payment))
     const result = await store.ingest({
       id: payment.id,
       payment,
@@ -324,6 +331,22 @@ export function createSyncEngine(options: SyncEngineOptions) {
         const mismatches = hintMismatches(hint, payment.value)
         if (mismatches.length > 0)
           options.logger?.warn?.('hint differs from what Opayo says', { id: event.id, mismatches })
+        if (payment.value.id === event.id) {
+          // An unverified payment stored before hints had their own ids: Opayo's record takes
+          // its place and is planned like any other.
+          await move(event, 'waiting', {
+            nextAttemptAt: now(),
+            detail: { mismatches },
+            outcome: "confirmed: replaced by Opayo's record",
+          })
+          await store.supersede({
+            id: event.id,
+            payment: payment.value,
+            fingerprint: paymentFingerprint(payment.value),
+            now: now(),
+          })
+          return
+        }
         const ingested = await ingest(payment.value)
         await move(event, 'skipped', {
           reason: 'confirmed',

@@ -97,16 +97,19 @@ export async function reconcile(input: {
       })
       continue
     }
-    // A converted payment is compared in the invoice's currency via the ledger's record.
+    // Opayo's amount is what must have reached KashFlow. A converted payment is compared in the
+    // invoice's currency through the ledger's record, and only when the ledger converted exactly
+    // Opayo's amount: a posting made from any other amount (a registration that differs from
+    // what Opayo took) is a mismatch.
     const ledger = event ? await input.store.ledger(event.id) : []
-    const converted = ledger.find((l) => l.marker === marker)?.request as
-      { amount?: { amount: number } } | undefined
+    const request = ledger.find((l) => l.marker === marker)?.request as
+      { amount?: { amount: number }; conversion?: { original?: { amount: number } } } | undefined
+    const converted =
+      request?.conversion?.original?.amount === payment.amount.amount
+        ? request.amount?.amount
+        : undefined
     const expected =
-      converted?.amount?.amount !== undefined
-        ? payment.kind === 'refund'
-          ? -converted.amount.amount
-          : converted.amount.amount
-        : signed
+      converted !== undefined ? (payment.kind === 'refund' ? -converted : converted) : signed
     rows.push({
       ...base,
       status: found.amount.amount === expected ? 'matched' : 'amount_mismatch',

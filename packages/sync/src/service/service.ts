@@ -465,8 +465,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
       if (route === '/health') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
+        // 503 while posting is paused, so a load balancer that reads only the status code notices.
         const status = await engine.status()
-        return json(200, { status: status.paused === undefined ? 'ok' : 'degraded' })
+        return status.paused === undefined
+          ? json(200, { status: 'ok' })
+          : json(503, { status: 'degraded' })
       }
       if (route === '/admin' || route === '/admin/health') {
         if (!adminToken || !bearerMatches(request, adminToken))
