@@ -103,12 +103,38 @@ describe('createServerNotificationHandler()', () => {
   })
 
   it('answers INVALID for a malformed body and for an unknown VendorTxCode', async () => {
-    const { post } = setup()
+    const { post, events } = setup()
     expect((await post('this is not a notification')).status).toBe('INVALID')
-    expect((await post(signed({ VendorTxCode: 'INV-9999-1' }))).statusDetail).toContain(
-      'Unknown VendorTxCode',
+    const unknown = await post(signed({ VendorTxCode: 'INV-9999-1' }))
+    // The reply does not tell an outsider which VendorTxCodes exist; your logs (onEvent) do.
+    expect(unknown.body).toBe((await post({ ...signed(), VPSSignature: '0'.repeat(32) })).body)
+    expect(unknown.statusDetail).toBe('The notification could not be verified.')
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'rejected', reason: 'Unknown VendorTxCode INV-9999-1.' }),
     )
     expect((await post('', 'GET')).status).toBe('INVALID')
+  })
+
+  it('answers INVALID for a VPSTxId that is not a GUID, or holds a character beyond ISO-8859-1', async () => {
+    const { post, received } = setup()
+    expect((await post(signed({ VPSTxId: '{NOT-A-GUID}' }))).status).toBe('INVALID')
+    // MD5 over Latin-1 keeps only the low byte: U+0146 would hash as "F", sharing the genuine
+    // notification's signature while naming another transaction.
+    const genuine = signed()
+    const forged = { ...genuine, VPSTxId: String(genuine.VPSTxId).replace('F', '\u0146') }
+    expect((await post(forged)).status).toBe('INVALID')
+    expect(received).toEqual([])
+  })
+
+  it('accepts only the VPSTxId the registration recorded, when it recorded one', async () => {
+    const { post, received } = setup({
+      lookupRegistration: () => ({
+        ...registration,
+        vpsTxId: '{00000000-0000-4000-8000-000000000001}',
+      }),
+    })
+    expect((await post(signed())).status).toBe('INVALID')
+    expect(received).toEqual([])
   })
 
   it('answers ERROR when onNotification fails, so the shopper is not charged', async () => {

@@ -102,6 +102,11 @@ export async function listen(
       connectionsCheckingInterval: 1_000,
     },
     (req, res) => {
+      // Methods a web Request cannot carry (TRACE, CONNECT) are not routes of ours.
+      if (req.method === 'TRACE' || req.method === 'CONNECT') {
+        refuse(res, 405, 'Method not allowed.')
+        return
+      }
       toRequest(req, `http://${host.includes(':') ? `[${host}]` : host}`, limit)
         .then(handler)
         .then((response) => send(response, res))

@@ -322,6 +322,31 @@ describe('the Pi hand-over moves only what Opayo says', () => {
   })
 })
 
+describe('a hand-over cannot move a genuine transaction to another invoice', () => {
+  it('is unconfirmed when the Reporting API records the transaction under another VendorTxCode', async () => {
+    const { server, service, pi, lines, store } = await setup()
+    const real = await pi.transactions.create({
+      transactionType: 'Payment',
+      paymentMethod: { card: { merchantSessionKey: 'M', cardIdentifier: 'c' } },
+      vendorTxCode: 'INV-1042-P2',
+      amount: 1200,
+      currency: 'GBP',
+      description: 'd',
+    })
+    const response = await fetch(`${server.url}/pi/transactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${HANDOVER}` },
+      body: JSON.stringify({ transactionId: real.transactionId, vendorTxCode: 'INV-1043-P2' }),
+    })
+    expect(response.status).toBe(202)
+    await service.engine.drain()
+    expect(lines()).toEqual([])
+    expect((await store.get(`hint:pi:${real.transactionId}`))?.lastError?.message).toContain(
+      'Opayo records this transaction under VendorTxCode INV-1042-P2, not INV-1043-P2.',
+    )
+  })
+})
+
 describe('notifications: only signed fields and the stored registration count', () => {
   it('answers a replay after a restart, with unsigned fields altered, with the same bytes and changes nothing', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'okf-security-')), 'store.db')
@@ -450,6 +475,22 @@ describe('HTTP hardening', () => {
       ).status,
     ).toBe(415)
     expect((await fetch(`${server.url}/opayo/form-return`, { method: 'POST' })).status).toBe(405)
+  })
+
+  it('serves nothing outside basePath, and refuses TRACE', async () => {
+    const { server } = await setup({ service: { basePath: '/pay' } })
+    expect((await fetch(`${server.url}/health`)).status).toBe(404)
+    expect((await fetch(`${server.url}/payhealth`)).status).toBe(404)
+    expect((await fetch(`${server.url}/pay/health`)).status).toBe(200)
+    const trace = await new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write('TRACE /pay/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      )
+      let text = ''
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      socket.on('close', () => resolve(text))
+    })
+    expect(trace).toMatch(/^HTTP\/1\.1 405/)
   })
 
   it('keeps the status page and detailed health behind the admin token', async () => {

@@ -14,8 +14,9 @@ export function postingMarker(transactionId: string, purpose: MarkerPurpose): st
   return `OPAYO:${normaliseTransactionId(transactionId)}:${purpose}`
 }
 
-const MARKER =
-  /OPAYO:([0-9A-F-]+|[A-Z0-9-]+):(payment|refund|authorisation|capture|void|cancel|customer)\b/
+// Any id between the colons, not only a well-formed one: a marker KashFlow holds with an odd id
+// (a forged or mangled transaction id) must still be found, so reconciliation reports it.
+const MARKER = /OPAYO:([^:\s]+):(payment|refund|authorisation|capture|void|cancel|customer)\b/
 
 /** Finds a posting marker in free text (a payment note); undefined when there is none. */
 export function findPostingMarker(

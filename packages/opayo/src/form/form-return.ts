@@ -1,4 +1,4 @@
-import { err, ok } from '@opayo-kashflow/core'
+import { err, issue, ok } from '@opayo-kashflow/core'
 import type { Result } from '@opayo-kashflow/core'
 import { z } from 'zod'
 import { issuesFromZod } from '../internal/zod-issues.js'
@@ -25,6 +25,13 @@ export function parseFormReturn(fields: Readonly<Record<string, string>>): Resul
     if (!KNOWN.has(name)) extra[name] = value
     else if (value !== '') known[name] = value
   }
+  const notLatin1 = Object.keys(known).filter((name) => /[^\u0000-\u00ff]/.test(known[name] ?? ''))
+  if (notLatin1.length > 0)
+    return err(
+      notLatin1.map((name) =>
+        issue('invalid_type', [name], `${name} holds a character that is not ISO-8859-1.`),
+      ),
+    )
   const parsed = FormReturnSchema.safeParse({ ...known, extra })
   return parsed.success ? ok(parsed.data) : err(issuesFromZod(parsed.error))
 }

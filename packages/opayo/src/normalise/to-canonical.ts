@@ -67,6 +67,11 @@ export interface Registration {
   readonly invoiceReference?: string
   /** For REFUND/REPEAT/AUTHORISE/RELEASE registrations: the original transaction. */
   readonly relatedTransactionId?: string
+  /**
+   * Opayo's VPSTxId from the registration response. When set, a notification for any other
+   * VPSTxId is answered INVALID.
+   */
+  readonly vpsTxId?: string
 }
 
 /** Every Opayo source `toCanonicalPayment` accepts, discriminated on `protocol`. */

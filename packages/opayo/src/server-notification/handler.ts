@@ -102,6 +102,11 @@ export interface ServerNotificationHandlerOptions {
   readonly now?: () => Date
 }
 
+/** The one reply detail for an unknown VendorTxCode, another VPSTxId and a bad signature. */
+const NOT_VERIFIED = 'The notification could not be verified.'
+/** Hashed for an unknown VendorTxCode, so that answer costs what a bad signature costs. */
+const UNKNOWN_KEY = 'XXXXXXXXXX'
+
 /** Every status but PENDING is final: a different status after it is a conflict. */
 const FINAL: ReadonlySet<ServerNotificationStatus> = new Set(
   SERVER_NOTIFICATION_STATUSES.filter((status) => status !== 'PENDING'),
@@ -154,9 +159,15 @@ export function createServerNotificationHandler(
       return serverNotificationReply({ status, redirectUrl: fallback, statusDetail })
     }
   }
-  const reject = (status: 'INVALID' | 'ERROR', reason: string, vendorTxCode?: string) => {
+  /** `reason` goes to `onEvent` (your logs); the reply says only `detail`. */
+  const reject = (
+    status: 'INVALID' | 'ERROR',
+    reason: string,
+    vendorTxCode?: string,
+    detail = reason,
+  ) => {
     emit({ type: 'rejected', reply: status, reason, ...(vendorTxCode ? { vendorTxCode } : {}) })
-    return respond(answer(status, reason))
+    return respond(answer(status, detail))
   }
 
   return async (request) => {
@@ -171,10 +182,34 @@ export function createServerNotificationHandler(
       const notification = parsed.value
       const registration = await options.lookupRegistration(notification.VendorTxCode)
       if (registration === undefined) {
+        // The same reply and about the same work as a bad signature, so the route does not tell
+        // an outsider which VendorTxCodes exist.
+        try {
+          verifyServerNotification(notification, {
+            vendorName: options.vendorName,
+            securityKey: UNKNOWN_KEY,
+          })
+        } catch {
+          // expected
+        }
         return reject(
           'INVALID',
           `Unknown VendorTxCode ${notification.VendorTxCode}.`,
           notification.VendorTxCode,
+          NOT_VERIFIED,
+        )
+      }
+      // A registration that recorded Opayo's VPSTxId accepts notifications for that one only.
+      if (
+        registration.vpsTxId !== undefined &&
+        normaliseTransactionId(registration.vpsTxId) !==
+          normaliseTransactionId(notification.VPSTxId)
+      ) {
+        return reject(
+          'INVALID',
+          `VPSTxId ${notification.VPSTxId} is not the one registered for ${notification.VendorTxCode}.`,
+          notification.VendorTxCode,
+          NOT_VERIFIED,
         )
       }
       const securityKey =
@@ -193,10 +228,10 @@ export function createServerNotificationHandler(
       try {
         verifyServerNotification(checked, { vendorName: options.vendorName, securityKey })
       } catch (error) {
-        const detail = isOpayoKashflowError(error)
-          ? 'VPSSignature does not match.'
+        const reason = isOpayoKashflowError(error)
+          ? `VPSSignature does not match: ${error.message}`
           : 'Signature check failed.'
-        return reject('INVALID', detail, notification.VendorTxCode)
+        return reject('INVALID', reason, notification.VendorTxCode, NOT_VERIFIED)
       }
       const transactionId = normaliseTransactionId(notification.VPSTxId)
       const previous = await options.replies?.get(transactionId)

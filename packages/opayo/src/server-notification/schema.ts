@@ -26,7 +26,12 @@ export const OPAYO_RESULT_FIELDS = {
   TxType: text(15),
   VendorTxCode: z.string().min(1).max(40),
   /** `{GUID}` with braces (the TOKEN notification sends it without). */
-  VPSTxId: z.string().min(1).max(38),
+  VPSTxId: z
+    .string()
+    .regex(
+      /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/,
+      'Must be a GUID, in braces or not.',
+    ),
   Status: z.enum(SERVER_NOTIFICATION_STATUSES),
   StatusDetail: text(255),
   TxAuthNo: text(50),

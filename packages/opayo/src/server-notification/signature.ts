@@ -114,6 +114,12 @@ export function verifyServerNotification(
   notification: ServerNotification,
   secrets: ServerNotificationSecrets,
 ): void {
+  // MD5 is taken over Latin-1, which keeps only the low byte of a wider character: such a
+  // character would let two different values share one signature, so it never verifies.
+  if (Object.values(notification).some((v) => typeof v === 'string' && /[^\u0000-\u00ff]/.test(v)))
+    throw new OpayoSignatureError(
+      `VPSSignature not checked for VendorTxCode "${notification.VendorTxCode}": a field holds a character that is not ISO-8859-1, which Opayo never sends.`,
+    )
   const expected = serverNotificationSignature(notification, secrets)
   if (sameHex(expected, notification.VPSSignature)) return
   throw new OpayoSignatureError(diagnose(notification, secrets))

@@ -806,6 +806,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
         lastErrors: [...lastErrors],
       }
     },
+    /** Why posting is paused, or undefined: an in-memory read, cheap enough for a health check. */
+    paused(): 'kashflow_unavailable' | 'authentication' | undefined {
+      return paused?.reason
+    },
     /** Resume after an authentication pause once the credentials are fixed. */
     resume(): void {
       if (!paused) return

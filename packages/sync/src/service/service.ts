@@ -177,6 +177,7 @@ const registrationFor = (
     ...(customer.success && record.customer !== undefined ? { customer: customer.data } : {}),
     ...(record.invoiceReference ? { invoiceReference: record.invoiceReference } : {}),
     ...(record.relatedTransactionId ? { relatedTransactionId: record.relatedTransactionId } : {}),
+    ...(record.vpsTxId ? { vpsTxId: record.vpsTxId } : {}),
   }
 }
 
@@ -401,6 +402,19 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       ...(hint.relatedTransactionId ? { relatedTransactionId: hint.relatedTransactionId } : {}),
       receivedAt: hint.receivedAt,
     })
+    if (payment.ok && reporting) {
+      // Pi does not return the vendorTxCode, so the hand-over names it. Where the Reporting API
+      // can say, it must agree: a hand-over cannot move a transaction to another invoice.
+      const record = await fromReporting(hint)
+      if (
+        record.outcome === 'confirmed' &&
+        record.payment.source.vendorTxCode !== hint.vendorTxCode
+      )
+        return {
+          outcome: 'unconfirmed',
+          reason: `Opayo records this transaction under VendorTxCode ${record.payment.source.vendorTxCode}, not ${hint.vendorTxCode}.`,
+        }
+    }
     if (payment.ok) return { outcome: 'confirmed', payment: payment.value }
     // Pi leaves the amount out of some answers (refunds): the Reporting API has it.
     if (reporting) return fromReporting(hint)
@@ -438,20 +452,27 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     })
   }
 
-  const routeOf = (request: Request) => {
+  /** The route below `basePath`; undefined for a path outside it. */
+  const routeOf = (request: Request): string | undefined => {
     const path = new URL(request.url).pathname
-    return base && path.startsWith(base) ? path.slice(base.length) || '/' : path
+    if (!base) return path
+    if (path !== base && !path.startsWith(`${base}/`)) return undefined
+    return path.slice(base.length) || '/'
   }
 
   async function guarded(
     request: Request,
     serve: (route: string) => Promise<Response | undefined>,
   ): Promise<Response> {
+    const route = routeOf(request)
     try {
-      return (await serve(routeOf(request))) ?? json(404, { error: 'No such route.' })
+      return (
+        (route === undefined ? undefined : await serve(route)) ??
+        json(404, { error: 'No such route.' })
+      )
     } catch (error) {
       options.logger?.error?.('service route failed', {
-        route: routeOf(request),
+        route,
         error: (error as Error).message,
       })
       return json(500, { error: 'Internal error' })
@@ -466,8 +487,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (route === '/health') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
         // 503 while posting is paused, so a load balancer that reads only the status code notices.
-        const status = await engine.status()
-        return status.paused === undefined
+        // An in-memory flag: the public route never touches the store.
+        return engine.paused() === undefined
           ? json(200, { status: 'ok' })
           : json(503, { status: 'degraded' })
       }
