@@ -390,6 +390,36 @@ describe('notifications: only signed fields and the stored registration count', 
   })
 })
 
+describe('a genuine notification cannot be replayed under another transaction id', () => {
+  it('refuses VPSTxId variants that hash like the genuine one (characters beyond ISO-8859-1)', async () => {
+    const { server, service, store, lines } = await setup()
+    await store.saveRegistration({
+      vendorTxCode: 'INV-1042-9',
+      securityKey: KEY,
+      amount: 12000,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+      createdAt: 0,
+    })
+    const id = '{A9000000-0000-4000-8000-000000000009}'
+    const genuine = signServerNotification(
+      buildServerNotification({ VendorTxCode: 'INV-1042-9', VPSTxId: id }),
+      { vendorName: 'myshop', securityKey: KEY },
+    )
+    const send = (fields: Record<string, string>) =>
+      fetch(`${server.url}/opayo/notify`, { method: 'POST', body: new URLSearchParams(fields) })
+    expect(await (await send(genuine)).text()).toMatch(/^Status=OK/)
+    for (let i = 1; i <= 5; i += 1) {
+      // U+0100 + c hashes as c under MD5-over-Latin-1.
+      const variant =
+        id.slice(0, i) + String.fromCharCode(0x100 + id.charCodeAt(i)) + id.slice(i + 1)
+      expect(await (await send({ ...genuine, VPSTxId: variant })).text()).toMatch(/^Status=INVALID/)
+    }
+    await service.engine.drain()
+    expect(lines()).toHaveLength(1)
+  })
+})
+
 describe('HTTP hardening', () => {
   it('answers 413 to an oversized body, declared or streamed, without reading it all', async () => {
     const { server } = await setup()
