@@ -1,6 +1,7 @@
 import { err, issue, ok } from '@opayo-kashflow/core'
 import type { Result } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import { isLatin1 } from '../internal/latin1.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
 import { OPAYO_RESULT_FIELDS } from '../server-notification/schema.js'
 
@@ -25,7 +26,7 @@ export function parseFormReturn(fields: Readonly<Record<string, string>>): Resul
     if (!KNOWN.has(name)) extra[name] = value
     else if (value !== '') known[name] = value
   }
-  const notLatin1 = Object.keys(known).filter((name) => /[^\u0000-\u00ff]/.test(known[name] ?? ''))
+  const notLatin1 = Object.keys(known).filter((name) => !isLatin1(known[name] ?? ''))
   if (notLatin1.length > 0)
     return err(
       notLatin1.map((name) =>

@@ -1,11 +1,10 @@
 import { err, issue, ok } from '@opayo-kashflow/core'
 import type { Result } from '@opayo-kashflow/core'
 import { toFieldPairs } from '../internal/form-fields.js'
+import { isLatin1 } from '../internal/latin1.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
 import { SERVER_NOTIFICATION_FIELDS, ServerNotificationSchema } from './schema.js'
 import type { ServerNotification } from './schema.js'
-
-const NOT_LATIN1 = /[^\u0000-\u00ff]/
 
 /**
  * Parses a Server notification POST body: the raw `application/x-www-form-urlencoded` text, a
@@ -29,7 +28,7 @@ export function parseServerNotification(
   for (const [name, value] of Object.entries(known)) if (value === '') delete known[name]
   // Opayo posts ISO-8859-1. A character above U+00FF cannot come from Opayo, and would hash as
   // its low byte only (MD5 over Latin-1), letting a forged VPSTxId share a genuine signature.
-  const notLatin1 = Object.keys(known).filter((name) => NOT_LATIN1.test(known[name] ?? ''))
+  const notLatin1 = Object.keys(known).filter((name) => !isLatin1(known[name] ?? ''))
   if (notLatin1.length > 0)
     return err(
       notLatin1.map((name) =>

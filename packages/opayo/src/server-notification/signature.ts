@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { OpayoSignatureError } from '../errors/opayo-error.js'
+import { isLatin1 } from '../internal/latin1.js'
 import type { ServerNotification } from './schema.js'
 
 /** What verifying a notification needs besides the notification. */
@@ -116,7 +117,7 @@ export function verifyServerNotification(
 ): void {
   // MD5 is taken over Latin-1, which keeps only the low byte of a wider character: such a
   // character would let two different values share one signature, so it never verifies.
-  if (Object.values(notification).some((v) => typeof v === 'string' && /[^\u0000-\u00ff]/.test(v)))
+  if (Object.values(notification).some((v) => typeof v === 'string' && !isLatin1(v)))
     throw new OpayoSignatureError(
       `VPSSignature not checked for VendorTxCode "${notification.VendorTxCode}": a field holds a character that is not ISO-8859-1, which Opayo never sends.`,
     )

@@ -7,6 +7,7 @@ import {
 } from '@opayo-kashflow/core'
 import type { Money, Secret } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import { isLatin1 } from '../internal/latin1.js'
 
 /**
  * Opayo's Server registration endpoints: the service host plus `vspserver-register.vsp`
@@ -54,7 +55,6 @@ export const SERVER_REGISTRATION_LIMITS = {
 
 const L = SERVER_REGISTRATION_LIMITS
 
-const isLatin1 = (text: string) => [...text].every((c) => (c.codePointAt(0) ?? 0) <= 0xff)
 const NOT_LATIN1 =
   'has characters outside ISO-8859-1, which Opayo cannot take; transliterate it first (toLatin1 in @opayo-kashflow/core)'
 
