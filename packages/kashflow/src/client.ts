@@ -1,5 +1,5 @@
-import { InvalidArgumentError, toSecret } from '@opayo-kashflow/core'
-import type { Secret } from '@opayo-kashflow/core'
+import { InvalidArgumentError, isCurrencyCode, toSecret } from '@opayo-kashflow/core'
+import type { CurrencyCode, Secret } from '@opayo-kashflow/core'
 import type { Hooks } from 'ky'
 import { KashflowTransport } from './internal/transport.js'
 import type {
@@ -12,6 +12,7 @@ import { invoicePaymentsResource } from './resources/invoice-payments.js'
 import { invoicesResource } from './resources/invoices.js'
 import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
+import { settingsResource } from './resources/settings.js'
 
 /**
  * Options of {@link createKashflowClient}. Credentials are a string or a `Secret`; the client
@@ -44,22 +45,34 @@ export interface KashflowClientOptions {
   readonly logger?: KashflowLogger
   /** @default { concurrency: 1, minIntervalMs: 0 }: one write at a time */
   readonly writeThrottle?: WriteThrottleOptions
+  /**
+   * The account's home currency (ISO 4217), used for invoices that carry no `Currency.Code`.
+   * When set, `settings.homeCurrency()` answers it without a request.
+   * @default undefined: read once from `GET /settings/customerandsupplier` (`HomeCurrency.Code`)
+   */
+  readonly homeCurrency?: CurrencyCode
   /** For tests: how to wait. @default setTimeout */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** For tests: jitter source. @default Math.random */
   readonly random?: () => number
 }
 
-/** The typed KashFlow REST client. */
+/**
+ * The typed KashFlow REST client.
+ * @example
+ * const kashflow: KashflowClient = createKashflowClient({ username, password, memorableWord })
+ */
 export type KashflowClient = ReturnType<typeof build>
 
-function build(transport: KashflowTransport) {
+function build(transport: KashflowTransport, homeCurrency: CurrencyCode | undefined) {
   const invoices = invoicesResource(transport)
+  const settings = settingsResource(transport, homeCurrency)
   return {
     invoices,
-    invoicePayments: invoicePaymentsResource(transport, invoices),
+    invoicePayments: invoicePaymentsResource(transport, invoices, settings),
     customers: customersResource(transport),
     journals: journalsResource(transport),
+    settings,
     ...lookupResources(transport),
     /** Ends the KashFlow session now (otherwise it expires after 60 idle minutes). */
     logout: () => transport.logout(),
@@ -70,7 +83,7 @@ function build(transport: KashflowTransport) {
  * Creates a KashFlow REST v2 client: the two-step memorable-word login shared by concurrent
  * requests, `KfToken` auth, one re-login on an expired session, typed resources, and errors
  * that never carry credentials.
- * @throws {InvalidArgumentError} for missing credentials.
+ * @throws {InvalidArgumentError} for missing credentials or a `homeCurrency` that is not an ISO 4217 code.
  * @example
  * const kashflow = createKashflowClient({ username, password, memorableWord })
  * const invoice = await kashflow.invoices.get(1042)
@@ -83,6 +96,11 @@ export function createKashflowClient(options: KashflowClientOptions): KashflowCl
   if (!username.reveal() || !password.reveal() || !memorableWord.reveal()) {
     throw new InvalidArgumentError(
       'createKashflowClient(): username, password and memorableWord are required.',
+    )
+  }
+  if (options.homeCurrency !== undefined && !isCurrencyCode(options.homeCurrency)) {
+    throw new InvalidArgumentError(
+      `createKashflowClient(): homeCurrency must be an ISO 4217 code such as 'GBP', got "${String(options.homeCurrency)}".`,
     )
   }
   const transport = new KashflowTransport({
@@ -99,5 +117,5 @@ export function createKashflowClient(options: KashflowClientOptions): KashflowCl
     sleep: options.sleep,
     random: options.random,
   })
-  return build(transport)
+  return build(transport, options.homeCurrency)
 }

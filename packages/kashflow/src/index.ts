@@ -28,11 +28,13 @@ export type { KashflowErrorDetails } from './errors/kashflow-error.js'
 export { errorFromResponse, KASHFLOW_SQL_TIMEOUT_CODE } from './errors/error-from-response.js'
 
 export type { InvoiceListFilters } from './resources/invoices.js'
-export { invoiceCurrency } from './resources/invoice-payments.js'
+export { invoiceCurrency, paymentLinesOf } from './resources/invoice-payments.js'
 export type {
   InvoicePaymentInput,
   InvoicePaymentRecord,
   CreatedPayment,
+  ExpectedPaymentLine,
+  FindNewPaymentInput,
 } from './resources/invoice-payments.js'
 export { toKashflowAddress, mergeCustomer } from './resources/customers.js'
 export type { CustomerInput } from './resources/customers.js'
@@ -51,6 +53,7 @@ export {
   PaymentMethodSchema,
   CurrencySchema,
   NominalSchema,
+  SettingsSchema,
   KashflowErrorBodySchema,
   SessionStartResponseSchema,
   SessionTokenResponseSchema,
@@ -61,6 +64,7 @@ export type {
   PaymentLine,
   Customer,
   Journal,
+  Settings,
   BankAccount,
   PaymentMethod,
   KashflowCurrency,

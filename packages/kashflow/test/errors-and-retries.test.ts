@@ -12,6 +12,7 @@ import {
   KashflowTransientError,
   KashflowValidationError,
   errorFromResponse,
+  paymentLinesOf,
 } from '../src/index.js'
 import { BASE, setup, useMsw } from './helpers.js'
 
@@ -81,32 +82,12 @@ describe('retries (fake clock)', () => {
     await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({ Number: 1042 })
   })
 
-  it('waits for Retry-After on 429, for reads and for writes (a 429 was not applied)', async () => {
+  it('waits for Retry-After on 429 before retrying a read', async () => {
     const { kashflow, fake, waits } = setup(server, { invoices })
     await kashflow.bankAccounts.list()
     fake.rateLimitNext(1, '7')
     await kashflow.invoices.get(1042)
     expect(waits).toEqual([7000])
-    await kashflow.invoices.get(1042)
-    fake.inject({ kind: 'rate-limit', retryAfter: '3' })
-    // The write's own GET of the invoice comes first; make the POST the limited one.
-    server.use(
-      http.post(
-        `${BASE}/invoices/bulk/payments`,
-        () =>
-          HttpResponse.json(
-            { Error: 'TooManyRequests' },
-            { status: 429, headers: { 'retry-after': '3' } },
-          ),
-        { once: true },
-      ),
-    )
-    fake.clearFaults()
-    await expect(kashflow.invoicePayments.create(payment)).resolves.toMatchObject({
-      invoiceNumber: 1042,
-    })
-    expect(waits.at(-1)).toBe(3000)
-    expect(await kashflow.invoicePayments.list(1042)).toHaveLength(1)
   })
 
   it('gives up after the limit with the last error', async () => {
@@ -148,6 +129,96 @@ describe('retries (fake clock)', () => {
   })
 })
 
+describe('writes are never retried inside the client', () => {
+  const posts = (fake: ReturnType<typeof setup>['fake']) =>
+    fake.log.filter((l) => l.method === 'POST' && l.path === 'invoices/bulk/payments')
+
+  it.each(['3', '3600'])(
+    'hands a 429 on a write straight back as KashflowRateLimitError (Retry-After: %s), without waiting',
+    async (retryAfter) => {
+      const { kashflow, fake, waits } = setup(server, { invoices })
+      const invoice = await kashflow.invoices.get(1042)
+      fake.rateLimitNext(1, retryAfter)
+      const error = await kashflow.invoicePayments
+        .create({ ...payment, invoice })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(KashflowRateLimitError)
+      expect(error).toMatchObject({ status: 429, retryAfterMs: Number(retryAfter) * 1000 })
+      expect(waits).toEqual([])
+      expect(posts(fake)).toHaveLength(1)
+      expect(fake.invoices.get(1042)!.PaymentLines).toHaveLength(0)
+    },
+  )
+
+  it.each([500, 502, 503])(
+    'hands a %i on a write straight back as KashflowAmbiguousWriteError, sent once',
+    async (status) => {
+      const { kashflow, fake, waits } = setup(server, { invoices })
+      const invoice = await kashflow.invoices.get(1042)
+      fake.failNext(1, status)
+      const error = await kashflow.invoicePayments
+        .create({ ...payment, invoice })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(KashflowAmbiguousWriteError)
+      expect(error).toMatchObject({ status, cause: { name: 'KashflowServerError' } })
+      expect(waits).toEqual([])
+      expect(posts(fake)).toHaveLength(1)
+    },
+  )
+
+  it('hands a reset on a write straight back as ambiguous, sent once', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
+    const invoice = await kashflow.invoices.get(1042)
+    let sent = 0
+    server.use(
+      http.post(`${BASE}/invoices/bulk/payments`, () => {
+        sent += 1
+        return HttpResponse.error()
+      }),
+    )
+    await expect(kashflow.invoicePayments.create({ ...payment, invoice })).rejects.toBeInstanceOf(
+      KashflowAmbiguousWriteError,
+    )
+    expect(sent).toBe(1)
+    expect(fake.invoices.get(1042)!.PaymentLines).toHaveLength(0)
+  })
+
+  it('does not retry a PUT or a DELETE either', async () => {
+    const { kashflow, fake, waits } = setup(server, {
+      invoices,
+      customers: [{ Code: 'SMITHJ01', Name: 'Jane Smith' }],
+    })
+    await kashflow.customers.get('SMITHJ01')
+    fake.failNext(1, 503)
+    server.use(
+      http.get(`${BASE}/customers/SMITHJ01`, () => HttpResponse.json({ Code: 'SMITHJ01' }), {
+        once: true,
+      }),
+    )
+    await expect(kashflow.customers.update('SMITHJ01', { name: 'Jane' })).rejects.toBeInstanceOf(
+      KashflowAmbiguousWriteError,
+    )
+    expect(fake.log.filter((l) => l.method === 'PUT' && l.path !== 'sessiontoken')).toHaveLength(1)
+    fake.rateLimitNext(1, '1')
+    await expect(kashflow.invoicePayments.delete({ bulkPaymentNumber: 51 })).rejects.toBeInstanceOf(
+      KashflowRateLimitError,
+    )
+    expect(fake.log.filter((l) => l.method === 'DELETE')).toHaveLength(1)
+    expect(waits).toEqual([])
+  })
+
+  it('still renews an expired session once on a write (a 401 was not applied)', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
+    const invoice = await kashflow.invoices.get(1042)
+    fake.expireSessions()
+    await expect(kashflow.invoicePayments.create({ ...payment, invoice })).resolves.toMatchObject({
+      invoiceNumber: 1042,
+    })
+    expect(fake.invoices.get(1042)!.PaymentLines).toHaveLength(1)
+    expect(fake.logins).toBe(2)
+  })
+})
+
 describe('ambiguous writes and read-back', () => {
   it('never retries a write on 5xx: it is ambiguous', async () => {
     const { kashflow, fake } = setup(server, { invoices })
@@ -163,16 +234,29 @@ describe('ambiguous writes and read-back', () => {
     expect(fake.log.filter((l) => l.path === 'invoices/bulk/payments')).toHaveLength(0)
   })
 
-  it('reports "committed, then the connection dropped" as ambiguous, and read-back finds the payment', async () => {
+  it('reports "committed, then the connection dropped" as ambiguous, and findNew finds the payment without its note', async () => {
     const { kashflow, fake } = setup(server, { invoices })
-    await kashflow.invoices.get(1042)
+    const invoice = await kashflow.invoices.get(1042)
+    const preImage = paymentLinesOf(invoice, 'GBP')
     fake.commitThenDropNextWrite()
-    const error = await kashflow.invoicePayments.create(payment).catch((e: unknown) => e)
+    const error = await kashflow.invoicePayments
+      .create({ ...payment, invoice })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(KashflowAmbiguousWriteError)
-    expect((error as Error).message).toMatch(/findByMarker/)
-    await expect(kashflow.invoicePayments.findByMarker(1042, MARKER)).resolves.toMatchObject({
-      amount: { amount: 12000 },
-    })
+    expect((error as Error).message).toMatch(/findNew/)
+    await expect(
+      kashflow.invoicePayments.findNew({
+        invoiceNumber: 1042,
+        preImage,
+        expected: {
+          amount: payment.amount,
+          date: payment.date,
+          methodId: payment.methodId,
+          bankAccountId: payment.bankAccountId,
+        },
+        marker: MARKER,
+      }),
+    ).resolves.toMatchObject([{ amount: { amount: 12000 }, note: '' }])
   })
 
   it('reports a write timeout as ambiguous', async () => {

@@ -185,7 +185,32 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
       status: 201,
       body: { Code: 'SMITHJ01', Id: expect.any(Number) },
     })
+    // The public shape: KashFlow's page documents { Date, Description, Lines }; the line fields
+    // are hcs-app's (payrollJournalService.js).
     const journal = await call(fake, token, 'POST', 'journals', {
+      Date: '2025-03-12',
+      Description: 'Opayo settlement fees 12/03/2025',
+      Reference: 'OPY-FEES-20250312',
+      Lines: [
+        { NominalCode: 7901, Description: 'Card fees', Amount: 3.42, Debit: true },
+        { NominalCode: 1210, Description: 'Opayo clearing', Amount: 3.42, Debit: false },
+      ],
+    })
+    expect(journal).toMatchObject({
+      status: 201,
+      body: { Number: expect.any(Number), Date: '2025-03-12 12:00:00' },
+    })
+  })
+
+  it('refuses the old journal guess { JournalDate, JournalName, LineItems } with a 400', async () => {
+    const fake = new FakeKashflow({
+      nominals: [
+        { Code: 7901, Name: 'Card fees' },
+        { Code: 1210, Name: 'Opayo clearing' },
+      ],
+    })
+    const token = await session(fake)
+    const old = await call(fake, token, 'POST', 'journals', {
       JournalDate: '2025-03-12 12:00:00',
       JournalName: 'OPY-FEES-20250312',
       Comment: 'Opayo settlement fees 12/03/2025',
@@ -195,19 +220,18 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
         { NominalCode: 1210, Debit: 0, Credit: 3.42, Comment: 'Opayo clearing', ProjectNumber: 0 },
       ],
     })
-    expect(journal).toMatchObject({
-      status: 201,
-      body: { Number: expect.any(Number), TotalAmount: 3.42 },
-    })
+    expect(old).toMatchObject({ status: 400, body: { Error: 'ValidationError' } })
+    expect(fake.journals.size).toBe(0)
   })
 
   it('refuses an unbalanced journal and a page of more than 100 rows', async () => {
     const fake = new FakeKashflow()
     const token = await session(fake)
     const unbalanced = await call(fake, token, 'POST', 'journals', {
-      LineItems: [
-        { NominalCode: 1200, Debit: 5, Credit: 0 },
-        { NominalCode: 9999, Debit: 0, Credit: 4 },
+      Date: '2026-11-02',
+      Lines: [
+        { NominalCode: 1200, Amount: 5, Debit: true },
+        { NominalCode: 9999, Amount: 4, Debit: false },
       ],
     })
     expect(unbalanced).toMatchObject({
@@ -262,10 +286,135 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
         name: 'KashflowAmbiguousWriteError',
       })
       await expect(
-        kashflow.invoicePayments.findByMarker(1042, 'OPAYO:A:payment'),
-      ).resolves.toBeDefined()
+        kashflow.invoicePayments.findNew({
+          invoiceNumber: 1042,
+          preImage: [],
+          expected: {
+            amount: payment.amount,
+            date: payment.date,
+            methodId: 409844,
+            bankAccountId: 55166,
+          },
+        }),
+      ).resolves.toHaveLength(1)
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('the switches for what no public source confirms', () => {
+  const bulk = (amount: number, extra: Record<string, unknown> = {}) => ({
+    Date: '2026-11-02',
+    AccountId: 55166,
+    Method: 409844,
+    Comment: 'OPAYO:A:payment',
+    PaymentItems: [
+      { Id: 196172, ObjectNumber: 1234, Amount: amount, PaidDate: '2026-11-02', ...extra },
+    ],
+  })
+  const invoices = [{ number: 1234, id: 196172, gross: 120 }]
+
+  it('are pessimistic by default', () => {
+    expect(new FakeKashflow().unconfirmed).toEqual({
+      commentToNote: false,
+      dropUnknownFields: true,
+      negativeBulkAmounts: 'refused',
+    })
+  })
+
+  it('commentToNote: the bulk Comment becomes the line Note only when on', async () => {
+    for (const commentToNote of [false, true]) {
+      const fake = new FakeKashflow({ invoices, unconfirmed: { commentToNote } })
+      const token = await session(fake)
+      await call(fake, token, 'POST', 'invoices/bulk/payments', bulk(120))
+      expect(fake.invoices.get(1234)!.PaymentLines[0]!.Note).toBe(
+        commentToNote ? 'OPAYO:A:payment' : '',
+      )
+    }
+  })
+
+  it('dropUnknownFields: IsExternalRefund on a bulk item is dropped unless off', async () => {
+    for (const dropUnknownFields of [true, false]) {
+      const fake = new FakeKashflow({
+        invoices,
+        unconfirmed: { dropUnknownFields, negativeBulkAmounts: 'accepted' },
+      })
+      const token = await session(fake)
+      await call(
+        fake,
+        token,
+        'POST',
+        'invoices/bulk/payments',
+        bulk(-5, { IsExternalRefund: true }),
+      )
+      expect(fake.invoices.get(1234)!.PaymentLines[0]!.IsExternalRefund).toBe(!dropUnknownFields)
+    }
+  })
+
+  it("negativeBulkAmounts: 'refused' answers 400 and writes nothing; 'accepted' records a negative line", async () => {
+    const refusing = new FakeKashflow({ invoices })
+    const token = await session(refusing)
+    expect(await call(refusing, token, 'POST', 'invoices/bulk/payments', bulk(-5))).toMatchObject({
+      status: 400,
+      body: { Error: 'ValidationError' },
+    })
+    expect(refusing.invoices.get(1234)!.PaymentLines).toEqual([])
+    expect(refusing.bulkPayments.size).toBe(0)
+    const accepting = new FakeKashflow({
+      invoices,
+      unconfirmed: { negativeBulkAmounts: 'accepted' },
+    })
+    const token2 = await session(accepting)
+    expect((await call(accepting, token2, 'POST', 'invoices/bulk/payments', bulk(-5))).status).toBe(
+      200,
+    )
+    expect(accepting.invoices.get(1234)!.PaymentLines).toMatchObject([{ Amount: -5 }])
+  })
+})
+
+describe('the rest of the public surface the fake serves', () => {
+  it('serves the home currency from GET /settings/customerandsupplier', async () => {
+    for (const [seed, code] of [
+      [undefined, 'GBP'],
+      ['EUR', 'EUR'],
+    ] as const) {
+      const fake = new FakeKashflow(seed ? { homeCurrency: seed } : {})
+      const token = await session(fake)
+      expect(await call(fake, token, 'GET', 'settings/customerandsupplier')).toMatchObject({
+        status: 200,
+        body: { HomeCurrency: { Code: code } },
+      })
+    }
+  })
+
+  it('gets and deletes a bulk payment, which removes its invoice lines', async () => {
+    const fake = new FakeKashflow({ invoices: [{ number: 1234, id: 196172, gross: 120 }] })
+    const token = await session(fake)
+    const posted = await call(fake, token, 'POST', 'invoices/bulk/payments', {
+      Date: '2026-11-02',
+      AccountId: 55166,
+      Method: 409844,
+      PaymentItems: [{ Id: 196172, ObjectNumber: 1234, Amount: 20 }],
+    })
+    const number = posted.body['Number'] as number
+    expect((await call(fake, token, 'GET', `invoices/bulk/payments/${number}`)).status).toBe(200)
+    expect((await call(fake, token, 'DELETE', `invoices/bulk/payments/${number}`)).status).toBe(200)
+    expect(fake.invoices.get(1234)!.PaymentLines).toEqual([])
+    expect((await call(fake, token, 'DELETE', `invoices/bulk/payments/${number}`)).status).toBe(404)
+  })
+
+  it('counts requests per method and path', async () => {
+    const fake = new FakeKashflow({ invoices: [{ number: 1234, gross: 120 }] })
+    const token = await session(fake)
+    await call(fake, token, 'GET', 'invoices/1234')
+    await call(fake, token, 'GET', 'invoices/1234')
+    expect(fake.requestCounts()).toEqual({
+      'POST /sessiontoken': 1,
+      'PUT /sessiontoken': 1,
+      'GET /invoices/1234': 2,
+    })
+    fake.resetRequestCounts()
+    expect(fake.requestCounts()).toEqual({})
   })
 })

@@ -52,3 +52,25 @@ export function setup(
     now: () => now,
   }
 }
+
+/**
+ * A fetch that records the JSON body of every write (POST, PUT, DELETE) except the login, then
+ * passes the request on (to msw). Give it to the client as `fetch`.
+ */
+export function recordingFetch() {
+  const writes: { method: string; path: string; body: unknown }[] = []
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init)
+    const path = new URL(request.url).pathname.replace(/^.*?\/v2\//, '')
+    if (request.method !== 'GET' && path !== 'sessiontoken') {
+      const text = await request.clone().text()
+      writes.push({
+        method: request.method,
+        path,
+        body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      })
+    }
+    return globalThis.fetch(request)
+  }
+  return { fetch, writes }
+}

@@ -1,7 +1,7 @@
 import { money } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import { KashflowNotFoundError, KashflowValidationError } from '../src/index.js'
-import { setup, useMsw } from './helpers.js'
+import { recordingFetch, setup, useMsw } from './helpers.js'
 
 const server = useMsw()
 const MARKER = 'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment'
@@ -57,9 +57,9 @@ describe('invoice payments', () => {
     note: `${MARKER}\nFraud score: 37`,
     reference: 'INV-1042-1',
   }
-
-  it('posts a payment through the bulk route and the invoice recomputes', async () => {
-    const { kashflow, fake } = setup(server, { invoices })
+  it('posts a payment through the bulk route, with only public-schema fields, and the invoice recomputes', async () => {
+    const { fetch, writes } = recordingFetch()
+    const { kashflow, fake } = setup(server, { invoices }, { fetch })
     await expect(kashflow.invoicePayments.create(payment)).resolves.toMatchObject({
       invoiceNumber: 1042,
       bulkPaymentNumber: 51,
@@ -67,6 +67,23 @@ describe('invoice payments', () => {
     expect(fake.log.find((l) => l.method === 'POST' && l.path !== 'sessiontoken')?.path).toBe(
       'invoices/bulk/payments',
     )
+    expect(writes.map((w) => w.body)).toEqual([
+      {
+        Date: '2026-11-02',
+        AccountId: 55166,
+        Method: 409844,
+        Comment: `${MARKER}\nFraud score: 37\nReference: INV-1042-1`,
+        PaymentItems: [
+          {
+            Id: fake.invoices.get(1042)!.Id,
+            ObjectNumber: 1042,
+            Amount: 40,
+            PaidDate: '2026-11-02',
+            ContactCode: 'SAMJ01',
+          },
+        ],
+      },
+    ])
     await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({
       DueAmount: 80,
       TotalPaidAmount: 40,
@@ -81,7 +98,8 @@ describe('invoice payments', () => {
         amount: money(4000, 'GBP'),
         methodId: 409844,
         bankAccountId: 55166,
-        note: `${MARKER}\nFraud score: 37\nReference: INV-1042-1`,
+        // The pessimistic fake does not copy the bulk Comment to the line's Note.
+        note: '',
         reference: '',
         isExternalRefund: false,
         bulkPaymentNumber: 51,
@@ -89,8 +107,31 @@ describe('invoice payments', () => {
     ])
   })
 
-  it('finds a payment again by its marker, and nothing for another marker', async () => {
-    const { kashflow } = setup(server, { invoices })
+  it('makes exactly one request (the POST) when given the invoice it just read', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
+    const invoice = await kashflow.invoices.get(1042)
+    fake.resetRequestCounts()
+    await kashflow.invoicePayments.create({ ...payment, invoice })
+    expect(fake.requestCounts()).toEqual({ 'POST /invoices/bulk/payments': 1 })
+    fake.resetRequestCounts()
+    await kashflow.invoicePayments.create(payment)
+    expect(fake.requestCounts()).toEqual({
+      'GET /invoices/1042': 1,
+      'POST /invoices/bulk/payments': 1,
+    })
+  })
+
+  it('refuses an invoice that is not the one named, before any request', async () => {
+    const { kashflow, fake } = setup(server, { invoices: [...invoices, { number: 7, gross: 1 }] })
+    const other = fake.invoiceView(fake.invoices.get(7)!) as never
+    await expect(kashflow.invoicePayments.create({ ...payment, invoice: other })).rejects.toThrow(
+      /number 7, not 1042/,
+    )
+    expect(fake.log).toEqual([])
+  })
+
+  it('finds a payment again by its marker when KashFlow copies the Comment (optimistic switch only)', async () => {
+    const { kashflow } = setup(server, { invoices, unconfirmed: { commentToNote: true } })
     await kashflow.invoicePayments.create(payment)
     await expect(kashflow.invoicePayments.findByMarker(1042, MARKER)).resolves.toMatchObject({
       amount: { amount: 4000 },
@@ -100,9 +141,21 @@ describe('invoice payments', () => {
     ).resolves.toBeUndefined()
   })
 
-  it('records a refund as a negative payment marked as an external refund', async () => {
+  it('cannot find a payment by its marker when the Comment is not copied (the pessimistic default)', async () => {
     const { kashflow } = setup(server, { invoices })
-    await kashflow.invoicePayments.create({ ...payment, amount: money(12000, 'GBP') })
+    await kashflow.invoicePayments.create(payment)
+    await expect(kashflow.invoicePayments.findByMarker(1042, MARKER)).resolves.toBeUndefined()
+  })
+
+  it('sends a refund as a negative bulk amount with no IsExternalRefund, and the invoice reopens', async () => {
+    const { fetch, writes } = recordingFetch()
+    const { kashflow } = setup(
+      server,
+      { invoices, unconfirmed: { negativeBulkAmounts: 'accepted' } },
+      { fetch },
+    )
+    const invoice = await kashflow.invoices.get(1042)
+    await kashflow.invoicePayments.create({ ...payment, amount: money(12000, 'GBP'), invoice })
     await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({
       Status: 'Paid',
       DueAmount: 0,
@@ -112,20 +165,49 @@ describe('invoice payments', () => {
       amount: money(2000, 'GBP'),
       note: 'OPAYO:043D:refund',
     })
+    expect(writes).toHaveLength(2)
+    const item = (writes[1]!.body as { PaymentItems: Record<string, unknown>[] }).PaymentItems[0]
+    expect(item).toMatchObject({ Amount: -20, ObjectNumber: 1042 })
+    expect(item).not.toHaveProperty('IsExternalRefund')
     const lines = await kashflow.invoicePayments.list(1042)
-    expect(lines.at(-1)).toMatchObject({ amount: money(-2000, 'GBP'), isExternalRefund: true })
+    expect(lines.at(-1)).toMatchObject({ amount: money(-2000, 'GBP'), isExternalRefund: false })
     await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({
       Status: 'Outstanding',
       DueAmount: 20,
     })
   })
 
-  it('deletes a payment', async () => {
-    const { kashflow } = setup(server, { invoices })
+  it('surfaces a refused negative amount (the pessimistic default) as a validation error, writing nothing', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
+    await kashflow.invoicePayments.create({ ...payment, amount: money(12000, 'GBP') })
+    const error = await kashflow.invoicePayments
+      .refund({ ...payment, amount: money(2000, 'GBP') })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(KashflowValidationError)
+    expect(fake.invoices.get(1042)!.PaymentLines).toHaveLength(1)
+  })
+
+  it('deletes a bulk payment with DELETE /invoices/bulk/payments/{number}', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
+    const created = await kashflow.invoicePayments.create(payment)
+    await kashflow.invoicePayments.delete({ bulkPaymentNumber: created.bulkPaymentNumber! })
+    expect(fake.log.filter((l) => l.method === 'DELETE').map((l) => l.path)).toEqual([
+      'invoices/bulk/payments/51',
+    ])
+    await expect(kashflow.invoicePayments.list(1042)).resolves.toEqual([])
+    expect(fake.bulkPayments.has(51)).toBe(false)
+  })
+
+  it('unallocates a payment through the unallocate route, which is not the delete', async () => {
+    const { kashflow, fake } = setup(server, { invoices })
     await kashflow.invoicePayments.create(payment)
     const [line] = await kashflow.invoicePayments.list(1042)
-    await kashflow.invoicePayments.delete({ invoiceNumber: 1042, paymentId: line?.id ?? 0 })
-    await expect(kashflow.invoicePayments.list(1042)).resolves.toEqual([])
+    await kashflow.invoicePayments.unallocate({ invoiceNumber: 1042, paymentId: line!.id! })
+    expect(fake.log.at(-1)).toMatchObject({
+      method: 'POST',
+      path: `internal/invoices/1042/payments/${line!.id}/unallocate`,
+    })
+    expect(fake.log.some((l) => l.method === 'DELETE')).toBe(false)
   })
 
   it('refuses a payment in another currency than the invoice, or not positive, before writing', async () => {
@@ -231,58 +313,6 @@ describe('customers', () => {
       address: { lines: ['Odos 1'], countryCode: 'GR' },
     })
     expect(created).toMatchObject({ Addresses: [{ CountryCode: 'EL' }] })
-  })
-})
-
-describe('journals', () => {
-  const lines = [
-    { nominalCode: 1200, debit: money(999, 'GBP'), comment: 'Opayo receipt' },
-    { nominalCode: 9999, credit: money(999, 'GBP'), comment: 'Suspense' },
-  ]
-
-  it('creates a balanced journal and reads it back', async () => {
-    const { kashflow } = setup(server)
-    const created = await kashflow.journals.create({
-      date: '2026-11-02',
-      reference: 'OPAYO:X:payment',
-      comment: 'Unmatched',
-      lines,
-    })
-    expect(created).toMatchObject({
-      Number: 301,
-      JournalName: 'OPAYO:X:payment',
-      JournalDate: '2026-11-02 12:00:00',
-    })
-    await expect(kashflow.journals.get(301)).resolves.toMatchObject({
-      LineItems: [
-        { NominalCode: 1200, Debit: 9.99, Credit: 0 },
-        { NominalCode: 9999, Debit: 0, Credit: 9.99 },
-      ],
-    })
-    const all = []
-    for await (const j of kashflow.journals.list()) all.push(j)
-    expect(all).toHaveLength(1)
-  })
-
-  it('rejects an unbalanced journal before sending it', () => {
-    const { kashflow, fake } = setup(server)
-    expect(() =>
-      kashflow.journals.create({
-        date: '2026-11-02',
-        reference: 'r',
-        comment: 'c',
-        lines: [lines[0]!, { nominalCode: 9999, credit: money(998, 'GBP') }],
-      }),
-    ).toThrow(/do not balance/)
-    expect(() =>
-      kashflow.journals.create({
-        date: '2026-11-02',
-        reference: 'r',
-        comment: 'c',
-        lines: [lines[0]!],
-      }),
-    ).toThrow(/two lines/)
-    expect(fake.log).toEqual([])
   })
 })
 

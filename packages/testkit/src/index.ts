@@ -26,6 +26,7 @@ export type {
 export { FakeKashflow, DroppedConnectionError } from './kashflow/fake-kashflow.js'
 export type {
   FakeKashflowSeed,
+  FakeKashflowUnconfirmed,
   FakeKashflowUser,
   FakeInvoiceSeed,
   FakeKashflowFault,

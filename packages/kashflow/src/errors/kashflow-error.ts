@@ -78,7 +78,11 @@ export class KashflowAuthenticationError extends make(
 ) {}
 /** 404: no such invoice, customer or journal (the seed's "InvoiceID not found"). */
 export class KashflowNotFoundError extends make('KashflowNotFoundError', 'kashflow_not_found') {}
-/** 429: wait `retryAfterMs` (seconds or HTTP date in Retry-After). */
+/**
+ * 429: wait `retryAfterMs` (seconds or HTTP date in Retry-After). Reads are retried after the
+ * wait; a write is not retried by the client, whatever the wait: it was refused, not applied,
+ * and the caller writes again when it chooses.
+ */
 export class KashflowRateLimitError extends make(
   'KashflowRateLimitError',
   'kashflow_rate_limited',
@@ -91,7 +95,8 @@ export class KashflowTimeoutError extends make('KashflowTimeoutError', 'kashflow
 export class KashflowNetworkError extends make('KashflowNetworkError', 'kashflow_network_error') {}
 /**
  * A write may or may not have been applied (timeout, reset, 5xx after sending). It was not
- * retried: read back with `invoicePayments.findByMarker` before writing again.
+ * retried: read back (`invoicePayments.findNew` against the pre-image, `journals.find`) before
+ * writing again.
  */
 export class KashflowAmbiguousWriteError extends make(
   'KashflowAmbiguousWriteError',

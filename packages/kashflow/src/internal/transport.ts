@@ -14,7 +14,10 @@ import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/
 import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
-/** How reads (and transient failures) are retried. Writes are never retried blindly. */
+/**
+ * How reads are retried (5xx, 429, KashFlow's SQL timeout, timeouts and resets). Writes (POST,
+ * PUT, DELETE) are never retried: every failure of a write goes straight back to the caller.
+ */
 export interface KashflowRetryOptions {
   /** Attempts after the first. @default 3 */
   readonly limit?: number
@@ -143,7 +146,7 @@ export class KashflowTransport {
         const details = { method: input.method, path: `/${input.path}` }
         if (write) {
           throw new KashflowAmbiguousWriteError(
-            `${input.method} /${input.path} ${timedOut ? 'timed out' : `lost its connection${reason}`}; KashFlow may have applied it. Read back (invoicePayments.findByMarker) before writing again.`,
+            `${input.method} /${input.path} ${timedOut ? 'timed out' : `lost its connection${reason}`}; KashFlow may have applied it. Read back (invoicePayments.findNew, journals.find) before writing again.`,
             details,
           )
         }
@@ -174,15 +177,17 @@ export class KashflowTransport {
       }
       if (write && raw.status >= 500) {
         throw new KashflowAmbiguousWriteError(
-          `${input.method} /${input.path} failed with HTTP ${raw.status}; KashFlow may have applied it. Read back before writing again.`,
+          `${input.method} /${input.path} failed with HTTP ${raw.status}; KashFlow may have applied it. Read back (invoicePayments.findNew, journals.find) before writing again.`,
           { method: input.method, path: `/${input.path}`, status: raw.status, cause: error },
         )
       }
-      // A 429 is refused before processing, so even a write may be retried after it.
+      // Writes are never retried here, not even after a 429 (which asks for a wait that may be
+      // longer than the caller's lease): the caller decides when to write again.
+      if (write) throw error
       const retryable =
         error.name === 'KashflowRateLimitError' ||
-        (!write &&
-          (error.name === 'KashflowTransientError' || error.name === 'KashflowServerError'))
+        error.name === 'KashflowTransientError' ||
+        error.name === 'KashflowServerError'
       if (retryable && attempt < policy.limit) {
         const wait = error.retryAfterMs ?? this.#backoff(policy, attempt, random)
         this.#o.logger?.warn?.('kashflow retry', {

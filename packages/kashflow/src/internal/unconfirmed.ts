@@ -1,26 +1,51 @@
-// Every KashFlow fact the specs mark UNCONFIRMED, with the best guess we use, in one place so a
+// Every KashFlow fact that no public source confirms, with the guess we use, in one place so a
 // user with a KashFlow account can check each (see packages/kashflow/README.md, "Unconfirmed").
+// Sources: KashFlow's published Swagger 2.0 spec (https://api.kashflow.com/v2/swagger/docs/v1)
+// as digested in CappyTech/hcs-app `mongoose/config/apiDocsGenerated.js` and
+// `mongoose/config/apiDocsConfig.js`, and hcs-app's working client code.
+//
+// Rule: the correctness of money never rests on an entry here. `invoicePayments.findNew` reads
+// back without the marker and `journals.find` without `Reference`; the entries below change how
+// much is read or how a write is shaped, and each is named in an error message when it fails.
 
 export const KASHFLOW_UNCONFIRMED = {
-  /** Largest `perpage` the list endpoints accept without `skipperpagevalidation` (specs §4.1). */
+  /** Largest `perpage` the list endpoints accept without `skipperpagevalidation`. */
   maxPerPage: 100,
-  /** Logout: the swagger's path form `DELETE /sessiontoken/{token}` (specs §3.3). */
+  /** Logout: the swagger's path form `DELETE /sessiontoken/{sessionToken}`. */
   logoutPath: (token: string) => `sessiontoken/${encodeURIComponent(token)}`,
-  /** Payment methods for invoices: `GET /paymentmethods/invoice` → `[{ Id, Name }]` (specs §5.2). */
+  /** Payment methods for invoices: `GET /paymentmethods/invoice` (no response schema) → `[{ Id, Name }]`. */
   paymentMethodsPath: 'paymentmethods/invoice',
   /**
-   * A refund is a payment with a negative `Amount` and `IsExternalRefund: true` (specs §5.3,
-   * §10). Bulk payment items have no `IsExternalRefund`, so refunds go through the same bulk
-   * route with a negative amount and the flag in the note.
+   * The bulk payment's `Comment` is copied to each invoice payment line's `Note`. No public
+   * source shows it. Only `findByMarker` relies on it; `findNew` does not.
    */
-  refundAsNegativePayment: true,
-  /** Bulk payment dates: `YYYY-MM-DD` as hcs-app sends them in production (specs §4.5). */
+  bulkCommentBecomesLineNote: true,
+  /**
+   * A refund is a bulk payment item with a negative `Amount`. The public bulk schema has no
+   * refund flag on items (`IsExternalRefund` exists only on invoice `PaymentLines`), and no
+   * source shows a negative bulk amount accepted. If KashFlow refuses it, `refund()` gets a
+   * `KashflowValidationError` and nothing is written.
+   */
+  negativeBulkAmounts: true,
+  /** Bulk payment dates: `YYYY-MM-DD`, as hcs-app sends them in production. */
   bulkPaymentDate: (date: string) => date,
-  /** POST /journals body: the template-shaped best guess of specs §8.4. */
-  journalBody: 'LineItems with Debit/Credit numbers, JournalDate, JournalName, Comment, Category 0',
-  /** Deleting a payment: `POST /internal/invoices/{number}/payments/{paymentId}/unallocate` (specs §5.2). */
-  deletePaymentPath: (invoiceNumber: number, paymentId: number) =>
-    `internal/invoices/${invoiceNumber}/payments/${paymentId}/unallocate`,
+  /** The bulk payment POST answers (no schema in the swagger) with the payment, `{ Number, ... }`. */
+  bulkPaymentResponseHasNumber: true,
+  /**
+   * `POST /journals` line fields. KashFlow's page documents `{ Date, Description, Lines }` but
+   * not the line fields; hcs-app (`payrollJournalService.js`) posts
+   * `{ NominalCode, Description, Amount, Debit: boolean }` and a header `Reference`. The marker
+   * goes in `Description` as well, so read-back does not need `Reference` to be kept.
+   */
+  journalLineShape: '{ NominalCode, Description, Amount, Debit: boolean }',
+  /**
+   * `GET /journals` has only `page`/`perpage` (no date filter, no documented order). We assume
+   * it is ordered by date (either direction): `journals.find` stops paging once the rows have
+   * passed the date it looks for, and reads every page when the dates it sees are not in order.
+   */
+  journalListOrderedByDate: true,
+  /** Deleting a bulk payment answers 200 and removes its lines from the invoices it paid. */
+  bulkPaymentDeleteRemovesLines: true,
   /** `GET /customers/search?searchBy=email` returns `[{ key: customerId, value }]`; the code comes from the list. */
   customerSearchReturnsIds: true,
 } as const

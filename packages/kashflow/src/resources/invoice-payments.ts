@@ -7,8 +7,21 @@ import { parseKashflowDate } from '../wire/dates.js'
 import { fromKashflowAmount, toKashflowAmount } from '../wire/money.js'
 import type { Invoice } from '../wire/schemas.js'
 import type { invoicesResource } from './invoices.js'
+import type { settingsResource } from './settings.js'
 
-/** A payment to record against an invoice. */
+/**
+ * A payment to record against an invoice.
+ * @example
+ * const input: InvoicePaymentInput = {
+ *   invoiceNumber: 1042,
+ *   amount: money(12000, 'GBP'),
+ *   date: '2026-11-02',
+ *   methodId: 409844,
+ *   bankAccountId: 55166,
+ *   note: 'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment',
+ *   invoice, // as just read with kashflow.invoices.get(1042): create() will not read it again
+ * }
+ */
 export interface InvoicePaymentInput {
   readonly invoiceNumber: number
   /** Positive, in the invoice's currency. */
@@ -19,13 +32,23 @@ export interface InvoicePaymentInput {
   readonly methodId: number
   /** KashFlow bank account Id. */
   readonly bankAccountId: number
-  /** Free text; put the idempotency marker first (see buildPaymentNote). */
+  /** Free text, sent as the bulk payment's `Comment`; put the idempotency marker first (see buildPaymentNote). */
   readonly note: string
   /** The Opayo reference (VendorTxCode); added to the note when the note lacks it. */
   readonly reference?: string
+  /**
+   * The invoice as the caller just read it (`invoices.get`). When given, `create`/`refund` do not
+   * read it again: the write is the only request. Its `Number` must be `invoiceNumber`.
+   * @default undefined: the invoice is read first (for its internal `Id` and currency)
+   */
+  readonly invoice?: Invoice
 }
 
-/** A payment line as read back from the invoice. */
+/**
+ * A payment line as read back from the invoice.
+ * @example
+ * const lines: InvoicePaymentRecord[] = paymentLinesOf(invoice, 'GBP')
+ */
 export interface InvoicePaymentRecord {
   readonly id: number | undefined
   readonly invoiceNumber: number
@@ -40,10 +63,47 @@ export interface InvoicePaymentRecord {
   readonly bulkPaymentNumber: number | undefined
 }
 
-/** What `create`/`refund` return: the bulk payment number when KashFlow sends one. */
+/**
+ * What `create`/`refund` return: the bulk payment number when KashFlow sends one.
+ * @example
+ * const created: CreatedPayment = await kashflow.invoicePayments.create(input)
+ */
 export interface CreatedPayment {
   readonly invoiceNumber: number
   readonly bulkPaymentNumber: number | undefined
+}
+
+/**
+ * What a payment line written by us must look like: `findNew` compares these four facts.
+ * @example
+ * const expected: ExpectedPaymentLine = {
+ *   amount: money(-2000, 'GBP'), // signed: negative for a refund
+ *   date: '2026-11-02',
+ *   methodId: 409844,
+ *   bankAccountId: 55166,
+ * }
+ */
+export interface ExpectedPaymentLine {
+  /** Signed: negative for a refund. Compared in exact minor units, currency included. */
+  readonly amount: Money
+  /** YYYY-MM-DD */
+  readonly date: string
+  readonly methodId: number
+  readonly bankAccountId: number
+}
+
+/**
+ * The input of `invoicePayments.findNew`.
+ * @example
+ * const input: FindNewPaymentInput = { invoiceNumber: 1042, preImage, expected, marker }
+ */
+export interface FindNewPaymentInput {
+  readonly invoiceNumber: number
+  /** The invoice's payment lines as read before the write (`paymentLinesOf`). */
+  readonly preImage: readonly InvoicePaymentRecord[]
+  readonly expected: ExpectedPaymentLine
+  /** When one of the candidates carries it in its note or reference, only those are returned. */
+  readonly marker?: string
 }
 
 const BulkPaymentResponseSchema = z.union([
@@ -54,42 +114,129 @@ const BulkPaymentResponseSchema = z.union([
 
 /**
  * An invoice's currency: its `Currency.Code` when that is an ISO 4217 code, else the account's
- * home currency (KashFlow omits the currency on home-currency invoices in some responses).
+ * home currency (KashFlow omits the currency on home-currency invoices in some responses). The
+ * home currency is never assumed: pass `kashflow.settings.homeCurrency()` or your configuration.
+ * @example
+ * invoiceCurrency(invoice, await kashflow.settings.homeCurrency()) // 'EUR'
  */
-export function invoiceCurrency(
-  invoice: Invoice,
-  homeCurrency: CurrencyCode = 'GBP',
-): CurrencyCode {
+export function invoiceCurrency(invoice: Invoice, homeCurrency: CurrencyCode): CurrencyCode {
   const code = invoice.Currency?.Code
   return code !== undefined && isCurrencyCode(code) ? code : homeCurrency
+}
+
+/**
+ * The payment lines of an invoice already read (`GET /invoices/{number}` detail), amounts in
+ * exact minor units of the invoice's currency. Pure: this is what `invoicePayments.list` returns,
+ * and what a caller records as the pre-image before a write.
+ * @param homeCurrency used when the invoice carries no `Currency.Code`.
+ * @throws {KashflowResponseError} for an amount finer than the currency's minor unit.
+ * @example
+ * const invoice = await kashflow.invoices.get(1042)
+ * const preImage = paymentLinesOf(invoice, 'GBP')
+ */
+export function paymentLinesOf(
+  invoice: Invoice,
+  homeCurrency: CurrencyCode,
+): InvoicePaymentRecord[] {
+  const currency = invoiceCurrency(invoice, homeCurrency)
+  return (invoice.PaymentLines ?? []).map((line, index) => ({
+    id: line.Id ?? undefined,
+    invoiceNumber: invoice.Number,
+    date: parseKashflowDate(line.Date),
+    amount: fromKashflowAmount(line.Amount, currency, `PaymentLines.${index}.Amount`),
+    methodId: line.Method ?? undefined,
+    bankAccountId: line.AccountId ?? undefined,
+    note: line.Note ?? '',
+    reference: line.Reference ?? '',
+    isExternalRefund: line.IsExternalRefund === true,
+    bulkPaymentNumber: line.BulkPaymentNumber ?? undefined,
+  }))
+}
+
+/** Equal in every field but `id`. */
+function sameLine(a: InvoicePaymentRecord, b: InvoicePaymentRecord): boolean {
+  return (
+    a.invoiceNumber === b.invoiceNumber &&
+    a.date === b.date &&
+    a.amount.amount === b.amount.amount &&
+    a.amount.currency === b.amount.currency &&
+    a.methodId === b.methodId &&
+    a.bankAccountId === b.bankAccountId &&
+    a.note === b.note &&
+    a.reference === b.reference &&
+    a.isExternalRefund === b.isExternalRefund &&
+    a.bulkPaymentNumber === b.bulkPaymentNumber
+  )
+}
+
+/**
+ * The lines of `now` that are not in `preImage`. A line with an `id` is old when a pre-image
+ * line has that `id`; otherwise lines are a multiset: each pre-image line equal in every other
+ * field accounts for one current line, once.
+ */
+function newSince(
+  now: readonly InvoicePaymentRecord[],
+  preImage: readonly InvoicePaymentRecord[],
+): InvoicePaymentRecord[] {
+  const ids = new Set(preImage.flatMap((line) => (line.id === undefined ? [] : [line.id])))
+  const unmatched = preImage.filter((line) => line.id === undefined)
+  return now.filter((line) => {
+    if (line.id !== undefined && ids.has(line.id)) return false
+    const twin = unmatched.findIndex((old) => sameLine(old, line))
+    if (twin === -1) return true
+    unmatched.splice(twin, 1)
+    return false
+  })
+}
+
+function checkDate(date: string, where: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new InvalidArgumentError(`${where}: date must be YYYY-MM-DD, got "${date}".`)
+}
+
+function checkInvoiceNumber(invoiceNumber: number, where: string): void {
+  if (!Number.isInteger(invoiceNumber) || invoiceNumber <= 0) {
+    throw new InvalidArgumentError(
+      `${where}: invoiceNumber must be a positive integer, got ${invoiceNumber}.`,
+    )
+  }
 }
 
 export function invoicePaymentsResource(
   transport: KashflowTransport,
   invoices: ReturnType<typeof invoicesResource>,
+  settings: ReturnType<typeof settingsResource>,
 ) {
+  /** The invoice's currency, asking for the home currency only when the invoice has none. */
+  async function currencyOf(invoice: Invoice, call?: KashflowCallOptions): Promise<CurrencyCode> {
+    const code = invoice.Currency?.Code
+    if (code !== undefined && isCurrencyCode(code)) return code
+    return settings.homeCurrency(call)
+  }
+
+  async function linesOf(invoice: Invoice, call?: KashflowCallOptions) {
+    return paymentLinesOf(invoice, await currencyOf(invoice, call))
+  }
+
   async function post(
     input: InvoicePaymentInput,
     amount: Money,
-    refund: boolean,
+    where: string,
     call?: KashflowCallOptions,
   ): Promise<CreatedPayment> {
-    if (!Number.isInteger(input.invoiceNumber) || input.invoiceNumber <= 0) {
+    checkInvoiceNumber(input.invoiceNumber, where)
+    checkDate(input.date, where)
+    if (input.invoice !== undefined && input.invoice.Number !== input.invoiceNumber) {
       throw new InvalidArgumentError(
-        `invoicePayments: invoiceNumber must be a positive integer, got ${input.invoiceNumber}.`,
-      )
-    }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date)) {
-      throw new InvalidArgumentError(
-        `invoicePayments: date must be YYYY-MM-DD, got "${input.date}".`,
+        `${where}: the invoice given is number ${input.invoice.Number}, not ${input.invoiceNumber}.`,
       )
     }
     // The bulk route needs the invoice's internal Id; reading it also confirms the invoice exists.
-    const invoice = await invoices.get(input.invoiceNumber, call)
-    const currency = invoiceCurrency(invoice)
+    const invoice = input.invoice ?? (await invoices.get(input.invoiceNumber, call))
+    const currency = await currencyOf(invoice, call)
     if (amount.currency !== currency) {
       throw new InvalidArgumentError(
-        `invoicePayments: invoice ${input.invoiceNumber} is in ${currency} but the amount is in ${amount.currency}; convert first.`,
+        `${where}: invoice ${input.invoiceNumber} is in ${currency} but the amount is in ${amount.currency}; convert first.`,
       )
     }
     const date = KASHFLOW_UNCONFIRMED.bulkPaymentDate(input.date)
@@ -97,11 +244,12 @@ export function invoicePaymentsResource(
       {
         method: 'POST',
         path: 'invoices/bulk/payments',
+        // Only fields of the public bulk payment schema: no Reference (the reference rides in
+        // the comment) and no refund flag (a refund is a negative Amount).
         body: {
           Date: date,
           AccountId: input.bankAccountId,
           Method: input.methodId,
-          // Bulk items have no Reference field (specs §12 1a): the reference rides in the comment.
           Comment:
             input.reference && !input.note.includes(input.reference)
               ? `${input.note}\nReference: ${input.reference}`
@@ -113,7 +261,6 @@ export function invoicePaymentsResource(
               Amount: toKashflowAmount(amount),
               PaidDate: date,
               ...(invoice.CustomerCode ? { ContactCode: invoice.CustomerCode } : {}),
-              ...(refund ? { IsExternalRefund: true } : {}),
             },
           ],
         },
@@ -128,27 +275,18 @@ export function invoicePaymentsResource(
     invoiceNumber: number,
     call?: KashflowCallOptions,
   ): Promise<InvoicePaymentRecord[]> {
-    const invoice = await invoices.get(invoiceNumber, call)
-    const currency = invoiceCurrency(invoice)
-    return (invoice.PaymentLines ?? []).map((line, index) => ({
-      id: line.Id ?? undefined,
-      invoiceNumber,
-      date: parseKashflowDate(line.Date),
-      amount: fromKashflowAmount(line.Amount, currency, `PaymentLines.${index}.Amount`),
-      methodId: line.Method ?? undefined,
-      bankAccountId: line.AccountId ?? undefined,
-      note: line.Note ?? '',
-      reference: line.Reference ?? '',
-      isExternalRefund: line.IsExternalRefund === true,
-      bulkPaymentNumber: line.BulkPaymentNumber ?? undefined,
-    }))
+    return linesOf(await invoices.get(invoiceNumber, call), call)
   }
 
   return {
     /**
-     * Records a payment with `POST /invoices/bulk/payments` and one item (specs/kashflow.md §5.2
-     * route A). Never retried: a timeout or 5xx throws KashflowAmbiguousWriteError; read back with
-     * `findByMarker` before trying again.
+     * Records a payment with `POST /invoices/bulk/payments` and one item. With `input.invoice`
+     * the POST is the only request; without it the invoice is read first. Never retried: a
+     * timeout, reset or 5xx throws KashflowAmbiguousWriteError (read back with `findNew`), a 429
+     * throws KashflowRateLimitError (not applied; write again after `retryAfterMs`).
+     * @throws {InvalidArgumentError} for an amount that is not positive or not in the invoice's currency.
+     * @example
+     * await kashflow.invoicePayments.create({ ...input, invoice })
      */
     create(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment> {
       if (input.amount.amount <= 0) {
@@ -156,20 +294,81 @@ export function invoicePaymentsResource(
           'invoicePayments.create(): the amount must be positive; use refund() for money returned.',
         )
       }
-      return post(input, input.amount, false, call)
+      return post(input, input.amount, 'invoicePayments.create()', call)
     },
-    /** Records money returned to the card as a negative payment marked as an external refund (§5.3). */
+    /**
+     * Records money returned to the card: a bulk payment item with a negative `Amount` (the
+     * public bulk schema has no refund flag; that KashFlow accepts a negative bulk amount is
+     * UNCONFIRMED, see KASHFLOW_UNCONFIRMED.negativeBulkAmounts). Give the amount as positive.
+     * Same request count and error rules as `create`.
+     * @example
+     * await kashflow.invoicePayments.refund({ ...input, amount: money(2000, 'GBP'), invoice })
+     */
     refund(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment> {
       if (input.amount.amount <= 0) {
         throw new InvalidArgumentError(
           'invoicePayments.refund(): give the refund as a positive amount.',
         )
       }
-      return post(input, negate(input.amount), true, call)
+      return post(input, negate(input.amount), 'invoicePayments.refund()', call)
     },
-    /** The invoice's payment lines (from the invoice detail; the list endpoint has none). */
+    /**
+     * The invoice's payment lines (from the invoice detail; the list endpoint has none).
+     * @example
+     * const lines = await kashflow.invoicePayments.list(1042)
+     */
     list,
-    /** The payment line whose note or reference carries the marker, if any: the read-back after an ambiguous write. */
+    /**
+     * The read-back that does not need the marker to come back: reads the invoice once and
+     * returns its payment lines that are new since `preImage` (by `id` when KashFlow gives one,
+     * otherwise as a multiset: a line equal in every field to a pre-image line counts against it
+     * once) and match `expected` (amount in exact minor units and currency, date, method, bank
+     * account). When `marker` is given and some of those lines carry it in their note or
+     * reference, only those are returned.
+     *
+     * The caller reads the answer as: 0 lines = not written; 1 = ours; more than 1 = someone
+     * else may have paid the same amount in the window, so a person decides (never write again).
+     * @example
+     * const invoice = await kashflow.invoices.get(1042)
+     * const preImage = paymentLinesOf(invoice, 'GBP')
+     * // ... the write fails ambiguously ...
+     * const found = await kashflow.invoicePayments.findNew({
+     *   invoiceNumber: 1042,
+     *   preImage,
+     *   expected: { amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 409844, bankAccountId: 55166 },
+     *   marker,
+     * })
+     */
+    async findNew(
+      input: FindNewPaymentInput,
+      call?: KashflowCallOptions,
+    ): Promise<InvoicePaymentRecord[]> {
+      checkInvoiceNumber(input.invoiceNumber, 'invoicePayments.findNew()')
+      checkDate(input.expected.date, 'invoicePayments.findNew()')
+      const { amount, date, methodId, bankAccountId } = input.expected
+      const candidates = newSince(await list(input.invoiceNumber, call), input.preImage).filter(
+        (line) =>
+          line.amount.amount === amount.amount &&
+          line.amount.currency === amount.currency &&
+          line.date === date &&
+          line.methodId === methodId &&
+          line.bankAccountId === bankAccountId,
+      )
+      const marker = input.marker
+      if (marker === undefined || marker === '') return candidates
+      const marked = candidates.filter(
+        (line) => line.note.includes(marker) || line.reference.includes(marker),
+      )
+      return marked.length > 0 ? marked : candidates
+    },
+    /**
+     * The payment line whose note or reference carries the marker, if any. Usable only when the
+     * marker comes back: that KashFlow copies the bulk `Comment` into the line's `Note` is
+     * UNCONFIRMED (KASHFLOW_UNCONFIRMED.bulkCommentBecomesLineNote). `undefined` does not prove
+     * the payment was not written; use `findNew` for that.
+     * @example
+     * const line = await kashflow.invoicePayments.findByMarker(1042, marker)
+     */
     async findByMarker(
       invoiceNumber: number,
       marker: string,
@@ -180,15 +379,48 @@ export function invoicePaymentsResource(
       const lines = await list(invoiceNumber, call)
       return lines.find((line) => line.note.includes(marker) || line.reference.includes(marker))
     },
-    /** Removes a payment from the invoice (unallocates it). */
+    /**
+     * Deletes a bulk payment, and with it its lines on every invoice it paid:
+     * `DELETE /invoices/bulk/payments/{number}` (swagger operation `BulkPayment_Delete`). The
+     * number is an `InvoicePaymentRecord`'s `bulkPaymentNumber` or `create()`'s answer. Never
+     * retried (a write).
+     * @example
+     * await kashflow.invoicePayments.delete({ bulkPaymentNumber: 51 })
+     */
     async delete(
+      input: { readonly bulkPaymentNumber: number },
+      call?: KashflowCallOptions,
+    ): Promise<void> {
+      if (!Number.isInteger(input.bulkPaymentNumber) || input.bulkPaymentNumber <= 0) {
+        throw new InvalidArgumentError(
+          `invoicePayments.delete(): bulkPaymentNumber must be a positive integer, got ${input.bulkPaymentNumber}.`,
+        )
+      }
+      await transport.request(
+        {
+          method: 'DELETE',
+          path: `invoices/bulk/payments/${input.bulkPaymentNumber}`,
+          schema: z.unknown(),
+        },
+        call,
+      )
+    },
+    /**
+     * Removes a payment's allocation from an invoice without deleting the payment:
+     * `POST /internal/invoices/{number}/payments/{paymentId}/unallocate` (an `/internal/` route
+     * of the swagger; the money stays on the customer's account). Not a delete.
+     * @example
+     * await kashflow.invoicePayments.unallocate({ invoiceNumber: 1042, paymentId: 500001 })
+     */
+    async unallocate(
       input: { readonly invoiceNumber: number; readonly paymentId: number },
       call?: KashflowCallOptions,
     ): Promise<void> {
+      checkInvoiceNumber(input.invoiceNumber, 'invoicePayments.unallocate()')
       await transport.request(
         {
           method: 'POST',
-          path: KASHFLOW_UNCONFIRMED.deletePaymentPath(input.invoiceNumber, input.paymentId),
+          path: `internal/invoices/${input.invoiceNumber}/payments/${input.paymentId}/unallocate`,
           schema: z.unknown(),
         },
         call,

@@ -16,6 +16,30 @@ export interface InvoiceListFilters {
   readonly perPage?: number
 }
 
+/** Reads pages until KashFlow says there is no next page, one array per page; both list shapes are accepted. */
+export async function* pages<T>(
+  transport: KashflowTransport,
+  path: string,
+  item: z.ZodType<T>,
+  query: Record<string, string | number | boolean | undefined>,
+  perPage: number,
+  call?: KashflowCallOptions,
+): AsyncGenerator<readonly T[]> {
+  const size = Math.min(Math.max(1, perPage), KASHFLOW_UNCONFIRMED.maxPerPage)
+  for (let page = 1; ; page += 1) {
+    const result = await transport.request(
+      { method: 'GET', path, query: { ...query, page, perpage: size }, schema: listOf(item) },
+      call,
+    )
+    if (Array.isArray(result)) {
+      yield result
+      return
+    }
+    yield result.Data ?? []
+    if (!result.MetaData?.NextPageUrl || (result.Data ?? []).length === 0) return
+  }
+}
+
 /** Reads pages until KashFlow says there is no next page; both list shapes are accepted. */
 export async function* paginate<T>(
   transport: KashflowTransport,
@@ -25,19 +49,7 @@ export async function* paginate<T>(
   perPage: number,
   call?: KashflowCallOptions,
 ): AsyncGenerator<T> {
-  const size = Math.min(Math.max(1, perPage), KASHFLOW_UNCONFIRMED.maxPerPage)
-  for (let page = 1; ; page += 1) {
-    const result = await transport.request(
-      { method: 'GET', path, query: { ...query, page, perpage: size }, schema: listOf(item) },
-      call,
-    )
-    if (Array.isArray(result)) {
-      yield* result
-      return
-    }
-    yield* result.Data ?? []
-    if (!result.MetaData?.NextPageUrl || (result.Data ?? []).length === 0) return
-  }
+  for await (const rows of pages(transport, path, item, query, perPage, call)) yield* rows
 }
 
 export function invoicesResource(transport: KashflowTransport) {

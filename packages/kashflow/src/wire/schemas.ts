@@ -120,26 +120,54 @@ export const CustomerSchema = z.looseObject({
 })
 export type Customer = z.output<typeof CustomerSchema>
 
+/**
+ * One journal line as hcs-app posts it (`payrollJournalService.js`): one positive `Amount` and a
+ * boolean `Debit`. KashFlow's page leaves the line fields undocumented (UNCONFIRMED; see
+ * KASHFLOW_UNCONFIRMED.journalLineShape), so every field is optional when read.
+ */
 export const JournalLineSchema = z.looseObject({
   Id: opt(num),
-  NominalCode: num,
-  Debit: opt(num),
-  Credit: opt(num),
-  Comment: opt(str),
-  ProjectNumber: opt(num),
+  NominalCode: opt(num),
+  Description: opt(str),
+  Amount: opt(num),
+  Debit: opt(z.boolean()),
 })
 
-/** Journal detail: `GET /journals/{number}` (shape per specs §5.6, UNCONFIRMED). */
+/**
+ * A journal as `GET /journals` and `GET /journals/{number}` document it: `Id`, `Number`, `Date`,
+ * `Description`, `Lines[]` (KashFlow's published API docs, as digested in CappyTech/hcs-app
+ * `mongoose/config/apiDocsConfig.js`). `Reference` is read when KashFlow returns it. Every field
+ * is optional because `POST /journals` documents its answer only as "Created journal object".
+ * @example
+ * const journal = JournalSchema.parse({ Number: 301, Date: '2026-11-02 12:00:00', Lines: [] })
+ */
 export const JournalSchema = z.looseObject({
-  Number: num,
-  JournalDate: opt(str),
-  JournalName: opt(str),
-  Comment: opt(str),
-  Category: opt(num),
-  TotalAmount: opt(num),
-  LineItems: opt(z.array(JournalLineSchema)),
+  Id: opt(num),
+  Number: opt(num),
+  Date: opt(str),
+  Description: opt(str),
+  Reference: opt(str),
+  Lines: opt(z.array(JournalLineSchema)),
 })
 export type Journal = z.output<typeof JournalSchema>
+
+/**
+ * `GET /settings/customerandsupplier` (swagger operation
+ * `CustomerAndSupplier_GetCustomerAndSupplierSettings`): only `HomeCurrency` is read.
+ * @example
+ * const settings = SettingsSchema.parse({ HomeCurrency: { Code: 'GBP' } })
+ */
+export const SettingsSchema = z.looseObject({
+  HomeCurrency: opt(
+    z.looseObject({
+      Code: opt(str),
+      Name: opt(str),
+      Symbol: opt(str),
+      ExchangeRate: opt(num),
+    }),
+  ),
+})
+export type Settings = z.output<typeof SettingsSchema>
 
 export const BankAccountSchema = z.looseObject({
   Id: num,

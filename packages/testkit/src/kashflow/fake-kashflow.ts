@@ -24,14 +24,51 @@ export interface FakeInvoiceSeed {
   readonly customerCode?: string
   /** Gross amount in major units as KashFlow shows it (e.g. 120). */
   readonly gross: number
+  /** @default the fake's `homeCurrency` */
   readonly currency?: string
+  /**
+   * Leave `Currency` out of the invoice detail, as KashFlow does for home-currency invoices in
+   * some responses. @default false
+   */
+  readonly omitCurrency?: boolean
   readonly exchangeRate?: number
   readonly issuedDate?: string
   readonly reference?: string
 }
 
+/**
+ * One switch per KashFlow behaviour no public source confirms. The defaults are the PESSIMISTIC
+ * reading: what a client can rely on only if the public API documents it.
+ * @example
+ * const optimistic = new FakeKashflow({
+ *   unconfirmed: { commentToNote: true, dropUnknownFields: false, negativeBulkAmounts: 'accepted' },
+ * })
+ */
+export interface FakeKashflowUnconfirmed {
+  /**
+   * Copy a bulk payment's `Comment` into each invoice payment line's `Note`. No public source
+   * shows KashFlow doing it. @default false (lines have an empty Note)
+   */
+  readonly commentToNote?: boolean
+  /**
+   * Drop request fields the public schema lacks: on bulk payments and their items (e.g.
+   * `PaymentItems[].IsExternalRefund`) and on journals (`Reference`, which KashFlow's page does
+   * not list for `POST /journals`). @default true
+   */
+  readonly dropUnknownFields?: boolean
+  /**
+   * A negative bulk item `Amount` (a refund): `'refused'` answers 400 ValidationError and writes
+   * nothing; `'accepted'` records a negative payment line. @default 'refused'
+   */
+  readonly negativeBulkAmounts?: 'refused' | 'accepted'
+}
+
 export interface FakeKashflowSeed {
   readonly user?: FakeKashflowUser
+  /** The account's home currency, served by `GET /settings/customerandsupplier`. @default 'GBP' */
+  readonly homeCurrency?: string
+  /** The unconfirmed behaviours, pessimistic by default (see {@link FakeKashflowUnconfirmed}). */
+  readonly unconfirmed?: FakeKashflowUnconfirmed
   readonly invoices?: readonly FakeInvoiceSeed[]
   readonly customers?: readonly Record<string, unknown>[]
   readonly bankAccounts?: readonly { Id: number; AccountName: string; Code: number }[]
@@ -87,11 +124,17 @@ const cents = (n: number) => Math.round(n * 100)
 const four = (n: number) => Math.round(n * 10000) / 10000
 
 /**
- * An in-memory KashFlow that behaves as specs/kashflow.md describes (not as our client happens to
- * call it): the two-step session with memorable-word positions and idle expiry on an injected
- * clock, `{Error, Message}` bodies, 404 for unknown invoices, invoices whose `DueAmount`,
- * `Status` and `PaymentLines` are recomputed after every payment, bulk payments, customers with
- * contacts, addresses and custom fields, balanced journals, and fault injection.
+ * An in-memory KashFlow that behaves as KashFlow's published API describes (not as our client
+ * happens to call it): the two-step session with memorable-word positions and idle expiry on an
+ * injected clock, `{Error, Message}` bodies, 404 for unknown invoices, invoices whose
+ * `DueAmount`, `Status` and `PaymentLines` are recomputed after every payment, bulk payments
+ * (create, get, delete), the account settings with the home currency, customers with contacts,
+ * addresses and custom fields, balanced journals in the public shape, per-route request counts,
+ * and fault injection. Behaviours no public source confirms are switches
+ * ({@link FakeKashflowUnconfirmed}), pessimistic by default.
+ * @example
+ * const fake = new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] })
+ * const kashflow = createKashflowClient({ ...credentials, fetch: fake.fetch })
  *
  * `fake.fetch` is a web-standard fetch; `@opayo-kashflow/testkit/msw` wraps it in msw handlers
  * and `startFakeKashflowServer` serves it over real loopback HTTP.
@@ -107,6 +150,10 @@ export class FakeKashflow {
   readonly nominals: { Code: number; Name: string }[]
   /** Every request received: method, path, status answered. */
   readonly log: { method: string; path: string; status: number }[] = []
+  /** The switches in force (defaults filled in). */
+  readonly unconfirmed: Required<FakeKashflowUnconfirmed>
+  /** The account's home currency. */
+  readonly homeCurrency: string
   /** Logins completed (step 2 succeeded). */
   logins = 0
   /** Milliseconds added before each answer. */
@@ -121,6 +168,7 @@ export class FakeKashflow {
   #down: { from: number; to: number } | undefined
   #budget: { limit: number; windowMs: number; hits: number[] } | undefined
   #ids = { invoice: 196000, payment: 500000, bulk: 50, customer: 10500, journal: 300 }
+  readonly #currencyless = new Set<number>()
 
   constructor(seed: FakeKashflowSeed = {}) {
     this.user = seed.user ?? {
@@ -128,6 +176,12 @@ export class FakeKashflow {
       password: 's3cret',
       memorableWord: 'pineapple',
     }
+    this.unconfirmed = {
+      commentToNote: seed.unconfirmed?.commentToNote ?? false,
+      dropUnknownFields: seed.unconfirmed?.dropUnknownFields ?? true,
+      negativeBulkAmounts: seed.unconfirmed?.negativeBulkAmounts ?? 'refused',
+    }
+    this.homeCurrency = seed.homeCurrency ?? 'GBP'
     this.#now = seed.now ?? Date.now
     this.#idleMs = (seed.sessionIdleMinutes ?? 60) * 60_000
     this.bankAccounts = [
@@ -149,7 +203,7 @@ export class FakeKashflow {
 
   /** Creates an invoice (as if raised in KashFlow), e.g. one that appears after its payment. */
   addInvoice(seed: FakeInvoiceSeed): FakeInvoice {
-    const code = seed.currency ?? 'GBP'
+    const code = seed.currency ?? this.homeCurrency
     const invoice: FakeInvoice = {
       Id: seed.id ?? (this.#ids.invoice += 1),
       Number: seed.number,
@@ -170,6 +224,8 @@ export class FakeKashflow {
       PaymentLines: [],
     }
     this.invoices.set(invoice.Number, invoice)
+    if (seed.omitCurrency === true) this.#currencyless.add(invoice.Number)
+    else this.#currencyless.delete(invoice.Number)
     return invoice
   }
 
@@ -185,8 +241,10 @@ export class FakeKashflow {
   invoiceView(invoice: FakeInvoice): Record<string, unknown> {
     const paid = invoice.PaymentLines.reduce((sum, line) => sum + cents(line.Amount), 0)
     const due = cents(invoice.GrossAmount) - paid
+    const { Currency, ...rest } = invoice
     return {
-      ...invoice,
+      ...rest,
+      ...(this.#currencyless.has(invoice.Number) ? {} : { Currency }),
       GrossAmount: four(invoice.GrossAmount),
       TotalPaidAmount: four(paid / 100),
       DueAmount: four(due / 100),
@@ -195,6 +253,24 @@ export class FakeKashflow {
       HomeCurrencyGrossAmount: four(invoice.GrossAmount / invoice.Currency.ExchangeRate),
       PaymentLines: invoice.PaymentLines.map((l) => ({ ...l, Amount: four(l.Amount) })),
     }
+  }
+
+  /**
+   * How many requests each route received, keyed `METHOD /path` (no query string), e.g.
+   * `{ 'GET /invoices/1042': 1, 'POST /invoices/bulk/payments': 1, 'POST /sessiontoken': 1 }`.
+   * Counts every request in `log` (since the last `resetRequestCounts`), answered or not.
+   */
+  requestCounts(): Record<string, number> {
+    const counts: Record<string, number> = {}
+    for (const { method, path } of this.log) {
+      const key = `${method} /${path}`
+      counts[key] = (counts[key] ?? 0) + 1
+    }
+    return counts
+  }
+  /** Empties `log`, so `requestCounts()` starts again from zero. */
+  resetRequestCounts(): void {
+    this.log.length = 0
   }
 
   // ---- fault injection --------------------------------------------------------------------
@@ -401,8 +477,10 @@ export class FakeKashflow {
     const parts = path.split('/')
     const q = url.searchParams
     if (parts[0] === 'invoices') {
-      if (parts[1] === 'bulk' && parts[2] === 'payments' && method === 'POST')
-        return this.#bulkPayment(body)
+      if (parts[1] === 'bulk' && parts[2] === 'payments') {
+        if (parts.length === 3 && method === 'POST') return this.#bulkPayment(body)
+        if (parts.length === 4) return this.#bulkPaymentByNumber(method, Number(parts[3]))
+      }
       if (parts.length === 1 && method === 'GET') {
         let rows = [...this.invoices.values()]
         const code = q.get('customercode')
@@ -437,6 +515,7 @@ export class FakeKashflow {
       invoice.PaymentLines = invoice.PaymentLines.filter((l) => l.Id !== id)
       return json(200, { Id: id })
     }
+    if (path === 'settings/customerandsupplier' && method === 'GET') return this.#settings()
     if (parts[0] === 'customers') return this.#customers(method, parts, q, body)
     if (parts[0] === 'journals') return this.#journals(method, parts, q, body)
     if (path === 'bankaccounts' && method === 'GET') return json(200, this.bankAccounts)
@@ -481,10 +560,33 @@ export class FakeKashflow {
     })
   }
 
+  #settings(): Response {
+    const code = this.homeCurrency
+    return json(200, {
+      CompanyName: 'Example Ltd',
+      BusinessType: 1,
+      AccountingType: 1,
+      DateFormat: 'dd/MM/yyyy',
+      VATRegistered: true,
+      HomeCurrency: {
+        Name: code,
+        Symbol: code === 'GBP' ? '£' : code,
+        DisplaySymbolOnRight: false,
+        Code: code,
+        ExchangeRate: 1,
+      },
+      PaymentTerms: { Type: 'Days', Days: 30 },
+    })
+  }
+
   #bulkPayment(body: unknown): Response {
-    const b = (body ?? {}) as Record<string, unknown>
-    const items = b['PaymentItems']
-    if (!Array.isArray(items) || items.length === 0)
+    const b = this.#known((body ?? {}) as Record<string, unknown>, BULK_FIELDS)
+    const items = Array.isArray(b['PaymentItems'])
+      ? (b['PaymentItems'] as unknown[]).map((item) =>
+          this.#known((item ?? {}) as Record<string, unknown>, BULK_ITEM_FIELDS),
+        )
+      : undefined
+    if (!items || items.length === 0)
       return error(400, 'ValidationError', 'PaymentItems is required')
     if (!this.bankAccounts.some((a) => a.Id === b['AccountId']))
       return error(400, 'ValidationError', 'Invalid bank account')
@@ -492,7 +594,7 @@ export class FakeKashflow {
       return error(400, 'ValidationError', 'Invalid payment method')
     const date = typeof b['Date'] === 'string' ? b['Date'] : ''
     if (!/^\d{4}-\d{2}-\d{2}/.test(date)) return error(400, 'ValidationError', 'Date is invalid')
-    for (const item of items as Record<string, unknown>[]) {
+    for (const item of items) {
       const invoice = this.invoices.get(Number(item['ObjectNumber']))
       if (!invoice || invoice.Id !== item['Id'])
         return error(404, 'NotFound', 'InvoiceID not found')
@@ -508,9 +610,11 @@ export class FakeKashflow {
           'Amount must be a number with at most 2 decimal places',
         )
       }
+      if (amount < 0 && this.unconfirmed.negativeBulkAmounts === 'refused')
+        return error(400, 'ValidationError', 'Amount must be greater than zero')
     }
     const number = (this.#ids.bulk += 1)
-    for (const item of items as Record<string, unknown>[]) {
+    for (const item of items) {
       const invoice = this.invoices.get(Number(item['ObjectNumber']))!
       invoice.PaymentLines.push({
         Id: (this.#ids.payment += 1),
@@ -518,9 +622,11 @@ export class FakeKashflow {
         Amount: item['Amount'] as number,
         Method: b['Method'] as number,
         AccountId: b['AccountId'] as number,
-        // The bulk Comment shows as each line's Note (UNCONFIRMED; see KASHFLOW_UNCONFIRMED).
-        Note: typeof b['Comment'] === 'string' ? b['Comment'] : '',
+        // UNCONFIRMED: whether the bulk Comment shows as each line's Note (switch commentToNote).
+        Note:
+          this.unconfirmed.commentToNote && typeof b['Comment'] === 'string' ? b['Comment'] : '',
         Reference: '',
+        // Kept only when unknown fields are kept: the public bulk item schema has no such field.
         IsExternalRefund: item['IsExternalRefund'] === true,
         BulkId: number,
         BulkPaymentNumber: number,
@@ -537,6 +643,26 @@ export class FakeKashflow {
     }
     this.bulkPayments.set(number, stored)
     return json(200, stored)
+  }
+
+  /** `GET` and `DELETE /invoices/bulk/payments/{number}` (deleting removes its invoice lines). */
+  #bulkPaymentByNumber(method: string, number: number): Response {
+    const stored = this.bulkPayments.get(number)
+    if (!stored) return error(404, 'NotFound', 'Bulk payment not found')
+    if (method === 'GET') return json(200, stored)
+    if (method === 'DELETE') {
+      this.bulkPayments.delete(number)
+      for (const invoice of this.invoices.values())
+        invoice.PaymentLines = invoice.PaymentLines.filter((l) => l.BulkPaymentNumber !== number)
+      return json(200, {})
+    }
+    return error(405, 'MethodNotAllowed', 'Method not allowed')
+  }
+
+  /** The fields of `body` the public schema has, when `dropUnknownFields` is on. */
+  #known(body: Record<string, unknown>, fields: ReadonlySet<string>): Record<string, unknown> {
+    if (!this.unconfirmed.dropUnknownFields) return body
+    return Object.fromEntries(Object.entries(body).filter(([key]) => fields.has(key)))
   }
 
   #customers(method: string, parts: string[], q: URLSearchParams, body: unknown): Response {
@@ -608,17 +734,19 @@ export class FakeKashflow {
 
   #journals(method: string, parts: string[], q: URLSearchParams, body: unknown): Response {
     if (parts.length === 1 && method === 'GET') {
-      return this.#page(
-        [...this.journals.values()].map(({ LineItems: _l, ...summary }) => summary),
-        q,
-        'journals',
-      )
+      // The list documents Id, Number, Date, Description and Lines[].
+      return this.#page([...this.journals.values()], q, 'journals')
     }
     if (parts.length === 1 && method === 'POST') {
-      const b = (body ?? {}) as Record<string, unknown>
-      const lines = b['LineItems']
+      const b = this.#known((body ?? {}) as Record<string, unknown>, JOURNAL_FIELDS)
+      // The documented body is { Date (required), Description, Lines (required) }; the older
+      // guess { JournalDate, JournalName, LineItems } is refused as KashFlow would refuse it.
+      const date = typeof b['Date'] === 'string' ? b['Date'] : ''
+      if (!/^\d{4}-\d{2}-\d{2}/.test(date))
+        return error(400, 'ValidationError', 'The Date field is required.')
+      const lines = b['Lines']
       if (!Array.isArray(lines) || lines.length < 2)
-        return error(400, 'ValidationError', 'LineItems are required')
+        return error(400, 'ValidationError', 'The Lines field is required.')
       let debit = 0
       let credit = 0
       for (const line of lines as Record<string, unknown>[]) {
@@ -628,12 +756,28 @@ export class FakeKashflow {
             'ValidationError',
             `Nominal code ${String(line['NominalCode'])} does not exist`,
           )
-        debit += cents(Number(line['Debit'] ?? 0))
-        credit += cents(Number(line['Credit'] ?? 0))
+        const amount = line['Amount']
+        if (typeof amount !== 'number' || !(amount > 0) || typeof line['Debit'] !== 'boolean')
+          return error(400, 'ValidationError', 'Each line needs a positive Amount and Debit')
+        if (line['Debit']) debit += cents(amount)
+        else credit += cents(amount)
       }
       if (debit !== credit) return error(400, 'ValidationError', 'Debits and credits must balance')
       const number = (this.#ids.journal += 1)
-      const stored = { ...b, Number: number, TotalAmount: debit / 100 }
+      const stored = {
+        Id: number + 900_000,
+        Number: number,
+        Date: `${date.slice(0, 10)} 12:00:00`,
+        Description: typeof b['Description'] === 'string' ? b['Description'] : '',
+        ...(typeof b['Reference'] === 'string' ? { Reference: b['Reference'] } : {}),
+        Lines: (lines as Record<string, unknown>[]).map((line, i) => ({
+          Id: number * 100 + i,
+          NominalCode: line['NominalCode'],
+          Description: typeof line['Description'] === 'string' ? line['Description'] : '',
+          Amount: line['Amount'],
+          Debit: line['Debit'],
+        })),
+      }
       this.journals.set(number, stored)
       return json(201, stored)
     }
@@ -643,6 +787,40 @@ export class FakeKashflow {
       : error(404, 'NotFound', 'Journal not found')
   }
 }
+
+// The request fields of KashFlow's published swagger (`POST /{objectType}/bulk/payments`) and
+// API page (`POST /journals`); with `dropUnknownFields` the fake keeps only these.
+const BULK_FIELDS: ReadonlySet<string> = new Set([
+  'Number',
+  'Date',
+  'Comment',
+  'AccountId',
+  'Method',
+  'Reconciled',
+  'BankReconciliationId',
+  'resetBankReconciliation',
+  'PaymentItems',
+  'ExportDetails',
+  'BFSTransactionId',
+  'DoesCustomersHaveEmail',
+  'DoesSuppliersHaveEmail',
+])
+const BULK_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  'Id',
+  'Amount',
+  'PaidDate',
+  'ObjectNumber',
+  'ContactName',
+  'ContactCode',
+  'ContactId',
+  'ContactReference',
+  'ObjectIssuedDate',
+  'VATReturnId',
+  'EmailAddress',
+  'ObjectDueDate',
+  'resetBankReconciliation',
+])
+const JOURNAL_FIELDS: ReadonlySet<string> = new Set(['Date', 'Description', 'Lines'])
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
