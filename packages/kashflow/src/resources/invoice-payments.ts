@@ -281,7 +281,9 @@ export function invoicePaymentsResource(
   return {
     /**
      * Records a payment with `POST /invoices/bulk/payments` and one item. With `input.invoice`
-     * the POST is the only request; without it the invoice is read first. Never retried: a
+     * the POST is the only request (unless the invoice has no `Currency.Code` and the home
+     * currency is neither configured nor read yet: then `GET /settings/customerandsupplier`
+     * once per client); without it the invoice is read first. Never retried: a
      * timeout, reset or 5xx throws KashflowAmbiguousWriteError (read back with `findNew`), a 429
      * throws KashflowRateLimitError (not applied; write again after `retryAfterMs`).
      * @throws {InvalidArgumentError} for an amount that is not positive or not in the invoice's currency.
