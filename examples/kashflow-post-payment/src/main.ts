@@ -2,6 +2,7 @@
 // dropped connection), and shows the invoice afterwards: one payment, never two.
 import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
 import { createKashflowClient, postOnce } from './post-payment.js'
+import type { LedgerRow } from './post-payment.js'
 
 const server = await startFakeKashflowServer({
   port: 0,
@@ -17,9 +18,12 @@ const [account] = await kashflow.bankAccounts.list()
 const [method] = await kashflow.paymentMethods.list()
 if (!account || !method) throw new Error('the fake has no bank account or payment method')
 
+// Your database's ledger; a Map here. A fresh run with an empty ledger would have no pre-image.
+const ledger = new Map<string, LedgerRow>()
 server.fake.commitThenDropNextWrite()
-console.log(`first attempt:  ${await postOnce(kashflow, account.Id, method.Id)}`)
-console.log(`second attempt: ${await postOnce(kashflow, account.Id, method.Id)}`)
+console.log(`first attempt:  ${await postOnce(kashflow, account.Id, method.Id, ledger)}`)
+ledger.get([...ledger.keys()][0]!)!.done = false // as if the process died before recording it
+console.log(`second attempt: ${await postOnce(kashflow, account.Id, method.Id, ledger)}`)
 
 const invoice = await kashflow.invoices.get(1042)
 const lines = await kashflow.invoicePayments.list(1042)
@@ -27,6 +31,10 @@ console.log(
   `invoice 1042: ${invoice.Status}, due ${invoice.DueAmount}, ${lines.length} payment line(s)`,
 )
 for (const line of lines)
-  console.log(`  ${line.date} ${line.amount.amount / 100} ${line.note.replace(/\n/g, ' | ')}`)
+  console.log(
+    `  ${line.date} ${line.amount.amount / 100} note: "${line.note.replace(/\n/g, ' | ')}"`,
+  )
+const [bulk] = [...server.fake.bulkPayments.values()]
+console.log(`  sent as comment: ${String(bulk?.['Comment']).replace(/\n/g, ' | ')}`)
 await kashflow.logout()
 await server.close()

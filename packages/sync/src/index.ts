@@ -33,7 +33,8 @@ export type {
 
 export { PaymentHintSchema } from './engine/hints.js'
 export type { PaymentHint, HintConfirmation } from './engine/hints.js'
-export { createSyncService, SyncConfigError } from './service/service.js'
+export { createSyncService } from './service/service.js'
+export { SyncConfigError } from './engine/errors.js'
 export type {
   SyncService,
   SyncServiceOptions,

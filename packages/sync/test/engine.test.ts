@@ -78,12 +78,24 @@ describe('posting', () => {
     expect(linesWith(marker(p))).toHaveLength(1)
   })
 
-  it('posts a refund as a negative payment', async () => {
-    const { engine, linesWith } = harness({ seed: { invoices } })
+  it('posts a refund as a negative payment where KashFlow accepts a negative bulk amount', async () => {
+    // UNCONFIRMED: whether the bulk route takes a negative Amount; the optimistic switch here.
+    const { engine, linesWith } = harness({
+      seed: { invoices, unconfirmed: { negativeBulkAmounts: 'accepted' } },
+    })
     const r = payment(1042, { kind: 'refund', amount: { amount: 500, currency: 'GBP' } })
     await engine.ingest(r)
     await engine.drain()
-    expect(linesWith(marker(r))).toMatchObject([{ Amount: -5, IsExternalRefund: true }])
+    expect(linesWith(marker(r))).toMatchObject([{ Amount: -5 }])
+  })
+
+  it("dead-letters a refund with KashFlow's reason where a negative bulk amount is refused (never lost)", async () => {
+    const { engine, store, fake } = harness({ seed: { invoices } })
+    const r = payment(1042, { kind: 'refund', amount: { amount: 500, currency: 'GBP' } })
+    await engine.ingest(r)
+    await engine.drain()
+    expect(await store.get(r.id)).toMatchObject({ state: 'dead', reason: 'kashflow_rejected' })
+    expect(fake.invoices.get(1042)!.PaymentLines).toEqual([])
   })
 
   it('skips declines and authorisations with the reason', async () => {
@@ -259,7 +271,9 @@ describe('journals and customers', () => {
     await h.settle()
     expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
     expect(
-      [...h.fake.journals.values()].filter((j) => j['JournalName'] === marker(p)),
+      [...h.fake.journals.values()].filter(
+        (j) => typeof j['Description'] === 'string' && j['Description'].includes(marker(p)),
+      ),
     ).toHaveLength(1)
   })
 
@@ -442,7 +456,7 @@ describe('failures, one per seed error case', () => {
     expect(await store.get(p.id)).toMatchObject({ state: 'posted' })
     expect(linesWith(marker(p))).toHaveLength(1)
     expect(await store.ledger(p.id)).toMatchObject([
-      { state: 'done', result: { readBack: { note: expect.stringContaining(marker(p)) } } },
+      { state: 'done', result: { readBack: { invoiceNumber: 1042, amount: { amount: 1000 } } } },
     ])
   })
 

@@ -98,11 +98,7 @@ export function harness(
       }
       throw new Error('the engine did not settle')
     },
-    /** Payment lines in the fake KashFlow carrying this marker. */
-    linesWith: (marker: string) => {
-      return [...fake.invoices.values()]
-        .flatMap((i) => i.PaymentLines)
-        .filter((l) => l.Note.includes(marker))
-    },
+    /** Payment lines written for this marker (by the fake's record of what was sent). */
+    linesWith: (marker: string) => fake.linesSentWith(marker),
   }
 }

@@ -201,7 +201,7 @@ export function storeContract(name: string, factory: StoreFactory) {
       const store = await fresh()
       await add(store, 1)
       await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
-      await store.heartbeat({ worker: 'a', ids: ['e1'], until: T0 + 9000 })
+      await store.heartbeat({ worker: 'a', ids: ['e1'], now: T0 + 2, until: T0 + 9000 })
       expect(await store.claim({ worker: 'b', now: T0 + 5000, leaseMs: 1000, limit: 1 })).toEqual(
         [],
       )
@@ -209,6 +209,99 @@ export function storeContract(name: string, factory: StoreFactory) {
       expect(
         await store.claim({ worker: 'b', now: T0 + 5001, leaseMs: 1000, limit: 1 }),
       ).toHaveLength(1)
+      await store.close()
+    })
+
+    it('a heartbeat renews only the leases the worker holds and returns exactly those ids', async () => {
+      const store = await fresh()
+      for (const n of [1, 2, 3]) await add(store, n, { partition: `invoice:${n}` })
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 }) // e1
+      await store.claim({ worker: 'b', now: T0 + 1, leaseMs: 1000, limit: 1 }) // e2
+      const held = await store.heartbeat({
+        worker: 'a',
+        ids: ['e1', 'e2', 'e3', 'e1', 'missing'],
+        now: T0 + 500,
+        until: T0 + 9000,
+      })
+      expect([...held]).toEqual(['e1'])
+      expect(await store.get('e1')).toMatchObject({ claimedBy: 'a', leaseUntil: T0 + 9000 })
+      expect(await store.get('e2')).toMatchObject({ claimedBy: 'b', leaseUntil: T0 + 1001 })
+      expect((await store.get('e3'))?.claimedBy).toBeUndefined()
+      expect(
+        await store.heartbeat({ worker: 'a', ids: [], now: T0 + 501, until: T0 + 9000 }),
+      ).toEqual([])
+      await store.close()
+    })
+
+    it('a heartbeat on a lease that expired and was re-claimed by another worker reports it lost and leaves the new lease alone', async () => {
+      const store = await fresh()
+      await add(store, 1, { partition: 'invoice:1' })
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      // a stalls past its lease; b takes the event over.
+      expect(
+        await store.claim({ worker: 'b', now: T0 + 1002, leaseMs: 1000, limit: 1 }),
+      ).toHaveLength(1)
+      expect(
+        await store.heartbeat({ worker: 'a', ids: ['e1'], now: T0 + 1100, until: T0 + 60_000 }),
+      ).toEqual([])
+      expect(await store.get('e1')).toMatchObject({ claimedBy: 'b', leaseUntil: T0 + 2002 })
+      // a's transition fails too; b's lease still keeps other workers off the invoice.
+      expect(
+        await store.transition({
+          id: 'e1',
+          worker: 'a',
+          now: T0 + 1101,
+          to: 'posted',
+          outcome: 'x',
+        }),
+      ).toBe(false)
+      expect(await store.claim({ worker: 'c', now: T0 + 1500, leaseMs: 1000, limit: 1 })).toEqual(
+        [],
+      )
+      expect(
+        await store.heartbeat({ worker: 'b', ids: ['e1'], now: T0 + 1500, until: T0 + 3000 }),
+      ).toEqual(['e1'])
+      await store.close()
+    })
+
+    it('a heartbeat after the lease expired reports it lost even when nobody took it over, and does not revive it', async () => {
+      const store = await fresh()
+      await add(store, 1, { partition: 'invoice:1' })
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      expect(
+        await store.heartbeat({ worker: 'a', ids: ['e1'], now: T0 + 1001, until: T0 + 60_000 }),
+      ).toEqual([])
+      expect((await store.get('e1'))?.leaseUntil).toBe(T0 + 1001)
+      expect(
+        await store.claim({ worker: 'b', now: T0 + 1002, leaseMs: 1000, limit: 1 }),
+      ).toHaveLength(1)
+      await store.close()
+    })
+
+    it('a heartbeat on an event whose claim was released by a transition reports it lost', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 1000, limit: 1 })
+      await store.transition({
+        id: 'e1',
+        worker: 'a',
+        now: T0 + 2,
+        to: 'posting',
+        keepClaim: true,
+        outcome: 'posting',
+      })
+      expect(
+        await store.heartbeat({ worker: 'a', ids: ['e1'], now: T0 + 3, until: T0 + 5000 }),
+      ).toEqual(['e1'])
+      await store.transition({ id: 'e1', worker: 'a', now: T0 + 4, to: 'posted', outcome: 'ok' })
+      expect(
+        await store.heartbeat({ worker: 'a', ids: ['e1'], now: T0 + 5, until: T0 + 9000 }),
+      ).toEqual([])
+      expect(await store.get('e1')).toMatchObject({
+        state: 'posted',
+        claimedBy: undefined,
+        leaseUntil: undefined,
+      })
       await store.close()
     })
 

@@ -91,6 +91,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     port: 0,
     seed: {
       invoices,
+      // The weakest KashFlow we can document (no note on payment lines, unknown fields dropped),
+      // except that the bulk route takes a negative amount (UNCONFIRMED), so refunds can post.
+      unconfirmed: { negativeBulkAmounts: 'accepted' },
       customers: [
         {
           Code: 'CUST1001',
@@ -483,11 +486,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     if (event.state === 'posted') {
       const [, tx, kind] = id.split(':')
       const marker = postingMarker(tx ?? '', (kind ?? 'payment') as 'payment')
-      const count = lines.filter((l) => l.Note.includes(marker)).length
+      const count = kashflowFake.linesSentWith(marker).length
       if (count !== 1) problems.push(`${id} is in KashFlow ${count} times`)
     }
   }
-  const unexplained = lines.filter((l) => !l.Note.startsWith('OPAYO:'))
+  const ours = new Set(kashflowFake.linesSentWith('OPAYO:'))
+  const unexplained = lines.filter((l) => !ours.has(l))
   if (unexplained.length)
     problems.push(`${unexplained.length} KashFlow payments carry no Opayo marker`)
 
@@ -535,7 +539,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(`  ${k.replace(/_/g, ' ').padEnd(20)} ${v}`)
   const missing = reconciliation.rows.filter((r) => r.status === 'missing_in_kashflow')
   for (const r of missing) log(`    missing: ${r.vendorTxCode} (${r.engineState}: ${r.note})`)
-  const euro = lines.find((l) => l.Note.includes('INV-1099-EUR1'))
+  const euro = kashflowFake.linesSentWith('INV-1099-EUR1')[0]
   if (euro)
     log(
       `  the euro payment of EUR 100.00 was posted as GBP ${euro.Amount.toFixed(2)} at the demo rate`,

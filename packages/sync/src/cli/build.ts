@@ -36,6 +36,7 @@ export async function serviceFromConfig(config: ServiceConfig) {
     password: secret('kashflowPassword'),
     memorableWord: secret('kashflowMemorableWord'),
     baseUrl: config.kashflow.baseUrl,
+    ...(config.posting.homeCurrency ? { homeCurrency: config.posting.homeCurrency } : {}),
   })
   const environment = toEnvironment(config.opayo.environment)
   const reporting = config.opayo.reportingUser
@@ -66,7 +67,7 @@ export async function serviceFromConfig(config: ServiceConfig) {
     kashflow,
     rules: definePostingRules({
       ...config.posting,
-      homeCurrency: config.posting.homeCurrency as 'GBP',
+      ...(config.posting.homeCurrency ? { homeCurrency: config.posting.homeCurrency } : {}),
       unmatchedReference: config.posting.suspense
         ? { action: 'suspense-journal', ...config.posting.suspense }
         : { action: 'dead-letter' },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
 
 /** Secrets come from the environment, never from the config file. */
@@ -44,8 +45,18 @@ export const ServiceConfigSchema = z.strictObject({
   posting: z.strictObject({
     bankAccountId: z.number().int().positive(),
     paymentMethodId: z.number().int().positive(),
-    homeCurrency: z.string().length(3).default('GBP'),
-    refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+    /** The KashFlow home currency; read from KashFlow's settings when absent. */
+    homeCurrency: z
+      .string()
+      .refine(isCurrencyCode, { message: 'must be an ISO 4217 code such as GBP' })
+      .optional(),
+    refunds: z
+      .enum(['negative-payment', 'credit-note'])
+      .refine((value) => value === 'negative-payment', {
+        message:
+          'credit-note refunds are not posted by this version (the KashFlow client has no credit-note write yet); use "negative-payment"',
+      })
+      .default('negative-payment'),
     voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
     upsertCustomers: z.boolean().default(false),
     suspense: z

@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { pid } from 'node:process'
-import { normaliseTransactionId, parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
+import {
+  negate,
+  normaliseTransactionId,
+  parseCanonicalPayment,
+  planPostings,
+} from '@opayo-kashflow/core'
 import type {
   CanonicalPayment,
   CurrencyCode,
@@ -14,12 +19,18 @@ import type {
 } from '@opayo-kashflow/core'
 import {
   KashflowAmbiguousWriteError,
+  paymentLinesOf,
   customerFromIntent,
   invoiceCurrency as invoiceCurrencyOf,
   journalFromIntent,
   paymentFromIntent,
 } from '@opayo-kashflow/kashflow'
-import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import type {
+  Invoice,
+  InvoicePaymentInput,
+  InvoicePaymentRecord,
+  KashflowClient,
+} from '@opayo-kashflow/kashflow'
 import type {
   AttemptRecord,
   EventRecord,
@@ -29,11 +40,13 @@ import type {
   Store,
 } from '../store/store.js'
 import { TERMINAL_STATES } from '../store/store.js'
-import { classify, recordError } from './errors.js'
+import { SyncConfigError, classify, recordError } from './errors.js'
 import { PaymentHintSchema, hintEventId, hintFromPayment, hintMismatches, hintOf } from './hints.js'
 import type { HintConfirmation, PaymentHint } from './hints.js'
 import { SyncEvents } from './events.js'
 import type { SyncEvent, SyncEventType } from './events.js'
+import { LeaseLostError, isLeaseLost, keepLeases } from './leases.js'
+import type { LeaseKeeper } from './leases.js'
 
 /** The retry policy, as data. Delays are added to the time of the failure. */
 export interface RetrySchedule {
@@ -89,11 +102,22 @@ export interface SyncEngineOptions {
   readonly logger?: SyncLogger
   /** @default DEFAULT_RETRY_SCHEDULE */
   readonly retry?: Partial<RetrySchedule>
-  /** Identifies this worker's claims. @default host:pid:random */
+  /**
+   * Identifies this worker. Each loop claims under its own id, `${workerId}/${n}`: `start()`'s
+   * loops are numbered from 1, direct `runOnce()`/`drain()` calls share `${workerId}/0` (one at a
+   * time). Give each process its own. @default host:pid:random
+   */
   readonly workerId?: string
-  /** How long a claim lasts before another worker may take it (a crashed worker's claims return). @default 120000 */
+  /**
+   * How long a claim lasts unless renewed. A loop renews the event in hand every `leaseMs / 3`
+   * while it works on it; a crashed worker's claims return after this. @default 120000
+   */
   readonly leaseMs?: number
-  /** Events claimed per round. @default 10 */
+  /**
+   * Events a loop claims per round. 1 claims only what the loop is about to work on; more saves
+   * claim queries but holds (and renews) events the loop has not started, keeping other loops
+   * and workers off them and their invoices. @default 1
+   */
   readonly batchSize?: number
   /** Idle wait between rounds when there is nothing to do. @default 1000 */
   readonly pollIntervalMs?: number
@@ -176,6 +200,25 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null'
 }
 
+/** The ledger's request for an invoice payment or refund: the write's input and the pre-image. */
+interface PaymentLedgerRequest extends InvoicePaymentInput {
+  readonly conversion?: unknown
+  readonly preImage: readonly InvoicePaymentRecord[]
+}
+
+/** More than one new payment line could be ours: a person decides; the engine never writes again. */
+class NeedsReview extends Error {
+  override readonly name = 'NeedsReview'
+  constructor(
+    readonly invoiceNumber: number,
+    readonly candidates: readonly InvoicePaymentRecord[],
+  ) {
+    super(
+      `Invoice ${invoiceNumber} has ${candidates.length} new payment lines that could be this posting; a person must decide which (if any) is ours.`,
+    )
+  }
+}
+
 class Deferred extends Error {
   override readonly name = 'InvoiceNotFoundYet'
   constructor(
@@ -197,12 +240,17 @@ class Deferred extends Error {
  * await engine.runOnce()
  */
 export function createSyncEngine(options: SyncEngineOptions) {
+  if (options.rules.refunds === 'credit-note')
+    throw new SyncConfigError(
+      'Posting rules say refunds: "credit-note", which this engine does not post yet (the KashFlow client has no credit-note write): every refund would be dead-lettered. Use refunds: "negative-payment".',
+    )
   const store = options.store
   const kashflow = options.kashflow
   const schedule: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry }
   const now = () => (options.clock ?? Date).now()
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const worker = options.workerId ?? `${hostname()}:${pid}:${randomUUID().slice(0, 8)}`
+  // The worker's id; each loop claims as `${workerId}/${n}` (see round and holderOf).
+  const workerId = options.workerId ?? `${hostname()}:${pid}:${randomUUID().slice(0, 8)}`
   const leaseMs = options.leaseMs ?? 120_000
   const events = new SyncEvents()
   const lastErrors: { at: number; id: string; error: RecordedError }[] = []
@@ -217,6 +265,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
     | undefined
   let running: Promise<void> | undefined
   let stopping = false
+  // Direct runOnce()/drain() calls are one loop, `${workerId}/0`, queued one round at a time;
+  // start()'s loops are `${workerId}/1` and up. Every loop's renewals are tracked for stop().
+  const directLoop = `${workerId}/0`
+  let directRounds: Promise<unknown> = Promise.resolve()
+  let startedLoops: string[] = []
+  const keepers = new Set<LeaseKeeper>()
 
   const emit = (event: SyncEvent) => {
     events.emit(event)
@@ -393,7 +447,23 @@ export function createSyncEngine(options: SyncEngineOptions) {
     to: EventState,
     fields: Omit<Parameters<Store['transition']>[0], 'id' | 'worker' | 'now' | 'to'>,
   ): Promise<boolean> {
-    return store.transition({ id: event.id, worker, now: now(), to, ...fields })
+    return store.transition({ id: event.id, worker: holderOf(event), now: now(), to, ...fields })
+  }
+
+  /** The loop holding this event's claim, as `store.claim` returned it to that loop. */
+  function holderOf(event: EventRecord): string {
+    return event.claimedBy ?? directLoop
+  }
+
+  /**
+   * Renews the event's lease right before a KashFlow write; throws LeaseLostError when this loop
+   * no longer holds it (another loop or worker took it over), so nothing is written.
+   */
+  async function confirmLease(event: EventRecord): Promise<void> {
+    const worker = holderOf(event)
+    const at = now()
+    const held = await store.heartbeat({ worker, ids: [event.id], now: at, until: at + leaseMs })
+    if (!held.includes(event.id)) throw new LeaseLostError(event.id, worker)
   }
 
   async function contextFor(payment: CanonicalPayment) {
@@ -403,6 +473,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     )
     let invoiceCurrency: CurrencyCode | undefined
     let target: CurrencyCode | undefined
+    let found: Invoice | undefined
     if (
       moneyKinds.includes(payment.kind) &&
       payment.status === 'succeeded' &&
@@ -410,8 +481,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
     ) {
       if (invoice.ok) {
         try {
-          const found = await kashflow.invoices.get(invoice.value)
-          invoiceCurrency = invoiceCurrencyOf(found, options.rules.homeCurrency)
+          // The one invoice read a payment needs: existence, currency, and the pre-image of its
+          // payment lines for the read-back (passed to the write, which then reads nothing).
+          found = await kashflow.invoices.get(invoice.value)
+          invoiceCurrency = invoiceCurrencyOf(found, await kashflow.settings.homeCurrency())
           target = invoiceCurrency
         } catch (error) {
           if (classify(error, { invoiceLookup: true }).kind === 'deferred') {
@@ -431,20 +504,25 @@ export function createSyncEngine(options: SyncEngineOptions) {
     if (target !== undefined && target !== payment.amount.currency && options.rates) {
       rate = await options.rates.rate(payment.amount.currency, target, payment.occurredAt)
     }
-    return { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) }
+    return {
+      plan: { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) },
+      invoice: found,
+    }
   }
 
   /**
    * The exactly-once write: record the intent in the ledger; if an earlier attempt already got
    * this far, read KashFlow back first; write; on an ambiguous failure read back again; record
-   * the outcome. `readBack` finds the posting by its marker.
+   * the outcome. `readBack` gets the ledger entry as first recorded (with the pre-image taken
+   * before the first write), so a restart compares against what KashFlow held before any
+   * attempt, never against a later read.
    */
   async function writeOnce(
     event: EventRecord,
     marker: string,
     kind: string,
     request: unknown,
-    readBack: (() => Promise<unknown>) | undefined,
+    readBack: ((entry: LedgerEntry) => Promise<unknown>) | undefined,
     write: () => Promise<unknown>,
   ): Promise<string> {
     const begun = await store.ledgerBegin({ eventId: event.id, marker, kind, request, now: now() })
@@ -452,13 +530,13 @@ export function createSyncEngine(options: SyncEngineOptions) {
     const complete = (result: unknown) =>
       store.ledgerComplete({ eventId: event.id, marker, result, now: now() })
     if (!begun.created && readBack) {
-      const found = await readBack()
+      const found = await readBack(begun.entry)
       if (found !== undefined) {
         await complete({ readBack: found })
         return marker
       }
     }
-    await store.heartbeat({ worker, ids: [event.id], until: now() + leaseMs })
+    await confirmLease(event)
     let result: unknown
     try {
       result = await write()
@@ -466,7 +544,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       const ambiguous =
         error instanceof KashflowAmbiguousWriteError ||
         (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
-      const found = ambiguous && readBack ? await readBack() : undefined
+      const found = ambiguous && readBack ? await readBack(begun.entry) : undefined
       if (found === undefined) throw error
       result = { readBack: found }
     }
@@ -475,7 +553,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
     return marker
   }
 
-  async function execute(event: EventRecord, intent: PostingIntent): Promise<string | undefined> {
+  async function execute(
+    event: EventRecord,
+    intent: PostingIntent,
+    invoice: Invoice | undefined,
+  ): Promise<string | undefined> {
     switch (intent.kind) {
       case 'skip':
       case 'dead-letter':
@@ -483,20 +565,46 @@ export function createSyncEngine(options: SyncEngineOptions) {
       case 'invoice-payment':
       case 'invoice-refund': {
         const input = paymentFromIntent(intent)
-        const request = {
+        const home = await kashflow.settings.homeCurrency()
+        const request: PaymentLedgerRequest = {
           ...input,
           ...(intent.conversion ? { conversion: intent.conversion } : {}),
+          // What the invoice held before this posting: after an ambiguous write or a restart, a
+          // line new since then that matches is ours, whether or not KashFlow kept the marker.
+          preImage: invoice ? paymentLinesOf(invoice, home) : [],
+        }
+        const expected = {
+          amount: intent.kind === 'invoice-refund' ? negate(input.amount) : input.amount,
+          date: input.date,
+          methodId: input.methodId,
+          bankAccountId: input.bankAccountId,
         }
         return writeOnce(
           event,
           intent.marker,
           intent.kind,
           request,
-          () => kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker),
-          () =>
-            intent.kind === 'invoice-payment'
-              ? kashflow.invoicePayments.create(input)
-              : kashflow.invoicePayments.refund(input),
+          async (entry) => {
+            const recorded = (entry.request as Partial<PaymentLedgerRequest> | null)?.preImage
+            // A ledger entry from before pre-images: only the marker can say.
+            if (!Array.isArray(recorded))
+              return kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
+            const candidates = await kashflow.invoicePayments.findNew({
+              invoiceNumber: input.invoiceNumber,
+              preImage: recorded,
+              expected,
+              marker: intent.marker,
+            })
+            if (candidates.length === 0) return undefined
+            if (candidates.length === 1) return candidates[0]
+            throw new NeedsReview(input.invoiceNumber, candidates)
+          },
+          () => {
+            const withInvoice = invoice ? { ...input, invoice } : input
+            return intent.kind === 'invoice-payment'
+              ? kashflow.invoicePayments.create(withInvoice)
+              : kashflow.invoicePayments.refund(withInvoice)
+          },
         )
       }
       case 'customer-upsert': {
@@ -514,10 +622,13 @@ export function createSyncEngine(options: SyncEngineOptions) {
       }
       case 'journal': {
         const input = journalFromIntent(intent)
+        // Read back by reference (the marker) and date: one day's journals, never all of them.
         const readBack = async () => {
-          for await (const journal of kashflow.journals.list())
-            if (journal.JournalName === intent.marker) return { number: journal.Number }
-          return undefined
+          const journal = await kashflow.journals.find({
+            date: input.date,
+            reference: input.reference,
+          })
+          return journal ? { number: journal.Number } : undefined
         }
         return writeOnce(event, intent.marker, intent.kind, input, readBack, async () => ({
           number: (await kashflow.journals.create(input)).Number,
@@ -531,6 +642,17 @@ export function createSyncEngine(options: SyncEngineOptions) {
     const at = now()
     lastErrors.unshift({ at, id: event.id, error: recorded })
     lastErrors.length = Math.min(lastErrors.length, 20)
+    if (error instanceof NeedsReview) {
+      await move(event, 'dead', {
+        attempts: event.attempts + 1,
+        lastError: recorded,
+        reason: 'needs_review',
+        detail: { invoiceNumber: error.invoiceNumber, candidates: error.candidates },
+        outcome: 'needs review: several candidate lines',
+      })
+      emit({ type: 'dead-lettered', id: event.id, reason: 'needs_review' })
+      return
+    }
     if (error instanceof Deferred) {
       const attempt = event.attempts + 1
       if (event.attempts >= schedule.notFoundDelaysMs.length) {
@@ -691,7 +813,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       const intents = planPostings(payment, options.rules, {
         references: options.references,
         ...(options.customFields ? { customFields: options.customFields } : {}),
-        ...context,
+        ...context.plan,
       })
       const dead = intents.find((i) => i.kind === 'dead-letter')
       if (dead?.kind === 'dead-letter') {
@@ -725,19 +847,31 @@ export function createSyncEngine(options: SyncEngineOptions) {
       if (!(await move(event, 'posting', { keepClaim: true, outcome: 'posting' }))) return
       const markers: string[] = []
       for (const intent of intents) {
-        const marker = await execute(event, intent)
+        const marker = await execute(event, intent, context.invoice)
         if (marker) markers.push(marker)
       }
       consecutiveFailures = 0
       await move(event, 'posted', { outcome: 'posted', detail: { markers } })
       emit({ type: 'posted', id: event.id, markers })
     } catch (error) {
+      if (isLeaseLost(error)) return dropLost(error)
       await fail(event, error)
     }
   }
 
-  /** One round: probe if paused, otherwise claim due events and process them. Returns how many were processed. */
-  async function runOnce(): Promise<number> {
+  /**
+   * Another loop or worker holds the event now: drop it without a write, a transition or a
+   * failure (the new holder continues from the ledger; nothing is counted against KashFlow).
+   */
+  function dropLost(error: LeaseLostError): void {
+    options.logger?.warn?.('sync lease lost', { id: error.eventId, worker: error.worker })
+  }
+
+  /**
+   * One round of one loop: probe if paused, otherwise claim due events as `worker` and process
+   * them, renewing their leases until each is done. Returns how many were claimed.
+   */
+  async function round(worker: string): Promise<number> {
     if (paused) {
       await probe()
       if (paused) return 0
@@ -746,16 +880,46 @@ export function createSyncEngine(options: SyncEngineOptions) {
       worker,
       now: now(),
       leaseMs,
-      limit: options.batchSize ?? 10,
+      limit: options.batchSize ?? 1,
     })
-    for (const event of claimed) {
-      if (paused || stopping) {
-        await store.release({ worker })
-        break
+    if (claimed.length === 0) return 0
+    const keeper = keepLeases({
+      store,
+      worker,
+      ids: claimed.map((e) => e.id),
+      leaseMs,
+      intervalMs: Math.max(1, Math.floor(leaseMs / 3)),
+      now,
+      onError: (error) =>
+        options.logger?.warn?.('sync lease renewal failed', { worker, error: recordError(error) }),
+    })
+    keepers.add(keeper)
+    try {
+      for (const event of claimed) {
+        if (paused || stopping) {
+          await store.release({ worker })
+          break
+        }
+        // Taken over while it waited in this batch: another loop or worker has it now.
+        if (keeper.lost(event.id)) continue
+        try {
+          await processEvent(event)
+        } finally {
+          keeper.forget(event.id)
+        }
       }
-      await processEvent(event)
+    } finally {
+      await keeper.stop()
+      keepers.delete(keeper)
     }
     return claimed.length
+  }
+
+  /** One round as the direct loop (`${workerId}/0`); direct rounds run one at a time. */
+  function runOnce(): Promise<number> {
+    const next = directRounds.then(() => round(directLoop))
+    directRounds = next.catch(() => undefined)
+    return next
   }
 
   return {
@@ -766,15 +930,26 @@ export function createSyncEngine(options: SyncEngineOptions) {
      * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer.
      */
     ingestHint,
+    /**
+     * One round (claim due events, process them) as the direct loop, `${workerId}/0`; calls
+     * queue behind each other. Returns how many events were claimed.
+     */
     runOnce,
-    /** Runs rounds until `stop()`; idles `pollIntervalMs` when nothing is due. */
+    /**
+     * Runs `concurrency` loops until `stop()`, each claiming under its own id
+     * (`${workerId}/1` ... `${workerId}/${concurrency}`); idles `pollIntervalMs` when nothing is due.
+     */
     start(input: { readonly concurrency?: number } = {}): void {
       if (running) return
       stopping = false
-      const loops = Array.from({ length: Math.max(1, input.concurrency ?? 1) }, async () => {
+      startedLoops = Array.from(
+        { length: Math.max(1, input.concurrency ?? 1) },
+        (_, i) => `${workerId}/${i + 1}`,
+      )
+      const loops = startedLoops.map(async (worker) => {
         while (!stopping) {
-          const processed = await runOnce().catch((error: unknown) => {
-            options.logger?.error?.('sync round failed', { error: recordError(error) })
+          const processed = await round(worker).catch((error: unknown) => {
+            options.logger?.error?.('sync round failed', { worker, error: recordError(error) })
             return 0
           })
           if (processed === 0 && !stopping) await sleep(options.pollIntervalMs ?? 1000)
@@ -782,12 +957,16 @@ export function createSyncEngine(options: SyncEngineOptions) {
       })
       running = Promise.all(loops).then(() => undefined)
     },
-    /** Stops claiming, lets the event in hand finish, and releases any other claims. */
+    /**
+     * Stops claiming, lets the event in hand finish, stops lease renewal and releases any other
+     * claims of this engine's loops.
+     */
     async stop(): Promise<void> {
       stopping = true
       await running
       running = undefined
-      await store.release({ worker })
+      await Promise.all([...keepers].map((keeper) => keeper.stop()))
+      for (const worker of [directLoop, ...startedLoops]) await store.release({ worker })
     },
     /** Runs rounds until nothing is due now (for tests and one-shot runs). */
     async drain(maxRounds = 10_000): Promise<void> {
@@ -870,7 +1049,11 @@ export function createSyncEngine(options: SyncEngineOptions) {
         ([state, n]) => n === 0 || TERMINAL_STATES.includes(state as EventState),
       )
     },
-    workerId: worker,
+    /**
+     * This worker's id, the prefix of its loops' claims: an event is held by this engine when its
+     * `claimedBy` starts with `${workerId}/`.
+     */
+    workerId,
   }
 }
 

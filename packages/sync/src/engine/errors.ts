@@ -1,4 +1,4 @@
-import { isOpayoKashflowError } from '@opayo-kashflow/core'
+import { OpayoKashflowError, isOpayoKashflowError } from '@opayo-kashflow/core'
 import type { RecordedError } from '../store/store.js'
 
 /** What the engine does with a failure. */
@@ -49,4 +49,12 @@ export function recordError(error: unknown): RecordedError {
     }
   }
   return { name: 'Error', message: String(error) }
+}
+
+/** The engine or service was configured in a way that cannot work, or would let unconfirmed money move. */
+export class SyncConfigError extends OpayoKashflowError {
+  override readonly name = 'SyncConfigError' as const
+  constructor(message: string) {
+    super('sync_config_invalid', message)
+  }
 }

@@ -42,7 +42,9 @@ const MONEY_KINDS = new Set(['payment', 'capture', 'refund'])
  * Compares Opayo's successful money movements (as canonical payments, e.g. from the Reporting
  * API) with the engine's ledger and KashFlow's payment lines: matched, missing in KashFlow,
  * amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no movement
- * explains) on the invoices looked at.
+ * explains) on the invoices looked at. A posted movement's line is found through the ledger (the
+ * line read back, or the bulk payment the write created), so it does not need KashFlow to keep
+ * the marker in the line's note; orphans can only be seen where it does.
  */
 export async function reconcile(input: {
   readonly payments: readonly CanonicalPayment[]
@@ -67,6 +69,7 @@ export async function reconcile(input: {
   }
   const rows: ReconciliationRow[] = []
   const known = new Set<string>()
+  const claimed = new Set<InvoicePaymentRecord>()
   for (const payment of movements) {
     const marker = postingMarker(payment.source.transactionId, payment.kind)
     known.add(marker)
@@ -75,10 +78,23 @@ export async function reconcile(input: {
     const invoiceNumber = parsed.ok ? parsed.value : undefined
     const minor: number = payment.amount.amount
     const signed = payment.kind === 'refund' ? -minor : minor
+    const ledger = event ? await input.store.ledger(event.id) : []
+    const entry = ledger.find((l) => l.marker === marker && l.state === 'done')
+    // Which KashFlow line is ours: the one the ledger recorded (the line read back, or the bulk
+    // payment the write created), else one carrying the marker where KashFlow kept it.
+    const result = entry?.result as
+      { readBack?: { id?: number }; bulkPaymentNumber?: number } | undefined
     const found =
       invoiceNumber === undefined
         ? undefined
-        : (await lines(invoiceNumber)).find((l) => l.note.includes(marker))
+        : (await lines(invoiceNumber)).find(
+            (l) =>
+              (result?.readBack?.id !== undefined && l.id === result.readBack.id) ||
+              (result?.bulkPaymentNumber !== undefined &&
+                l.bulkPaymentNumber === result.bulkPaymentNumber) ||
+              l.note.includes(marker),
+          )
+    if (found) claimed.add(found)
     const base = {
       transactionId: payment.source.transactionId,
       vendorTxCode: payment.source.vendorTxCode,
@@ -101,7 +117,6 @@ export async function reconcile(input: {
     // invoice's currency through the ledger's record, and only when the ledger converted exactly
     // Opayo's amount: a posting made from any other amount (a registration that differs from
     // what Opayo took) is a mismatch.
-    const ledger = event ? await input.store.ledger(event.id) : []
     const request = ledger.find((l) => l.marker === marker)?.request as
       { amount?: { amount: number }; conversion?: { original?: { amount: number } } } | undefined
     const converted =
@@ -120,7 +135,8 @@ export async function reconcile(input: {
   for (const [invoiceNumber, invoiceLines] of linesByInvoice) {
     for (const line of invoiceLines) {
       const marker = findPostingMarker(line.note)
-      if (!marker || marker.purpose === 'customer' || known.has(marker.marker)) continue
+      if (!marker || marker.purpose === 'customer' || known.has(marker.marker) || claimed.has(line))
+        continue
       rows.push({
         status: 'orphan_in_kashflow',
         transactionId: marker.transactionId,

@@ -1,6 +1,5 @@
 import {
   CanonicalCustomerSchema,
-  OpayoKashflowError,
   isCurrencyCode,
   money,
   normaliseTransactionId,
@@ -23,6 +22,7 @@ import type {
 } from '@opayo-kashflow/opayo'
 import { z } from 'zod'
 import { createSyncEngine } from '../engine/engine.js'
+import { SyncConfigError } from '../engine/errors.js'
 import type { SyncEngine, SyncEngineOptions } from '../engine/engine.js'
 import { hintFromPayment } from '../engine/hints.js'
 import type { HintConfirmation, PaymentHint } from '../engine/hints.js'
@@ -40,14 +40,6 @@ import {
 import { reconcile } from './reconcile.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
-
-/** The service was configured in a way that would let unconfirmed money move, or cannot work. */
-export class SyncConfigError extends OpayoKashflowError {
-  override readonly name = 'SyncConfigError' as const
-  constructor(message: string) {
-    super('sync_config_invalid', message)
-  }
-}
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {

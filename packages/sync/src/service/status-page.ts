@@ -1,3 +1,4 @@
+import { MoneySchema, format } from '@opayo-kashflow/core'
 import type { EventRecord } from '../store/store.js'
 import type { SyncStatus } from '../engine/engine.js'
 
@@ -20,10 +21,9 @@ function summary(event: EventRecord): string {
     kind?: string
     amount?: { amount?: number; currency?: string }
   } | null
-  const amount =
-    p?.amount?.amount === undefined
-      ? ''
-      : `${(p.amount.amount / 100).toFixed(2)} ${p.amount.currency ?? ''}`
+  // Each currency's own minor units (JPY 0, BHD 3), never a fixed division by 100.
+  const money = MoneySchema.safeParse(p?.amount)
+  const amount = money.success ? format(money.data) : ''
   return `<code>${escapeHtml(p?.source?.vendorTxCode || p?.hint?.vendorTxCode || event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
 }
 

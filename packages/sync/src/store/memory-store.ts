@@ -86,12 +86,15 @@ export function memoryStore(): Store {
         }),
       )
     },
-    heartbeat({ worker, ids, until }) {
-      for (const id of ids) {
+    heartbeat({ worker, ids, now, until }) {
+      const held: string[] = []
+      for (const id of new Set(ids)) {
         const e = events.get(id)
-        if (e && e.claimedBy === worker) events.set(id, { ...e, leaseUntil: until })
+        if (e?.claimedBy !== worker || e.leaseUntil === undefined || e.leaseUntil <= now) continue
+        events.set(id, { ...e, leaseUntil: until })
+        held.push(id)
       }
-      return Promise.resolve()
+      return Promise.resolve(held)
     },
     transition(input) {
       const e = events.get(input.id)

@@ -112,7 +112,7 @@ const textRow = (row: Record<string, unknown>): Record<string, unknown> =>
  * The {@link Store} for several workers on several machines: PostgreSQL through `pg`. Claims take
  * rows `FOR UPDATE SKIP LOCKED` inside a short transaction serialised by an advisory lock (so the
  * one-claim-per-invoice rule holds across workers); leases expire, so a dead worker's claims
- * return; `heartbeat` extends them while work is in flight.
+ * return; `heartbeat` renews them while work is in flight and reports any that were lost.
  * @example const store = await postgresStore({ connectionString: process.env.DATABASE_URL })
  */
 export async function postgresStore(options: PostgresStoreOptions): Promise<Store> {
@@ -234,11 +234,12 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         }
         return picked.map((e) => ({ ...e, claimedBy: worker, leaseUntil: now + leaseMs }))
       }),
-    async heartbeat({ worker, ids, until }) {
-      await pool.query(
-        `UPDATE ${t('events')} SET lease_until = $1 WHERE id = ANY($2) AND claimed_by = $3`,
-        [until, [...ids], worker],
+    async heartbeat({ worker, ids, now, until }) {
+      const renewed = await pool.query<{ id: string }>(
+        `UPDATE ${t('events')} SET lease_until = $1 WHERE id = ANY($2) AND claimed_by = $3 AND lease_until > $4 RETURNING id`,
+        [until, [...new Set(ids)], worker, now],
       )
+      return renewed.rows.map((r) => r.id)
     },
     transition: (input) =>
       tx(async (c) => {

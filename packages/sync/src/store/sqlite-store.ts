@@ -128,7 +128,9 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       'SELECT DISTINCT partition_key FROM events WHERE lease_until > ? AND partition_key IS NOT NULL',
     ),
     lease: db.prepare('UPDATE events SET claimed_by = ?, lease_until = ? WHERE id = ?'),
-    heartbeat: db.prepare('UPDATE events SET lease_until = ? WHERE id = ? AND claimed_by = ?'),
+    heartbeat: db.prepare(
+      'UPDATE events SET lease_until = ? WHERE id = ? AND claimed_by = ? AND lease_until > ?',
+    ),
     transition: db.prepare(
       `UPDATE events SET state = @to, attempts = @attempts, next_attempt_at = @next, last_error = @lastError, reason = @reason,
          detail = @detail, updated_at = @now, claimed_by = @claimedBy, lease_until = @leaseUntil
@@ -274,9 +276,11 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     },
     claim: ({ worker, now, leaseMs, limit }) =>
       Promise.resolve(claim.immediate(worker, now, leaseMs, limit)),
-    heartbeat({ worker, ids, until }) {
-      db.transaction(() => ids.forEach((id) => q.heartbeat.run(until, id, worker))).immediate()
-      return Promise.resolve()
+    heartbeat({ worker, ids, now, until }) {
+      const renew = db.transaction(() =>
+        [...new Set(ids)].filter((id) => q.heartbeat.run(until, id, worker, now).changes > 0),
+      )
+      return Promise.resolve(renew.immediate())
     },
     transition: (input) => Promise.resolve(transition.immediate(input)),
     release({ worker }) {

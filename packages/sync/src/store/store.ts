@@ -164,8 +164,19 @@ export interface Store {
     leaseMs: number
     limit: number
   }): Promise<EventRecord[]>
-  /** Extends the leases this worker holds. */
-  heartbeat(input: { worker: string; ids: readonly string[]; until: number }): Promise<void>
+  /**
+   * Renews leases, and says which are still held: for each of `ids` that `worker` still holds
+   * (claimed by it, lease not expired by `now`), sets the lease to `until`. Returns the ids it
+   * renewed, in no particular order. An id left out is lost (its lease expired, another worker
+   * claimed it, or it was released or moved on) and was not touched: the caller must do nothing
+   * more for it (no KashFlow write, no transition).
+   */
+  heartbeat(input: {
+    worker: string
+    ids: readonly string[]
+    now: number
+    until: number
+  }): Promise<readonly string[]>
   /** Moves a claimed event to a new state and records the attempt, atomically. False if the claim was lost. */
   transition(input: TransitionInput): Promise<boolean>
   /** Gives up every claim this worker holds (graceful stop). */

@@ -237,6 +237,23 @@ export class FakeKashflow {
     return stored
   }
 
+  /**
+   * The payment lines written by bulk payments whose `Comment` (as sent) contains `text`, such as
+   * a posting marker: what a test counts to prove "one line per payment", whatever
+   * `unconfirmed.commentToNote` shows on the lines themselves.
+   * @example expect(fake.linesSentWith('OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment')).toHaveLength(1)
+   */
+  linesSentWith(text: string): FakePaymentLine[] {
+    const numbers = new Set(
+      [...this.bulkPayments.values()]
+        .filter((b) => typeof b['Comment'] === 'string' && b['Comment'].includes(text))
+        .map((b) => b['Number']),
+    )
+    return [...this.invoices.values()]
+      .flatMap((invoice) => invoice.PaymentLines)
+      .filter((line) => numbers.has(line.BulkPaymentNumber))
+  }
+
   /** The invoice as `GET /invoices/{number}` shows it, with amounts recomputed. */
   invoiceView(invoice: FakeInvoice): Record<string, unknown> {
     const paid = invoice.PaymentLines.reduce((sum, line) => sum + cents(line.Amount), 0)

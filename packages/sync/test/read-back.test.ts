@@ -1,0 +1,167 @@
+// Exactly once on the weakest documented KashFlow: line notes may be empty (the bulk Comment is
+// not copied), a write may commit and lose its response, and a restart may come at any point.
+import { createReferenceParser, definePostingRules, money } from '@opayo-kashflow/core'
+import { describe, expect, it } from 'vitest'
+import { createSyncEngine, memoryStore } from '../src/index.js'
+import { statusPage } from '../src/service/status-page.js'
+import { harness, payment } from './helpers.js'
+
+const invoices = [
+  { number: 1042, gross: 120 },
+  { number: 1043, gross: 50 },
+  { number: 1044, gross: 90 },
+]
+
+describe('read-back without the marker', () => {
+  it('finds an ambiguous write by the pre-image when KashFlow keeps no note, and posts once', async () => {
+    const { engine, fake, store } = harness({ seed: { invoices } })
+    const p = payment(1042)
+    await engine.ingest(p)
+    fake.commitThenDropNextWrite()
+    await engine.runOnce()
+    expect(await store.get(p.id)).toMatchObject({ state: 'posted' })
+    expect(fake.invoices.get(1042)!.PaymentLines).toHaveLength(1)
+    // The read-back found our line by amount, date, method and bank account: no note needed.
+    expect(fake.invoices.get(1042)!.PaymentLines[0]?.Note ?? '').not.toContain('OPAYO:')
+    expect(await store.ledger(p.id)).toMatchObject([
+      {
+        state: 'done',
+        request: { preImage: [] },
+        result: { readBack: { amount: { amount: 1000 } } },
+      },
+    ])
+  })
+
+  it('recovers a crash between the write and the ledger by the recorded pre-image, never posting twice', async () => {
+    let crash = true
+    const h = harness({
+      seed: { invoices },
+      engine: {
+        leaseMs: 60_000,
+        afterWrite: () => {
+          if (!crash) return
+          crash = false
+          throw new Error('simulated crash after the write')
+        },
+      },
+    })
+    const p = payment(1042)
+    await h.engine.ingest(p)
+    await h.engine.runOnce()
+    await h.settle()
+    expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
+    expect(h.fake.invoices.get(1042)!.PaymentLines).toHaveLength(1)
+  })
+
+  it('dead-letters as needs_review, listing the candidates, when two new lines could be ours, and never writes again', async () => {
+    let crash = true
+    const h = harness({
+      seed: { invoices },
+      engine: {
+        leaseMs: 60_000,
+        afterWrite: () => {
+          if (!crash) return
+          crash = false
+          // Someone records the same amount on the same invoice, same day, same method.
+          const lines = h.fake.invoices.get(1042)!.PaymentLines
+          lines.push({ ...lines[0]!, Id: 990_001, Note: 'paid by phone' })
+          throw new Error('simulated crash after the write')
+        },
+      },
+    })
+    const p = payment(1042)
+    await h.engine.ingest(p)
+    await h.engine.runOnce()
+    await h.settle()
+    const event = await h.store.get(p.id)
+    expect(event).toMatchObject({ state: 'dead', reason: 'needs_review' })
+    expect((event?.detail as { candidates: unknown[] }).candidates).toHaveLength(2)
+    expect(h.fake.invoices.get(1042)!.PaymentLines).toHaveLength(2)
+    await h.settle()
+    expect(h.fake.invoices.get(1042)!.PaymentLines).toHaveLength(2)
+  })
+
+  it('does not take an older line with the same amount for ours: only lines new since the pre-image count', async () => {
+    const h = harness({ seed: { invoices } })
+    const first = payment(1042)
+    await h.engine.ingest(first)
+    await h.settle()
+    // A second payment of the same amount on the same invoice: its write drops after committing.
+    const second = payment(1042)
+    await h.engine.ingest(second)
+    h.fake.commitThenDropNextWrite()
+    await h.settle()
+    expect(await h.store.get(second.id)).toMatchObject({ state: 'posted' })
+    expect(h.fake.invoices.get(1042)!.PaymentLines).toHaveLength(2)
+  })
+})
+
+describe('requests', () => {
+  it('costs one invoice read and one write per payment on the happy path (plus the login)', async () => {
+    const { engine, fake, settle } = harness({ seed: { invoices } })
+    for (const invoice of [1042, 1043, 1044]) await engine.ingest(payment(invoice))
+    await settle()
+    const counts = fake.requestCounts()
+    const total = (pattern: RegExp) =>
+      Object.entries(counts)
+        .filter(([key]) => pattern.test(key))
+        .reduce((sum, [, n]) => sum + n, 0)
+    expect(total(/^GET \/?invoices\/\d+$/)).toBe(3)
+    expect(total(/^POST \/?invoices\/bulk\/payments$/)).toBe(3)
+    // The rest: the login (two steps) and, once per client, the home currency from KashFlow.
+    const other = Object.entries(counts)
+      .filter(([key]) => !/invoices\/(\d+|bulk\/payments)$/.test(key))
+      .map(([key, n]) => `${key} x${n}`)
+      .sort()
+    expect(other).toHaveLength(3)
+    expect(other.join(', ')).toMatch(/settings\/customerandsupplier x1/)
+  })
+})
+
+describe('configuration that cannot work is refused', () => {
+  it('refuses credit-note refunds at construction, saying why', () => {
+    const h = harness()
+    expect(() =>
+      createSyncEngine({
+        store: memoryStore(),
+        kashflow: h.kashflow,
+        rules: definePostingRules({ bankAccountId: 1, paymentMethodId: 2, refunds: 'credit-note' }),
+        references: createReferenceParser(['INV-{invoice}-{*}']),
+      }),
+    ).toThrow(/credit-note.*negative-payment/)
+  })
+})
+
+describe('the status page', () => {
+  it("shows every amount in its currency's minor units (JPY 0, BHD 3)", () => {
+    const event = (amount: ReturnType<typeof money>) =>
+      ({
+        id: `opayo:X:${amount.currency}`,
+        payment: { ...payment(1042), amount },
+        state: 'posted',
+        updatedAt: 0,
+      }) as never
+    const html = statusPage({
+      status: {
+        counts: {
+          received: 0,
+          planned: 0,
+          posting: 0,
+          posted: 2,
+          waiting: 0,
+          skipped: 0,
+          dead: 0,
+          discarded: 0,
+        },
+        oldestPendingAgeMs: undefined,
+        conflicts: 0,
+        paused: undefined,
+        lastErrors: [],
+      },
+      dead: [],
+      recent: [event(money(500, 'JPY')), event(money(1234, 'BHD'))],
+    })
+    expect(html).toContain('¥500')
+    expect(html).toContain('1.234 BHD')
+  })
+})
