@@ -100,9 +100,9 @@ const invoiceOf = (p: CanonicalPayment) => Number(/^INV-(\d+)-/.exec(p.source.ve
 const markerOf = (p: CanonicalPayment) => p.id.replace(/^opayo:/, 'OPAYO:')
 
 /**
- * KashFlow's payment lines against the payments: each payment has a distinct amount on its
- * invoice, so its lines are counted by amount (the marker may not be copied to the line's Note);
- * where notes carry markers, they are counted too.
+ * KashFlow's payment lines against the payments, counted two ways: by amount on the payment's
+ * invoice (each payment has a distinct amount), and by the marker each bulk payment was sent with
+ * (`linesSentWith`; the fake does not copy the Comment to the line's Note by default).
  */
 function linesPerPayment(fake: FakeKashflow, payments: readonly CanonicalPayment[]) {
   const all = [...fake.invoices.values()].flatMap((i) => i.PaymentLines)
@@ -110,11 +110,11 @@ function linesPerPayment(fake: FakeKashflow, payments: readonly CanonicalPayment
     const lines = fake.invoices.get(invoiceOf(p))?.PaymentLines ?? []
     return lines.filter((l) => Math.round(l.Amount * 100) === p.amount.amount).length
   })
-  const byMarker = payments.map((p) => all.filter((l) => l.Note.includes(markerOf(p))).length)
+  const byMarker = payments.map((p) => fake.linesSentWith(markerOf(p)).length)
   return {
     totalLines: all.length,
     paymentsWithoutOneLine: payments.filter((_, i) => byAmount[i] !== 1).map((p) => p.id),
-    paymentsWithSeveralMarkedLines: payments.filter((_, i) => byMarker[i]! > 1).map((p) => p.id),
+    paymentsWithoutOneMarkedLine: payments.filter((_, i) => byMarker[i] !== 1).map((p) => p.id),
   }
 }
 
@@ -187,7 +187,7 @@ describe.each([
       expect(lines).toEqual({
         totalLines: payments.length,
         paymentsWithoutOneLine: [],
-        paymentsWithSeveralMarkedLines: [],
+        paymentsWithoutOneMarkedLine: [],
       })
       expect(states.every((s) => s === 'posted')).toBe(true)
     },
@@ -216,7 +216,7 @@ describe.each([
       expect(lines).toEqual({
         totalLines: payments.length,
         paymentsWithoutOneLine: [],
-        paymentsWithSeveralMarkedLines: [],
+        paymentsWithoutOneMarkedLine: [],
       })
       expect(states.every((s) => s === 'posted')).toBe(true)
     },
