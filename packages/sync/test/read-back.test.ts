@@ -165,3 +165,38 @@ describe('the status page', () => {
     expect(html).toContain('1.234 BHD')
   })
 })
+
+describe('the home currency', () => {
+  it('posts to an invoice without a currency in a non-GBP account, reading the home currency from KashFlow', async () => {
+    const { engine, store, fake, settle } = harness({
+      seed: { homeCurrency: 'EUR', invoices: [{ number: 1042, gross: 120, omitCurrency: true }] },
+    })
+    const p = payment(1042, { amount: { amount: 1000, currency: 'EUR' } })
+    await engine.ingest(p)
+    await settle()
+    expect(await store.get(p.id)).toMatchObject({ state: 'posted' })
+    expect(fake.invoices.get(1042)!.PaymentLines.map((l) => l.Amount)).toEqual([10])
+  })
+})
+
+describe('the CLI configuration', () => {
+  it('refuses credit-note refunds and an unknown home currency, saying why', async () => {
+    const { ServiceConfigSchema } = await import('../src/cli/config.js')
+    const base = {
+      opayo: { vendorName: 'myshop' },
+      kashflow: { username: 'u' },
+      references: ['INV-{invoice}-{*}'],
+      server: { redirectUrl: 'https://shop.example/' },
+    }
+    const parse = (posting: Record<string, unknown>) =>
+      ServiceConfigSchema.safeParse({
+        ...base,
+        posting: { bankAccountId: 1, paymentMethodId: 2, ...posting },
+      })
+    const creditNote = parse({ refunds: 'credit-note' })
+    expect(creditNote.success).toBe(false)
+    expect(creditNote.error?.issues[0]?.message).toMatch(/credit-note refunds are not posted/)
+    expect(parse({ homeCurrency: 'XYZ' }).success).toBe(false)
+    expect(parse({ homeCurrency: 'EUR' }).success).toBe(true)
+  })
+})

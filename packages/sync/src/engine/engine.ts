@@ -851,8 +851,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
         if (marker) markers.push(marker)
       }
       consecutiveFailures = 0
-      await move(event, 'posted', { outcome: 'posted', detail: { markers } })
-      emit({ type: 'posted', id: event.id, markers })
+      // The writes are in the ledger either way; if the claim was lost meanwhile, the new holder
+      // finds them done and records the event as posted.
+      if (await move(event, 'posted', { outcome: 'posted', detail: { markers } }))
+        emit({ type: 'posted', id: event.id, markers })
     } catch (error) {
       if (isLeaseLost(error)) return dropLost(error)
       await fail(event, error)
