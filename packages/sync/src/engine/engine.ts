@@ -415,14 +415,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
     const delays = options.confirmHint ? schedule.confirmDelaysMs : []
     const attempt = event.attempts + 1
     if (event.attempts >= delays.length) {
-      await move(event, 'dead', {
+      await deadLetter(event, 'unconfirmed', {
         attempts: attempt,
         ...(error ? { lastError: error } : {}),
-        reason: 'unconfirmed',
         detail: { reason: confirmation.reason, hint },
         outcome: 'unconfirmed, schedule exhausted',
       })
-      emit({ type: 'dead-lettered', id: event.id, reason: 'unconfirmed' })
       return
     }
     const next = now() + (delays[event.attempts] ?? 0)
@@ -637,33 +635,39 @@ export function createSyncEngine(options: SyncEngineOptions) {
     }
   }
 
+  /** Dead-letters an event with its reason, and says so. */
+  async function deadLetter(
+    event: EventRecord,
+    reason: string,
+    fields: Omit<Parameters<Store['transition']>[0], 'id' | 'worker' | 'now' | 'to' | 'reason'>,
+  ): Promise<void> {
+    await move(event, 'dead', { reason, ...fields })
+    emit({ type: 'dead-lettered', id: event.id, reason })
+  }
+
   async function fail(event: EventRecord, error: unknown): Promise<void> {
     const recorded = recordError(error)
     const at = now()
     lastErrors.unshift({ at, id: event.id, error: recorded })
     lastErrors.length = Math.min(lastErrors.length, 20)
     if (error instanceof NeedsReview) {
-      await move(event, 'dead', {
+      await deadLetter(event, 'needs_review', {
         attempts: event.attempts + 1,
         lastError: recorded,
-        reason: 'needs_review',
         detail: { invoiceNumber: error.invoiceNumber, candidates: error.candidates },
         outcome: 'needs review: several candidate lines',
       })
-      emit({ type: 'dead-lettered', id: event.id, reason: 'needs_review' })
       return
     }
     if (error instanceof Deferred) {
       const attempt = event.attempts + 1
       if (event.attempts >= schedule.notFoundDelaysMs.length) {
-        await move(event, 'dead', {
+        await deadLetter(event, 'invoice_not_found', {
           attempts: attempt,
           lastError: recorded,
-          reason: 'invoice_not_found',
           detail: { invoiceNumber: error.invoiceNumber, reference: error.reference },
           outcome: 'invoice not found, schedule exhausted',
         })
-        emit({ type: 'dead-lettered', id: event.id, reason: 'invoice_not_found' })
         return
       }
       const next = at + (schedule.notFoundDelaysMs[event.attempts] ?? 0)
@@ -713,14 +717,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
         return
       }
       case 'permanent': {
-        await move(event, 'dead', {
+        await deadLetter(event, 'kashflow_rejected', {
           attempts: event.attempts + 1,
           lastError: recorded,
-          reason: 'kashflow_rejected',
           detail: { error: recorded },
           outcome: 'permanent failure',
         })
-        emit({ type: 'dead-lettered', id: event.id, reason: 'kashflow_rejected' })
         return
       }
       case 'retryable':
@@ -728,14 +730,12 @@ export function createSyncEngine(options: SyncEngineOptions) {
         const attempt = event.attempts + 1
         consecutiveFailures += 1
         if (event.attempts >= schedule.delaysMs.length) {
-          await move(event, 'dead', {
+          await deadLetter(event, 'retries_exhausted', {
             attempts: attempt,
             lastError: recorded,
-            reason: 'retries_exhausted',
             detail: { error: recorded },
             outcome: 'retries exhausted',
           })
-          emit({ type: 'dead-lettered', id: event.id, reason: 'retries_exhausted' })
         } else {
           const next = at + (schedule.delaysMs[event.attempts] ?? 0)
           await move(event, 'waiting', {
@@ -797,12 +797,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
     if (hint) return processHint(event, hint)
     const parsed = parseCanonicalPayment(event.payment)
     if (!parsed.ok) {
-      await move(event, 'dead', {
-        reason: 'invalid_payment',
+      await deadLetter(event, 'invalid_payment', {
         detail: { issues: parsed.issues },
         outcome: 'invalid payment',
       })
-      emit({ type: 'dead-lettered', id: event.id, reason: 'invalid_payment' })
       return
     }
     const payment = parsed.value
@@ -817,12 +815,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
       })
       const dead = intents.find((i) => i.kind === 'dead-letter')
       if (dead?.kind === 'dead-letter') {
-        await move(event, 'dead', {
-          reason: dead.reason,
+        await deadLetter(event, dead.reason, {
           detail: { issues: dead.issues },
           outcome: `dead-lettered by rule: ${dead.reason}`,
         })
-        emit({ type: 'dead-lettered', id: event.id, reason: dead.reason })
         return
       }
       const skip = intents.find((i) => i.kind === 'skip')
