@@ -82,8 +82,9 @@ describe('staticRateProvider()', () => {
 })
 
 describe("KashFlow's ExchangeRate convention (foreign units per 1 home unit)", () => {
-  it('reads the spec example: AUD ExchangeRate 2.0000 means home = foreign / 2', () => {
-    // specs/kashflow.md §6: GrossAmount 195.08 AUD, ExchangeRate 2.0000, HomeCurrencyGrossAmount 97.54
+  it('reads the documented example: AUD ExchangeRate 2.0000 means home = foreign / 2', () => {
+    // KashFlow's example in CappyTech/KashFlowAPI-CRON-ts docs/PurchasesRESTExample.json:
+    // GrossAmount 195.08 AUD, ExchangeRate 2.0000, HomeCurrencyGrossAmount 97.54
     const rate = fromKashflowExchangeRate({
       homeCurrency: 'GBP',
       currency: 'AUD',

@@ -13,7 +13,7 @@ describe('createReferenceParser()', () => {
     expect(parser.parse('INV-1042-2026-11-02-101500')).toEqual({ ok: true, value: 1042 })
   })
 
-  it('understands the conventions real integrations use (specs/opayo.md §7)', () => {
+  it('understands the VendorTxCode conventions of omnipay users and activemerchant', () => {
     const parser = createReferenceParser([
       '{invoice}-{store}-{*}', // omnipay users: {order}-{store}-{yymmddHHMMSS}
       /^order-(?<invoice>\d+)-\d{5}$/, // activemerchant

@@ -25,7 +25,7 @@ const reasonOf = (fn: () => unknown): string | undefined => {
   return undefined
 }
 
-describe('Form crypt (spec vector 10.3, omnipay FormGatewayTest, real sandbox data)', () => {
+describe('Form crypt (omnipay-sagepay FormGatewayTest, real sandbox data)', () => {
   it('decrypts the lower-case sandbox crypt to the published plaintext fields', () => {
     expect(decryptFormCrypt(V.crypt, V.password)).toEqual(plainFields)
   })

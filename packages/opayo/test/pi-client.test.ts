@@ -46,7 +46,7 @@ function client(overrides: Partial<OpayoPiClientOptions> = {}) {
 const jsonResponse = (status: number, body: string, headers: Record<string, string> = {}) =>
   new HttpResponse(body, { status, headers: { 'content-type': 'application/json', ...headers } })
 
-describe('Pi: the wire format (spec vectors 10.8, 10.9)', () => {
+describe('Pi: the wire format (ebizmarts PIRestTest vectors)', () => {
   it('authenticates with the published Basic header and sends the request exactly as given', async () => {
     let seen: { auth: string | null; body: string } | undefined
     server.use(

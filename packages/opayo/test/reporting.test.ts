@@ -24,7 +24,7 @@ afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
 const bytes = (text: string) => Buffer.from(text, 'latin1')
 
-describe('Reporting signatures (spec vectors 10.6, ebizmarts ReportingTest)', () => {
+describe('Reporting signatures (ebizmarts ReportingTest vectors)', () => {
   it.each(REPORTING_SIGNATURE_VECTORS.map((v) => [v.command, v.params, v.md5] as const))(
     '%s %j signs to %s',
     (command, params, md5) => {
@@ -52,7 +52,7 @@ describe('Reporting signatures (spec vectors 10.6, ebizmarts ReportingTest)', ()
   })
 })
 
-describe('Reporting responses (spec fixtures 10.7)', () => {
+describe('Reporting responses (ebizmarts ReportingTest, joeratzer ExtensionsTests)', () => {
   it('parses each published response', () => {
     expect(parseReportingXml(bytes(R.detailOk))).toMatchObject({
       errorcode: '0000',

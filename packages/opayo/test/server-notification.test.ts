@@ -19,7 +19,7 @@ const parse = (fields: Record<string, string>): ServerNotification => {
   return result.value
 }
 
-describe('VPSSignature (spec vector 10.1, omnipay ServerNotifyRequestTest)', () => {
+describe('VPSSignature (omnipay-sagepay ServerNotifyRequestTest vector)', () => {
   const secrets = { vendorName: V.vendorName, securityKey: V.securityKey }
   const notification = parse({ ...V.fields, VPSSignature: V.signature.toUpperCase() })
 

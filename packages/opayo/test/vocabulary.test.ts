@@ -11,7 +11,7 @@ import {
 } from '../src/normalise/vocabulary.js'
 import { SERVER_SIGNATURE_VECTOR as V } from './fixtures/vectors.js'
 
-describe('Opayo vocabularies onto the canonical one (specs/opayo.md §5, §6)', () => {
+describe('Opayo vocabularies onto the canonical one', () => {
   it('normalises card types from Server codes and Pi display names', () => {
     expect([
       cardScheme('VISA'),

@@ -37,10 +37,12 @@ const REPLACEMENTS: Readonly<Record<string, string>> = {
 }
 
 /**
- * Transliterates text to ISO-8859-1, which Opayo requires (specs/opayo.md §8 pitfall 5): accents
- * outside Latin-1 lose their mark (ő -> o), typographic punctuation becomes ASCII, € becomes EUR,
- * anything else becomes '?'. Reports every change so nothing is altered silently.
- * @example toLatin1('Łódź – “Café”') // { text: 'Lodz - "Café"', changes: [...] }
+ * Transliterates text to ISO-8859-1, which Opayo requires (thephpleague/omnipay-sagepay README:
+ * Opayo strictly treats data as ISO-8859-1). Characters already in Latin-1 are kept (ó stays);
+ * others lose their accent where that leaves Latin-1 (ź -> z), common ones have a spelling
+ * (Ł -> L), typographic punctuation becomes ASCII, € becomes EUR, anything else becomes '?'. Reports every
+ * change so nothing is altered silently.
+ * @example toLatin1('Łódź – “Café”') // { text: 'Lódz - "Café"', changes: [...] }
  */
 export function toLatin1(text: string): { text: string; changes: Latin1Change[] } {
   const changes: Latin1Change[] = []

@@ -157,7 +157,8 @@ export function invertRate(rate: RateRecord): RateRecord {
 
 /**
  * KashFlow's `ExchangeRate` for a foreign-currency document: foreign units per 1 unit of the
- * home currency (specs/kashflow.md §6: `home = foreign / ExchangeRate`). Accepts a rate in either
+ * home currency, so `home = foreign / ExchangeRate` (KashFlow's own AUD purchase example, copied
+ * in CappyTech/KashFlowAPI-CRON-ts docs/PurchasesRESTExample.json). Accepts a rate in either
  * direction between the home currency and the foreign one.
  * @throws {InvalidArgumentError} when the rate does not involve the home currency.
  * @example toKashflowExchangeRate({ from: 'GBP', to: 'EUR', value: '1.165', ... }, 'GBP') // '1.165'

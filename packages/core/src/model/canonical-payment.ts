@@ -7,7 +7,8 @@ export const PAYMENT_PROTOCOLS = ['server', 'form', 'pi', 'reporting'] as const
 export type PaymentProtocol = (typeof PAYMENT_PROTOCOLS)[number]
 
 /**
- * What the event does to money (specs/opayo.md §6):
+ * What the event does to money, by Opayo transaction type (Elavon's Opayo documentation,
+ * developer-eu.elavon.com/docs/opayo, transaction types and deferred payments):
  * - `payment`: money taken now (PAYMENT, REPEAT, Pi Payment/Repeat).
  * - `refund`: money returned to the card.
  * - `authorisation`: a hold or card check, no money moves (DEFERRED, AUTHENTICATE).
@@ -26,7 +27,9 @@ export const PAYMENT_KINDS = [
 export type PaymentKind = (typeof PAYMENT_KINDS)[number]
 
 /**
- * The outcome (specs/opayo.md §5.4): `succeeded` (OK), `declined` (NOTAUTHED, REJECTED),
+ * The outcome, from Opayo's Server/Form `Status` and Pi `status` (thephpleague/omnipay-sagepay
+ * src/Traits/ServerNotifyTrait.php; academe/opayo-pi AbstractTransaction.php): `succeeded` (OK),
+ * `declined` (NOTAUTHED, REJECTED),
  * `failed` (ERROR, MALFORMED, INVALID), `pending` (PENDING), `cancelled` (ABORT by the shopper),
  * `requires_action` (3-D Secure still to complete).
  */
@@ -191,7 +194,10 @@ export function canonicalPaymentId(transactionId: string, kind: PaymentKind): st
   return `opayo:${normaliseTransactionId(transactionId)}:${kind}`
 }
 
-/** Opayo ids without braces, upper case (specs/opayo.md §8 pitfall 11). */
+/**
+ * Opayo ids without braces, upper case: Server and Form send `VPSTxId` as `{GUID}`, Pi and
+ * Reporting send the bare GUID (as ebizmarts SagePaySuite Helper/Data.php::removeCurlyBraces does).
+ */
 export function normaliseTransactionId(transactionId: string): string {
   return transactionId.replace(/[{}]/g, '').trim().toUpperCase()
 }

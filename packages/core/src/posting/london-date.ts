@@ -7,7 +7,8 @@ const LONDON = new Intl.DateTimeFormat('en-CA', {
 
 /**
  * The Europe/London calendar date (YYYY-MM-DD) of an instant: the date KashFlow books a payment
- * on (specs/kashflow.md §4.5: never round-trip dates through UTC).
+ * on. Never round-trip KashFlow dates through UTC: they are date-only values stored at noon, and
+ * CappyTech/hcs-app's CHANGELOG.md records BST-boundary instants landing on the wrong day.
  * @example londonDate('2026-07-01T23:30:00Z') // '2026-07-02' (BST)
  */
 export function londonDate(instant: string | Date): string {

@@ -117,7 +117,10 @@ export function createReferenceParser(patterns: readonly ReferencePattern[]): Re
   }
 }
 
-/** Opayo's VendorTxCode rule (specs/opayo.md §7): 1-40 characters of letters, digits, `-._{}`. */
+/**
+ * Opayo's VendorTxCode rule: 1-40 characters of letters, digits, `-._{}` (Elavon's transaction
+ * registration reference, developer-eu.elavon.com/docs/opayo-direct/api-reference).
+ */
 export const VENDOR_TX_CODE_PATTERN = /^[A-Za-z0-9\-._{}]{1,40}$/
 
 /**

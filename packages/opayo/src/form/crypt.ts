@@ -16,7 +16,9 @@ function keyOf(password: string): Buffer {
 }
 
 /**
- * Encrypts Form fields into a `crypt` (specs/opayo.md §3.1): `Name=Value` pairs joined with `&`,
+ * Encrypts Form fields into a `crypt` (developer-eu.elavon.com/docs/opayo-forms/api-reference/
+ * crypt-field; omnipay-sagepay Form/AuthorizeRequest::generateCrypt): `Name=Value` pairs joined
+ * with `&`,
  * not URL-encoded, in ISO-8859-1, AES-128-CBC with PKCS#7 padding and key = IV = the password,
  * upper-case hex behind `@`.
  * @throws {OpayoCryptError} for a password that is not 16 ASCII characters, or a value Opayo

@@ -5,7 +5,10 @@ import { isLatin1 } from '../internal/latin1.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
 import { OPAYO_RESULT_FIELDS } from '../server-notification/schema.js'
 
-/** The decrypted Form return (specs/opayo.md §3.2), by wire name. No signature: advisory only. */
+/**
+ * The decrypted Form return (developer-eu.elavon.com/docs/opayo-forms, transaction completion), by
+ * wire name. No signature: advisory only.
+ */
 export const FormReturnSchema = z.object({
   ...OPAYO_RESULT_FIELDS,
   /** Decimal string; may contain thousands separators (`1,231.47`). */

@@ -111,7 +111,7 @@ export type OpayoPaymentSource =
     }
 
 /**
- * One canonical payment from any Opayo source (specs/opayo.md §5, §6, §9): the transaction id
+ * One canonical payment from any Opayo source: the transaction id
  * without braces, upper case; kind from TxType/transactionType; status from Status, status plus
  * statusCode (a Pi `Ok` with 2005/2006 is a void/abort) or txstateid; risk data onto one
  * vocabulary; amounts in minor units. `source.verified` is true for signed Server notifications
@@ -262,7 +262,7 @@ function fromPi(source: Extract<OpayoPaymentSource, { protocol: 'pi' }>): Result
   const t = source.transaction
   let kind = paymentKind(t.transactionType ?? 'Payment') ?? 'payment'
   let status = paymentStatus(t.status) ?? 'failed'
-  // After an instruction Pi still says Ok: the statusCode tells (specs/opayo.md §1.4).
+  // After an instruction Pi still says Ok: the statusCode tells (smiths0n/django-sagepaypi mocks).
   if (t.status === 'Ok' && t.statusCode === '2005') kind = 'void'
   if (t.status === 'Ok' && t.statusCode === '2006') kind = 'cancel'
   if (t.status === 'Authenticated' || t.status === 'Registered') kind = 'authorisation'

@@ -9,7 +9,8 @@ import type {
 } from '@opayo-kashflow/core'
 
 // Opayo's vocabularies (Server/Form upper case, Pi PascalCase, Reporting) onto core's
-// (specs/opayo.md §5). Keys are compared upper-cased with spaces and underscores removed.
+// (values from thephpleague/omnipay-sagepay src/ConstantsInterface.php, academe/opayo-pi's models
+// and ebizmarts SagePaySuite). Keys are compared upper-cased with spaces and underscores removed.
 const key = (value: string) => value.toUpperCase().replace(/[\s_-]+/g, '')
 
 const lookup =
@@ -17,7 +18,7 @@ const lookup =
   (value: string | undefined): T | undefined =>
     value === undefined || value === '' ? undefined : table[key(value)]
 
-/** §5.5: Server/Form `CardType` codes and Pi `cardType` display names. */
+/** Server/Form `CardType` codes (academe/SagePay metadata) and Pi `cardType` display names. */
 export const cardScheme = (value: string | undefined): CardScheme | undefined =>
   value === undefined || value === ''
     ? undefined
@@ -42,7 +43,7 @@ export const cardScheme = (value: string | undefined): CardScheme | undefined =>
         PAYPAL: 'paypal',
       })(value) ?? 'other')
 
-/** §5.2 overall: `ALL MATCH` / `AllMatched` ... */
+/** AVS/CV2 overall: `ALL MATCH` / `AllMatched` ... */
 export const avsCv2Summary = lookup<AvsCv2Summary>({
   ALLMATCH: 'all_match',
   ALLMATCHED: 'all_match',
@@ -54,7 +55,7 @@ export const avsCv2Summary = lookup<AvsCv2Summary>({
   NOTCHECKED: 'not_checked',
 })
 
-/** §5.2 per field: `MATCHED` / `Matched` ... */
+/** AVS/CV2 per field: `MATCHED` / `Matched` ... */
 export const checkResult = lookup<CheckResult>({
   MATCHED: 'matched',
   NOTMATCHED: 'not_matched',
@@ -62,7 +63,7 @@ export const checkResult = lookup<CheckResult>({
   NOTCHECKED: 'not_checked',
 })
 
-/** §5.3: Server `3DSecureStatus` and Pi `3DSecure.status`. */
+/** Server `3DSecureStatus` and Pi `3DSecure.status`. */
 export const threeDSecureStatus = lookup<ThreeDSecureStatus>({
   OK: 'authenticated',
   AUTHENTICATED: 'authenticated',
@@ -82,7 +83,7 @@ export const threeDSecureStatus = lookup<ThreeDSecureStatus>({
   MALFORMEDORINVALID: 'error',
 })
 
-/** §5.1: ReD `ACCEPT/CHALLENGE/DENY/NOTCHECKED` and T3M `OK/HOLD/REJECT/NORESULT`. */
+/** ReD `ACCEPT/CHALLENGE/DENY/NOTCHECKED` and T3M `OK/HOLD/REJECT/NORESULT`. */
 export const fraudRecommendation = lookup<FraudRecommendation>({
   ACCEPT: 'accept',
   OK: 'accept',
@@ -94,7 +95,7 @@ export const fraudRecommendation = lookup<FraudRecommendation>({
   NORESULT: 'not_checked',
 })
 
-/** §6: Server/Form `TxType` and Pi `transactionType` to the canonical kind. */
+/** Server/Form `TxType` and Pi `transactionType` to the canonical kind. */
 export const paymentKind = lookup<PaymentKind>({
   PAYMENT: 'payment',
   REPEAT: 'payment',
@@ -109,7 +110,7 @@ export const paymentKind = lookup<PaymentKind>({
   CANCEL: 'cancel',
 })
 
-/** §5.4: Server/Form `Status` and Pi `status`. */
+/** Server/Form `Status` and Pi `status`. */
 export const paymentStatus = lookup<PaymentStatus>({
   OK: 'succeeded',
   AUTHENTICATED: 'succeeded',
@@ -125,8 +126,9 @@ export const paymentStatus = lookup<PaymentStatus>({
 })
 
 /**
- * Reporting `txstateid` (§4.3) to a status, and for states that describe what happened to the
- * transaction afterwards (voided, aborted, cancelled) the kind that event has.
+ * Reporting `txstateid` (values as in ebizmarts SagePaySuite Model/Api/Pi.php) to a status, and
+ * for states that describe what happened to the transaction afterwards (voided, aborted,
+ * cancelled) the kind that event has.
  */
 export function reportingState(
   txStateId: number,

@@ -21,7 +21,9 @@ import type {
 } from './schemas.js'
 import { z } from 'zod'
 
-/** Opayo's hosts (specs/opayo.md §0): Elavon, mandatory since March 2024. */
+/**
+ * Opayo's hosts: Elavon, mandatory since March 2024 (academe/opayo-pi src/Model/Endpoint.php).
+ */
 export const OPAYO_PI_URLS = {
   live: 'https://live.opayo.eu.elavon.com/api/v1',
   sandbox: 'https://sandbox.opayo.eu.elavon.com/api/v1',

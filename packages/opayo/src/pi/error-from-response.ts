@@ -7,7 +7,7 @@ import {
 } from '../errors/http-errors.js'
 import { OpayoError } from '../errors/opayo-error.js'
 import type { OpayoVendorError } from '../errors/opayo-error.js'
-import { retryAfterMs } from '../internal/http.js'
+import { retryAfterMs } from '@opayo-kashflow/http-core'
 import type { RawResponse } from '../internal/http.js'
 import { PiErrorBodySchema } from './schemas.js'
 import type { PiErrorEntry } from './schemas.js'
@@ -39,8 +39,8 @@ function vendorErrorsOf(body: Uint8Array): OpayoVendorError[] {
 
 /**
  * Maps a non-2xx Pi response to the error class named for what the caller does next
- * (specs/opayo.md §1.5): 400/422 validation, 401 (and 403 without a transaction body)
- * authentication, 404 not found, 429 rate limit, 408/5xx server. Both error body shapes
+ * (the HTTP code table of smiths0n/django-sagepaypi gateway.py): 400/422 validation, 401 (and
+ * 403 without a transaction body) authentication, 404 not found, 429 rate limit, 408/5xx server. Both error body shapes
  * (`{errors:[...]}` and a single object) are read; codes may be numbers or strings.
  */
 export function errorFromResponse(response: RawResponse, operation: string): OpayoError {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
-// Pi REST wire schemas (specs/opayo.md §1). Requests are validated before sending; responses
+// Pi REST wire schemas (field names from academe/opayo-pi and purplepiranhaltd/OpayoPaymentsNET;
+// developer-eu.elavon.com/docs/opayo). Requests are validated before sending; responses
 // are validated on receipt, keeping unknown fields (Opayo adds fields over time).
 
 export const PI_TRANSACTION_TYPES = [
@@ -174,7 +175,10 @@ export const PiInstructionSchema = z.looseObject({
 })
 export type PiInstruction = z.output<typeof PiInstructionSchema>
 
-/** Both Pi error body shapes (specs/opayo.md §1.5); `code` may be a number or a string. */
+/**
+ * Both Pi error body shapes (academe/opayo-pi Response/Model/Error.php; ebizmarts PIRestTest.php);
+ * `code` may be a number or a string.
+ */
 export const PiErrorEntrySchema = z.looseObject({
   code: z.union([z.number(), z.string()]).transform(String).optional(),
   property: z.string().optional(),

@@ -20,7 +20,10 @@ import { REPORTING_UNCONFIRMED } from './unconfirmed.js'
 import { buildReportingXml, escapeXml, parseReportingXml } from './xml.js'
 import type { ReportingParam } from './xml.js'
 
-/** Opayo Reporting & Admin API endpoints (specs/opayo.md §0). */
+/**
+ * Opayo Reporting & Admin API endpoints (joeratzer/opayo-admin-and-reporting-api-client
+ * OpayoAdminApiClient.cs; developer-eu.elavon.com/docs/opayo-reporting-api).
+ */
 export const OPAYO_REPORTING_URLS = {
   live: 'https://live.opayo.eu.elavon.com/access/access.htm',
   sandbox: 'https://sandbox.opayo.eu.elavon.com/access/access.htm',

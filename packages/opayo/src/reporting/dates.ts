@@ -1,5 +1,6 @@
 // Reporting dates are Europe/London wall-clock times: `dd/mm/yyyy hh:mm:ss` (requests) and
-// `dd/mm/yyyy HH:MM:SS.mmm` (responses). Never treat them as UTC (specs/opayo.md §4.2).
+// `dd/mm/yyyy HH:MM:SS.mmm` (responses). Never treat them as UTC (fhdalikhan/opayo-reporting-api
+// parses them in Europe/London).
 
 const PARTS = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

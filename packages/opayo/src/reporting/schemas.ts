@@ -3,7 +3,8 @@ import { z } from 'zod'
 const s = z.string().optional()
 
 /**
- * One transaction from `getTransactionDetail` or a `getTransactionList` row (specs/opayo.md §4.3).
+ * One transaction from `getTransactionDetail` or a `getTransactionList` row (element names from
+ * joeratzer/opayo-admin-and-reporting-api-client Models/Responses/TransactionDetail.cs).
  * Element names are Opayo's, lower-case; every value is text as sent.
  */
 export const ReportingTransactionSchema = z.looseObject({
@@ -46,7 +47,10 @@ export const ReportingTransactionSchema = z.looseObject({
 })
 export type ReportingTransaction = z.output<typeof ReportingTransactionSchema>
 
-/** `getFraudScreenDetail` (specs/opayo.md §4.2, vectors §10.7): ReD or T3M (FSG). */
+/**
+ * `getFraudScreenDetail`: ReD or T3M (FSG) (ebizmarts SagePaySuite Model/Api/Reporting.php and
+ * its fixtures in Test/Unit/Model/Api/ReportingTest.php).
+ */
 export const ReportingFraudDetailSchema = z.looseObject({
   fraudprovidername: s,
   fraudscreenrecommendation: s,

@@ -1,5 +1,6 @@
-// The Reporting API facts the specs mark UNCONFIRMED, kept in one place so a user with a
-// sandbox can check and change them (see packages/opayo/README.md, "Unconfirmed").
+// Reporting API facts no public source confirms (Opayo publishes no limits, and working clients
+// disagree), kept in one place so a user with a sandbox can check and change them (see
+// packages/opayo/README.md, "Unconfirmed").
 
 export const REPORTING_UNCONFIRMED = {
   /**

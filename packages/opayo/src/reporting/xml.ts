@@ -29,7 +29,8 @@ export interface ReportingCredentials {
 }
 
 /**
- * Builds the `<vspaccess>` message and its signature (specs/opayo.md §4.1): MD5 (lower-case hex)
+ * Builds the `<vspaccess>` message and its signature (ebizmarts SagePaySuite
+ * Model/Api/Reporting.php::_getXmlSignature, mirror hc-wg/sagepaysuite): MD5 (lower-case hex)
  * of the inner XML exactly as sent — command, vendor, user, the parameters — with
  * `<password>` appended; the password itself is never sent. Values are escaped identically in
  * the signed and the sent text.

@@ -1,6 +1,9 @@
 import { InvalidArgumentError } from '@opayo-kashflow/core'
 
-/** What you tell Opayo about a notification (specs/opayo.md §2.4). */
+/**
+ * What you tell Opayo about a notification (developer-eu.elavon.com/docs/opayo-server, step 4: you
+ * confirm the transaction).
+ */
 export type ServerNotificationReplyStatus = 'OK' | 'INVALID' | 'ERROR'
 
 export interface ServerNotificationReply {

@@ -1,6 +1,9 @@
 import { z } from 'zod'
 
-/** Statuses a Server notification can carry (specs/opayo.md §2.2). */
+/**
+ * Statuses a Server notification can carry (omnipay-sagepay src/Traits/ServerNotifyTrait.php;
+ * academe/SagePay Server.php).
+ */
 export const SERVER_NOTIFICATION_STATUSES = [
   'OK',
   'PENDING',
@@ -18,8 +21,8 @@ export type ServerNotificationStatus = (typeof SERVER_NOTIFICATION_STATUSES)[num
 const text = (max: number) => z.string().max(max).optional()
 
 /**
- * The outcome fields Server notifications and Form returns share (specs/opayo.md §2.2, §3.2), by
- * wire name.
+ * The outcome fields Server notifications and Form returns share, by wire name (lengths from
+ * academe/SagePay src/Academe/SagePay/Metadata/Transaction.php).
  */
 export const OPAYO_RESULT_FIELDS = {
   VPSProtocol: text(4),
@@ -56,7 +59,7 @@ export const OPAYO_RESULT_FIELDS = {
 }
 
 /**
- * Every field of a Server notification (specs/opayo.md §2.2), by its wire name. Optional fields
+ * Every field of a Server notification, by its wire name. Optional fields
  * that were not posted are absent; fields we do not know are kept in `extra`.
  */
 export const ServerNotificationSchema = z.object({

@@ -20,7 +20,8 @@ export type SignedFields = {
   readonly Status: string
 }
 
-// specs/opayo.md §2.3: protocols 3.00 and 4.00 share one order; absent fields hash as "".
+// thephpleague/omnipay-sagepay src/Traits/ServerNotifyTrait.php::buildSignature() (4.00 fields from
+// its PR #198): protocols 3.00 and 4.00 share one order; absent fields hash as "".
 const ORDER_AFTER_VENDOR = [
   'AVSCV2',
   'SECURITY_KEY',
@@ -59,7 +60,8 @@ export function serverNotificationSignatureString(
 ): string {
   const vendor = secrets.vendorName.toLowerCase()
   if (isToken(fields)) {
-    // TOKEN registration (specs/opayo.md §2.3, UNCONFIRMED by a public vector): braces stripped.
+    // TOKEN registration, as omnipay-sagepay's ServerNotifyTrait and academe/SagePay Server.php
+    // build it (no public test vector): braces stripped.
     return [
       fields.VPSTxId.replace(/[{}]/g, ''),
       fields.VendorTxCode,
