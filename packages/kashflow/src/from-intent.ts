@@ -13,7 +13,8 @@ import type { JournalInput } from './resources/journals.js'
 /**
  * The note written with a payment: the idempotency marker on the first line (so read-back
  * finds it), then each invoice-target custom field as `Name: value`, then the reference.
- * KashFlow has custom fields on customers only (specs/kashflow.md §5.1), so this is where
+ * KashFlow has custom fields on customers only (the KashFlow API v2 swagger shows none on
+ * invoices), so this is where
  * invoice-level facts such as a fraud score go.
  * @example buildPaymentNote('OPAYO:F955...:payment', [{ kind: 'text', name: 'Fraud score', value: '37' }])
  * // 'OPAYO:F955...:payment\nFraud score: 37'

@@ -28,7 +28,7 @@ const payment = {
   note: MARKER,
 }
 
-describe('errorFromResponse: one table (specs/kashflow.md §4.3)', () => {
+describe('errorFromResponse: one table', () => {
   const map = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     errorFromResponse(status, JSON.stringify(body), new Headers(headers), 'GET', '/invoices/1')
 

@@ -1,5 +1,7 @@
-// The fake's own behaviour, checked against the example bodies of specs/kashflow.md §8 (copied
-// here), so tests that use the fake test against KashFlow's documented shapes.
+// The fake's own behaviour, checked against KashFlow's documented example bodies (the invoice,
+// customer and journal shapes of the KashFlow API v2 swagger and the examples copied in
+// CappyTech/KashFlowAPI-CRON-ts docs/*RESTExample.json; the bulk payment as CappyTech/hcs-app
+// posts it), copied here, so tests that use the fake test against KashFlow's documented shapes.
 import { FakeKashflow, startFakeKashflowServer } from '@opayo-kashflow/testkit'
 import { describe, expect, it } from 'vitest'
 import { createKashflowClient } from '../src/index.js'
@@ -19,7 +21,7 @@ async function session(fake: FakeKashflow): Promise<string> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         TemporaryToken: start.TemporaryToken,
-        // Characters are case-insensitive (specs §3.1).
+        // Characters are case-insensitive (kashflow.com/developers/rest-api/sessiontoken).
         MemorableWordList: start.MemorableWordList.map(({ Position }) => ({
           Position,
           Value: CREDENTIALS.memorableWord[Position - 1]!.toUpperCase(),
@@ -48,8 +50,8 @@ const call = async (
   }
 }
 
-describe('the fake KashFlow against the specs example bodies (§8)', () => {
-  it('starts a session with 1-based memorable-word positions (§3.1)', async () => {
+describe("the fake KashFlow against KashFlow's documented example bodies", () => {
+  it('starts a session with 1-based memorable-word positions', async () => {
     const fake = new FakeKashflow()
     const response = await fake.fetch('https://api.kashflow.com/v2/sessiontoken', {
       method: 'POST',
@@ -68,7 +70,7 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
     expect(body.IsLockedOut).toBe(false)
   })
 
-  it('returns the invoice of §8.1 with its fields, and 401 InvalidSessionToken without a session', async () => {
+  it('returns an invoice with its fields, and 401 InvalidSessionToken without a session', async () => {
     const fake = new FakeKashflow({
       invoices: [
         {
@@ -102,7 +104,7 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
     expect(String(body['IssuedDate'])).toMatch(/^\d{4}-\d{2}-\d{2} 12:00:00$/)
   })
 
-  it('accepts the bulk payment of §8.2 exactly and shows it on the invoice', async () => {
+  it('accepts a documented bulk payment exactly and shows it on the invoice', async () => {
     const fake = new FakeKashflow({
       invoices: [{ number: 1234, id: 196172, gross: 120, customerCode: 'SMITHJ01' }],
     })
@@ -141,7 +143,7 @@ describe('the fake KashFlow against the specs example bodies (§8)', () => {
     })
   })
 
-  it('accepts the customer of §8.3 and the journal of §8.4', async () => {
+  it('accepts a documented customer and journal', async () => {
     const fake = new FakeKashflow({
       nominals: [
         { Code: 7901, Name: 'Card fees' },

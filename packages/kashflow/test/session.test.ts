@@ -7,7 +7,7 @@ import { BASE, CREDENTIALS, setup, useMsw } from './helpers.js'
 const server = useMsw()
 const invoices = [{ number: 1042, gross: 120 }]
 
-describe('the KashFlow session (specs/kashflow.md §3)', () => {
+describe('the KashFlow session (kashflow.com/developers/rest-api/sessiontoken)', () => {
   it('logs in with the two steps and the requested memorable-word characters, then sends KfToken', async () => {
     const pending: Promise<{ step: string; body: unknown; auth: string | null }>[] = []
     server.events.on('request:start', ({ request }) => {

@@ -8,7 +8,7 @@ import {
   toKashflowDate,
 } from '../src/index.js'
 
-describe('KashFlow dates (specs/kashflow.md §4.5)', () => {
+describe('KashFlow dates (calendar days at noon, Europe/London)', () => {
   it('sends the calendar day at noon', () => {
     expect(toKashflowDate('2026-11-02')).toBe('2026-11-02 12:00:00')
     // An instant is taken at its Europe/London date: 23:30 UTC in July is the next day in London.
@@ -27,7 +27,7 @@ describe('KashFlow dates (specs/kashflow.md §4.5)', () => {
   })
 })
 
-describe('KashFlow money (specs/kashflow.md §4.6)', () => {
+describe('KashFlow money (JSON numbers, 4 dp in responses)', () => {
   it('sends numbers with the currency decimals and reads 4 dp into minor units', () => {
     expect(toKashflowAmount(money(12000, 'GBP'))).toBe(120)
     expect(toKashflowAmount(money(123147, 'GBP'))).toBe(1231.47)

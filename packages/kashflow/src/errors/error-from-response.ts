@@ -9,7 +9,10 @@ import {
 } from './kashflow-error.js'
 import { KashflowErrorBodySchema } from '../wire/schemas.js'
 
-/** KashFlow's SQL timeout, surfaced verbatim as a 400 (specs/kashflow.md §4.3). */
+/**
+ * KashFlow's SQL timeout, surfaced verbatim as a 400 (seen by CappyTech/hcs-sync, CHANGELOG.md and
+ * src/kashflow/client.js, which retries it).
+ */
 export const KASHFLOW_SQL_TIMEOUT_CODE = '-2146232060'
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
@@ -22,7 +25,8 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 }
 
 /**
- * The one table from a KashFlow response to an error class (specs/kashflow.md §3.4, §4.3):
+ * The one table from a KashFlow response to an error class (bodies as documented on
+ * kashflow.com/developers/rest-api/authentication and in the KashFlow API v2 swagger):
  * 400 `{Error, Message}` validation, except `Error: "-2146232060"` which is transient; 401/403
  * authentication; 404 not found; 429 rate limit with `retryAfterMs`; 5xx server. Every error
  * carries status, KashFlow's code and message, method and path, never credentials or the token.

@@ -4,7 +4,7 @@ import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
 import { InvoiceSchema, InvoiceSummarySchema, listOf } from '../wire/schemas.js'
 import type { Invoice, InvoiceSummary } from '../wire/schemas.js'
 
-/** Filters for `invoices.list` (query names of specs/kashflow.md §4.2). */
+/** Filters for `invoices.list` (query names of the KashFlow API v2 swagger, `GET /invoices`). */
 export interface InvoiceListFilters {
   readonly customerCode?: string
   /** Free text; KashFlow searches the reference. */

@@ -2,7 +2,8 @@ import { londonDate } from '@opayo-kashflow/core'
 
 /**
  * The date KashFlow stores for a calendar day: `YYYY-MM-DD 12:00:00` (noon, as KashFlow stores
- * date-only values; specs/kashflow.md §4.5). Accepts a `YYYY-MM-DD` string or an instant, whose
+ * date-only values; CappyTech/hcs-app sends bulk payment dates as `YYYY-MM-DD`).
+ * Accepts a `YYYY-MM-DD` string or an instant, whose
  * Europe/London calendar date is used.
  */
 export function toKashflowDate(date: string | Date): string {

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 
-// KashFlow REST v2 wire schemas (specs/kashflow.md §3-§5, field names from the published
-// swagger). Loose objects: unknown fields pass through untouched, which GET-merge-PUT relies on.
+// KashFlow REST v2 wire schemas (field names from KashFlow's published swagger,
+// api.kashflow.com/v2/swagger/docs/v1, and its example bodies). Loose objects: unknown fields
+// pass through untouched, which GET-merge-PUT relies on.
 
 const num = z.number()
 const str = z.string()
@@ -28,7 +29,7 @@ export const SessionTokenResponseSchema = z.looseObject({
 /** A KashFlow error body: `{ Error, Message }`. */
 export const KashflowErrorBodySchema = z.looseObject({ Error: opt(str), Message: opt(str) })
 
-/** One payment line inside an invoice (specs §5.2). */
+/** One payment line inside an invoice (`PaymentLines[]` of `GET /invoices/{number}`). */
 export const PaymentLineSchema = z.looseObject({
   Id: opt(num),
   Date: opt(str),
@@ -60,7 +61,7 @@ export const CurrencyRefSchema = z.looseObject({
   ExchangeRate: opt(num),
 })
 
-/** Invoice detail: `GET /invoices/{number}` (specs §5.1, §8.1). */
+/** Invoice detail: `GET /invoices/{number}`. */
 export const InvoiceSchema = z.looseObject({
   Id: num,
   Number: num,
@@ -87,7 +88,10 @@ export const InvoiceSummarySchema = InvoiceSchema.partial().extend({ Number: num
 export type InvoiceSummary = z.output<typeof InvoiceSummarySchema>
 
 export const CustomTextBoxSchema = z.looseObject({ Name: str, Value: opt(str) })
-/** Swagger says boolean; KashFlow's own example shows "1" (specs §9 pitfall 18). Both are read. */
+/**
+ * Swagger says boolean; KashFlow's own example shows "1" (its customer example, copied in
+ * CappyTech/KashFlowAPI-CRON-ts docs/). Both are read.
+ */
 export const CustomCheckBoxSchema = z.looseObject({
   Name: str,
   Value: opt(z.union([z.boolean(), str, num])),
@@ -105,7 +109,7 @@ export const ContactSchema = z.looseObject({
   Mobile: opt(str),
 })
 
-/** Customer detail: `GET /customers/{code}` (specs §5.4). */
+/** Customer detail: `GET /customers/{code}`. */
 export const CustomerSchema = z.looseObject({
   Id: opt(num),
   Code: str,
@@ -200,7 +204,10 @@ export const NominalSchema = z.looseObject({
 })
 export type Nominal = z.output<typeof NominalSchema>
 
-/** Both list shapes: `{ MetaData, Data }` and a bare array (specs §4.1). */
+/**
+ * Both list shapes: `{ MetaData, Data }` and a bare array (as `GET /bankaccounts` answers; see
+ * CappyTech/KashFlowAPI-CRON-ts docs/apiFetchingGuide.md).
+ */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.union([
     z.array(item),

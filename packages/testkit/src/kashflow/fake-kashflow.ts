@@ -425,7 +425,8 @@ export class FakeKashflow {
 
   #loginStart(body: unknown): Response {
     const b = (body ?? {}) as Record<string, unknown>
-    // Model binding is case-insensitive (specs §3.1): accept UserName or username.
+    // Model binding is case-insensitive (CappyTech/KashFlowAPI-CRON-ts src/kashflow/auth.ts sends
+    // lower-case names and logs in): accept UserName or username.
     const username = b['UserName'] ?? b['username']
     const password = b['Password'] ?? b['password']
     if (username !== this.user.username || password !== this.user.password) {

@@ -102,9 +102,10 @@ const NOTIFICATION_DETAIL: Partial<Record<FakeServerNotificationStatus, string>>
 
 /**
  * A stateful, in-memory Opayo that speaks the Pi REST and Reporting XML wire formats
- * (specs/opayo.md §1, §4): Basic-auth checked, validation errors in Opayo's body shape,
- * transactions created through Pi visible to Reporting, refunds and releases tied to their
- * original, voids and aborts reflected in statusCode (2005/2006) and txstateid (18/19).
+ * (as academe/opayo-pi and ebizmarts SagePaySuite use them): Basic-auth checked, validation
+ * errors in Opayo's body shape, transactions created through Pi visible to Reporting, refunds and
+ * releases tied to their original, voids and aborts reflected in statusCode (2005/2006) and
+ * txstateid (18/19).
  * A card identifier starting with "decline" is declined (NotAuthed, HTTP 403).
  *
  * It also takes Server registrations (`vspserver-register.vsp`, ISO-8859-1 form in, CRLF

@@ -46,7 +46,8 @@ export function buildServerNotification(
 
 /**
  * Adds the VPSSignature Opayo would compute for these fields, vendor name and SecurityKey
- * (the algorithm of specs/opayo.md §2.3, as @opayo-kashflow/opayo verifies it).
+ * (thephpleague/omnipay-sagepay src/Traits/ServerNotifyTrait.php::buildSignature(), as
+ * @opayo-kashflow/opayo verifies it).
  * @example signServerNotification(buildServerNotification(), { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
  */
 export function signServerNotification(
