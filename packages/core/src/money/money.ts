@@ -216,7 +216,11 @@ export function toDecimalString(m: Money): string {
 
 /**
  * The amount as a JSON number in major units with the currency's decimals, for wire formats
- * that want numbers (KashFlow). Exact for every amount below 2^53 minor units.
+ * that want numbers (KashFlow). A number is a double, not a decimal: it prints back as the exact
+ * amount (JSON.stringify, String) only while the amount has at most 15 significant digits, that
+ * is below 10^15 minor units (£9,999,999,999,999.99); above that the last digits may differ
+ * (2^53 - 1 pence prints as 90071992547409.9).
+ * @example toMajorUnitsNumber(money(123147, 'GBP')) // 1231.47
  */
 export function toMajorUnitsNumber(m: Money): number {
   return Number(toDecimalString(m))

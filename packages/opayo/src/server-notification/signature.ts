@@ -85,7 +85,7 @@ export function serverNotificationSignatureString(
 
 /**
  * VPSSignature for the given fields: upper-case hex MD5 of the signature string.
- * @example signServerNotificationFields(fields, { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
+ * @example serverNotificationSignature(fields, { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
  */
 export function serverNotificationSignature(
   fields: SignedFields,
