@@ -8,21 +8,13 @@ import {
   KashflowValidationError,
 } from './kashflow-error.js'
 import { KashflowErrorBodySchema } from '../wire/schemas.js'
+import { retryAfterMs } from '@opayo-kashflow/http-core'
 
 /**
  * KashFlow's SQL timeout, surfaced verbatim as a 400 (seen by CappyTech/hcs-sync, CHANGELOG.md and
  * src/kashflow/client.js, which retries it).
  */
 export const KASHFLOW_SQL_TIMEOUT_CODE = '-2146232060'
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after')?.trim()
-  if (!value) return undefined
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
 
 /**
  * The one table from a KashFlow response to an error class (bodies as documented on

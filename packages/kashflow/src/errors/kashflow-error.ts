@@ -1,4 +1,5 @@
 import { isOpayoKashflowError, OpayoKashflowError } from '@opayo-kashflow/core'
+import { errorClassFactory } from '@opayo-kashflow/http-core'
 
 /**
  * The facts of a failed KashFlow call, copied from the response: never credentials, the session
@@ -53,13 +54,8 @@ export class KashflowError extends OpayoKashflowError {
   }
 }
 
-const make = <N extends string>(name: N, code: string) =>
-  class extends KashflowError {
-    override readonly name: N = name
-    constructor(message: string, details: KashflowErrorDetails = {}) {
-      super(code, message, details)
-    }
-  }
+// One class per thing the caller does next, each with a literal name and a stable code.
+const make = errorClassFactory(KashflowError)
 
 /** 400 `{Error, Message}`: KashFlow refused the data. Fix it; do not retry. */
 export class KashflowValidationError extends make(

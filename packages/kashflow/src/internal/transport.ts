@@ -12,6 +12,17 @@ import type { KashflowError } from '../errors/kashflow-error.js'
 import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
 import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
+import {
+  backoffDelay,
+  hasAttemptsLeft,
+  isRetryableRequest,
+  isRetryableStatus,
+  resolveRetryPolicy,
+  retryDelay,
+  sleep as defaultSleep,
+  statusRange,
+} from '@opayo-kashflow/http-core'
+import type { RetryPolicy } from '@opayo-kashflow/http-core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /**
@@ -71,18 +82,17 @@ export interface RequestInput<T> {
   readonly schema: z.ZodType<T>
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted'))
-      },
-      { once: true },
-    )
-  })
+/**
+ * The client's retry policy as data: reads (GET) only, on 429 and every 5xx (plus KashFlow's SQL
+ * timeout, a 400 recognised by its code). Writes are not in `methods`: never retried.
+ */
+const KASHFLOW_RETRY: RetryPolicy = {
+  limit: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  methods: ['GET'],
+  statuses: [429, ...statusRange(500, 599)],
+}
 
 interface Raw {
   status: number
@@ -129,7 +139,8 @@ export class KashflowTransport {
     call: KashflowCallOptions,
     write: boolean,
   ): Promise<T> {
-    const policy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30_000, ...this.#o.retry }
+    const policy = resolveRetryPolicy(KASHFLOW_RETRY, this.#o.retry)
+    const retryable = isRetryableRequest(policy, input.method)
     const sleep = this.#o.sleep ?? defaultSleep
     const random = this.#o.random ?? Math.random
     let renewed = false
@@ -150,8 +161,8 @@ export class KashflowTransport {
             details,
           )
         }
-        if (attempt < policy.limit) {
-          await sleep(this.#backoff(policy, attempt, random), call.signal)
+        if (retryable && hasAttemptsLeft(policy, attempt)) {
+          await sleep(backoffDelay(policy, attempt, random), call.signal)
           continue
         }
         const message = `${input.method} /${input.path} ${timedOut ? 'timed out' : `could not reach KashFlow${reason}`} after ${attempt + 1} attempt(s).`
@@ -184,12 +195,10 @@ export class KashflowTransport {
       // Writes are never retried here, not even after a 429 (which asks for a wait that may be
       // longer than the caller's lease): the caller decides when to write again.
       if (write) throw error
-      const retryable =
-        error.name === 'KashflowRateLimitError' ||
-        error.name === 'KashflowTransientError' ||
-        error.name === 'KashflowServerError'
-      if (retryable && attempt < policy.limit) {
-        const wait = error.retryAfterMs ?? this.#backoff(policy, attempt, random)
+      const retryableAnswer =
+        isRetryableStatus(policy, raw.status) || error.name === 'KashflowTransientError'
+      if (retryable && retryableAnswer && hasAttemptsLeft(policy, attempt)) {
+        const wait = retryDelay(policy, attempt, random, error.retryAfterMs)
         this.#o.logger?.warn?.('kashflow retry', {
           method: input.method,
           path: `/${input.path}`,
@@ -201,10 +210,6 @@ export class KashflowTransport {
       }
       throw error
     }
-  }
-
-  #backoff(policy: Required<KashflowRetryOptions>, attempt: number, random: () => number): number {
-    return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.5 + random() / 2)
   }
 
   async #send(

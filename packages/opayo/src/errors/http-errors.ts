@@ -1,14 +1,9 @@
+import { errorClassFactory } from '@opayo-kashflow/http-core'
 import { OpayoError } from './opayo-error.js'
 import type { OpayoErrorDetails } from './opayo-error.js'
 
 /** One class per thing the caller does next, each with a literal name and a stable code. */
-const make = <N extends string>(name: N, code: string) =>
-  class extends OpayoError {
-    override readonly name: N = name
-    constructor(message: string, details: OpayoErrorDetails = {}) {
-      super(code, message, details)
-    }
-  }
+const make = errorClassFactory(OpayoError)
 
 /** 401/403 on credentials: fix the integration key/password or the Reporting user. Do not retry. */
 export class OpayoAuthenticationError extends make(

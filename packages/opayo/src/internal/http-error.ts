@@ -4,7 +4,7 @@ import {
   OpayoServerError,
 } from '../errors/http-errors.js'
 import { OpayoError } from '../errors/opayo-error.js'
-import { retryAfterMs } from './http.js'
+import { retryAfterMs } from '@opayo-kashflow/http-core'
 import type { RawResponse } from './http.js'
 
 /**

@@ -1,5 +1,15 @@
 import { describeTransportFailure } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
+import {
+  backoffDelay,
+  hasAttemptsLeft,
+  isRetryableRequest,
+  isRetryableStatus,
+  resolveRetryPolicy,
+  retryDelay,
+  sleep as defaultSleep,
+} from '@opayo-kashflow/http-core'
+import type { RetryPolicy } from '@opayo-kashflow/http-core'
 import ky from 'ky'
 import type { Hooks, KyInstance } from 'ky'
 import {
@@ -109,29 +119,18 @@ export interface SendInput {
   readonly toError: (response: RawResponse, operation: string) => OpayoError
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted'))
-      },
-      { once: true },
-    )
-  })
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after')
-  if (value === null || value.trim() === '') return undefined
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+/**
+ * The clients' retry policy as data: reads only (GET, and the Reporting API's POSTs, which are
+ * reads and say so with `idempotent`), on 408, 429 and the 5xx a retry can cure. A money-moving
+ * POST is never retried.
+ */
+const OPAYO_RETRY: RetryPolicy = {
+  limit: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  methods: ['GET'],
+  statuses: [408, 429, 500, 502, 503, 504],
 }
-
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 
 /** A small HTTP core over ky: one place for timeouts, retries and error mapping. */
 export class Http {
@@ -153,20 +152,14 @@ export class Http {
 
   async send(input: SendInput, call: CallOptions = {}): Promise<RawResponse> {
     const operation = `${input.method} /${input.path}`
-    const policy = {
-      limit: 3,
-      baseDelayMs: 500,
-      maxDelayMs: 10_000,
-      ...this.#options.retry,
-      ...call.retry,
-    }
+    const policy = resolveRetryPolicy(OPAYO_RETRY, this.#options.retry, call.retry)
+    const retryable = isRetryableRequest(policy, input.method, input.idempotent)
     const sleep = this.#options.sleep ?? defaultSleep
     const random = this.#options.random ?? Math.random
     let notFoundLeft = input.notFoundRetries ?? 0
     for (let attempt = 0; ; attempt += 1) {
-      const canRetry = input.idempotent && attempt < policy.limit
-      const backoff = () =>
-        Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt) * (0.5 + random() / 2)
+      const canRetry = retryable && hasAttemptsLeft(policy, attempt)
+      const backoff = () => backoffDelay(policy, attempt, random)
       let response: RawResponse
       try {
         const authorization = this.#options.authorization
@@ -209,8 +202,8 @@ export class Http {
         continue
       }
       const error = input.toError(response, operation)
-      if (canRetry && RETRYABLE_STATUS.has(response.status)) {
-        await sleep(error.retryAfterMs ?? backoff(), call.signal)
+      if (canRetry && isRetryableStatus(policy, response.status)) {
+        await sleep(retryDelay(policy, attempt, random, error.retryAfterMs), call.signal)
         continue
       }
       if (!input.idempotent && response.status >= 500) {

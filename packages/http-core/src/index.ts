@@ -1,0 +1,17 @@
+// Internal: the HTTP core the KashFlow and Opayo clients share. Not published; each client's
+// build bundles it (tsup `noExternal`), and lint lets only those two packages import it.
+
+export {
+  statusRange,
+  resolveRetryPolicy,
+  isRetryableRequest,
+  isRetryableStatus,
+  hasAttemptsLeft,
+  backoffDelay,
+  retryDelay,
+} from './retry/retry-policy.js'
+export type { HttpMethod, RetryOptions, RetryPolicy } from './retry/retry-policy.js'
+export { RETRY_AFTER_CAP_MS, parseRetryAfter, retryAfterMs } from './retry/retry-after.js'
+export { sleep } from './sleep.js'
+export type { Sleep } from './sleep.js'
+export { errorClassFactory } from './errors/error-class-factory.js'
