@@ -1,6 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest'
+import { createSyncEngine, decideFailure } from '../src/index.js'
 import type {
+  DeadLetterExplanation,
   EventState,
+  FailureDecision,
+  FailureInput,
+  ReplayResult,
   IngestResult,
   Store,
   SyncEngine,
@@ -42,6 +47,33 @@ describe('sync public types', () => {
 
   it('serves a web-standard handler', () => {
     expectTypeOf<SyncService['handler']>().toEqualTypeOf<(request: Request) => Promise<Response>>()
+  })
+
+  it('declares the engine: createSyncEngine returns the SyncEngine interface', () => {
+    expectTypeOf(createSyncEngine).returns.toEqualTypeOf<SyncEngine>()
+    expectTypeOf<SyncEngine['deadLetters']['get']>().returns.resolves.toEqualTypeOf<
+      DeadLetterExplanation | undefined
+    >()
+    expectTypeOf<
+      SyncEngine['deadLetters']['replay']
+    >().returns.resolves.toEqualTypeOf<ReplayResult>()
+    expectTypeOf<SyncEngine['paused']>().returns.toEqualTypeOf<
+      'kashflow_unavailable' | 'authentication' | undefined
+    >()
+  })
+
+  it('keeps the failure policy a pure function of its input', () => {
+    expectTypeOf(decideFailure).toEqualTypeOf<(input: FailureInput) => FailureDecision>()
+    expectTypeOf<FailureDecision['state']>().toEqualTypeOf<'waiting' | 'dead'>()
+    const onDead = (decision: Extract<FailureDecision, { state: 'dead' }>) =>
+      expectTypeOf(decision.reason).toEqualTypeOf<
+        | 'needs_review'
+        | 'invoice_not_found'
+        | 'kashflow_rejected'
+        | 'retries_exhausted'
+        | 'unconfirmed'
+      >()
+    void onDead
   })
 
   it('keeps the store port asynchronous', () => {

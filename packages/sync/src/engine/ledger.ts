@@ -1,0 +1,186 @@
+// The write-once ledger: every KashFlow write is recorded as an intent before it is made and as
+// an outcome after; an intent without an outcome is read back against the pre-image first.
+import { negate } from '@opayo-kashflow/core'
+import type { PostingIntent } from '@opayo-kashflow/core'
+import {
+  customerFromIntent,
+  journalFromIntent,
+  paymentFromIntent,
+  paymentLinesOf,
+} from '@opayo-kashflow/kashflow'
+import type { Invoice, InvoicePaymentInput, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
+import type { EventRecord, LedgerEntry } from '../store/store.js'
+import type { EngineContext } from './context.js'
+
+/** The intents that write to KashFlow (planning ends the event on a skip or a dead letter). */
+export type WriteIntent = Exclude<PostingIntent, { readonly kind: 'skip' | 'dead-letter' }>
+
+/** The ledger's request for an invoice payment or refund: the write's input and the pre-image. */
+interface PaymentLedgerRequest extends InvoicePaymentInput {
+  readonly conversion?: unknown
+  readonly preImage: readonly InvoicePaymentRecord[]
+}
+
+/** More than one new payment line could be ours: a person decides; the engine never writes again. */
+export class NeedsReview extends Error {
+  override readonly name = 'NeedsReview'
+  constructor(
+    readonly invoiceNumber: number,
+    readonly candidates: readonly InvoicePaymentRecord[],
+  ) {
+    super(
+      `Invoice ${invoiceNumber} has ${candidates.length} new payment lines that could be this posting; a person must decide which (if any) is ours.`,
+    )
+  }
+}
+
+const isAmbiguousWrite = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
+
+/**
+ * The exactly-once write: record the intent in the ledger; if an earlier attempt already got
+ * this far, read KashFlow back first; write; on an ambiguous failure read back again; record
+ * the outcome. `readBack` gets the ledger entry as first recorded (with the pre-image taken
+ * before the first write), so a restart compares against what KashFlow held before any
+ * attempt, never against a later read. Returns the marker.
+ */
+export async function writeOnce(
+  ctx: EngineContext,
+  event: EventRecord,
+  entry: {
+    readonly marker: string
+    readonly kind: string
+    readonly request: unknown
+    readonly readBack: ((entry: LedgerEntry) => Promise<unknown>) | undefined
+    readonly write: () => Promise<unknown>
+  },
+): Promise<string> {
+  const { store, now } = ctx
+  const { marker, readBack } = entry
+  const begun = await store.ledgerBegin({
+    eventId: event.id,
+    marker,
+    kind: entry.kind,
+    request: entry.request,
+    now: now(),
+  })
+  if (begun.entry.state === 'done') return marker
+  const complete = (result: unknown) =>
+    store.ledgerComplete({ eventId: event.id, marker, result, now: now() })
+  if (!begun.created && readBack) {
+    const found = await readBack(begun.entry)
+    if (found !== undefined) {
+      await complete({ readBack: found })
+      return marker
+    }
+  }
+  await ctx.confirmLease(event)
+  let result: unknown
+  try {
+    result = await entry.write()
+  } catch (error) {
+    const found = isAmbiguousWrite(error) && readBack ? await readBack(begun.entry) : undefined
+    if (found === undefined) throw error
+    result = { readBack: found }
+  }
+  await ctx.options.afterWrite?.(event.id, marker)
+  await complete(result)
+  return marker
+}
+
+/**
+ * Posts one intent through the ledger: an invoice payment or refund (read back against the
+ * invoice's pre-image), a customer upsert (safe to repeat), or a journal (read back by date and
+ * reference). `invoice` is the invoice as read for planning; the write reuses it. Returns the
+ * intent's marker.
+ */
+export async function executeIntent(
+  ctx: EngineContext,
+  event: EventRecord,
+  intent: WriteIntent,
+  invoice: Invoice | undefined,
+): Promise<string> {
+  const { kashflow } = ctx
+  switch (intent.kind) {
+    case 'invoice-payment':
+    case 'invoice-refund': {
+      // Planning makes these only for an invoice it read (see process-event.ts).
+      if (!invoice) throw new Error(`No invoice was read for ${intent.marker}.`)
+      const input = paymentFromIntent(intent)
+      const home = await kashflow.settings.homeCurrency()
+      const request: PaymentLedgerRequest = {
+        ...input,
+        ...(intent.conversion ? { conversion: intent.conversion } : {}),
+        // What the invoice held before this posting: after an ambiguous write or a restart, a
+        // line new since then that matches is ours, whether or not KashFlow kept the marker.
+        preImage: paymentLinesOf(invoice, home),
+      }
+      const expected = {
+        amount: intent.kind === 'invoice-refund' ? negate(input.amount) : input.amount,
+        date: input.date,
+        methodId: input.methodId,
+        bankAccountId: input.bankAccountId,
+      }
+      return writeOnce(ctx, event, {
+        marker: intent.marker,
+        kind: intent.kind,
+        request,
+        readBack: async (entry) => {
+          const recorded = (entry.request as Partial<PaymentLedgerRequest> | null)?.preImage
+          // A ledger entry from before pre-images: only the marker can say.
+          if (!Array.isArray(recorded))
+            return kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
+          const candidates = await kashflow.invoicePayments.findNew({
+            invoiceNumber: input.invoiceNumber,
+            preImage: recorded,
+            expected,
+            marker: intent.marker,
+          })
+          if (candidates.length === 0) return undefined
+          if (candidates.length === 1) return candidates[0]
+          throw new NeedsReview(input.invoiceNumber, candidates)
+        },
+        write: () =>
+          intent.kind === 'invoice-payment'
+            ? kashflow.invoicePayments.create({ ...input, invoice })
+            : kashflow.invoicePayments.refund({ ...input, invoice }),
+      })
+    }
+    case 'customer-upsert': {
+      const input = customerFromIntent(intent)
+      // Upserting by email is naturally idempotent (find, then update or create), so there is
+      // nothing to read back: repeating the write is safe.
+      return writeOnce(ctx, event, {
+        marker: intent.marker,
+        kind: intent.kind,
+        request: input,
+        readBack: undefined,
+        write: async () => {
+          const email = intent.customer.email
+          const existing = email ? await kashflow.customers.findByEmail(email) : undefined
+          const saved = existing
+            ? await kashflow.customers.update(existing.Code, input)
+            : await kashflow.customers.create(input)
+          return { code: saved.Code }
+        },
+      })
+    }
+    case 'journal': {
+      const input = journalFromIntent(intent)
+      return writeOnce(ctx, event, {
+        marker: intent.marker,
+        kind: intent.kind,
+        request: input,
+        // Read back by reference (the marker) and date: one day's journals, never all of them.
+        readBack: async () => {
+          const journal = await kashflow.journals.find({
+            date: input.date,
+            reference: input.reference,
+          })
+          return journal ? { number: journal.Number } : undefined
+        },
+        write: async () => ({ number: (await kashflow.journals.create(input)).Number }),
+      })
+    }
+  }
+}

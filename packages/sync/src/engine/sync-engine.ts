@@ -1,0 +1,125 @@
+// The engine's declared public shape: what `createSyncEngine` returns, and the values it reports.
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventState,
+  LedgerEntry,
+  RecordedError,
+} from '../store/store.js'
+import type { SyncEvent, SyncEventType } from './events.js'
+import type { PaymentHint } from './hints.js'
+
+/** Why all posting is paused: KashFlow is down, or its credentials are refused. */
+export type PauseReason = 'kashflow_unavailable' | 'authentication'
+
+/** What `ingest` did. */
+export interface IngestResult {
+  readonly outcome: 'received' | 'duplicate' | 'conflict' | 'dead'
+  readonly id: string
+}
+
+/** Counts per state, backlog age, pause state and recent errors. */
+export interface SyncStatus {
+  readonly counts: Readonly<Record<EventState, number>>
+  readonly oldestPendingAgeMs: number | undefined
+  readonly conflicts: number
+  readonly paused:
+    | {
+        readonly reason: PauseReason
+        readonly since: number
+        readonly error: RecordedError
+      }
+    | undefined
+  readonly lastErrors: readonly {
+    readonly at: number
+    readonly id: string
+    readonly error: RecordedError
+  }[]
+}
+
+/** A dead letter, explained: which rule or error, and every attempt. */
+export interface DeadLetterExplanation {
+  readonly event: EventRecord
+  readonly reason: string | undefined
+  readonly detail: unknown
+  readonly lastError: RecordedError | undefined
+  readonly attempts: readonly AttemptRecord[]
+  readonly ledger: readonly LedgerEntry[]
+}
+
+/** What `deadLetters.replay` put back in the queue (or, with `dryRun`, would have). */
+export interface ReplayResult {
+  readonly replayed: string[]
+  readonly dryRun: boolean
+}
+
+/** Dead letters: the events that need a person, with the reason, and what a person can do. */
+export interface DeadLetterAdmin {
+  /** Dead letters, oldest first, at most `limit`. */
+  list(input?: { readonly limit?: number }): Promise<EventRecord[]>
+  /** One dead letter (or any event) explained: reason, detail, every attempt and the ledger. */
+  get(id: string): Promise<DeadLetterExplanation | undefined>
+  /**
+   * Puts dead letters back in the queue, by id or by reason (all of them with `{}`). Safe: the
+   * ledger and read-back mean a replay never posts twice. With `dryRun`, reports what would be
+   * replayed and changes nothing.
+   */
+  replay(
+    selection: readonly string[] | { readonly reason?: string },
+    input?: { readonly dryRun?: boolean },
+  ): Promise<ReplayResult>
+  /** Closes a dead letter for good (`discarded`), keeping the reason; false if it is not dead. */
+  discard(id: string, reason: string): Promise<boolean>
+}
+
+/**
+ * The sync engine: stores Opayo events durably, plans them with core, posts them to KashFlow
+ * exactly once (ledger + read-back against the pre-image), retries and pauses on failure, and
+ * dead-letters what needs a person, with the reason. Made by `createSyncEngine`.
+ */
+export interface SyncEngine {
+  /** Stores a CanonicalPayment durably; a repeat is a duplicate, a different payload with the same id a conflict. */
+  ingest(input: unknown): Promise<IngestResult>
+  /**
+   * Stores an unsigned claim of a payment (a Form return, a Pi hand-over) durably. It posts
+   * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer.
+   */
+  ingestHint(input: PaymentHint): Promise<IngestResult>
+  /**
+   * One round (claim due events, process them) as the direct loop, `${workerId}/0`; calls
+   * queue behind each other. Returns how many events were claimed.
+   */
+  runOnce(): Promise<number>
+  /**
+   * Runs `concurrency` loops until `stop()`, each claiming under its own id
+   * (`${workerId}/1` ... `${workerId}/${concurrency}`); idles `pollIntervalMs` when nothing is due.
+   */
+  start(input?: { readonly concurrency?: number }): void
+  /**
+   * Stops claiming, lets the event in hand finish, stops lease renewal and releases any other
+   * claims of this engine's loops.
+   */
+  stop(): Promise<void>
+  /** Runs rounds until nothing is due now (for tests and one-shot runs). */
+  drain(maxRounds?: number): Promise<void>
+  /** Counts per state, backlog age, pause state and the last errors. */
+  status(): Promise<SyncStatus>
+  /** Why posting is paused, or undefined: an in-memory read, cheap enough for a health check. */
+  paused(): PauseReason | undefined
+  /** Resume after an authentication pause once the credentials are fixed. */
+  resume(): void
+  /** Subscribes to one event type (or `'*'`); returns the unsubscribe function. */
+  on<T extends SyncEventType>(
+    type: T | '*',
+    listener: (event: Extract<SyncEvent, { type: T }>) => void,
+  ): () => void
+  /** List, explain, replay and discard dead letters. */
+  readonly deadLetters: DeadLetterAdmin
+  /** True when every event is finished (posted, skipped, dead or discarded). */
+  idle(): Promise<boolean>
+  /**
+   * This worker's id, the prefix of its loops' claims: an event is held by this engine when its
+   * `claimedBy` starts with `${workerId}/`.
+   */
+  readonly workerId: string
+}
