@@ -3,48 +3,74 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const PACKAGES = ['core', 'opayo', 'kashflow', 'sync', 'testkit']
+const PACKAGES = ['core', 'opayo', 'kashflow', 'sync', 'service', 'testkit']
 
-/** Boundary rules: core imports no vendor package; nothing imports sync or testkit at run time. */
+// Arrows point one way: core <- opayo, kashflow <- sync <- service. testkit (fakes for tests)
+// builds only on core, opayo and kashflow. Each rule says what to import instead.
+const NO_SERVICE = {
+  group: ['@opayo-kashflow/service', '@opayo-kashflow/service/*'],
+  message:
+    '@opayo-kashflow/service is the application at the top: nothing imports it. Build on @opayo-kashflow/sync (the engine and stores), or on core, opayo, kashflow.',
+  allowTypeImports: false,
+}
+const NO_SYNC = (who) => ({
+  group: ['@opayo-kashflow/sync', '@opayo-kashflow/sync/*'],
+  message: `${who} must not import @opayo-kashflow/sync: build on core, opayo or kashflow instead; the engine is used by @opayo-kashflow/service.`,
+  allowTypeImports: false,
+})
+const NO_TESTKIT = (instead) => ({
+  group: ['@opayo-kashflow/testkit', '@opayo-kashflow/testkit/*'],
+  message: `@opayo-kashflow/testkit is for tests: ${instead}`,
+})
+/** Boundary rules for package code (src/), per package. */
 const boundary = (name) => {
-  const forbidden = []
-  if (name === 'testkit') {
-    // The testkit is itself a dev dependency; it may build on every package, sync included.
-    return forbidden
+  switch (name) {
+    case 'core':
+      return [
+        {
+          group: ['@opayo-kashflow/*'],
+          message:
+            '@opayo-kashflow/core is pure: it must not import another opayo-kashflow package.',
+        },
+      ]
+    case 'opayo':
+      return [
+        {
+          group: ['@opayo-kashflow/kashflow'],
+          message: 'The Opayo client must not depend on the KashFlow client; both meet in core.',
+        },
+        NO_SYNC('The Opayo client'),
+        NO_SERVICE,
+        NO_TESTKIT('import it from tests, never from package code.'),
+      ]
+    case 'kashflow':
+      return [
+        {
+          group: ['@opayo-kashflow/opayo'],
+          message: 'The KashFlow client must not depend on the Opayo client; both meet in core.',
+        },
+        NO_SYNC('The KashFlow client'),
+        NO_SERVICE,
+        NO_TESTKIT('import it from tests, never from package code.'),
+      ]
+    case 'sync':
+      return [
+        NO_SERVICE,
+        NO_TESTKIT(
+          'import it from tests; the demo that runs on the fakes is in @opayo-kashflow/service.',
+        ),
+      ]
+    case 'service':
+      return [
+        NO_TESTKIT(
+          'only the demo (packages/service/src/demo/) runs on the fakes; import the engine from @opayo-kashflow/sync.',
+        ),
+      ]
+    case 'testkit':
+      return [NO_SYNC('The testkit (fakes for tests)'), NO_SERVICE]
+    default:
+      throw new Error(`eslint.config.js: no boundary rules for package ${name}`)
   }
-  if (name === 'core') {
-    forbidden.push({
-      group: ['@opayo-kashflow/*'],
-      message: '@opayo-kashflow/core is pure: it must not import another opayo-kashflow package.',
-    })
-  } else {
-    forbidden.push(
-      {
-        group: ['@opayo-kashflow/sync', '@opayo-kashflow/sync/*'],
-        message:
-          'Only the sync package and applications may import @opayo-kashflow/sync; build on core, opayo or kashflow instead.',
-        allowTypeImports: false,
-      },
-      {
-        group: ['@opayo-kashflow/testkit', '@opayo-kashflow/testkit/*'],
-        message:
-          '@opayo-kashflow/testkit is a dev dependency: import it from tests, never from package code.',
-      },
-    )
-  }
-  if (name === 'opayo') {
-    forbidden.push({
-      group: ['@opayo-kashflow/kashflow'],
-      message: 'The Opayo client must not depend on the KashFlow client; both meet in core.',
-    })
-  }
-  if (name === 'kashflow') {
-    forbidden.push({
-      group: ['@opayo-kashflow/opayo'],
-      message: 'The KashFlow client must not depend on the Opayo client; both meet in core.',
-    })
-  }
-  return forbidden
 }
 
 export default tseslint.config(
@@ -89,10 +115,19 @@ export default tseslint.config(
     },
   })),
   {
-    // The CLI's `demo` command loads the testkit's fakes when it is installed (an optional peer),
-    // and says how to install it when it is not. Nothing else in sync may.
-    files: ['packages/sync/src/cli/demo-command.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+    // The demo is the one part of the application that runs on the testkit's fakes (it ships with
+    // the CLI as `opayo-kashflow demo`); it still never reaches into another package's files.
+    files: ['packages/service/src/demo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: boundary('service').filter(
+            (rule) => rule.group[0] !== '@opayo-kashflow/testkit',
+          ),
+        },
+      ],
+    },
   },
   {
     // Tests assert with `expect.any(...)`, which vitest types as any.

@@ -1,10 +1,15 @@
 // Checks every publishable package as a user receives it:
 // 1. every `types` target in package.json (and publishConfig) exists after the build;
 // 2. the packed tarball passes publint (strict) and attw (are the types wrong?);
-// 3. a consumer project can `require` and `import` the packed package, with the same exports.
-// Runs offline: packing and linting are local; dependencies come from the workspace install.
+// 3. a consumer project can `require` and `import` the packed package, with the same exports;
+// 4. every packed package installed together with npm into one plain project, the command line
+//    runs through its bin link (`npx opayo-kashflow --help`, `--version`), and inside the
+//    monorepo through `pnpm exec opayo-kashflow --version`.
+// Steps 1-3 run offline (dependencies come from the workspace install); step 4 lets npm take
+// third-party dependencies from its cache first (--prefer-offline) and runs no install scripts.
 import { execFileSync } from 'node:child_process'
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -12,6 +17,7 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -22,6 +28,10 @@ const run = (cmd, args, cwd) =>
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
 
 const failures = []
+// Every packed tarball, kept for step 4.
+const packs = mkdtempSync(join(tmpdir(), 'ok-packs-'))
+const tarballs = []
+let cliVersion
 
 function typesTargets(node, into = []) {
   if (node && typeof node === 'object') {
@@ -60,6 +70,9 @@ for (const name of readdirSync(packagesDir).sort()) {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
     if (!tarball) throw new Error('pnpm pack produced no tarball')
     const tarPath = join(work, tarball)
+    copyFileSync(tarPath, join(packs, tarball))
+    tarballs.push(join(packs, tarball))
+    if (manifest.bin?.['opayo-kashflow']) cliVersion = manifest.version
 
     try {
       run(bin('publint'), ['run', tarPath, '--strict'], root)
@@ -125,6 +138,71 @@ for (const name of readdirSync(packagesDir).sort()) {
 
   if (problems.length > 0) failures.push(`${label}:\n  - ${problems.join('\n  - ')}`)
   else process.stdout.write(`ok  ${label} (types present, publint, attw, require + import)\n`)
+}
+
+// 4. The command line as a user meets it: all packages from their tarballs, with npm (not pnpm,
+// whose workspace links would hide a missing file or dependency), started through the bin link.
+function checkCli() {
+  const problems = []
+  if (cliVersion === undefined) return ['no package declares the `opayo-kashflow` bin']
+  const usage = /^Usage: opayo-kashflow <command> \[options\]$/m
+  const version = new RegExp(`^opayo-kashflow ${cliVersion.replaceAll('.', '\\.')}\n$`)
+  const expect = (label, command, args, cwd, pattern) => {
+    try {
+      const out = run(command, args, cwd)
+      if (!pattern.test(out))
+        problems.push(`${label} exited 0 but printed ${JSON.stringify(out)}, not ${pattern}`)
+    } catch (e) {
+      problems.push(`${label} failed (exit ${e.status}):\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+    }
+  }
+  const project = join(packs, 'project')
+  mkdirSync(project)
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'ok-cli-consumer', version: '0.0.0', private: true }),
+  )
+  try {
+    run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        '--loglevel=error',
+        ...tarballs,
+      ],
+      project,
+    )
+  } catch (e) {
+    return [`npm install of the packed packages failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`]
+  }
+  // `--no`: never fetch a package of that name from the registry; `--` ends npx's own options.
+  const npx = (flag) => ['--no', '--', 'opayo-kashflow', flag]
+  expect('npx opayo-kashflow --help', 'npx', npx('--help'), project, usage)
+  expect('npx opayo-kashflow --version', 'npx', npx('--version'), project, version)
+  expect(
+    'pnpm exec opayo-kashflow --version (repository root)',
+    'pnpm',
+    ['exec', 'opayo-kashflow', '--version'],
+    root,
+    version,
+  )
+  return problems
+}
+
+try {
+  const problems = checkCli()
+  if (problems.length > 0) failures.push(`the opayo-kashflow bin:\n  - ${problems.join('\n  - ')}`)
+  else
+    process.stdout.write(
+      'ok  opayo-kashflow bin (npm install of every tarball; npx --help, --version; pnpm exec)\n',
+    )
+} finally {
+  rmSync(packs, { recursive: true, force: true })
 }
 
 if (failures.length > 0) {

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup'
 import { packageBuild } from '../../tsup.package.js'
 
 export default defineConfig(
-  packageBuild(['src/index.ts', 'src/msw.ts', 'src/demo.ts'], {
-    external: ['better-sqlite3', 'pg', 'msw'],
+  packageBuild(['src/index.ts', 'src/msw.ts'], {
+    external: ['msw'],
   }),
 )

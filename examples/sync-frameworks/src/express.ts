@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import type { SyncService } from '@opayo-kashflow/sync'
+import type { SyncService } from '@opayo-kashflow/service'
 
 /** Mounts the service in Express 5: the raw body becomes a web Request; the Response is copied back. */
 export async function startExpress(service: SyncService) {

@@ -1,5 +1,5 @@
 import Fastify from 'fastify'
-import type { SyncService } from '@opayo-kashflow/sync'
+import type { SyncService } from '@opayo-kashflow/service'
 
 /** Mounts the service in Fastify 5: every body is kept as a Buffer and handed over as a web Request. */
 export async function startFastify(service: SyncService) {

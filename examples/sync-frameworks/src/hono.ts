@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import type { SyncService } from '@opayo-kashflow/sync'
+import type { SyncService } from '@opayo-kashflow/service'
 
 /** Mounts the service in Hono: it already speaks web Requests, so it is one line. */
 export async function startHono(service: SyncService) {

@@ -1,7 +1,8 @@
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
-import { createSyncService, memoryStore } from '@opayo-kashflow/sync'
-import type { SyncService } from '@opayo-kashflow/sync'
+import { createSyncService } from '@opayo-kashflow/service'
+import type { SyncService } from '@opayo-kashflow/service'
+import { memoryStore } from '@opayo-kashflow/sync'
 
 /** A sync service against the given KashFlow URL (the fake, here), with one known registration. */
 export async function buildService(kashflowUrl: string): Promise<SyncService> {

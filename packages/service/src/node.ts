@@ -1,4 +1,4 @@
-// @opayo-kashflow/sync/node: serve a web-standard handler with node:http.
+// @opayo-kashflow/service/node: serve a web-standard handler with node:http.
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'

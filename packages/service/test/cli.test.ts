@@ -1,7 +1,7 @@
 // The CLI, through its real binary: the source entry under tsx (what `pnpm demo` runs) and, once
-// `pnpm build` has run, the published dist/cli.js.
+// `pnpm build` has run, the published bin through a link (bin/opayo-kashflow.js -> dist/cli.js).
 import { execFile, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -18,8 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const source = join(root, 'src/cli/main.ts')
+const source = join(root, 'src/cli/bin.ts')
 const built = join(root, 'dist/cli.js')
+const bin = join(root, 'bin/opayo-kashflow.js')
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-'))
 // The tsx loader by absolute URL: the CLI runs with the temporary folder as its working directory.
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -165,8 +166,8 @@ describe('the opayo-kashflow CLI', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ counts: { received: 2 } })
 
     // Posting happens in `serve`; here the test drains the same SQLite file with the library.
-    const { sqliteStore } = await import('../src/sqlite.js')
-    const { createSyncEngine } = await import('../src/index.js')
+    const { sqliteStore } = await import('@opayo-kashflow/sync/sqlite')
+    const { createSyncEngine } = await import('@opayo-kashflow/sync')
     const { createKashflowClient } = await import('@opayo-kashflow/kashflow')
     const { createReferenceParser, definePostingRules } = await import('@opayo-kashflow/core')
     const store = await sqliteStore({ path: join(dir, 'cli.db') })
@@ -298,14 +299,24 @@ describe('the opayo-kashflow CLI', () => {
   }, 150_000)
 
   it.skipIf(!existsSync(built))(
-    'runs as the built binary (dist/cli.js, after pnpm build)',
+    'runs through a link to its bin, as npx and pnpm exec start it (after pnpm build)',
     async () => {
-      const result = await new Promise<{ code: number; stdout: string }>((resolve) =>
-        execFile(process.execPath, [built, '--version'], (error, stdout) =>
-          resolve({ code: error ? 1 : 0, stdout }),
-        ),
-      )
-      expect(result).toEqual({ code: 0, stdout: 'opayo-kashflow 0.1.0\n' })
+      // A link named like the command, the way a package manager installs the bin.
+      const link = join(dir, 'opayo-kashflow')
+      if (!existsSync(link)) symlinkSync(bin, link)
+      const run = (args: string[]) =>
+        new Promise<{ code: number; stdout: string }>((resolve) =>
+          execFile(process.execPath, [link, ...args], (error, stdout) =>
+            resolve({ code: error ? 1 : 0, stdout }),
+          ),
+        )
+      const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+        version: string
+      }
+      expect(await run(['--version'])).toEqual({ code: 0, stdout: `opayo-kashflow ${version}\n` })
+      const help = await run(['--help'])
+      expect(help.code).toBe(0)
+      expect(help.stdout).toContain('Usage: opayo-kashflow <command> [options]')
     },
   )
 })
@@ -321,7 +332,7 @@ describe('opayo-kashflow registrations import', () => {
     return [`--config`, `${name}.json`]
   }
   const registered = async (name: string, vendorTxCode: string) => {
-    const { sqliteStore } = await import('../src/sqlite.js')
+    const { sqliteStore } = await import('@opayo-kashflow/sync/sqlite')
     const store = await sqliteStore({ path: join(dir, `${name}.db`) })
     try {
       return await store.getRegistration(vendorTxCode)

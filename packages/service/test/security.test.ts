@@ -19,11 +19,13 @@ import {
   signServerNotification,
 } from '@opayo-kashflow/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createSyncService, memoryStore } from '../src/index.js'
-import type { Store, SyncServiceOptions } from '../src/index.js'
+import { memoryStore } from '@opayo-kashflow/sync'
+import type { Store } from '@opayo-kashflow/sync'
+import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
+import { createSyncService } from '../src/index.js'
+import type { SyncServiceOptions } from '../src/index.js'
 import { listen } from '../src/node.js'
 import type { Listening } from '../src/node.js'
-import { sqliteStore } from '../src/sqlite.js'
 import { CREDENTIALS } from './helpers.js'
 
 const FORM_PASSWORD = 'DemoFormKey12345'

@@ -8,8 +8,9 @@ import {
 } from '@opayo-kashflow/testkit'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createSyncService, memoryStore } from '../src/index.js'
-import type { Store } from '../src/index.js'
+import { memoryStore } from '@opayo-kashflow/sync'
+import type { Store } from '@opayo-kashflow/sync'
+import { createSyncService } from '../src/index.js'
 import { CREDENTIALS } from './helpers.js'
 
 const KEY = 'IK776BWNHN'

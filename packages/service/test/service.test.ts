@@ -15,13 +15,9 @@ import {
   signServerNotification,
 } from '@opayo-kashflow/testkit'
 import { describe, expect, it } from 'vitest'
-import {
-  createSyncService,
-  memoryStore,
-  reconciliationCsv,
-  reconciliationHtml,
-} from '../src/index.js'
-import type { RegistrationRecord } from '../src/index.js'
+import { memoryStore } from '@opayo-kashflow/sync'
+import type { RegistrationRecord } from '@opayo-kashflow/sync'
+import { createSyncService, reconciliationCsv, reconciliationHtml } from '../src/index.js'
 import { CREDENTIALS } from './helpers.js'
 
 const TX = 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2'

@@ -1,26 +1,17 @@
 // The public surface of @opayo-kashflow/sync. Everything exported is listed by name.
 // Durable stores load on their own subpaths: @opayo-kashflow/sync/sqlite, @opayo-kashflow/sync/postgres.
+// The application (routes, status page, reports, Node adapter, CLI) is @opayo-kashflow/service.
 
-export { createSyncEngine } from './engine/engine.js'
-export { DEFAULT_RETRY_SCHEDULE } from './engine/options.js'
-export type { SyncEngineOptions, RetrySchedule, SyncLogger } from './engine/options.js'
+export { createSyncEngine, DEFAULT_RETRY_SCHEDULE } from './engine/engine.js'
 export type {
   SyncEngine,
-  DeadLetterAdmin,
-  ReplayResult,
-  PauseReason,
+  SyncEngineOptions,
+  RetrySchedule,
+  SyncLogger,
   IngestResult,
   SyncStatus,
   DeadLetterExplanation,
-} from './engine/sync-engine.js'
-export { decideFailure } from './engine/failure-policy.js'
-export type {
-  FailureCause,
-  FailureDecision,
-  FailureInput,
-  FailureDeadReason,
-  FailureWaitCause,
-} from './engine/failure-policy.js'
+} from './engine/engine.js'
 export type { SyncEvent, SyncEventType } from './engine/events.js'
 export { classify } from './engine/errors.js'
 export type { FailureClass } from './engine/errors.js'
@@ -41,19 +32,6 @@ export type {
   StoredNotificationReply,
 } from './store/store.js'
 
-export { PaymentHintSchema } from './engine/hints.js'
+export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'
 export type { PaymentHint, HintConfirmation } from './engine/hints.js'
-export { createSyncService } from './service/service.js'
 export { SyncConfigError } from './engine/errors.js'
-export type {
-  SyncService,
-  SyncServiceOptions,
-  ServerTransactionInput,
-  FormTransactionInput,
-} from './service/service.js'
-export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
-export type {
-  Reconciliation,
-  ReconciliationRow,
-  ReconciliationStatus,
-} from './service/reconcile.js'

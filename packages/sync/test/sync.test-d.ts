@@ -10,7 +10,6 @@ import type {
   Store,
   SyncEngine,
   SyncEvent,
-  SyncService,
 } from '../src/index.js'
 
 describe('sync public types', () => {
@@ -43,10 +42,6 @@ describe('sync public types', () => {
     expectTypeOf<IngestResult['outcome']>().toEqualTypeOf<
       'received' | 'duplicate' | 'conflict' | 'dead'
     >()
-  })
-
-  it('serves a web-standard handler', () => {
-    expectTypeOf<SyncService['handler']>().toEqualTypeOf<(request: Request) => Promise<Response>>()
   })
 
   it('declares the engine: createSyncEngine returns the SyncEngine interface', () => {

@@ -7,8 +7,8 @@ import {
 } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
+import type { Store } from '@opayo-kashflow/sync'
 import { createSyncService } from '../service/service.js'
-import type { Store } from '../store/store.js'
 import type { ServiceConfig } from './config.js'
 import { ConfigError, SECRET_ENV, optionalSecret, secret } from './config.js'
 
@@ -18,10 +18,10 @@ const toEnvironment = (value: string): 'live' | 'sandbox' | URL =>
 /** Opens the configured store (SQLite by default). */
 export async function openStore(config: ServiceConfig): Promise<Store> {
   if ('sqlite' in config.store) {
-    const { sqliteStore } = await import('../store/sqlite-store.js')
+    const { sqliteStore } = await import('@opayo-kashflow/sync/sqlite')
     return sqliteStore({ path: config.store.sqlite })
   }
-  const { postgresStore } = await import('../store/postgres-store.js')
+  const { postgresStore } = await import('@opayo-kashflow/sync/postgres')
   return postgresStore({
     connectionString: secret('databaseUrl'),
     ...(config.store.schema ? { schema: config.store.schema } : {}),

@@ -1,17 +1,7 @@
-// `opayo-kashflow demo`: the fakes live in @opayo-kashflow/testkit, an optional peer; load them
-// only when asked, and say how to get them when they are missing.
-import type * as Demo from '@opayo-kashflow/testkit/demo'
-
+// `opayo-kashflow demo`: loaded only when asked, so the other commands never load the fakes or
+// the SQLite driver the demo runs on.
 export async function runDemoCommand(log: (line: string) => void): Promise<boolean> {
-  let demo: typeof Demo
-  try {
-    demo = await import('@opayo-kashflow/testkit/demo')
-  } catch {
-    log(
-      'The demo needs the fakes in @opayo-kashflow/testkit: npm install --save-dev @opayo-kashflow/testkit',
-    )
-    return false
-  }
-  const result = await demo.runDemo({ log })
+  const { runDemo } = await import('../demo/demo.js')
+  const result = await runDemo({ log })
   return result.accounted
 }

@@ -1,5 +1,5 @@
 // The `opayo-kashflow` command line.
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
@@ -8,6 +8,20 @@ import { serviceFromConfig, openStore } from './build.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
 import { registrationsCommand } from './registrations-command.js'
+
+/**
+ * This package's version, from its package.json: the nearest one above this file, which is
+ * src/cli/ in the workspace and dist/ once built and bundled.
+ */
+function packageVersion(): string {
+  for (const up of ['../', '../../']) {
+    const file = new URL(`${up}package.json`, import.meta.url)
+    if (!existsSync(file)) continue
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
+    if (manifest.name === '@opayo-kashflow/service' && manifest.version) return manifest.version
+  }
+  return 'unknown'
+}
 
 /** Exit codes a script can rely on. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
@@ -74,7 +88,7 @@ export async function main(
   const { values, positionals } = parsed
   const [command, sub, ...rest] = positionals
   if (values.version) {
-    io.out('opayo-kashflow 0.1.0')
+    io.out(`opayo-kashflow ${packageVersion()}`)
     return EXIT.ok
   }
   if (values.help || !command) {
@@ -334,17 +348,4 @@ export async function main(
     io.err(`opayo-kashflow ${command}: ${(error as Error).message}`)
     return EXIT.failed
   }
-}
-
-// Run when executed as the binary (not when imported by tests).
-const invokedDirectly =
-  process.argv[1] !== undefined && /(cli|main)\.(c|m)?[jt]s$/.test(process.argv[1])
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`)
-      process.exit(EXIT.failed)
-    },
-  )
 }

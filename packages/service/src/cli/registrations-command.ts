@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { CanonicalCustomerSchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
-import type { RegistrationRecord } from '../store/store.js'
+import type { RegistrationRecord } from '@opayo-kashflow/sync'
 import { openStore } from './build.js'
 import type { ServiceConfig } from './config.js'
 

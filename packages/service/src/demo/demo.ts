@@ -18,17 +18,19 @@ import {
   encryptFormCrypt,
 } from '@opayo-kashflow/opayo'
 import type { PiTransaction } from '@opayo-kashflow/opayo'
-import { createSyncService, reconciliationCsv, reconciliationHtml } from '@opayo-kashflow/sync'
-import type { EventState, Reconciliation } from '@opayo-kashflow/sync'
-import { listen } from '@opayo-kashflow/sync/node'
+import type { EventState } from '@opayo-kashflow/sync'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
-import { startFakeKashflowServer } from './kashflow/server.js'
 import {
   buildServerNotification,
   postServerNotification,
   signServerNotification,
-} from './opayo/server-notifications.js'
-import { startFakeOpayoServer } from './opayo/server.js'
+  startFakeKashflowServer,
+  startFakeOpayoServer,
+} from '@opayo-kashflow/testkit'
+import { listen } from '../node.js'
+import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
+import type { Reconciliation } from '../service/reconcile.js'
+import { createSyncService } from '../service/service.js'
 
 export interface DemoOptions {
   /** Where progress and the report go. @default a line to standard output */

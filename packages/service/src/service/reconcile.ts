@@ -7,7 +7,7 @@ import {
 } from '@opayo-kashflow/core'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
-import type { Store } from '../store/store.js'
+import type { Store } from '@opayo-kashflow/sync'
 
 /** How one Opayo money movement compares with the ledger and KashFlow. */
 export type ReconciliationStatus =

@@ -21,12 +21,14 @@ import type {
   ServerNotificationStatus,
 } from '@opayo-kashflow/opayo'
 import { z } from 'zod'
-import { createSyncEngine } from '../engine/engine.js'
-import { SyncConfigError } from '../engine/errors.js'
-import type { SyncEngine, SyncEngineOptions } from '../engine/engine.js'
-import { hintFromPayment } from '../engine/hints.js'
-import type { HintConfirmation, PaymentHint } from '../engine/hints.js'
-import type { RegistrationRecord } from '../store/store.js'
+import { SyncConfigError, createSyncEngine, hintFromPayment } from '@opayo-kashflow/sync'
+import type {
+  HintConfirmation,
+  PaymentHint,
+  RegistrationRecord,
+  SyncEngine,
+  SyncEngineOptions,
+} from '@opayo-kashflow/sync'
 import {
   DEFAULT_BODY_LIMIT_BYTES,
   bearerMatches,

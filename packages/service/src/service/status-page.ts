@@ -1,6 +1,5 @@
 import { MoneySchema, format } from '@opayo-kashflow/core'
-import type { EventRecord } from '../store/store.js'
-import type { SyncStatus } from '../engine/engine.js'
+import type { EventRecord, SyncStatus } from '@opayo-kashflow/sync'
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')

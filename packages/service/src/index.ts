@@ -1,0 +1,18 @@
+// The public surface of @opayo-kashflow/service, the application: the web-standard routes, the
+// admin status page and the reconciliation reports, over the sync engine. Everything exported is
+// listed by name. The Node adapter loads on its own subpath (@opayo-kashflow/service/node); the
+// command line is the `opayo-kashflow` bin.
+
+export { createSyncService } from './service/service.js'
+export type {
+  SyncService,
+  SyncServiceOptions,
+  ServerTransactionInput,
+  FormTransactionInput,
+} from './service/service.js'
+export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
+export type {
+  Reconciliation,
+  ReconciliationRow,
+  ReconciliationStatus,
+} from './service/reconcile.js'

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { listedExports } from '../../../test/support/public-surface.js'
+import * as service from '../src/index.js'
+import * as node from '../src/node.js'
+
+const listed = (file: string) => listedExports(new URL(`../src/${file}`, import.meta.url))
+
+describe('the public surface', () => {
+  it('is exactly what each entry point lists by name', () => {
+    expect(Object.keys(service).sort()).toEqual(listed('index.ts'))
+    expect(Object.keys(node)).toEqual(['listen'])
+  })
+
+  it('keeps the drivers, the demo and the command line off the main entry point', () => {
+    const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
+    expect(index).not.toMatch(/sqlite|postgres|demo|cli\//)
+  })
+
+  it('runs the command line through a committed bin, not through a check of its own path', () => {
+    const main = readFileSync(new URL('../src/cli/main.ts', import.meta.url), 'utf8')
+    expect(main).not.toMatch(/process\.argv\[1\]/)
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { bin: Record<string, string>; files: string[] }
+    expect(manifest.bin).toEqual({ 'opayo-kashflow': './bin/opayo-kashflow.js' })
+    expect(manifest.files).toContain('bin')
+  })
+})
