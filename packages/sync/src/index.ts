@@ -2,16 +2,26 @@
 // Durable stores load on their own subpaths: @opayo-kashflow/sync/sqlite, @opayo-kashflow/sync/postgres.
 // The application (routes, status page, reports, Node adapter, CLI) is @opayo-kashflow/service.
 
-export { createSyncEngine, DEFAULT_RETRY_SCHEDULE } from './engine/engine.js'
+export { createSyncEngine } from './engine/engine.js'
+export { DEFAULT_RETRY_SCHEDULE } from './engine/options.js'
+export type { SyncEngineOptions, RetrySchedule, SyncLogger } from './engine/options.js'
 export type {
   SyncEngine,
-  SyncEngineOptions,
-  RetrySchedule,
-  SyncLogger,
+  DeadLetterAdmin,
+  ReplayResult,
+  PauseReason,
   IngestResult,
   SyncStatus,
   DeadLetterExplanation,
-} from './engine/engine.js'
+} from './engine/sync-engine.js'
+export { decideFailure } from './engine/failure-policy.js'
+export type {
+  FailureCause,
+  FailureDecision,
+  FailureInput,
+  FailureDeadReason,
+  FailureWaitCause,
+} from './engine/failure-policy.js'
 export type { SyncEvent, SyncEventType } from './engine/events.js'
 export { classify } from './engine/errors.js'
 export type { FailureClass } from './engine/errors.js'
