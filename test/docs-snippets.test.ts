@@ -15,6 +15,7 @@ const DOCUMENTS = [
   'packages/testkit/README.md',
   'packages/kashflow/README.md',
   'packages/sync/README.md',
+  'packages/service/README.md',
 ]
 const root = fileURLToPath(new URL('..', import.meta.url))
 const scratch = fileURLToPath(new URL('./.snippets/', import.meta.url))
