@@ -15,77 +15,9 @@ import {
   settle,
   toJson,
 } from './common.js'
+import { migrate, postgresDialect } from './migrations.js'
 import { EVENT_STATES } from './store.js'
 import type { EventState, RegistrationRecord, Store } from './store.js'
-
-const migrations = (s: string): readonly string[] => [
-  `CREATE TABLE ${s}.events (
-     id TEXT PRIMARY KEY,
-     payment JSONB NOT NULL,
-     fingerprint TEXT NOT NULL,
-     state TEXT NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     next_attempt_at BIGINT NOT NULL,
-     partition_key TEXT,
-     last_error JSONB,
-     reason TEXT,
-     detail JSONB,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL,
-     claimed_by TEXT,
-     lease_until BIGINT
-   );
-   CREATE INDEX events_due ON ${s}.events (state, next_attempt_at);
-   CREATE INDEX events_lease ON ${s}.events (lease_until);
-   CREATE TABLE ${s}.attempts (
-     seq BIGSERIAL PRIMARY KEY,
-     event_id TEXT NOT NULL,
-     at BIGINT NOT NULL,
-     from_state TEXT NOT NULL,
-     to_state TEXT NOT NULL,
-     outcome TEXT NOT NULL,
-     error JSONB
-   );
-   CREATE INDEX attempts_event ON ${s}.attempts (event_id);
-   CREATE TABLE ${s}.ledger (
-     event_id TEXT NOT NULL,
-     marker TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     state TEXT NOT NULL,
-     request JSONB,
-     result JSONB,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL,
-     PRIMARY KEY (event_id, marker)
-   );
-   CREATE TABLE ${s}.conflicts (
-     seq BIGSERIAL PRIMARY KEY,
-     id TEXT NOT NULL,
-     fingerprint TEXT NOT NULL,
-     payment JSONB NOT NULL,
-     at BIGINT NOT NULL
-   );`,
-  // Registrations (read on every Server notification) and the replies given to notifications.
-  `CREATE TABLE IF NOT EXISTS ${s}.registrations (
-     vendor_tx_code TEXT PRIMARY KEY,
-     security_key TEXT NOT NULL,
-     amount BIGINT NOT NULL,
-     currency TEXT NOT NULL,
-     tx_type TEXT NOT NULL,
-     related_transaction_id TEXT,
-     vps_tx_id TEXT,
-     customer JSONB,
-     invoice_reference TEXT,
-     created_at BIGINT NOT NULL
-   );
-   CREATE TABLE IF NOT EXISTS ${s}.notification_replies (
-     reply_key TEXT PRIMARY KEY,
-     status TEXT NOT NULL,
-     body TEXT NOT NULL,
-     created_at BIGINT NOT NULL,
-     updated_at BIGINT NOT NULL
-   );`,
-]
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://user@127.0.0.1:5432/opayo`. One of connectionString or pool. */
@@ -120,9 +52,8 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   const PoolCtor = pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool
   const pool = options.pool ?? new PoolCtor({ connectionString: options.connectionString })
   const schema = options.schema ?? 'opayo_kashflow'
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema))
-    throw new Error(`postgresStore(): invalid schema name "${schema}".`)
-  const t = (name: string) => `${schema}.${name}`
+  const dialect = postgresDialect(schema)
+  const t = dialect.table
 
   async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect()
@@ -139,25 +70,22 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
     }
   }
 
-  await tx(async (c) => {
-    await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
-    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-    await c.query(
-      `CREATE TABLE IF NOT EXISTS ${t('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
-    )
-    const applied = new Set(
-      (
-        await c.query<{ version: number }>(`SELECT version FROM ${t('schema_migrations')}`)
-      ).rows.map((r) => r.version),
-    )
-    for (const [index, sql] of migrations(schema).entries()) {
-      if (applied.has(index + 1)) continue
-      await c.query(sql)
-      await c.query(`INSERT INTO ${t('schema_migrations')} (version, applied_at) VALUES ($1, $2)`, [
-        index + 1,
-        Date.now(),
-      ])
-    }
+  await migrate({
+    dialect,
+    transaction: (work) =>
+      tx(async (c) => {
+        // Serialises migrations across processes sharing the schema.
+        await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
+        await work({
+          exec: async (sql) => {
+            await c.query(sql)
+          },
+          applied: async () =>
+            (
+              await c.query<{ version: number }>(`SELECT version FROM ${t('schema_migrations')}`)
+            ).rows.map((r) => r.version),
+        })
+      }),
   })
 
   const one = async (c: Pool | PoolClient, sql: string, params: unknown[]) => {

@@ -15,78 +15,10 @@ import {
   settle,
   toJson,
 } from './common.js'
+import { SQLITE_DIALECT, migrate } from './migrations.js'
+import type { MigrationSession } from './migrations.js'
 import { EVENT_STATES } from './store.js'
 import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
-
-/** Versioned migrations; each runs once, in a transaction, recorded in schema_migrations. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE events (
-     id TEXT PRIMARY KEY,
-     payment TEXT NOT NULL,
-     fingerprint TEXT NOT NULL,
-     state TEXT NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0,
-     next_attempt_at INTEGER NOT NULL,
-     partition_key TEXT,
-     last_error TEXT,
-     reason TEXT,
-     detail TEXT,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL,
-     claimed_by TEXT,
-     lease_until INTEGER
-   );
-   CREATE INDEX events_due ON events (state, next_attempt_at);
-   CREATE INDEX events_lease ON events (lease_until);
-   CREATE TABLE attempts (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     event_id TEXT NOT NULL,
-     at INTEGER NOT NULL,
-     from_state TEXT NOT NULL,
-     to_state TEXT NOT NULL,
-     outcome TEXT NOT NULL,
-     error TEXT
-   );
-   CREATE INDEX attempts_event ON attempts (event_id);
-   CREATE TABLE ledger (
-     event_id TEXT NOT NULL,
-     marker TEXT NOT NULL,
-     kind TEXT NOT NULL,
-     state TEXT NOT NULL,
-     request TEXT,
-     result TEXT,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL,
-     PRIMARY KEY (event_id, marker)
-   );
-   CREATE TABLE conflicts (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     id TEXT NOT NULL,
-     fingerprint TEXT NOT NULL,
-     payment TEXT NOT NULL,
-     at INTEGER NOT NULL
-   );`,
-  // Registrations (read on every Server notification) and the replies given to notifications.
-  `CREATE TABLE IF NOT EXISTS registrations (
-     vendor_tx_code TEXT PRIMARY KEY,
-     security_key TEXT NOT NULL,
-     amount INTEGER NOT NULL,
-     currency TEXT NOT NULL,
-     tx_type TEXT NOT NULL,
-     related_transaction_id TEXT,
-     vps_tx_id TEXT,
-     customer TEXT,
-     invoice_reference TEXT,
-     created_at INTEGER NOT NULL
-   );
-   CREATE TABLE IF NOT EXISTS notification_replies (
-     reply_key TEXT PRIMARY KEY,
-     status TEXT NOT NULL,
-     body TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );`,
-]
 
 export interface SqliteStoreOptions {
   /** Database file. @default './opayo-kashflow.db' */
@@ -109,7 +41,10 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 10000')
   db.pragma('foreign_keys = ON')
-  migrate(db)
+  await migrate({
+    dialect: SQLITE_DIALECT,
+    transaction: (work) => inTransaction(db, work),
+  })
 
   const q = {
     get: db.prepare('SELECT * FROM events WHERE id = ?'),
@@ -405,24 +340,32 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   }
 }
 
-function migrate(db: Database.Database): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
-  )
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-      (r) => r.version,
-    ),
-  )
-  MIGRATIONS.forEach((sql, index) => {
-    const version = index + 1
-    if (applied.has(version)) return
-    db.transaction(() => {
-      db.exec(sql)
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
-        version,
-        Date.now(),
-      )
-    }).immediate()
-  })
+/**
+ * Runs async `work` in one `BEGIN IMMEDIATE` transaction: the write lock keeps a second process
+ * opening the same file from migrating at the same time. better-sqlite3 is synchronous, so the
+ * statements inside run one after another on this connection.
+ */
+async function inTransaction(
+  db: Database.Database,
+  work: (session: MigrationSession) => Promise<void>,
+): Promise<void> {
+  db.exec('BEGIN IMMEDIATE')
+  try {
+    await work({
+      exec: (sql) => {
+        db.exec(sql)
+        return Promise.resolve()
+      },
+      applied: () =>
+        Promise.resolve(
+          (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+            (r) => r.version,
+          ),
+        ),
+    })
+    db.exec('COMMIT')
+  } catch (error) {
+    db.exec('ROLLBACK')
+    throw error
+  }
 }
