@@ -14,6 +14,18 @@ describe('the public surface', () => {
     expect(Object.keys(postgres).sort()).toEqual(listed('postgres.ts'))
   })
 
+  it('declares every exported type: none is inferred with ReturnType<...>', () => {
+    const sources = ['index.ts', 'sqlite.ts', 'postgres.ts'].flatMap((entry) => {
+      const text = readFileSync(new URL(`../src/${entry}`, import.meta.url), 'utf8')
+      return [...text.matchAll(/from '\.\/([^']+)\.js'/g)].map((m) => `${m[1] ?? ''}.ts`)
+    })
+    expect(sources).toContain('engine/sync-engine.ts')
+    for (const file of new Set(sources)) {
+      const text = readFileSync(new URL(`../src/${file}`, import.meta.url), 'utf8')
+      expect(text, file).not.toMatch(/export type \w+(<[^>]*>)? = ReturnType</)
+    }
+  })
+
   it('keeps the drivers off the main entry point', () => {
     const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
     expect(index).not.toMatch(/sqlite-store|postgres-store/)
