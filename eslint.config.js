@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const PACKAGES = ['core', 'opayo', 'kashflow', 'sync', 'service', 'testkit']
+const PACKAGES = ['core', 'http-core', 'opayo', 'kashflow', 'sync', 'service', 'testkit']
 
 // Arrows point one way: core <- opayo, kashflow <- sync <- service. testkit (fakes for tests)
 // builds only on core, opayo and kashflow. Each rule says what to import instead.
@@ -22,6 +22,13 @@ const NO_TESTKIT = (instead) => ({
   group: ['@opayo-kashflow/testkit', '@opayo-kashflow/testkit/*'],
   message: `@opayo-kashflow/testkit is for tests: ${instead}`,
 })
+// The shared HTTP core is bundled into the two clients and never published: nothing else may
+// import it, or a published package would depend on a package nobody can install.
+const NO_HTTP_CORE = {
+  group: ['@opayo-kashflow/http-core', '@opayo-kashflow/http-core/*'],
+  message:
+    '@opayo-kashflow/http-core is internal to the KashFlow and Opayo clients (bundled into each, never published). Use the clients, or core for Secret and the error base.',
+}
 /** Boundary rules for package code (src/), per package. */
 const boundary = (name) => {
   switch (name) {
@@ -31,6 +38,14 @@ const boundary = (name) => {
           group: ['@opayo-kashflow/*'],
           message:
             '@opayo-kashflow/core is pure: it must not import another opayo-kashflow package.',
+        },
+      ]
+    case 'http-core':
+      return [
+        {
+          group: ['@opayo-kashflow/*', '!@opayo-kashflow/core'],
+          message:
+            '@opayo-kashflow/http-core sits under both clients: it may import core and nothing else of ours.',
         },
       ]
     case 'opayo':
@@ -55,6 +70,7 @@ const boundary = (name) => {
       ]
     case 'sync':
       return [
+        NO_HTTP_CORE,
         NO_SERVICE,
         NO_TESTKIT(
           'import it from tests; the demo that runs on the fakes is in @opayo-kashflow/service.',
@@ -62,12 +78,13 @@ const boundary = (name) => {
       ]
     case 'service':
       return [
+        NO_HTTP_CORE,
         NO_TESTKIT(
           'only the demo (packages/service/src/demo/) runs on the fakes; import the engine from @opayo-kashflow/sync.',
         ),
       ]
     case 'testkit':
-      return [NO_SYNC('The testkit (fakes for tests)'), NO_SERVICE]
+      return [NO_SYNC('The testkit (fakes for tests)'), NO_SERVICE, NO_HTTP_CORE]
     default:
       throw new Error(`eslint.config.js: no boundary rules for package ${name}`)
   }
@@ -128,6 +145,13 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests, examples and benchmarks outside the two clients and the core itself use the public
+    // packages, as users do.
+    files: ['packages/*/test/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['packages/{http-core,kashflow,opayo}/test/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [NO_HTTP_CORE] }] },
   },
   {
     // Tests assert with `expect.any(...)`, which vitest types as any.

@@ -44,6 +44,15 @@ function typesTargets(node, into = []) {
 }
 
 const packagesDir = join(root, 'packages')
+// Private workspace packages (the shared HTTP core) are bundled into the packages that use them,
+// never depended on: a user could not install them.
+const privateNames = readdirSync(packagesDir)
+  .map((name) => join(packagesDir, name, 'package.json'))
+  .filter((path) => existsSync(path))
+  .map((path) => JSON.parse(readFileSync(path, 'utf8')))
+  .filter((manifest) => manifest.private)
+  .map((manifest) => manifest.name)
+
 for (const name of readdirSync(packagesDir).sort()) {
   const dir = join(packagesDir, name)
   const manifestPath = join(dir, 'package.json')
@@ -104,6 +113,21 @@ for (const name of readdirSync(packagesDir).sort()) {
     }
     if (existsSync(join(installed, 'src')))
       problems.push('the tarball ships src/ (files should be ["dist"])')
+    const packed = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'))
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+      for (const dep of Object.keys(packed[field] ?? {}).filter((d) => privateNames.includes(d)))
+        problems.push(`${field} names the private ${dep}: bundle it (tsup noExternal) instead`)
+    }
+    for (const file of readdirSync(installed, { recursive: true, encoding: 'utf8' })) {
+      if (!/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file)) continue
+      const text = readFileSync(join(installed, file), 'utf8')
+      for (const dep of privateNames.filter(
+        (d) => text.includes(`'${d}'`) || text.includes(`"${d}"`),
+      ))
+        problems.push(
+          `${file} imports the private ${dep}: bundle it and keep it out of public types`,
+        )
+    }
     const entries = Object.keys(manifest.publishConfig?.exports ?? manifest.exports ?? { '.': '' })
       .filter((key) => key !== './package.json')
       .map((key) => (key === '.' ? label : `${label}/${key.slice(2)}`))
