@@ -183,7 +183,7 @@ const registrationFor = (
  * @throws {SyncConfigError} when a Form password is set without a Reporting client
  * @example
  * const service = createSyncService({ ...engineOptions, opayo: { vendorName, server, reporting }, redirectUrl })
- * await listen(service.handler, { port: 8080 }) // from @opayo-kashflow/sync/node
+ * await listen(service.handler, { port: 8080 }) // from @opayo-kashflow/service/node
  * service.start()
  */
 export function createSyncService(options: SyncServiceOptions): SyncService {
