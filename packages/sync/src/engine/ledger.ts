@@ -3,6 +3,7 @@
 import { negate } from '@opayo-kashflow/core'
 import type { PostingIntent } from '@opayo-kashflow/core'
 import {
+  KashflowAmbiguousWriteError,
   customerFromIntent,
   journalFromIntent,
   paymentFromIntent,
@@ -34,7 +35,9 @@ export class NeedsReview extends Error {
   }
 }
 
+// By name too, so two copies of the kashflow package agree.
 const isAmbiguousWrite = (error: unknown): boolean =>
+  error instanceof KashflowAmbiguousWriteError ||
   (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
 
 /**
