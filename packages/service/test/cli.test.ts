@@ -14,7 +14,7 @@ import {
   startFakeOpayoServer,
 } from '@opayo-kashflow/testkit'
 import type { FakeKashflowServer, FakeOpayoServer } from '@opayo-kashflow/testkit'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -39,6 +39,10 @@ function cli(
     )
   })
 }
+
+// Each test starts the CLI as a process (node + tsx on the sources): seconds, more on a busy
+// machine, so the default 5 s is too tight.
+vi.setConfig({ testTimeout: 60_000 })
 
 let kashflow: FakeKashflowServer
 let opayo: FakeOpayoServer
