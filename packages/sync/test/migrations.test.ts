@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { sqliteStore } from '../src/sqlite.js'
+import { sqliteMigrationTarget } from '../src/store/sqlite-store.js'
 import { MIGRATIONS, SQLITE_DIALECT, migrate, postgresDialect } from '../src/store/migrations.js'
 import type { Migration, MigrationSession, MigrationTarget } from '../src/store/migrations.js'
 
@@ -79,27 +80,7 @@ describe('the migration runner', () => {
   it('rolls a failed SQLite migration back whole, leaving the database as it was', async () => {
     const db = new Database(':memory:')
     await (await sqliteStore({ database: db })).close()
-    const target: MigrationTarget = {
-      dialect: SQLITE_DIALECT,
-      async transaction(work) {
-        db.exec('BEGIN IMMEDIATE')
-        try {
-          await work({
-            exec: (sql) => Promise.resolve(void db.exec(sql)),
-            applied: () =>
-              Promise.resolve(
-                (
-                  db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]
-                ).map((r) => r.version),
-              ),
-          })
-          db.exec('COMMIT')
-        } catch (error) {
-          db.exec('ROLLBACK')
-          throw error
-        }
-      },
-    }
+    const target = sqliteMigrationTarget(db)
     await expect(
       migrate(target, [
         ...MIGRATIONS,

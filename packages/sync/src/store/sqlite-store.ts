@@ -16,7 +16,7 @@ import {
   toJson,
 } from './common.js'
 import { SQLITE_DIALECT, migrate } from './migrations.js'
-import type { MigrationSession } from './migrations.js'
+import type { MigrationSession, MigrationTarget } from './migrations.js'
 import { EVENT_STATES } from './store.js'
 import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
 
@@ -41,10 +41,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 10000')
   db.pragma('foreign_keys = ON')
-  await migrate({
-    dialect: SQLITE_DIALECT,
-    transaction: (work) => inTransaction(db, work),
-  })
+  await migrate(sqliteMigrationTarget(db))
 
   const q = {
     get: db.prepare('SELECT * FROM events WHERE id = ?'),
@@ -341,10 +338,17 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
 }
 
 /**
- * Runs async `work` in one `BEGIN IMMEDIATE` transaction: the write lock keeps a second process
- * opening the same file from migrating at the same time. better-sqlite3 is synchronous, so the
- * statements inside run one after another on this connection.
+ * The file as a migration target: async `work` runs in one `BEGIN IMMEDIATE` transaction, whose
+ * write lock keeps a second process opening the same file from migrating at the same time.
+ * better-sqlite3 is synchronous, so the statements inside run one after another on this
+ * connection. Internal (the runner's tests use it).
+ * @example await migrate(sqliteMigrationTarget(db))
  */
+export function sqliteMigrationTarget(db: Database.Database): MigrationTarget {
+  return { dialect: SQLITE_DIALECT, transaction: (work) => inTransaction(db, work) }
+}
+
+/** Runs async `work` in one `BEGIN IMMEDIATE` transaction; rolls back on a throw. */
 async function inTransaction(
   db: Database.Database,
   work: (session: MigrationSession) => Promise<void>,
