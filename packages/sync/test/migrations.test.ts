@@ -3,30 +3,24 @@ import { describe, expect, it } from 'vitest'
 import { sqliteStore } from '../src/sqlite.js'
 import { sqliteMigrationTarget } from '../src/store/sqlite-store.js'
 import { MIGRATIONS, SQLITE_DIALECT, migrate, postgresDialect } from '../src/store/migrations.js'
-import type { Migration, MigrationSession, MigrationTarget } from '../src/store/migrations.js'
+import type { Migration, MigrationTarget } from '../src/store/migrations.js'
 
-/** A target that records statements; `transaction` commits or discards them like a database. */
+/** A target that records statements; `apply` commits them, or nothing when one fails. */
 function recordingTarget(dialect = SQLITE_DIALECT) {
   const committed: string[] = []
   const versions: number[] = []
   const target: MigrationTarget = {
     dialect,
-    async transaction(work) {
-      const pending: string[] = []
-      const session: MigrationSession = {
-        exec: (sql) => {
-          if (sql.includes('FAIL')) return Promise.reject(new Error('statement failed'))
-          pending.push(sql)
-          return Promise.resolve()
-        },
-        applied: () => Promise.resolve([...versions]),
-      }
-      await work(session)
+    apply({ before, plan }) {
+      const pending = [...before, ...plan([...versions])]
+      if (pending.some((sql) => sql.includes('FAIL')))
+        return Promise.reject(new Error('statement failed'))
       committed.push(...pending)
       for (const sql of pending) {
         const version = /VALUES \((\d+),/.exec(sql)?.[1]
         if (version) versions.push(Number(version))
       }
+      return Promise.resolve()
     },
   }
   return { target, committed, versions }

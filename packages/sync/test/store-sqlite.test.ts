@@ -23,6 +23,19 @@ storeContract('SQLite (WAL, synchronous FULL)', {
 })
 
 describe('SQLite store upgrades', () => {
+  it('migrates a new file once when two stores of one process open it at the same time', async () => {
+    const path = join(dir, 'together.db')
+    const stores = await Promise.all([sqliteStore({ path }), sqliteStore({ path })])
+    await Promise.all(stores.map((store) => store.close()))
+    const Database = (await import('better-sqlite3')).default
+    const db = new Database(path)
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
+      { version: 1 },
+      { version: 2 },
+    ])
+    db.close()
+  })
+
   it('adds the registrations and reply tables to a database made before them', async () => {
     const path = join(dir, 'old.db')
     await (await sqliteStore({ path })).close()

@@ -132,29 +132,34 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-/** What the runner needs from a store's driver, inside one transaction. */
-export interface MigrationSession {
-  /** Runs one statement without parameters. */
-  readonly exec: (sql: string) => Promise<void>
-  /** The versions recorded in `schema_migrations`. */
-  readonly applied: () => Promise<readonly number[]>
+/** The work of one migration run, for a target to carry out inside one exclusive transaction. */
+export interface MigrationWork {
+  /** Statements to run first (the schema, `schema_migrations`); safe to repeat. */
+  readonly before: readonly string[]
+  /**
+   * Given the versions recorded in `schema_migrations` (read after `before`, inside the same
+   * transaction), the statements that apply the rest and record them. Pure.
+   */
+  readonly plan: (applied: readonly number[]) => readonly string[]
 }
 
-/** A database to migrate: a dialect and a way to run work in one exclusive transaction. */
+/** A database to migrate: a dialect and a way to carry out {@link MigrationWork}. */
 export interface MigrationTarget {
   readonly dialect: SqlDialect
   /**
-   * Runs `work` in one transaction that no other process migrating the same database runs at
-   * the same time (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock); rolls back on a throw.
+   * Carries out `work` in one transaction that no other process migrating the same database runs
+   * at the same time (SQLite: BEGIN IMMEDIATE, with no await inside, so another connection of
+   * the same process cannot be kept waiting on it; PostgreSQL: an advisory lock); rolls back on
+   * a throw.
    */
-  readonly transaction: (work: (session: MigrationSession) => Promise<void>) => Promise<void>
+  readonly apply: (work: MigrationWork) => Promise<void>
 }
 
 /**
  * Brings a database up to date: in one exclusive transaction, creates `schema_migrations` if
- * missing, then applies, in order, each migration whose version is not recorded there, and
- * records it. A failure rolls everything back. Returns the versions applied.
- * @example await migrate({ dialect: SQLITE_DIALECT, transaction })
+ * missing, then applies, in version order, each migration whose version is not recorded there,
+ * and records it. A failure rolls everything back. Returns the versions applied.
+ * @example await migrate(sqliteMigrationTarget(db))
  */
 export async function migrate(
   target: MigrationTarget,
@@ -162,22 +167,25 @@ export async function migrate(
   now: () => number = Date.now,
 ): Promise<number[]> {
   const d = target.dialect
-  const applied: number[] = []
-  await target.transaction(async (session) => {
-    for (const sql of d.setup) await session.exec(sql)
-    await session.exec(
+  let applied: number[] = []
+  await target.apply({
+    before: [
+      ...d.setup,
       `CREATE TABLE IF NOT EXISTS ${d.table('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at ${d.int64} NOT NULL)`,
-    )
-    const done = new Set(await session.applied())
-    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (done.has(migration.version)) continue
-      for (const sql of migration.statements(d)) await session.exec(sql)
-      // Both are integers the code chose, never input: safe to write inline.
-      await session.exec(
-        `INSERT INTO ${d.table('schema_migrations')} (version, applied_at) VALUES (${Math.trunc(migration.version)}, ${Math.trunc(now())})`,
-      )
-      applied.push(migration.version)
-    }
+    ],
+    plan: (done) => {
+      const recorded = new Set(done)
+      const pending = [...migrations]
+        .sort((a, b) => a.version - b.version)
+        .filter((m) => !recorded.has(m.version))
+      applied = pending.map((m) => m.version)
+      const at = Math.trunc(now())
+      return pending.flatMap((m) => [
+        ...m.statements(d),
+        // Both are integers the code chose, never input: safe to write inline.
+        `INSERT INTO ${d.table('schema_migrations')} (version, applied_at) VALUES (${Math.trunc(m.version)}, ${at})`,
+      ])
+    },
   })
   return applied
 }

@@ -72,19 +72,15 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
 
   await migrate({
     dialect,
-    transaction: (work) =>
+    apply: ({ before, plan }) =>
       tx(async (c) => {
         // Serialises migrations across processes sharing the schema.
         await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
-        await work({
-          exec: async (sql) => {
-            await c.query(sql)
-          },
-          applied: async () =>
-            (
-              await c.query<{ version: number }>(`SELECT version FROM ${t('schema_migrations')}`)
-            ).rows.map((r) => r.version),
-        })
+        for (const sql of before) await c.query(sql)
+        const applied = await c.query<{ version: number }>(
+          `SELECT version FROM ${t('schema_migrations')}`,
+        )
+        for (const sql of plan(applied.rows.map((r) => r.version))) await c.query(sql)
       }),
   })
 

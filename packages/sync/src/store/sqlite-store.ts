@@ -16,7 +16,7 @@ import {
   toJson,
 } from './common.js'
 import { SQLITE_DIALECT, migrate } from './migrations.js'
-import type { MigrationSession, MigrationTarget } from './migrations.js'
+import type { MigrationTarget } from './migrations.js'
 import { EVENT_STATES } from './store.js'
 import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
 
@@ -338,38 +338,26 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
 }
 
 /**
- * The file as a migration target: async `work` runs in one `BEGIN IMMEDIATE` transaction, whose
- * write lock keeps a second process opening the same file from migrating at the same time.
- * better-sqlite3 is synchronous, so the statements inside run one after another on this
- * connection. Internal (the runner's tests use it).
+ * The file as a migration target: the work runs in one `BEGIN IMMEDIATE` transaction, whose
+ * write lock keeps a second process opening the same file from migrating at the same time. It
+ * runs synchronously, start to commit: an await inside would let another connection of this
+ * process block the thread on the lock this one holds. Internal (the runner's tests use it).
  * @example await migrate(sqliteMigrationTarget(db))
  */
 export function sqliteMigrationTarget(db: Database.Database): MigrationTarget {
-  return { dialect: SQLITE_DIALECT, transaction: (work) => inTransaction(db, work) }
-}
-
-/** Runs async `work` in one `BEGIN IMMEDIATE` transaction; rolls back on a throw. */
-async function inTransaction(
-  db: Database.Database,
-  work: (session: MigrationSession) => Promise<void>,
-): Promise<void> {
-  db.exec('BEGIN IMMEDIATE')
-  try {
-    await work({
-      exec: (sql) => {
-        db.exec(sql)
-        return Promise.resolve()
-      },
-      applied: () =>
-        Promise.resolve(
-          (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-            (r) => r.version,
-          ),
-        ),
-    })
-    db.exec('COMMIT')
-  } catch (error) {
-    db.exec('ROLLBACK')
-    throw error
+  return {
+    dialect: SQLITE_DIALECT,
+    apply: ({ before, plan }) =>
+      settle(() =>
+        db
+          .transaction(() => {
+            for (const sql of before) db.exec(sql)
+            const applied = (
+              db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]
+            ).map((r) => r.version)
+            for (const sql of plan(applied)) db.exec(sql)
+          })
+          .immediate(),
+      ),
   }
 }
