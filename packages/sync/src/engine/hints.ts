@@ -50,7 +50,11 @@ export function hintOf(payload: unknown): PaymentHint | undefined {
   return parsed.success ? parsed.data : undefined
 }
 
-/** An unverified canonical payment, seen as the hint it is. */
+/**
+ * An unverified canonical payment, seen as the hint it is: its transaction and VendorTxCode, with
+ * its status and amount kept only as the claim (never posted).
+ * @example await engine.ingestHint(hintFromPayment(formReturnPayment))
+ */
 export function hintFromPayment(payment: CanonicalPayment): PaymentHint {
   return {
     protocol: payment.source.protocol,

@@ -159,7 +159,7 @@ export interface MigrationTarget {
  * Brings a database up to date: in one exclusive transaction, creates `schema_migrations` if
  * missing, then applies, in version order, each migration whose version is not recorded there,
  * and records it. A failure rolls everything back. Returns the versions applied.
- * @example await migrate(sqliteMigrationTarget(db))
+ * @example await migrate(target) // target: the store's MigrationTarget, e.g. sqliteMigrationTarget(db)
  */
 export async function migrate(
   target: MigrationTarget,

@@ -342,7 +342,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
  * write lock keeps a second process opening the same file from migrating at the same time. It
  * runs synchronously, start to commit: an await inside would let another connection of this
  * process block the thread on the lock this one holds. Internal (the runner's tests use it).
- * @example await migrate(sqliteMigrationTarget(db))
+ * @example const target = sqliteMigrationTarget(db) // then: await migrate(target)
  */
 export function sqliteMigrationTarget(db: Database.Database): MigrationTarget {
   return {
