@@ -212,6 +212,7 @@ describe('a verified notification means what was registered, whatever its unsign
       notification,
       registration,
       receivedAt: '2026-11-02T10:15:00Z',
+      verified: true,
     })
     if (!result.ok) throw new Error(JSON.stringify(result.issues))
     return result.value
@@ -250,5 +251,27 @@ describe('a verified notification means what was registered, whatever its unsign
         id: 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:authorisation',
       },
     })
+  })
+})
+
+describe('toCanonicalPayment for a Server notification', () => {
+  it('is unverified unless the caller says it verified the signature', () => {
+    const notification = parseServerNotification(
+      signServerNotification(buildServerNotification(), {
+        vendorName: 'myshop',
+        securityKey: 'IK776BWNHN',
+      }),
+    )
+    if (!notification.ok) throw new Error('did not parse')
+    const base = {
+      protocol: 'server' as const,
+      notification: notification.value,
+      registration: { amount: money(12000, 'GBP') },
+      receivedAt: '2026-11-02T10:15:00Z',
+    }
+    const unverified = toCanonicalPayment(base)
+    const verified = toCanonicalPayment({ ...base, verified: true })
+    expect(unverified.ok && unverified.value.source.verified).toBe(false)
+    expect(verified.ok && verified.value.source.verified).toBe(true)
   })
 })

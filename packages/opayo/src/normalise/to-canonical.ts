@@ -78,11 +78,16 @@ export interface Registration {
 export type OpayoPaymentSource =
   | {
       readonly protocol: 'server'
-      /** A notification whose signature you have verified. */
       readonly notification: ServerNotification
       readonly registration: Registration
       /** When you received it (ISO 8601). */
       readonly receivedAt: string
+      /**
+       * True only once `verifyServerNotification` has passed with the registration's SecurityKey
+       * (the handler does this). Otherwise the payment is unverified, and the sync engine treats it
+       * as a hint to confirm with Opayo. @default false
+       */
+      readonly verified?: boolean
     }
   | {
       readonly protocol: 'form'
@@ -114,7 +119,7 @@ export type OpayoPaymentSource =
  * One canonical payment from any Opayo source: the transaction id
  * without braces, upper case; kind from TxType/transactionType; status from Status, status plus
  * statusCode (a Pi `Ok` with 2005/2006 is a void/abort) or txstateid; risk data onto one
- * vocabulary; amounts in minor units. `source.verified` is true for signed Server notifications
+ * vocabulary; amounts in minor units. `source.verified` is true for Server notifications you say you verified (`verified: true`)
  * and API reads, false for Form returns (browser-borne).
  *
  * For a Server notification only signed fields and your registration decide meaning: the kind
@@ -123,12 +128,17 @@ export type OpayoPaymentSource =
  * and unknown fields are not covered by VPSSignature: they change nothing but the informational
  * `gateway.statusDetail`/`statusCode` and `extra`. A surcharge is therefore not posted;
  * reconcile with the Reporting API to see it.
- * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString() })
+ * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString(), verified: true }) // after verifyServerNotification
  */
 export function toCanonicalPayment(source: OpayoPaymentSource): Result<CanonicalPayment> {
   switch (source.protocol) {
     case 'server':
-      return fromServer(source.notification, source.registration, source.receivedAt)
+      return fromServer(
+        source.notification,
+        source.registration,
+        source.receivedAt,
+        source.verified === true,
+      )
     case 'form':
       return fromForm(source)
     case 'pi':
@@ -195,6 +205,7 @@ function fromServer(
   n: ServerNotification,
   registration: Registration,
   receivedAt: string,
+  verified: boolean,
 ): Result<CanonicalPayment> {
   // TxType is not signed: a replayed notification with TxType=REFUND added must not become a
   // refund. What was registered decides.
@@ -219,7 +230,7 @@ function fromServer(
     transactionId: n.VPSTxId,
     vendorTxCode: n.VendorTxCode,
     relatedTransactionId: registration.relatedTransactionId,
-    verified: true,
+    verified,
     kind: kind.value,
     status: paymentStatus(n.Status) ?? 'failed',
     amount: registration.amount,

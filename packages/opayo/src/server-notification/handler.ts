@@ -258,6 +258,8 @@ export function createServerNotificationHandler(
 
       const payment = toCanonicalPayment({
         protocol: 'server',
+        // Verified above, with the registration's SecurityKey.
+        verified: true,
         notification,
         registration,
         receivedAt: now().toISOString(),
