@@ -85,11 +85,20 @@ afterAll(async () => {
 })
 
 describe('the opayo-kashflow CLI', () => {
-  it('prints help and exits 0; an unknown command exits 2', async () => {
+  it('prints help and exits 0; an unknown command, subcommand or option exits 2 before any config is read, saying what to do', async () => {
     const help = await cli(['--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('Usage: opayo-kashflow <command>')
-    expect((await cli(['frobnicate'])).code).toBe(2)
+    const unknown = await cli(['frobnicate', '--config', 'no-such-file.json'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"')
+    expect(unknown.stderr).not.toContain('no-such-file.json')
+    const sub = await cli(['dead-letters', 'nope', '--config', 'no-such-file.json'])
+    expect(sub.code).toBe(2)
+    expect(sub.stderr).toContain('dead-letters list')
+    const option = await cli(['status', '--frm', '2026-11-01'])
+    expect(option.code).toBe(2)
+    expect(option.stderr).toContain('Run opayo-kashflow --help')
   })
 
   it('names the bad field when the config is invalid (exit 2)', async () => {
@@ -206,11 +215,13 @@ describe('the opayo-kashflow CLI', () => {
     ).toBe(0)
     expect((await cli(['status'])).code).toBe(0)
 
-    const reconcile = await cli(['reconcile', '--from', from, '--to', to, '--out', dir], env)
+    // --out names a folder that does not exist yet: it is created.
+    const out = join(dir, 'reports', '2026-11')
+    const reconcile = await cli(['reconcile', '--from', from, '--to', to, '--out', out], env)
     expect(reconcile.stdout).toContain('missing in kashflow  1')
     expect(reconcile.code).toBe(1)
-    expect(readFileSync(join(dir, 'reconciliation.csv'), 'utf8')).toContain('INV-7777-1')
-    expect(existsSync(join(dir, 'reconciliation.html'))).toBe(true)
+    expect(readFileSync(join(out, 'reconciliation.csv'), 'utf8')).toContain('INV-7777-1')
+    expect(existsSync(join(out, 'reconciliation.html'))).toBe(true)
   }, 120_000)
 
   it('serves: a signed notification of an imported registration is acknowledged and posted; admin routes only on the admin listener; SIGTERM stops it cleanly', async () => {

@@ -331,9 +331,10 @@ describe('the sync service', () => {
     )
     await service.engine.ingest({ broken: true })
     await service.engine.drain()
+    // A dead letter waits for a person: degraded, but still taking notifications (200).
     const health = await call('/health')
     expect(health.status).toBe(200)
-    expect(await health.json()).toEqual({ status: 'ok' })
+    expect(await health.json()).toEqual({ status: 'degraded', reasons: ['dead_letters'] })
     // The details are admin routes: not on the public handler without a token.
     expect((await call('/admin/health')).status).toBe(404)
     expect((await call('/admin')).status).toBe(404)
@@ -361,7 +362,7 @@ describe('the sync service', () => {
     await service.engine.drain()
     const health = await call('/health')
     expect(health.status).toBe(503)
-    expect(await health.json()).toEqual({ status: 'degraded' })
+    expect(await health.json()).toEqual({ status: 'degraded', reasons: ['posting_paused'] })
   })
 
   it('backfills from the Reporting API and recognises payments already pushed as duplicates', async () => {

@@ -1,7 +1,8 @@
 // The `opayo-kashflow` command line.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { isOpayoKashflowError } from '@opayo-kashflow/core'
 import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
 import { explain } from '../service/status-page.js'
 import { serviceFromConfig, openStore } from './build.js'
@@ -55,6 +56,18 @@ OPAYO_KASHFLOW_REPORTING_PASSWORD, OPAYO_KASHFLOW_FORM_PASSWORD, OPAYO_KASHFLOW_
 OPAYO_KASHFLOW_PI_INTEGRATION_PASSWORD, OPAYO_KASHFLOW_HANDOVER_TOKEN, OPAYO_KASHFLOW_ADMIN_TOKEN,
 OPAYO_KASHFLOW_DATABASE_URL.`
 
+/** Every command, with the subcommands it requires (checked before any config is read). */
+const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  serve: [],
+  status: [],
+  'dead-letters': ['list', 'show', 'replay', 'discard'],
+  registrations: ['import'],
+  backfill: [],
+  reconcile: [],
+  doctor: [],
+  demo: [],
+}
+
 export async function main(
   argv: readonly string[],
   io = {
@@ -82,7 +95,8 @@ export async function main(
   try {
     parsed = parse()
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${HELP}`)
+    // parseArgs' words ("Unknown option '--frm'..."), then what to do next.
+    io.err(`${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`)
     return EXIT.usage
   }
   const { values, positionals } = parsed
@@ -94,6 +108,20 @@ export async function main(
   if (values.help || !command) {
     io.out(HELP)
     return command || values.help ? EXIT.ok : EXIT.usage
+  }
+  // Answer a mistyped command before any config or secret is read.
+  const subcommands = COMMANDS[command]
+  if (subcommands === undefined) {
+    io.err(
+      `Unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run opayo-kashflow --help for details.`,
+    )
+    return EXIT.usage
+  }
+  if (subcommands.length > 0 && !subcommands.includes(sub ?? '')) {
+    io.err(
+      `"${command}" needs one of: ${subcommands.map((s) => `${command} ${s}`).join(', ')}. Run opayo-kashflow --help for details.`,
+    )
+    return EXIT.usage
   }
   const print = (value: unknown, text: () => string) =>
     io.out(values.json ? JSON.stringify(value, null, 2) : text())
@@ -203,7 +231,6 @@ export async function main(
           )
           return done ? EXIT.ok : EXIT.failed
         }
-        io.err(`Unknown dead-letters command "${sub ?? ''}".\n\n${HELP}`)
         return EXIT.usage
       } finally {
         await store.close()
@@ -260,6 +287,7 @@ export async function main(
       if (command === 'reconcile') {
         const result = await service.reconcile({ from: date('from'), to: date('to') })
         const outDir = values.out ?? '.'
+        mkdirSync(outDir, { recursive: true })
         writeFileSync(join(outDir, 'reconciliation.csv'), reconciliationCsv(result))
         writeFileSync(join(outDir, 'reconciliation.json'), JSON.stringify(result, null, 2))
         writeFileSync(join(outDir, 'reconciliation.html'), reconciliationHtml(result))
@@ -283,7 +311,12 @@ export async function main(
       }
       if (command === 'doctor') {
         const checks: { check: string; ok: boolean; detail: string }[] = []
+        let loginFailed = false
         const run = async (check: string, fn: () => Promise<string>) => {
+          if (loginFailed && check !== 'Opayo Reporting API') {
+            checks.push({ check, ok: false, detail: 'not checked: the KashFlow login failed' })
+            return
+          }
           try {
             checks.push({ check, ok: true, detail: await fn() })
           } catch (error) {
@@ -295,6 +328,7 @@ export async function main(
           accounts = await kashflow.bankAccounts.list()
           return `${accounts.length} bank account(s)`
         })
+        loginFailed = checks[0]?.ok === false
         await run(`bank account ${config.posting.bankAccountId}`, () =>
           Promise.resolve(
             accounts.some((a) => a.Id === config.posting.bankAccountId)
@@ -335,13 +369,18 @@ export async function main(
         await kashflow.logout()
         return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed
       }
-      io.err(`Unknown command "${command}".\n\n${HELP}`)
       return EXIT.usage
     } finally {
       await store.close()
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
+    // Every configuration problem exits 2, whichever layer found it (the file, the environment,
+    // the service's own checks, a client refusing an option).
+    if (
+      error instanceof ConfigError ||
+      (isOpayoKashflowError(error) &&
+        (error.code === 'sync_config_invalid' || error.code === 'invalid_argument'))
+    ) {
       io.err(error.message)
       return EXIT.usage
     }

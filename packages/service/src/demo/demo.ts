@@ -176,6 +176,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let paused = 0
   service.engine.on('paused', () => (paused += 1))
   let sent = 0
+  /** Sends that repeat an event already stored (answered as before), and sends refused at the door. */
+  let repeats = 0
+  let refused = 0
   const expected = new Map<string, 'posted' | 'skipped' | 'dead' | 'never'>()
   const notifyUrl = `${server.url}/opayo/notify`
 
@@ -245,6 +248,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // Duplicates: Opayo resends notifications it thinks went unanswered.
   for (const p of sentPayments.slice(0, 15)) {
     const again = await postServerNotification(notifyUrl, p.fields)
+    repeats += 1
     sent += 1
     if (again.body !== p.reply.body)
       problems.push(`duplicate of ${p.vendorTxCode} got a different reply`)
@@ -270,6 +274,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     )
     const reply = await postServerNotification(notifyUrl, { ...fields, Status: 'OK' })
     sent += 1
+    refused += 1
     if (reply.status !== 'INVALID')
       problems.push(`the tampered notification was answered ${reply.status}`)
   }
@@ -408,6 +413,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // An app hands over a result with no vendorTxCode: refused at the door (400), nothing stored.
   {
     const response = await handover({ transactionId: guid(500), vendorTxCode: '' })
+    refused += 1
     if (response.status !== 400)
       problems.push(`the hand-over without a vendorTxCode was answered ${response.status}`)
   }
@@ -431,6 +437,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   {
     const first = sentPayments[0]!
     const again = await postServerNotification(notifyUrl, { ...first.fields, TxType: 'REFUND' })
+    repeats += 1
     sent += 1
     if (again.body !== first.reply.body)
       problems.push('a replay with an unsigned field changed got a different reply')
@@ -439,6 +446,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   // A hand-over with a forged amount: only Opayo's amount posts.
   {
     const tx = piPaid[0]!.tx
+    repeats += 1 // the same transaction again: a duplicate hint
     await handover({
       transaction: { ...tx, amount: { totalAmount: 777_700 } },
       vendorTxCode: piPaid[0]!.vendorTxCode,
@@ -525,16 +533,31 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const status = await service.engine.status()
   const dead = await service.engine.deadLetters.list()
   log('')
-  log(`Summary after ${((Date.now() - started) / 1000).toFixed(1)} s (${sent} Opayo events sent):`)
+  const stored = await store.list()
+  const hints = stored.filter((e) => e.id.startsWith('hint:')).length
+  const notified = stored.filter(
+    (e) => (e.payment as { source?: { protocol?: string } } | null)?.source?.protocol === 'server',
+  ).length
+  if (notified + hints !== sent - repeats - refused)
+    problems.push(
+      `the summary does not add up: ${sent - repeats - refused} new sends but ${notified + hints} new events`,
+    )
+  log(`Summary after ${((Date.now() - started) / 1000).toFixed(1)} s:`)
+  log(
+    `  ${sent} sent = ${sent - repeats - refused} new + ${repeats} repeats (answered as before, nothing applied twice) + ${refused} refused (INVALID or 400)`,
+  )
+  log(
+    `  ${stored.length} events stored = the ${notified + hints} new (${notified} signed notifications + ${hints} hints: Form returns and hand-overs) + ${stored.length - notified - hints} payments read from Opayo (the Reporting poll, and Opayo's records confirming the hints)`,
+  )
   for (const [state, n] of Object.entries(status.counts))
     if (n > 0) log(`  ${state.padEnd(10)} ${n}`)
   log(
     `  KashFlow payment lines: ${lines.length}; KashFlow paused posting ${paused} time(s) during the outage`,
   )
-  log('Dead letters (each with its reason):')
+  log('Dead letters (each with its reason; `opayo-kashflow dead-letters show ID` explains one):')
   for (const e of dead)
     log(
-      `  ${(e.payment as { source?: { vendorTxCode?: string } } | null)?.source?.vendorTxCode ?? (e.payment as { hint?: { vendorTxCode?: string } } | null)?.hint?.vendorTxCode ?? e.id}: ${e.reason}`,
+      `  ${e.id} (${(e.payment as { source?: { vendorTxCode?: string } } | null)?.source?.vendorTxCode ?? (e.payment as { hint?: { vendorTxCode?: string } } | null)?.hint?.vendorTxCode ?? 'no vendorTxCode'}): ${e.reason}`,
     )
   log('Reconciliation (Opayo successful money movements vs the ledger and KashFlow):')
   for (const [k, v] of Object.entries(reconciliation.summary))

@@ -447,6 +447,17 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   /** The route below `basePath`; undefined for a path outside it. */
+  let deadCount: { at: number; count: Promise<number> } | undefined
+  const deadLettersWaiting = (): Promise<number> => {
+    if (!deadCount || now() - deadCount.at > 5_000) {
+      const count = store.stats().then((stats) => stats.counts.dead)
+      // A failed read is not cached.
+      void count.catch(() => (deadCount = undefined))
+      deadCount = { at: now(), count }
+    }
+    return deadCount.count
+  }
+
   const routeOf = (request: Request): string | undefined => {
     const path = new URL(request.url).pathname
     if (!base) return path
@@ -480,11 +491,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
       if (route === '/health') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
-        // 503 while posting is paused, so a load balancer that reads only the status code notices.
-        // An in-memory flag: the public route never touches the store.
-        return engine.paused() === undefined
-          ? json(200, { status: 'ok' })
-          : json(503, { status: 'degraded' })
+        // Degraded while posting is paused (503, so a load balancer that reads only the status
+        // code notices) or while dead letters wait for a person (200: the service still takes
+        // notifications). The dead-letter count is read at most every 5 s, so the public route
+        // costs the store nothing per request.
+        const reasons = [
+          ...(engine.paused() === undefined ? [] : ['posting_paused']),
+          ...((await deadLettersWaiting()) > 0 ? ['dead_letters'] : []),
+        ]
+        if (reasons.length === 0) return json(200, { status: 'ok' })
+        return json(engine.paused() === undefined ? 200 : 503, { status: 'degraded', reasons })
       }
       if (route === '/admin' || route === '/admin/health') {
         if (!adminToken || !bearerMatches(request, adminToken))
