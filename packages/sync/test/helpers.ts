@@ -1,47 +1,12 @@
-import {
-  CanonicalPaymentSchema,
-  createReferenceParser,
-  definePostingRules,
-  staticRateProvider,
-} from '@opayo-kashflow/core'
-import type { CanonicalPayment, CanonicalPaymentInput } from '@opayo-kashflow/core'
+import { createReferenceParser, definePostingRules, staticRateProvider } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import { FakeKashflow } from '@opayo-kashflow/testkit'
 import type { FakeKashflowSeed } from '@opayo-kashflow/testkit'
 import { createSyncEngine, memoryStore } from '../src/index.js'
 import type { Store, SyncEngineOptions, SyncEvent } from '../src/index.js'
 
-export const CREDENTIALS = {
-  username: 'accounts@example.co.uk',
-  password: 's3cret',
-  memorableWord: 'pineapple',
-}
-
-let counter = 0
-/** A succeeded GBP payment for an invoice, with a fresh Opayo transaction id. */
-export function payment(
-  invoice: number,
-  overrides: Partial<CanonicalPaymentInput> = {},
-): CanonicalPayment {
-  counter += 1
-  const tx = `${String(counter).padStart(8, '0')}-0000-4000-8000-${String(invoice).padStart(12, '0')}`
-  const kind = overrides.kind ?? 'payment'
-  return CanonicalPaymentSchema.parse({
-    id: `opayo:${tx}:${kind}`,
-    source: {
-      system: 'opayo',
-      protocol: 'server',
-      transactionId: tx,
-      vendorTxCode: `INV-${invoice}-${counter}`,
-      verified: true,
-    },
-    kind,
-    status: 'succeeded',
-    amount: { amount: 1000, currency: 'GBP' },
-    occurredAt: '2026-11-02T10:15:00Z',
-    ...overrides,
-  })
-}
+export { CREDENTIALS, payment } from '../../../test/support/payments.js'
+import { CREDENTIALS } from '../../../test/support/payments.js'
 
 /** An engine over a store, against a fake KashFlow (fetch-level), all on one fake clock. */
 export function harness(
