@@ -67,8 +67,24 @@ export type FailureDecision =
 export function decideFailure(input: FailureInput): FailureDecision {
   const { cause, attempts, consecutiveFailures, schedule, now } = input
   const unchanged = { pause: undefined, consecutiveFailures }
-  // The next delay on `delays`, or undefined when the schedule is exhausted.
-  const delayOn = (delays: readonly number[]) => delays[attempts]
+  // One more attempt spent: wait for the next delay on `delays`, or die once it is exhausted.
+  const onSchedule = (
+    delays: readonly number[],
+    waiting: { readonly cause: FailureWaitCause; readonly outcome: string },
+    dead: { readonly reason: FailureDeadReason; readonly outcome: string },
+    rest: Pick<FailureDecision, 'pause' | 'consecutiveFailures'> = unchanged,
+  ): FailureDecision => {
+    const delay = delays[attempts]
+    return delay === undefined
+      ? { state: 'dead', attempts: attempts + 1, ...dead, ...rest }
+      : {
+          state: 'waiting',
+          attempts: attempts + 1,
+          nextAttemptAt: now + delay,
+          ...waiting,
+          ...rest,
+        }
+  }
   switch (cause.kind) {
     case 'needs-review':
       return {
@@ -107,68 +123,29 @@ export function decideFailure(input: FailureInput): FailureDecision {
         pause: 'authentication',
         consecutiveFailures,
       }
-    case 'deferred': {
-      const delay = delayOn(schedule.notFoundDelaysMs)
-      return delay === undefined
-        ? {
-            state: 'dead',
-            reason: 'invoice_not_found',
-            attempts: attempts + 1,
-            outcome: 'invoice not found, schedule exhausted',
-            ...unchanged,
-          }
-        : {
-            state: 'waiting',
-            cause: 'deferred',
-            attempts: attempts + 1,
-            nextAttemptAt: now + delay,
-            outcome: 'deferred: invoice not found',
-            ...unchanged,
-          }
-    }
-    case 'unconfirmed': {
-      const delay = delayOn(schedule.confirmDelaysMs)
-      return delay === undefined
-        ? {
-            state: 'dead',
-            reason: 'unconfirmed',
-            attempts: attempts + 1,
-            outcome: 'unconfirmed, schedule exhausted',
-            ...unchanged,
-          }
-        : {
-            state: 'waiting',
-            cause: 'unconfirmed',
-            attempts: attempts + 1,
-            nextAttemptAt: now + delay,
-            outcome: `unconfirmed: ${cause.message}`,
-            ...unchanged,
-          }
-    }
+    case 'deferred':
+      return onSchedule(
+        schedule.notFoundDelaysMs,
+        { cause: 'deferred', outcome: 'deferred: invoice not found' },
+        { reason: 'invoice_not_found', outcome: 'invoice not found, schedule exhausted' },
+      )
+    case 'unconfirmed':
+      return onSchedule(
+        schedule.confirmDelaysMs,
+        { cause: 'unconfirmed', outcome: `unconfirmed: ${cause.message}` },
+        { reason: 'unconfirmed', outcome: 'unconfirmed, schedule exhausted' },
+      )
     case 'retryable': {
       // Only these count towards pausing: KashFlow itself failing, not the event's data.
       const failures = consecutiveFailures + 1
       const pause =
         failures >= schedule.pauseAfterConsecutiveFailures ? 'kashflow_unavailable' : undefined
-      const delay = delayOn(schedule.delaysMs)
-      return delay === undefined
-        ? {
-            state: 'dead',
-            reason: 'retries_exhausted',
-            attempts: attempts + 1,
-            outcome: 'retries exhausted',
-            pause,
-            consecutiveFailures: failures,
-          }
-        : {
-            state: 'waiting',
-            cause: 'retryable',
-            attempts: attempts + 1,
-            nextAttemptAt: now + delay,
-            outcome: 'retry scheduled',
-            pause,
-            consecutiveFailures: failures,
-          }
+      return onSchedule(
+        schedule.delaysMs,
+        { cause: 'retryable', outcome: 'retry scheduled' },
+        { reason: 'retries_exhausted', outcome: 'retries exhausted' },
+        { pause, consecutiveFailures: failures },
+      )
     }
   }
 }
