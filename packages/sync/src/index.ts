@@ -12,8 +12,11 @@ export type {
   PauseReason,
   IngestResult,
   SyncStatus,
+  BacklogStatus,
   DeadLetterExplanation,
 } from './engine/sync-engine.js'
+export { createSyncAdmin } from './engine/admin.js'
+export type { SyncAdmin } from './engine/admin.js'
 export { decideFailure } from './engine/failure-policy.js'
 export type {
   FailureCause,

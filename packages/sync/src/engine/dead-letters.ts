@@ -1,10 +1,13 @@
 // Dead-letter admin: list, explain, replay and discard the events that need a person.
-import type { EngineContext } from './context.js'
+import type { Store } from '../store/store.js'
 import type { DeadLetterAdmin } from './sync-engine.js'
 
-/** The engine's `deadLetters`, over the context's store. */
-export function createDeadLetterAdmin(ctx: EngineContext): DeadLetterAdmin {
-  const { store, now } = ctx
+/** Dead-letter admin over a store: the engine's `deadLetters` and the store-only admin's. */
+export function createDeadLetterAdmin(view: {
+  readonly store: Store
+  readonly now: () => number
+}): DeadLetterAdmin {
+  const { store, now } = view
   return {
     list: (input = {}) =>
       store.list({ states: ['dead'], ...(input.limit ? { limit: input.limit } : {}) }),

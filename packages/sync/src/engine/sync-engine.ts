@@ -18,11 +18,16 @@ export interface IngestResult {
   readonly id: string
 }
 
-/** Counts per state, backlog age, pause state and recent errors. */
-export interface SyncStatus {
+/** What the store alone says: counts per state, backlog age, conflicts recorded. */
+export interface BacklogStatus {
   readonly counts: Readonly<Record<EventState, number>>
+  /** Age of the oldest unfinished event, or undefined when none is. */
   readonly oldestPendingAgeMs: number | undefined
   readonly conflicts: number
+}
+
+/** Counts per state, backlog age, pause state and recent errors. */
+export interface SyncStatus extends BacklogStatus {
   readonly paused:
     | {
         readonly reason: PauseReason
