@@ -12,6 +12,20 @@ export {
 } from './retry/retry-policy.js'
 export type { HttpMethod, RetryOptions, RetryPolicy } from './retry/retry-policy.js'
 export { RETRY_AFTER_CAP_MS, parseRetryAfter, retryAfterMs } from './retry/retry-after.js'
+export {
+  createRateBudget,
+  learnRate,
+  newBucket,
+  takeTokens,
+} from './rate/rate-budget.js'
+export type {
+  InMemoryRateBudgetOptions,
+  RateBucketState,
+  RateBudget,
+  RateBudgetOptions,
+  RateSignal,
+} from './rate/rate-budget.js'
+export { rateSignalFrom, statesRateLimit } from './rate/rate-limit-headers.js'
 export { sleep } from './sleep.js'
 export type { Sleep } from './sleep.js'
 export { errorClassFactory } from './errors/error-class-factory.js'

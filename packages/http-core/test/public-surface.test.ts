@@ -13,16 +13,22 @@ describe('the internal surface', () => {
     expect(Object.keys(httpCore).sort()).toEqual([
       'RETRY_AFTER_CAP_MS',
       'backoffDelay',
+      'createRateBudget',
       'errorClassFactory',
       'hasAttemptsLeft',
       'isRetryableRequest',
       'isRetryableStatus',
+      'learnRate',
+      'newBucket',
       'parseRetryAfter',
+      'rateSignalFrom',
       'resolveRetryPolicy',
       'retryAfterMs',
       'retryDelay',
       'sleep',
+      'statesRateLimit',
       'statusRange',
+      'takeTokens',
     ])
   })
 })

@@ -1,6 +1,9 @@
 import { InvalidArgumentError, isCurrencyCode, toSecret } from '@opayo-kashflow/core'
 import type { CurrencyCode, Secret } from '@opayo-kashflow/core'
+import { createRateBudget, sleep as defaultSleep } from '@opayo-kashflow/http-core'
+import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/http-core'
 import type { Hooks } from 'ky'
+import { rateClock } from './internal/rate-clock.js'
 import { KashflowTransport } from './internal/transport.js'
 import type {
   KashflowLogger,
@@ -13,6 +16,7 @@ import { invoicesResource } from './resources/invoices.js'
 import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
 import { settingsResource } from './resources/settings.js'
+import { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
 
 /**
  * Options of {@link createKashflowClient}. Credentials are a string or a `Secret`; the client
@@ -51,6 +55,16 @@ export interface KashflowClientOptions {
    * @default undefined: read once from `GET /settings/customerandsupplier` (`HomeCurrency.Code`)
    */
   readonly homeCurrency?: CurrencyCode
+  /**
+   * The account's request budget: every request (logins too) waits for a token first, and
+   * learns from 429s, Retry-After and RateLimit headers. Give `{ limit, windowMs }` for a budget
+   * of this client's own, or one {@link RateBudget} to every client of the same KashFlow account
+   * (`createRateBudget` in one process; `postgresRateBudget` from `@opayo-kashflow/sync/postgres`
+   * across workers). KashFlow publishes no limit: the default is a guess (see
+   * `KASHFLOW_UNCONFIRMED.defaultRateBudget`).
+   * @default { limit: 60, windowMs: 1000 }, this client's own
+   */
+  readonly rateBudget?: RateBudget | RateBudgetOptions
   /** For tests: how to wait. @default setTimeout */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** For tests: jitter source. @default Math.random */
@@ -103,6 +117,16 @@ export function createKashflowClient(options: KashflowClientOptions): KashflowCl
       `createKashflowClient(): homeCurrency must be an ISO 4217 code such as 'GBP', got "${String(options.homeCurrency)}".`,
     )
   }
+  const budget = options.rateBudget
+  if (budget !== undefined && !isRateBudget(budget)) checkBudgetOptions(budget)
+  const clock = rateClock(options.sleep ?? defaultSleep)
+  const rateBudget = isRateBudget(budget)
+    ? budget
+    : createRateBudget({
+        ...(budget ?? KASHFLOW_UNCONFIRMED.defaultRateBudget),
+        now: clock.now,
+        sleep: clock.timer,
+      })
   const transport = new KashflowTransport({
     baseUrl: (options.baseUrl ?? 'https://api.kashflow.com/v2').replace(/\/$/, ''),
     username,
@@ -114,8 +138,22 @@ export function createKashflowClient(options: KashflowClientOptions): KashflowCl
     hooks: options.hooks,
     logger: options.logger,
     writeThrottle: options.writeThrottle,
-    sleep: options.sleep,
+    sleep: clock.sleep,
+    now: clock.now,
     random: options.random,
+    rateBudget,
   })
   return build(transport, options.homeCurrency)
+}
+
+const isRateBudget = (b: RateBudget | RateBudgetOptions | undefined): b is RateBudget =>
+  typeof (b as Partial<RateBudget> | undefined)?.take === 'function' &&
+  typeof (b as Partial<RateBudget> | undefined)?.learn === 'function'
+
+function checkBudgetOptions(b: RateBudgetOptions): void {
+  const ok = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0
+  if (!ok(b.limit) || !ok(b.windowMs))
+    throw new InvalidArgumentError(
+      `createKashflowClient(): rateBudget needs a positive limit and windowMs (e.g. { limit: 100, windowMs: 1000 }) or a RateBudget, got limit ${String(b.limit)} per ${String(b.windowMs)} ms.`,
+    )
 }

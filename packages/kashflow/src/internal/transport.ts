@@ -17,12 +17,14 @@ import {
   hasAttemptsLeft,
   isRetryableRequest,
   isRetryableStatus,
+  rateSignalFrom,
   resolveRetryPolicy,
   retryDelay,
   sleep as defaultSleep,
+  statesRateLimit,
   statusRange,
 } from '@opayo-kashflow/http-core'
-import type { RetryPolicy } from '@opayo-kashflow/http-core'
+import type { RateBudget, RetryPolicy } from '@opayo-kashflow/http-core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /**
@@ -72,6 +74,8 @@ export interface TransportOptions {
   readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined
   readonly random?: (() => number) | undefined
   readonly now?: (() => number) | undefined
+  /** Every request (the login's too) takes a token from it first, and every answer teaches it. */
+  readonly rateBudget: RateBudget
 }
 
 export interface RequestInput<T> {
@@ -146,6 +150,8 @@ export class KashflowTransport {
     let renewed = false
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.#session(call.signal)
+      // A wait for the budget is not a failure: it happens before the request is sent.
+      await this.#o.rateBudget.take(1, call.signal)
       let raw: Raw
       try {
         raw = await this.#send(input, token, call)
@@ -229,6 +235,7 @@ export class KashflowTransport {
       ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
     })
     const text = await response.text()
+    await this.#learn(response)
     this.#o.logger?.debug?.('kashflow request', {
       method: input.method,
       path: `/${input.path}`,
@@ -236,6 +243,22 @@ export class KashflowTransport {
       ms: (this.#o.now ?? Date.now)() - started,
     })
     return { status: response.status, headers: response.headers, text }
+  }
+
+  /** Tells the budget what a response said about the rate limit, if anything. */
+  async #learn(response: Response): Promise<void> {
+    if (!statesRateLimit(response.status, response.headers)) return
+    const now = (this.#o.now ?? Date.now)()
+    try {
+      await this.#o.rateBudget.learn(rateSignalFrom(response.status, response.headers, now))
+    } catch (error) {
+      // The answer stands; a budget that could not record it (a shared one whose database is
+      // away) only learns less.
+      this.#o.logger?.warn?.('kashflow rate budget could not learn', {
+        status: response.status,
+        error: error instanceof Error ? error.message : String(error),
+      })
+    }
   }
 
   #parse<T>(input: RequestInput<T>, raw: Raw): T {
@@ -324,13 +347,16 @@ export class KashflowTransport {
   }
 
   async #sendAuth(method: 'POST' | 'PUT', body: unknown, signal?: AbortSignal): Promise<Raw> {
+    await this.#o.rateBudget.take(1, signal)
     try {
       const response = await this.#ky('sessiontoken', {
         method,
         json: body,
         ...(signal ? { signal } : {}),
       })
-      return { status: response.status, headers: response.headers, text: await response.text() }
+      const text = await response.text()
+      await this.#learn(response)
+      return { status: response.status, headers: response.headers, text }
     } catch (cause) {
       const { timedOut, reason } = describeTransportFailure(cause)
       const details = { method, path: '/sessiontoken' }

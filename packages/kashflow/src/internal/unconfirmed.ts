@@ -48,4 +48,35 @@ export const KASHFLOW_UNCONFIRMED = {
   bulkPaymentDeleteRemovesLines: true,
   /** `GET /customers/search?searchBy=email` returns `[{ key: customerId, value }]`; the code comes from the list. */
   customerSearchReturnsIds: true,
+  /**
+   * The request budget per KashFlow account when none is configured. KashFlow publishes no rate
+   * limit, no 429 and no rate-limit headers; production syncs (CappyTech/hcs-sync: 4 list
+   * requests and 8 detail reads in flight, hourly) run unthrottled. 60 requests a second is a
+   * guess well above that load; a 429 shrinks it, and stated RateLimit headers replace it. Set
+   * the client's `rateBudget` when you know your account's limit.
+   */
+  defaultRateBudget: { limit: 60, windowMs: 1000 },
+  /**
+   * KashFlow sends no rate-limit headers that any source shows. When it does, the client reads
+   * the IETF `RateLimit-Limit`/`-Remaining`/`-Reset`, `RateLimit-Policy` and combined `RateLimit`
+   * (drafts 00-07 and 08 on), and `X-RateLimit-Limit`/`-Remaining`/`-Reset`; Retry-After on a 429
+   * is always honoured.
+   */
+  honouredRateLimitHeaders: [
+    'RateLimit-Limit',
+    'RateLimit-Remaining',
+    'RateLimit-Reset',
+    'RateLimit-Policy',
+    'RateLimit',
+    'X-RateLimit-Limit',
+    'X-RateLimit-Remaining',
+    'X-RateLimit-Reset',
+    'Retry-After',
+  ],
+  /**
+   * A 429 is answered before KashFlow applies a write (as HTTP intends). The client still never
+   * resends a write after a 429: the caller (the sync engine) waits and tries again, reading back
+   * first, so nothing rests on this.
+   */
+  tooManyRequestsBeforeApplying: true,
 } as const

@@ -1,0 +1,199 @@
+// A request budget shared by everything that talks to one account: a token bucket that lends
+// (a caller reserves its tokens at once and waits out the debt, so a wait never spins), learns
+// from what the server says (429 + Retry-After, RateLimit headers), and keeps every window of
+// `windowMs` within `limit` requests.
+import type { Sleep } from '../sleep.js'
+import { sleep as defaultSleep } from '../sleep.js'
+
+/** What a server said about the budget in one response (see `rateSignalFrom`). */
+export interface RateSignal {
+  /** The response status; 429 means the budget was exceeded. */
+  readonly status: number
+  /** Retry-After, in milliseconds. */
+  readonly retryAfterMs?: number | undefined
+  /** Requests allowed per window (RateLimit-Limit, X-RateLimit-Limit, or a policy's quota). */
+  readonly limit?: number | undefined
+  /** The window those requests are counted in, in milliseconds (a policy's `w`). */
+  readonly windowMs?: number | undefined
+  /** Requests left in the current window. */
+  readonly remaining?: number | undefined
+  /** Milliseconds until the current window resets. */
+  readonly resetMs?: number | undefined
+}
+
+/**
+ * A request budget: every request takes a token first, and every answer teaches it.
+ * @example
+ * const budget: RateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
+ * await budget.take()
+ * await budget.learn({ status: 429, retryAfterMs: 1000 })
+ */
+export interface RateBudget {
+  /** Waits until `n` requests (default 1) may be sent, and takes them. Rejects if `signal` aborts. */
+  take(n?: number, signal?: AbortSignal): Promise<void>
+  /** Tells the budget what a response said; a 429 makes every later `take` wait. */
+  learn(signal: RateSignal): Promise<void>
+}
+
+/** A budget as numbers: `limit` requests in any `windowMs`. */
+export interface RateBudgetOptions {
+  /** Requests allowed in any window of `windowMs`. */
+  readonly limit: number
+  /** The window, in milliseconds. */
+  readonly windowMs: number
+}
+
+/** The state of one bucket, as the in-memory budget and a shared (SQL) budget both keep it. */
+export interface RateBucketState {
+  /** Tokens in hand; below zero is debt that the next callers wait out. */
+  readonly tokens: number
+  /** When `tokens` was last brought up to date (ms since the epoch). */
+  readonly updatedAt: number
+  readonly limit: number
+  readonly windowMs: number
+  /** The largest number of tokens held (a burst). */
+  readonly capacity: number
+  /** Tokens added per millisecond. */
+  readonly ratePerMs: number
+  /** When a 429 last shrank `limit` (0: never). */
+  readonly shrunkAt: number
+}
+
+/**
+ * The share of `limit` a bucket plans to spend. A bucket holding `capacity` tokens and refilling
+ * `ratePerMs` lets through at most `capacity + ratePerMs * windowMs` in any window; both are
+ * chosen so that is `HEADROOM * limit`, leaving room for requests that arrive late or in a
+ * different order than they were sent.
+ */
+export const RATE_HEADROOM = 0.98
+/** The burst as a share of `limit` (at least one request). */
+export const RATE_BURST_SHARE = 0.02
+/** What a 429 without a stated limit does to `limit`. */
+export const RATE_SHRINK = 0.9
+
+/**
+ * The burst and refill rate for a budget of `limit` requests per `windowMs`.
+ * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
+ * @example bucketShape(100, 1000) // { capacity: 2, ratePerMs: 0.096 }
+ */
+export function bucketShape(
+  limit: number,
+  windowMs: number,
+): { readonly capacity: number; readonly ratePerMs: number } {
+  if (!(Number.isFinite(limit) && limit > 0) || !(Number.isFinite(windowMs) && windowMs > 0))
+    throw new RangeError(
+      `A rate budget needs a positive limit and windowMs, got limit ${limit} per ${windowMs} ms.`,
+    )
+  const capacity = Math.max(1, Math.floor(limit * RATE_BURST_SHARE))
+  // Below about 3 requests a window one request of burst is already most of it: keep half.
+  const perWindow = Math.max(limit * RATE_HEADROOM - capacity, limit / 2)
+  return { capacity, ratePerMs: perWindow / windowMs }
+}
+
+/**
+ * A full bucket for `limit` requests per `windowMs`, as of `now`.
+ * @example const state = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ */
+export function newBucket(options: RateBudgetOptions, now: number): RateBucketState {
+  const shape = bucketShape(options.limit, options.windowMs)
+  return {
+    tokens: shape.capacity,
+    updatedAt: now,
+    limit: options.limit,
+    windowMs: options.windowMs,
+    ...shape,
+    shrunkAt: 0,
+  }
+}
+
+/**
+ * Takes `n` tokens at `now`, refilling first: the new state, and how long the caller must wait
+ * before sending (0 when the tokens were there). A clock that went back refills nothing.
+ * @example const { state, waitMs } = takeTokens(bucket, 1, Date.now())
+ */
+export function takeTokens(
+  state: RateBucketState,
+  n: number,
+  now: number,
+): { readonly state: RateBucketState; readonly waitMs: number } {
+  const elapsed = Math.max(0, now - state.updatedAt)
+  const tokens = Math.min(state.capacity, state.tokens + elapsed * state.ratePerMs) - n
+  return {
+    state: { ...state, tokens, updatedAt: Math.max(state.updatedAt, now) },
+    waitMs: tokens < 0 ? -tokens / state.ratePerMs : 0,
+  }
+}
+
+/**
+ * What a response teaches the bucket at `now`. A stated limit (and window) replaces the
+ * bucket's; `remaining` caps the tokens in hand, and none remaining makes callers wait for the
+ * reset. A 429 makes every caller wait for Retry-After (or the reset, or a window) and, when the
+ * server stated no limit, shrinks the limit by {@link RATE_SHRINK}, at most once a window (the
+ * 429s of requests already on their way say nothing new).
+ * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
+ */
+export function learnRate(
+  state: RateBucketState,
+  signal: RateSignal,
+  now: number,
+): RateBucketState {
+  let next = takeTokens(state, 0, now).state
+  const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v)
+  if (usable(signal.limit) && signal.limit > 0) {
+    const windowMs = usable(signal.windowMs) && signal.windowMs > 0 ? signal.windowMs : next.windowMs
+    if (signal.limit !== next.limit || windowMs !== next.windowMs) {
+      const shape = bucketShape(signal.limit, windowMs)
+      next = { ...next, limit: signal.limit, windowMs, ...shape, tokens: Math.min(next.tokens, shape.capacity) }
+    }
+  } else if (signal.status === 429 && now - next.shrunkAt >= next.windowMs) {
+    const limit = Math.max(1, Math.floor(next.limit * RATE_SHRINK))
+    next = { ...next, limit, ...bucketShape(limit, next.windowMs), shrunkAt: now }
+  }
+  const debtFor = (ms: number) => -Math.max(0, ms) * next.ratePerMs
+  if (usable(signal.remaining)) {
+    next =
+      signal.remaining <= 0
+        ? { ...next, tokens: Math.min(next.tokens, debtFor(signal.resetMs ?? next.windowMs)) }
+        : { ...next, tokens: Math.min(next.tokens, signal.remaining) }
+  }
+  if (signal.status === 429) {
+    const waitMs = signal.retryAfterMs ?? signal.resetMs ?? next.windowMs
+    next = { ...next, tokens: Math.min(next.tokens, debtFor(waitMs)) }
+  }
+  return next
+}
+
+/** Options of {@link createRateBudget}. */
+export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
+  /** The clock. @default Date.now */
+  readonly now?: () => number
+  /** How to wait. @default a timer */
+  readonly sleep?: Sleep
+}
+
+/**
+ * A token bucket in this process: `limit` requests in any `windowMs` (with a little headroom,
+ * see {@link RATE_HEADROOM}), shared by every caller holding it. A caller reserves its tokens
+ * when it asks, so callers are served in order and a wait never polls.
+ * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
+ * @example
+ * const budget = createRateBudget({ limit: 100, windowMs: 1000 })
+ * await budget.take() // then send the request
+ */
+export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget {
+  const now = options.now ?? Date.now
+  const wait = options.sleep ?? defaultSleep
+  let state = newBucket(options, now())
+  return {
+    async take(n = 1, signal) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
+      const taken = takeTokens(state, n, now())
+      state = taken.state
+      if (taken.waitMs > 0) await wait(Math.ceil(taken.waitMs), signal)
+    },
+    learn(signal) {
+      state = learnRate(state, signal, now())
+      return Promise.resolve()
+    },
+  }
+}
