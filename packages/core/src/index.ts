@@ -143,3 +143,47 @@ export type { PlanContext } from './posting/plan-postings.js'
 export { postingMarker, findPostingMarker } from './posting/marker.js'
 export type { MarkerPurpose } from './posting/marker.js'
 export { londonDate } from './posting/london-date.js'
+
+// Settlement accounting (clearing mode): fee rules, fee statements, batch planning.
+export { FeeRuleSchema, FeeRulesSchema, defineFeeRules, feeFor } from './settlement/fee-rules.js'
+export type { FeeRule, FeeRules, FeeRulesInput, FeeSubject } from './settlement/fee-rules.js'
+export { parseFeeStatement } from './settlement/fee-statement.js'
+export type { FeeStatementRow, FeeStatementIssue } from './settlement/fee-statement.js'
+export {
+  SETTLEMENT_MARKER_PURPOSES,
+  normaliseBatchId,
+  settlementMarker,
+  findSettlementMarker,
+} from './settlement/settlement-marker.js'
+export type {
+  SettlementMarkerPurpose,
+  SettlementMarkerMatch,
+} from './settlement/settlement-marker.js'
+export { SettlementConfigError } from './settlement/settlement-config-error.js'
+export {
+  SettlementBankAccountSchema,
+  SettlementAccountsSchema,
+  SettlementTransactionSchema,
+  SettlementBatchSchema,
+  SETTLEMENT_WAIT_REASONS,
+  defineSettlementAccounts,
+  planSettlement,
+} from './settlement/plan-settlement.js'
+export type {
+  SettlementBankAccount,
+  SettlementAccounts,
+  SettlementAccountsInput,
+  SettlementTransaction,
+  SettlementBatch,
+  SettlementBatchInput,
+  SettlementFees,
+  PlanSettlementOptions,
+  SettlementTransferIntent,
+  SettlementTransactionLine,
+  SettlementTotals,
+  SettlementWaitReason,
+  SettlementPostPlan,
+  SettlementWaitPlan,
+  SettlementDeadLetterPlan,
+  SettlementPlan,
+} from './settlement/plan-settlement.js'
