@@ -22,6 +22,7 @@ const csv = (...rows: ReconciliationRow[]): string[] => {
     from: '2026-11-01T00:00:00.000Z',
     to: '2026-11-02T00:00:00.000Z',
     rows,
+    totals: [],
     summary: {
       matched: 0,
       missing_in_kashflow: rows.length,

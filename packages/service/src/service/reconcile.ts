@@ -8,6 +8,7 @@ import {
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
 import type { Store } from '@opayo-kashflow/sync'
+import { MarkerSet } from './report-marker-set.js'
 
 /** How one Opayo money movement compares with the ledger and KashFlow. */
 export type ReconciliationStatus =
@@ -29,48 +30,181 @@ export interface ReconciliationRow {
   readonly note: string
 }
 
-export interface Reconciliation {
-  readonly from: string
-  readonly to: string
-  readonly rows: readonly ReconciliationRow[]
-  readonly summary: Readonly<Record<ReconciliationStatus, number>>
+/**
+ * The money of one currency across every row of a reconciliation, in signed integer minor units
+ * (refunds negative), added up row by row as the rows are produced.
+ * @example
+ * const gbp: ReconciliationCurrencyTotals | undefined = result.totals.find((t) => t.currency === 'GBP')
+ */
+export interface ReconciliationCurrencyTotals {
+  readonly currency: string
+  /** Rows in this currency. */
+  readonly rows: number
+  /** Rows in this currency that are not matched. */
+  readonly needsAttention: number
+  /** Sum of `opayoAmount` over the rows (what Opayo moved). */
+  readonly opayo: number
+  /** Sum of `kashflowAmount` over the rows (what KashFlow shows for them, orphans included). */
+  readonly kashflow: number
+  /** Sum of `opayoAmount` over the rows not matched (Opayo money KashFlow does not agree with). */
+  readonly opayoNeedingAttention: number
 }
 
-const MONEY_KINDS = new Set(['payment', 'capture', 'refund'])
-
 /**
- * Compares Opayo's successful money movements (as canonical payments, e.g. from the Reporting
- * API) with the engine's ledger and KashFlow's payment lines: matched, missing in KashFlow,
- * amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no movement
- * explains) on the invoices looked at. A posted movement's line is found through the ledger (the
- * line read back, or the bulk payment the write created), so it does not need KashFlow to keep
- * the marker in the line's note; orphans can only be seen where it does.
+ * What a reconciliation adds up to without its rows: the range, the count per status and the
+ * money per currency.
+ * @example
+ * const summary: ReconciliationSummary = await reconcileEach({ ...input, onRow: (row) => csv.write(row) })
  */
-export async function reconcile(input: {
-  readonly payments: readonly CanonicalPayment[]
-  readonly store: Store
-  readonly kashflow: KashflowClient
+export interface ReconciliationSummary {
+  readonly from: string
+  readonly to: string
+  readonly summary: Readonly<Record<ReconciliationStatus, number>>
+  /** Per currency, sorted by currency code. */
+  readonly totals: readonly ReconciliationCurrencyTotals[]
+}
+
+export interface Reconciliation extends ReconciliationSummary {
+  readonly rows: readonly ReconciliationRow[]
+}
+
+/** What {@link reconcileEach} reads. */
+export interface ReconcileEachInput {
+  /** Opayo's movements in the range, e.g. converted lazily from `reporting.transactions.list`. */
+  readonly payments: AsyncIterable<CanonicalPayment> | Iterable<CanonicalPayment>
+  readonly store: Pick<Store, 'get' | 'ledger'>
+  readonly kashflow: Pick<KashflowClient, 'invoicePayments'>
   readonly references: ReferenceParser
   readonly from: Date
   readonly to: Date
-}): Promise<Reconciliation> {
-  const movements = input.payments.filter(
-    (p) => MONEY_KINDS.has(p.kind) && p.status === 'succeeded',
-  )
-  const linesByInvoice = new Map<number, InvoicePaymentRecord[]>()
-  const lines = async (invoice: number) => {
-    if (!linesByInvoice.has(invoice)) {
-      linesByInvoice.set(
-        invoice,
-        await input.kashflow.invoicePayments.list(invoice).catch(() => []),
-      )
-    }
-    return linesByInvoice.get(invoice) ?? []
+  /** Called once per row, in order; awaited, so a slow writer slows the reading (backpressure). */
+  readonly onRow: (row: ReconciliationRow) => void | Promise<void>
+  /**
+   * How many invoices' KashFlow payment lines are kept at once (least recently used first out).
+   * @default 1024
+   */
+  readonly invoiceCacheSize?: number
+}
+
+const MONEY_KINDS = new Set(['payment', 'capture', 'refund'])
+const STATUSES = [
+  'matched',
+  'missing_in_kashflow',
+  'amount_mismatch',
+  'orphan_in_kashflow',
+] as const satisfies readonly ReconciliationStatus[]
+
+/** Counts and money per currency, added up one row at a time. */
+class Tally {
+  readonly counts: Record<ReconciliationStatus, number> = {
+    matched: 0,
+    missing_in_kashflow: 0,
+    amount_mismatch: 0,
+    orphan_in_kashflow: 0,
   }
-  const rows: ReconciliationRow[] = []
-  const known = new Set<string>()
-  const claimed = new Set<InvoicePaymentRecord>()
-  for (const payment of movements) {
+  readonly #currencies = new Map<
+    string,
+    {
+      rows: number
+      needsAttention: number
+      opayo: number
+      kashflow: number
+      opayoNeedingAttention: number
+    }
+  >()
+
+  add(row: ReconciliationRow): void {
+    this.counts[row.status] += 1
+    let t = this.#currencies.get(row.currency)
+    if (!t) {
+      t = { rows: 0, needsAttention: 0, opayo: 0, kashflow: 0, opayoNeedingAttention: 0 }
+      this.#currencies.set(row.currency, t)
+    }
+    t.rows += 1
+    t.opayo += row.opayoAmount ?? 0
+    t.kashflow += row.kashflowAmount ?? 0
+    if (row.status !== 'matched') {
+      t.needsAttention += 1
+      t.opayoNeedingAttention += row.opayoAmount ?? 0
+    }
+  }
+
+  totals(): ReconciliationCurrencyTotals[] {
+    return [...this.#currencies]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([currency, t]) => ({ currency, ...t }))
+  }
+}
+
+interface InvoiceLines {
+  readonly invoiceNumber: number
+  readonly lines: readonly InvoicePaymentRecord[]
+  readonly claimed: Set<InvoicePaymentRecord>
+}
+
+/**
+ * Compares Opayo's successful money movements with the engine's ledger and KashFlow's payment
+ * lines one movement at a time, handing each row to `onRow` as soon as it is known, and returns
+ * the counts and the money per currency. Nothing grows with the number of rows except 8 bytes
+ * per movement (a 64-bit hash of its marker, to tell orphans from lines of movements already
+ * seen) and the rows that need attention among orphan candidates: at most `invoiceCacheSize`
+ * invoices' payment lines are held, and the movements are read as they come.
+ *
+ * The statuses are those of {@link reconcile} (which collects these rows): matched, missing in
+ * KashFlow, amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no
+ * movement in the range explains) on the invoices the movements touch; orphans come last.
+ * @example
+ * const summary = await reconcileEach({ payments, store, kashflow, references, from, to, onRow: (row) => console.log(row.status) })
+ */
+export async function reconcileEach(input: ReconcileEachInput): Promise<ReconciliationSummary> {
+  const cacheSize = Math.max(1, input.invoiceCacheSize ?? 1024)
+  const tally = new Tally()
+  const emit = async (row: ReconciliationRow) => {
+    tally.add(row)
+    await input.onRow(row)
+  }
+  const known = new MarkerSet()
+  // Invoices whose lines are held, least recently used first (a Map keeps insertion order).
+  const cache = new Map<number, InvoiceLines>()
+  // Lines of evicted invoices that carry a marker not seen yet: orphans unless a later movement
+  // explains them. Keyed so an invoice read twice gives each line once.
+  const candidates = new Map<
+    string,
+    { invoiceNumber: number; line: InvoicePaymentRecord; marker: string }
+  >()
+  const settle = (entry: InvoiceLines) => {
+    for (const line of entry.lines) {
+      if (entry.claimed.has(line)) continue
+      const marker = findPostingMarker(line.note)
+      if (!marker || marker.purpose === 'customer' || known.has(marker.marker)) continue
+      const key = `${entry.invoiceNumber}|${line.id ?? ''}|${line.bulkPaymentNumber ?? ''}|${line.amount.amount}|${line.amount.currency}|${line.note}`
+      candidates.set(key, { invoiceNumber: entry.invoiceNumber, line, marker: marker.marker })
+    }
+  }
+  const linesOf = async (invoiceNumber: number): Promise<InvoiceLines> => {
+    const held = cache.get(invoiceNumber)
+    if (held) {
+      cache.delete(invoiceNumber)
+      cache.set(invoiceNumber, held)
+      return held
+    }
+    const lines = await input.kashflow.invoicePayments
+      .list(invoiceNumber)
+      .catch((): InvoicePaymentRecord[] => [])
+    const entry: InvoiceLines = { invoiceNumber, lines, claimed: new Set() }
+    cache.set(invoiceNumber, entry)
+    if (cache.size > cacheSize) {
+      const [oldest] = cache.values()
+      if (oldest) {
+        cache.delete(oldest.invoiceNumber)
+        settle(oldest)
+      }
+    }
+    return entry
+  }
+
+  for await (const payment of input.payments) {
+    if (!MONEY_KINDS.has(payment.kind) || payment.status !== 'succeeded') continue
     const marker = postingMarker(payment.source.transactionId, payment.kind)
     known.add(marker)
     const event = await input.store.get(payment.id)
@@ -84,17 +218,20 @@ export async function reconcile(input: {
     // payment the write created), else one carrying the marker where KashFlow kept it.
     const result = entry?.result as
       { readBack?: { id?: number }; bulkPaymentNumber?: number } | undefined
-    const found =
-      invoiceNumber === undefined
-        ? undefined
-        : (await lines(invoiceNumber)).find(
-            (l) =>
-              (result?.readBack?.id !== undefined && l.id === result.readBack.id) ||
-              (result?.bulkPaymentNumber !== undefined &&
-                l.bulkPaymentNumber === result.bulkPaymentNumber) ||
-              l.note.includes(marker),
-          )
-    if (found) claimed.add(found)
+    const invoice = invoiceNumber === undefined ? undefined : await linesOf(invoiceNumber)
+    const found = invoice?.lines.find(
+      (l) =>
+        (result?.readBack?.id !== undefined && l.id === result.readBack.id) ||
+        (result?.bulkPaymentNumber !== undefined &&
+          l.bulkPaymentNumber === result.bulkPaymentNumber) ||
+        l.note.includes(marker),
+    )
+    if (found && invoice) {
+      invoice.claimed.add(found)
+      // A claimed line's own marker is explained too, should its invoice be read again later.
+      const own = findPostingMarker(found.note)
+      if (own) known.add(own.marker)
+    }
     const base = {
       transactionId: payment.source.transactionId,
       vendorTxCode: payment.source.vendorTxCode,
@@ -105,7 +242,7 @@ export async function reconcile(input: {
       engineState: event?.state ?? 'not ingested',
     }
     if (!found) {
-      rows.push({
+      await emit({
         ...base,
         status: 'missing_in_kashflow',
         kashflowAmount: undefined,
@@ -125,38 +262,72 @@ export async function reconcile(input: {
         : undefined
     const expected =
       converted !== undefined ? (payment.kind === 'refund' ? -converted : converted) : signed
-    rows.push({
+    await emit({
       ...base,
       status: found.amount.amount === expected ? 'matched' : 'amount_mismatch',
       kashflowAmount: found.amount.amount,
       note: found.amount.amount === expected ? '' : `KashFlow has ${format(found.amount)}`,
     })
   }
-  for (const [invoiceNumber, invoiceLines] of linesByInvoice) {
-    for (const line of invoiceLines) {
-      const marker = findPostingMarker(line.note)
-      if (!marker || marker.purpose === 'customer' || known.has(marker.marker) || claimed.has(line))
-        continue
-      rows.push({
-        status: 'orphan_in_kashflow',
-        transactionId: marker.transactionId,
-        vendorTxCode: '',
-        kind: marker.purpose,
-        invoiceNumber,
-        opayoAmount: undefined,
-        kashflowAmount: line.amount.amount,
-        currency: line.amount.currency,
-        engineState: '',
-        note: 'a KashFlow payment carries an Opayo marker with no matching Opayo movement in the range',
-      })
-    }
+  for (const entry of cache.values()) settle(entry)
+  cache.clear()
+  for (const { invoiceNumber, line, marker } of candidates.values()) {
+    if (known.has(marker)) continue
+    const parsed = findPostingMarker(line.note)
+    await emit({
+      status: 'orphan_in_kashflow',
+      transactionId: parsed?.transactionId ?? '',
+      vendorTxCode: '',
+      kind: parsed?.purpose ?? '',
+      invoiceNumber,
+      opayoAmount: undefined,
+      kashflowAmount: line.amount.amount,
+      currency: line.amount.currency,
+      engineState: '',
+      note: 'a KashFlow payment carries an Opayo marker with no matching Opayo movement in the range',
+    })
   }
-  const summary = { matched: 0, missing_in_kashflow: 0, amount_mismatch: 0, orphan_in_kashflow: 0 }
-  for (const row of rows) summary[row.status] += 1
-  return { from: input.from.toISOString(), to: input.to.toISOString(), rows, summary }
+  return {
+    from: input.from.toISOString(),
+    to: input.to.toISOString(),
+    summary: { ...tally.counts },
+    totals: tally.totals(),
+  }
 }
 
-const COLUMNS = [
+/**
+ * Compares Opayo's successful money movements (as canonical payments, e.g. from the Reporting
+ * API) with the engine's ledger and KashFlow's payment lines: matched, missing in KashFlow,
+ * amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no movement
+ * explains) on the invoices looked at. A posted movement's line is found through the ledger (the
+ * line read back, or the bulk payment the write created), so it does not need KashFlow to keep
+ * the marker in the line's note; orphans can only be seen where it does. Collects every row in
+ * memory: for a long range, use {@link reconcileEach} and write the rows as they come.
+ * @example
+ * const result = await reconcile({ payments, store, kashflow, references, from, to })
+ */
+export async function reconcile(input: {
+  readonly payments: readonly CanonicalPayment[]
+  readonly store: Store
+  readonly kashflow: KashflowClient
+  readonly references: ReferenceParser
+  readonly from: Date
+  readonly to: Date
+}): Promise<Reconciliation> {
+  const rows: ReconciliationRow[] = []
+  const summary = await reconcileEach({
+    ...input,
+    // Every invoice stays in view, as the rows are all held anyway.
+    invoiceCacheSize: Number.MAX_SAFE_INTEGER,
+    onRow: (row) => {
+      rows.push(row)
+    },
+  })
+  return { ...summary, rows }
+}
+
+/** The CSV columns, in order. */
+export const RECONCILIATION_COLUMNS = [
   'status',
   'transactionId',
   'vendorTxCode',
@@ -185,44 +356,82 @@ const csvCell = (value: string | number | undefined): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
+/** The CSV header line, CRLF-terminated. */
+export const reconciliationCsvHeader = (): string => `${RECONCILIATION_COLUMNS.join(',')}\r\n`
+
+/** One row as a CSV line, CRLF-terminated (see {@link reconciliationCsv} for the escaping). */
+export const reconciliationCsvLine = (row: ReconciliationRow): string =>
+  `${RECONCILIATION_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`
+
 /**
  * The reconciliation as CSV: RFC 4180 quoting, CRLF line ends, text cells escaped against
  * spreadsheet formula injection (a vendorTxCode `=HYPERLINK(...)` comes out as inert text) while
  * amounts stay numbers (`-5000` for a refund of 50.00).
  * @example writeFileSync('reconciliation.csv', reconciliationCsv(await service.reconcile({ from, to })))
  */
-export function reconciliationCsv(result: Reconciliation): string {
-  return (
-    [
-      COLUMNS.join(','),
-      ...result.rows.map((row) => COLUMNS.map((c) => csvCell(row[c])).join(',')),
-    ].join('\r\n') + '\r\n'
-  )
+export function reconciliationCsv(result: Pick<Reconciliation, 'rows'>): string {
+  return reconciliationCsvHeader() + result.rows.map(reconciliationCsvLine).join('')
 }
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** The reconciliation as a standalone HTML report. */
-export function reconciliationHtml(result: Reconciliation): string {
-  const amount = (v: number | undefined, c: string) =>
-    v === undefined ? '' : isCurrencyCode(c) ? format(money(v, c)) : `${v} ${c}`
-  // What needs attention first, then the matched rows.
-  const body = [...result.rows]
-    .sort((a, b) => Number(a.status === 'matched') - Number(b.status === 'matched'))
+const htmlAmount = (v: number | undefined, c: string) =>
+  v === undefined ? '' : isCurrencyCode(c) ? format(money(v, c)) : `${v} ${c}`
+
+/** One row that needs attention as an HTML table row, newline-terminated. */
+export const reconciliationHtmlRow = (r: ReconciliationRow): string =>
+  `<tr class="${r.status}"><td>${r.status.replace(/_/g, ' ')}</td><td><code>${escapeHtml(r.vendorTxCode)}</code><br><small>${escapeHtml(r.transactionId)}</small></td><td>${escapeHtml(r.kind)}</td><td>${r.invoiceNumber ?? ''}</td><td class="n">${htmlAmount(r.opayoAmount, r.currency)}</td><td class="n">${htmlAmount(r.kashflowAmount, r.currency)}</td><td>${escapeHtml(r.engineState)}</td><td>${escapeHtml(r.note)}</td></tr>\n`
+
+/**
+ * The HTML report up to and including the opening of the rows table: title, range, the count per
+ * status and the money per currency. The rows that need attention follow, then
+ * {@link reconciliationHtmlEnd}.
+ */
+export function reconciliationHtmlStart(summary: ReconciliationSummary): string {
+  const counts = STATUSES.map(
+    (k) => `<span><b>${summary.summary[k]}</b> ${k.replace(/_/g, ' ')}</span>`,
+  ).join('')
+  const totals = summary.totals
     .map(
-      (r) =>
-        `<tr class="${r.status}"><td>${r.status.replace(/_/g, ' ')}</td><td><code>${escapeHtml(r.vendorTxCode)}</code><br><small>${escapeHtml(r.transactionId)}</small></td><td>${r.kind}</td><td>${r.invoiceNumber ?? ''}</td><td class="n">${amount(r.opayoAmount, r.currency)}</td><td class="n">${amount(r.kashflowAmount, r.currency)}</td><td>${escapeHtml(r.engineState)}</td><td>${escapeHtml(r.note)}</td></tr>`,
+      (t) =>
+        `<tr><td>${escapeHtml(t.currency)}</td><td class="n">${t.rows}</td><td class="n">${t.needsAttention}</td><td class="n">${htmlAmount(t.opayo, t.currency)}</td><td class="n">${htmlAmount(t.kashflow, t.currency)}</td><td class="n">${htmlAmount(t.opayoNeedingAttention, t.currency)}</td></tr>`,
     )
     .join('\n')
+  const attention =
+    summary.summary.missing_in_kashflow +
+    summary.summary.amount_mismatch +
+    summary.summary.orphan_in_kashflow
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Opayo / KashFlow reconciliation</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.n{text-align:right;font-variant-numeric:tabular-nums}.missing_in_kashflow td:first-child,.amount_mismatch td:first-child,.orphan_in_kashflow td:first-child{color:#b00020;font-weight:600}.matched td:first-child{color:#1b5e20}.summary span{display:inline-block;margin-right:1.5rem}</style>
-<h1>Reconciliation</h1><p>${result.from} to ${result.to}</p>
-<p class="summary">${Object.entries(result.summary)
-    .map(([k, v]) => `<span><b>${v}</b> ${k.replace(/_/g, ' ')}</span>`)
-    .join('')}</p>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%;margin-bottom:2rem}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.n{text-align:right;font-variant-numeric:tabular-nums}.missing_in_kashflow td:first-child,.amount_mismatch td:first-child,.orphan_in_kashflow td:first-child{color:#b00020;font-weight:600}.summary span{display:inline-block;margin-right:1.5rem}</style>
+<h1>Reconciliation</h1><p>${escapeHtml(summary.from)} to ${escapeHtml(summary.to)}</p>
+<p class="summary">${counts}</p>
+<h2>Totals</h2>
+<table><thead><tr><th>Currency</th><th class="n">Rows</th><th class="n">Need attention</th><th class="n">Opayo</th><th class="n">KashFlow</th><th class="n">Opayo needing attention</th></tr></thead><tbody>
+${totals}
+</tbody></table>
+<h2>${attention === 0 ? 'Nothing needs attention' : `${attention} need${attention === 1 ? 's' : ''} attention`}</h2>
+<p>Matched rows are in reconciliation.csv and reconciliation.json, not here.</p>
 <table><thead><tr><th>Status</th><th>Opayo</th><th>Kind</th><th>Invoice</th><th>Opayo amount</th><th>KashFlow amount</th><th>Engine</th><th>Note</th></tr></thead><tbody>
-${body}
-</tbody></table></html>
 `
+}
+
+/** The end of the HTML report, after the rows. */
+export const reconciliationHtmlEnd = (): string => `</tbody></table></html>\n`
+
+/**
+ * The reconciliation as a standalone HTML report: the count per status, the money per currency,
+ * and only the rows that need attention (missing in KashFlow, amount mismatches, orphans; a dead
+ * letter shows as a missing row with its reason). Matched rows are left to the CSV and JSON.
+ * @example writeFileSync('reconciliation.html', reconciliationHtml(await service.reconcile({ from, to })))
+ */
+export function reconciliationHtml(result: Reconciliation): string {
+  return (
+    reconciliationHtmlStart(result) +
+    result.rows
+      .filter((r) => r.status !== 'matched')
+      .map(reconciliationHtmlRow)
+      .join('') +
+    reconciliationHtmlEnd()
+  )
 }

@@ -49,6 +49,27 @@ export interface FakeOpayoOptions {
   readonly now?: () => Date
 }
 
+/**
+ * Rows the Reporting API serves without the fake holding them: row `index` is made from its
+ * index when a page asks for it, so a million rows cost no memory.
+ * @example
+ * fake.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z'), spacingMs: 1000 })
+ */
+export interface FakeReportingRowsOptions {
+  /** How many rows. */
+  readonly count: number
+  /** When row 0 was taken; row `i` at `from + i * spacingMs`. */
+  readonly from: Date
+  /** @default 1000 */
+  readonly spacingMs?: number
+  /**
+   * Row `index`'s fields, over the defaults: transactionId `AE000000-0000-4000-8000-{index in
+   * 12 hex digits}`, vendorTxCode `GEN-{index}`, a payment of `1000 + index % 9000` pence in GBP,
+   * succeeded. Must be deterministic.
+   */
+  readonly row?: (index: number) => Partial<FakeOpayoTransaction>
+}
+
 /** A fault to serve instead of the real answer. */
 export interface FakeFault {
   readonly status: number
@@ -123,6 +144,12 @@ export class FakeOpayo {
   readonly requests: { method: string; url: string }[] = []
   readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
   #faults: FakeFault[] = []
+  #generated: Required<Omit<FakeReportingRowsOptions, 'from'>> & { from: number } = {
+    count: 0,
+    from: 0,
+    spacingMs: 1000,
+    row: () => ({}),
+  }
 
   constructor(options: FakeOpayoOptions = {}) {
     this.options = {
@@ -163,6 +190,65 @@ export class FakeOpayo {
     }
     this.transactions.set(tx.transactionId, tx)
     return tx
+  }
+
+  /**
+   * Serves `count` more Reporting rows from getTransactionList without keeping them: each is
+   * generated from its index when a page covers it, after the transactions the fake holds (which
+   * come first, by date). Replaces any rows generated before. Only getTransactionList serves them.
+   * @example
+   * fake.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
+   */
+  generateReportingRows(options: FakeReportingRowsOptions): void {
+    if (!Number.isInteger(options.count) || options.count < 0)
+      throw new RangeError('FakeOpayo.generateReportingRows(): count must be a whole number >= 0.')
+    const spacingMs = options.spacingMs ?? 1000
+    if (!(spacingMs > 0))
+      throw new RangeError('FakeOpayo.generateReportingRows(): spacingMs must be positive.')
+    this.#generated = {
+      count: options.count,
+      from: options.from.getTime(),
+      spacingMs,
+      row: options.row ?? (() => ({})),
+    }
+  }
+
+  /** Generated row `index`, as {@link generateReportingRows} describes it. */
+  #generatedRow(index: number): FakeOpayoTransaction {
+    const g = this.#generated
+    return {
+      transactionId: `AE000000-0000-4000-8000-${index.toString(16).toUpperCase().padStart(12, '0')}`,
+      vendorTxCode: `GEN-${index}`,
+      transactionType: 'Payment',
+      status: 'Ok',
+      statusCode: '0000',
+      statusDetail: 'The Authorisation was Successful.',
+      amount: 1000 + (index % 9000),
+      currency: 'GBP',
+      createdAt: new Date(g.from + index * g.spacingMs),
+      cardType: 'Visa',
+      lastFourDigits: '0006',
+      expiryDate: '1228',
+      refunded: 0,
+      ...g.row(index),
+    }
+  }
+
+  /** Rows `start..end` (1-based, inclusive) of getTransactionList over `[from, to)`. */
+  #listPage(from: number, to: number, start: number, end: number): FakeOpayoTransaction[] {
+    const held = [...this.transactions.values()]
+      .filter((t) => t.createdAt.getTime() >= from && t.createdAt.getTime() < to)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    const page = held.slice(start - 1, end)
+    const g = this.#generated
+    if (g.count === 0 || page.length >= end - start + 1) return page
+    // The generated rows in [from, to) are the indexes [first, last).
+    const first = Math.max(0, Math.ceil((from - g.from) / g.spacingMs))
+    const last = Math.min(g.count, Math.max(0, Math.ceil((to - g.from) / g.spacingMs)))
+    const skip = Math.max(0, start - 1 - held.length)
+    for (let i = first + skip; i < last && page.length < end - start + 1; i += 1)
+      page.push(this.#generatedRow(i))
+    return page
   }
 
   /**
@@ -578,16 +664,10 @@ export class FakeOpayo {
         const to = parseLondon(param('enddate'))
         const start = Number(param('startrow') ?? '1')
         const end = Number(param('endrow') ?? String(start + 49))
-        const rows = [...this.transactions.values()]
-          .filter(
-            (t) =>
-              from !== undefined &&
-              to !== undefined &&
-              t.createdAt.getTime() >= from &&
-              t.createdAt.getTime() < to,
-          )
-          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-          .slice(start - 1, end)
+        const rows =
+          from === undefined || to === undefined || !(end >= start) || !(start >= 1)
+            ? []
+            : this.#listPage(from, to, start, end)
         return xmlResponse(
           `<errorcode>0000</errorcode><transactions>${rows.map((t) => `<transaction>${this.#reportingRow(t)}</transaction>`).join('')}</transactions>`,
         )

@@ -1,0 +1,106 @@
+// `opayo-kashflow reconcile`: Opayo's Reporting API against the ledger and KashFlow, streamed.
+// The movements are read one Reporting page at a time, each row goes to the report files as soon
+// as it is known, and only the counts and the money per currency are kept, so a year of payments
+// takes the memory of a day.
+import { toCanonicalPayment } from '@opayo-kashflow/opayo'
+import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
+import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
+import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import { SyncConfigError } from '@opayo-kashflow/sync'
+import type { Store } from '@opayo-kashflow/sync'
+import { reconcileEach } from '../service/reconcile.js'
+import type { ReconciliationSummary } from '../service/reconcile.js'
+import { openReconciliationReports } from '../service/report-writers.js'
+import type { ReconciliationReportPaths } from '../service/report-writers.js'
+
+/**
+ * What `reconcile` needs: the clients and store the service was built from (`serviceFromConfig`
+ * returns them), the reference parser of the config, the range and where to write.
+ * @example
+ * const input: ReconcileCommandInput = { reporting, store, kashflow, references, from, to, outDir: '.', json: false, out: console.log }
+ */
+export interface ReconcileCommandInput {
+  /** The Reporting client; without one the command is a configuration error. */
+  readonly reporting: OpayoReportingClient | undefined
+  readonly store: Pick<Store, 'get' | 'ledger'>
+  readonly kashflow: Pick<KashflowClient, 'invoicePayments'>
+  readonly references: ReferenceParser
+  readonly from: Date
+  readonly to: Date
+  /** The folder of the three reports, created if missing. */
+  readonly outDir: string
+  /** Print the summary as JSON (the rows are in reconciliation.json) instead of the table. */
+  readonly json: boolean
+  /** One line of standard output. */
+  readonly out: (line: string) => void
+}
+
+/** What `--json` prints: the range, counts, money per currency and the report files. */
+export interface ReconcileCommandJson extends ReconciliationSummary {
+  readonly reports: ReconciliationReportPaths
+}
+
+/** Opayo's successful and unsuccessful movements as canonical payments, one page at a time. */
+async function* movements(
+  reporting: OpayoReportingClient,
+  range: { readonly from: Date; readonly to: Date },
+): AsyncGenerator<CanonicalPayment> {
+  for await (const row of reporting.transactions.list(range)) {
+    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
+    if (payment.ok) yield payment.value
+  }
+}
+
+/**
+ * Runs `opayo-kashflow reconcile`: streams Opayo's movements in `[from, to)` through
+ * `reconcileEach`, writes reconciliation.csv, .json and .html in `outDir` as the rows come, and
+ * prints the rows that need attention as they are found, then the counts (or, with `json`, the
+ * summary as JSON). Resolves to the exit code: 1 when any row is not matched, else 0.
+ * @throws {SyncConfigError} without a Reporting client (the CLI exits 2).
+ * @example
+ * const { store, kashflow, reporting } = await serviceFromConfig(config)
+ * const code = await runReconcileCommand({ reporting, store, kashflow, references: createReferenceParser(config.references), from, to, outDir: '.', json: false, out: console.log })
+ */
+export async function runReconcileCommand(input: ReconcileCommandInput): Promise<0 | 1> {
+  if (!input.reporting)
+    throw new SyncConfigError(
+      'reconcile needs a Reporting client: set opayo.reportingUser and OPAYO_KASHFLOW_REPORTING_PASSWORD.',
+    )
+  const range = { from: input.from, to: input.to }
+  const reports = await openReconciliationReports(input.outDir, range)
+  let summary: ReconciliationSummary
+  try {
+    summary = await reconcileEach({
+      payments: movements(input.reporting, range),
+      store: input.store,
+      kashflow: input.kashflow,
+      references: input.references,
+      ...range,
+      onRow: async (row) => {
+        await reports.write(row)
+        if (!input.json && row.status !== 'matched')
+          input.out(`${row.status.padEnd(20)} ${row.vendorTxCode.padEnd(24)} ${row.note}`)
+      },
+    })
+  } catch (error) {
+    await reports.abort()
+    throw error
+  }
+  const paths = await reports.finish(summary)
+  if (input.json) {
+    const printed: ReconcileCommandJson = { ...summary, reports: paths }
+    input.out(JSON.stringify(printed, null, 2))
+  } else {
+    for (const [status, count] of Object.entries(summary.summary))
+      input.out(`${status.replace(/_/g, ' ').padEnd(20)} ${count}`)
+    for (const t of summary.totals)
+      input.out(
+        `${t.currency.padEnd(20)} ${t.rows} rows, ${t.needsAttention} need attention; Opayo ${t.opayo}, KashFlow ${t.kashflow} (minor units)`,
+      )
+    input.out(
+      `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html`,
+    )
+  }
+  const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow } = summary.summary
+  return missing_in_kashflow + amount_mismatch + orphan_in_kashflow > 0 ? 1 : 0
+}
