@@ -18,6 +18,7 @@ export type {
   FakeServerNotificationStatus,
   CompleteServerTransactionOptions,
   FakeServerNotification,
+  FakeReportingRowsOptions,
 } from './opayo/fake-opayo.js'
 export type {
   FakeServerRegistration,
