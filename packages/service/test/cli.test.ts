@@ -99,6 +99,9 @@ describe('the opayo-kashflow CLI', () => {
     const option = await cli(['status', '--frm', '2026-11-01'])
     expect(option.code).toBe(2)
     expect(option.stderr).toContain('Run opayo-kashflow --help')
+    const extra = await cli(['status', 'everything', '--config', 'no-such-file.json'])
+    expect(extra.code).toBe(2)
+    expect(extra.stderr).toContain('"status" takes no further words (got "everything")')
   })
 
   it('names the bad field when the config is invalid (exit 2)', async () => {
@@ -204,6 +207,10 @@ describe('the opayo-kashflow CLI', () => {
     ])
     const show = await cli(['dead-letters', 'show', list[0]!.id])
     expect(show.stdout).toContain('Invoice 7777')
+    expect((await cli(['dead-letters', 'show'])).code).toBe(2)
+    const waiting = await cli(['status'])
+    expect(waiting.code).toBe(1) // a dead letter waits for a person
+    expect(waiting.stdout).toContain('1 dead letter(s) need a person')
     expect(
       JSON.parse(
         (await cli(['dead-letters', 'replay', list[0]!.id, '--dry-run', '--json'])).stdout,

@@ -6,9 +6,12 @@ import {
   staticRateProvider,
 } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
+import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
+import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { Store } from '@opayo-kashflow/sync'
 import { createSyncService } from '../service/service.js'
+import type { SyncService } from '../service/service.js'
 import type { ServiceConfig } from './config.js'
 import { ConfigError, SECRET_ENV, optionalSecret, secret } from './config.js'
 
@@ -28,8 +31,16 @@ export async function openStore(config: ServiceConfig): Promise<Store> {
   })
 }
 
+/** The service a command runs, and the parts of it some commands use directly. */
+export interface BuiltService {
+  readonly service: SyncService
+  readonly store: Store
+  readonly kashflow: KashflowClient
+  readonly reporting: OpayoReportingClient | undefined
+}
+
 /** Builds the service from a validated config and the environment's secrets. */
-export async function serviceFromConfig(config: ServiceConfig) {
+export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltService> {
   const store = await openStore(config)
   const kashflow = createKashflowClient({
     username: config.kashflow.username,

@@ -1,5 +1,6 @@
 import { MoneySchema, format } from '@opayo-kashflow/core'
 import type { EventRecord, SyncStatus } from '@opayo-kashflow/sync'
+import { explain } from './explain.js'
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -61,27 +62,4 @@ ${input.dead.length ? `<table><thead><tr><th>Payment</th><th>Reason</th><th>Expl
 <table><thead><tr><th>Payment</th><th>State</th><th>At</th></tr></thead><tbody>${recent}</tbody></table>
 </html>
 `
-}
-
-/** One sentence for a dead letter, from its stored detail and last error. */
-export function explain(event: EventRecord): string {
-  const detail = event.detail as
-    | {
-        issues?: { message?: string; path?: (string | number)[] }[]
-        invoiceNumber?: number
-        reference?: string
-        error?: { message?: string }
-        reason?: string
-      }
-    | undefined
-  if (detail?.issues?.length) {
-    return detail.issues
-      .map((i) => `${i.path?.length ? `${i.path.join('.')}: ` : ''}${i.message ?? ''}`)
-      .join('; ')
-  }
-  if (detail?.invoiceNumber !== undefined)
-    return `Invoice ${detail.invoiceNumber} (from "${detail.reference ?? ''}") never appeared in KashFlow.`
-  if (event.reason === 'unconfirmed' && detail?.reason)
-    return `Opayo did not confirm this claim: ${detail.reason} Nothing was posted.`
-  return event.lastError?.message ?? detail?.error?.message ?? ''
 }

@@ -1,0 +1,113 @@
+// `status` and `dead-letters ...`: the store's admin API (createSyncAdmin from
+// @opayo-kashflow/sync), the same code a running engine answers with; no vendor secrets are read.
+import { explain } from '../service/explain.js'
+import type { Command } from './command.js'
+import { EXIT } from './command.js'
+
+/** `status`: counts per state, backlog age, conflicts; exit 1 while dead letters wait. */
+export const statusCommand: Command = {
+  needs: 'admin',
+  subcommands: [],
+  async run({ admin, print }) {
+    const backlog = await admin.backlog()
+    const dead = backlog.counts.dead
+    const report = {
+      ...backlog,
+      oldestPendingAgeMs: backlog.oldestPendingAgeMs ?? null,
+      dead,
+    }
+    print(report, () =>
+      [
+        ...Object.entries(backlog.counts).map(([s, n]) => `${s.padEnd(10)} ${n}`),
+        `oldest pending: ${backlog.oldestPendingAgeMs === undefined ? 'none' : `${Math.round(backlog.oldestPendingAgeMs / 1000)} s`}`,
+        `conflicts: ${backlog.conflicts}`,
+        ...(dead > 0
+          ? [`${dead} dead letter(s) need a person: opayo-kashflow dead-letters list`]
+          : []),
+      ].join('\n'),
+    )
+    return dead > 0 ? EXIT.failed : EXIT.ok
+  },
+}
+
+/** `dead-letters list | show ID | replay [ID...] | discard ID --reason R`. */
+export const deadLettersCommand: Command = {
+  needs: 'admin',
+  subcommands: ['list', 'show', 'replay', 'discard'],
+  async run({ admin, sub, args, options, io, print }) {
+    const letters = admin.deadLetters
+    switch (sub) {
+      case 'list': {
+        const dead = await letters.list()
+        print(
+          dead.map((e) => ({
+            id: e.id,
+            reason: e.reason,
+            explanation: explain(e),
+            attempts: e.attempts,
+          })),
+          () =>
+            dead.length
+              ? dead.map((e) => `${e.id}  ${e.reason ?? ''}  ${explain(e)}`).join('\n')
+              : 'No dead letters.',
+        )
+        return EXIT.ok
+      }
+      case 'show': {
+        const id = args[0]
+        const explained = id ? await letters.get(id) : undefined
+        if (!explained) {
+          io.err(
+            id
+              ? `No event ${id}. Run opayo-kashflow dead-letters list for the ids.`
+              : 'Usage: opayo-kashflow dead-letters show ID',
+          )
+          return id ? EXIT.failed : EXIT.usage
+        }
+        const { event, attempts, ledger } = explained
+        print({ event, explanation: explain(event), attempts, ledger }, () =>
+          [
+            `${event.id}: ${event.state}${event.reason ? ` (${event.reason})` : ''}`,
+            `explanation: ${explain(event)}`,
+            'attempts:',
+            ...attempts.map(
+              (a) =>
+                `  ${new Date(a.at).toISOString()} ${a.from} -> ${a.to}: ${a.outcome}${a.error ? ` [${a.error.name}: ${a.error.message}]` : ''}`,
+            ),
+            ...(ledger.length ? ['ledger:', ...ledger.map((l) => `  ${l.marker} ${l.state}`)] : []),
+          ].join('\n'),
+        )
+        return EXIT.ok
+      }
+      case 'replay': {
+        const selection = args.length
+          ? args
+          : options.reason === undefined
+            ? {}
+            : { reason: options.reason }
+        const { replayed, dryRun } = await letters.replay(selection, {
+          dryRun: options['dry-run'],
+        })
+        print(
+          { replayed, dryRun },
+          () =>
+            `${dryRun ? 'Would replay' : 'Replayed'} ${replayed.length}: ${replayed.join(', ')}`,
+        )
+        return EXIT.ok
+      }
+      default: {
+        // discard (main.ts has checked the subcommand against the table)
+        const id = args[0]
+        if (!id || !options.reason) {
+          io.err('Usage: opayo-kashflow dead-letters discard ID --reason "why"')
+          return EXIT.usage
+        }
+        const done = await letters.discard(id, options.reason)
+        print({ discarded: done }, () =>
+          done ? `Discarded ${id}.` : `${id} is not a dead letter.`,
+        )
+        return done ? EXIT.ok : EXIT.failed
+      }
+    }
+  },
+}

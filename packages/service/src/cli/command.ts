@@ -1,0 +1,67 @@
+// The shape of a CLI command: what it needs before it runs (nothing, the config, the store's
+// admin API, or the whole service), and its handler. main.ts dispatches from a table of these.
+import type { SyncAdmin } from '@opayo-kashflow/sync'
+import type { BuiltService } from './build.js'
+import type { ServiceConfig } from './config.js'
+
+/** Exit codes a script can rely on. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+/** Where a command writes: stdout and stderr, one line per call. */
+export interface CommandIo {
+  readonly out: (line: string) => void
+  readonly err: (line: string) => void
+}
+
+/** The parsed options every command may read. */
+export interface CommandOptions {
+  readonly config: string
+  readonly json: boolean
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly out?: string | undefined
+  readonly reason?: string | undefined
+  readonly 'dry-run': boolean
+}
+
+/** What every handler gets: the subcommand, the rest of the words, the options, and output. */
+export interface CommandContext {
+  readonly sub: string | undefined
+  readonly args: readonly string[]
+  readonly options: CommandOptions
+  readonly io: CommandIo
+  /** Prints `value` as JSON with --json, else the text. */
+  readonly print: (value: unknown, text: () => string) => void
+  /** A --from/--to date option, or a ConfigError saying what is expected. */
+  readonly date: (name: 'from' | 'to') => Date
+}
+
+/** One command: its required subcommands (checked before anything is read) and its handler. */
+export type Command =
+  | {
+      /** Needs nothing: no config file, no secrets (demo). */
+      readonly needs: 'nothing'
+      readonly subcommands: readonly string[]
+      run(ctx: CommandContext): Promise<ExitCode>
+    }
+  | {
+      /** Needs the config file only; opens what it needs itself (registrations import). */
+      readonly needs: 'config'
+      readonly subcommands: readonly string[]
+      run(ctx: CommandContext & { readonly config: ServiceConfig }): Promise<ExitCode>
+    }
+  | {
+      /** Needs the store's admin API only: no KashFlow or Opayo secrets are read. */
+      readonly needs: 'admin'
+      readonly subcommands: readonly string[]
+      run(ctx: CommandContext & { readonly admin: SyncAdmin }): Promise<ExitCode>
+    }
+  | {
+      /** Needs the whole service: the store, the KashFlow client and the Opayo clients. */
+      readonly needs: 'service'
+      readonly subcommands: readonly string[]
+      run(
+        ctx: CommandContext & { readonly config: ServiceConfig; readonly built: BuiltService },
+      ): Promise<ExitCode>
+    }

@@ -1,0 +1,158 @@
+// `serve`, `backfill`, `reconcile` and `doctor`: the commands that need the whole service (the
+// store, the KashFlow client and the Opayo clients, with their secrets from the environment).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
+import type { Command } from './command.js'
+import { EXIT } from './command.js'
+
+/** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
+export const serveCommand: Command = {
+  needs: 'service',
+  subcommands: [],
+  async run({ config, built: { service }, io }) {
+    const { listen } = await import('../node.js')
+    const limits = {
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      headersTimeoutMs: config.server.headersTimeoutMs,
+    }
+    const admin = config.server.admin
+      ? await listen(service.adminHandler, { ...limits, ...config.server.admin })
+      : undefined
+    const server = await listen(service.handler, {
+      ...limits,
+      port: config.server.port,
+      host: config.server.host,
+    })
+    service.start({ concurrency: config.server.concurrency })
+    io.out(
+      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health)` : ''}`,
+    )
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    io.out('Stopping: finishing the work in hand...')
+    await service.stop()
+    await server.close()
+    await admin?.close()
+    return EXIT.ok
+  },
+}
+
+/** `backfill --from D --to D`: Opayo's Reporting API into the store. */
+export const backfillCommand: Command = {
+  needs: 'service',
+  subcommands: [],
+  async run({ built: { service }, date, print }) {
+    const from = date('from')
+    const to = date('to')
+    const totals = await service.backfill({
+      from,
+      to,
+      onProgress: (n) => process.stderr.write(`\r  ${n} transactions read`),
+    })
+    process.stderr.write('\n')
+    print(
+      totals,
+      () =>
+        `Read ${totals.seen}: ${totals.received} new, ${totals.duplicates} already known, ${totals.invalid} not payments.`,
+    )
+    return EXIT.ok
+  },
+}
+
+/** `reconcile --from D --to D [--out DIR]`: Opayo vs the ledger vs KashFlow, as reports. */
+export const reconcileCommand: Command = {
+  needs: 'service',
+  subcommands: [],
+  async run({ built: { service }, date, options, print }) {
+    const result = await service.reconcile({ from: date('from'), to: date('to') })
+    const outDir = options.out ?? '.'
+    mkdirSync(outDir, { recursive: true })
+    writeFileSync(join(outDir, 'reconciliation.csv'), reconciliationCsv(result))
+    writeFileSync(join(outDir, 'reconciliation.json'), JSON.stringify(result, null, 2))
+    writeFileSync(join(outDir, 'reconciliation.html'), reconciliationHtml(result))
+    print(result, () =>
+      [
+        ...result.rows
+          .filter((r) => r.status !== 'matched')
+          .map((r) => `${r.status.padEnd(20)} ${r.vendorTxCode.padEnd(24)} ${r.note}`),
+        ...Object.entries(result.summary).map(
+          ([k, v]) => `${k.replace(/_/g, ' ').padEnd(20)} ${v}`,
+        ),
+        `Reports written to ${outDir}: reconciliation.csv, reconciliation.json, reconciliation.html`,
+      ].join('\n'),
+    )
+    return result.summary.amount_mismatch +
+      result.summary.orphan_in_kashflow +
+      result.summary.missing_in_kashflow >
+      0
+      ? EXIT.failed
+      : EXIT.ok
+  },
+}
+
+/** `doctor`: the credentials and the configured accounts, each check marked ok or FAIL. */
+export const doctorCommand: Command = {
+  needs: 'service',
+  subcommands: [],
+  async run({ config, built: { kashflow, reporting }, print }) {
+    const checks: { check: string; ok: boolean; detail: string }[] = []
+    let loginFailed = false
+    const run = async (check: string, fn: () => Promise<string>) => {
+      if (loginFailed && check !== 'Opayo Reporting API') {
+        checks.push({ check, ok: false, detail: 'not checked: the KashFlow login failed' })
+        return
+      }
+      try {
+        checks.push({ check, ok: true, detail: await fn() })
+      } catch (error) {
+        checks.push({ check, ok: false, detail: (error as Error).message })
+      }
+    }
+    let accounts: Awaited<ReturnType<typeof kashflow.bankAccounts.list>> = []
+    await run('KashFlow login', async () => {
+      accounts = await kashflow.bankAccounts.list()
+      return `${accounts.length} bank account(s)`
+    })
+    loginFailed = checks[0]?.ok === false
+    await run(`bank account ${config.posting.bankAccountId}`, () =>
+      Promise.resolve(
+        accounts.some((a) => a.Id === config.posting.bankAccountId)
+          ? 'exists'
+          : Promise.reject(new Error('not found among the bank accounts')),
+      ),
+    )
+    await run(`payment method ${config.posting.paymentMethodId}`, async () =>
+      (await kashflow.paymentMethods.list()).some((m) => m.Id === config.posting.paymentMethodId)
+        ? 'exists'
+        : Promise.reject(new Error('not found among the invoice payment methods')),
+    )
+    if (config.posting.suspense) {
+      const { suspenseNominalCode, bankNominalCode } = config.posting.suspense
+      await run(`nominal codes ${suspenseNominalCode}, ${bankNominalCode}`, async () => {
+        const codes = new Set((await kashflow.nominals.list()).map((n) => n.Code))
+        const missing = [suspenseNominalCode, bankNominalCode].filter((c) => !codes.has(c))
+        return missing.length
+          ? Promise.reject(new Error(`missing: ${missing.join(', ')}`))
+          : 'exist'
+      })
+    }
+    if (config.customFields.some((c) => c.target === 'customer')) {
+      await run('customer custom fields', () =>
+        Promise.resolve(
+          'KashFlow does not list custom field definitions; create one customer by hand and check the names match',
+        ),
+      )
+    }
+    if (reporting)
+      await run('Opayo Reporting API', async () => `version ${await reporting.version()}`)
+    print(checks, () =>
+      checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`).join('\n'),
+    )
+    await kashflow.logout()
+    return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed
+  },
+}
