@@ -140,12 +140,22 @@ export function learnRate(
   let next = takeTokens(state, 0, now).state
   const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v)
   if (usable(signal.limit) && signal.limit > 0) {
-    const windowMs = usable(signal.windowMs) && signal.windowMs > 0 ? signal.windowMs : next.windowMs
+    const windowMs =
+      usable(signal.windowMs) && signal.windowMs > 0 ? signal.windowMs : next.windowMs
     if (signal.limit !== next.limit || windowMs !== next.windowMs) {
       const shape = bucketShape(signal.limit, windowMs)
-      next = { ...next, limit: signal.limit, windowMs, ...shape, tokens: Math.min(next.tokens, shape.capacity) }
+      next = {
+        ...next,
+        limit: signal.limit,
+        windowMs,
+        ...shape,
+        tokens: Math.min(next.tokens, shape.capacity),
+      }
     }
-  } else if (signal.status === 429 && now - next.shrunkAt >= next.windowMs) {
+  } else if (
+    signal.status === 429 &&
+    (next.shrunkAt === 0 || now - next.shrunkAt >= next.windowMs)
+  ) {
     const limit = Math.max(1, Math.floor(next.limit * RATE_SHRINK))
     next = { ...next, limit, ...bucketShape(limit, next.windowMs), shrunkAt: now }
   }
@@ -186,7 +196,8 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
   let state = newBucket(options, now())
   return {
     async take(n = 1, signal) {
-      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
+      if (signal?.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
       const taken = takeTokens(state, n, now())
       state = taken.state
       if (taken.waitMs > 0) await wait(Math.ceil(taken.waitMs), signal)

@@ -26,7 +26,13 @@ const parameters = (value: string | null): Map<string, string> => {
   for (const part of value?.split(/[;,]/) ?? []) {
     const eq = part.indexOf('=')
     if (eq <= 0) continue
-    out.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/^"|"$/g, ''))
+    out.set(
+      part.slice(0, eq).trim().toLowerCase(),
+      part
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"|"$/g, ''),
+    )
   }
   return out
 }

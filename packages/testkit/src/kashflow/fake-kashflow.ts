@@ -166,7 +166,7 @@ export class FakeKashflow {
   #chaos:
     { probability: number; kinds: readonly FakeKashflowFault[]; random?: () => number } | undefined
   #down: { from: number; to: number } | undefined
-  #budget: { limit: number; windowMs: number; hits: number[] } | undefined
+  #budget: { limit: number; windowMs: number; hits: number[]; headers: boolean } | undefined
   #ids = { invoice: 196000, payment: 500000, bulk: 50, customer: 10500, journal: 300 }
   readonly #currencyless = new Set<number>()
 
@@ -316,9 +316,15 @@ export class FakeKashflow {
   downtime(from: number, to: number): void {
     this.#down = { from, to }
   }
-  /** At most `limit` requests per `windowMs`; beyond that 429 with Retry-After. */
-  requestBudget(limit: number, windowMs: number): void {
-    this.#budget = { limit, windowMs, hits: [] }
+  /**
+   * At most `limit` requests (logins aside) in any `windowMs`; beyond that 429 with Retry-After
+   * (whole seconds, at least 1) and nothing else, as pessimistic as KashFlow may be (it documents
+   * no limit and no headers). `headers: true` also states the budget on every answer, as the IETF
+   * draft's `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and `RateLimit-Policy`.
+   * @example fake.requestBudget(100, 1000, { headers: true })
+   */
+  requestBudget(limit: number, windowMs: number, options: { headers?: boolean } = {}): void {
+    this.#budget = { limit, windowMs, hits: [], headers: options.headers ?? false }
   }
   /**
    * Random faults: each request after login fails with `probability`, with a fault drawn from
@@ -346,13 +352,31 @@ export class FakeKashflow {
     const url = new URL(request.url)
     const path = url.pathname.replace(/^.*?\/v2\//, '').replace(/\/$/, '')
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs))
-    const response = await this.#route(request, path, url)
+    const answered = await this.#route(request, path, url)
+    const response =
+      answered instanceof DroppedConnectionError ? answered : this.#withBudgetHeaders(answered)
     if (response instanceof DroppedConnectionError) {
       this.log.push({ method: request.method, path, status: 0 })
       throw response
     }
     this.log.push({ method: request.method, path, status: response.status })
     return response
+  }
+
+  /** The budget's RateLimit headers on an answer, when `requestBudget` was asked for them. */
+  #withBudgetHeaders(response: Response): Response {
+    const budget = this.#budget
+    if (!budget?.headers) return response
+    const now = this.#now()
+    const live = budget.hits.filter((t) => t > now - budget.windowMs)
+    const oldest = live[0]
+    const reset = oldest === undefined ? 0 : Math.ceil((oldest + budget.windowMs - now) / 1000)
+    const headers = new Headers(response.headers)
+    headers.set('RateLimit-Limit', String(budget.limit))
+    headers.set('RateLimit-Remaining', String(Math.max(0, budget.limit - live.length)))
+    headers.set('RateLimit-Reset', String(reset))
+    headers.set('RateLimit-Policy', `${budget.limit};w=${budget.windowMs / 1000}`)
+    return new Response(response.body, { status: response.status, headers })
   }
 
   async #route(

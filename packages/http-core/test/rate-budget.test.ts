@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import { createRateBudget, learnRate, newBucket, rateSignalFrom, takeTokens } from '../src/index.js'
+import type { RateBudget } from '../src/index.js'
+
+/**
+ * A budget on a fake clock. `sleep` does not move the clock: it records when the caller is let
+ * through (the time it asked plus the wait), which is all a window is about.
+ */
+function fakeBudget(limit: number, windowMs: number) {
+  let now = 1_000_000
+  let waited = 0
+  const budget = createRateBudget({
+    limit,
+    windowMs,
+    now: () => now,
+    sleep: (ms) => {
+      waited = ms
+      return Promise.resolve()
+    },
+  })
+  return {
+    budget,
+    at: (t: number) => {
+      now = t
+    },
+    /** Takes one token at `t`; returns when the request may go. */
+    sendAt: async (t: number) => {
+      now = t
+      waited = 0
+      await budget.take()
+      return t + waited
+    },
+  }
+}
+
+/** The most requests in any window of `windowMs` (windows start at a request). */
+function busiestWindow(sent: readonly number[], windowMs: number): number {
+  const sorted = [...sent].sort((a, b) => a - b)
+  let most = 0
+  for (let i = 0, j = 0; i < sorted.length; i += 1) {
+    while (sorted[j]! <= sorted[i]! - windowMs) j += 1
+    most = Math.max(most, i - j + 1)
+  }
+  return most
+}
+
+/** A seeded generator (mulberry32), for repeatable arrival patterns. */
+function seeded(seed: number) {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('createRateBudget', () => {
+  it.each([
+    [100, 1000],
+    [60, 60_000],
+    [5, 1000],
+    [1, 2000],
+  ])('never lets more than %i requests through in any %i ms window', async (limit, windowMs) => {
+    for (const seed of [1, 2, 3]) {
+      const random = seeded(seed)
+      const { sendAt } = fakeBudget(limit, windowMs)
+      const sent: number[] = []
+      let t = 1_000_000
+      // Bursts and lulls: many callers at one instant, then gaps up to two windows.
+      for (let i = 0; i < limit * 12; i += 1) {
+        if (random() < 0.2) t += Math.floor(random() * 2 * windowMs)
+        sent.push(await sendAt(t))
+      }
+      expect(busiestWindow(sent, windowMs)).toBeLessThanOrEqual(limit)
+    }
+  })
+
+  it('serves a steady backlog at nearly the whole budget (no polling: one wait per caller)', async () => {
+    const { sendAt } = fakeBudget(100, 1000)
+    const sent: number[] = []
+    for (let i = 0; i < 1000; i += 1) sent.push(await sendAt(1_000_000))
+    const span = Math.max(...sent) - Math.min(...sent)
+    // 1,000 requests at 96 a second (98% of the budget less the burst of 2).
+    expect(span / 1000).toBeCloseTo(998 / 96, 1)
+  })
+
+  it('makes every caller wait out a 429 with Retry-After, and shrinks the budget', async () => {
+    const { budget, sendAt } = fakeBudget(100, 1000)
+    await sendAt(1_000_000)
+    await budget.learn({ status: 429, retryAfterMs: 3000 })
+    const next = await sendAt(1_000_000)
+    expect(next).toBeGreaterThanOrEqual(1_003_000)
+    // Shrunk to 90: over the next windows no more than 90 a second get through.
+    const sent: number[] = []
+    for (let i = 0; i < 900; i += 1) sent.push(await sendAt(1_004_000))
+    expect(busiestWindow(sent, 1000)).toBeLessThanOrEqual(90)
+    expect(busiestWindow(sent, 1000)).toBeGreaterThan(85)
+  })
+
+  it('shrinks once for the 429s of requests already on their way, not once per answer', () => {
+    let state = newBucket({ limit: 100, windowMs: 1000 }, 0)
+    for (let i = 0; i < 5; i += 1) state = learnRate(state, { status: 429, retryAfterMs: 1000 }, 10)
+    expect(state.limit).toBe(90)
+    state = learnRate(state, { status: 429, retryAfterMs: 1000 }, 1010)
+    expect(state.limit).toBe(81)
+  })
+
+  it('takes the limit and window a server states, and waits for the reset when none remain', () => {
+    const headers = new Headers({
+      'RateLimit-Limit': '300',
+      'RateLimit-Remaining': '0',
+      'RateLimit-Reset': '7',
+      'RateLimit-Policy': '300;w=60',
+    })
+    let state = newBucket({ limit: 60, windowMs: 1000 }, 0)
+    state = learnRate(state, rateSignalFrom(200, headers, 0), 0)
+    expect(state).toMatchObject({ limit: 300, windowMs: 60_000 })
+    const { waitMs } = takeTokens(state, 1, 0)
+    expect(waitMs).toBeGreaterThanOrEqual(7000)
+  })
+
+  it('keeps a stated limit on a 429 rather than shrinking it', () => {
+    let state = newBucket({ limit: 100, windowMs: 1000 }, 0)
+    state = learnRate(state, { status: 429, retryAfterMs: 1000, limit: 100 }, 0)
+    expect(state.limit).toBe(100)
+    expect(takeTokens(state, 1, 0).waitMs).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('refills nothing when the clock goes back', () => {
+    const state = { ...newBucket({ limit: 100, windowMs: 1000 }, 5000), tokens: 0 }
+    expect(takeTokens(state, 1, 1000).waitMs).toBeGreaterThan(0)
+    expect(takeTokens(state, 1, 1000).state.updatedAt).toBe(5000)
+  })
+
+  it('refuses a budget that is not a positive rate', () => {
+    expect(() => createRateBudget({ limit: 0, windowMs: 1000 })).toThrow(RangeError)
+    expect(() => createRateBudget({ limit: 10, windowMs: Number.NaN })).toThrow(/positive limit/)
+  })
+
+  it('rejects a take whose signal has aborted, while it waits', async () => {
+    const budget: RateBudget = createRateBudget({
+      limit: 1,
+      windowMs: 60_000,
+      now: () => 0,
+      sleep: (_ms, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+        ),
+    })
+    await budget.take()
+    const controller = new AbortController()
+    const waiting = budget.take(1, controller.signal)
+    controller.abort()
+    await expect(waiting).rejects.toThrow('stopped')
+    await expect(budget.take(1, controller.signal)).rejects.toThrow()
+  })
+})
