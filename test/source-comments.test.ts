@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { examples } from './support/jsdoc.js'
 
 // What users receive (the packages' code and tests, docs/, examples/) must not point at files they
 // do not have, and every JSDoc @example must call things that exist. Both checks read text only.
@@ -97,32 +98,6 @@ function entryFiles(): string[] {
       return typeof source === 'string' ? [join(root, 'packages', name, source)] : []
     })
   })
-}
-
-/** The @example bodies of the JSDoc blocks in a file, with the line each starts on. */
-function examples(source: string): { line: number; code: string }[] {
-  const found: { line: number; code: string }[] = []
-  for (const block of source.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
-    const startLine = source.slice(0, block.index).split('\n').length
-    const lines = block[0]
-      .replace(/^\/\*\*/, '')
-      .replace(/\*\/$/, '')
-      .split('\n')
-      .map((l) => l.replace(/^\s*\* ?/, ''))
-    let current: { line: number; code: string[] } | undefined
-    lines.forEach((text, i) => {
-      const tag = /^\s*@(\w+)\s?(.*)$/.exec(text)
-      if (tag) {
-        if (current) found.push({ line: current.line, code: current.code.join('\n') })
-        current = tag[1] === 'example' ? { line: startLine + i, code: [tag[2] ?? ''] } : undefined
-        return
-      }
-      // Inline tags after the example text (`@default`, `@throws`) end it too.
-      current?.code.push(text.split(/\s@(?:default|throws|param|returns)\b/)[0] ?? '')
-    })
-    if (current) found.push({ line: current.line, code: current.code.join('\n') })
-  }
-  return found
 }
 
 /** Names called as `name(` or `new Name(` that are not method calls, in code without strings or comments. */

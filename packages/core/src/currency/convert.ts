@@ -161,7 +161,7 @@ export function invertRate(rate: RateRecord): RateRecord {
  * in CappyTech/KashFlowAPI-CRON-ts docs/PurchasesRESTExample.json). Accepts a rate in either
  * direction between the home currency and the foreign one.
  * @throws {InvalidArgumentError} when the rate does not involve the home currency.
- * @example toKashflowExchangeRate({ from: 'GBP', to: 'EUR', value: '1.165', ... }, 'GBP') // '1.165'
+ * @example toKashflowExchangeRate({ from: 'GBP', to: 'EUR', value: '1.165', source: 'ECB', at: '2026-11-02' }, 'GBP') // '1.165'
  */
 export function toKashflowExchangeRate(rate: RateRecord, homeCurrency: CurrencyCode): string {
   if (rate.from === homeCurrency) return rate.value

@@ -23,7 +23,7 @@ export class OpayoKashflowError extends Error {
 /**
  * True for any error thrown by opayo-kashflow, also when it comes from a second copy of the
  * package (two versions in one node_modules), where `instanceof` fails.
- * @example if (isOpayoKashflowError(e) && e.code === 'custom_field_mapping_invalid') { ... }
+ * @example if (isOpayoKashflowError(error) && error.code === 'custom_field_mapping_invalid') console.error(error.message)
  */
 export function isOpayoKashflowError(value: unknown): value is OpayoKashflowError {
   if (value instanceof OpayoKashflowError) return true
