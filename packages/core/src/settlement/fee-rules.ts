@@ -24,7 +24,7 @@ const MinorAmount = z
 const PercentSchema = z
   .string()
   .regex(/^\d{1,3}(\.\d{1,6})?$/, 'percent must be a decimal string such as "1.25" (per cent)')
-  .refine((value) => Number(value) <= 100, 'percent must be at most 100')
+  .refine((value) => !/^[\d.]+$/.test(value) || Number(value) <= 100, 'percent must be at most 100')
 
 /**
  * One fee rule: `percent` of the amount plus `fixed` minor units, and never less than `minimum`.

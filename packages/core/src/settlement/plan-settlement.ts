@@ -574,7 +574,7 @@ export function planSettlement(
     line(
       accounts.feesNominalCode,
       feesHome,
-      `Opayo card fees, batch ${batchId} (${batch.transactions.length} transactions)`,
+      `Opayo card fees, batch ${batchId} (${batch.transactions.length} transaction${batch.transactions.length === 1 ? '' : 's'})`,
     ),
     line(
       accounts.feesNominalCode,
