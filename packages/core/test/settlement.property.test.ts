@@ -17,6 +17,7 @@ import type {
   SettlementBatchInput,
   SettlementPlan,
   SettlementPostPlan,
+  SettlementTransactionLine,
 } from '../src/index.js'
 
 const accounts = defineSettlementAccounts({
@@ -96,7 +97,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
       }
     })
     const gross = transactions.reduce(
-      (sum, t) => sum + (t.kind === 'refund' ? -t.amount.amount : t.amount.amount),
+      (sum, t) => sum + (t.kind === 'refund' ? 0 - t.amount.amount : t.amount.amount),
       0,
     )
     let fees: PlanSettlementOptions['fees']
@@ -196,7 +197,7 @@ describe('planSettlement properties', () => {
         const { totals } = plan
         expect(totals.fees.amount + totals.net.amount).toBe(totals.gross.amount)
         expect(totals.gross).toEqual(batch.gross)
-        const sum = (pick: (t: (typeof plan.transactions)[number]) => number) =>
+        const sum = (pick: (t: SettlementTransactionLine) => number) =>
           plan.transactions.reduce((s, t) => s + pick(t), 0)
         expect(sum((t) => t.fee.amount)).toBe(totals.fees.amount)
         expect(sum((t) => t.postedHome.amount)).toBe(totals.postedHome.amount)
@@ -229,7 +230,7 @@ describe('planSettlement properties', () => {
           .flatMap((j) => j.lines)
           .filter((l) => l.nominalCode === accounts.clearing.nominalCode)
           .reduce((s, l) => s + (l.debit?.amount ?? 0) - (l.credit?.amount ?? 0), 0)
-        expect(clearing).toBe(-plan.totals.postedHome.amount)
+        expect(clearing).toBe(0 - plan.totals.postedHome.amount)
         expect(plan.totals.clearingRemainder.amount).toBe(0)
         const transfer = plan.transfer?.amount.amount ?? 0
         expect(Math.abs(plan.totals.received.amount)).toBe(transfer)
