@@ -32,6 +32,7 @@ describe('SQLite store upgrades', () => {
     expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
       { version: 1 },
       { version: 2 },
+      { version: 3 },
     ])
     db.close()
   })

@@ -130,6 +130,24 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    // One row per KashFlow account: the token bucket every worker takes from (PostgreSQL's
+    // postgresRateBudget). Created in every dialect so one schema serves all stores.
+    description: 'rate budgets shared by workers',
+    statements: (d) => [
+      `CREATE TABLE IF NOT EXISTS ${d.table('rate_budgets')} (
+         account TEXT PRIMARY KEY,
+         tokens DOUBLE PRECISION NOT NULL,
+         updated_at ${d.int64} NOT NULL,
+         limit_count DOUBLE PRECISION NOT NULL,
+         window_ms ${d.int64} NOT NULL,
+         capacity DOUBLE PRECISION NOT NULL,
+         rate_per_ms DOUBLE PRECISION NOT NULL,
+         shrunk_at ${d.int64} NOT NULL
+       )`,
+    ],
+  },
 ]
 
 /** The work of one migration run, for a target to carry out inside one exclusive transaction. */

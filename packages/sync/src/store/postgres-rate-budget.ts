@@ -1,0 +1,223 @@
+// The KashFlow request budget shared by every worker of one account: the token bucket of
+// @opayo-kashflow/kashflow kept in one PostgreSQL row. A take is one atomic statement (refill,
+// take, and the debt to wait out); what a response teaches is applied under the row's lock.
+import { KASHFLOW_UNCONFIRMED, learnRate, newBucket, takeTokens } from '@opayo-kashflow/kashflow'
+import type { RateBucketState, RateBudget, RateSignal } from '@opayo-kashflow/kashflow'
+import type { Pool, PoolClient } from 'pg'
+import { SyncConfigError } from '../engine/errors.js'
+import { migrate, postgresDialect } from './migrations.js'
+
+/** Options of {@link postgresRateBudget}. */
+export interface PostgresRateBudgetOptions {
+  /** e.g. `postgres://user@127.0.0.1:5432/opayo`. One of connectionString or pool. */
+  readonly connectionString?: string
+  /** Your own pg Pool (closed by you, not by the budget). */
+  readonly pool?: Pool
+  /** Schema holding the table; use the store's. @default 'opayo_kashflow' */
+  readonly schema?: string
+  /**
+   * Names the KashFlow account: every worker posting to the same account gives the same name
+   * (the KashFlow username will do; it is stored as given, so do not use a secret).
+   * @default 'default'
+   */
+  readonly account?: string
+  /**
+   * The account's budget: `limit` requests in any `windowMs`. When given, it replaces what the
+   * row holds (what was learned from KashFlow); when not, a new row starts from the client's
+   * guess (`KASHFLOW_UNCONFIRMED.defaultRateBudget`) and an existing row keeps what it learned.
+   */
+  readonly limit?: number
+  readonly windowMs?: number
+  /**
+   * The clock, in ms since the epoch. Workers' clocks should agree (NTP): a clock running ahead
+   * refills the bucket early by the difference, once. @default Date.now
+   */
+  readonly now?: () => number
+  /** How to wait. @default a timer */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+/** A {@link RateBudget} kept in PostgreSQL; `close()` ends the pool it made. */
+export interface PostgresRateBudget extends RateBudget {
+  /** Ends the pool when the budget made it (not a pool you passed). */
+  close(): Promise<void>
+}
+
+interface BucketRow {
+  tokens: number
+  updated_at: string | number
+  limit_count: number
+  window_ms: string | number
+  capacity: number
+  rate_per_ms: number
+  shrunk_at: string | number
+}
+
+const stateOf = (row: BucketRow): RateBucketState => ({
+  tokens: Number(row.tokens),
+  updatedAt: Number(row.updated_at),
+  limit: Number(row.limit_count),
+  windowMs: Number(row.window_ms),
+  capacity: Number(row.capacity),
+  ratePerMs: Number(row.rate_per_ms),
+  shrunkAt: Number(row.shrunk_at),
+})
+
+const timerSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    const abort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason instanceof Error ? signal.reason : new Error('Aborted'))
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort)
+      resolve()
+    }, ms)
+    if (signal?.aborted) abort()
+    else signal?.addEventListener('abort', abort, { once: true })
+  })
+
+/**
+ * One KashFlow account's request budget shared through PostgreSQL by every worker (and every
+ * loop) that gives it to its KashFlow client: together they never send more than the budget.
+ * Makes the table if the schema lacks it (the same migrations as `postgresStore`).
+ * @throws {SyncConfigError} when `limit`/`windowMs` is not a positive number or only one is given
+ * @example
+ * const rateBudget = await postgresRateBudget({ connectionString, account: 'accounts@example.co.uk', limit: 100, windowMs: 1000 })
+ * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
+ */
+export async function postgresRateBudget(
+  options: PostgresRateBudgetOptions,
+): Promise<PostgresRateBudget> {
+  const { limit, windowMs } = options
+  const positive = (n: number | undefined) => n !== undefined && Number.isFinite(n) && n > 0
+  if (
+    (limit === undefined) !== (windowMs === undefined) ||
+    (limit !== undefined && !positive(limit)) ||
+    (windowMs !== undefined && !positive(windowMs))
+  )
+    throw new SyncConfigError(
+      `postgresRateBudget(): give both limit and windowMs as positive numbers (e.g. limit: 100, windowMs: 1000), or neither; got limit ${String(limit)} per ${String(windowMs)} ms.`,
+    )
+  const pg = await import('pg')
+  const PoolCtor = pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool
+  const pool = options.pool ?? new PoolCtor({ connectionString: options.connectionString })
+  const schema = options.schema ?? 'opayo_kashflow'
+  const dialect = postgresDialect(schema)
+  const table = dialect.table('rate_budgets')
+  const account = options.account ?? 'default'
+  const now = options.now ?? Date.now
+  const wait = options.sleep ?? timerSleep
+
+  async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await fn(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  await migrate({
+    dialect,
+    apply: ({ before, plan }) =>
+      tx(async (c) => {
+        // The same lock as postgresStore's migrations: one migration of a schema at a time.
+        await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
+        for (const sql of before) await c.query(sql)
+        const applied = await c.query<{ version: number }>(
+          `SELECT version FROM ${dialect.table('schema_migrations')}`,
+        )
+        for (const sql of plan(applied.rows.map((r) => r.version))) await c.query(sql)
+      }),
+  })
+
+  const configured = limit !== undefined && windowMs !== undefined
+  const seed = newBucket(
+    configured ? { limit, windowMs } : KASHFLOW_UNCONFIRMED.defaultRateBudget,
+    now(),
+  )
+  const columns =
+    'account, tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at'
+  const seedValues = (s: RateBucketState) => [
+    account,
+    s.tokens,
+    Math.trunc(s.updatedAt),
+    s.limit,
+    Math.trunc(s.windowMs),
+    s.capacity,
+    s.ratePerMs,
+    Math.trunc(s.shrunkAt),
+  ]
+  await pool.query(
+    `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (account) DO ${
+       configured
+         ? `UPDATE SET limit_count = EXCLUDED.limit_count, window_ms = EXCLUDED.window_ms,
+              capacity = EXCLUDED.capacity, rate_per_ms = EXCLUDED.rate_per_ms,
+              tokens = LEAST(${table}.tokens, EXCLUDED.capacity), shrunk_at = 0`
+         : 'NOTHING'
+     }`,
+    seedValues(seed),
+  )
+
+  // The last state this process saw: lets `learn` skip answers that cannot change the row.
+  let known: RateBucketState = seed
+
+  return {
+    async take(n = 1, signal) {
+      if (signal?.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
+      // Refill since updated_at (never for a clock that went back), take n, and return the rest:
+      // below zero is the debt this caller waits out. One statement, so workers never interleave.
+      const r = await pool.query<BucketRow>(
+        `INSERT INTO ${table} AS b (${columns}) VALUES ($1, $2::double precision - $9::double precision, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (account) DO UPDATE SET
+           tokens = LEAST(b.capacity, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * b.rate_per_ms) - $9::double precision,
+           updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at)
+         RETURNING tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at`,
+        [...seedValues({ ...seed, updatedAt: now() }), n],
+      )
+      const row = r.rows[0]
+      if (!row) return
+      known = stateOf(row)
+      const waitMs = known.tokens < 0 ? -known.tokens / known.ratePerMs : 0
+      if (waitMs > 0) await wait(Math.ceil(waitMs), signal)
+    },
+    async learn(signal: RateSignal) {
+      const news =
+        signal.status === 429 ||
+        (signal.limit !== undefined &&
+          (signal.limit !== known.limit ||
+            (signal.windowMs !== undefined && signal.windowMs !== known.windowMs))) ||
+        (signal.remaining !== undefined && signal.remaining < known.capacity)
+      if (!news) return
+      await tx(async (c) => {
+        const r = await c.query<BucketRow>(
+          `SELECT tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at FROM ${table} WHERE account = $1 FOR UPDATE`,
+          [account],
+        )
+        const row = r.rows[0]
+        const at = now()
+        const next = learnRate(row ? stateOf(row) : takeTokens(seed, 0, at).state, signal, at)
+        await c.query(
+          `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (account) DO UPDATE SET tokens = EXCLUDED.tokens, updated_at = EXCLUDED.updated_at,
+             limit_count = EXCLUDED.limit_count, window_ms = EXCLUDED.window_ms, capacity = EXCLUDED.capacity,
+             rate_per_ms = EXCLUDED.rate_per_ms, shrunk_at = EXCLUDED.shrunk_at`,
+          seedValues(next),
+        )
+        known = next
+      })
+    },
+    async close() {
+      if (!options.pool) await pool.end()
+    },
+  }
+}
