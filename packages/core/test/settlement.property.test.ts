@@ -14,6 +14,7 @@ import type {
   JournalLine,
   Money,
   PlanSettlementOptions,
+  RateRecord,
   SettlementBatchInput,
   SettlementPlan,
   SettlementPostPlan,
@@ -84,7 +85,13 @@ const scenario: fc.Arbitrary<Scenario> = fc
     const transactions = g.transactions.map((t) => {
       const amount = money(t.amount, currency)
       // A rate between the invoice currency and home (GBP -> EUR, KashFlow's direction).
-      const rate = { from: 'GBP', to: 'EUR', value: t.rate, source: 'kashflow', at: '2026-11-01' }
+      const rate: RateRecord = {
+        from: 'GBP',
+        to: 'EUR',
+        value: t.rate,
+        source: 'kashflow',
+        at: '2026-11-01',
+      }
       const invoiceCurrency = t.foreignInvoice ? other : currency
       const postedAmount = t.foreignInvoice ? money(t.foreignAmount, other) : amount
       return {
