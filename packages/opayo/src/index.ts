@@ -94,6 +94,9 @@ export type {
   ServerRegistrationContact,
   ServerRegistrationTxType,
 } from './server-registration/schema.js'
+export { parseOpayoBasket } from './basket/basket.js'
+export type { OpayoBasket, BasketLine, BasketDiscount } from './basket/basket.js'
+export { BASKET_XML_DELIVERY_ELEMENTS } from './basket/unconfirmed.js'
 export {
   OpayoServerRegistrationError,
   SERVER_REGISTRATION_FAILURE_STATUSES,
