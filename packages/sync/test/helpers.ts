@@ -1,5 +1,5 @@
 import { createReferenceParser, definePostingRules, staticRateProvider } from '@opayo-kashflow/core'
-import { createKashflowClient } from '@opayo-kashflow/kashflow'
+import { createKashflowClient, createRateBudget } from '@opayo-kashflow/kashflow'
 import { FakeKashflow } from '@opayo-kashflow/testkit'
 import type { FakeKashflowSeed } from '@opayo-kashflow/testkit'
 import { createSyncEngine, memoryStore } from '../src/index.js'
@@ -28,6 +28,16 @@ export function harness(
       now += ms
       return Promise.resolve()
     },
+    // The account's budget on the same fake clock: a Retry-After it waits out moves the clock.
+    rateBudget: createRateBudget({
+      limit: 1000,
+      windowMs: 1000,
+      now: () => now,
+      sleep: (ms) => {
+        now += ms
+        return Promise.resolve()
+      },
+    }),
     random: () => 0.5,
   })
   const store = options.store ?? memoryStore()

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
-import { createKashflowClient } from '@opayo-kashflow/kashflow'
+import { createKashflowClient, createRateBudget } from '@opayo-kashflow/kashflow'
 import { FakeKashflow } from '@opayo-kashflow/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createSyncEngine, memoryStore } from '../src/index.js'
@@ -65,6 +65,8 @@ interface World {
   readonly fake: FakeKashflow
   readonly clock: { now(): number }
   readonly advance: (ms: number) => void
+  /** How the KashFlow rate budget waits: on the fake clock unless `realTime`. */
+  readonly sleep: (ms: number) => Promise<void>
 }
 
 /** A fake KashFlow and a clock: fake unless `realTime`. */
@@ -75,7 +77,10 @@ function world(realTime = false): World {
     now: clock.now,
     invoices: INVOICES.map((number) => ({ number, gross: 1_000 })),
   })
-  return { fake, clock, advance: (ms) => void (t += ms) }
+  const advance = (ms: number) => void (t += ms)
+  const sleep = (ms: number) =>
+    realTime ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve(advance(ms))
+  return { fake, clock, advance, sleep }
 }
 
 /** An engine on `store` against a fake KashFlow (its own, or `shared`'s), on a fake clock unless `realTime`. */
@@ -88,10 +93,12 @@ function setup(
     shared?: World
   } = {},
 ) {
-  const { fake, clock, advance } = options.shared ?? world(options.realTime)
+  const { fake, clock, advance, sleep } = options.shared ?? world(options.realTime)
   const kashflow = createKashflowClient({
     ...CREDENTIALS,
     fetch: options.fetch?.(fake) ?? fake.fetch,
+    // The account's budget on the world's clock: a Retry-After is waited out in its time.
+    rateBudget: createRateBudget({ limit: 1000, windowMs: 1000, now: clock.now, sleep }),
     // The client returns a write's 429 or 5xx to the engine rather than waiting on it.
     retry: { limit: 0 },
   })
