@@ -3,7 +3,7 @@ import type { RateRecord } from '../currency/convert.js'
 import { applyCustomFieldMappings } from '../custom-fields/custom-fields.js'
 import type { CustomField, CustomFieldMappings } from '../custom-fields/custom-fields.js'
 import type { CanonicalPayment } from '../model/canonical-payment.js'
-import { parseCanonicalPayment } from '../model/parse.js'
+import { isValidatedCanonicalPayment, parseCanonicalPayment } from '../model/parse.js'
 import type { CurrencyCode } from '../money/currency.js'
 import { format, isZero } from '../money/money.js'
 import type { Money } from '../money/money.js'
@@ -91,9 +91,14 @@ function plan(
   context: PlanContext,
   paymentId: string,
 ): PostingIntent[] {
-  const parsed = parseCanonicalPayment(input)
-  if (!parsed.ok) return [deadLetter(paymentId, 'invalid_payment', parsed.issues)]
-  const payment = parsed.value
+  // Validated once at the boundary: a payment from parseCanonicalPayment or toCanonicalPayment is
+  // frozen and known, so it is not checked again; anything else (built or changed by hand) is.
+  let payment = input
+  if (!isValidatedCanonicalPayment(input)) {
+    const parsed = parseCanonicalPayment(input)
+    if (!parsed.ok) return [deadLetter(paymentId, 'invalid_payment', parsed.issues)]
+    payment = parsed.value
+  }
 
   switch (payment.kind) {
     case 'authorisation':

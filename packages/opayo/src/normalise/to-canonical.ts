@@ -1,11 +1,11 @@
 import {
-  CanonicalPaymentSchema,
   canonicalPaymentId,
   err,
   issue,
   normaliseTransactionId,
   ok,
   parseAmount,
+  parseCanonicalPayment,
   standardiseAddress,
 } from '@opayo-kashflow/core'
 import type {
@@ -22,7 +22,6 @@ import type {
   Risk,
 } from '@opayo-kashflow/core'
 import type { FormReturn } from '../form/form-return.js'
-import { issuesFromZod } from '../internal/zod-issues.js'
 import type { PiTransaction } from '../pi/schemas.js'
 import { parseReportingDate } from '../reporting/dates.js'
 import type { ReportingFraudDetail, ReportingTransaction } from '../reporting/schemas.js'
@@ -483,15 +482,20 @@ function build(d: Draft): Result<CanonicalPayment> {
     gateway: d.gateway && Object.keys(d.gateway).length > 0 ? d.gateway : undefined,
     extra: d.extra && Object.keys(d.extra).length > 0 ? d.extra : undefined,
   }) as unknown as CanonicalPaymentInput
-  const parsed = CanonicalPaymentSchema.safeParse(input)
-  return parsed.success ? ok(parsed.data) : err(issuesFromZod(parsed.error))
+  // The one validation of what we built (the registration, receivedAt and the notification's
+  // free-text fields are the caller's): the payment comes back frozen and known to core, so
+  // planPostings does not check it again.
+  return parseCanonicalPayment(input)
 }
 
-/** Drops undefined properties (exactOptionalPropertyTypes: absent, not undefined). */
+/** Drops undefined and empty-string properties (exactOptionalPropertyTypes: absent, not undefined). */
 function compact<T extends Record<string, unknown>>(
   value: T,
 ): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined && v !== ''),
-  ) as never
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    const v = value[key]
+    if (v !== undefined && v !== '') out[key] = v
+  }
+  return out as never
 }

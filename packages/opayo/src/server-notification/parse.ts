@@ -1,14 +1,19 @@
 import { err, issue, ok } from '@opayo-kashflow/core'
 import type { Result } from '@opayo-kashflow/core'
-import { toFieldPairs } from '../internal/form-fields.js'
+import type { z } from 'zod'
 import { isLatin1 } from '../internal/latin1.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
+import { formBodyPairs } from './form-body.js'
 import { SERVER_NOTIFICATION_FIELDS, ServerNotificationSchema } from './schema.js'
 import type { ServerNotification } from './schema.js'
 
 /**
  * Parses a Server notification POST body: the raw `application/x-www-form-urlencoded` text, a
  * URLSearchParams, or a record of already-decoded fields. Never throws.
+ *
+ * Decoding is URLSearchParams' (`+` is a space, `%XX` escapes are UTF-8; a field with a
+ * character above U+00FF is refused, as Opayo posts ISO-8859-1 and hashes Latin-1). The fields
+ * are validated once, here; the notification returned is a fresh object the caller owns.
  * @example
  * const result = parseServerNotification(await request.text())
  * if (!result.ok) console.error(result.issues)
@@ -16,25 +21,142 @@ import type { ServerNotification } from './schema.js'
 export function parseServerNotification(
   body: string | URLSearchParams | Readonly<Record<string, string | undefined>>,
 ): Result<ServerNotification> {
-  const known: Record<string, string> = {}
+  // Modelled fields by their index in the schema (one Map lookup per posted field: the names are
+  // fresh strings on every body); the rest by name in `extra`.
+  const values: (string | undefined)[] = []
+  const posted: number[] = [] // the modelled fields in the order first posted
   const extra: Record<string, string> = {}
-  for (const [name, value] of toFieldPairs(body)) {
+  for (const [name, value] of formBodyPairs(body)) {
+    const at = FIELD_INDEX.get(name)
     // A field posted twice keeps its first value, as PHP and .NET form readers do.
-    const into = SERVER_NOTIFICATION_FIELDS.has(name) ? known : extra
-    if (!(name in into)) into[name] = value
+    if (at === undefined) {
+      if (!(name in extra)) extra[name] = value
+    } else if (values[at] === undefined) {
+      values[at] = value
+      posted.push(at)
+    }
   }
-  // Opayo posts empty values for fields that do not apply; treat them as absent, except the
+  // Opayo posts empty values for fields that do not apply; they count as absent, except the
   // signed ones, whose empty string hashes the same as an absent field anyway.
-  for (const [name, value] of Object.entries(known)) if (value === '') delete known[name]
   // Opayo posts ISO-8859-1. A character above U+00FF cannot come from Opayo, and would hash as
   // its low byte only (MD5 over Latin-1), letting a forged VPSTxId share a genuine signature.
-  const notLatin1 = Object.keys(known).filter((name) => !isLatin1(known[name] ?? ''))
-  if (notLatin1.length > 0)
+  let notLatin1: string[] | undefined
+  for (const at of posted) {
+    if (!isLatin1(values[at] ?? '')) (notLatin1 ??= []).push(FIELD_NAMES[at] ?? '')
+  }
+  if (notLatin1 !== undefined)
     return err(
       notLatin1.map((name) =>
         issue('invalid_type', [name], `${name} holds a character that is not ISO-8859-1.`),
       ),
     )
+  // Well-formed notifications are checked against the schema's own limits by hand; anything the
+  // hand check refuses goes through the schema, which alone words the issues.
+  const fast = buildIfValid(values, extra)
+  if (fast !== undefined) return ok(fast)
+  const known: Record<string, string> = {}
+  for (const at of posted) {
+    const value = values[at] ?? ''
+    if (value !== '') known[FIELD_NAMES[at] ?? ''] = value
+  }
   const parsed = ServerNotificationSchema.safeParse({ ...known, extra })
   return parsed.success ? ok(parsed.data) : err(issuesFromZod(parsed.error))
+}
+
+// ---- the hand check, read off ServerNotificationSchema so the two cannot drift ----
+
+type FieldCheck = (value: string) => boolean
+interface FieldRule {
+  readonly name: string
+  readonly required: boolean
+  readonly check: FieldCheck
+}
+
+/** A string schema's checks as one predicate; undefined for anything else (the schema decides). */
+function stringCheck(schema: z.ZodType): FieldCheck | undefined {
+  const def = schema._zod.def as unknown as {
+    readonly type: string
+    readonly values?: readonly unknown[]
+    readonly entries?: Readonly<Record<string, unknown>>
+    readonly checks?: readonly {
+      readonly _zod: { readonly def: Readonly<Record<string, unknown>> }
+    }[]
+  }
+  if (def.type === 'enum' && def.entries !== undefined) {
+    const values = new Set(Object.values(def.entries))
+    return (value) => values.has(value)
+  }
+  if (def.type !== 'string') return undefined
+  // Composed one check at a time (no array to walk per value: this runs on every field).
+  let all: FieldCheck = () => true
+  for (const { _zod } of def.checks ?? []) {
+    const c = _zod.def
+    const before = all
+    if (c['check'] === 'max_length' && typeof c['maximum'] === 'number') {
+      const max = c['maximum']
+      all = (value) => value.length <= max && before(value)
+    } else if (c['check'] === 'min_length' && typeof c['minimum'] === 'number') {
+      const min = c['minimum']
+      all = (value) => value.length >= min && before(value)
+    } else if (
+      c['check'] === 'string_format' &&
+      c['format'] === 'regex' &&
+      c['pattern'] instanceof RegExp &&
+      !c['pattern'].global &&
+      !c['pattern'].sticky
+    ) {
+      const pattern = c['pattern']
+      all = (value) => pattern.test(value) && before(value)
+    } else return undefined
+  }
+  return all
+}
+
+/** The modelled wire names, in the schema's order, and each one's index. */
+const FIELD_NAMES: readonly string[] = [...SERVER_NOTIFICATION_FIELDS]
+const FIELD_INDEX: ReadonlyMap<string, number> = new Map(FIELD_NAMES.map((name, i) => [name, i]))
+
+/** One rule per modelled field, by index; undefined when the hand check cannot read the schema. */
+const RULES: readonly FieldRule[] | undefined = (() => {
+  const rules: FieldRule[] = []
+  for (const name of FIELD_NAMES) {
+    const field =
+      ServerNotificationSchema.shape[name as keyof typeof ServerNotificationSchema.shape]
+    const optional = field._zod.def.type === 'optional'
+    const inner = optional ? (field as z.ZodOptional<z.ZodString>).unwrap() : field
+    const check = stringCheck(inner)
+    // A rule the hand check cannot read: every notification then goes through the schema.
+    if (check === undefined) return undefined
+    rules.push({ name, required: !optional, check })
+  }
+  return rules
+})()
+
+// The schema's key order, which zod's output follows: `extra` comes before these.
+const AFTER_EXTRA = (() => {
+  const keys = Object.keys(ServerNotificationSchema.shape)
+  return keys.length - 1 - keys.indexOf('extra')
+})()
+
+/** The notification, keys in the schema's order as zod gives them; undefined if any field fails. */
+function buildIfValid(
+  values: readonly (string | undefined)[],
+  extra: Record<string, string>,
+): ServerNotification | undefined {
+  if (RULES === undefined) return undefined
+  const out: Record<string, unknown> = {}
+  const extraAt = RULES.length - AFTER_EXTRA
+  for (let at = 0; at < RULES.length; at += 1) {
+    if (at === extraAt) out['extra'] = extra
+    const { name, required, check } = RULES[at] as FieldRule
+    const value = values[at]
+    if (value === undefined || value === '') {
+      if (required) return undefined
+      continue
+    }
+    if (!check(value)) return undefined
+    out[name] = value
+  }
+  if (extraAt === RULES.length) out['extra'] = extra
+  return out as ServerNotification
 }
