@@ -637,7 +637,10 @@ function amountText(units: bigint, code: CurrencyCode): string {
 function spread(total: Money, weights: readonly bigint[]): Money[] {
   if (weights.length === 0) return []
   const ratios = weights.map(Number)
-  return allocate(total, ratios.every((r) => r === 0) ? ratios.map(() => 1) : ratios)
+  // Equal shares when nothing to weigh by, or when a weight is too large for allocate's exact
+  // integer ratios (only amounts beyond 2^53 minor units): the sum is kept either way.
+  const equal = ratios.every((r) => r === 0) || !ratios.every(Number.isSafeInteger)
+  return allocate(total, equal ? ratios.map(() => 1) : ratios)
 }
 
 /** Posted money in the home currency, at the rate KashFlow books it at (exact, half-even). */
