@@ -9,6 +9,7 @@ const DOCUMENTS = [
   'docs/receiving-opayo-events.md',
   'docs/kashflow-client.md',
   'docs/getting-started.md',
+  'docs/accounting.md',
   'README.md',
   'packages/core/README.md',
   'packages/opayo/README.md',
