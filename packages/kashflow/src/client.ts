@@ -47,7 +47,7 @@ export interface KashflowClientOptions {
   readonly hooks?: Hooks
   /** Gets one debug line per request and a warning per retry; never credentials. */
   readonly logger?: KashflowLogger
-  /** @default { concurrency: 1, minIntervalMs: 0 }: one write at a time */
+  /** @default { concurrency: 4, minIntervalMs: 0 }: up to four writes in flight (the rate budget paces them) */
   readonly writeThrottle?: WriteThrottleOptions
   /**
    * The account's home currency (ISO 4217), used for invoices that carry no `Currency.Code`.

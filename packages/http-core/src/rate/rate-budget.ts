@@ -67,14 +67,14 @@ export interface RateBucketState {
  */
 export const RATE_HEADROOM = 0.98
 /** The burst as a share of `limit` (at least one request). */
-export const RATE_BURST_SHARE = 0.02
+export const RATE_BURST_SHARE = 0.01
 /** What a 429 without a stated limit does to `limit`. */
 export const RATE_SHRINK = 0.9
 
 /**
  * The burst and refill rate for a budget of `limit` requests per `windowMs`.
  * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
- * @example bucketShape(100, 1000) // { capacity: 2, ratePerMs: 0.096 }
+ * @example bucketShape(100, 1000) // { capacity: 1, ratePerMs: 0.097 }
  */
 export function bucketShape(
   limit: number,

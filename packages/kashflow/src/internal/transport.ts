@@ -42,7 +42,7 @@ export interface KashflowRetryOptions {
 
 /** Keeps a burst of writes within KashFlow's (unpublished) limits. */
 export interface WriteThrottleOptions {
-  /** Writes in flight at once. @default 1 */
+  /** Writes in flight at once. @default 4 (`KASHFLOW_UNCONFIRMED.writesInFlight`) */
   readonly concurrency?: number
   /** Minimum milliseconds between the starts of two writes. @default 0 */
   readonly minIntervalMs?: number
@@ -405,7 +405,10 @@ export class KashflowTransport {
 
   /** A FIFO semaphore for writes plus a minimum spacing between their starts. */
   async #acquireWrite(signal?: AbortSignal): Promise<() => void> {
-    const concurrency = Math.max(1, this.#o.writeThrottle?.concurrency ?? 1)
+    const concurrency = Math.max(
+      1,
+      this.#o.writeThrottle?.concurrency ?? KASHFLOW_UNCONFIRMED.writesInFlight,
+    )
     const minInterval = this.#o.writeThrottle?.minIntervalMs ?? 0
     const now = this.#o.now ?? Date.now
     if (this.#writesInFlight < concurrency) this.#writesInFlight += 1

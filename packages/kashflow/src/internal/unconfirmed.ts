@@ -74,6 +74,14 @@ export const KASHFLOW_UNCONFIRMED = {
     'Retry-After',
   ],
   /**
+   * Writes in flight at once per client when `writeThrottle.concurrency` is not set. KashFlow
+   * documents no limit; production syncs keep 4 to 8 requests in flight without trouble
+   * (CappyTech/hcs-sync). The rate budget, not this, keeps the request rate down; one write at a
+   * time would make every write wait out the budget queue alone. The sync engine never has two
+   * writes for one invoice in flight.
+   */
+  writesInFlight: 4,
+  /**
    * A 429 is answered before KashFlow applies a write (as HTTP intends). The client still never
    * resends a write after a 429: the caller (the sync engine) waits and tries again, reading back
    * first, so nothing rests on this.
