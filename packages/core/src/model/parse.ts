@@ -80,159 +80,195 @@ function deepFreeze<T>(value: T): T {
 // ---- the hand check: returns a frozen copy equal to the schema's output, or undefined ----
 //
 // It must never accept what CanonicalPaymentSchema rejects nor produce a different value; it may
-// return undefined for anything valid but unusual (unknown or undefined-valued keys, a prototype
+// return undefined for anything valid but unusual (stray or undefined-valued keys, a prototype
 // other than Object's), which the schema then handles. core's property tests hold it to that.
+// Written out field by field, with no table of closures: it runs once per payment.
 
 type Plain = Record<string, unknown>
-/** Returns the value to store (a copy for objects), or undefined when the value fails. */
-type Copier = (v: unknown) => unknown
-type Field = readonly [key: string, copier: Copier, required: boolean]
 
-const when =
-  (check: (v: unknown) => boolean): Copier =>
-  (v) =>
-    check(v) ? v : undefined
-const oneOf = (values: readonly string[]): Copier => {
-  const set = new Set(values)
-  return when((v) => typeof v === 'string' && set.has(v))
-}
-const isString = (v: unknown): v is string => typeof v === 'string'
-const text = when(isString)
-const nonEmpty = when((v) => isString(v) && v.length >= 1)
-const matching = (pattern: RegExp): Copier => when((v) => isString(v) && pattern.test(v))
-
+const setOf = (values: readonly string[]): ReadonlySet<unknown> => new Set<unknown>(values)
+const PROTOCOLS = setOf(PAYMENT_PROTOCOLS)
+const KINDS = setOf(PAYMENT_KINDS)
+const STATUSES = setOf(PAYMENT_STATUSES)
+const SCHEMES = setOf(CARD_SCHEMES)
+const CHECKS = setOf(CHECK_RESULTS)
+const AVS_CV2 = setOf(AVS_CV2_SUMMARIES)
+const THREE_DS = setOf(THREE_D_SECURE_STATUSES)
+const RECOMMENDATIONS = setOf(FRAUD_RECOMMENDATIONS)
+const PROVIDERS = setOf(['red', 't3m'])
+const LAST4 = /^\d{4}$/
+const EXPIRY = /^(0[1-9]|1[0-2])\d{2}$/
 // The schema's own ISO 8601 pattern (zod keeps it on the format check), so the two cannot drift;
 // if a zod upgrade moves it, every payment goes through the schema instead.
 const OCCURRED_AT: unknown = (
   CanonicalPaymentSchema.shape.occurredAt._zod.def as { readonly pattern?: unknown }
 ).pattern
 
-/** An object with Object's prototype, no symbol keys, and own keys only from `allowed`, none undefined. */
-function plain(value: unknown, allowed: ReadonlySet<string> | undefined): value is Plain {
-  if (typeof value !== 'object' || value === null) return false
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  for (const key in value) {
-    if (key === '__proto__' || (value as Plain)[key] === undefined) return false
-    if (allowed !== undefined && !allowed.has(key)) return false
-  }
-  return Object.getOwnPropertySymbols(value).length === 0
+const isPlain = (value: unknown): value is Plain =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+
+/** How many keys for-in sees: equal to the fields we copied only if nothing stray was there. */
+function keyCount(value: Plain): number {
+  let count = 0
+  for (const _ in value) count += 1
+  return count
 }
 
-/** An object of these fields, copied in the schema's key order and frozen. */
-function object(fields: readonly Field[]): Copier {
-  const allowed = new Set(fields.map(([key]) => key))
-  return (value) => {
-    if (!plain(value, allowed)) return undefined
-    const out: Plain = {}
-    for (const [key, copier, required] of fields) {
-      const v = value[key]
-      if (v === undefined) {
-        if (required) return undefined
-        continue
-      }
-      const copied = copier(v)
-      if (copied === undefined) return undefined
-      out[key] = copied
-    }
-    return Object.freeze(out)
+/** Copies optional string fields that are present; false when one is not a string. */
+function optionalStrings(from: Plain, to: Plain, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    const v = from[key]
+    if (v === undefined) continue
+    if (typeof v !== 'string') return false
+    to[key] = v
   }
+  return true
 }
 
-/** A string-to-string record (the schema's `extra`), copied and frozen. */
-const stringRecord: Copier = (value) => {
-  if (!plain(value, undefined)) return undefined
+function copySource(v: unknown): Plain | undefined {
+  if (!isPlain(v)) return undefined
+  const { system, protocol, transactionId, vendorTxCode, verified } = v
+  if (system !== 'opayo' || !PROTOCOLS.has(protocol)) return undefined
+  if (typeof transactionId !== 'string' || transactionId.length < 1) return undefined
+  if (typeof vendorTxCode !== 'string' || vendorTxCode.length < 1 || vendorTxCode.length > 40)
+    return undefined
+  const out: Plain = { system, protocol, transactionId, vendorTxCode }
+  if (!optionalStrings(v, out, ['relatedTransactionId'])) return undefined
+  if (typeof verified !== 'boolean') return undefined
+  out['verified'] = verified
+  return keyCount(v) === 5 + (out['relatedTransactionId'] === undefined ? 0 : 1)
+    ? Object.freeze(out)
+    : undefined
+}
+
+function copyAmount(v: unknown): Plain | undefined {
+  if (!isPlain(v)) return undefined
+  const { amount, currency } = v
+  if (!Number.isSafeInteger(amount) || (amount as number) < 0 || !isCurrencyCode(currency))
+    return undefined
+  return keyCount(v) === 2 ? Object.freeze({ amount, currency }) : undefined
+}
+
+function copyCard(v: unknown): Plain | undefined {
+  if (!isPlain(v) || !SCHEMES.has(v['scheme'])) return undefined
+  const out: Plain = { scheme: v['scheme'] }
+  const { last4, expiry } = v
+  if (last4 !== undefined) {
+    if (typeof last4 !== 'string' || !LAST4.test(last4)) return undefined
+    out['last4'] = last4
+  }
+  if (expiry !== undefined) {
+    if (typeof expiry !== 'string' || !EXPIRY.test(expiry)) return undefined
+    out['expiry'] = expiry
+  }
+  return keyCount(v) === keyCount(out) ? Object.freeze(out) : undefined
+}
+
+function copyRisk(v: unknown): Plain | undefined {
+  if (!isPlain(v)) return undefined
   const out: Plain = {}
-  for (const key in value) {
-    const v = value[key]
-    if (typeof v !== 'string') return undefined
-    out[key] = v
+  const { fraud, threeDSecure } = v
+  if (fraud !== undefined) {
+    if (!isPlain(fraud)) return undefined
+    const f: Plain = {}
+    if (fraud['provider'] !== undefined) {
+      if (!PROVIDERS.has(fraud['provider'])) return undefined
+      f['provider'] = fraud['provider']
+    }
+    if (!RECOMMENDATIONS.has(fraud['recommendation'])) return undefined
+    f['recommendation'] = fraud['recommendation']
+    const score = fraud['score']
+    if (score !== undefined) {
+      if (typeof score !== 'number' || !Number.isFinite(score)) return undefined
+      f['score'] = score
+    }
+    if (!optionalStrings(fraud, f, ['code'])) return undefined
+    if (keyCount(fraud) !== keyCount(f)) return undefined
+    out['fraud'] = Object.freeze(f)
+  }
+  for (const [key, allowed] of [
+    ['avsCv2', AVS_CV2],
+    ['address', CHECKS],
+    ['postalCode', CHECKS],
+    ['securityCode', CHECKS],
+  ] as const) {
+    const value = v[key]
+    if (value === undefined) continue
+    if (!allowed.has(value)) return undefined
+    out[key] = value
+  }
+  if (threeDSecure !== undefined) {
+    if (!isPlain(threeDSecure) || !THREE_DS.has(threeDSecure['status'])) return undefined
+    const t: Plain = { status: threeDSecure['status'] }
+    if (!optionalStrings(threeDSecure, t, ['cavv', 'eci'])) return undefined
+    if (keyCount(threeDSecure) !== keyCount(t)) return undefined
+    out['threeDSecure'] = Object.freeze(t)
+  }
+  return keyCount(v) === keyCount(out) ? Object.freeze(out) : undefined
+}
+
+const GATEWAY_KEYS = [
+  'txAuthNo',
+  'bankAuthCode',
+  'retrievalReference',
+  'declineCode',
+  'statusCode',
+  'statusDetail',
+] as const
+
+function copyGateway(v: unknown): Plain | undefined {
+  if (!isPlain(v)) return undefined
+  const out: Plain = {}
+  if (!optionalStrings(v, out, GATEWAY_KEYS)) return undefined
+  return keyCount(v) === keyCount(out) ? Object.freeze(out) : undefined
+}
+
+/** The schema's `extra`, a string-to-string record: own enumerable string keys, as zod reads them. */
+function copyExtra(v: unknown): Plain | undefined {
+  if (!isPlain(v) || Object.getOwnPropertySymbols(v).length > 0) return undefined
+  const out: Plain = {}
+  for (const key of Object.keys(v)) {
+    const value = v[key]
+    if (typeof value !== 'string' || key === '__proto__') return undefined
+    out[key] = value
   }
   return Object.freeze(out)
 }
 
-const customer: Copier = (value) => {
-  const parsed = CanonicalCustomerSchema.safeParse(value)
+function copyCustomer(v: unknown): unknown {
+  const parsed = CanonicalCustomerSchema.safeParse(v)
   return parsed.success ? deepFreeze(parsed.data) : undefined
 }
 
-const copyIfPlainlyValid = object([
-  ['id', nonEmpty, true],
-  [
-    'source',
-    object([
-      ['system', when((v) => v === 'opayo'), true],
-      ['protocol', oneOf(PAYMENT_PROTOCOLS), true],
-      ['transactionId', nonEmpty, true],
-      ['vendorTxCode', when((v) => isString(v) && v.length >= 1 && v.length <= 40), true],
-      ['relatedTransactionId', text, false],
-      ['verified', when((v) => typeof v === 'boolean'), true],
-    ]),
-    true,
-  ],
-  ['kind', oneOf(PAYMENT_KINDS), true],
-  ['status', oneOf(PAYMENT_STATUSES), true],
-  [
-    'amount',
-    object([
-      ['amount', when((v) => Number.isSafeInteger(v) && (v as number) >= 0), true],
-      ['currency', when(isCurrencyCode), true],
-    ]),
-    true,
-  ],
-  ['occurredAt', OCCURRED_AT instanceof RegExp ? matching(OCCURRED_AT) : () => undefined, true],
-  ['invoiceReference', text, false],
-  ['customer', customer, false],
-  [
-    'card',
-    object([
-      ['scheme', oneOf(CARD_SCHEMES), true],
-      ['last4', matching(/^\d{4}$/), false],
-      ['expiry', matching(/^(0[1-9]|1[0-2])\d{2}$/), false],
-    ]),
-    false,
-  ],
-  [
-    'risk',
-    object([
-      [
-        'fraud',
-        object([
-          ['provider', oneOf(['red', 't3m']), false],
-          ['recommendation', oneOf(FRAUD_RECOMMENDATIONS), true],
-          ['score', when((v) => typeof v === 'number' && Number.isFinite(v)), false],
-          ['code', text, false],
-        ]),
-        false,
-      ],
-      ['avsCv2', oneOf(AVS_CV2_SUMMARIES), false],
-      ['address', oneOf(CHECK_RESULTS), false],
-      ['postalCode', oneOf(CHECK_RESULTS), false],
-      ['securityCode', oneOf(CHECK_RESULTS), false],
-      [
-        'threeDSecure',
-        object([
-          ['status', oneOf(THREE_D_SECURE_STATUSES), true],
-          ['cavv', text, false],
-          ['eci', text, false],
-        ]),
-        false,
-      ],
-    ]),
-    false,
-  ],
-  [
-    'gateway',
-    object(
-      [
-        'txAuthNo',
-        'bankAuthCode',
-        'retrievalReference',
-        'declineCode',
-        'statusCode',
-        'statusDetail',
-      ].map((key): Field => [key, text, false]),
-    ),
-    false,
-  ],
-  ['extra', stringRecord, false],
-]) as (input: unknown) => CanonicalPayment | undefined
+/** Each optional object field, in the schema's order, with its copier. */
+const OPTIONAL_OBJECTS = [
+  ['customer', copyCustomer],
+  ['card', copyCard],
+  ['risk', copyRisk],
+  ['gateway', copyGateway],
+  ['extra', copyExtra],
+] as const
+
+function copyIfPlainlyValid(input: unknown): CanonicalPayment | undefined {
+  if (!isPlain(input) || !(OCCURRED_AT instanceof RegExp)) return undefined
+  const { id, kind, status, occurredAt, invoiceReference } = input
+  if (typeof id !== 'string' || id.length < 1) return undefined
+  const source = copySource(input['source'])
+  if (source === undefined || !KINDS.has(kind) || !STATUSES.has(status)) return undefined
+  const amount = copyAmount(input['amount'])
+  if (amount === undefined) return undefined
+  if (typeof occurredAt !== 'string' || !OCCURRED_AT.test(occurredAt)) return undefined
+  const out: Plain = { id, source, kind, status, amount, occurredAt }
+  if (invoiceReference !== undefined) {
+    if (typeof invoiceReference !== 'string') return undefined
+    out['invoiceReference'] = invoiceReference
+  }
+  for (const [key, copy] of OPTIONAL_OBJECTS) {
+    const value = input[key]
+    if (value === undefined) continue
+    const copied = copy(value)
+    if (copied === undefined) return undefined
+    out[key] = copied
+  }
+  return keyCount(input) === keyCount(out) ? (Object.freeze(out) as CanonicalPayment) : undefined
+}

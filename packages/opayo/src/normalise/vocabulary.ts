@@ -13,35 +13,47 @@ import type {
 // and ebizmarts SagePaySuite). Keys are compared upper-cased with spaces and underscores removed.
 const key = (value: string) => value.toUpperCase().replace(/[\s_-]+/g, '')
 
-const lookup =
-  <T>(table: Readonly<Record<string, T>>) =>
-  (value: string | undefined): T | undefined =>
-    value === undefined || value === '' ? undefined : table[key(value)]
+// A value already in a table's form (what Opayo usually sends: `VISA`, `MATCHED`) is its own key
+// (key() leaves a table key unchanged), so it is found without building the normalised string;
+// the few other spellings seen (`ALL MATCH`) are remembered, up to a bound, as a notification's
+// values are the sender's.
+const REMEMBERED = 64
+const lookup = <T>(table: Readonly<Record<string, T>>) => {
+  const seen = new Map<string, T | undefined>()
+  return (value: string | undefined): T | undefined => {
+    if (value === undefined || value === '') return undefined
+    if (Object.hasOwn(table, value)) return table[value]
+    if (seen.has(value)) return seen.get(value)
+    const found = table[key(value)]
+    if (seen.size < REMEMBERED) seen.set(value, found)
+    return found
+  }
+}
+
+const cardSchemeCode = lookup<CardScheme>({
+  VISA: 'visa',
+  DELTA: 'visa_debit',
+  VISADEBIT: 'visa_debit',
+  UKE: 'visa_electron',
+  VISAELECTRON: 'visa_electron',
+  MC: 'mastercard',
+  MASTERCARD: 'mastercard',
+  MCDEBIT: 'mastercard_debit',
+  DEBITMASTERCARD: 'mastercard_debit',
+  MAESTRO: 'maestro',
+  AMEX: 'amex',
+  AMERICANEXPRESS: 'amex',
+  DC: 'diners',
+  DINERS: 'diners',
+  DINERSCLUB: 'diners',
+  JCB: 'jcb',
+  LASER: 'laser',
+  PAYPAL: 'paypal',
+})
 
 /** Server/Form `CardType` codes (academe/SagePay metadata) and Pi `cardType` display names. */
 export const cardScheme = (value: string | undefined): CardScheme | undefined =>
-  value === undefined || value === ''
-    ? undefined
-    : (lookup<CardScheme>({
-        VISA: 'visa',
-        DELTA: 'visa_debit',
-        VISADEBIT: 'visa_debit',
-        UKE: 'visa_electron',
-        VISAELECTRON: 'visa_electron',
-        MC: 'mastercard',
-        MASTERCARD: 'mastercard',
-        MCDEBIT: 'mastercard_debit',
-        DEBITMASTERCARD: 'mastercard_debit',
-        MAESTRO: 'maestro',
-        AMEX: 'amex',
-        AMERICANEXPRESS: 'amex',
-        DC: 'diners',
-        DINERS: 'diners',
-        DINERSCLUB: 'diners',
-        JCB: 'jcb',
-        LASER: 'laser',
-        PAYPAL: 'paypal',
-      })(value) ?? 'other')
+  value === undefined || value === '' ? undefined : (cardSchemeCode(value) ?? 'other')
 
 /** AVS/CV2 overall: `ALL MATCH` / `AllMatched` ... */
 export const avsCv2Summary = lookup<AvsCv2Summary>({

@@ -18,25 +18,26 @@ function decode(text: string): string | undefined {
 }
 
 /**
- * The body's name/value pairs in order, exactly as `[...new URLSearchParams(body)]` gives them (a
- * leading '?' dropped, empty pieces skipped, '+' as space, %XX as UTF-8). Printable-ASCII bodies
- * with well-formed escapes, which is what Opayo posts, are split by hand; any other body goes
- * through URLSearchParams itself, so the result never differs (the property tests compare both).
+ * The body's fields in order as a flat list, name then value, exactly as
+ * `[...new URLSearchParams(body)].flat()` gives them (a leading '?' dropped, empty pieces skipped,
+ * '+' as space, %XX as UTF-8). Printable-ASCII bodies with well-formed escapes, which is what
+ * Opayo posts, are split by hand; any other body goes through URLSearchParams itself, so the
+ * result never differs (the property tests compare both).
  */
-export function formBodyPairs(
+export function formBodyFields(
   body: string | URLSearchParams | Readonly<Record<string, string | undefined>>,
-): [string, string][] {
-  if (typeof body !== 'string') return toFieldPairs(body)
+): string[] {
+  if (typeof body !== 'string') return toFieldPairs(body).flat()
   const text = body.startsWith('?') ? body.slice(1) : body
-  if (NOT_PRINTABLE_ASCII.test(text)) return toFieldPairs(body)
-  const pairs: [string, string][] = []
+  if (NOT_PRINTABLE_ASCII.test(text)) return toFieldPairs(body).flat()
+  const fields: string[] = []
   for (const piece of text.split('&')) {
     if (piece === '') continue
     const at = piece.indexOf('=')
     const name = decode(at < 0 ? piece : piece.slice(0, at))
     const value = at < 0 ? '' : decode(piece.slice(at + 1))
-    if (name === undefined || value === undefined) return toFieldPairs(body)
-    pairs.push([name, value])
+    if (name === undefined || value === undefined) return toFieldPairs(body).flat()
+    fields.push(name, value)
   }
-  return pairs
+  return fields
 }

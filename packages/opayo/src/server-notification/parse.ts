@@ -3,7 +3,7 @@ import type { Result } from '@opayo-kashflow/core'
 import type { z } from 'zod'
 import { isLatin1 } from '../internal/latin1.js'
 import { issuesFromZod } from '../internal/zod-issues.js'
-import { formBodyPairs } from './form-body.js'
+import { formBodyFields } from './form-body.js'
 import { SERVER_NOTIFICATION_FIELDS, ServerNotificationSchema } from './schema.js'
 import type { ServerNotification } from './schema.js'
 
@@ -26,7 +26,10 @@ export function parseServerNotification(
   const values: (string | undefined)[] = []
   const posted: number[] = [] // the modelled fields in the order first posted
   const extra: Record<string, string> = {}
-  for (const [name, value] of formBodyPairs(body)) {
+  const fields = formBodyFields(body)
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i] ?? ''
+    const value = fields[i + 1] ?? ''
     const at = FIELD_INDEX.get(name)
     // A field posted twice keeps its first value, as PHP and .NET form readers do.
     if (at === undefined) {
@@ -65,51 +68,59 @@ export function parseServerNotification(
 
 // ---- the hand check, read off ServerNotificationSchema so the two cannot drift ----
 
-type FieldCheck = (value: string) => boolean
+/** What the schema asks of one field, as data (checked inline: this runs on every field). */
 interface FieldRule {
   readonly name: string
   readonly required: boolean
-  readonly check: FieldCheck
+  readonly min: number
+  readonly max: number
+  readonly patterns: readonly RegExp[]
+  /** For an enum: its values. */
+  readonly values: ReadonlySet<string> | undefined
 }
 
-/** A string schema's checks as one predicate; undefined for anything else (the schema decides). */
-function stringCheck(schema: z.ZodType): FieldCheck | undefined {
+/** A field schema's checks as a rule; undefined for anything else (the schema then decides). */
+function ruleOf(name: string, field: z.ZodType): FieldRule | undefined {
+  const required = field._zod.def.type !== 'optional'
+  const schema = required ? field : (field as z.ZodOptional<z.ZodType>).unwrap()
   const def = schema._zod.def as unknown as {
     readonly type: string
-    readonly values?: readonly unknown[]
     readonly entries?: Readonly<Record<string, unknown>>
     readonly checks?: readonly {
       readonly _zod: { readonly def: Readonly<Record<string, unknown>> }
     }[]
   }
-  if (def.type === 'enum' && def.entries !== undefined) {
-    const values = new Set(Object.values(def.entries))
-    return (value) => values.has(value)
+  const rule = {
+    name,
+    required,
+    min: 0,
+    max: Infinity,
+    patterns: [] as RegExp[],
+    values: undefined,
+  }
+  if (def.type === 'enum' && def.entries !== undefined && (def.checks ?? []).length === 0) {
+    const values = Object.values(def.entries)
+    if (!values.every((v): v is string => typeof v === 'string')) return undefined
+    return { ...rule, values: new Set(values) }
   }
   if (def.type !== 'string') return undefined
-  // Composed one check at a time (no array to walk per value: this runs on every field).
-  let all: FieldCheck = () => true
   for (const { _zod } of def.checks ?? []) {
     const c = _zod.def
-    const before = all
-    if (c['check'] === 'max_length' && typeof c['maximum'] === 'number') {
-      const max = c['maximum']
-      all = (value) => value.length <= max && before(value)
-    } else if (c['check'] === 'min_length' && typeof c['minimum'] === 'number') {
-      const min = c['minimum']
-      all = (value) => value.length >= min && before(value)
-    } else if (
+    if (c['check'] === 'max_length' && typeof c['maximum'] === 'number')
+      rule.max = Math.min(rule.max, c['maximum'])
+    else if (c['check'] === 'min_length' && typeof c['minimum'] === 'number')
+      rule.min = Math.max(rule.min, c['minimum'])
+    else if (
       c['check'] === 'string_format' &&
       c['format'] === 'regex' &&
       c['pattern'] instanceof RegExp &&
       !c['pattern'].global &&
       !c['pattern'].sticky
-    ) {
-      const pattern = c['pattern']
-      all = (value) => pattern.test(value) && before(value)
-    } else return undefined
+    )
+      rule.patterns.push(c['pattern'])
+    else return undefined
   }
-  return all
+  return rule
 }
 
 /** The modelled wire names, in the schema's order, and each one's index. */
@@ -120,14 +131,13 @@ const FIELD_INDEX: ReadonlyMap<string, number> = new Map(FIELD_NAMES.map((name, 
 const RULES: readonly FieldRule[] | undefined = (() => {
   const rules: FieldRule[] = []
   for (const name of FIELD_NAMES) {
-    const field =
-      ServerNotificationSchema.shape[name as keyof typeof ServerNotificationSchema.shape]
-    const optional = field._zod.def.type === 'optional'
-    const inner = optional ? (field as z.ZodOptional<z.ZodString>).unwrap() : field
-    const check = stringCheck(inner)
+    const rule = ruleOf(
+      name,
+      ServerNotificationSchema.shape[name as keyof typeof ServerNotificationSchema.shape],
+    )
     // A rule the hand check cannot read: every notification then goes through the schema.
-    if (check === undefined) return undefined
-    rules.push({ name, required: !optional, check })
+    if (rule === undefined) return undefined
+    rules.push(rule)
   }
   return rules
 })()
@@ -148,14 +158,16 @@ function buildIfValid(
   const extraAt = RULES.length - AFTER_EXTRA
   for (let at = 0; at < RULES.length; at += 1) {
     if (at === extraAt) out['extra'] = extra
-    const { name, required, check } = RULES[at] as FieldRule
+    const rule = RULES[at] as FieldRule
     const value = values[at]
     if (value === undefined || value === '') {
-      if (required) return undefined
+      if (rule.required) return undefined
       continue
     }
-    if (!check(value)) return undefined
-    out[name] = value
+    if (value.length < rule.min || value.length > rule.max) return undefined
+    if (rule.values !== undefined && !rule.values.has(value)) return undefined
+    for (const pattern of rule.patterns) if (!pattern.test(value)) return undefined
+    out[rule.name] = value
   }
   if (extraAt === RULES.length) out['extra'] = extra
   return out as ServerNotification
