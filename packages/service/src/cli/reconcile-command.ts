@@ -2,6 +2,8 @@
 // The movements are read one Reporting page at a time, each row goes to the report files as soon
 // as it is known, and only the counts and the money per currency are kept, so a year of payments
 // takes the memory of a day.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { toCanonicalPayment } from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
@@ -33,6 +35,28 @@ export interface ReconcileCommandInput {
   readonly json: boolean
   /** One line of standard output. */
   readonly out: (line: string) => void
+  /**
+   * Ask V8 for a full garbage collection after every this many rows; 0 never. V8 lets its heap
+   * grow to several times what is live while allocation is fast (a million rows keep about
+   * 60 MB live, yet the heap reached 170 MB), so without it the peak memory grows with the length
+   * of the run, not with what is kept. Each collection takes some 20 ms.
+   * @default 5000
+   */
+  readonly collectEvery?: number
+}
+
+/**
+ * V8's full collection, without starting Node with `--expose-gc`: the flag set at run time
+ * exposes `gc` to contexts created after it, such as this one-line `vm` context.
+ */
+function fullCollection(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc')
+    const gc: unknown = runInNewContext('gc')
+    return typeof gc === 'function' ? () => void (gc as () => unknown)() : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** What `--json` prints: the range, counts, money per currency and the report files. */
@@ -67,6 +91,9 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       'reconcile needs a Reporting client: set opayo.reportingUser and OPAYO_KASHFLOW_REPORTING_PASSWORD.',
     )
   const range = { from: input.from, to: input.to }
+  const collectEvery = input.collectEvery ?? 5000
+  const collect = collectEvery > 0 ? fullCollection() : undefined
+  let rows = 0
   const reports = await openReconciliationReports(input.outDir, range)
   let summary: ReconciliationSummary
   try {
@@ -78,6 +105,8 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       ...range,
       onRow: async (row) => {
         await reports.write(row)
+        rows += 1
+        if (collect && rows % collectEvery === 0) collect()
         if (!input.json && row.status !== 'matched')
           input.out(`${row.status.padEnd(20)} ${row.vendorTxCode.padEnd(24)} ${row.note}`)
       },
