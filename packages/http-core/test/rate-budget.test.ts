@@ -81,8 +81,8 @@ describe('createRateBudget', () => {
     const sent: number[] = []
     for (let i = 0; i < 1000; i += 1) sent.push(await sendAt(1_000_000))
     const span = Math.max(...sent) - Math.min(...sent)
-    // 1,000 requests at 97 a second (98% of the budget less the burst of 1).
-    expect(span / 1000).toBeCloseTo(999 / 97, 1)
+    // 1,000 requests at 96 a second (97% of the budget less the burst of 1).
+    expect(span / 1000).toBeCloseTo(999 / 96, 1)
   })
 
   it('makes every caller wait out a 429 with Retry-After, and shrinks the budget', async () => {
@@ -96,6 +96,50 @@ describe('createRateBudget', () => {
     for (let i = 0; i < 900; i += 1) sent.push(await sendAt(1_004_000))
     expect(busiestWindow(sent, 1000)).toBeLessThanOrEqual(90)
     expect(busiestWindow(sent, 1000)).toBeGreaterThan(85)
+  })
+
+  it('shrinks a saturated budget by 3% on a 429, to what it had let through when that is lower, never by more than 10%', () => {
+    const at100 = newBucket({ limit: 100, windowMs: 1000 }, 0)
+    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 98).limit).toBe(97)
+    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 93).limit).toBe(93)
+    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 3).limit).toBe(90)
+  })
+
+  it('measures a 429 against what it let through in the last window', async () => {
+    const { budget, sendAt, at } = fakeBudget(100, 1000)
+    let last = 0
+    for (let i = 0; i < 300; i += 1) last = await sendAt(1_000_000)
+    // The 429 answers the last of them; the window before it was full (96 requests): the limit
+    // becomes 96, not 90 as after a 429 out of the blue.
+    at(last)
+    await budget.learn({ status: 429, retryAfterMs: 1000 })
+    const sent: number[] = []
+    for (let i = 0; i < 900; i += 1) sent.push(await sendAt(last + 2000))
+    // 96 planned at 97%, less the burst: 93 in a window (a limit of 90 would allow 87).
+    expect(busiestWindow(sent, 1000)).toBe(93)
+  })
+
+  it('sends no caller that was waiting when a 429 came before its Retry-After', async () => {
+    const now = 1_000_000
+    const pending: { ms: number; resolve: () => void }[] = []
+    const budget = createRateBudget({
+      limit: 10,
+      windowMs: 1000,
+      now: () => now,
+      sleep: (ms) => new Promise<void>((resolve) => pending.push({ ms, resolve })),
+    })
+    const waiting = Array.from({ length: 5 }, () => budget.take())
+    await Promise.resolve()
+    const firstWaits = pending.map((p) => p.ms)
+    expect(Math.max(...firstWaits)).toBeLessThan(1000)
+    await budget.learn({ status: 429, retryAfterMs: 3000 })
+    // Wake the waiters (their time has come on their old reservation); each takes again.
+    for (const p of pending.splice(0)) p.resolve()
+    await new Promise((r) => setImmediate(r))
+    expect(pending).toHaveLength(firstWaits.length)
+    expect(Math.min(...pending.map((p) => p.ms))).toBeGreaterThanOrEqual(3000)
+    for (const p of pending.splice(0)) p.resolve()
+    await Promise.all(waiting)
   })
 
   it('shrinks once for the 429s of requests already on their way, not once per answer', () => {

@@ -77,7 +77,15 @@ function rig(budget: { limit: number; windowMs: number }) {
     },
     random: () => 0.5,
   })
-  return { fake, kashflow, taken, learned, retryWaits, now: time.now, run: time.run }
+  return {
+    fake,
+    kashflow,
+    taken,
+    learned,
+    retryWaits,
+    now: time.now,
+    run: <T>(work: Promise<T>) => time.run(work),
+  }
 }
 
 describe('the client rate budget', () => {

@@ -98,7 +98,7 @@ function setup(
     ...CREDENTIALS,
     fetch: options.fetch?.(fake) ?? fake.fetch,
     // The account's budget on the world's clock: a Retry-After is waited out in its time.
-    rateBudget: createRateBudget({ limit: 1000, windowMs: 1000, now: clock.now, sleep }),
+    rateBudget: createRateBudget({ limit: 1000, windowMs: 1000, now: () => clock.now(), sleep }),
     // The client returns a write's 429 or 5xx to the engine rather than waiting on it.
     retry: { limit: 0 },
   })

@@ -65,11 +65,13 @@ export interface RateBucketState {
  * chosen so that is `HEADROOM * limit`, leaving room for requests that arrive late or in a
  * different order than they were sent.
  */
-export const RATE_HEADROOM = 0.98
+export const RATE_HEADROOM = 0.97
 /** The burst as a share of `limit` (at least one request). */
 export const RATE_BURST_SHARE = 0.01
-/** What a 429 without a stated limit does to `limit`. */
+/** What a 429 without a stated limit does to `limit` when nothing better is known. */
 export const RATE_SHRINK = 0.9
+/** The least a 429 without a stated limit takes off `limit`. */
+export const RATE_SHRINK_MIN = 0.97
 
 /**
  * The burst and refill rate for a budget of `limit` requests per `windowMs`.
@@ -128,14 +130,17 @@ export function takeTokens(
  * What a response teaches the bucket at `now`. A stated limit (and window) replaces the
  * bucket's; `remaining` caps the tokens in hand, and none remaining makes callers wait for the
  * reset. A 429 makes every caller wait for Retry-After (or the reset, or a window) and, when the
- * server stated no limit, shrinks the limit by {@link RATE_SHRINK}, at most once a window (the
- * 429s of requests already on their way say nothing new).
+ * server stated no limit, shrinks the limit, at most once a window (the 429s of requests already
+ * on their way say nothing new): by 10% ({@link RATE_SHRINK}), or, given `sentInWindow` (the
+ * requests let through in the window before it: what the server just accepted), to that count,
+ * taking off at least 3% ({@link RATE_SHRINK_MIN}) and at most 10%.
  * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
  */
 export function learnRate(
   state: RateBucketState,
   signal: RateSignal,
   now: number,
+  sentInWindow?: number,
 ): RateBucketState {
   let next = takeTokens(state, 0, now).state
   const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v)
@@ -156,7 +161,13 @@ export function learnRate(
     signal.status === 429 &&
     (next.shrunkAt === 0 || now - next.shrunkAt >= next.windowMs)
   ) {
-    const limit = Math.max(1, Math.floor(next.limit * RATE_SHRINK))
+    // Never below RATE_SHRINK: a 429 met after a quiet spell (another client of the account
+    // spent the window) says little about the limit.
+    const shrunk =
+      sentInWindow === undefined
+        ? next.limit * RATE_SHRINK
+        : Math.max(next.limit * RATE_SHRINK, Math.min(next.limit * RATE_SHRINK_MIN, sentInWindow))
+    const limit = Math.max(1, Math.floor(shrunk))
     next = { ...next, limit, ...bucketShape(limit, next.windowMs), shrunkAt: now }
   }
   const debtFor = (ms: number) => -Math.max(0, ms) * next.ratePerMs
@@ -184,7 +195,8 @@ export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
 /**
  * A token bucket in this process: `limit` requests in any `windowMs` (with a little headroom,
  * see {@link RATE_HEADROOM}), shared by every caller holding it. A caller reserves its tokens
- * when it asks, so callers are served in order and a wait never polls.
+ * when it asks, so callers are served in order and a wait never polls; a caller whose wait a 429
+ * interrupted (learned meanwhile) takes again, behind the Retry-After.
  * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
  * @example
  * const budget = createRateBudget({ limit: 100, windowMs: 1000 })
@@ -194,16 +206,35 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
   const now = options.now ?? Date.now
   const wait = options.sleep ?? defaultSleep
   let state = newBucket(options, now())
+  // When each recent request was let through, oldest first: what a 429 is measured against.
+  const sent: number[] = []
+  // Counts the 429s learned: a caller that waited through one takes again.
+  let refusals = 0
+  const sentInWindow = (at: number): number => {
+    while (sent.length > 0 && (sent[0]! <= at - state.windowMs || sent.length > 10_000))
+      sent.shift()
+    return sent.filter((t) => t <= at).length
+  }
   return {
     async take(n = 1, signal) {
       if (signal?.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
-      const taken = takeTokens(state, n, now())
-      state = taken.state
-      if (taken.waitMs > 0) await wait(Math.ceil(taken.waitMs), signal)
+      for (;;) {
+        const at = now()
+        const taken = takeTokens(state, n, at)
+        state = taken.state
+        for (let i = 0; i < n; i += 1) sent.push(at + taken.waitMs)
+        if (taken.waitMs <= 0) return
+        const before = refusals
+        await wait(Math.ceil(taken.waitMs), signal)
+        // A 429 came while this caller waited: its slot may fall in the refused time. Take again.
+        if (refusals === before) return
+      }
     },
     learn(signal) {
-      state = learnRate(state, signal, now())
+      if (signal.status === 429) refusals += 1
+      const at = now()
+      state = learnRate(state, signal, at, signal.status === 429 ? sentInWindow(at) : undefined)
       return Promise.resolve()
     },
   }

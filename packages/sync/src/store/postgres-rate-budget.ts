@@ -169,8 +169,10 @@ export async function postgresRateBudget(
 
   // The last state this process saw: lets `learn` skip answers that cannot change the row.
   let known: RateBucketState = seed
+  // Counts the 429s this process learned: a caller that waited through one takes again.
+  let refusals = 0
 
-  return {
+  const budget: PostgresRateBudget = {
     async take(n = 1, signal) {
       if (signal?.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
@@ -188,7 +190,11 @@ export async function postgresRateBudget(
       if (!row) return
       known = stateOf(row)
       const waitMs = known.tokens < 0 ? -known.tokens / known.ratePerMs : 0
-      if (waitMs > 0) await wait(Math.ceil(waitMs), signal)
+      if (waitMs <= 0) return
+      const before = refusals
+      await wait(Math.ceil(waitMs), signal)
+      // A 429 came while this caller waited: its slot may fall in the refused time. Take again.
+      if (refusals !== before) await budget.take(n, signal)
     },
     async learn(signal: RateSignal) {
       const news =
@@ -198,6 +204,7 @@ export async function postgresRateBudget(
             (signal.windowMs !== undefined && signal.windowMs !== known.windowMs))) ||
         (signal.remaining !== undefined && signal.remaining < known.capacity)
       if (!news) return
+      if (signal.status === 429) refusals += 1
       await tx(async (c) => {
         const r = await c.query<BucketRow>(
           `SELECT tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at FROM ${table} WHERE account = $1 FOR UPDATE`,
@@ -205,7 +212,11 @@ export async function postgresRateBudget(
         )
         const row = r.rows[0]
         const at = now()
-        const next = learnRate(row ? stateOf(row) : takeTokens(seed, 0, at).state, signal, at)
+        const current = takeTokens(row ? stateOf(row) : seed, 0, at).state
+        // No log of requests here: a bucket in debt (callers waiting) was spending its whole plan.
+        const saturated = current.tokens < 0
+        const planned = Math.floor(current.capacity + current.ratePerMs * current.windowMs)
+        const next = learnRate(current, signal, at, saturated ? planned : undefined)
         await c.query(
           `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (account) DO UPDATE SET tokens = EXCLUDED.tokens, updated_at = EXCLUDED.updated_at,
@@ -220,4 +231,5 @@ export async function postgresRateBudget(
       if (!options.pool) await pool.end()
     },
   }
+  return budget
 }
