@@ -4,15 +4,41 @@ import { toFieldPairs } from '../internal/form-fields.js'
 // URLSearchParams, whose UTF-8 handling of raw text is then the only one that runs.
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/
 
+// Hex digit values by character code (-1 for anything else).
+const HEX = new Int8Array(128).fill(-1)
+for (let d = 0; d < 16; d += 1) {
+  HEX[d.toString(16).charCodeAt(0)] = d
+  HEX[d.toString(16).toUpperCase().charCodeAt(0)] = d
+}
+const hexAt = (text: string, at: number): number => HEX[text.charCodeAt(at)] ?? -1
+
 /** One name or value: '+' is a space, then %XX escapes as UTF-8; undefined when not valid UTF-8. */
 function decode(text: string): string | undefined {
   const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text
-  if (!spaced.includes('%')) return spaced
+  let at = spaced.indexOf('%')
+  if (at < 0) return spaced
+  // Escapes of ASCII characters (all Opayo sends but for accented letters) are decoded here;
+  // a byte above 0x7F is part of a UTF-8 sequence, which decodeURIComponent reads.
+  let decoded = ''
+  let from = 0
+  while (at >= 0) {
+    const high = hexAt(spaced, at + 1)
+    const low = hexAt(spaced, at + 2)
+    if (high < 0 || low < 0) return undefined
+    if (high > 7) return utf8(spaced)
+    decoded += spaced.slice(from, at) + String.fromCharCode(high * 16 + low)
+    from = at + 3
+    at = spaced.indexOf('%', from)
+  }
+  return decoded + spaced.slice(from)
+}
+
+function utf8(text: string): string | undefined {
   try {
-    return decodeURIComponent(spaced)
+    return decodeURIComponent(text)
   } catch {
-    // A '%' not followed by two hex digits, or escapes that are not UTF-8: URLSearchParams keeps
-    // the '%' or substitutes U+FFFD where decodeURIComponent throws.
+    // Escapes that are not UTF-8: URLSearchParams substitutes U+FFFD where decodeURIComponent
+    // throws, so the whole body goes to URLSearchParams.
     return undefined
   }
 }
