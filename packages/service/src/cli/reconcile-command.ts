@@ -76,6 +76,36 @@ async function* movements(
 }
 
 /**
+ * Keeps up to `size` items of `source` read ahead of the consumer, so the next Reporting page is
+ * fetched while this one is compared (two pages at most in memory).
+ */
+async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]()
+  const buffer: Promise<IteratorResult<T>>[] = []
+  let done = false
+  const pull = () => {
+    // One pull at a time: an async generator queues next() calls anyway.
+    const last = buffer.at(-1)
+    const next = (last ?? Promise.resolve(undefined)).then((previous) =>
+      previous?.done === true ? previous : iterator.next(),
+    )
+    // A rejection is seen when the consumer reaches it, not as an unhandled rejection.
+    next.catch(() => undefined)
+    buffer.push(next)
+  }
+  try {
+    while (!done) {
+      while (buffer.length < size) pull()
+      const result = await buffer.shift()!
+      if (result.done === true) done = true
+      else yield result.value
+    }
+  } finally {
+    if (!done) await iterator.return?.()
+  }
+}
+
+/**
  * Runs `opayo-kashflow reconcile`: streams Opayo's movements in `[from, to)` through
  * `reconcileEach`, writes reconciliation.csv, .json and .html in `outDir` as the rows come, and
  * prints the rows that need attention as they are found, then the counts (or, with `json`, the
@@ -98,7 +128,7 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
   let summary: ReconciliationSummary
   try {
     summary = await reconcileEach({
-      payments: movements(input.reporting, range),
+      payments: readAhead(movements(input.reporting, range), 50),
       store: input.store,
       kashflow: input.kashflow,
       references: input.references,

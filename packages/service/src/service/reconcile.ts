@@ -84,6 +84,12 @@ export interface ReconcileEachInput {
    * @default 1024
    */
   readonly invoiceCacheSize?: number
+  /**
+   * How many movements are read ahead of the one being compared, their invoices' KashFlow lines
+   * read meanwhile (so at most this many KashFlow reads are in flight).
+   * @default 8
+   */
+  readonly lookahead?: number
 }
 
 const MONEY_KINDS = new Set(['payment', 'capture', 'refund'])
@@ -181,6 +187,14 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       candidates.set(key, { invoiceNumber: entry.invoiceNumber, line, marker: marker.marker })
     }
   }
+  // Reads started ahead of the movement that needs them (at most `lookahead` at once).
+  const reads = new Map<number, Promise<readonly InvoicePaymentRecord[]>>()
+  const readLines = (invoiceNumber: number) =>
+    input.kashflow.invoicePayments.list(invoiceNumber).catch((): InvoicePaymentRecord[] => [])
+  const prefetch = (invoiceNumber: number | undefined) => {
+    if (invoiceNumber === undefined || cache.has(invoiceNumber) || reads.has(invoiceNumber)) return
+    reads.set(invoiceNumber, readLines(invoiceNumber))
+  }
   const linesOf = async (invoiceNumber: number): Promise<InvoiceLines> => {
     const held = cache.get(invoiceNumber)
     if (held) {
@@ -188,9 +202,8 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       cache.set(invoiceNumber, held)
       return held
     }
-    const lines = await input.kashflow.invoicePayments
-      .list(invoiceNumber)
-      .catch((): InvoicePaymentRecord[] => [])
+    const lines = await (reads.get(invoiceNumber) ?? readLines(invoiceNumber))
+    reads.delete(invoiceNumber)
     const entry: InvoiceLines = { invoiceNumber, lines, claimed: new Set() }
     cache.set(invoiceNumber, entry)
     if (cache.size > cacheSize) {
@@ -203,13 +216,35 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
     return entry
   }
 
-  for await (const payment of input.payments) {
-    if (!MONEY_KINDS.has(payment.kind) || payment.status !== 'succeeded') continue
+  // The next few movements, their invoices' lines already being read.
+  const lookahead = Math.max(1, input.lookahead ?? 8)
+  const window: { payment: CanonicalPayment; invoiceNumber: number | undefined }[] = []
+  const source =
+    Symbol.asyncIterator in input.payments
+      ? input.payments[Symbol.asyncIterator]()
+      : input.payments[Symbol.iterator]()
+  let exhausted = false
+  const fill = async () => {
+    while (!exhausted && window.length < lookahead) {
+      const next = await source.next()
+      if (next.done === true) {
+        exhausted = true
+        return
+      }
+      const payment = next.value
+      if (!MONEY_KINDS.has(payment.kind) || payment.status !== 'succeeded') continue
+      const parsed = input.references.parse(payment.invoiceReference ?? payment.source.vendorTxCode)
+      const invoiceNumber = parsed.ok ? parsed.value : undefined
+      window.push({ payment, invoiceNumber })
+      prefetch(invoiceNumber)
+    }
+  }
+
+  for (await fill(); window.length > 0; await fill()) {
+    const { payment, invoiceNumber } = window.shift()!
     const marker = postingMarker(payment.source.transactionId, payment.kind)
     known.add(marker)
     const event = await input.store.get(payment.id)
-    const parsed = input.references.parse(payment.invoiceReference ?? payment.source.vendorTxCode)
-    const invoiceNumber = parsed.ok ? parsed.value : undefined
     const minor: number = payment.amount.amount
     const signed = payment.kind === 'refund' ? -minor : minor
     const ledger = event ? await input.store.ledger(event.id) : []
@@ -269,6 +304,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       note: found.amount.amount === expected ? '' : `KashFlow has ${format(found.amount)}`,
     })
   }
+  await Promise.all(reads.values())
   for (const entry of cache.values()) settle(entry)
   cache.clear()
   for (const { invoiceNumber, line, marker } of candidates.values()) {
