@@ -5,7 +5,7 @@
 // paths (parseAmount, convert, CanonicalPaymentSchema.parse, planPostings) against JSON.parse.
 //
 // Run alone: node --conditions=@opayo-kashflow/source --import tsx bench/transform.ts
-import { createHash, timingSafeEqual } from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import {
   CanonicalPaymentSchema,
@@ -80,6 +80,18 @@ const LONDON = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 })
 
+const { createHash, timingSafeEqual } = nodeCrypto
+// The fastest MD5 node:crypto offers (one-shot on Node 20.12+), as the project uses.
+const oneShotHash = (
+  nodeCrypto as {
+    readonly hash?: (algorithm: string, data: Buffer, outputEncoding: 'buffer') => Buffer
+  }
+).hash
+const md5 = (text: string): Buffer =>
+  oneShotHash === undefined
+    ? createHash('md5').update(text, 'latin1').digest()
+    : oneShotHash('md5', Buffer.from(text, 'latin1'), 'buffer')
+
 const decode = (text: string): string => {
   const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text
   return spaced.includes('%') ? decodeURIComponent(spaced) : spaced
@@ -129,10 +141,8 @@ function handWritten(
   const status = f['Status'] ?? ''
   let pre = `${txId}${vendorTxCode}${status}${f['TxAuthNo'] ?? ''}${secrets.vendorName.toLowerCase()}`
   for (const name of SIGNED_AFTER_VENDOR) pre += name === '' ? secrets.securityKey : (f[name] ?? '')
-  const expected = Buffer.from(createHash('md5').update(pre, 'latin1').digest('hex').toUpperCase())
-  const given = Buffer.from((f['VPSSignature'] ?? '').toUpperCase())
-  if (expected.length !== given.length || !timingSafeEqual(expected, given))
-    throw new Error('signature')
+  const given = Buffer.from(f['VPSSignature'] ?? '', 'hex')
+  if (given.length !== 16 || !timingSafeEqual(md5(pre), given)) throw new Error('signature')
   const transactionId = txId.replace(/[{}]/g, '').toUpperCase()
   const payment = {
     id: `opayo:${transactionId}:payment`,

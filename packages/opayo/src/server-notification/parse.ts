@@ -166,7 +166,8 @@ function buildIfValid(
     }
     if (value.length < rule.min || value.length > rule.max) return undefined
     if (rule.values !== undefined && !rule.values.has(value)) return undefined
-    for (const pattern of rule.patterns) if (!pattern.test(value)) return undefined
+    const { patterns } = rule
+    for (let p = 0; p < patterns.length; p += 1) if (!patterns[p]?.test(value)) return undefined
     out[rule.name] = value
   }
   if (extraAt === RULES.length) out['extra'] = extra
