@@ -136,6 +136,24 @@ describe('Reporting dates (Europe/London)', () => {
     expect(parseReportingDate('31/02/2026 xx')).toBeUndefined()
   })
 
+  it('gives each side of a clock change its own offset, however often the hour was parsed before', () => {
+    // BST 2026: from 01:00 UTC on 29 March to 01:00 UTC on 25 October (gov.uk/when-do-the-clocks-change).
+    for (let pass = 0; pass < 2; pass += 1) {
+      expect(parseReportingDate('29/03/2026 00:59:59')).toBe('2026-03-29T00:59:59.000+00:00')
+      expect(parseReportingDate('29/03/2026 02:00:00')).toBe('2026-03-29T02:00:00.000+01:00')
+      expect(parseReportingDate('25/10/2026 00:30:00')).toBe('2026-10-25T00:30:00.000+01:00')
+      expect(parseReportingDate('25/10/2026 02:00:00')).toBe('2026-10-25T02:00:00.000+00:00')
+    }
+    // Every minute of a day round-trips through the request format.
+    for (let m = 0; m < 24 * 60; m += 7) {
+      const instant = new Date(Date.UTC(2026, 9, 25) + m * 60_000)
+      expect(new Date(parseReportingDate(toReportingDate(instant)) ?? '').getTime()).toBe(
+        // The repeated hour (01:00-02:00 local) is read as its second, GMT, occurrence.
+        m < 60 ? instant.getTime() + 3_600_000 : instant.getTime(),
+      )
+    }
+  })
+
   it('writes request dates in London time', () => {
     expect(toReportingDate(new Date('2026-07-01T08:00:00Z'))).toBe('01/07/2026 09:00:00')
     expect(toReportingDate(new Date('2026-01-01T08:00:00Z'))).toBe('01/01/2026 08:00:00')

@@ -19,7 +19,22 @@ export function toReportingDate(instant: Date): string {
   return `${p['day']}/${p['month']}/${p['year']} ${p['hour']}:${p['minute']}:${p['second']}`
 }
 
+// London's offset changes only on the hour (BST starts and ends at 01:00 UTC), so it is looked
+// up once per UTC hour: Intl.DateTimeFormat is the cost of parsing a Reporting row otherwise.
+const OFFSETS = new Map<number, number>()
+const HOUR = 3_600_000
+
 function londonOffsetMinutes(utcMillis: number): number {
+  const hour = Math.floor(utcMillis / HOUR)
+  const known = OFFSETS.get(hour)
+  if (known !== undefined) return known
+  const offset = londonOffsetAt(hour * HOUR)
+  if (OFFSETS.size >= 4096) OFFSETS.clear()
+  OFFSETS.set(hour, offset)
+  return offset
+}
+
+function londonOffsetAt(utcMillis: number): number {
   const p = Object.fromEntries(
     PARTS.formatToParts(new Date(utcMillis)).map((x) => [x.type, x.value]),
   )
