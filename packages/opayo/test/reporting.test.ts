@@ -213,6 +213,52 @@ describe('the Reporting client against the fake Opayo', () => {
     expect(lists).toBe(5)
   })
 
+  it('asks for the next page only when the previous one has been consumed', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    // Rows generated from their index: the fake holds none of them; held ones come first.
+    fake.seed({ vendorTxCode: 'HELD-1', amount: 100, createdAt: new Date('2026-11-01T00:00:00Z') })
+    fake.generateReportingRows({
+      count: 7,
+      from: new Date('2026-11-02T00:00:00Z'),
+      spacingMs: 60_000,
+    })
+    const pages = () => fake.requests.length
+    const seen: { code: string; pages: number }[] = []
+    const range = { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-05T00:00:00Z') }
+    for await (const row of reporting.transactions.list(range))
+      seen.push({ code: row.vendortxcode, pages: pages() })
+    // Pages of 2 rows: a consumer at row n has caused ceil(n / 2) requests, never more.
+    expect(seen).toEqual(
+      ['HELD-1', 'GEN-0', 'GEN-1', 'GEN-2', 'GEN-3', 'GEN-4', 'GEN-5', 'GEN-6'].map((code, i) => ({
+        code,
+        pages: Math.ceil((i + 1) / 2),
+      })),
+    )
+    expect(pages()).toBe(5) // four full pages, then one empty
+  })
+
+  it('serves generated rows by date: a range that starts inside them skips the earlier ones', async () => {
+    const fake = new FakeOpayo({ reporting: credentials })
+    server.use(...opayoHandlers(fake))
+    fake.generateReportingRows({
+      count: 100,
+      from: new Date('2026-11-02T00:00:00Z'),
+      spacingMs: 60_000,
+      row: (i) => ({ amount: 5000 + i, vendorTxCode: `INV-${2000 + i}-1` }),
+    })
+    const rows: { code: string; amount: string | undefined }[] = []
+    const range = { from: new Date('2026-11-02T01:35:00Z'), to: new Date('2026-11-02T01:38:00Z') }
+    for await (const row of reporting.transactions.list(range))
+      rows.push({ code: row.vendortxcode, amount: row.amount })
+    expect(rows).toEqual([
+      { code: 'INV-2095-1', amount: '50.95' },
+      { code: 'INV-2096-1', amount: '50.96' },
+      { code: 'INV-2097-1', amount: '50.97' },
+    ])
+    expect(() => fake.generateReportingRows({ count: -1, from: new Date() })).toThrow(RangeError)
+  })
+
   it('shows transactions made through Pi, with refunds related to their original', async () => {
     const fake = new FakeOpayo({ reporting: credentials })
     server.use(...opayoHandlers(fake))

@@ -73,7 +73,13 @@ export interface OpayoReportingClient {
       input: { readonly vpsTxId: string } | { readonly vendorTxCode: string },
       options?: CallOptions,
     ): Promise<ReportingTransaction>
-    /** getTransactionList, paged with startrow/endrow; ranges longer than allowed are split. */
+    /**
+     * getTransactionList, paged with startrow/endrow; ranges longer than allowed are split. Lazy:
+     * a page is requested only when the rows of the one before have all been consumed, and only
+     * that page is held, so a year of rows costs the memory of one page.
+     * @example
+     * for await (const tx of reporting.transactions.list({ from, to })) await handle(tx)
+     */
     list(
       filters: TransactionListFilters,
       options?: CallOptions,
