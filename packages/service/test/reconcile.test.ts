@@ -1,7 +1,7 @@
 // reconciliationCsv: RFC 4180 quoting, and text cells escaped against spreadsheet formula
 // injection while the amounts it writes stay numbers.
 import { describe, expect, it } from 'vitest'
-import { reconciliationCsv } from '../src/index.js'
+import { reconciliationCsv, reconciliationHtml } from '../src/index.js'
 import type { Reconciliation, ReconciliationRow } from '../src/index.js'
 
 const row = (extra: Partial<ReconciliationRow> = {}): ReconciliationRow => ({
@@ -78,5 +78,35 @@ describe('reconciliationCsv', () => {
       'matched,E0000000-0000-4000-8000-000000000001,INV-1043-1,refund,1043,-5000,-5000,GBP,dead,',
     )
     expect(line).not.toContain(`'-`)
+  })
+})
+
+describe('reconciliationHtml', () => {
+  it('lists only the rows that need attention, with the counts and the money per currency', () => {
+    const html = reconciliationHtml({
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-02T00:00:00.000Z',
+      rows: [
+        row({ status: 'matched', vendorTxCode: 'INV-1-1', kashflowAmount: 1000, note: '' }),
+        row({ vendorTxCode: 'INV-<2>-1' }),
+      ],
+      summary: { matched: 1, missing_in_kashflow: 1, amount_mismatch: 0, orphan_in_kashflow: 0 },
+      totals: [
+        {
+          currency: 'GBP',
+          rows: 2,
+          needsAttention: 1,
+          opayo: 2000,
+          kashflow: 1000,
+          opayoNeedingAttention: 1000,
+        },
+      ],
+    })
+    expect(html).not.toContain('INV-1-1')
+    expect(html).toContain('<code>INV-&lt;2&gt;-1</code>')
+    expect(html.match(/<tr class="/g)).toHaveLength(1)
+    expect(html).toContain('<b>1</b> matched')
+    expect(html).toContain('£20.00')
+    expect(html).toContain('1 needs attention')
   })
 })
