@@ -165,32 +165,45 @@ type Fields = Pick<
   | 'StatusDetail'
 >
 
-function serverRisk(f: Fields): Risk | undefined {
-  const tds = threeDSecureStatus(f['3DSecureStatus'])
+// The Server and Form groups are built field by field with `put` (no intermediate object to
+// compact): they run for every notification.
+function serverRisk(f: Fields): Risk {
+  const risk: Risk & Record<string, unknown> = {}
   const recommendation = fraudRecommendation(f.FraudResponse)
-  return compact({
-    fraud: recommendation ? { provider: 'red' as const, recommendation } : undefined,
-    avsCv2: avsCv2Summary(f.AVSCV2),
-    address: checkResult(f.AddressResult),
-    postalCode: checkResult(f.PostCodeResult),
-    securityCode: checkResult(f.CV2Result),
-    threeDSecure: tds ? compact({ status: tds, cavv: f.CAVV }) : undefined,
-  })
+  if (recommendation) risk['fraud'] = { provider: 'red', recommendation }
+  put(risk, 'avsCv2', avsCv2Summary(f.AVSCV2))
+  put(risk, 'address', checkResult(f.AddressResult))
+  put(risk, 'postalCode', checkResult(f.PostCodeResult))
+  put(risk, 'securityCode', checkResult(f.CV2Result))
+  const tds = threeDSecureStatus(f['3DSecureStatus'])
+  if (tds) risk['threeDSecure'] = put({ status: tds }, 'cavv', f.CAVV)
+  return risk
 }
 
 function serverCard(f: Fields) {
   const scheme = cardScheme(f.CardType)
-  return scheme ? compact({ scheme, last4: f.Last4Digits, expiry: f.ExpiryDate }) : undefined
+  if (!scheme) return undefined
+  return put(put({ scheme }, 'last4', f.Last4Digits), 'expiry', f.ExpiryDate)
 }
 
 function serverGateway(f: Fields) {
-  return compact({
-    txAuthNo: f.TxAuthNo,
-    bankAuthCode: f.BankAuthCode,
-    declineCode: f.DeclineCode,
-    statusCode: statusCodeOf(f.StatusDetail),
-    statusDetail: f.StatusDetail,
-  })
+  const gateway: Record<string, string> = {}
+  put(gateway, 'txAuthNo', f.TxAuthNo)
+  put(gateway, 'bankAuthCode', f.BankAuthCode)
+  put(gateway, 'declineCode', f.DeclineCode)
+  put(gateway, 'statusCode', statusCodeOf(f.StatusDetail))
+  put(gateway, 'statusDetail', f.StatusDetail)
+  return gateway
+}
+
+/** Sets `key` unless the value is undefined or empty (what compact drops); returns the object. */
+function put<T extends Record<string, unknown>>(
+  into: T,
+  key: string,
+  value: string | undefined,
+): T {
+  if (value !== undefined && value !== '') (into as Record<string, unknown>)[key] = value
+  return into
 }
 
 function kindOf(txType: string | undefined, path: string[]): Result<PaymentKind> {
@@ -212,18 +225,14 @@ function fromServer(
   if (!kind.ok) return kind
   // Surcharge is not signed either (omnipay ServerNotifyTrait::buildSignature() has no
   // Surcharge): kept in `extra`, never added.
-  const extra = {
-    ...n.extra,
-    ...compact({
-      GiftAid: n.GiftAid,
-      VPSProtocol: n.VPSProtocol,
-      Surcharge: n.Surcharge,
-      ACSTransID: n.ACSTransID,
-      DSTransID: n.DSTransID,
-      SchemeTraceID: n.SchemeTraceID,
-      Token: n.Token,
-    }),
-  }
+  const extra: Record<string, string> = { ...n.extra }
+  put(extra, 'GiftAid', n.GiftAid)
+  put(extra, 'VPSProtocol', n.VPSProtocol)
+  put(extra, 'Surcharge', n.Surcharge)
+  put(extra, 'ACSTransID', n.ACSTransID)
+  put(extra, 'DSTransID', n.DSTransID)
+  put(extra, 'SchemeTraceID', n.SchemeTraceID)
+  put(extra, 'Token', n.Token)
   return build({
     protocol: 'server',
     transactionId: n.VPSTxId,
@@ -478,14 +487,20 @@ function build(d: Draft): Result<CanonicalPayment> {
     invoiceReference: d.invoiceReference,
     customer: d.customer && Object.keys(d.customer).length > 0 ? d.customer : undefined,
     card: d.card,
-    risk: d.risk && Object.keys(d.risk).length > 0 ? d.risk : undefined,
-    gateway: d.gateway && Object.keys(d.gateway).length > 0 ? d.gateway : undefined,
-    extra: d.extra && Object.keys(d.extra).length > 0 ? d.extra : undefined,
+    risk: nonEmpty(d.risk),
+    gateway: nonEmpty(d.gateway),
+    extra: nonEmpty(d.extra),
   }) as unknown as CanonicalPaymentInput
   // The one validation of what we built (the registration, receivedAt and the notification's
   // free-text fields are the caller's): the payment comes back frozen and known to core, so
   // planPostings does not check it again.
   return parseCanonicalPayment(input)
+}
+
+/** The object if it has a key of its own, else undefined. */
+function nonEmpty<T extends object>(value: T | undefined): T | undefined {
+  if (value !== undefined) for (const key in value) if (Object.hasOwn(value, key)) return value
+  return undefined
 }
 
 /** Drops undefined and empty-string properties (exactOptionalPropertyTypes: absent, not undefined). */

@@ -23,7 +23,8 @@ export function parseServerNotification(
 ): Result<ServerNotification> {
   // Modelled fields by their index in the schema (one Map lookup per posted field: the names are
   // fresh strings on every body); the rest by name in `extra`.
-  const values: (string | undefined)[] = []
+  // Filled up front so the array stays packed (holes would make every access slower).
+  const values = new Array<string | undefined>(FIELD_NAMES.length).fill(undefined)
   const posted: number[] = [] // the modelled fields in the order first posted
   const extra: Record<string, string> = {}
   const fields = formBodyFields(body)
