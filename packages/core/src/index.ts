@@ -187,3 +187,33 @@ export type {
   SettlementDeadLetterPlan,
   SettlementPlan,
 } from './settlement/plan-settlement.js'
+
+// Matching when the reference fails: ranked invoice candidates with reasons, policy as data.
+export { InvoiceCandidateInputSchema, MATCH_REASON_WEIGHTS } from './matching/invoice-candidate.js'
+export type {
+  InvoiceCandidateInput,
+  InvoiceCandidate,
+  InvoiceRanking,
+  ExcludedInvoice,
+  MatchReason,
+  MatchReasonCode,
+  ReferenceResemblance,
+} from './matching/invoice-candidate.js'
+export { rankInvoiceCandidates } from './matching/rank-invoice-candidates.js'
+export type { RankInvoiceCandidatesOptions } from './matching/rank-invoice-candidates.js'
+export { suggestInvoiceNumbers } from './matching/suggest-invoice-numbers.js'
+export type { ReferenceSuggestion } from './matching/suggest-invoice-numbers.js'
+export {
+  MatchingPolicySchema,
+  defineMatchingPolicy,
+  decideMatch,
+} from './matching/matching-policy.js'
+export type {
+  MatchingPolicy,
+  MatchingPolicyInput,
+  MatchDecision,
+  MatchReviewReason,
+} from './matching/matching-policy.js'
+export { MatchingPolicyError } from './matching/matching-policy-error.js'
+export { candidateQuery } from './matching/candidate-query.js'
+export type { InvoiceCandidateQuery, CandidateQueryOptions } from './matching/candidate-query.js'

@@ -1,0 +1,52 @@
+// Normalisation shared by the matcher: each function turns a messy value into the form two
+// values are compared in. Not public: the docs (docs/matching.md) describe the rules in words.
+
+/** An email for comparison: trimmed, lower case; undefined when empty or without an `@`. */
+export function normaliseEmail(email: string | undefined): string | undefined {
+  const value = email?.trim().toLowerCase()
+  return value !== undefined && value.includes('@') ? value : undefined
+}
+
+// Courtesy titles carry no identity ("Mrs Jane Smith" is "Jane Smith").
+const TITLES: ReadonlySet<string> = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'])
+// Company suffixes written more than one way.
+const SUFFIXES: Readonly<Record<string, string>> = { limited: 'ltd' }
+
+/**
+ * A name for comparison, tolerant of case, accents, punctuation, titles and word order:
+ * apostrophes vanish ("O'Brien" is "obrien"), other punctuation separates words ("Smith-Jones"
+ * is "smith jones"), titles drop, "Limited" reads as "ltd", and the words are sorted, so
+ * "Smith, Jane" and "jane SMITH" give the same key. Undefined when no word is left.
+ */
+export function nameKey(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined
+  const words = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['\u2019`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== '' && !TITLES.has(word))
+    .map((word) => SUFFIXES[word] ?? word)
+    .sort()
+  return words.length === 0 ? undefined : words.join(' ')
+}
+
+/** A postcode for comparison: upper case without spaces; undefined when empty. */
+export function compactPostcode(postcode: string | undefined): string | undefined {
+  const value = postcode?.toUpperCase().replace(/\s+/g, '')
+  return value === undefined || value === '' ? undefined : value
+}
+
+const DAY_MS = 86_400_000
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date (calendar arithmetic, no time zone). */
+export function dayNumber(date: string): number {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number)
+  return Date.UTC(year, month - 1, day) / DAY_MS
+}
+
+/** The YYYY-MM-DD date `days` after (or before, when negative) `date`. */
+export function addDays(date: string, days: number): string {
+  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10)
+}

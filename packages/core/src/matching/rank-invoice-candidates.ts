@@ -1,0 +1,269 @@
+import { RateRecordSchema, convert, invertRate } from '../currency/convert.js'
+import type { RateRecord } from '../currency/convert.js'
+import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
+import type { CanonicalPayment } from '../model/canonical-payment.js'
+import type { CurrencyCode } from '../money/currency.js'
+import { format } from '../money/money.js'
+import type { Money } from '../money/money.js'
+import { formatUkPostcode } from '../address/uk-postcode.js'
+import { londonDate } from '../posting/london-date.js'
+import { MATCH_REASON_WEIGHTS, InvoiceCandidateInputSchema } from './invoice-candidate.js'
+import type {
+  ExcludedInvoice,
+  InvoiceCandidate,
+  InvoiceCandidateInput,
+  InvoiceRanking,
+  MatchReason,
+  MatchReasonCode,
+} from './invoice-candidate.js'
+import { compactPostcode, dayNumber, nameKey, normaliseEmail } from './normalise.js'
+import { suggestInvoiceNumbers } from './suggest-invoice-numbers.js'
+
+/** Options of {@link rankInvoiceCandidates}. */
+export interface RankInvoiceCandidatesOptions {
+  /**
+   * Exchange rates for invoices in a currency other than the payment's (either direction of a
+   * pair will do; the first listed wins). Without a rate for its pair, such an invoice is
+   * excluded (listed in `excluded`), never compared. @default []
+   */
+  readonly rates?: readonly RateRecord[]
+  /**
+   * Days before the issue date and after the due date (the issue date when there is none) in
+   * which the payment date earns `within_date_window`. @default 30
+   */
+  readonly windowDays?: number
+  /**
+   * The text compared with invoice numbers (see suggestInvoiceNumbers).
+   * @default payment.invoiceReference, else payment.source.vendorTxCode
+   */
+  readonly reference?: string
+  /** Keep only the best `limit` candidates. @default every candidate */
+  readonly limit?: number
+}
+
+const DEFAULT_WINDOW_DAYS = 30
+const REASON_ORDER = Object.keys(MATCH_REASON_WEIGHTS) as MatchReasonCode[]
+
+/**
+ * Ranks open invoices as candidates for a payment whose reference matched no invoice: each gets
+ * a score from 0 to 100, the sum of the weights of its reasons ({@link MATCH_REASON_WEIGHTS}:
+ * amount due equals payment, customer email matches, customer name matches, postcode matches,
+ * reference resembles invoice N, within N days, currency matches). Values are normalised first:
+ * emails ignore case and spaces, names ignore case, accents, punctuation, titles and word order,
+ * postcodes ignore case and spaces. An invoice in another currency is excluded unless
+ * `options.rates` has a rate for the pair. Pure and deterministic: the order of `invoices` does
+ * not change the result; candidates are sorted by score (highest first), then invoice number.
+ * @param payment the payment to place (its amount, date, customer and reference are read).
+ * @param invoices the open invoices to consider, in core's terms; numbers must be unique.
+ * @throws {InvalidArgumentError} for an invoice that does not fit
+ *   {@link InvoiceCandidateInputSchema}, two invoices with one number, a malformed rate, a
+ *   negative or fractional `windowDays`, a `limit` below 1, or a payment date that is not a date.
+ * @example
+ * const ranking = rankInvoiceCandidates(payment, [
+ *   { number: 1042, currency: 'GBP', amountDue: 1000, customerEmail: 'jane@example.com' },
+ *   { number: 1043, currency: 'GBP', amountDue: 2500 },
+ * ])
+ * const best = ranking.candidates[0] // invoice 1042 when the payment is £10.00 from jane@example.com
+ * console.log(best?.score, best?.reasons.map((r) => r.message))
+ */
+export function rankInvoiceCandidates(
+  payment: CanonicalPayment,
+  invoices: readonly InvoiceCandidateInput[],
+  options: RankInvoiceCandidatesOptions = {},
+): InvoiceRanking {
+  const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS
+  if (!Number.isSafeInteger(windowDays) || windowDays < 0) {
+    throw new InvalidArgumentError(
+      `rankInvoiceCandidates(): windowDays must be a whole number of days, 0 or more; got ${String(windowDays)}.`,
+    )
+  }
+  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 1)) {
+    throw new InvalidArgumentError(
+      `rankInvoiceCandidates(): limit must be a whole number, 1 or more; got ${String(options.limit)}.`,
+    )
+  }
+  if (Number.isNaN(Date.parse(payment.occurredAt))) {
+    throw new InvalidArgumentError(
+      `rankInvoiceCandidates(): payment ${payment.id} has occurredAt "${payment.occurredAt}", which is not a date-time.`,
+    )
+  }
+  const rates = (options.rates ?? []).map((rate, index) => {
+    const parsed = RateRecordSchema.safeParse(rate)
+    if (!parsed.success) {
+      throw new InvalidArgumentError(
+        `rankInvoiceCandidates(): options.rates[${index}] is not a RateRecord: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+      )
+    }
+    return parsed.data
+  })
+  const checked = invoices.map((invoice, index) => {
+    const parsed = InvoiceCandidateInputSchema.safeParse(invoice)
+    if (!parsed.success) {
+      throw new InvalidArgumentError(
+        `rankInvoiceCandidates(): invoices[${index}] does not fit InvoiceCandidateInputSchema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+      )
+    }
+    return { input: invoice, invoice: parsed.data }
+  })
+  const numbers = new Set<number>()
+  for (const { invoice } of checked) {
+    if (numbers.has(invoice.number)) {
+      throw new InvalidArgumentError(
+        `rankInvoiceCandidates(): invoice ${invoice.number} is listed twice; give each open invoice once.`,
+      )
+    }
+    numbers.add(invoice.number)
+  }
+
+  const customer = payment.customer
+  const email = normaliseEmail(customer?.email)
+  const names = new Set(
+    [
+      nameKey(`${customer?.firstName ?? ''} ${customer?.lastName ?? ''}`),
+      nameKey(customer?.company),
+    ].filter((key) => key !== undefined),
+  )
+  const postcodes = [
+    { address: 'billing', postcode: compactPostcode(customer?.billingAddress?.postalCode) },
+    { address: 'delivery', postcode: compactPostcode(customer?.deliveryAddress?.postalCode) },
+  ] as const
+  const paymentDate = londonDate(payment.occurredAt)
+  const paymentDay = dayNumber(paymentDate)
+  const reference = options.reference ?? payment.invoiceReference ?? payment.source.vendorTxCode
+  const suggestions = new Map(
+    suggestInvoiceNumbers(reference, [...numbers]).map((s) => [s.invoiceNumber as number, s]),
+  )
+
+  const candidates: InvoiceCandidate[] = []
+  const excluded: ExcludedInvoice[] = []
+  for (const { input, invoice } of checked) {
+    const reasons: MatchReason[] = []
+    const amountDue: Money = { amount: invoice.amountDue, currency: invoice.currency }
+    if (invoice.currency === payment.amount.currency) {
+      reasons.push(
+        reason('currency_matches', `currency matches (${invoice.currency})`, {
+          currency: invoice.currency,
+        }),
+      )
+      if (invoice.amountDue === payment.amount.amount) {
+        reasons.push(
+          reason('amount_due_equals_payment', `amount due equals payment (${format(amountDue)})`, {
+            amountDue,
+          }),
+        )
+      }
+    } else {
+      const rate = rateFor(rates, payment.amount.currency, invoice.currency)
+      if (rate === undefined) {
+        excluded.push({
+          invoiceNumber: invoice.number,
+          code: 'currency_mismatch',
+          message: `invoice ${invoice.number} is in ${invoice.currency} and the payment in ${payment.amount.currency}; with no ${payment.amount.currency}/${invoice.currency} rate in options.rates it is not compared`,
+        })
+        continue
+      }
+      const converted = convert(payment.amount, invoice.currency, rate)
+      if (converted.ok && converted.value.money.amount === invoice.amountDue) {
+        reasons.push(
+          reason(
+            'amount_due_equals_converted_payment',
+            `amount due equals payment converted (${format(amountDue)} = ${format(payment.amount)} at ${rate.value}, ${rate.source} ${rate.at})`,
+            { amountDue, rate },
+          ),
+        )
+      }
+    }
+    const invoiceEmail = normaliseEmail(invoice.customerEmail)
+    if (email !== undefined && invoiceEmail === email) {
+      reasons.push(reason('customer_email_matches', `customer email matches (${email})`, { email }))
+    }
+    const invoiceName = nameKey(invoice.customerName)
+    if (invoiceName !== undefined && names.has(invoiceName)) {
+      const name = (invoice.customerName ?? '').trim()
+      reasons.push(reason('customer_name_matches', `customer name matches (${name})`, { name }))
+    }
+    const invoicePostcode = compactPostcode(invoice.postcode)
+    const postcodeMatch = postcodes.find(
+      (p) => invoicePostcode !== undefined && p.postcode === invoicePostcode,
+    )
+    if (postcodeMatch !== undefined && invoicePostcode !== undefined) {
+      const postcode = formatUkPostcode(invoicePostcode) ?? invoicePostcode
+      reasons.push(
+        reason(
+          'postcode_matches',
+          `postcode matches (${postcode}, ${postcodeMatch.address} address)`,
+          { postcode, address: postcodeMatch.address },
+        ),
+      )
+    }
+    const suggestion = suggestions.get(invoice.number)
+    if (suggestion !== undefined) {
+      reasons.push(
+        reason('reference_resembles_invoice', suggestion.message, {
+          reference,
+          resemblance: suggestion.resemblance,
+        }),
+      )
+    }
+    const dates = [invoice.issueDate, invoice.dueDate].filter((d) => d !== undefined)
+    if (dates.length > 0) {
+      const days = dates.map(dayNumber)
+      const first = Math.min(...days)
+      const last = Math.max(...days)
+      const distance = paymentDay < first ? first - paymentDay : Math.max(0, paymentDay - last)
+      if (distance <= windowDays) {
+        const about = [
+          invoice.issueDate === undefined ? undefined : `issued ${invoice.issueDate}`,
+          invoice.dueDate === undefined ? undefined : `due ${invoice.dueDate}`,
+        ]
+          .filter((part) => part !== undefined)
+          .join(', ')
+        reasons.push(
+          reason(
+            'within_date_window',
+            `within ${windowDays} days (paid ${paymentDate}; ${about})`,
+            { days: distance, windowDays },
+          ),
+        )
+      }
+    }
+    reasons.sort(
+      (a, b) => b.weight - a.weight || REASON_ORDER.indexOf(a.code) - REASON_ORDER.indexOf(b.code),
+    )
+    candidates.push({
+      invoiceNumber: invoice.number,
+      score: reasons.reduce((sum, r) => sum + r.weight, 0),
+      reasons,
+      invoice: input,
+    })
+  }
+  candidates.sort((a, b) => b.score - a.score || a.invoiceNumber - b.invoiceNumber)
+  excluded.sort((a, b) => a.invoiceNumber - b.invoiceNumber)
+  return {
+    candidates: options.limit === undefined ? candidates : candidates.slice(0, options.limit),
+    excluded,
+  }
+}
+
+/** Builds a reason with its weight from the table, so a weight is written in one place only. */
+function reason<C extends MatchReasonCode>(
+  code: C,
+  message: string,
+  facts: Omit<Extract<MatchReason, { code: C }>, 'code' | 'weight' | 'message'>,
+): MatchReason {
+  // The signature ties `facts` to `code`; TypeScript cannot narrow a generic union member, so
+  // the assembled object is asserted to the member the signature already checked.
+  return { code, weight: MATCH_REASON_WEIGHTS[code], message, ...facts } as unknown as MatchReason
+}
+
+/** The rate from `from` to `to`: listed directly, else the inverse of the reverse pair. */
+function rateFor(
+  rates: readonly RateRecord[],
+  from: CurrencyCode,
+  to: CurrencyCode,
+): RateRecord | undefined {
+  const direct = rates.find((r) => r.from === from && r.to === to)
+  if (direct !== undefined) return direct
+  const reverse = rates.find((r) => r.from === to && r.to === from)
+  return reverse === undefined ? undefined : invertRate(reverse)
+}

@@ -1,0 +1,121 @@
+import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
+import { toInvoiceNumber } from '../reference/reference-parser.js'
+import type { InvoiceNumber } from '../reference/reference-parser.js'
+import type { ReferenceResemblance } from './invoice-candidate.js'
+
+/** An invoice number a reference resembles, how, and why in words. */
+export interface ReferenceSuggestion {
+  readonly invoiceNumber: InvoiceNumber
+  readonly resemblance: ReferenceResemblance
+  /** The digits read from the reference that resemble the number. */
+  readonly digits: string
+  readonly message: string
+}
+
+/** Closest first: the order suggestions are listed in. */
+const RANK: Readonly<Record<ReferenceResemblance, number>> = {
+  same_digits: 0,
+  adjacent_digits_swapped: 1,
+  one_extra_digit: 2,
+  one_digit_missing: 3,
+}
+
+const WORDS: Readonly<Record<ReferenceResemblance, string>> = {
+  same_digits: 'same digits',
+  adjacent_digits_swapped: 'two adjacent digits swapped',
+  one_extra_digit: 'one digit too many',
+  one_digit_missing: 'one digit missing',
+}
+
+/** Digit groups shorter than this are ignored: they are attempt counters and suffixes. */
+const MIN_DIGITS = 3
+
+// A run of digits and the letters O, o, I, l that are typed for 0 and 1 among them.
+const RUN = /[0-9OoIl]+/g
+
+/** The digit groups of a reference, lookalike letters read as digits, leading zeros dropped. */
+function digitGroups(reference: string): string[] {
+  const groups = new Set<string>()
+  for (const [run] of reference.matchAll(RUN)) {
+    if (!/[0-9]/.test(run)) continue // letters alone ("IO" in "INVOICE") are not a number
+    const digits = run.replace(/[Oo]/g, '0').replace(/[Il]/g, '1').replace(/^0+/, '')
+    if (digits.length >= MIN_DIGITS) groups.add(digits)
+  }
+  return [...groups]
+}
+
+/** True when deleting one character of `longer` gives `shorter`. */
+function oneDeletion(longer: string, shorter: string): boolean {
+  if (longer.length !== shorter.length + 1) return false
+  let i = 0
+  while (i < shorter.length && longer[i] === shorter[i]) i += 1
+  return longer.slice(i + 1) === shorter.slice(i)
+}
+
+/** True when swapping one pair of adjacent, different characters of `a` gives `b`. */
+function oneAdjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let i = 0
+  while (i < a.length && a[i] === b[i]) i += 1
+  return (
+    i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)
+  )
+}
+
+function resemblance(digits: string, invoice: string): ReferenceResemblance | undefined {
+  if (digits === invoice) return 'same_digits'
+  if (invoice.length < MIN_DIGITS) return undefined
+  if (oneAdjacentSwap(digits, invoice)) return 'adjacent_digits_swapped'
+  if (oneDeletion(digits, invoice)) return 'one_extra_digit'
+  if (oneDeletion(invoice, digits)) return 'one_digit_missing'
+  return undefined
+}
+
+/**
+ * The invoice numbers, out of those given, that a reference resembles: for a reference that
+ * failed the configured patterns because it was typed by hand or rendered another way. Each group
+ * of digits in the reference (a letter O or o typed among digits read as 0, I or l as 1, leading
+ * zeros dropped, groups under 3 digits ignored) is compared with each invoice number: the same
+ * digits (another prefix, `INVOICE#01042`), two adjacent digits swapped, one digit too many or
+ * one missing. A different digit is not suggested: it points at the neighbouring invoice as often
+ * as at the intended one. Closest first, then by invoice number.
+ * @throws {InvalidArgumentError} when an invoice number is not a positive integer.
+ * @example
+ * suggestInvoiceNumbers('INV-1402-2', [1042, 1043, 2001])
+ * // [{ invoiceNumber: 1042, resemblance: 'adjacent_digits_swapped', digits: '1402', message: '...' }]
+ */
+export function suggestInvoiceNumbers(
+  reference: string,
+  invoiceNumbers: readonly number[],
+): readonly ReferenceSuggestion[] {
+  const groups = digitGroups(reference)
+  const suggestions: ReferenceSuggestion[] = []
+  const seen = new Set<number>()
+  for (const value of invoiceNumbers) {
+    const invoiceNumber = toInvoiceNumber(value)
+    if (invoiceNumber === undefined) {
+      throw new InvalidArgumentError(
+        `suggestInvoiceNumbers(): ${String(value)} is not a KashFlow invoice number (a positive integer).`,
+      )
+    }
+    if (seen.has(invoiceNumber)) continue
+    seen.add(invoiceNumber)
+    let best: { kind: ReferenceResemblance; digits: string } | undefined
+    for (const digits of groups) {
+      const kind = resemblance(digits, String(invoiceNumber))
+      if (kind !== undefined && (best === undefined || RANK[kind] < RANK[best.kind])) {
+        best = { kind, digits }
+      }
+    }
+    if (best === undefined) continue
+    suggestions.push({
+      invoiceNumber,
+      resemblance: best.kind,
+      digits: best.digits,
+      message: `reference resembles invoice ${invoiceNumber} (${WORDS[best.kind]}: ${best.digits} in "${reference}")`,
+    })
+  }
+  return suggestions.sort(
+    (a, b) => RANK[a.resemblance] - RANK[b.resemblance] || a.invoiceNumber - b.invoiceNumber,
+  )
+}
