@@ -11,15 +11,15 @@
 // store and not found.
 //
 // The reconcile process is the CLI from source (`node --conditions=@opayo-kashflow/source --import
-// tsx packages/service/src/cli/bin.ts reconcile ...`) when main.ts calls runReconcileCommand;
-// until then, the same call main.ts makes (loadConfig, serviceFromConfig, runReconcileCommand)
+// tsx packages/service/src/cli/bin.ts reconcile ...`) when its reconcile handler calls
+// runReconcileCommand; until then, the same call the handler makes (loadConfig, serviceFromConfig, runReconcileCommand)
 // from this file's `--reconcile` mode. The figure says which.
 //
 // Env: BENCH_RECONCILE_ROWS (default "10000,1000000": the first is the baseline),
 // BENCH_RECONCILE_PER_INVOICE (movements per invoice, default 4: instalments; fewer means more
 // KashFlow reads), BENCH_RECONCILE_STORE_EVENTS (default 10000).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -270,12 +270,14 @@ async function runAt(rows: number, dir: string, storePath: string, viaBin: boole
 export const section: BenchSection = {
   title: 'reconcile',
   async run(): Promise<readonly Figure[]> {
-    const viaBin = readFileSync(new URL('packages/service/src/cli/main.ts', ROOT), 'utf8').includes(
-      'runReconcileCommand',
-    )
+    // The CLI runs the streaming command once its `reconcile` handler calls runReconcileCommand.
+    const viaBin = ['main.ts', 'service-commands.ts'].some((file) => {
+      const path = new URL(`packages/service/src/cli/${file}`, ROOT)
+      return existsSync(path) && readFileSync(path, 'utf8').includes('runReconcileCommand(')
+    })
     const how = viaBin
       ? 'the CLI from source (bin.ts reconcile)'
-      : 'runReconcileCommand from bench/reconcile.ts --reconcile (main.ts not wired yet)'
+      : 'runReconcileCommand from bench/reconcile.ts --reconcile (the CLI handler not wired yet)'
     const dir = mkdtempSync(join(tmpdir(), 'bench-reconcile-'))
     try {
       const storePath = join(dir, 'store.db')
