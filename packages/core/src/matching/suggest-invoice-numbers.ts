@@ -78,7 +78,8 @@ function resemblance(digits: string, invoice: string): ReferenceResemblance | un
  * zeros dropped, groups under 3 digits ignored) is compared with each invoice number: the same
  * digits (another prefix, `INVOICE#01042`), two adjacent digits swapped, one digit too many or
  * one missing. A different digit is not suggested: it points at the neighbouring invoice as often
- * as at the intended one. Closest first, then by invoice number.
+ * as at the intended one. A group that is exactly one of the numbers is not also read as a
+ * mistyping of another. Closest first, then by invoice number.
  * @throws {InvalidArgumentError} when an invoice number is not a positive integer.
  * @example
  * suggestInvoiceNumbers('INV-1402-2', [1042, 1043, 2001])
@@ -88,9 +89,7 @@ export function suggestInvoiceNumbers(
   reference: string,
   invoiceNumbers: readonly number[],
 ): readonly ReferenceSuggestion[] {
-  const groups = digitGroups(reference)
-  const suggestions: ReferenceSuggestion[] = []
-  const seen = new Set<number>()
+  const numbers = new Set<InvoiceNumber>()
   for (const value of invoiceNumbers) {
     const invoiceNumber = toInvoiceNumber(value)
     if (invoiceNumber === undefined) {
@@ -98,10 +97,17 @@ export function suggestInvoiceNumbers(
         `suggestInvoiceNumbers(): ${String(value)} is not a KashFlow invoice number (a positive integer).`,
       )
     }
-    if (seen.has(invoiceNumber)) continue
-    seen.add(invoiceNumber)
+    numbers.add(invoiceNumber)
+  }
+  const groups = digitGroups(reference)
+  // A group that is exactly one of the numbers names that invoice: it is not also read as a
+  // mistyping of another (1042 is not offered as 1024 with two digits swapped when 1042 is open).
+  const exact = new Set(groups.filter((digits) => numbers.has(Number(digits) as InvoiceNumber)))
+  const suggestions: ReferenceSuggestion[] = []
+  for (const invoiceNumber of numbers) {
     let best: { kind: ReferenceResemblance; digits: string } | undefined
     for (const digits of groups) {
+      if (exact.has(digits) && digits !== String(invoiceNumber)) continue
       const kind = resemblance(digits, String(invoiceNumber))
       if (kind !== undefined && (best === undefined || RANK[kind] < RANK[best.kind])) {
         best = { kind, digits }
