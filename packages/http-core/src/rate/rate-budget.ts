@@ -65,7 +65,7 @@ export interface RateBucketState {
  * chosen so that is `HEADROOM * limit`, leaving room for requests that arrive late or in a
  * different order than they were sent.
  */
-export const RATE_HEADROOM = 0.97
+export const RATE_HEADROOM = 0.98
 /** The burst as a share of `limit` (at least one request). */
 export const RATE_BURST_SHARE = 0.01
 /** What a 429 without a stated limit does to `limit` when nothing better is known. */
@@ -210,6 +210,11 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
   const sent: number[] = []
   // Counts the 429s learned: a caller that waited through one takes again.
   let refusals = 0
+  // Half the headroom, as time: how late a woken caller may go out without a burst.
+  const lateToleranceMs = () => {
+    const spare = state.limit - state.capacity - state.ratePerMs * state.windowMs
+    return Math.max(1, spare / state.ratePerMs / 2)
+  }
   const sentInWindow = (at: number): number => {
     while (sent.length > 0 && (sent[0]! <= at - state.windowMs || sent.length > 10_000))
       sent.shift()
@@ -219,7 +224,7 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
     async take(n = 1, signal) {
       if (signal?.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
-      for (;;) {
+      for (let late = 0; ;) {
         const at = now()
         const taken = takeTokens(state, n, at)
         state = taken.state
@@ -228,7 +233,15 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
         const before = refusals
         await wait(Math.ceil(taken.waitMs), signal)
         // A 429 came while this caller waited: its slot may fall in the refused time. Take again.
-        if (refusals === before) return
+        if (refusals !== before) continue
+        // Woken well after its slot (the process stalled): the callers woken with it would go
+        // out together, more in a moment than the window's headroom. Take one later slot instead
+        // (once: under a load that makes every wake-up late, a request still goes).
+        if (now() - (at + taken.waitMs) > lateToleranceMs() && late === 0) {
+          late += 1
+          continue
+        }
+        return
       }
     },
     learn(signal) {
