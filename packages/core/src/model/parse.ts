@@ -32,16 +32,32 @@ export function issuesFromZod(error: z.ZodError): Issue[] {
 }
 
 // Payments that came out of parseCanonicalPayment: deep-frozen copies, so what was validated is
-// what is read later. Module-private: nothing outside core can add to it, and a payment an
-// integrator builds or copies by hand is not in it, so planPostings validates that one itself.
-const validated = new WeakSet<object>()
+// what is read later. They carry a private mark only this module can set or see: nothing outside
+// core can forge it, reflection does not show it, and a copy (`{ ...payment }`, structuredClone,
+// JSON) does not carry it, so planPostings validates such a copy itself. A private field is
+// stamped on the plain object through the base-constructor return (the object's prototype and
+// keys are unchanged); a WeakSet would do the same at several times the cost per payment.
+class Stamp {
+  constructor(target: object) {
+    return target
+  }
+}
+class ValidatedMark extends Stamp {
+  readonly #validated = true
+  static add(payment: object): void {
+    new ValidatedMark(payment)
+  }
+  static has(value: object): boolean {
+    return #validated in value
+  }
+}
 
 /**
  * @internal True for a payment {@link parseCanonicalPayment} returned (frozen, so unchanged
  * since). planPostings skips re-validating these.
  */
 export function isValidatedCanonicalPayment(value: unknown): value is CanonicalPayment {
-  return typeof value === 'object' && value !== null && validated.has(value)
+  return typeof value === 'object' && value !== null && ValidatedMark.has(value)
 }
 
 /**
@@ -59,14 +75,18 @@ export function parseCanonicalPayment(input: unknown): Result<CanonicalPayment> 
   // anything else (or anything the hand check is unsure of) goes through the schema, which gives
   // the same output and is the one source of issues.
   const fast = copyIfPlainlyValid(input)
-  if (fast !== undefined) return ok(seal(fast))
+  if (fast !== undefined) return ok(seal(fast, true))
   const parsed = CanonicalPaymentSchema.safeParse(input)
-  return parsed.success ? ok(seal(deepFreeze(parsed.data))) : err(issuesFromZod(parsed.error))
+  return parsed.success ? ok(seal(parsed.data, false)) : err(issuesFromZod(parsed.error))
 }
 
-function seal(payment: CanonicalPayment): CanonicalPayment {
-  validated.add(payment)
-  return payment
+/**
+ * Marks the payment, then freezes it (marked first: a frozen object may not take a new field);
+ * what is inside is frozen too, unless the hand check already froze it.
+ */
+function seal(payment: CanonicalPayment, insideFrozen: boolean): CanonicalPayment {
+  ValidatedMark.add(payment)
+  return insideFrozen ? Object.freeze(payment) : deepFreeze(payment)
 }
 
 function deepFreeze<T>(value: T): T {
@@ -270,5 +290,6 @@ function copyIfPlainlyValid(input: unknown): CanonicalPayment | undefined {
     if (copied === undefined) return undefined
     out[key] = copied
   }
-  return keyCount(input) === keyCount(out) ? (Object.freeze(out) as CanonicalPayment) : undefined
+  // Not frozen yet: seal marks it first. Everything inside is frozen already.
+  return keyCount(input) === keyCount(out) ? (out as CanonicalPayment) : undefined
 }
