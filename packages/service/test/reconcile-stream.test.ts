@@ -12,7 +12,7 @@ import { createOpayoReportingClient, toCanonicalPayment } from '@opayo-kashflow/
 import { FakeOpayo } from '@opayo-kashflow/testkit'
 import { runReconcileCommand } from '../src/cli/reconcile-command.js'
 import { reconcileEach } from '../src/service/reconcile.js'
-import type { ReconciliationRow } from '../src/service/reconcile.js'
+import type { PostingMarkerParts, ReconciliationRow } from '../src/service/reconcile.js'
 import { MarkerSet } from '../src/service/report-marker-set.js'
 
 const FROM = new Date('2026-11-01T00:00:00Z')
@@ -187,47 +187,68 @@ describe('reconcileEach', () => {
     ])
   })
 
-  it('finds each orphan once, and no false ones, when invoices leave the cache and are read again', async () => {
-    // Movements on invoices 1, 2, 1, 3 with room for one invoice: invoice 1 is read twice.
-    const { payments } = fakeReporting(4, (i) => ({ vendorTxCode: `INV-${[1, 2, 1, 3][i]}-${i}` }))
-    const orphan = line(1, 4200, postingMarker('BE000000-0000-4000-8000-000000000001', 'payment'))
-    const { kashflow, asked } = kashflowWith({
-      1: [
-        line(1, 1000, postingMarker(txId(0), 'payment')),
-        line(1, 1002, postingMarker(txId(2), 'payment')),
-        orphan,
-      ],
-      2: [line(2, 1001, postingMarker(txId(1), 'payment'))],
-      3: [line(3, 1003, postingMarker(txId(3), 'payment'))],
-    })
-    const rows: ReconciliationRow[] = []
-    const summary = await reconcileEach({
-      payments: payments(),
-      store: noStore,
-      kashflow,
-      references,
-      from: FROM,
-      to: TO,
-      invoiceCacheSize: 1,
-      lookahead: 1,
-      onRow: (row) => {
-        rows.push(row)
-      },
-    })
-    expect(asked).toEqual([1, 2, 1, 3])
-    expect(summary.summary).toEqual({
-      matched: 4,
-      missing_in_kashflow: 0,
-      amount_mismatch: 0,
-      orphan_in_kashflow: 1,
-    })
-    expect(rows.at(-1)).toMatchObject({
-      status: 'orphan_in_kashflow',
-      invoiceNumber: 1,
-      kashflowAmount: 4200,
-      transactionId: 'BE000000-0000-4000-8000-000000000001',
-    })
-  })
+  it.each([
+    ['remembering every marker', false],
+    ['asking Opayo about what is left', true],
+  ])(
+    'finds each orphan once, and no false ones, when invoices leave the cache and are read again (%s)',
+    async (_, ask) => {
+      // Movements on invoices 1, 2, 1, 3 with room for one invoice: invoice 1 is read twice.
+      const { payments } = fakeReporting(4, (i) => ({
+        vendorTxCode: `INV-${[1, 2, 1, 3][i]}-${i}`,
+      }))
+      const orphan = line(1, 4200, postingMarker('BE000000-0000-4000-8000-000000000001', 'payment'))
+      const { kashflow, asked: kashflowAsked } = kashflowWith({
+        1: [
+          line(1, 1000, postingMarker(txId(0), 'payment')),
+          line(1, 1002, postingMarker(txId(2), 'payment')),
+          orphan,
+        ],
+        2: [line(2, 1001, postingMarker(txId(1), 'payment'))],
+        3: [line(3, 1003, postingMarker(txId(3), 'payment'))],
+      })
+      const rows: ReconciliationRow[] = []
+      const asked: string[] = []
+      const summary = await reconcileEach({
+        ...(ask
+          ? {
+              // Opayo has the four movements and nothing else.
+              explains: (marker: PostingMarkerParts) => {
+                asked.push(marker.transactionId)
+                return Promise.resolve([0, 1, 2, 3].map(txId).includes(marker.transactionId))
+              },
+            }
+          : {}),
+        payments: payments(),
+        store: noStore,
+        kashflow,
+        references,
+        from: FROM,
+        to: TO,
+        invoiceCacheSize: 1,
+        lookahead: 1,
+        onRow: (row) => {
+          rows.push(row)
+        },
+      })
+      expect(kashflowAsked).toEqual([1, 2, 1, 3])
+      expect(summary.summary).toEqual({
+        matched: 4,
+        missing_in_kashflow: 0,
+        amount_mismatch: 0,
+        orphan_in_kashflow: 1,
+      })
+      expect(rows.at(-1)).toMatchObject({
+        status: 'orphan_in_kashflow',
+        invoiceNumber: 1,
+        kashflowAmount: 4200,
+        transactionId: 'BE000000-0000-4000-8000-000000000001',
+      })
+      // Invoice 1's first read had its line of movement 0 claimed; its second read leaves that line
+      // and the orphan unclaimed: only those two are asked about.
+      expect(asked.sort()).toEqual(ask ? [txId(0), 'BE000000-0000-4000-8000-000000000001'] : [])
+    },
+  )
 })
 
 describe('runReconcileCommand', () => {
@@ -284,6 +305,50 @@ describe('runReconcileCommand', () => {
     expect(existsSync(join(out, 'reports', '.reconciliation.html.rows'))).toBe(false)
     expect(printed.filter((p) => p.startsWith('missing_in_kashflow'))).toHaveLength(2)
     expect(printed).toContain('missing in kashflow  2')
+  })
+
+  it('asks Opayo only about the lines no movement claimed, and reports those it does not know as orphans', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'reconcile-'))
+    dirs.push(out)
+    const { fake, reporting } = fakeReporting(6, (i) => ({ vendorTxCode: `INV-${3000 + i}-1` }))
+    const lines: Record<number, InvoicePaymentRecord[]> = {}
+    for (let i = 0; i < 6; i += 1)
+      lines[3000 + i] = [line(3000 + i, 1000 + i, postingMarker(txId(i), 'payment'))]
+    lines[3000]!.push(
+      // Movement 3's marker on another invoice: Opayo has movement 3 in the range, no orphan.
+      line(3000, 1003, postingMarker(txId(3), 'payment')),
+      // A marker Opayo does not know: an orphan.
+      line(3000, 4200, postingMarker('BE000000-0000-4000-8000-000000000001', 'payment')),
+    )
+    const code = await runReconcileCommand({
+      reporting,
+      store: noStore,
+      kashflow: kashflowWith(lines).kashflow,
+      references,
+      from: FROM,
+      to: TO,
+      outDir: out,
+      json: true,
+      out: () => undefined,
+    })
+    expect(code).toBe(1)
+    const json = JSON.parse(readFileSync(join(out, 'reconciliation.json'), 'utf8')) as {
+      rows: ReconciliationRow[]
+      summary: Record<string, number>
+    }
+    expect(json.summary).toEqual({
+      matched: 6,
+      missing_in_kashflow: 0,
+      amount_mismatch: 0,
+      orphan_in_kashflow: 1,
+    })
+    expect(json.rows.at(-1)).toMatchObject({
+      status: 'orphan_in_kashflow',
+      transactionId: 'BE000000-0000-4000-8000-000000000001',
+      kashflowAmount: 4200,
+    })
+    // One list page, then one getTransactionDetail per unclaimed line.
+    expect(fake.requests).toHaveLength(3)
   })
 
   it('with --json prints the summary and report paths, and exits 0 when everything matches', async () => {

@@ -11,7 +11,7 @@ import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import { SyncConfigError } from '@opayo-kashflow/sync'
 import type { Store } from '@opayo-kashflow/sync'
 import { reconcileEach } from '../service/reconcile.js'
-import type { ReconciliationSummary } from '../service/reconcile.js'
+import type { PostingMarkerParts, ReconciliationSummary } from '../service/reconcile.js'
 import { openReconciliationReports } from '../service/report-writers.js'
 import type { ReconciliationReportPaths } from '../service/report-writers.js'
 
@@ -76,6 +76,31 @@ async function* movements(
 }
 
 /**
+ * Whether Opayo has a successful movement in the range for a marker a KashFlow line carries: one
+ * getTransactionDetail, asked only for the few lines no movement claimed while reading.
+ */
+const explainedBy =
+  (reporting: OpayoReportingClient, range: { readonly from: Date; readonly to: Date }) =>
+  async (marker: PostingMarkerParts): Promise<boolean> => {
+    let row
+    try {
+      row = await reporting.transactions.get({ vpsTxId: marker.transactionId })
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === 'opayo_not_found') return false
+      throw error
+    }
+    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
+    if (!payment.ok) return false
+    const at = Date.parse(payment.value.occurredAt)
+    return (
+      payment.value.status === 'succeeded' &&
+      payment.value.kind === marker.purpose &&
+      at >= range.from.getTime() &&
+      at < range.to.getTime()
+    )
+  }
+
+/**
  * Keeps up to `size` items of `source` read ahead of the consumer, so the next Reporting page is
  * fetched while this one is compared (two pages at most in memory).
  */
@@ -129,6 +154,7 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
   try {
     summary = await reconcileEach({
       payments: readAhead(movements(input.reporting, range), 50),
+      explains: explainedBy(input.reporting, range),
       store: input.store,
       kashflow: input.kashflow,
       references: input.references,

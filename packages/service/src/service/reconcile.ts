@@ -90,6 +90,13 @@ export interface ReconcileEachInput {
    * @default 8
    */
   readonly lookahead?: number
+  /**
+   * Whether a movement in the range carries this marker (e.g. a Reporting getTransactionDetail of
+   * its transaction). Asked only about KashFlow lines still unexplained at the end, once per
+   * marker. Without it every movement's marker is remembered as a 64-bit hash (8 bytes each).
+   * @default none: the markers are remembered
+   */
+  readonly explains?: (marker: PostingMarkerParts) => Promise<boolean>
 }
 
 const MONEY_KINDS = new Set(['payment', 'capture', 'refund'])
@@ -142,6 +149,17 @@ class Tally {
   }
 }
 
+/**
+ * A posting marker found in a KashFlow line's note, as `findPostingMarker` reads it.
+ * @example
+ * const parts: PostingMarkerParts = { marker: 'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment', transactionId: 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2', purpose: 'payment' }
+ */
+export interface PostingMarkerParts {
+  readonly marker: string
+  readonly transactionId: string
+  readonly purpose: string
+}
+
 interface InvoiceLines {
   readonly invoiceNumber: number
   readonly lines: readonly InvoicePaymentRecord[]
@@ -151,10 +169,10 @@ interface InvoiceLines {
 /**
  * Compares Opayo's successful money movements with the engine's ledger and KashFlow's payment
  * lines one movement at a time, handing each row to `onRow` as soon as it is known, and returns
- * the counts and the money per currency. Nothing grows with the number of rows except 8 bytes
- * per movement (a 64-bit hash of its marker, to tell orphans from lines of movements already
- * seen) and the rows that need attention among orphan candidates: at most `invoiceCacheSize`
- * invoices' payment lines are held, and the movements are read as they come.
+ * the counts and the money per currency. At most `invoiceCacheSize` invoices' payment lines
+ * are held, the movements are read as they come (`lookahead` ahead), and lines that may be
+ * orphans are kept until the end. Without `explains`, 8 bytes per movement are kept too (a
+ * 64-bit hash of its marker, to tell an orphan from the line of a movement already compared).
  *
  * The statuses are those of {@link reconcile} (which collects these rows): matched, missing in
  * KashFlow, amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no
@@ -169,23 +187,35 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
     tally.add(row)
     await input.onRow(row)
   }
-  const known = new MarkerSet()
+  // Every movement's marker, unless the caller can say whether a marker is explained (then
+  // nothing is kept per movement, and the few lines left unexplained are asked about at the end).
+  const known = input.explains ? undefined : new MarkerSet()
   // Invoices whose lines are held, least recently used first (a Map keeps insertion order).
   const cache = new Map<number, InvoiceLines>()
   // Lines of evicted invoices that carry a marker not seen yet: orphans unless a later movement
   // explains them. Keyed so an invoice read twice gives each line once.
   const candidates = new Map<
     string,
-    { invoiceNumber: number; line: InvoicePaymentRecord; marker: string }
+    { invoiceNumber: number; line: InvoicePaymentRecord; marker: PostingMarkerParts }
   >()
+  const candidatesByMarker = new Map<string, Set<string>>()
   const settle = (entry: InvoiceLines) => {
     for (const line of entry.lines) {
       if (entry.claimed.has(line)) continue
       const marker = findPostingMarker(line.note)
-      if (!marker || marker.purpose === 'customer' || known.has(marker.marker)) continue
+      if (!marker || marker.purpose === 'customer' || known?.has(marker.marker)) continue
       const key = `${entry.invoiceNumber}|${line.id ?? ''}|${line.bulkPaymentNumber ?? ''}|${line.amount.amount}|${line.amount.currency}|${line.note}`
-      candidates.set(key, { invoiceNumber: entry.invoiceNumber, line, marker: marker.marker })
+      candidates.set(key, { invoiceNumber: entry.invoiceNumber, line, marker })
+      const keys = candidatesByMarker.get(marker.marker) ?? new Set<string>()
+      keys.add(key)
+      candidatesByMarker.set(marker.marker, keys)
     }
+  }
+  /** A movement with this marker was compared: lines carrying it are not orphans. */
+  const explained = (marker: string) => {
+    known?.add(marker)
+    for (const key of candidatesByMarker.get(marker) ?? []) candidates.delete(key)
+    candidatesByMarker.delete(marker)
   }
   // Reads started ahead of the movement that needs them (at most `lookahead` at once).
   const reads = new Map<number, Promise<readonly InvoicePaymentRecord[]>>()
@@ -243,7 +273,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
   for (await fill(); window.length > 0; await fill()) {
     const { payment, invoiceNumber } = window.shift()!
     const marker = postingMarker(payment.source.transactionId, payment.kind)
-    known.add(marker)
+    explained(marker)
     const event = await input.store.get(payment.id)
     const minor: number = payment.amount.amount
     const signed = payment.kind === 'refund' ? -minor : minor
@@ -265,7 +295,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       invoice.claimed.add(found)
       // A claimed line's own marker is explained too, should its invoice be read again later.
       const own = findPostingMarker(found.note)
-      if (own) known.add(own.marker)
+      if (own) explained(own.marker)
     }
     const base = {
       transactionId: payment.source.transactionId,
@@ -307,14 +337,22 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
   await Promise.all(reads.values())
   for (const entry of cache.values()) settle(entry)
   cache.clear()
+  const answers = new Map<string, boolean>()
   for (const { invoiceNumber, line, marker } of candidates.values()) {
-    if (known.has(marker)) continue
-    const parsed = findPostingMarker(line.note)
+    if (known?.has(marker.marker)) continue
+    if (input.explains) {
+      let answer = answers.get(marker.marker)
+      if (answer === undefined) {
+        answer = await input.explains(marker)
+        answers.set(marker.marker, answer)
+      }
+      if (answer) continue
+    }
     await emit({
       status: 'orphan_in_kashflow',
-      transactionId: parsed?.transactionId ?? '',
+      transactionId: marker.transactionId,
       vendorTxCode: '',
-      kind: parsed?.purpose ?? '',
+      kind: marker.purpose,
       invoiceNumber,
       opayoAmount: undefined,
       kashflowAmount: line.amount.amount,

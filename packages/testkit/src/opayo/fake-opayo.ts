@@ -195,7 +195,8 @@ export class FakeOpayo {
   /**
    * Serves `count` more Reporting rows from getTransactionList without keeping them: each is
    * generated from its index when a page covers it, after the transactions the fake holds (which
-   * come first, by date). Replaces any rows generated before. Only getTransactionList serves them.
+   * come first, by date). Replaces any rows generated before. getTransactionDetail finds one by its
+   * default transactionId.
    * @example
    * fake.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
    */
@@ -232,6 +233,16 @@ export class FakeOpayo {
       refunded: 0,
       ...g.row(index),
     }
+  }
+
+  /** The generated row with this default transactionId (its index in hex), if there is one. */
+  #generatedById(id: string | undefined): FakeOpayoTransaction | undefined {
+    const m = /^AE000000-0000-4000-8000-([0-9A-F]{12})$/.exec(id ?? '')
+    if (!m) return undefined
+    const index = Number.parseInt(m[1] ?? '', 16)
+    if (!(index < this.#generated.count)) return undefined
+    const tx = this.#generatedRow(index)
+    return tx.transactionId === id ? tx : undefined
   }
 
   /** Rows `start..end` (1-based, inclusive) of getTransactionList over `[from, to)`. */
@@ -652,9 +663,10 @@ export class FakeOpayo {
       case 'getTransactionDetail': {
         const id = param('vpstxid')?.toUpperCase()
         const code = param('vendortxcode')
-        const tx = [...this.transactions.values()].find(
-          (t) => t.transactionId === id || t.vendorTxCode === code,
-        )
+        const tx =
+          [...this.transactions.values()].find(
+            (t) => t.transactionId === id || t.vendorTxCode === code,
+          ) ?? this.#generatedById(id)
         return tx
           ? xmlResponse(`<errorcode>0000</errorcode>${this.#reportingRow(tx)}`)
           : xmlResponse('<errorcode>0043</errorcode><error>Transaction not found</error>')
