@@ -91,26 +91,24 @@ function ruleOf(name: string, field: z.ZodType): FieldRule | undefined {
       readonly _zod: { readonly def: Readonly<Record<string, unknown>> }
     }[]
   }
-  const rule = {
-    name,
-    required,
-    min: 0,
-    max: Infinity,
-    patterns: [] as RegExp[],
-    values: undefined,
-  }
+  // Every rule gets the same shape (one object literal below), so reading them stays monomorphic.
+  let min = 0
+  let max = Infinity
+  const patterns: RegExp[] = []
+  let values: ReadonlySet<string> | undefined
   if (def.type === 'enum' && def.entries !== undefined && (def.checks ?? []).length === 0) {
-    const values = Object.values(def.entries)
-    if (!values.every((v): v is string => typeof v === 'string')) return undefined
-    return { ...rule, values: new Set(values) }
+    const options = Object.values(def.entries)
+    if (!options.every((v): v is string => typeof v === 'string')) return undefined
+    values = new Set(options)
+    return { name, required, min, max, patterns, values }
   }
   if (def.type !== 'string') return undefined
   for (const { _zod } of def.checks ?? []) {
     const c = _zod.def
     if (c['check'] === 'max_length' && typeof c['maximum'] === 'number')
-      rule.max = Math.min(rule.max, c['maximum'])
+      max = Math.min(max, c['maximum'])
     else if (c['check'] === 'min_length' && typeof c['minimum'] === 'number')
-      rule.min = Math.max(rule.min, c['minimum'])
+      min = Math.max(min, c['minimum'])
     else if (
       c['check'] === 'string_format' &&
       c['format'] === 'regex' &&
@@ -118,10 +116,10 @@ function ruleOf(name: string, field: z.ZodType): FieldRule | undefined {
       !c['pattern'].global &&
       !c['pattern'].sticky
     )
-      rule.patterns.push(c['pattern'])
+      patterns.push(c['pattern'])
     else return undefined
   }
-  return rule
+  return { name, required, min, max, patterns, values }
 }
 
 /** The modelled wire names, in the schema's order, and each one's index. */
