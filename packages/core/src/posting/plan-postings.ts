@@ -62,6 +62,10 @@ const deadLetter = (
  * | void, succeeded | dead-letter `void_needs_review` or skip `void_skipped` (rules.voids) |
  * | any other status | skip `not_succeeded` |
  * | reference matches no pattern | dead-letter `unmatched_reference` or a suspense journal |
+ *
+ * A payment from `parseCanonicalPayment` or `toCanonicalPayment` (frozen, and known to core) is
+ * read as it is; any other payment, a copy of one included, is validated first and dead-lettered
+ * `invalid_payment` with the schema's issues if it fails.
  * @example planPostings(payment, rules, { references: createReferenceParser(['INV-{invoice}-{*}']) })
  */
 export function planPostings(

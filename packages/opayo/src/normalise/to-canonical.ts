@@ -127,6 +127,9 @@ export type OpayoPaymentSource =
  * and unknown fields are not covered by VPSSignature: they change nothing but the informational
  * `gateway.statusDetail`/`statusCode` and `extra`. A surcharge is therefore not posted;
  * reconcile with the Reporting API to see it.
+ *
+ * The payment is validated once, here, and returned deep-frozen (see `parseCanonicalPayment`):
+ * `planPostings` does not validate it again. The registration's objects are copied, never frozen.
  * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString(), verified: true }) // after verifyServerNotification
  */
 export function toCanonicalPayment(source: OpayoPaymentSource): Result<CanonicalPayment> {
