@@ -19,6 +19,7 @@
 // Sizes: OKW_SCALE_EVENTS (workers-only series, default 150), OKW_SCALE_EVENTS_LOOPS (workers x
 // loops series, default 400).
 import { execFile, execFileSync, fork } from 'node:child_process'
+import { loadavg } from 'node:os'
 import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
@@ -42,6 +43,8 @@ const WORKER = fileURLToPath(new URL('./scale/worker.ts', import.meta.url))
 const CONNECTION =
   process.env['OPAYO_KASHFLOW_TEST_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const LATENCY_MS = 50
+/** OKW_SCALE_TRACE=1 prints the state counts at every poll, on stderr. */
+const TRACE = process.env['OKW_SCALE_TRACE'] === '1'
 const WORKERS = [1, 2, 4] as const
 const LOOPS = 4
 const EVENTS = Number(process.env['OKW_SCALE_EVENTS'] ?? 150)
@@ -137,6 +140,11 @@ interface RunResult {
   readonly counts: Readonly<Record<EventState, number>>
   readonly requests: number
   readonly retries: number
+  /** CPU ms per event: the workers together, and the bench process (the fake, polling). */
+  readonly workerCpuMsPerEvent: number
+  readonly benchCpuMsPerEvent: number
+  /** The machine's 1-minute load average at the end of the run (other processes count too). */
+  readonly load: number
   /** Events posted by each worker, as its engine reported. */
   readonly postedPerWorker: readonly number[]
 }
@@ -227,6 +235,7 @@ async function runOnce(workers: number, loops: number, events: number): Promise<
     const expectedMs = ((events * 4 * LATENCY_MS) / (workers * loops)) * 5
     const deadline = performance.now() + Math.max(120_000, expectedMs)
     const started = performance.now()
+    const benchCpu = process.cpuUsage()
     for (const child of mine) child.send({ type: 'go' } satisfies ToWorker)
     let counts = (await store.stats()).counts
     const open = (c: Readonly<Record<EventState, number>>): number =>
@@ -237,9 +246,14 @@ async function runOnce(workers: number, loops: number, events: number): Promise<
     while (open(counts) > 0 && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50))
       counts = (await store.stats()).counts
+      if (TRACE)
+        console.error(
+          `  ${workers}x${loops} +${((performance.now() - started) / 1000).toFixed(2)} s: ${JSON.stringify(counts)}`,
+        )
     }
     const seconds = (performance.now() - started) / 1000
     const stuck = open(counts)
+    const benchUsed = process.cpuUsage(benchCpu)
 
     const done = mine.map((child) => waitFor(child, 'done', 60_000))
     for (const child of mine) child.send({ type: 'stop' } satisfies ToWorker)
@@ -264,6 +278,9 @@ async function runOnce(workers: number, loops: number, events: number): Promise<
       counts,
       requests: server.fake.log.length,
       retries: reports.reduce((sum, r) => sum + r.retries, 0),
+      workerCpuMsPerEvent: reports.reduce((sum, r) => sum + r.cpuMs, 0) / events,
+      benchCpuMsPerEvent: (benchUsed.user + benchUsed.system) / 1000 / events,
+      load: loadavg()[0] ?? Number.NaN,
       postedPerWorker: reports.map((r) => r.posted),
     }
   } finally {
@@ -284,7 +301,9 @@ function describeRun(r: RunResult): string {
   return (
     `${r.events} events in ${r.seconds.toFixed(1)} s; posted per worker ${r.postedPerWorker.join('/')}; ` +
     `double postings ${r.doublePostings}, lost ${r.lost}, stuck ${r.stuck}, dead ${dead}; ` +
-    `${(r.requests / r.events).toFixed(2)} KashFlow requests/event, ${r.retries} retries`
+    `${(r.requests / r.events).toFixed(2)} KashFlow requests/event, ${r.retries} retries; ` +
+    `CPU per event: workers ${r.workerCpuMsPerEvent.toFixed(1)} ms, bench+fake ${r.benchCpuMsPerEvent.toFixed(1)} ms ` +
+    `(${(((r.workerCpuMsPerEvent + r.benchCpuMsPerEvent) * r.eventsPerSecond) / 1000).toFixed(2)} cores busy, PostgreSQL not counted); load average ${r.load.toFixed(1)}`
   )
 }
 

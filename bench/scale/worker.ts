@@ -23,7 +23,13 @@ export interface ScaleWorkerConfig {
 export type ToWorker = { readonly type: 'go' } | { readonly type: 'stop' }
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly posted: number; readonly retries: number }
+  | {
+      readonly type: 'done'
+      readonly posted: number
+      readonly retries: number
+      /** CPU milliseconds (user + system) this process used between `go` and `stop`. */
+      readonly cpuMs: number
+    }
   | { readonly type: 'error'; readonly message: string }
 
 const send = (message: FromWorker): void => {
@@ -59,16 +65,21 @@ async function main(): Promise<void> {
   })
   let posted = 0
   let retries = 0
+  let cpu = process.cpuUsage()
   engine.on('posted', () => (posted += 1))
   engine.on('retry-scheduled', () => (retries += 1))
 
   process.on('message', (message: ToWorker) => {
-    if (message.type === 'go') engine.start({ concurrency: config.loops })
-    else if (message.type === 'stop')
+    if (message.type === 'go') {
+      cpu = process.cpuUsage()
+      engine.start({ concurrency: config.loops })
+    } else if (message.type === 'stop')
       void (async () => {
+        const used = process.cpuUsage(cpu)
+        const cpuMs = (used.user + used.system) / 1000
         await engine.stop()
         await store.close()
-        send({ type: 'done', posted, retries })
+        send({ type: 'done', posted, retries, cpuMs })
         process.disconnect()
       })().catch((error: unknown) => {
         send({ type: 'error', message: String(error) })
