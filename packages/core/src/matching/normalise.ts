@@ -7,6 +7,9 @@ export function normaliseEmail(email: string | undefined): string | undefined {
   return value !== undefined && value.includes('@') ? value : undefined
 }
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
+const ASCII = /^[\u0000-\u007f]*$/
+
 // Courtesy titles carry no identity ("Mrs Jane Smith" is "Jane Smith").
 const TITLES: ReadonlySet<string> = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof'])
 // Company suffixes written more than one way.
@@ -20,9 +23,9 @@ const SUFFIXES: Readonly<Record<string, string>> = { limited: 'ltd' }
  */
 export function nameKey(name: string | undefined): string | undefined {
   if (name === undefined) return undefined
-  const words = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // Decomposing accents is the slow step; plain ASCII names (most of them) have none to remove.
+  const plain = ASCII.test(name) ? name : name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
+  const words = plain
     .toLowerCase()
     .replace(/['\u2019`]/g, '')
     .split(/[^\p{L}\p{N}]+/u)

@@ -127,6 +127,8 @@ export function rankInvoiceCandidates(
     { address: 'billing', postcode: compactPostcode(customer?.billingAddress?.postalCode) },
     { address: 'delivery', postcode: compactPostcode(customer?.deliveryAddress?.postalCode) },
   ] as const
+  // The amount due equals the payment whenever the amount reason holds: format it once.
+  const paymentAmount = format(payment.amount)
   const paymentDate = londonDate(payment.occurredAt)
   const paymentDay = dayNumber(paymentDate)
   const reference = options.reference ?? payment.invoiceReference ?? payment.source.vendorTxCode
@@ -147,7 +149,7 @@ export function rankInvoiceCandidates(
       )
       if (invoice.amountDue === payment.amount.amount) {
         reasons.push(
-          reason('amount_due_equals_payment', `amount due equals payment (${format(amountDue)})`, {
+          reason('amount_due_equals_payment', `amount due equals payment (${paymentAmount})`, {
             amountDue,
           }),
         )
