@@ -122,7 +122,7 @@ function setup(
     warnings,
     clock,
     advance,
-    world: { fake, clock, advance },
+    world: { fake, clock, advance, sleep },
     lines: () => [...fake.invoices.values()].flatMap((i) => i.PaymentLines),
     writes: () => fake.log.filter((r) => isPaymentWrite(r.method, r.path)),
   }
