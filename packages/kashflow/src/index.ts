@@ -35,7 +35,13 @@ export {
 export type { KashflowErrorDetails } from './errors/kashflow-error.js'
 export { errorFromResponse, KASHFLOW_SQL_TIMEOUT_CODE } from './errors/error-from-response.js'
 
-export type { InvoiceListFilters } from './resources/invoices.js'
+export type {
+  InvoiceListFilters,
+  InvoiceCreateInput,
+  InvoiceLineInput,
+  OpenInvoiceFilters,
+} from './resources/invoices.js'
+export { invoiceCreateBody, isOpenInvoice } from './resources/invoices.js'
 export { invoiceCurrency, paymentLinesOf } from './resources/invoice-payments.js'
 export type {
   InvoicePaymentInput,
@@ -44,8 +50,12 @@ export type {
   ExpectedPaymentLine,
   FindNewPaymentInput,
 } from './resources/invoice-payments.js'
-export { toKashflowAddress, mergeCustomer } from './resources/customers.js'
-export type { CustomerInput } from './resources/customers.js'
+export { toKashflowAddress, mergeCustomer, customerContactOf } from './resources/customers.js'
+export type {
+  CustomerInput,
+  CustomerUpsertResult,
+  CustomerContactFacts,
+} from './resources/customers.js'
 export { assertBalanced } from './resources/journals.js'
 export type { JournalInput, JournalLineInput } from './resources/journals.js'
 
@@ -54,6 +64,8 @@ export { toKashflowAmount, fromKashflowAmount } from './wire/money.js'
 export {
   InvoiceSchema,
   InvoiceSummarySchema,
+  InvoiceLineItemSchema,
+  CreatedInvoiceResponseSchema,
   PaymentLineSchema,
   CustomerSchema,
   JournalSchema,
@@ -69,6 +81,7 @@ export {
 export type {
   Invoice,
   InvoiceSummary,
+  InvoiceLineItem,
   PaymentLine,
   Customer,
   Journal,

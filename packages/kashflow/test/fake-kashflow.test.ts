@@ -322,6 +322,7 @@ describe('the switches for what no public source confirms', () => {
       commentToNote: false,
       dropUnknownFields: true,
       negativeBulkAmounts: 'refused',
+      invoiceCreateReturnsBody: false,
     })
   })
 

@@ -87,4 +87,27 @@ export const KASHFLOW_UNCONFIRMED = {
    * first, so nothing rests on this.
    */
   tooManyRequestsBeforeApplying: true,
+  /**
+   * `POST /invoices`: the swagger's operation-level success is "200 with an empty object", its
+   * responses section "201 with the invoice detail". `invoices.create` reads both; on an empty
+   * answer it reads the invoice back by its `CustomerReference` (the customer's invoice list).
+   */
+  invoiceCreateReturnsBody: false,
+  /**
+   * Whether `GET /invoices?searchtext=` searches `CustomerReference` ("Search by reference" in
+   * the swagger does not say which reference). Not relied on: `findByCustomerReference` lists the
+   * customer's invoices (`customercode`) and compares the reference here.
+   */
+  searchTextSearchesCustomerReference: false,
+  /**
+   * `CustomerReference` is kept as sent, whole, up to this many characters. The swagger gives no
+   * limit; 100 is a guess, so `invoices.create` refuses longer references before sending rather
+   * than risk KashFlow cutting the marker short. Keep markers short (under 40 characters).
+   */
+  customerReferenceMaxLength: 100,
+  /**
+   * The invoice `Status` values (and `statusfilter`) are not published. Open invoices are those
+   * with `DueAmount > 0`, compared by the client; `Status` is never read.
+   */
+  openInvoiceStatus: 'not read: DueAmount > 0',
 } as const

@@ -113,6 +113,47 @@ export function mergeCustomer(
   return next
 }
 
+/**
+ * What `customers.upsertByEmail` did.
+ * @example
+ * const { customer, created }: CustomerUpsertResult = await kashflow.customers.upsertByEmail(input)
+ */
+export interface CustomerUpsertResult {
+  readonly customer: Customer
+  /** True when no customer had the email and one was created. */
+  readonly created: boolean
+}
+
+/**
+ * The facts of a customer that matching compares: the primary contact's email (else the first
+ * contact with one), the first address's postcode, and the name.
+ * @example
+ * const { email, postcode, name }: CustomerContactFacts = customerContactOf(await kashflow.customers.get('SMITH01'))
+ */
+export interface CustomerContactFacts {
+  readonly code: string
+  readonly name: string | undefined
+  readonly email: string | undefined
+  readonly postcode: string | undefined
+}
+
+/**
+ * A customer's name, email and postcode, for candidate matching. Pure.
+ * @example
+ * const facts = customerContactOf(await kashflow.customers.get('SMITH01'))
+ */
+export function customerContactOf(customer: Customer): CustomerContactFacts {
+  const contacts = customer.Contacts ?? []
+  const primary = contacts.find((c) => c.IsPrimary && c.Email) ?? contacts.find((c) => c.Email)
+  const postcode = (customer.Addresses ?? []).find((a) => a.PostCode)?.PostCode
+  return {
+    code: customer.Code,
+    name: customer.Name ?? undefined,
+    email: primary?.Email ?? undefined,
+    postcode: postcode ?? undefined,
+  }
+}
+
 const SearchResultSchema = z.array(
   z.looseObject({ key: z.number(), value: z.string().nullable().optional() }),
 )
@@ -127,71 +168,113 @@ export function customersResource(transport: KashflowTransport) {
       { method: 'GET', path: `customers/${encodeURIComponent(code)}`, schema: CustomerSchema },
       call,
     )
+  async function findByEmail(
+    email: string,
+    call?: KashflowCallOptions,
+  ): Promise<Customer | undefined> {
+    const hits = await transport.request(
+      {
+        method: 'GET',
+        path: 'customers/search',
+        query: { searchBy: 'email', searchText: email },
+        schema: SearchResultSchema,
+      },
+      call,
+    )
+    const ids = new Set(hits.map((h) => h.key))
+    if (ids.size === 0) return undefined
+    for await (const row of paginate(
+      transport,
+      'customers',
+      CustomerSummarySchema,
+      {},
+      KASHFLOW_UNCONFIRMED.maxPerPage,
+      call,
+    )) {
+      if (row.Id !== undefined && row.Id !== null && ids.has(row.Id)) return get(row.Code, call)
+    }
+    return undefined
+  }
+  function create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer> {
+    if (!input.name && !input.code)
+      throw new InvalidArgumentError('customers.create(): give a name or a code.')
+    return transport.request(
+      {
+        method: 'POST',
+        path: 'customers',
+        body: {
+          ...mergeCustomer(undefined, input),
+          CreateCustomerCodeIfDuplicate: true,
+          CreateCustomerNameIfEmptyOrNull: true,
+        },
+        schema: CustomerSchema,
+      },
+      call,
+    )
+  }
+  function put(current: Customer, patch: CustomerInput, call?: KashflowCallOptions) {
+    return transport.request(
+      {
+        method: 'PUT',
+        path: `customers/${encodeURIComponent(current.Code)}`,
+        body: mergeCustomer(current, patch),
+        schema: CustomerSchema,
+      },
+      call,
+    )
+  }
   return {
     /** A customer by code, with contacts, addresses and custom fields. @throws {KashflowNotFoundError} */
     get,
     /**
      * The customer with this email, or undefined. KashFlow's search returns customer Ids, not
      * codes, so the Id is resolved through the customer list.
+     * @example
+     * const customer = await kashflow.customers.findByEmail('jo@example.co.uk')
      */
-    async findByEmail(email: string, call?: KashflowCallOptions): Promise<Customer | undefined> {
-      const hits = await transport.request(
-        {
-          method: 'GET',
-          path: 'customers/search',
-          query: { searchBy: 'email', searchText: email },
-          schema: SearchResultSchema,
-        },
-        call,
-      )
-      const ids = new Set(hits.map((h) => h.key))
-      if (ids.size === 0) return undefined
-      for await (const row of paginate(
-        transport,
-        'customers',
-        CustomerSummarySchema,
-        {},
-        KASHFLOW_UNCONFIRMED.maxPerPage,
-        call,
-      )) {
-        if (row.Id !== undefined && row.Id !== null && ids.has(row.Id)) return get(row.Code, call)
+    findByEmail,
+    /**
+     * Creates or updates the customer whose contact email is `input.contact.email`: found with
+     * `findByEmail`, then merged and PUT back (fields the input does not name are kept, the
+     * customer's code is never changed), or created when none has the email. Each write is
+     * never retried; after a `KashflowAmbiguousWriteError` call `upsertByEmail` again: the email
+     * finds a customer created by the lost write, so no second customer is made.
+     * @throws {InvalidArgumentError} when `input.contact.email` is missing or has no `@`.
+     * @example
+     * const { customer, created } = await kashflow.customers.upsertByEmail({
+     *   name: 'Jo Smith',
+     *   contact: { firstName: 'Jo', lastName: 'Smith', email: 'jo@example.co.uk' },
+     *   customText: { 'Opayo VendorTxCode': 'ORDER-5521' },
+     * })
+     */
+    async upsertByEmail(
+      input: CustomerInput,
+      call?: KashflowCallOptions,
+    ): Promise<CustomerUpsertResult> {
+      const email = input.contact?.email?.trim()
+      if (!email || !email.includes('@'))
+        throw new InvalidArgumentError(
+          'customers.upsertByEmail(): contact.email is required and must be an email address.',
+        )
+      const existing = await findByEmail(email, call)
+      if (existing === undefined) {
+        const name =
+          input.name ??
+          ([input.contact?.firstName, input.contact?.lastName].filter(Boolean).join(' ') || email)
+        return { customer: await create({ ...input, name }, call), created: true }
       }
-      return undefined
+      const { code: _ignored, ...patch } = input
+      return { customer: await put(existing, patch, call), created: false }
     },
     /** Creates a customer (`CreateCustomerCodeIfDuplicate`, so a taken code is de-duplicated). */
-    create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer> {
-      if (!input.name && !input.code)
-        throw new InvalidArgumentError('customers.create(): give a name or a code.')
-      return transport.request(
-        {
-          method: 'POST',
-          path: 'customers',
-          body: {
-            ...mergeCustomer(undefined, input),
-            CreateCustomerCodeIfDuplicate: true,
-            CreateCustomerNameIfEmptyOrNull: true,
-          },
-          schema: CustomerSchema,
-        },
-        call,
-      )
-    },
+    create,
     /** GET, merge the patch, PUT the whole customer back: fields the patch does not name are kept. */
     async update(
       code: string,
       patch: CustomerInput,
       call?: KashflowCallOptions,
     ): Promise<Customer> {
-      const current = await get(code, call)
-      return transport.request(
-        {
-          method: 'PUT',
-          path: `customers/${encodeURIComponent(code)}`,
-          body: mergeCustomer(current, patch),
-          schema: CustomerSchema,
-        },
-        call,
-      )
+      return put(await get(code, call), patch, call)
     },
   }
 }

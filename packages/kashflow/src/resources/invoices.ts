@@ -1,7 +1,17 @@
+import { InvalidArgumentError, isCurrencyCode } from '@opayo-kashflow/core'
+import type { CurrencyCode, Money } from '@opayo-kashflow/core'
 import type { z } from 'zod'
+import { KashflowResponseError } from '../errors/kashflow-error.js'
 import type { KashflowCallOptions, KashflowTransport } from '../internal/transport.js'
 import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
-import { InvoiceSchema, InvoiceSummarySchema, listOf } from '../wire/schemas.js'
+import { toKashflowDate } from '../wire/dates.js'
+import { toKashflowAmount } from '../wire/money.js'
+import {
+  CreatedInvoiceResponseSchema,
+  InvoiceSchema,
+  InvoiceSummarySchema,
+  listOf,
+} from '../wire/schemas.js'
 import type { Invoice, InvoiceSummary } from '../wire/schemas.js'
 
 /** Filters for `invoices.list` (query names of the KashFlow API v2 swagger, `GET /invoices`). */
@@ -14,6 +24,178 @@ export interface InvoiceListFilters {
   readonly issuedTo?: string
   /** Rows per page, at most 100. @default 100 */
   readonly perPage?: number
+}
+
+/**
+ * One line of an invoice to create. Money is in integer minor units of the invoice's currency.
+ * @example
+ * const line: InvoiceLineInput = {
+ *   description: 'Order 5521: 2 x blue mug',
+ *   quantity: 2,
+ *   rate: money(1000, 'GBP'),
+ *   vatAmount: money(400, 'GBP'),
+ *   vatLevel: 20,
+ *   nominalCode: 4000,
+ * }
+ */
+export interface InvoiceLineInput {
+  readonly description: string
+  /** Positive; may be fractional (hours, kilograms). */
+  readonly quantity: number
+  /** The unit price before VAT, in the invoice's currency (zero or more). */
+  readonly rate: Money
+  /** The VAT on the whole line (not per unit), in the invoice's currency (zero or more). */
+  readonly vatAmount: Money
+  /** KashFlow's VAT level, a percentage such as 20, 5 or 0. @default KashFlow's default for the nominal */
+  readonly vatLevel?: number
+  /** The sales nominal code (e.g. 4000). */
+  readonly nominalCode: number
+  readonly productCode?: string
+}
+
+/**
+ * An invoice to create with `invoices.create`. `reference` is written as KashFlow's
+ * `CustomerReference` and is how the invoice is found again (`findByCustomerReference`): make
+ * it a deterministic marker of what the invoice is for, so a create whose answer was lost can
+ * be read back instead of repeated.
+ * @example
+ * const input: InvoiceCreateInput = {
+ *   customerCode: 'SMITH01',
+ *   reference: 'OPAYO-INV:5f1c9a2e',
+ *   currency: 'GBP',
+ *   issuedDate: '2026-11-02',
+ *   lines: [line],
+ * }
+ */
+export interface InvoiceCreateInput {
+  readonly customerCode: string
+  /** Sent as `CustomerReference`: the exactly-once marker. Not empty, at most 100 characters. */
+  readonly reference: string
+  /** ISO 4217; every line's money must be in it. */
+  readonly currency: CurrencyCode
+  /** Units of `currency` per unit of the home currency. @default KashFlow's current rate */
+  readonly exchangeRate?: number
+  /** YYYY-MM-DD (the Europe/London calendar day). */
+  readonly issuedDate: string
+  /** YYYY-MM-DD. @default KashFlow's payment terms */
+  readonly dueDate?: string
+  /** At least one line. */
+  readonly lines: readonly InvoiceLineInput[]
+}
+
+/**
+ * Filters for `invoices.listOpen`: the candidate reads of matching.
+ * @example
+ * const filters: OpenInvoiceFilters = { customerCode: 'SMITH01', issuedFrom: '2026-08-04' }
+ */
+export interface OpenInvoiceFilters {
+  readonly customerCode?: string
+  /** YYYY-MM-DD, inclusive. */
+  readonly issuedFrom?: string
+  /** YYYY-MM-DD, inclusive. */
+  readonly issuedTo?: string
+  /** Rows per page, at most 100. @default 100 */
+  readonly perPage?: number
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+/** Longest CustomerReference we send. KashFlow documents no limit (KASHFLOW_UNCONFIRMED). */
+const MAX_REFERENCE = KASHFLOW_UNCONFIRMED.customerReferenceMaxLength
+
+function checkDay(value: string | undefined, field: string, where: string): void {
+  if (value !== undefined && !DAY.test(value))
+    throw new InvalidArgumentError(`${where}: ${field} must be YYYY-MM-DD, got "${value}".`)
+}
+
+function checkNonNegativeIn(money: Money, currency: string, field: string, where: string): void {
+  if (money.currency !== currency)
+    throw new InvalidArgumentError(
+      `${where}: ${field} is in ${money.currency} but the invoice is in ${currency}.`,
+    )
+  if (money.amount < 0) throw new InvalidArgumentError(`${where}: ${field} must not be negative.`)
+}
+
+/**
+ * The `POST /invoices` body for an input, after checking every field (each error names it).
+ * Pure: the request `invoices.create` sends.
+ * @throws {InvalidArgumentError} naming the first field that is missing or wrong.
+ * @example
+ * const body = invoiceCreateBody(input) // { CustomerCode: 'SMITH01', CustomerReference: 'OPAYO-INV:5f1c9a2e', ... }
+ */
+export function invoiceCreateBody(input: InvoiceCreateInput): Record<string, unknown> {
+  const where = 'invoices.create()'
+  if (typeof input.customerCode !== 'string' || input.customerCode.trim() === '')
+    throw new InvalidArgumentError(`${where}: customerCode is required.`)
+  if (typeof input.reference !== 'string' || input.reference.trim() === '')
+    throw new InvalidArgumentError(
+      `${where}: reference is required (it is how the invoice is found again).`,
+    )
+  if (input.reference.length > MAX_REFERENCE)
+    throw new InvalidArgumentError(
+      `${where}: reference must be at most ${MAX_REFERENCE} characters, got ${input.reference.length}.`,
+    )
+  if (!isCurrencyCode(input.currency))
+    throw new InvalidArgumentError(
+      `${where}: currency must be an ISO 4217 code, got "${String(input.currency)}".`,
+    )
+  if (
+    input.exchangeRate !== undefined &&
+    !(Number.isFinite(input.exchangeRate) && input.exchangeRate > 0)
+  )
+    throw new InvalidArgumentError(`${where}: exchangeRate must be a positive number.`)
+  checkDay(input.issuedDate, 'issuedDate', where)
+  if (input.issuedDate === undefined)
+    throw new InvalidArgumentError(`${where}: issuedDate is required.`)
+  checkDay(input.dueDate, 'dueDate', where)
+  if (input.dueDate !== undefined && input.dueDate < input.issuedDate)
+    throw new InvalidArgumentError(`${where}: dueDate is before issuedDate.`)
+  const given: readonly InvoiceLineInput[] = input.lines
+  if (given.length === 0)
+    throw new InvalidArgumentError(`${where}: lines must hold at least one line.`)
+  const lines = given.map((line, i) => {
+    const at = `lines[${i}]`
+    if (typeof line.description !== 'string' || line.description.trim() === '')
+      throw new InvalidArgumentError(`${where}: ${at}.description is required.`)
+    if (!(Number.isFinite(line.quantity) && line.quantity > 0))
+      throw new InvalidArgumentError(`${where}: ${at}.quantity must be a positive number.`)
+    checkNonNegativeIn(line.rate, input.currency, `${at}.rate`, where)
+    checkNonNegativeIn(line.vatAmount, input.currency, `${at}.vatAmount`, where)
+    if (!Number.isInteger(line.nominalCode) || line.nominalCode <= 0)
+      throw new InvalidArgumentError(`${where}: ${at}.nominalCode must be a positive integer.`)
+    if (line.vatLevel !== undefined && !(Number.isFinite(line.vatLevel) && line.vatLevel >= 0))
+      throw new InvalidArgumentError(`${where}: ${at}.vatLevel must be zero or more.`)
+    return {
+      Number: i + 1,
+      Description: line.description.replace(/[\r\n]+/g, ' '),
+      Quantity: line.quantity,
+      Rate: toKashflowAmount(line.rate),
+      VATAmount: toKashflowAmount(line.vatAmount),
+      ...(line.vatLevel === undefined ? {} : { VATLevel: line.vatLevel }),
+      NominalCode: line.nominalCode,
+      ...(line.productCode ? { ProductCode: line.productCode } : {}),
+    }
+  })
+  return {
+    CustomerCode: input.customerCode,
+    CustomerReference: input.reference,
+    IssuedDate: toKashflowDate(input.issuedDate),
+    ...(input.dueDate === undefined ? {} : { DueDate: toKashflowDate(input.dueDate) }),
+    Currency: {
+      Code: input.currency,
+      ...(input.exchangeRate === undefined ? {} : { ExchangeRate: input.exchangeRate }),
+    },
+    LineItems: lines,
+  }
+}
+
+/**
+ * Whether KashFlow still shows money owed on an invoice summary (`DueAmount > 0`). The `Status`
+ * values are not published (KASHFLOW_UNCONFIRMED.openInvoiceStatus), so they are not read.
+ * @example
+ * isOpenInvoice({ Number: 1042, DueAmount: 120 }) // true
+ */
+export function isOpenInvoice(invoice: InvoiceSummary): boolean {
+  return typeof invoice.DueAmount === 'number' && invoice.DueAmount > 0
 }
 
 /** Reads pages until KashFlow says there is no next page, one array per page; both list shapes are accepted. */
@@ -53,35 +235,127 @@ export async function* paginate<T>(
 }
 
 export function invoicesResource(transport: KashflowTransport) {
+  function get(number: number, call?: KashflowCallOptions): Promise<Invoice> {
+    return transport.request(
+      { method: 'GET', path: `invoices/${number}`, schema: InvoiceSchema },
+      call,
+    )
+  }
+  function summaries(
+    filters: InvoiceListFilters,
+    call?: KashflowCallOptions,
+  ): AsyncIterable<InvoiceSummary> {
+    return paginate(
+      transport,
+      'invoices',
+      InvoiceSummarySchema as z.ZodType<InvoiceSummary>,
+      {
+        customercode: filters.customerCode,
+        searchtext: filters.searchText,
+        issuedatefrom: filters.issuedFrom,
+        issuedateto: filters.issuedTo,
+      },
+      filters.perPage ?? KASHFLOW_UNCONFIRMED.maxPerPage,
+      call,
+    )
+  }
+  async function findByCustomerReference(
+    customerCode: string,
+    reference: string,
+    call?: KashflowCallOptions,
+  ): Promise<InvoiceSummary | undefined> {
+    if (customerCode.trim() === '')
+      throw new InvalidArgumentError(
+        'invoices.findByCustomerReference(): customerCode is required.',
+      )
+    if (reference.trim() === '')
+      throw new InvalidArgumentError('invoices.findByCustomerReference(): reference is required.')
+    let found: InvoiceSummary | undefined
+    for await (const row of summaries({ customerCode }, call)) {
+      if (row.CustomerReference === reference && (found === undefined || row.Number < found.Number))
+        found = row
+    }
+    return found
+  }
   return {
     /**
      * An invoice by its number (not its internal Id), with its PaymentLines.
      * @throws {KashflowNotFoundError} when there is no such invoice.
      */
-    get(number: number, call?: KashflowCallOptions): Promise<Invoice> {
-      return transport.request(
-        { method: 'GET', path: `invoices/${number}`, schema: InvoiceSchema },
+    get,
+    /**
+     * Creates an invoice: `POST /invoices`. Never retried: a timeout, a dropped connection or a
+     * 5xx throws `KashflowAmbiguousWriteError`, and the caller reads back with
+     * `findByCustomerReference(customerCode, reference)` before creating again. When KashFlow
+     * answers with the invoice (201) that is returned; when it answers 200 with an empty object
+     * (also documented), the invoice is read back by its reference (one list read per page of
+     * the customer's invoices, then `GET /invoices/{number}`).
+     * @throws {InvalidArgumentError} naming the field, before anything is sent.
+     * @throws {KashflowResponseError} when the answer was empty and no invoice of the customer
+     *   carries the reference.
+     * @example
+     * const invoice = await kashflow.invoices.create({
+     *   customerCode: 'SMITH01',
+     *   reference: 'OPAYO-INV:5f1c9a2e',
+     *   currency: 'GBP',
+     *   issuedDate: '2026-11-02',
+     *   lines: [{ description: 'Order 5521', quantity: 1, rate: money(10000, 'GBP'), vatAmount: money(2000, 'GBP'), nominalCode: 4000 }],
+     * })
+     */
+    async create(input: InvoiceCreateInput, call?: KashflowCallOptions): Promise<Invoice> {
+      const body = invoiceCreateBody(input)
+      const answer = await transport.request(
+        { method: 'POST', path: 'invoices', body, schema: CreatedInvoiceResponseSchema },
         call,
       )
+      if (answer && typeof answer.Id === 'number' && typeof answer.Number === 'number')
+        return answer as Invoice
+      if (answer && typeof answer.Number === 'number') return get(answer.Number, call)
+      const found = await findByCustomerReference(input.customerCode, input.reference, call)
+      if (found === undefined)
+        throw new KashflowResponseError(
+          `POST /invoices answered without an invoice and no invoice of customer ${input.customerCode} carries reference "${input.reference}".`,
+          { method: 'POST', path: '/invoices' },
+        )
+      return get(found.Number, call)
+    },
+    /**
+     * The customer's invoice whose `CustomerReference` equals `reference` exactly, or undefined
+     * (the lowest number when there are several). Reads `GET /invoices?customercode=...` page by
+     * page and compares here: whether `searchtext` searches `CustomerReference` is not published
+     * (KASHFLOW_UNCONFIRMED.searchTextSearchesCustomerReference), so it is not relied on.
+     * @example
+     * const existing = await kashflow.invoices.findByCustomerReference('SMITH01', 'OPAYO-INV:5f1c9a2e')
+     */
+    findByCustomerReference,
+    /**
+     * The invoices that still have money due (`DueAmount > 0`, compared here), optionally of one
+     * customer and issued in a date window (both inclusive, filtered by KashFlow). The candidate
+     * read of matching: summaries carry `Number`, `CustomerCode`, `CustomerName`, `Currency`,
+     * `IssuedDate`, `DueDate` and `DueAmount` (decimal; `fromKashflowAmount` gives minor units).
+     * @throws {InvalidArgumentError} for a date that is not YYYY-MM-DD.
+     * @example
+     * for await (const invoice of kashflow.invoices.listOpen({ customerCode: 'SMITH01' })) {
+     *   console.log(invoice.Number, invoice.DueAmount)
+     * }
+     */
+    listOpen(
+      filters: OpenInvoiceFilters = {},
+      call?: KashflowCallOptions,
+    ): AsyncIterable<InvoiceSummary> {
+      checkDay(filters.issuedFrom, 'issuedFrom', 'invoices.listOpen()')
+      checkDay(filters.issuedTo, 'issuedTo', 'invoices.listOpen()')
+      const rows = summaries(filters, call)
+      return (async function* () {
+        for await (const row of rows) if (isOpenInvoice(row)) yield row
+      })()
     },
     /** Invoice summaries, page by page (perpage at most 100, following `MetaData.NextPageUrl`). */
     list(
       filters: InvoiceListFilters = {},
       call?: KashflowCallOptions,
     ): AsyncIterable<InvoiceSummary> {
-      return paginate(
-        transport,
-        'invoices',
-        InvoiceSummarySchema as z.ZodType<InvoiceSummary>,
-        {
-          customercode: filters.customerCode,
-          searchtext: filters.searchText,
-          issuedatefrom: filters.issuedFrom,
-          issuedateto: filters.issuedTo,
-        },
-        filters.perPage ?? KASHFLOW_UNCONFIRMED.maxPerPage,
-        call,
-      )
+      return summaries(filters, call)
     },
   }
 }

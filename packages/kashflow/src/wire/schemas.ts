@@ -61,6 +61,19 @@ export const CurrencyRefSchema = z.looseObject({
   ExchangeRate: opt(num),
 })
 
+/** One invoice line (`LineItems[]`): the list and detail shapes are the same. */
+export const InvoiceLineItemSchema = z.looseObject({
+  Number: opt(num),
+  Description: opt(str),
+  Quantity: opt(num),
+  Rate: opt(num),
+  VATLevel: opt(num),
+  VATAmount: opt(num),
+  NominalCode: opt(num),
+  ProductCode: opt(str),
+})
+export type InvoiceLineItem = z.output<typeof InvoiceLineItemSchema>
+
 /** Invoice detail: `GET /invoices/{number}`. */
 export const InvoiceSchema = z.looseObject({
   Id: num,
@@ -80,12 +93,28 @@ export const InvoiceSchema = z.looseObject({
   Status: opt(str),
   Currency: opt(CurrencyRefSchema),
   PaymentLines: opt(z.array(PaymentLineSchema)),
+  LineItems: opt(z.array(InvoiceLineItemSchema)),
+  Address: opt(AddressSchema),
 })
 export type Invoice = z.output<typeof InvoiceSchema>
 
 /** Invoice summary rows from `GET /invoices`. */
 export const InvoiceSummarySchema = InvoiceSchema.partial().extend({ Number: num })
 export type InvoiceSummary = z.output<typeof InvoiceSummarySchema>
+
+/**
+ * The answer to `POST /invoices`: the swagger documents both 201 with the invoice detail and 200
+ * with an empty object (or no body), so all three are read; `invoices.create` reads back when
+ * there is no `Number`.
+ * @example
+ * const answer = CreatedInvoiceResponseSchema.parse({})
+ */
+export const CreatedInvoiceResponseSchema = z.union([
+  InvoiceSchema,
+  z.looseObject({ Number: opt(num) }),
+  z.null(),
+  z.undefined(),
+])
 
 export const CustomTextBoxSchema = z.looseObject({ Name: str, Value: opt(str) })
 /**

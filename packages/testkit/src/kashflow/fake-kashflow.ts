@@ -61,6 +61,11 @@ export interface FakeKashflowUnconfirmed {
    * nothing; `'accepted'` records a negative payment line. @default 'refused'
    */
   readonly negativeBulkAmounts?: 'refused' | 'accepted'
+  /**
+   * `POST /invoices` answers 201 with the invoice detail. The swagger documents both that and
+   * "200 with an empty object". @default false (200 `{}`: the client must read back)
+   */
+  readonly invoiceCreateReturnsBody?: boolean
 }
 
 export interface FakeKashflowSeed {
@@ -118,6 +123,8 @@ export interface FakeInvoice {
   VATAmount: number
   Currency: { Code: string; Name: string; Symbol: string; ExchangeRate: number }
   PaymentLines: FakePaymentLine[]
+  /** The lines as created through `POST /invoices` (seeded invoices have none). */
+  LineItems?: Record<string, unknown>[]
 }
 
 const cents = (n: number) => Math.round(n * 100)
@@ -180,6 +187,7 @@ export class FakeKashflow {
       commentToNote: seed.unconfirmed?.commentToNote ?? false,
       dropUnknownFields: seed.unconfirmed?.dropUnknownFields ?? true,
       negativeBulkAmounts: seed.unconfirmed?.negativeBulkAmounts ?? 'refused',
+      invoiceCreateReturnsBody: seed.unconfirmed?.invoiceCreateReturnsBody ?? false,
     }
     this.homeCurrency = seed.homeCurrency ?? 'GBP'
     this.#now = seed.now ?? Date.now
@@ -523,6 +531,7 @@ export class FakeKashflow {
         if (parts.length === 3 && method === 'POST') return this.#bulkPayment(body)
         if (parts.length === 4) return this.#bulkPaymentByNumber(method, Number(parts[3]))
       }
+      if (parts.length === 1 && method === 'POST') return this.#createInvoice(body)
       if (parts.length === 1 && method === 'GET') {
         let rows = [...this.invoices.values()]
         const code = q.get('customercode')
@@ -600,6 +609,66 @@ export class FakeKashflow {
       },
       Data: data,
     })
+  }
+
+  /**
+   * `POST /invoices`: `CustomerCode` (required) must name a customer; the next free `Number` is
+   * assigned unless one is given; `NetAmount` is the sum of `Quantity × Rate` (each line rounded
+   * to the penny), `VATAmount` the sum of the lines' `VATAmount`. Answers 200 `{}` or, with
+   * `unconfirmed.invoiceCreateReturnsBody`, 201 with the detail.
+   */
+  #createInvoice(body: unknown): Response {
+    const b = (body ?? {}) as Record<string, unknown>
+    const code = typeof b['CustomerCode'] === 'string' ? b['CustomerCode'] : ''
+    if (code === '') return error(400, 'ValidationError', 'The CustomerCode field is required.')
+    const customer = this.customers.get(code)
+    if (!customer) return error(400, 'ValidationError', `Customer ${code} does not exist`)
+    const items = Array.isArray(b['LineItems']) ? (b['LineItems'] as Record<string, unknown>[]) : []
+    let net = 0
+    let vat = 0
+    for (const item of items) {
+      const quantity = item['Quantity']
+      const rate = item['Rate']
+      const lineVat = item['VATAmount'] ?? 0
+      if (typeof quantity !== 'number' || typeof rate !== 'number' || typeof lineVat !== 'number')
+        return error(400, 'ValidationError', 'Each line needs a numeric Quantity and Rate')
+      if (
+        item['NominalCode'] !== undefined &&
+        !this.nominals.some((n) => n.Code === item['NominalCode'])
+      )
+        return error(
+          400,
+          'ValidationError',
+          `Nominal code ${JSON.stringify(item['NominalCode'])} does not exist`,
+        )
+      net += Math.round(quantity * rate * 100)
+      vat += cents(lineVat)
+    }
+    const taken = typeof b['Number'] === 'number' && this.invoices.has(b['Number'])
+    if (taken) return error(400, 'ValidationError', 'Invoice number already exists')
+    const number =
+      typeof b['Number'] === 'number' ? b['Number'] : Math.max(0, ...[...this.invoices.keys()]) + 1
+    const currency = (b['Currency'] ?? {}) as { Code?: unknown; ExchangeRate?: unknown }
+    const currencyCode = typeof currency.Code === 'string' ? currency.Code : this.homeCurrency
+    const issued = typeof b['IssuedDate'] === 'string' ? b['IssuedDate'].slice(0, 10) : '2026-11-01'
+    const due = typeof b['DueDate'] === 'string' ? b['DueDate'].slice(0, 10) : issued
+    const invoice = this.addInvoice({
+      number,
+      customerCode: code,
+      gross: (net + vat) / 100,
+      currency: currencyCode,
+      exchangeRate: typeof currency.ExchangeRate === 'number' ? currency.ExchangeRate : 1,
+      issuedDate: issued,
+      reference: typeof b['CustomerReference'] === 'string' ? b['CustomerReference'] : '',
+    })
+    invoice.CustomerName = typeof customer['Name'] === 'string' ? customer['Name'] : code
+    invoice.DueDate = `${due} 12:00:00`
+    invoice.NetAmount = four(net / 100)
+    invoice.VATAmount = four(vat / 100)
+    invoice.LineItems = items.map((item, i) => ({ Number: i + 1, ...item }))
+    return this.unconfirmed.invoiceCreateReturnsBody
+      ? json(201, this.invoiceView(invoice))
+      : json(200, {})
   }
 
   #settings(): Response {
