@@ -538,6 +538,11 @@ export class FakeKashflow {
         if (code) rows = rows.filter((i) => i.CustomerCode === code)
         const text = q.get('searchtext')
         if (text) rows = rows.filter((i) => i.CustomerReference.includes(text))
+        // issuedatefrom / issuedateto: inclusive calendar days (YYYY-MM-DD).
+        const from = q.get('issuedatefrom')
+        if (from) rows = rows.filter((i) => i.IssuedDate.slice(0, 10) >= from.slice(0, 10))
+        const to = q.get('issuedateto')
+        if (to) rows = rows.filter((i) => i.IssuedDate.slice(0, 10) <= to.slice(0, 10))
         return this.#page(
           rows.map((i) => ({ ...this.invoiceView(i), PaymentLines: null })),
           q,
