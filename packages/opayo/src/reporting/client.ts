@@ -78,7 +78,7 @@ export interface OpayoReportingClient {
      * a page is requested only when the rows of the one before have all been consumed, and only
      * that page is held, so a year of rows costs the memory of one page.
      * @example
-     * for await (const tx of reporting.transactions.list({ from, to })) await handle(tx)
+     * for await (const tx of reporting.transactions.list({ from, to })) console.log(tx.vendortxcode)
      */
     list(
       filters: TransactionListFilters,

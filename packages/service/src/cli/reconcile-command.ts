@@ -137,8 +137,8 @@ async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGener
  * summary as JSON). Resolves to the exit code: 1 when any row is not matched, else 0.
  * @throws {SyncConfigError} without a Reporting client (the CLI exits 2).
  * @example
- * const { store, kashflow, reporting } = await serviceFromConfig(config)
- * const code = await runReconcileCommand({ reporting, store, kashflow, references: createReferenceParser(config.references), from, to, outDir: '.', json: false, out: console.log })
+ * const references = createReferenceParser(['INV-{invoice}-{*}'])
+ * const code = await runReconcileCommand({ reporting, store, kashflow, references, from, to, outDir: '.', json: false, out: console.log })
  */
 export async function runReconcileCommand(input: ReconcileCommandInput): Promise<0 | 1> {
   if (!input.reporting)

@@ -29,7 +29,7 @@ export interface ReconciliationReportPaths {
  * with its summary. `abort` closes and removes what was written.
  * @example
  * const reports = await openReconciliationReports('reports', { from, to })
- * const summary = await reconcileEach({ ...input, onRow: (row) => reports.write(row) })
+ * for (const row of rows) await reports.write(row)
  * await reports.finish(summary)
  */
 export interface ReconciliationReportWriter {
