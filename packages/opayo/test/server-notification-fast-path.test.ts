@@ -220,6 +220,38 @@ describe('verifyServerNotification, comparing the digest as bytes', () => {
     )
   })
 
+  it('refuses a notification exactly when one of its fields, signed or not, is above Latin-1', () => {
+    const wide = fc.constantFrom('Ł', '😀', '\ud800', 'K', 'İ')
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(notification), 'Token', 'Other'),
+        fc.option(wide, { nil: undefined }),
+        fc.boolean(),
+        (name, char, token) => {
+          const changed: Record<string, unknown> = {
+            ...notification,
+            ...(token ? { TxType: 'TOKEN', Token: '{A1B2C3D4-0000-4000-8000-0123456789AB}' } : {}),
+          }
+          const before = changed[name]
+          if (char !== undefined)
+            changed[name] = `${typeof before === 'string' ? before : ''}${char}`
+          const isWide = Object.values(changed).some(
+            (v) => typeof v === 'string' && [...v].some((c) => (c.codePointAt(0) ?? 0) > 0xff),
+          )
+          const check = () =>
+            verifyServerNotification(changed as unknown as ServerNotification, {
+              ...secrets,
+              // A vendor name whose lower case is Latin-1 (the Kelvin sign) must not mask a field.
+              vendorName: 'MyShop\u212a',
+            })
+          if (isWide) expect(check).toThrow(/not ISO-8859-1/)
+          else expect(check).not.toThrow(/not ISO-8859-1/)
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+
   it('still refuses a field above Latin-1 before comparing anything', () => {
     expect(() =>
       verifyServerNotification({ ...notification, StatusDetail: 'Łódź' }, secrets),
