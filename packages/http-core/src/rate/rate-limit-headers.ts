@@ -84,7 +84,9 @@ export function rateSignalFrom(status: number, headers: Headers, now: number): R
 /**
  * Whether a response says anything a budget can learn from: a 429, Retry-After, or any
  * rate-limit header. Cheap enough for every response.
- * @example if (statesRateLimit(response.status, response.headers)) await budget.learn(...)
+ * @example
+ * if (statesRateLimit(response.status, response.headers))
+ *   await budget.learn(rateSignalFrom(response.status, response.headers, Date.now()))
  */
 export function statesRateLimit(status: number, headers: Headers): boolean {
   return (
