@@ -139,12 +139,12 @@ const four = (n: number) => Math.round(n * 10000) / 10000
  * addresses and custom fields, balanced journals in the public shape, per-route request counts,
  * and fault injection. Behaviours no public source confirms are switches
  * ({@link FakeKashflowUnconfirmed}), pessimistic by default.
- * @example
- * const fake = new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] })
- * const kashflow = createKashflowClient({ ...credentials, fetch: fake.fetch })
  *
  * `fake.fetch` is a web-standard fetch; `@opayo-kashflow/testkit/msw` wraps it in msw handlers
  * and `startFakeKashflowServer` serves it over real loopback HTTP.
+ * @example
+ * const fake = new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] })
+ * const kashflow = createKashflowClient({ ...credentials, fetch: fake.fetch })
  */
 export class FakeKashflow {
   readonly user: FakeKashflowUser
