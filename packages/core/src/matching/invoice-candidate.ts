@@ -10,6 +10,8 @@ import type { InvoiceNumber } from '../reference/reference-parser.js'
  * An open invoice as the matcher sees it, in core's own terms (the sync engine maps KashFlow's
  * invoice and customer to this; core never imports the KashFlow client). Only `number`,
  * `currency` and `amountDue` are required: a missing field simply earns no points.
+ * @example
+ * InvoiceCandidateInputSchema.parse({ number: 1042, currency: 'GBP', amountDue: 12000, customerEmail: 'jane@example.com', issueDate: '2026-10-20' })
  */
 export const InvoiceCandidateInputSchema = z.object({
   /** The KashFlow invoice number (not its internal Id). */
@@ -38,6 +40,7 @@ export type InvoiceCandidateInput = z.input<typeof InvoiceCandidateInputSchema>
  * a candidate whose amount due equals the payment in the same currency and whose email matches
  * (at least 77 points) always ranks above every candidate lacking either (at most 73), and so
  * that a score above 60 needs the amount due to equal the payment.
+ * @example MATCH_REASON_WEIGHTS.customer_email_matches // 35
  */
 export const MATCH_REASON_WEIGHTS = {
   /** The invoice's amount due equals the payment, in the same currency. */

@@ -8,6 +8,7 @@ import { MatchingPolicyError } from './matching-policy-error.js'
  * When a payment whose reference failed may be posted to a matched invoice without a person:
  * the `matching` section of the configuration. Plain data. With no `autoPost` (the default),
  * nothing is ever posted by matching: every candidate list goes to a person.
+ * @example MatchingPolicySchema.parse({ autoPost: { minScore: 80, requireUnique: true } })
  */
 export const MatchingPolicySchema = z.strictObject({
   /**
