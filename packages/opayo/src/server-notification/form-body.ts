@@ -43,6 +43,17 @@ function utf8(text: string): string | undefined {
   }
 }
 
+// An escape of a byte above 0x7F: only these decode to something other than ASCII.
+const HIGH_ESCAPE = /%[89A-Fa-f]/
+
+/** A body's fields, and whether every name and value is known to be ASCII. */
+export interface FormBodyFields {
+  /** Name then value, in the order posted. */
+  readonly fields: string[]
+  /** True when the body was printable ASCII with only ASCII escapes (so every field is ASCII). */
+  readonly ascii: boolean
+}
+
 /**
  * The body's fields in order as a flat list, name then value, exactly as
  * `[...new URLSearchParams(body)].flat()` gives them (a leading '?' dropped, empty pieces skipped,
@@ -52,18 +63,19 @@ function utf8(text: string): string | undefined {
  */
 export function formBodyFields(
   body: string | URLSearchParams | Readonly<Record<string, string | undefined>>,
-): string[] {
-  if (typeof body !== 'string') return toFieldPairs(body).flat()
+): FormBodyFields {
+  const slow = (): FormBodyFields => ({ fields: toFieldPairs(body).flat(), ascii: false })
+  if (typeof body !== 'string') return slow()
   const text = body.startsWith('?') ? body.slice(1) : body
-  if (NOT_PRINTABLE_ASCII.test(text)) return toFieldPairs(body).flat()
+  if (NOT_PRINTABLE_ASCII.test(text)) return slow()
   const fields: string[] = []
   for (const piece of text.split('&')) {
     if (piece === '') continue
     const at = piece.indexOf('=')
     const name = decode(at < 0 ? piece : piece.slice(0, at))
     const value = at < 0 ? '' : decode(piece.slice(at + 1))
-    if (name === undefined || value === undefined) return toFieldPairs(body).flat()
+    if (name === undefined || value === undefined) return slow()
     fields.push(name, value)
   }
-  return fields
+  return { fields, ascii: !HIGH_ESCAPE.test(text) }
 }
