@@ -25,6 +25,76 @@ export interface SqliteStoreOptions {
   readonly path?: string
   /** An open better-sqlite3 database instead of a path. */
   readonly database?: Database.Database
+  /**
+   * Called after each group commit with the number of writes it held (ingest, saveReply and
+   * ledgerComplete calls queued while the previous one was pending). For metrics and tests.
+   * @default none
+   */
+  readonly onGroupCommit?: (writes: number) => void
+}
+
+/** One queued write: runs inside the group's transaction, under its own savepoint. */
+interface QueuedWrite {
+  readonly run: () => unknown
+  readonly resolve: (value: unknown) => void
+  readonly reject: (error: unknown) => void
+}
+
+/**
+ * Group commit. better-sqlite3 is synchronous: a write per transaction costs an fsync on the
+ * event loop's thread (WAL, synchronous = FULL), so writes that arrive together (notifications
+ * acknowledged by concurrent requests) are queued and run on the next turn of the loop
+ * (setImmediate) in one `BEGIN IMMEDIATE` transaction: one fsync for all of them. Each caller's
+ * promise settles only after that transaction has committed, so a resolved write is durable.
+ * Each write runs under its own savepoint (a nested better-sqlite3 transaction): one that throws
+ * is rolled back alone and rejects alone; its batch-mates commit. If the commit itself fails,
+ * every write of the batch rejects (none of them is stored). Writes whose caller needs a result
+ * read in the same transaction (claim, transition, ledgerBegin) stay immediate: a worker's turn
+ * is one short synchronous transaction, so it cannot starve the queue (the batch runs on the very
+ * next loop turn) and the queue cannot starve it.
+ */
+function groupCommitter(
+  db: Database.Database,
+  onGroupCommit: ((writes: number) => void) | undefined,
+): { readonly write: <T>(run: () => T) => Promise<T>; readonly drain: () => void } {
+  let queue: QueuedWrite[] = []
+  const flush = () => {
+    const batch = queue
+    if (batch.length === 0) return
+    queue = []
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = []
+    try {
+      db.transaction(() => {
+        for (const write of batch) {
+          try {
+            outcomes.push({ ok: true, value: db.transaction(write.run)() })
+          } catch (error) {
+            outcomes.push({ ok: false, error })
+          }
+        }
+      }).immediate()
+    } catch (error) {
+      for (const write of batch) write.reject(error)
+      return
+    }
+    onGroupCommit?.(batch.length)
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i]!
+      if (outcome.ok) write.resolve(outcome.value)
+      else write.reject(outcome.error)
+    })
+  }
+  return {
+    write: <T>(run: () => T) =>
+      new Promise<T>((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush)
+        queue.push({ run, resolve: resolve as (value: unknown) => void, reject })
+      }),
+    // Commits what is queued now (before close): the scheduled flush then finds an empty queue.
+    drain: () => {
+      if (queue.length > 0) flush()
+    },
+  }
 }
 
 /**
@@ -105,6 +175,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     ),
   }
   const row = (r: unknown) => r as Record<string, unknown> | undefined
+  const { write: grouped, drain } = groupCommitter(db, options.onGroupCommit)
 
   const claim = db.transaction(
     (worker: string, now: number, leaseMs: number, limit: number): EventRecord[] => {
@@ -172,39 +243,35 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
 
   return {
     ingest(input) {
-      return Promise.resolve(
-        db
-          .transaction(() => {
-            const existing = row(q.get.get(input.id))
-            if (existing) {
-              const event = eventFromRow(existing)
-              if (event.fingerprint === input.fingerprint)
-                return { outcome: 'duplicate' as const, event }
-              q.conflict.run(
-                input.id,
-                input.fingerprint,
-                JSON.stringify(input.payment ?? null),
-                input.now,
-              )
-              return { outcome: 'conflict' as const, event }
-            }
-            q.insert.run({
-              id: input.id,
-              payment: JSON.stringify(input.payment ?? null),
-              fingerprint: input.fingerprint,
-              state: input.dead ? 'dead' : 'received',
-              now: input.now,
-              partition: input.partition ?? null,
-              reason: input.dead?.reason ?? null,
-              detail: toJson(input.dead?.detail),
-            })
-            return {
-              outcome: 'received' as const,
-              event: eventFromRow(q.get.get(input.id) as Record<string, unknown>),
-            }
-          })
-          .immediate(),
-      )
+      return grouped(() => {
+        const existing = row(q.get.get(input.id))
+        if (existing) {
+          const event = eventFromRow(existing)
+          if (event.fingerprint === input.fingerprint)
+            return { outcome: 'duplicate' as const, event }
+          q.conflict.run(
+            input.id,
+            input.fingerprint,
+            JSON.stringify(input.payment ?? null),
+            input.now,
+          )
+          return { outcome: 'conflict' as const, event }
+        }
+        q.insert.run({
+          id: input.id,
+          payment: JSON.stringify(input.payment ?? null),
+          fingerprint: input.fingerprint,
+          state: input.dead ? 'dead' : 'received',
+          now: input.now,
+          partition: input.partition ?? null,
+          reason: input.dead?.reason ?? null,
+          detail: toJson(input.dead?.detail),
+        })
+        return {
+          outcome: 'received' as const,
+          event: eventFromRow(q.get.get(input.id) as Record<string, unknown>),
+        }
+      })
     },
     claim: ({ worker, now, leaseMs, limit }) =>
       Promise.resolve(claim.immediate(worker, now, leaseMs, limit)),
@@ -244,8 +311,9 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       )
     },
     ledgerComplete(input) {
-      q.ledgerDone.run(toJson(input.result), input.now, input.eventId, input.marker)
-      return Promise.resolve()
+      return grouped(() => {
+        q.ledgerDone.run(toJson(input.result), input.now, input.eventId, input.marker)
+      })
     },
     ledger: (eventId) =>
       Promise.resolve((q.ledgerList.all(eventId) as Record<string, unknown>[]).map(ledgerFromRow)),
@@ -327,10 +395,12 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       return Promise.resolve(r && { status: r.status, body: r.body })
     },
     saveReply({ key, status, body, now }) {
-      q.replyPut.run(key, status, body, now, now)
-      return Promise.resolve()
+      return grouped(() => {
+        q.replyPut.run(key, status, body, now, now)
+      })
     },
     close() {
+      drain()
       if (!options.database) db.close()
       return Promise.resolve()
     },
