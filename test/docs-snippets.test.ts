@@ -10,6 +10,7 @@ const DOCUMENTS = [
   'docs/kashflow-client.md',
   'docs/getting-started.md',
   'docs/accounting.md',
+  'docs/matching.md',
   'README.md',
   'packages/core/README.md',
   'packages/opayo/README.md',
