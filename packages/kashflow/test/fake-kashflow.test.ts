@@ -323,7 +323,79 @@ describe('the switches for what no public source confirms', () => {
       dropUnknownFields: true,
       negativeBulkAmounts: 'refused',
       invoiceCreateReturnsBody: false,
+      searchTextSearchesCustomerReference: false,
     })
+  })
+
+  it('invoiceCreateReturnsBody: POST /invoices answers 200 {} by default, 201 with the invoice when on', async () => {
+    for (const invoiceCreateReturnsBody of [false, true]) {
+      const fake = new FakeKashflow({
+        customers: [{ Code: 'SMITH01', Name: 'Jo Smith' }],
+        invoices: [{ number: 1042, gross: 120 }],
+        unconfirmed: { invoiceCreateReturnsBody },
+      })
+      const token = await session(fake)
+      const created = await call(fake, token, 'POST', 'invoices', {
+        CustomerCode: 'SMITH01',
+        CustomerReference: 'OPAYO-INV:1',
+        IssuedDate: '2026-11-02 12:00:00',
+        LineItems: [
+          { Description: 'Mug', Quantity: 3, Rate: 3.33, VATAmount: 2, NominalCode: 4000 },
+          { Description: 'Post', Quantity: 1, Rate: 1.5, VATAmount: 0.3, NominalCode: 4000 },
+        ],
+      })
+      if (invoiceCreateReturnsBody) {
+        expect(created.status).toBe(201)
+        expect(created.body).toMatchObject({ Number: 1043, CustomerReference: 'OPAYO-INV:1' })
+      } else expect(created).toEqual({ status: 200, body: {} })
+      const detail = await call(fake, token, 'GET', 'invoices/1043')
+      expect(detail.body).toMatchObject({
+        Number: 1043,
+        CustomerCode: 'SMITH01',
+        CustomerName: 'Jo Smith',
+        CustomerReference: 'OPAYO-INV:1',
+        NetAmount: 11.49,
+        VATAmount: 2.3,
+        GrossAmount: 13.79,
+        DueAmount: 13.79,
+        Status: 'Outstanding',
+      })
+      expect(fake.requestCounts()['POST /invoices']).toBe(1)
+    }
+  })
+
+  it('POST /invoices refuses a missing or unknown customer, an unknown nominal, a taken Number', async () => {
+    const fake = new FakeKashflow({
+      customers: [{ Code: 'SMITH01', Name: 'Jo Smith' }],
+      invoices: [{ number: 1042, gross: 120 }],
+    })
+    const token = await session(fake)
+    const line = { Description: 'Mug', Quantity: 1, Rate: 10, VATAmount: 2, NominalCode: 4000 }
+    for (const body of [
+      { LineItems: [line] },
+      { CustomerCode: 'NOBODY', LineItems: [line] },
+      { CustomerCode: 'SMITH01', LineItems: [{ ...line, NominalCode: 4321 }] },
+      { CustomerCode: 'SMITH01', Number: 1042, LineItems: [line] },
+    ]) {
+      const answer = await call(fake, token, 'POST', 'invoices', body)
+      expect(answer.status).toBe(400)
+      expect(answer.body['Error']).toBe('ValidationError')
+    }
+    expect(fake.invoices.size).toBe(1)
+  })
+
+  it('searchTextSearchesCustomerReference: searchtext reaches CustomerReference only when on', async () => {
+    for (const on of [false, true]) {
+      const fake = new FakeKashflow({
+        invoices: [{ number: 1042, gross: 120, reference: 'OPAYO-INV:9' }],
+        unconfirmed: { searchTextSearchesCustomerReference: on },
+      })
+      const token = await session(fake)
+      const byReference = await call(fake, token, 'GET', 'invoices?searchtext=OPAYO-INV')
+      expect((byReference.body['Data'] as unknown[]).length).toBe(on ? 1 : 0)
+      const byNumber = await call(fake, token, 'GET', 'invoices?searchtext=1042')
+      expect((byNumber.body['Data'] as unknown[]).length).toBe(1)
+    }
   })
 
   it('commentToNote: the bulk Comment becomes the line Note only when on', async () => {

@@ -66,6 +66,11 @@ export interface FakeKashflowUnconfirmed {
    * "200 with an empty object". @default false (200 `{}`: the client must read back)
    */
   readonly invoiceCreateReturnsBody?: boolean
+  /**
+   * `GET /invoices?searchtext=` also searches `CustomerReference` (the swagger says only "Search
+   * by reference"). @default false (it matches the invoice `Number` only)
+   */
+  readonly searchTextSearchesCustomerReference?: boolean
 }
 
 export interface FakeKashflowSeed {
@@ -188,6 +193,8 @@ export class FakeKashflow {
       dropUnknownFields: seed.unconfirmed?.dropUnknownFields ?? true,
       negativeBulkAmounts: seed.unconfirmed?.negativeBulkAmounts ?? 'refused',
       invoiceCreateReturnsBody: seed.unconfirmed?.invoiceCreateReturnsBody ?? false,
+      searchTextSearchesCustomerReference:
+        seed.unconfirmed?.searchTextSearchesCustomerReference ?? false,
     }
     this.homeCurrency = seed.homeCurrency ?? 'GBP'
     this.#now = seed.now ?? Date.now
@@ -537,7 +544,14 @@ export class FakeKashflow {
         const code = q.get('customercode')
         if (code) rows = rows.filter((i) => i.CustomerCode === code)
         const text = q.get('searchtext')
-        if (text) rows = rows.filter((i) => i.CustomerReference.includes(text))
+        if (text) {
+          // UNCONFIRMED whether searchtext reaches CustomerReference (switch).
+          const reference = this.unconfirmed.searchTextSearchesCustomerReference
+          rows = rows.filter(
+            (i) =>
+              String(i.Number).includes(text) || (reference && i.CustomerReference.includes(text)),
+          )
+        }
         // issuedatefrom / issuedateto: inclusive calendar days (YYYY-MM-DD).
         const from = q.get('issuedatefrom')
         if (from) rows = rows.filter((i) => i.IssuedDate.slice(0, 10) >= from.slice(0, 10))
