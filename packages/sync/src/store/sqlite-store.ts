@@ -26,8 +26,9 @@ export interface SqliteStoreOptions {
   /** An open better-sqlite3 database instead of a path. */
   readonly database?: Database.Database
   /**
-   * Called after each group commit with the number of writes it held (ingest, saveReply and
-   * ledgerComplete calls queued while the previous one was pending). For metrics and tests.
+   * Called after each group commit with the number of writes it held (every write but
+   * importRegistrations is queued and committed with the others queued by then). For metrics
+   * and tests.
    * @default none
    */
   readonly onGroupCommit?: (writes: number) => void
@@ -48,10 +49,13 @@ interface QueuedWrite {
  * promise settles only after that transaction has committed, so a resolved write is durable.
  * Each write runs under its own savepoint (a nested better-sqlite3 transaction): one that throws
  * is rolled back alone and rejects alone; its batch-mates commit. If the commit itself fails,
- * every write of the batch rejects (none of them is stored). Writes whose caller needs a result
- * read in the same transaction (claim, transition, ledgerBegin) stay immediate: a worker's turn
- * is one short synchronous transaction, so it cannot starve the queue (the batch runs on the very
- * next loop turn) and the queue cannot starve it.
+ * every write of the batch rejects (none of them is stored). Every write goes this way, the
+ * workers' too (claim, heartbeat, transition, ledger): each still runs whole inside one
+ * transaction and its caller gets its result after the commit, but a worker no longer spends an
+ * fsync of the event loop's time per step, which would hold up the acknowledgements queued
+ * behind it; and no writer starves another, since every batch takes all that is queued, in
+ * arrival order. Reads (get, getReply, getRegistration, list, stats) do not wait. Only the bulk
+ * `importRegistrations` runs in its own transaction.
  */
 function groupCommitter(
   db: Database.Database,
@@ -273,42 +277,38 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
         }
       })
     },
-    claim: ({ worker, now, leaseMs, limit }) =>
-      Promise.resolve(claim.immediate(worker, now, leaseMs, limit)),
+    claim: ({ worker, now, leaseMs, limit }) => grouped(() => claim(worker, now, leaseMs, limit)),
     heartbeat({ worker, ids, now, until }) {
       const renew = db.transaction(() =>
         [...new Set(ids)].filter((id) => q.heartbeat.run(until, id, worker, now).changes > 0),
       )
-      return Promise.resolve(renew.immediate())
+      return grouped(renew)
     },
-    transition: (input) => Promise.resolve(transition.immediate(input)),
+    transition: (input) => grouped(() => transition(input)),
     release({ worker }) {
-      q.release.run(worker)
-      return Promise.resolve()
+      return grouped(() => {
+        q.release.run(worker)
+      })
     },
     ledgerBegin(input) {
-      return Promise.resolve(
-        db
-          .transaction(() => {
-            const existing = row(q.ledgerGet.get(input.eventId, input.marker))
-            if (existing) return { entry: ledgerFromRow(existing), created: false }
-            q.ledgerInsert.run(
-              input.eventId,
-              input.marker,
-              input.kind,
-              toJson(input.request),
-              input.now,
-              input.now,
-            )
-            return {
-              entry: ledgerFromRow(
-                q.ledgerGet.get(input.eventId, input.marker) as Record<string, unknown>,
-              ),
-              created: true,
-            }
-          })
-          .immediate(),
-      )
+      return grouped(() => {
+        const existing = row(q.ledgerGet.get(input.eventId, input.marker))
+        if (existing) return { entry: ledgerFromRow(existing), created: false }
+        q.ledgerInsert.run(
+          input.eventId,
+          input.marker,
+          input.kind,
+          toJson(input.request),
+          input.now,
+          input.now,
+        )
+        return {
+          entry: ledgerFromRow(
+            q.ledgerGet.get(input.eventId, input.marker) as Record<string, unknown>,
+          ),
+          created: true,
+        }
+      })
     },
     ledgerComplete(input) {
       return grouped(() => {
@@ -334,47 +334,35 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       return Promise.resolve(rows.map(eventFromRow))
     },
     supersede({ id, payment, fingerprint, now }) {
-      return Promise.resolve(
-        db
-          .transaction(() => {
-            const current = row(q.get.get(id))
-            if (!current) return false
-            const lease = current['lease_until'] as number | null
-            if (lease !== null && lease > now) return false
-            db.prepare(
-              `UPDATE events SET payment = ?, fingerprint = ?, state = 'received', attempts = 0, next_attempt_at = ?, updated_at = ?,
+      return grouped(() => {
+        const current = row(q.get.get(id))
+        if (!current) return false
+        const lease = current['lease_until'] as number | null
+        if (lease !== null && lease > now) return false
+        db.prepare(
+          `UPDATE events SET payment = ?, fingerprint = ?, state = 'received', attempts = 0, next_attempt_at = ?, updated_at = ?,
                  reason = NULL, detail = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?`,
-            ).run(JSON.stringify(payment ?? null), fingerprint, now, now, id)
-            q.attempt.run(id, now, String(current['state']), 'received', 'superseded', null)
-            return true
-          })
-          .immediate(),
-      )
+        ).run(JSON.stringify(payment ?? null), fingerprint, now, now, id)
+        q.attempt.run(id, now, String(current['state']), 'received', 'superseded', null)
+        return true
+      })
     },
     requeue({ id, now }) {
-      return Promise.resolve(
-        db
-          .transaction(() => {
-            if (q.requeue.run(now, now, id).changes === 0) return false
-            q.attempt.run(id, now, 'dead', 'received', 'replayed', null)
-            return true
-          })
-          .immediate(),
-      )
+      return grouped(() => {
+        if (q.requeue.run(now, now, id).changes === 0) return false
+        q.attempt.run(id, now, 'dead', 'received', 'replayed', null)
+        return true
+      })
     },
     discard({ id, reason, now }) {
-      return Promise.resolve(
-        db
-          .transaction(() => {
-            const current = row(q.get.get(id))
-            if (!current || current['state'] !== 'dead') return false
-            const detail = { ...(eventFromRow(current).detail as object), discardReason: reason }
-            q.discard.run(now, JSON.stringify(detail), id)
-            q.attempt.run(id, now, 'dead', 'discarded', `discarded: ${reason}`, null)
-            return true
-          })
-          .immediate(),
-      )
+      return grouped(() => {
+        const current = row(q.get.get(id))
+        if (!current || current['state'] !== 'dead') return false
+        const detail = { ...(eventFromRow(current).detail as object), discardReason: reason }
+        q.discard.run(now, JSON.stringify(detail), id)
+        q.attempt.run(id, now, 'dead', 'discarded', `discarded: ${reason}`, null)
+        return true
+      })
     },
     stats() {
       const counts = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<
@@ -386,8 +374,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       const conflicts = (q.conflicts.get() as { n: number }).n
       return Promise.resolve({ counts, oldestPendingAt: oldest ?? undefined, conflicts })
     },
-    saveRegistration: (input) =>
-      settle(() => saveRegistration.immediate(normaliseRegistration(input))),
+    saveRegistration: (input) => grouped(() => saveRegistration(normaliseRegistration(input))),
     getRegistration: (vendorTxCode) => Promise.resolve(storedRegistration(vendorTxCode)),
     importRegistrations: (records) => settle(() => importRegistrations.immediate(records)),
     getReply(key) {
