@@ -8,14 +8,14 @@ export type {
   KashflowRetryOptions,
   WriteThrottleOptions,
 } from './internal/transport.js'
-export { createRateBudget, newBucket, takeTokens, learnRate } from '@opayo-kashflow/http-core'
+export { createRateBudget, newBucket, takeTokens, learnRate } from './internal/rate-budget.js'
 export type {
   InMemoryRateBudgetOptions,
   RateBucketState,
   RateBudget,
   RateBudgetOptions,
   RateSignal,
-} from '@opayo-kashflow/http-core'
+} from './internal/rate-budget.js'
 export { Secret } from '@opayo-kashflow/core'
 export { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
 

@@ -24,7 +24,8 @@ import {
   statesRateLimit,
   statusRange,
 } from '@opayo-kashflow/http-core'
-import type { RateBudget, RetryPolicy } from '@opayo-kashflow/http-core'
+import type { RetryPolicy } from '@opayo-kashflow/http-core'
+import type { RateBudget } from './rate-budget.js'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /**
