@@ -1,8 +1,14 @@
 import type { CurrencyCode, Money } from '@opayo-kashflow/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
+  Customer,
+  CustomerInput,
+  CustomerUpsertResult,
   FindNewPaymentInput,
   Invoice,
+  InvoiceCreateInput,
+  InvoiceLineInput,
+  OpenInvoiceFilters,
   InvoicePaymentInput,
   InvoicePaymentRecord,
   InvoiceSummary,
@@ -44,5 +50,30 @@ describe('kashflow public types', () => {
     expectTypeOf<KashflowClient['invoicePayments']['delete']>()
       .parameter(0)
       .toEqualTypeOf<{ readonly bulkPaymentNumber: number }>()
+  })
+
+  it('types invoice creation, its read-back and the candidate reads', () => {
+    expectTypeOf<KashflowClient['invoices']['create']>()
+      .parameter(0)
+      .toEqualTypeOf<InvoiceCreateInput>()
+    expectTypeOf<KashflowClient['invoices']['create']>().returns.resolves.toEqualTypeOf<Invoice>()
+    expectTypeOf<InvoiceLineInput['rate']>().toEqualTypeOf<Money>()
+    expectTypeOf<InvoiceCreateInput['currency']>().toEqualTypeOf<CurrencyCode>()
+    expectTypeOf<
+      KashflowClient['invoices']['findByCustomerReference']
+    >().returns.resolves.toEqualTypeOf<InvoiceSummary | undefined>()
+    expectTypeOf<KashflowClient['invoices']['listOpen']>()
+      .parameter(0)
+      .toEqualTypeOf<OpenInvoiceFilters | undefined>()
+    expectTypeOf<KashflowClient['invoices']['listOpen']>().returns.toEqualTypeOf<
+      AsyncIterable<InvoiceSummary>
+    >()
+    expectTypeOf<KashflowClient['customers']['upsertByEmail']>()
+      .parameter(0)
+      .toEqualTypeOf<CustomerInput>()
+    expectTypeOf<
+      KashflowClient['customers']['upsertByEmail']
+    >().returns.resolves.toEqualTypeOf<CustomerUpsertResult>()
+    expectTypeOf<CustomerUpsertResult['customer']>().toEqualTypeOf<Customer>()
   })
 })
