@@ -22,6 +22,7 @@ describe('definePostingRules()', () => {
     expect(rules).toEqual({
       homeCurrency: 'GBP',
       bankAccountId: 3,
+      mode: 'direct',
       paymentMethodId: 7,
       refunds: 'negative-payment',
       unmatchedReference: { action: 'dead-letter' },
@@ -36,6 +37,40 @@ describe('definePostingRules()', () => {
         bankAccountId: 0,
         paymentMethodId: 1.5,
         unmatchedReference: { action: 'suspense-journal' } as never,
+      }),
+    ).toThrow(PostingRulesError)
+  })
+})
+
+describe('clearing mode', () => {
+  const clearing = definePostingRules({
+    bankAccountId: 3,
+    paymentMethodId: 7,
+    mode: 'clearing',
+    clearingBankAccountId: 9,
+  })
+
+  it('posts payments and refunds to the clearing account, not the bank', () => {
+    expect(planPostings(aPayment(), clearing, { references })).toMatchObject([
+      { kind: 'invoice-payment', bankAccountId: 9 },
+    ])
+    const refund = aPayment({ kind: 'refund', amount: { amount: 2000, currency: 'GBP' } })
+    expect(planPostings(refund, clearing, { references })).toMatchObject([
+      { kind: 'invoice-refund', bankAccountId: 9 },
+    ])
+    expect(planPostings(aPayment(), rules, { references })).toMatchObject([{ bankAccountId: 3 }])
+  })
+
+  it('refuses clearing mode without a clearing account, or with the bank account as clearing', () => {
+    expect(() =>
+      definePostingRules({ bankAccountId: 3, paymentMethodId: 7, mode: 'clearing' }),
+    ).toThrow(/clearingBankAccountId/)
+    expect(() =>
+      definePostingRules({
+        bankAccountId: 3,
+        paymentMethodId: 7,
+        mode: 'clearing',
+        clearingBankAccountId: 3,
       }),
     ).toThrow(PostingRulesError)
   })

@@ -215,7 +215,7 @@ function planMoney(
     amount: converted.money,
     ...(converted.conversion ? { conversion: converted.conversion } : {}),
     date,
-    bankAccountId: rules.bankAccountId,
+    bankAccountId: postingBankAccountId(rules),
     paymentMethodId: rules.paymentMethodId,
     reference,
     invoiceFields: fields.value.invoice,
@@ -233,6 +233,13 @@ function planMoney(
     intents.push({ kind: 'invoice-payment', ...common })
   }
   return intents
+}
+
+/** The account payments and refunds land in: the bank (`direct`) or the clearing account. */
+function postingBankAccountId(rules: PostingRules): number {
+  return rules.mode === 'clearing' && rules.clearingBankAccountId !== undefined
+    ? rules.clearingBankAccountId
+    : rules.bankAccountId
 }
 
 function toCurrency(

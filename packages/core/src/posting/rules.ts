@@ -9,41 +9,65 @@ const Id = z.number().int().positive()
  * What to post for each Opayo event. Plain data: read it, store it, test it.
  * Defaults are listed on each field.
  */
-export const PostingRulesSchema = z.object({
-  /** The KashFlow account's home currency. @default 'GBP' */
-  homeCurrency: CurrencyCodeSchema.default('GBP'),
-  /** KashFlow bank account `Id` that card receipts land in. */
-  bankAccountId: Id,
-  /** KashFlow invoice payment method id for card payments. */
-  paymentMethodId: Id,
-  /**
-   * How a refund is recorded: a negative payment on the invoice marked as an external refund,
-   * or a credit note. @default 'negative-payment'
-   */
-  refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
-  /**
-   * A money movement whose vendorTxCode matches no invoice pattern: dead-letter it for a person,
-   * or post it to a suspense nominal with a journal (debit bank, credit suspense).
-   * @default { action: 'dead-letter' }
-   */
-  unmatchedReference: z
-    .discriminatedUnion('action', [
-      z.object({ action: z.literal('dead-letter') }),
-      z.object({
-        action: z.literal('suspense-journal'),
-        suspenseNominalCode: Id,
-        bankNominalCode: Id,
-      }),
-    ])
-    .default({ action: 'dead-letter' }),
-  /**
-   * A void removes a same-day payment before settlement; if that payment was already posted it
-   * must be reversed by hand. `dead-letter` surfaces it; `skip` ignores it. @default 'dead-letter'
-   */
-  voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
-  /** Create or update the KashFlow customer from the payment's customer data. @default false */
-  upsertCustomers: z.boolean().default(false),
-})
+export const PostingRulesSchema = z
+  .object({
+    /** The KashFlow account's home currency. @default 'GBP' */
+    homeCurrency: CurrencyCodeSchema.default('GBP'),
+    /** KashFlow bank account `Id` that card receipts land in (in `clearing` mode: the real bank). */
+    bankAccountId: Id,
+    /**
+     * Where payments and refunds are posted: `direct` to `bankAccountId`, or `clearing` to
+     * `clearingBankAccountId` (an "Opayo clearing" bank account emptied by one transfer per
+     * settlement batch; see docs/accounting.md). @default 'direct'
+     */
+    mode: z.enum(['direct', 'clearing']).default('direct'),
+    /** KashFlow bank account `Id` of the clearing account; required in `clearing` mode. */
+    clearingBankAccountId: Id.optional(),
+    /** KashFlow invoice payment method id for card payments. */
+    paymentMethodId: Id,
+    /**
+     * How a refund is recorded: a negative payment on the invoice marked as an external refund,
+     * or a credit note. @default 'negative-payment'
+     */
+    refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+    /**
+     * A money movement whose vendorTxCode matches no invoice pattern: dead-letter it for a person,
+     * or post it to a suspense nominal with a journal (debit bank, credit suspense).
+     * @default { action: 'dead-letter' }
+     */
+    unmatchedReference: z
+      .discriminatedUnion('action', [
+        z.object({ action: z.literal('dead-letter') }),
+        z.object({
+          action: z.literal('suspense-journal'),
+          suspenseNominalCode: Id,
+          bankNominalCode: Id,
+        }),
+      ])
+      .default({ action: 'dead-letter' }),
+    /**
+     * A void removes a same-day payment before settlement; if that payment was already posted it
+     * must be reversed by hand. `dead-letter` surfaces it; `skip` ignores it. @default 'dead-letter'
+     */
+    voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
+    /** Create or update the KashFlow customer from the payment's customer data. @default false */
+    upsertCustomers: z.boolean().default(false),
+  })
+  .superRefine((rules, ctx) => {
+    if (rules.mode !== 'clearing') return
+    if (rules.clearingBankAccountId === undefined)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['clearingBankAccountId'],
+        message: 'clearing mode needs clearingBankAccountId (the Opayo clearing bank account)',
+      })
+    else if (rules.clearingBankAccountId === rules.bankAccountId)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['clearingBankAccountId'],
+        message: 'the clearing account must not be the bank account',
+      })
+  })
 
 /** Validated posting rules (every default filled in). */
 export type PostingRules = z.output<typeof PostingRulesSchema>
@@ -54,6 +78,7 @@ export type PostingRulesInput = z.input<typeof PostingRulesSchema>
  * Validates posting rules and fills defaults.
  * @throws {PostingRulesError} listing every problem.
  * @example definePostingRules({ bankAccountId: 1, paymentMethodId: 2 })
+ * @example definePostingRules({ bankAccountId: 1, paymentMethodId: 2, mode: 'clearing', clearingBankAccountId: 7 })
  */
 export function definePostingRules(input: PostingRulesInput): PostingRules {
   const parsed = PostingRulesSchema.safeParse(input)
