@@ -168,6 +168,8 @@ describe('invoices.create', () => {
     ['customerCode', { customerCode: ' ' }, 'customerCode'],
     ['reference', { reference: '' }, 'reference'],
     ['a long reference', { reference: 'x'.repeat(101) }, 'reference'],
+    ['a reference with trailing space', { reference: `${MARKER} ` }, 'reference'],
+    ['a reference with a line break', { reference: `OPAYO-INV:\n1` }, 'reference'],
     ['currency', { currency: 'XXQ' as 'GBP' }, 'currency'],
     ['exchangeRate', { exchangeRate: 0 }, 'exchangeRate'],
     ['issuedDate', { issuedDate: '02/11/2026' }, 'issuedDate'],

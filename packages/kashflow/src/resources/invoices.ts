@@ -130,6 +130,11 @@ export function invoiceCreateBody(input: InvoiceCreateInput): Record<string, unk
     throw new InvalidArgumentError(
       `${where}: reference is required (it is how the invoice is found again).`,
     )
+  // Read back by exact comparison: a reference KashFlow might trim or fold would not be found.
+  if (input.reference !== input.reference.trim() || /[\r\n\t]/.test(input.reference))
+    throw new InvalidArgumentError(
+      `${where}: reference must not start or end with spaces nor hold line breaks or tabs.`,
+    )
   if (input.reference.length > MAX_REFERENCE)
     throw new InvalidArgumentError(
       `${where}: reference must be at most ${MAX_REFERENCE} characters, got ${input.reference.length}.`,
