@@ -170,6 +170,8 @@ export function createServerNotificationHandler(
     return respond(answer(status, detail))
   }
 
+  // Reads the request's method and text() only (the sync service hands over a body it already
+  // read under its size limit on those two members alone).
   return async (request) => {
     try {
       if (request.method !== 'POST')

@@ -225,6 +225,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       store.saveReply({ key, status: reply.status, body: reply.body, now: now() }),
   }
 
+  /** What the notification handler reads of a request, for a body already read. */
+  const bodyRead = (method: string, body: string): Request =>
+    ({ method, text: () => Promise.resolve(body) }) as Pick<Request, 'method' | 'text'> as Request
+
   const notify = createServerNotificationHandler({
     vendorName: options.opayo.vendorName,
     async lookupRegistration(vendorTxCode) {
@@ -248,7 +252,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return unsupportedMediaType('application/x-www-form-urlencoded')
     const body = await readBodyLimited(request, bodyLimit)
     if (body === undefined) return tooLarge(bodyLimit)
-    return notify(new Request(request.url, { method: 'POST', headers: request.headers, body }))
+    // The handler reads a request's method and text() and nothing else (handler.ts): the body,
+    // already read under the limit, is handed over as is instead of being wrapped in a second
+    // Request (a web stream built and read again on every notification).
+    return notify(bodyRead('POST', body))
   }
 
   // --- Form returns: one reply whatever the crypt holds -------------------------------------
