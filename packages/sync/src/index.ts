@@ -48,3 +48,14 @@ export type {
 export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'
 export type { PaymentHint, HintConfirmation } from './engine/hints.js'
 export { SyncConfigError } from './engine/errors.js'
+export {
+  SETTLEMENT_TRANSFER_AS_JOURNAL,
+  SettlementBatchEventSchema,
+  settlementEventId,
+} from './engine/settlement.js'
+export type {
+  SettlementBatchEvent,
+  SettlementBatchEventInput,
+  SettlementOptions,
+  SettledBatchRecord,
+} from './engine/settlement.js'

@@ -132,7 +132,9 @@ export function createContext(input: {
           fields.lastError ??
           (cause.kind === 'unconfirmed'
             ? { name: 'Unconfirmed', message: cause.message }
-            : undefined)
+            : cause.kind === 'settlement-wait'
+              ? { name: 'SettlementWaiting', message: cause.message }
+              : undefined)
         await move(event, 'waiting', {
           attempts: decision.attempts,
           nextAttemptAt: decision.nextAttemptAt,

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_SCHEDULE } from './options.js'
 import type { RetrySchedule, SyncEngineOptions } from './options.js'
 import { createPauseGate } from './pause.js'
 import { processEvent } from './process-event.js'
+import { createSettlementIngest } from './settlement.js'
 import { isIdle, statusOf } from './status.js'
 import type { SyncEngine } from './sync-engine.js'
 import { createWorker } from './worker.js'
@@ -60,6 +61,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return {
     ingest,
     ingestHint,
+    ingestSettlementBatch: createSettlementIngest(ctx),
     runOnce: worker.runOnce,
     start: worker.start,
     stop: worker.stop,

@@ -14,7 +14,13 @@ export type SyncEvent =
       readonly at: number
       readonly attempt: number
       readonly error: RecordedError
-      readonly cause: 'retryable' | 'rate-limited' | 'deferred' | 'authentication' | 'unconfirmed'
+      readonly cause:
+        | 'retryable'
+        | 'rate-limited'
+        | 'deferred'
+        | 'authentication'
+        | 'unconfirmed'
+        | 'settlement-wait'
     }
   | {
       readonly type: 'paused'

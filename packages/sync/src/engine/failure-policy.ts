@@ -14,14 +14,26 @@ export type FailureCause =
   | { readonly kind: 'needs-review' }
   /** Opayo cannot confirm a hint (yet); `message` says why. */
   | { readonly kind: 'unconfirmed'; readonly message: string }
+  /** A settlement batch cannot be planned yet (a transaction unposted, fees not imported). */
+  | { readonly kind: 'settlement-wait'; readonly message: string }
 
 /** Why an event is dead-lettered by the failure policy. */
 export type FailureDeadReason =
-  'needs_review' | 'invoice_not_found' | 'kashflow_rejected' | 'retries_exhausted' | 'unconfirmed'
+  | 'needs_review'
+  | 'invoice_not_found'
+  | 'kashflow_rejected'
+  | 'retries_exhausted'
+  | 'unconfirmed'
+  | 'settlement_incomplete'
 
 /** Why an event waits: each is reported as a `retry-scheduled` event except `authentication` (reported as `paused`). */
 export type FailureWaitCause =
-  'retryable' | 'rate-limited' | 'deferred' | 'authentication' | 'unconfirmed'
+  | 'retryable'
+  | 'rate-limited'
+  | 'deferred'
+  | 'authentication'
+  | 'unconfirmed'
+  | 'settlement-wait'
 
 /** What the policy is asked about one failed attempt. */
 export interface FailureInput {
@@ -134,6 +146,12 @@ export function decideFailure(input: FailureInput): FailureDecision {
         schedule.confirmDelaysMs,
         { cause: 'unconfirmed', outcome: `unconfirmed: ${cause.message}` },
         { reason: 'unconfirmed', outcome: 'unconfirmed, schedule exhausted' },
+      )
+    case 'settlement-wait':
+      return onSchedule(
+        schedule.settlementDelaysMs,
+        { cause: 'settlement-wait', outcome: `waiting: ${cause.message}` },
+        { reason: 'settlement_incomplete', outcome: 'settlement incomplete, schedule exhausted' },
       )
     case 'retryable': {
       // Only these count towards pausing: KashFlow itself failing, not the event's data.

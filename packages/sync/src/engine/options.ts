@@ -8,6 +8,7 @@ import type {
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import type { Store } from '../store/store.js'
 import type { HintConfirmation, PaymentHint } from './hints.js'
+import type { SettlementOptions } from './settlement.js'
 
 /** The retry policy, as data. Delays are added to the time of the failure. */
 export interface RetrySchedule {
@@ -17,6 +18,8 @@ export interface RetrySchedule {
   readonly notFoundDelaysMs: readonly number[]
   /** Delays while Opayo cannot confirm a hint (a Form return or hand-over); then dead as `unconfirmed`. @default 1 min, 5 min, 15 min, 1 h, 6 h, 24 h */
   readonly confirmDelaysMs: readonly number[]
+  /** Delays while a settlement batch cannot be planned yet (a transaction unposted, fees not imported); then dead as `settlement_incomplete`. @default 15 min, 1 h, 6 h, then 24 h six times (about 7 days) */
+  readonly settlementDelaysMs: readonly number[]
   /** Consecutive KashFlow failures that pause all posting. @default 5 */
   readonly pauseAfterConsecutiveFailures: number
   /** While paused for an outage, probe KashFlow this often. @default 30 s */
@@ -33,6 +36,7 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
   delaysMs: [5_000, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
   notFoundDelaysMs: [MINUTE, 10 * MINUTE, HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 24 * HOUR],
   confirmDelaysMs: [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, 24 * HOUR],
+  settlementDelaysMs: [15 * MINUTE, HOUR, 6 * HOUR, ...Array<number>(6).fill(24 * HOUR)],
   pauseAfterConsecutiveFailures: 5,
   probeIntervalMs: 30_000,
   authProbeIntervalMs: 30 * MINUTE,
@@ -54,6 +58,12 @@ export interface SyncEngineOptions {
   readonly references: ReferenceParser
   /** From `defineCustomFieldMappings`. @default none */
   readonly customFields?: CustomFieldMappings
+  /**
+   * Clearing mode's settlement: the accounts and fees a closed Opayo batch is settled with
+   * (`ingestSettlementBatch`). Pair it with posting rules in `clearing` mode. @default none (a
+   * batch event is dead-lettered `settlement_not_configured`)
+   */
+  readonly settlement?: SettlementOptions
   /** Needed when payments and invoices differ in currency. @default none (such payments are dead-lettered with the reason) */
   readonly rates?: RateProvider
   /** @default { now: Date.now } */

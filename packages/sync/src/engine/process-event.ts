@@ -15,6 +15,7 @@ import type { Ingest } from './ingest.js'
 import { NeedsReview, executeIntent } from './ledger.js'
 import type { WriteIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
+import { processSettlement, settlementBatchOf } from './settlement.js'
 
 /** The invoice a payment names is not in KashFlow yet: deferred on the not-found schedule. */
 class InvoiceNotFoundYet extends Error {
@@ -105,6 +106,8 @@ export async function processEvent(
   const { options, move, emit, deadLetter } = ctx
   const hint = hintOf(event.payment)
   if (hint) return processHint(ctx, ingest, event, hint)
+  const batch = settlementBatchOf(event.payment)
+  if (batch) return processSettlement(ctx, event, batch)
   const parsed = parseCanonicalPayment(event.payment)
   if (!parsed.ok) {
     await deadLetter(event, 'invalid_payment', {

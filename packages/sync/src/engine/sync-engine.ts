@@ -8,6 +8,7 @@ import type {
 } from '../store/store.js'
 import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
+import type { SettlementBatchEventInput } from './settlement.js'
 
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */
 export type PauseReason = 'kashflow_unavailable' | 'authentication'
@@ -90,6 +91,13 @@ export interface SyncEngine {
    * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer.
    */
   ingestHint(input: PaymentHint): Promise<IngestResult>
+  /**
+   * Stores a closed Opayo settlement batch (clearing mode) durably as event
+   * `batch:{batchId}`. A worker settles it once every transaction is posted: transfer, fee and FX
+   * journals through the ledger. A repeat is a duplicate.
+   * @throws {InvalidArgumentError} when the batch is not a valid settlement batch.
+   */
+  ingestSettlementBatch(input: SettlementBatchEventInput): Promise<IngestResult>
   /**
    * One round (claim due events, process them) as the direct loop, `${workerId}/0`; calls
    * queue behind each other. Returns how many events were claimed.
