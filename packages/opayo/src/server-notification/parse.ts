@@ -21,8 +21,7 @@ import type { ServerNotification } from './schema.js'
 export function parseServerNotification(
   body: string | URLSearchParams | Readonly<Record<string, string | undefined>>,
 ): Result<ServerNotification> {
-  // Modelled fields by their index in the schema (one Map lookup per posted field: the names are
-  // fresh strings on every body); the rest by name in `extra`.
+  // Modelled fields by their index in the schema; the rest by name in `extra`.
   // Filled up front so the array stays packed (holes would make every access slower).
   const values = new Array<string | undefined>(FIELD_NAMES.length).fill(undefined)
   const posted: number[] = [] // the modelled fields in the order first posted
@@ -31,7 +30,7 @@ export function parseServerNotification(
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i] ?? ''
     const value = fields[i + 1] ?? ''
-    const at = FIELD_INDEX.get(name)
+    const at = fieldIndex(name)
     // A field posted twice keeps its first value, as PHP and .NET form readers do.
     if (at === undefined) {
       if (!(name in extra)) extra[name] = value
@@ -127,7 +126,24 @@ function ruleOf(name: string, field: z.ZodType): FieldRule | undefined {
 
 /** The modelled wire names, in the schema's order, and each one's index. */
 const FIELD_NAMES: readonly string[] = [...SERVER_NOTIFICATION_FIELDS]
-const FIELD_INDEX: ReadonlyMap<string, number> = new Map(FIELD_NAMES.map((name, i) => [name, i]))
+// The names by length: a posted name is compared with the few of its length, which costs less
+// than hashing it (every name is a fresh string from the body).
+const BY_LENGTH: readonly (readonly (readonly [name: string, index: number])[])[] = (() => {
+  const table: (readonly [string, number])[][] = []
+  FIELD_NAMES.forEach((name, index) => (table[name.length] ??= []).push([name, index]))
+  return Array.from(table, (names) => names ?? [])
+})()
+
+/** The modelled field's index, or undefined for a name the schema does not model. */
+function fieldIndex(name: string): number | undefined {
+  const candidates = BY_LENGTH[name.length]
+  if (candidates === undefined) return undefined
+  for (let i = 0; i < candidates.length; i += 1) {
+    const candidate = candidates[i]
+    if (candidate !== undefined && candidate[0] === name) return candidate[1]
+  }
+  return undefined
+}
 
 /** One rule per modelled field, by index; undefined when the hand check cannot read the schema. */
 const RULES: readonly FieldRule[] | undefined = (() => {
