@@ -67,6 +67,7 @@ describe('sync public types', () => {
         | 'kashflow_rejected'
         | 'retries_exhausted'
         | 'unconfirmed'
+        | 'settlement_incomplete'
       >()
     void onDead
   })

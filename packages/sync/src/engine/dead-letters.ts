@@ -1,5 +1,6 @@
-// Dead-letter admin: list, explain, replay and discard the events that need a person.
+// Dead-letter admin: list, explain, replay, resolve and discard the events that need a person.
 import type { Store } from '../store/store.js'
+import { resolveDeadLetter } from './matching.js'
 import type { DeadLetterAdmin } from './sync-engine.js'
 
 /** Dead-letter admin over a store: the engine's `deadLetters` and the store-only admin's. */
@@ -36,6 +37,7 @@ export function createDeadLetterAdmin(view: {
       return { replayed, dryRun: input.dryRun === true }
     },
     discard: (id, reason) => store.discard({ id, reason, now: now() }),
+    resolve: (id, input) => resolveDeadLetter(view, id, input),
   }
 }
 

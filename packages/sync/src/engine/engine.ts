@@ -1,5 +1,6 @@
 // The composition root: createSyncEngine wires the engine's modules into one SyncEngine.
 import { randomUUID } from 'node:crypto'
+import { defineMatchingPolicy } from '@opayo-kashflow/core'
 import { hostname } from 'node:os'
 import { pid } from 'node:process'
 import { createContext } from './context.js'
@@ -23,6 +24,7 @@ import { createWorker } from './worker.js'
  * dead-letters what needs a person, with the reason.
  * @param options the store, the KashFlow client, the posting rules and the reference parser; see {@link SyncEngineOptions}
  * @throws {SyncConfigError} when the rules ask for credit-note refunds, which this engine does not post
+ * @throws {MatchingPolicyError} when `options.matching` does not fit core's `MatchingPolicySchema`
  * @example
  * const engine = createSyncEngine({ store: memoryStore(), kashflow, rules, references })
  * await engine.ingest(payment)
@@ -33,6 +35,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     throw new SyncConfigError(
       'Posting rules say refunds: "credit-note", which this engine does not post yet (the KashFlow client has no credit-note write): every refund would be dead-lettered. Use refunds: "negative-payment".',
     )
+  defineMatchingPolicy(options.matching ?? {})
   const configured: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry }
   // Without a way to ask Opayo, a hint is dead-lettered at its first attempt.
   const schedule: RetrySchedule = options.confirmHint

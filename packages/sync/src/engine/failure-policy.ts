@@ -28,12 +28,7 @@ export type FailureDeadReason =
 
 /** Why an event waits: each is reported as a `retry-scheduled` event except `authentication` (reported as `paused`). */
 export type FailureWaitCause =
-  | 'retryable'
-  | 'rate-limited'
-  | 'deferred'
-  | 'authentication'
-  | 'unconfirmed'
-  | 'settlement-wait'
+  'retryable' | 'rate-limited' | 'deferred' | 'authentication' | 'unconfirmed' | 'settlement-wait'
 
 /** What the policy is asked about one failed attempt. */
 export interface FailureInput {

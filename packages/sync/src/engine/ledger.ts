@@ -12,6 +12,7 @@ import {
 import type { Invoice, InvoicePaymentInput, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
 import type { EventRecord, LedgerEntry } from '../store/store.js'
 import type { EngineContext } from './context.js'
+import type { MatchRecord } from './matching.js'
 
 /** The intents that write to KashFlow (planning ends the event on a skip or a dead letter). */
 export type WriteIntent = Exclude<PostingIntent, { readonly kind: 'skip' | 'dead-letter' }>
@@ -19,6 +20,7 @@ export type WriteIntent = Exclude<PostingIntent, { readonly kind: 'skip' | 'dead
 /** The ledger's request for an invoice payment or refund: the write's input and the pre-image. */
 interface PaymentLedgerRequest extends InvoicePaymentInput {
   readonly conversion?: unknown
+  readonly match?: MatchRecord
   readonly preImage: readonly InvoicePaymentRecord[]
 }
 
@@ -94,7 +96,8 @@ export async function writeOnce(
 /**
  * Posts one intent through the ledger: an invoice payment or refund (read back against the
  * invoice's pre-image), a customer upsert (safe to repeat), or a journal (read back by date and
- * reference). `invoice` is the invoice as read for planning; the write reuses it. Returns the
+ * reference). `invoice` is the invoice as read for planning; the write reuses it. `match` (a
+ * resolution or a matching decision) is kept in the payment's ledger request. Returns the
  * intent's marker.
  */
 export async function executeIntent(
@@ -102,6 +105,7 @@ export async function executeIntent(
   event: EventRecord,
   intent: WriteIntent,
   invoice: Invoice | undefined,
+  match?: MatchRecord,
 ): Promise<string> {
   const { kashflow } = ctx
   switch (intent.kind) {
@@ -114,6 +118,8 @@ export async function executeIntent(
       const request: PaymentLedgerRequest = {
         ...input,
         ...(intent.conversion ? { conversion: intent.conversion } : {}),
+        // How the invoice was chosen when the reference failed (a resolution or matching).
+        ...(match ? { match } : {}),
         // What the invoice held before this posting: after an ambiguous write or a restart, a
         // line new since then that matches is ours, whether or not KashFlow kept the marker.
         preImage: paymentLinesOf(invoice, home),

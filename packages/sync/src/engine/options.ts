@@ -1,6 +1,7 @@
 // The engine's options and its retry schedule, as data.
 import type {
   CustomFieldMappings,
+  MatchingPolicyInput,
   PostingRules,
   RateProvider,
   ReferenceParser,
@@ -58,6 +59,15 @@ export interface SyncEngineOptions {
   readonly references: ReferenceParser
   /** From `defineCustomFieldMappings`. @default none */
   readonly customFields?: CustomFieldMappings
+  /**
+   * When a payment's reference matches no pattern, or names an invoice still missing when the
+   * not-found schedule runs out, the engine ranks the open KashFlow invoices (core's
+   * `rankInvoiceCandidates`) and applies this policy (`decideMatch`): it posts only when
+   * `autoPost` is set and exactly one candidate reaches `minScore`; otherwise the dead letter
+   * lists the ranked candidates for a person. Validated by `defineMatchingPolicy`.
+   * @default {} (never post by matching)
+   */
+  readonly matching?: MatchingPolicyInput
   /**
    * Clearing mode's settlement: the accounts and fees a closed Opayo batch is settled with
    * (`ingestSettlementBatch`). Pair it with posting rules in `clearing` mode. @default none (a

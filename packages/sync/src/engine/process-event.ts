@@ -1,7 +1,12 @@
 // One claimed event, start to end: a hint goes to Opayo; a payment is looked up (the one invoice
 // read), planned by core, posted through the ledger, and any failure goes to the failure policy.
 import { parseCanonicalPayment, planPostings } from '@opayo-kashflow/core'
-import type { CanonicalPayment, CurrencyCode, RateRecord } from '@opayo-kashflow/core'
+import type {
+  CanonicalPayment,
+  CurrencyCode,
+  RateRecord,
+  ReferenceParser,
+} from '@opayo-kashflow/core'
 import { invoiceCurrency as invoiceCurrencyOf } from '@opayo-kashflow/kashflow'
 import type { Invoice } from '@opayo-kashflow/kashflow'
 import type { EventRecord, RecordedError } from '../store/store.js'
@@ -16,6 +21,7 @@ import { NeedsReview, executeIntent } from './ledger.js'
 import type { WriteIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
 import { processSettlement, settlementBatchOf } from './settlement.js'
+import { lookUpWithMatching } from './matching.js'
 
 /** The invoice a payment names is not in KashFlow yet: deferred on the not-found schedule. */
 class InvoiceNotFoundYet extends Error {
@@ -37,13 +43,14 @@ class InvoiceNotFoundYet extends Error {
 async function lookUp(
   ctx: EngineContext,
   payment: CanonicalPayment,
+  references: ReferenceParser = ctx.options.references,
 ): Promise<{
   readonly plan: { readonly invoiceCurrency?: CurrencyCode; readonly rate?: RateRecord }
   readonly invoice: Invoice | undefined
 }> {
   const { options, kashflow } = ctx
   const reference = payment.invoiceReference ?? payment.source.vendorTxCode
-  const invoiceNumber = options.references.parse(reference)
+  const invoiceNumber = references.parse(reference)
   let invoiceCurrency: CurrencyCode | undefined
   let target: CurrencyCode | undefined
   let invoice: Invoice | undefined
@@ -122,9 +129,18 @@ export async function processEvent(
   if (payment.source.verified !== true)
     return processHint(ctx, ingest, event, hintFromPayment(payment))
   try {
-    const looked = await lookUp(ctx, payment)
+    // When the reference fails: a person's resolution, or matching (see matching.ts).
+    const placed = await lookUpWithMatching(
+      ctx,
+      event,
+      payment,
+      (references) => lookUp(ctx, payment, references),
+      (error) => (error instanceof InvoiceNotFoundYet ? error : undefined),
+    )
+    if (!placed) return // dead-lettered with the ranked candidates, for a person
+    const { looked, match } = placed
     const intents = planPostings(payment, options.rules, {
-      references: options.references,
+      references: placed.references,
       ...(options.customFields ? { customFields: options.customFields } : {}),
       ...looked.plan,
     })
@@ -162,11 +178,16 @@ export async function processEvent(
     if (!(await move(event, 'posting', { keepClaim: true, outcome: 'posting' }))) return
     const markers: string[] = []
     for (const intent of writes)
-      markers.push(await executeIntent(ctx, event, intent, looked.invoice))
+      markers.push(await executeIntent(ctx, event, intent, looked.invoice, match))
     ctx.gate.setConsecutiveFailures(0)
     // The writes are in the ledger either way; if the claim was lost meanwhile, the new holder
     // finds them done and records the event as posted.
-    if (await move(event, 'posted', { outcome: 'posted', detail: { markers } }))
+    if (
+      await move(event, 'posted', {
+        outcome: match ? `posted (invoice ${match.invoiceNumber} by ${match.via})` : 'posted',
+        detail: { markers, ...(match ? { match } : {}) },
+      })
+    )
       emit({ type: 'posted', id: event.id, markers })
   } catch (error) {
     if (isLeaseLost(error)) {

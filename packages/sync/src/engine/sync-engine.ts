@@ -9,6 +9,7 @@ import type {
 import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
 import type { SettlementBatchEventInput } from './settlement.js'
+import type { ResolveResult } from './matching.js'
 
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */
 export type PauseReason = 'kashflow_unavailable' | 'authentication'
@@ -76,6 +77,19 @@ export interface DeadLetterAdmin {
   ): Promise<ReplayResult>
   /** Closes a dead letter for good (`discarded`), keeping the reason; false if it is not dead. */
   discard(id: string, reason: string): Promise<boolean>
+  /**
+   * A person names the invoice for an `unmatched_reference` or `invoice_not_found` dead letter:
+   * the resolution (invoice, who, why, when) is kept in the event's ledger and the event goes
+   * back to the queue; the worker posts it to that invoice through the ledger (read-back first),
+   * so resolving twice or replaying never posts twice. Refused (`resolved: false`, with the
+   * words) when the event is not such a dead letter, or a write to another invoice was begun.
+   * @throws {InvalidArgumentError} for an invoice number that is not a positive whole number, or
+   *   an empty `by` or `reason`.
+   */
+  resolve(
+    id: string,
+    input: { readonly invoiceNumber: number; readonly by: string; readonly reason: string },
+  ): Promise<ResolveResult>
 }
 
 /**
