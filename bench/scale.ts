@@ -71,10 +71,10 @@ function killChildren(): void {
   }
 }
 
-function psql(sql: string): Promise<void> {
+function psql(sql: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('psql', [CONNECTION, '-v', 'ON_ERROR_STOP=1', '-qc', sql], (error, _out, stderr) =>
-      error ? reject(new Error(`psql: ${stderr || error.message}`)) : resolve(),
+    execFile('psql', [CONNECTION, '-v', 'ON_ERROR_STOP=1', '-Atqc', sql], (error, out, stderr) =>
+      error ? reject(new Error(`psql: ${stderr || error.message}`)) : resolve(out),
     ),
   )
 }
@@ -143,6 +143,8 @@ interface RunResult {
   /** CPU ms per event: the workers together, and the bench process (the fake, polling). */
   readonly workerCpuMsPerEvent: number
   readonly benchCpuMsPerEvent: number
+  /** Rows inserted and updated in the run's schema per event, ingest included (PostgreSQL's own count). */
+  readonly rowWritesPerEvent: number
   /** The machine's 1-minute load average at the end of the run (other processes count too). */
   readonly load: number
   /** Events posted by each worker, as its engine reported. */
@@ -259,6 +261,12 @@ async function runOnce(workers: number, loops: number, events: number): Promise<
     for (const child of mine) child.send({ type: 'stop' } satisfies ToWorker)
     const reports = await Promise.all(done)
 
+    // Every worker has closed its connections, so their counts are in (the ingest's long before).
+    const rowWrites = Number(
+      await psql(
+        `SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables WHERE schemaname = '${schema}'`,
+      ),
+    )
     let doublePostings = 0
     let lost = 0
     for (const p of payments) {
@@ -280,6 +288,7 @@ async function runOnce(workers: number, loops: number, events: number): Promise<
       retries: reports.reduce((sum, r) => sum + r.retries, 0),
       workerCpuMsPerEvent: reports.reduce((sum, r) => sum + r.cpuMs, 0) / events,
       benchCpuMsPerEvent: (benchUsed.user + benchUsed.system) / 1000 / events,
+      rowWritesPerEvent: rowWrites / events,
       load: loadavg()[0] ?? Number.NaN,
       postedPerWorker: reports.map((r) => r.posted),
     }
@@ -301,7 +310,7 @@ function describeRun(r: RunResult): string {
   return (
     `${r.events} events in ${r.seconds.toFixed(1)} s; posted per worker ${r.postedPerWorker.join('/')}; ` +
     `double postings ${r.doublePostings}, lost ${r.lost}, stuck ${r.stuck}, dead ${dead}; ` +
-    `${(r.requests / r.events).toFixed(2)} KashFlow requests/event, ${r.retries} retries; ` +
+    `${(r.requests / r.events).toFixed(2)} KashFlow requests/event, ${r.rowWritesPerEvent.toFixed(1)} PostgreSQL row writes/event, ${r.retries} retries; ` +
     `CPU per event: workers ${r.workerCpuMsPerEvent.toFixed(1)} ms, bench+fake ${r.benchCpuMsPerEvent.toFixed(1)} ms ` +
     `(${(((r.workerCpuMsPerEvent + r.benchCpuMsPerEvent) * r.eventsPerSecond) / 1000).toFixed(2)} cores busy, PostgreSQL not counted); load average ${r.load.toFixed(1)}`
   )
@@ -345,7 +354,7 @@ function series(runs: readonly RunResult[], label: string, limit: string): Figur
 
 const LIMIT =
   'what limits it here is waiting, not this bench\'s CPU ("cores busy" above stays well under 2): ' +
-  'each event is ~2 KashFlow requests (2 x 50 ms) plus several PostgreSQL transactions of a few ' +
+  'each event is ~2 KashFlow requests (2 x 50 ms) plus several PostgreSQL transactions (the row writes above) of a few ' +
   'statement round trips and one WAL fsync each; with a long run queue on 2 cores (load average ' +
   'above, other work included) every round trip waits for a CPU slot, PostgreSQL sessions sit ' +
   '"idle in transaction" waiting for the worker\'s next statement, and more workers only add ' +
