@@ -354,11 +354,11 @@ function series(runs: readonly RunResult[], label: string, limit: string): Figur
 
 const LIMIT =
   'what limits it here is waiting, not this bench\'s CPU ("cores busy" above stays well under 2): ' +
-  'each event is ~2 KashFlow requests (2 x 50 ms) plus several PostgreSQL transactions (the row writes above) of a few ' +
-  'statement round trips and one WAL fsync each; with a long run queue on 2 cores (load average ' +
-  'above, other work included) every round trip waits for a CPU slot, PostgreSQL sessions sit ' +
-  '"idle in transaction" waiting for the worker\'s next statement, and more workers only add ' +
-  'waiters to the same two CPUs and the same WAL'
+  'each event is ~2 KashFlow requests (2 x 50 ms) plus several PostgreSQL transactions (the row ' +
+  'writes above) of a few statement round trips and one WAL fsync each; with a long run queue on ' +
+  '2 cores (load average above, other work included) every round trip waits for a CPU slot, ' +
+  'PostgreSQL sessions sit "idle in transaction" waiting for the worker\'s next statement, and ' +
+  'more workers only add waiters to the same two CPUs and the same WAL'
 
 export const section: BenchSection = {
   title: 'scale-out on PostgreSQL',
