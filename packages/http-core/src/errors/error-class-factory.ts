@@ -9,7 +9,7 @@ import type { OpayoKashflowError } from '@opayo-kashflow/core'
  * refer to this (unpublished) package.
  * @example
  * const make = errorClassFactory(KashflowError)
- * export class KashflowNotFoundError extends make('KashflowNotFoundError', 'kashflow_not_found') {}
+ * class KashflowNotFoundError extends make('KashflowNotFoundError', 'kashflow_not_found') {}
  */
 export function errorClassFactory<D, E extends OpayoKashflowError>(
   base: new (code: string, message: string, details?: D) => E,
