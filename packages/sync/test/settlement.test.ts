@@ -1,0 +1,203 @@
+import { defineFeeRules, definePostingRules, defineSettlementAccounts } from '@opayo-kashflow/core'
+import type { CanonicalPayment } from '@opayo-kashflow/core'
+import { describe, expect, it } from 'vitest'
+import { settlementEventId } from '../src/index.js'
+import type {
+  SettlementBatchEventInput,
+  SettlementOptions,
+  SyncEngineOptions,
+} from '../src/index.js'
+import { harness, payment } from './helpers.js'
+
+const CLEARING = 55170
+const seed = {
+  invoices: [
+    { number: 1042, gross: 120 },
+    { number: 1043, gross: 50 },
+  ],
+  bankAccounts: [
+    { Id: 55166, AccountName: 'Current Account', Code: 1200 },
+    { Id: CLEARING, AccountName: 'Opayo clearing', Code: 1210 },
+  ],
+  nominals: [
+    { Code: 1200, Name: 'Current Account' },
+    { Code: 1210, Name: 'Opayo clearing' },
+    { Code: 4000, Name: 'Sales' },
+    { Code: 7901, Name: 'Bank charges' },
+    { Code: 7906, Name: 'Exchange differences' },
+  ],
+}
+const settlement: SettlementOptions = {
+  accounts: defineSettlementAccounts({
+    clearing: { bankAccountId: CLEARING, nominalCode: 1210 },
+    bank: { bankAccountId: 55166, nominalCode: 1200 },
+    feesNominalCode: 7901,
+    fxNominalCode: 7906,
+  }),
+  // 1.5 % + 20p: a £10.00 payment costs 15p + 20p = 35p.
+  fees: {
+    source: 'rules',
+    rules: defineFeeRules({ currency: 'GBP', rules: [{ percent: '1.5', fixed: 20 }] }),
+  },
+}
+const clearingRules = definePostingRules({
+  bankAccountId: 55166,
+  paymentMethodId: 409844,
+  mode: 'clearing',
+  clearingBankAccountId: CLEARING,
+})
+
+function clearingHarness(engine: Partial<SyncEngineOptions> = {}) {
+  return harness({ seed, engine: { rules: clearingRules, settlement, ...engine } })
+}
+
+const batchOf = (
+  batchId: string,
+  payments: readonly CanonicalPayment[],
+): SettlementBatchEventInput => ({
+  batchId,
+  date: '2026-11-03',
+  currency: 'GBP',
+  gross: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
+  transactions: payments.map((p) => ({
+    transactionId: p.source.transactionId,
+    vendorTxCode: p.source.vendorTxCode,
+    kind: 'payment' as const,
+    amount: p.amount,
+    scheme: 'visa' as const,
+  })),
+})
+
+describe('settlement batches (clearing mode)', () => {
+  it('waits while a transaction is not posted, then posts transfer and fees once; the clearing account ends at zero', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    const id = settlementEventId('B-100')
+    expect(await h.engine.ingestSettlementBatch(batchOf('B-100', [a, b]))).toEqual({
+      outcome: 'received',
+      id,
+    })
+    expect(await h.engine.ingestSettlementBatch(batchOf('B-100', [a, b]))).toEqual({
+      outcome: 'duplicate',
+      id,
+    })
+    await h.engine.ingest(a)
+    await h.engine.drain()
+    // a is posted to the clearing account; b is not in KashFlow yet: the batch waits, posts nothing.
+    expect(h.linesWith(a.id.replace(/^opayo:/, 'OPAYO:'))).toMatchObject([{ AccountId: CLEARING }])
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'waiting',
+      lastError: { name: 'SettlementWaiting' },
+    })
+    expect(h.fake.journals.size).toBe(0)
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'retry-scheduled', id, cause: 'settlement-wait' }),
+    )
+
+    await h.engine.ingest(b)
+    await h.settle()
+    expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
+    const journals = [...h.fake.journals.values()].map((j) => ({
+      ...(j as { Description: string; Lines: unknown }),
+      Reference: (j as { Description: string }).Description.split(' ')[0],
+    })) as {
+      Reference?: string
+      Lines: { NominalCode: number; Amount: number; Debit: boolean }[]
+    }[]
+    expect(journals.map((j) => j.Reference).sort()).toEqual([
+      'OPAYO-BATCH:B-100:fees',
+      'OPAYO-BATCH:B-100:transfer',
+    ])
+    const transfer = journals.find((j) => j.Reference === 'OPAYO-BATCH:B-100:transfer')
+    expect(transfer?.Lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ NominalCode: 1200, Amount: 19.3, Debit: true }),
+        expect.objectContaining({ NominalCode: 1210, Amount: 19.3, Debit: false }),
+      ]),
+    )
+    const posted = await h.store.get(id)
+    expect(posted?.detail).toMatchObject({
+      batchId: 'B-100',
+      totals: {
+        gross: { amount: 2000 },
+        fees: { amount: 70 },
+        clearingRemainder: { amount: 0, currency: 'GBP' },
+      },
+    })
+  })
+
+  it('posts each journal exactly once across a crash after the write and a replay', async () => {
+    let crash = true
+    const h = clearingHarness({
+      leaseMs: 60_000,
+      afterWrite: (_id, marker) => {
+        if (crash && marker.endsWith(':transfer')) {
+          crash = false
+          throw new Error('simulated crash after the transfer was written')
+        }
+      },
+    })
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.ingestSettlementBatch(batchOf('B-200', [a]))
+    await h.settle()
+    const id = settlementEventId('B-200')
+    expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
+    const references = () =>
+      [...h.fake.journals.values()]
+        .map((j) => (j as { Description: string }).Description.split(' ')[0])
+        .sort()
+    expect(references()).toEqual(['OPAYO-BATCH:B-200:fees', 'OPAYO-BATCH:B-200:transfer'])
+
+    // The poller seeing the batch again is a duplicate: nothing is queued, nothing posts.
+    expect(await h.engine.ingestSettlementBatch(batchOf('B-200', [a]))).toMatchObject({
+      outcome: 'duplicate',
+    })
+    await h.settle()
+    expect(references()).toEqual(['OPAYO-BATCH:B-200:fees', 'OPAYO-BATCH:B-200:transfer'])
+  })
+
+  it('dead-letters when the wait runs out, and a replay after the payment posts settles it once', async () => {
+    const h = clearingHarness({ retry: { settlementDelaysMs: [] } })
+    const a = payment(1042)
+    await h.engine.ingestSettlementBatch(batchOf('B-300', [a]))
+    await h.settle()
+    const id = settlementEventId('B-300')
+    expect(await h.store.get(id)).toMatchObject({ state: 'dead', reason: 'settlement_incomplete' })
+    await h.engine.ingest(a)
+    await h.settle()
+    expect(await h.engine.deadLetters.replay([id])).toMatchObject({ replayed: [id] })
+    await h.settle()
+    expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
+    expect(h.fake.journals.size).toBe(2)
+  })
+
+  it('dead-letters a batch whose payments went to the bank account, not the clearing account', async () => {
+    const h = clearingHarness({
+      rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+    })
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.ingestSettlementBatch(batchOf('B-400', [a]))
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-400'))).toMatchObject({
+      state: 'dead',
+      reason: 'posted_outside_clearing',
+    })
+    expect(h.fake.journals.size).toBe(0)
+  })
+
+  it('dead-letters a batch when settlement is not configured, and refuses an invalid batch', async () => {
+    const h = harness({ seed })
+    await h.engine.ingestSettlementBatch(batchOf('B-500', [payment(1042)]))
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-500'))).toMatchObject({
+      state: 'dead',
+      reason: 'settlement_not_configured',
+    })
+    await expect(
+      h.engine.ingestSettlementBatch({ ...batchOf('B-501', [payment(1042)]), transactions: [] }),
+    ).rejects.toThrow(/at least one transaction/)
+  })
+})
