@@ -573,6 +573,28 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
+    it('stores the reply given with an ingest when it is received or a duplicate, never with a conflict', async () => {
+      const store = await fresh()
+      const reply = (key: string, body: string) => ({ key, status: 'OK', body })
+      const base = { id: 'evt-r', payment: { a: 1 }, fingerprint: 'fp-r', now: T0 }
+      expect((await store.ingest({ ...base, reply: reply('E1', REPLY_BODY) })).outcome).toBe(
+        'received',
+      )
+      expect(await store.getReply('E1')).toStrictEqual({ status: 'OK', body: REPLY_BODY })
+      expect((await store.ingest({ ...base, reply: reply('E2', 'again') })).outcome).toBe(
+        'duplicate',
+      )
+      expect(await store.getReply('E2')).toStrictEqual({ status: 'OK', body: 'again' })
+      const conflict = await store.ingest({
+        ...base,
+        fingerprint: 'fp-other',
+        reply: reply('E3', 'no'),
+      })
+      expect(conflict.outcome).toBe('conflict')
+      expect(await store.getReply('E3')).toBeUndefined()
+      await store.close()
+    })
+
     if (factory.reopen) {
       it('keeps registrations and replies across close and reopen', async () => {
         const store = await fresh()

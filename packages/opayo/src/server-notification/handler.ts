@@ -15,6 +15,14 @@ export interface ServerNotificationEvent {
   readonly registration: Registration
   /** The notification as a canonical payment (amount and customer from the registration). */
   readonly payment: CanonicalPayment
+  /**
+   * The reply the handler will send if `onNotification` gives `redirectUrl` (undefined: the
+   * fallback). To make acknowledging one write, store it in the same transaction as the event
+   * and return `{ redirectUrl, replyStored: true }`: the handler then does not write it to
+   * `replies` again.
+   * @example const { status, body } = event.replyFor('https://shop.example/thanks')
+   */
+  readonly replyFor: (redirectUrl: string | undefined) => StoredReply
 }
 
 /** The reply given to one transaction, kept so a repeated notification gets the same answer. */
@@ -85,12 +93,14 @@ export interface ServerNotificationHandlerOptions {
     | Promise<(Registration & { readonly securityKey: string | Secret }) | undefined>
   /**
    * Receives each verified, new notification. Persist it before returning (acknowledging means
-   * stored). Return the URL to send the shopper to, or undefined for the fallback. If it throws,
-   * Opayo gets ERROR.
+   * stored). Return the URL to send the shopper to, or undefined for the fallback; or
+   * `{ redirectUrl, replyStored }`, with `replyStored: true` when you stored
+   * `event.replyFor(redirectUrl)` with the event (the handler then leaves `replies` alone). If
+   * it throws, Opayo gets ERROR.
    */
   readonly onNotification: (
     event: ServerNotificationEvent,
-  ) => string | undefined | Promise<string | undefined>
+  ) => NotificationOutcome | Promise<NotificationOutcome>
   /** Where shoppers go when `onNotification` gives no URL, and after INVALID or ERROR. */
   readonly redirectUrl:
     string | { readonly ok: string; readonly invalid: string; readonly error: string }
@@ -101,6 +111,10 @@ export interface ServerNotificationHandlerOptions {
   /** The clock for `receivedAt`. @default () => new Date() */
   readonly now?: () => Date
 }
+
+/** What `onNotification` returns: a redirect URL (or undefined), or that and whether it stored the reply. */
+type NotificationOutcome =
+  string | undefined | { readonly redirectUrl?: string | undefined; readonly replyStored: boolean }
 
 /** The one reply detail for an unknown VendorTxCode, another VPSTxId and a bad signature. */
 const NOT_VERIFIED = 'The notification could not be verified.'
@@ -273,12 +287,17 @@ export function createServerNotificationHandler(
           notification.VendorTxCode,
         )
       }
-      let redirect: string | undefined
+      const replyFor = (redirectUrl: string | undefined): StoredReply => ({
+        status: notification.Status,
+        body: answer('OK', 'Received', redirectUrl),
+      })
+      let outcome: NotificationOutcome
       try {
-        redirect = await options.onNotification({
+        outcome = await options.onNotification({
           notification,
           registration,
           payment: payment.value,
+          replyFor,
         })
       } catch {
         return reject(
@@ -287,8 +306,11 @@ export function createServerNotificationHandler(
           notification.VendorTxCode,
         )
       }
-      const body = answer('OK', 'Received', redirect)
-      await options.replies?.set(transactionId, { status: notification.Status, body })
+      const accepted = typeof outcome === 'object' ? outcome : { redirectUrl: outcome }
+      const reply = replyFor(accepted.redirectUrl)
+      const body = reply.body
+      if (!('replyStored' in accepted && accepted.replyStored))
+        await options.replies?.set(transactionId, reply)
       emit({ type: 'accepted', transactionId, status: notification.Status })
       return respond(body)
     } catch {

@@ -24,8 +24,10 @@ import { z } from 'zod'
 import { SyncConfigError, createSyncEngine, hintFromPayment } from '@opayo-kashflow/sync'
 import type {
   HintConfirmation,
+  IngestInput,
   PaymentHint,
   RegistrationRecord,
+  Store,
   SyncEngine,
   SyncEngineOptions,
 } from '@opayo-kashflow/sync'
@@ -207,7 +209,24 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   let pollTimer: ReturnType<typeof setInterval> | undefined
   const recording = new Set<Promise<void>>()
 
-  const engine = createSyncEngine({ ...options, confirmHint })
+  // A notification's reply is stored in the same transaction as its event: the route hands it
+  // over here, keyed by the payment id, and the engine's store adds it to that ingest. One commit
+  // (one group-commit wait on SQLite) then makes both durable before Opayo is answered.
+  const pendingReplies = new Map<
+    string,
+    { readonly reply: NonNullable<IngestInput['reply']>; stored: boolean }
+  >()
+  const engineStore: Store = Object.create(store) as Store
+  engineStore.ingest = async (input) => {
+    const pending = pendingReplies.get(input.id)
+    if (!pending) return store.ingest(input)
+    const result = await store.ingest({ ...input, reply: pending.reply })
+    // A conflict stores no reply (a settled PENDING payment is superseded afterwards).
+    if (result.outcome !== 'conflict') pending.stored = true
+    return result
+  }
+
+  const engine = createSyncEngine({ ...options, store: engineStore, confirmHint })
 
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
@@ -236,10 +255,20 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       // A registration without a SecurityKey (a Form transaction) can never verify a notification.
       return record ? registrationFor(record) : undefined
     },
-    async onNotification({ payment, notification }) {
-      const result = await engine.ingest(payment)
+    async onNotification({ payment, notification, replyFor }) {
+      const redirectUrl = fill(options.redirectUrl, { vendorTxCode: notification.VendorTxCode })
+      const { status, body } = replyFor(redirectUrl)
+      const key = normaliseTransactionId(notification.VPSTxId)
+      const pending = { reply: { key, status, body }, stored: false }
+      pendingReplies.set(payment.id, pending)
+      let result
+      try {
+        result = await engine.ingest(payment)
+      } finally {
+        if (pendingReplies.get(payment.id) === pending) pendingReplies.delete(payment.id)
+      }
       if (result.outcome === 'conflict') throw new Error('conflicting notification') // answered ERROR
-      return fill(options.redirectUrl, { vendorTxCode: notification.VendorTxCode })
+      return { redirectUrl, replyStored: pending.stored }
     },
     redirectUrl: fill(options.redirectUrl, { vendorTxCode: '' }),
     replies,

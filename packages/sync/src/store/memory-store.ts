@@ -21,7 +21,7 @@ const clone = <T>(value: T): T => structuredClone(value)
 /**
  * An in-memory {@link Store} for tests and experiments: same contract as the durable stores,
  * nothing kept after the process ends.
- * @example const engine = createSyncEngine({ store: memoryStore(), ... })
+ * @example const engine = createSyncEngine({ store: memoryStore(), kashflow, rules, references })
  */
 export function memoryStore(): Store {
   const events = new Map<string, EventRecord>()
@@ -36,8 +36,11 @@ export function memoryStore(): Store {
     ingest(input) {
       const existing = events.get(input.id)
       if (existing) {
-        if (existing.fingerprint === input.fingerprint)
+        if (existing.fingerprint === input.fingerprint) {
+          if (input.reply)
+            replies.set(input.reply.key, { status: input.reply.status, body: input.reply.body })
           return Promise.resolve({ outcome: 'duplicate', event: clone(existing) })
+        }
         conflicts += 1
         return Promise.resolve({ outcome: 'conflict', event: clone(existing) })
       }
@@ -58,6 +61,8 @@ export function memoryStore(): Store {
         leaseUntil: undefined,
       }
       events.set(input.id, event)
+      if (input.reply)
+        replies.set(input.reply.key, { status: input.reply.status, body: input.reply.body })
       return Promise.resolve({ outcome: 'received', event: clone(event) })
     },
     claim({ worker, now, leaseMs, limit }) {

@@ -45,7 +45,7 @@ const textRow = (row: Record<string, unknown>): Record<string, unknown> =>
  * rows `FOR UPDATE SKIP LOCKED` inside a short transaction serialised by an advisory lock (so the
  * one-claim-per-invoice rule holds across workers); leases expire, so a dead worker's claims
  * return; `heartbeat` renews them while work is in flight and reports any that were lost.
- * @example const store = await postgresStore({ connectionString: process.env.DATABASE_URL })
+ * @example const store = await postgresStore({ connectionString: process.env.DATABASE_URL ?? 'postgres://localhost/opayo_kashflow' })
  */
 export async function postgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pg = await import('pg')
@@ -54,6 +54,8 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   const schema = options.schema ?? 'opayo_kashflow'
   const dialect = postgresDialect(schema)
   const t = dialect.table
+  const REPLY_PUT = `INSERT INTO ${t('notification_replies')} (reply_key, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (reply_key) DO UPDATE SET status = EXCLUDED.status, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`
 
   async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect()
@@ -120,12 +122,26 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
             toJson(input.dead?.detail),
           ],
         )
-        if (inserted) return { outcome: 'received' as const, event: eventFromRow(inserted) }
+        const saveReply = async () => {
+          if (input.reply)
+            await c.query(REPLY_PUT, [
+              input.reply.key,
+              input.reply.status,
+              input.reply.body,
+              input.now,
+            ])
+        }
+        if (inserted) {
+          await saveReply()
+          return { outcome: 'received' as const, event: eventFromRow(inserted) }
+        }
         const existing = eventFromRow(
           (await one(c, `SELECT * FROM ${t('events')} WHERE id = $1`, [input.id]))!,
         )
-        if (existing.fingerprint === input.fingerprint)
+        if (existing.fingerprint === input.fingerprint) {
+          await saveReply()
           return { outcome: 'duplicate' as const, event: existing }
+        }
         await c.query(
           `INSERT INTO ${t('conflicts')} (id, fingerprint, payment, at) VALUES ($1, $2, $3, $4)`,
           [input.id, input.fingerprint, JSON.stringify(input.payment ?? null), input.now],
@@ -383,11 +399,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       return reply && { status: reply.status, body: reply.body }
     },
     async saveReply({ key, status, body, now }) {
-      await pool.query(
-        `INSERT INTO ${t('notification_replies')} (reply_key, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (reply_key) DO UPDATE SET status = EXCLUDED.status, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
-        [key, status, body, now],
-      )
+      await pool.query(REPLY_PUT, [key, status, body, now])
     },
     async close() {
       if (!options.pool) await pool.end()

@@ -248,11 +248,14 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   return {
     ingest(input) {
       return grouped(() => {
+        const reply = input.reply
         const existing = row(q.get.get(input.id))
         if (existing) {
           const event = eventFromRow(existing)
-          if (event.fingerprint === input.fingerprint)
+          if (event.fingerprint === input.fingerprint) {
+            if (reply) q.replyPut.run(reply.key, reply.status, reply.body, input.now, input.now)
             return { outcome: 'duplicate' as const, event }
+          }
           q.conflict.run(
             input.id,
             input.fingerprint,
@@ -271,6 +274,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
           reason: input.dead?.reason ?? null,
           detail: toJson(input.dead?.detail),
         })
+        if (reply) q.replyPut.run(reply.key, reply.status, reply.body, input.now, input.now)
         return {
           outcome: 'received' as const,
           event: eventFromRow(q.get.get(input.id) as Record<string, unknown>),

@@ -89,6 +89,19 @@ export interface IngestInput {
   readonly now: number
   /** Store it straight as dead (invalid data): never dropped, never retried. */
   readonly dead?: { readonly reason: string; readonly detail: unknown } | undefined
+  /**
+   * A notification reply to store (as `saveReply` would) in the same transaction, when the
+   * outcome is `received` or `duplicate`; not on a `conflict`. The event and the reply that
+   * acknowledges it then become durable together, at the cost of one commit.
+   */
+  readonly reply?:
+    | {
+        /** As for `saveReply`: the VPSTxId without braces, upper case. */
+        readonly key: string
+        readonly status: string
+        readonly body: string
+      }
+    | undefined
 }
 
 export interface TransitionInput {
