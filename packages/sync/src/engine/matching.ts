@@ -224,7 +224,7 @@ async function readCandidates(
     }
     // No customer has the email: fall back to the amount and dates.
     const { customer: _ignored, ...anonymous } = payment
-    query = candidateQuery(anonymous as CanonicalPayment)
+    query = candidateQuery(anonymous)
   }
   if (query.by !== 'amount_and_dates') return { query, invoices: [] }
   const invoices: InvoiceCandidateInput[] = []
