@@ -78,9 +78,9 @@ describe('matching when the reference fails', () => {
     const request = requestOf(await h.store.ledger(p.id), 'invoice-payment')
     expect(request.invoiceNumber).toBe(1042)
     expect(request.match).toMatchObject({ via: 'matching', invoiceNumber: 1042 })
-    expect((request.match as { reasons: { code: string }[] }).reasons.map((r) => r.code)).toEqual(
-      expect.arrayContaining(['amount_due_equals_payment', 'customer_email_matches']),
-    )
+    expect(
+      (request.match as { reasons: readonly { code: string }[] }).reasons.map((r) => r.code),
+    ).toEqual(expect.arrayContaining(['amount_due_equals_payment', 'customer_email_matches']))
   })
 
   it('leaves an ambiguous payment to a person: two candidates clear the bar, nothing posts', async () => {
