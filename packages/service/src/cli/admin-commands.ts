@@ -1,8 +1,10 @@
 // `status` and `dead-letters ...`: the store's admin API (createSyncAdmin from
 // @opayo-kashflow/sync), the same code a running engine answers with; no vendor secrets are read.
 import { explain } from '../service/explain.js'
+import { matchingLines } from '../service/explain-matching.js'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
+import { resolveDeadLetterCommand } from './resolve-command.js'
 
 /** `status`: counts per state, backlog age, conflicts; exit 1 while dead letters wait. */
 export const statusCommand: Command = {
@@ -30,13 +32,16 @@ export const statusCommand: Command = {
   },
 }
 
-/** `dead-letters list | show ID | replay [ID...] | discard ID --reason R`. */
+/** `dead-letters list | show ID | replay [ID...] | resolve ID --invoice N --reason R | discard ID --reason R`. */
 export const deadLettersCommand: Command = {
   needs: 'admin',
-  subcommands: ['list', 'show', 'replay', 'discard'],
-  async run({ admin, sub, args, options, io, print }) {
+  subcommands: ['list', 'show', 'replay', 'resolve', 'discard'],
+  async run(ctx) {
+    const { admin, sub, args, options, io, print } = ctx
     const letters = admin.deadLetters
     switch (sub) {
+      case 'resolve':
+        return resolveDeadLetterCommand(ctx)
       case 'list': {
         const dead = await letters.list()
         print(
@@ -74,6 +79,7 @@ export const deadLettersCommand: Command = {
               (a) =>
                 `  ${new Date(a.at).toISOString()} ${a.from} -> ${a.to}: ${a.outcome}${a.error ? ` [${a.error.name}: ${a.error.message}]` : ''}`,
             ),
+            ...matchingLines(event),
             ...(ledger.length ? ['ledger:', ...ledger.map((l) => `  ${l.marker} ${l.state}`)] : []),
           ].join('\n'),
         )

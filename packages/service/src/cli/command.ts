@@ -22,6 +22,10 @@ export interface CommandOptions {
   readonly to?: string | undefined
   readonly out?: string | undefined
   readonly reason?: string | undefined
+  /** `dead-letters resolve`: the invoice number a person chose. */
+  readonly invoice?: string | undefined
+  /** `dead-letters resolve`: who resolves it. @default the operating-system user */
+  readonly by?: string | undefined
   readonly 'dry-run': boolean
 }
 

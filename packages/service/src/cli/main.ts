@@ -45,6 +45,7 @@ Commands:
   dead-letters list             the dead letters with their reasons           [--json]
   dead-letters show <id>        one dead letter explained, every attempt      [--json]
   dead-letters replay <id...>   put dead letters back in the queue            [--reason R] [--dry-run] [--json]
+  dead-letters resolve <id>     post it to the invoice a person chose         --invoice N --reason R [--by NAME] [--json]
   dead-letters discard <id>     close a dead letter                           --reason R
   registrations import FILE     Server registrations into the store           [--json]
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
@@ -92,6 +93,8 @@ const OPTIONS = {
   to: { type: 'string' },
   out: { type: 'string' },
   reason: { type: 'string' },
+  invoice: { type: 'string' },
+  by: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },

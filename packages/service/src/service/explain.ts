@@ -1,6 +1,7 @@
 // One sentence for a dead letter, from its stored reason, detail and last error: shared by the
 // status page and the CLI's `dead-letters list/show`.
 import type { EventRecord } from '@opayo-kashflow/sync'
+import { explainMatching } from './explain-matching.js'
 
 interface StoredIssue {
   readonly code?: string
@@ -27,6 +28,12 @@ function describeIssue(issue: StoredIssue): string {
  * @example explain(event) // 'The payment as stored is not valid, so nothing was posted: amount.currency is missing.'
  */
 export function explain(event: EventRecord): string {
+  const matching = explainMatching(event)
+  const sentence = explainStored(event)
+  return matching ? `${sentence} ${matching}`.trim() : sentence
+}
+
+function explainStored(event: EventRecord): string {
   const detail = event.detail as
     | {
         issues?: StoredIssue[]
