@@ -216,7 +216,7 @@ export const section: BenchSection = {
       ...figures(
         `${learning} payments, guess 150/s, fake 429 + Retry-After only`,
         from429,
-        'each 429 shrinks the guess by 10% and stops every loop for its Retry-After (whole seconds, >= 1 s on the fake): the price of learning from 429s alone.',
+        'each 429 shrinks the guess by 3 to 10% and stops every loop for its Retry-After (whole seconds, >= 1 s on the fake): the price of learning from 429s alone.',
       ),
     ]
   },
