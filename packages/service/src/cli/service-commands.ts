@@ -1,10 +1,9 @@
 // `serve`, `backfill`, `reconcile` and `doctor`: the commands that need the whole service (the
 // store, the KashFlow client and the Opayo clients, with their secrets from the environment).
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
+import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
+import { runReconcileCommand } from './reconcile-command.js'
 
 /** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
 export const serveCommand: Command = {
@@ -63,35 +62,25 @@ export const backfillCommand: Command = {
   },
 }
 
-/** `reconcile --from D --to D [--out DIR]`: Opayo vs the ledger vs KashFlow, as reports. */
+/**
+ * `reconcile --from D --to D [--out DIR]`: Opayo vs the ledger vs KashFlow, streamed page by page
+ * into reconciliation.csv, .json and .html (see reconcile-command.ts).
+ */
 export const reconcileCommand: Command = {
   needs: 'service',
   subcommands: [],
-  async run({ built: { service }, date, options, print }) {
-    const result = await service.reconcile({ from: date('from'), to: date('to') })
-    const outDir = options.out ?? '.'
-    mkdirSync(outDir, { recursive: true })
-    writeFileSync(join(outDir, 'reconciliation.csv'), reconciliationCsv(result))
-    writeFileSync(join(outDir, 'reconciliation.json'), JSON.stringify(result, null, 2))
-    writeFileSync(join(outDir, 'reconciliation.html'), reconciliationHtml(result))
-    print(result, () =>
-      [
-        ...result.rows
-          .filter((r) => r.status !== 'matched')
-          .map((r) => `${r.status.padEnd(20)} ${r.vendorTxCode.padEnd(24)} ${r.note}`),
-        ...Object.entries(result.summary).map(
-          ([k, v]) => `${k.replace(/_/g, ' ').padEnd(20)} ${v}`,
-        ),
-        `Reports written to ${outDir}: reconciliation.csv, reconciliation.json, reconciliation.html`,
-      ].join('\n'),
-    )
-    return result.summary.amount_mismatch +
-      result.summary.orphan_in_kashflow +
-      result.summary.missing_in_kashflow >
-      0
-      ? EXIT.failed
-      : EXIT.ok
-  },
+  run: ({ config, built: { store, kashflow, reporting }, date, options, io }) =>
+    runReconcileCommand({
+      reporting,
+      store,
+      kashflow,
+      references: createReferenceParser(config.references),
+      from: date('from'),
+      to: date('to'),
+      outDir: options.out ?? '.',
+      json: options.json,
+      out: io.out,
+    }),
 }
 
 /** `doctor`: the credentials and the configured accounts, each check marked ok or FAIL. */
