@@ -19,6 +19,7 @@ export type {
   CompleteServerTransactionOptions,
   FakeServerNotification,
   FakeReportingRowsOptions,
+  FakeSettlementBatch,
 } from './opayo/fake-opayo.js'
 export type {
   FakeServerRegistration,

@@ -6,14 +6,16 @@ import {
   staticRateProvider,
 } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
-import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import type { KashflowClient, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { Store } from '@opayo-kashflow/sync'
+import type { PostgresRateBudget } from '@opayo-kashflow/sync/postgres'
 import { createSyncService } from '../service/service.js'
 import type { SyncService } from '../service/service.js'
 import type { ServiceConfig } from './config.js'
 import { ConfigError, SECRET_ENV, optionalSecret, secret } from './config.js'
+import { clearingRulesFromConfig, settlementFromConfig } from './settlement-config.js'
 
 const toEnvironment = (value: string): 'live' | 'sandbox' | URL =>
   value === 'live' || value === 'sandbox' ? value : new URL(value)
@@ -37,12 +39,34 @@ export interface BuiltService {
   readonly store: Store
   readonly kashflow: KashflowClient
   readonly reporting: OpayoReportingClient | undefined
+  /** Closes the store and anything else opened for the service (a shared rate budget's pool). */
+  close(): Promise<void>
+}
+
+/**
+ * The KashFlow request budget: on PostgreSQL one row shared by every worker of the database
+ * (keyed by the KashFlow user), otherwise this process's own bucket given to the client.
+ */
+async function openRateBudget(
+  config: ServiceConfig,
+): Promise<RateBudgetOptions | PostgresRateBudget | undefined> {
+  const budget = config.kashflow.rateBudget
+  if ('sqlite' in config.store) return budget
+  const { postgresRateBudget } = await import('@opayo-kashflow/sync/postgres')
+  return postgresRateBudget({
+    connectionString: secret('databaseUrl'),
+    ...(config.store.schema ? { schema: config.store.schema } : {}),
+    account: config.kashflow.username,
+    ...(budget ?? {}),
+  })
 }
 
 /** Builds the service from a validated config and the environment's secrets. */
 export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltService> {
   const store = await openStore(config)
+  const rateBudget = await openRateBudget(config)
   const kashflow = createKashflowClient({
+    ...(rateBudget ? { rateBudget } : {}),
     username: config.kashflow.username,
     password: secret('kashflowPassword'),
     memorableWord: secret('kashflowMemorableWord'),
@@ -73,6 +97,7 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
     : undefined
   const handoverToken = config.opayo.pi ? secret('handoverToken') : undefined
   const adminToken = optionalSecret('adminToken')
+  const settlement = settlementFromConfig(config)
   const service = createSyncService({
     store,
     kashflow,
@@ -82,8 +107,10 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
       unmatchedReference: config.posting.suspense
         ? { action: 'suspense-journal', ...config.posting.suspense }
         : { action: 'dead-letter' },
+      ...clearingRulesFromConfig(config),
     }),
     references: createReferenceParser(config.references),
+    ...(settlement ? { settlement } : {}),
     customFields: defineCustomFieldMappings(
       config.customFields.map((c) =>
         customFieldPresets[c.preset]({
@@ -112,5 +139,14 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
             windowMs: config.poll.windowHours * 3_600_000,
           },
   })
-  return { service, store, kashflow, reporting }
+  return {
+    service,
+    store,
+    kashflow,
+    reporting,
+    close: async () => {
+      await store.close()
+      if (rateBudget && 'close' in rateBudget) await rateBudget.close()
+    },
+  }
 }

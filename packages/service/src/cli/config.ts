@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import { SettlementConfigSchema } from './settlement-config-schema.js'
 
 /** Secrets come from the environment, never from the config file. */
 export const SECRET_ENV = {
@@ -45,6 +46,11 @@ export const ServiceConfigSchema = z.strictObject({
   posting: z.strictObject({
     bankAccountId: z.number().int().positive(),
     paymentMethodId: z.number().int().positive(),
+    /**
+     * `direct`: payments and refunds to `bankAccountId`; `clearing`: to the `settlement` section's
+     * clearing account, emptied by one transfer per Opayo batch (docs/accounting.md).
+     */
+    mode: z.enum(['direct', 'clearing']).default('direct'),
     /** The KashFlow home currency; read from KashFlow's settings when absent. */
     homeCurrency: z
       .string()
@@ -66,6 +72,8 @@ export const ServiceConfigSchema = z.strictObject({
       })
       .optional(),
   }),
+  /** Clearing mode: the settlement accounts and fees; required when posting.mode is "clearing". */
+  settlement: SettlementConfigSchema.optional(),
   /** Templates such as "INV-{invoice}-{*}", tried in order. */
   references: z.array(z.string().min(1)).min(1),
   /** Ready-made custom fields: the names of customFieldPresets, optionally with a field name. */

@@ -42,6 +42,7 @@ import {
   unsupportedMediaType,
 } from './http.js'
 import { reconcile } from './reconcile.js'
+import { pollSettlementBatches } from './settlement-poll.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
 
@@ -651,6 +652,18 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           poll().catch((error: unknown) =>
             options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
           )
+          // Clearing mode: closed settlement batches of the last week, each settled once.
+          if (options.settlement)
+            pollSettlementBatches({
+              reporting,
+              engine,
+              from: new Date(now() - 7 * 86_400_000),
+              to: new Date(now()),
+            }).catch((error: unknown) =>
+              options.logger?.warn?.('settlement batch poll failed', {
+                error: (error as Error).message,
+              }),
+            )
         }, pollIntervalMs)
         pollTimer.unref?.()
       }

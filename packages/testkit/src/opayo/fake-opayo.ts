@@ -39,6 +39,23 @@ export interface FakeOpayoTransaction {
   refunded: number
 }
 
+/**
+ * A settlement batch the fake closed (`closeBatches`): what getBatchList and getBatchDetail
+ * serve. The fee is not Opayo's (the acquirer deducts it); the fake keeps it to write the
+ * acquirer's statement (`feeStatementCsv`).
+ */
+export interface FakeSettlementBatch {
+  readonly batchId: string
+  /** The settlement date, YYYY-MM-DD. */
+  readonly date: string
+  readonly currency: string
+  readonly authProcessor: string
+  /** Transaction ids, in the order taken. */
+  readonly transactionIds: readonly string[]
+  /** Per transaction id: the acquirer's fee in minor units. */
+  readonly fees: ReadonlyMap<string, number>
+}
+
 export interface FakeOpayoOptions {
   readonly integrationKey?: string
   readonly integrationPassword?: string
@@ -142,6 +159,9 @@ export class FakeOpayo {
   /** Server registrations (`vspserver-register.vsp`), by VendorTxCode. */
   readonly serverRegistrations = new Map<string, FakeServerRegistration>()
   readonly requests: { method: string; url: string }[] = []
+  /** Settlement batches closed by `closeBatches`, by batch id. */
+  readonly batches = new Map<string, FakeSettlementBatch>()
+  #batched = new Set<string>()
   readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
   #faults: FakeFault[] = []
   #generated: Required<Omit<FakeReportingRowsOptions, 'from'>> & { from: number } = {
@@ -162,6 +182,64 @@ export class FakeOpayo {
       reporting: options.reporting ?? { vendor: 'sandbox', user: 'reporter', password: 'secret' },
       now: options.now ?? (() => new Date()),
     }
+  }
+
+  /**
+   * Closes settlement batches over every settled transaction not yet in one (succeeded payments,
+   * repeats, released deferreds and refunds; voided, aborted, cancelled, failed and unreleased
+   * ones stay out): one batch per currency, dated `date`. `fee` prices each transaction in minor
+   * units (the acquirer's deduction, for `feeStatementCsv`). Returns the new batches.
+   * @example
+   * const [batch] = fake.closeBatches({ date: '2026-11-03', fee: (tx) => Math.round(tx.amount * 0.015) + 20 })
+   */
+  closeBatches(
+    input: {
+      readonly date?: string
+      readonly fee?: (tx: FakeOpayoTransaction) => number
+      readonly authProcessor?: string
+    } = {},
+  ): FakeSettlementBatch[] {
+    const date = input.date ?? this.options.now().toISOString().slice(0, 10)
+    const byCurrency = new Map<string, FakeOpayoTransaction[]>()
+    for (const tx of this.transactions.values()) {
+      if (this.#batched.has(tx.transactionId) || !settles(tx)) continue
+      byCurrency.set(tx.currency, [...(byCurrency.get(tx.currency) ?? []), tx])
+    }
+    const made: FakeSettlementBatch[] = []
+    for (const [currency, txs] of byCurrency) {
+      const batchId = String(1000 + this.batches.size + 1)
+      const batch: FakeSettlementBatch = {
+        batchId,
+        date,
+        currency,
+        authProcessor: input.authProcessor ?? 'Elavon',
+        transactionIds: txs.map((t) => t.transactionId),
+        fees: new Map(txs.map((t) => [t.transactionId, input.fee?.(t) ?? 0])),
+      }
+      for (const t of txs) this.#batched.add(t.transactionId)
+      this.batches.set(batchId, batch)
+      made.push(batch)
+    }
+    return made
+  }
+
+  /**
+   * The acquirer's fee statement for closed batches, as CSV with the columns `fees import` reads
+   * (`batch_id,transaction_id,vendor_tx_code,fee,currency`), one row per transaction.
+   */
+  feeStatementCsv(batchIds: readonly string[] = [...this.batches.keys()]): string {
+    const lines = ['batch_id,transaction_id,vendor_tx_code,fee,currency']
+    for (const id of batchIds) {
+      const batch = this.batches.get(id)
+      if (!batch) continue
+      for (const txId of batch.transactionIds) {
+        const tx = this.transactions.get(txId)
+        if (!tx) continue
+        const fee = batch.fees.get(txId) ?? 0
+        lines.push(`${id},${txId},${tx.vendorTxCode},${(fee / 100).toFixed(2)},${batch.currency}`)
+      }
+    }
+    return `${lines.join('\n')}\n`
   }
 
   /** Serve these faults, one per request, before answering normally again. */
@@ -688,8 +766,35 @@ export class FakeOpayo {
         return xmlResponse(
           '<errorcode>0000</errorcode><fraudprovidername>ReD</fraudprovidername><fraudscreenrecommendation>ACCEPT</fraudscreenrecommendation><fraudid/><fraudcode>0100</fraudcode><fraudcodedetail>Accept</fraudcodedetail>',
         )
-      case 'getBatchList':
-        return xmlResponse('<errorcode>0000</errorcode><batches></batches>')
+      case 'getBatchList': {
+        const from = parseLondon(param('startdate'))
+        const to = parseLondon(param('enddate'))
+        const rows = [...this.batches.values()].filter((b) => {
+          const at = Date.parse(`${b.date}T12:00:00Z`)
+          return from !== undefined && to !== undefined && at >= from - 86_400_000 && at <= to
+        })
+        return xmlResponse(
+          `<errorcode>0000</errorcode><batches>${rows
+            .map(
+              (b) =>
+                `<batch><batchid>${escape(b.batchId)}</batchid><authprocessorname>${escape(b.authProcessor)}</authprocessorname><completed>YES</completed><batchdate>${b.date.split('-').reverse().join('/')}</batchdate><currency>${b.currency}</currency></batch>`,
+            )
+            .join('')}</batches>`,
+        )
+      }
+      case 'getBatchDetail': {
+        const batch = this.batches.get(param('batchid') ?? '')
+        if (!batch) return xmlResponse('<errorcode>0043</errorcode><error>Batch not found</error>')
+        const start = Number(param('startrow') ?? '1')
+        const end = Number(param('endrow') ?? String(start + 49))
+        const rows = batch.transactionIds
+          .slice(Math.max(0, start - 1), Math.max(0, end))
+          .map((id) => this.transactions.get(id))
+          .filter((t): t is FakeOpayoTransaction => t !== undefined)
+        return xmlResponse(
+          `<errorcode>0000</errorcode><transactions>${rows.map((t) => `<transaction>${this.#reportingRow(t)}</transaction>`).join('')}</transactions>`,
+        )
+      }
       default:
         return xmlResponse(
           `<errorcode>2015</errorcode><error>Unknown command ${escape(command)}</error>`,
@@ -737,6 +842,15 @@ export class FakeOpayo {
       .map(([k, v]) => `<${k}>${escape(v)}</${k}>`)
       .join('')
   }
+}
+
+/** Whether a transaction moves money at settlement (what a batch holds). */
+function settles(tx: FakeOpayoTransaction): boolean {
+  if (tx.status !== 'Ok') return false
+  const instruction = tx.instruction?.type
+  if (instruction === 'void' || instruction === 'abort' || instruction === 'cancel') return false
+  if (tx.transactionType === 'Deferred') return instruction === 'release'
+  return ['Payment', 'Repeat', 'Refund'].includes(tx.transactionType)
 }
 
 function json(status: number, body: unknown): Response {

@@ -1,0 +1,57 @@
+// The `settlement` section of the config file (clearing mode): the accounts a closed Opayo batch
+// is settled with, and where its fees come from. Validated here; built into the engine's options.
+import {
+  defineFeeRules,
+  defineSettlementAccounts,
+  isOpayoKashflowError,
+} from '@opayo-kashflow/core'
+import type { FeeRulesInput } from '@opayo-kashflow/core'
+import type { SettlementOptions } from '@opayo-kashflow/sync'
+import { ConfigError } from './config.js'
+import type { ServiceConfig } from './config.js'
+
+export { SettlementConfigSchema } from './settlement-config-schema.js'
+export type { SettlementConfig } from './settlement-config-schema.js'
+
+/** Posting-rule fields for the configured mode (`clearing` posts to the clearing account). */
+export function clearingRulesFromConfig(
+  config: ServiceConfig,
+): { mode: 'direct' } | { mode: 'clearing'; clearingBankAccountId: number } {
+  if (config.posting.mode !== 'clearing') return { mode: 'direct' }
+  if (!config.settlement)
+    throw new ConfigError(
+      'posting.mode is "clearing" but there is no settlement section (the clearing account, the bank nominal, the fees and FX nominals): see docs/accounting.md.',
+    )
+  return { mode: 'clearing', clearingBankAccountId: config.settlement.clearing.bankAccountId }
+}
+
+/** The engine's settlement options, or undefined in `direct` mode. */
+export function settlementFromConfig(config: ServiceConfig): SettlementOptions | undefined {
+  const section = config.settlement
+  if (config.posting.mode !== 'clearing' || !section) return undefined
+  try {
+    const accounts = defineSettlementAccounts({
+      ...(config.posting.homeCurrency ? { homeCurrency: config.posting.homeCurrency } : {}),
+      clearing: section.clearing,
+      bank: { bankAccountId: config.posting.bankAccountId, nominalCode: section.bankNominalCode },
+      feesNominalCode: section.feesNominalCode,
+      fxNominalCode: section.fxNominalCode,
+    })
+    const fees: SettlementOptions['fees'] =
+      section.fees.source === 'rules'
+        ? {
+            source: 'rules',
+            rules: defineFeeRules({
+              currency: section.fees.currency,
+              rules: section.fees.rules,
+              ...(section.fees.refunds ? { refunds: section.fees.refunds } : {}),
+            } as FeeRulesInput),
+          }
+        : section.fees
+    return { accounts, fees, maxFeeDifference: section.maxFeeDifference }
+  } catch (error) {
+    if (isOpayoKashflowError(error) && error.code === 'settlement_config_invalid')
+      throw new ConfigError(`settlement: ${error.message}`)
+    throw error
+  }
+}
