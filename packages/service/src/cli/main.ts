@@ -198,6 +198,6 @@ async function runCommand(command: Command, ctx: CommandContext, configPath: str
   try {
     return await command.run({ ...ctx, config, built })
   } finally {
-    await built.store.close()
+    await built.close()
   }
 }
