@@ -110,6 +110,7 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
       ...clearingRulesFromConfig(config),
     }),
     references: createReferenceParser(config.references),
+    ...(config.matching ? { matching: config.matching } : {}),
     ...(settlement ? { settlement } : {}),
     customFields: defineCustomFieldMappings(
       config.customFields.map((c) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { isCurrencyCode } from '@opayo-kashflow/core'
+import { MatchingPolicySchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
 import { SettlementConfigSchema } from './settlement-config-schema.js'
 
@@ -76,6 +76,12 @@ export const ServiceConfigSchema = z.strictObject({
   settlement: SettlementConfigSchema.optional(),
   /** Templates such as "INV-{invoice}-{*}", tried in order. */
   references: z.array(z.string().min(1)).min(1),
+  /**
+   * When a reference fails: `{ "autoPost": { "minScore": 80, "requireUnique": true } }` posts to
+   * the one open invoice that scores minScore or more; absent, a person always chooses
+   * (docs/matching.md).
+   */
+  matching: MatchingPolicySchema.optional(),
   /** Ready-made custom fields: the names of customFieldPresets, optionally with a field name. */
   customFields: z
     .array(
