@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3'
 import {
-  CLAIMABLE_SQL,
   REGISTRATION_COLUMNS,
   TERMINAL_SQL,
   attemptFromRow,
@@ -17,7 +16,7 @@ import {
 } from './common.js'
 import { SQLITE_DIALECT, migrate } from './migrations.js'
 import type { MigrationTarget } from './migrations.js'
-import { EVENT_STATES } from './store.js'
+import { CLAIMABLE_STATES, EVENT_STATES } from './store.js'
 import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
 
 export interface SqliteStoreOptions {
@@ -126,9 +125,15 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     conflict: db.prepare(
       'INSERT INTO conflicts (id, fingerprint, payment, at) VALUES (?, ?, ?, ?)',
     ),
+    // The first rows due of each claimable state, then of all of them: one ordered walk of
+    // events_due (state, next_attempt_at) per state, where `state IN (...)` would sort every due
+    // row (the whole backlog) on each claim, on the event loop. Same rows, same order.
     due: db.prepare(
-      `SELECT * FROM events WHERE state IN ${CLAIMABLE_SQL} AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
-       ORDER BY next_attempt_at, created_at, id LIMIT ?`,
+      `SELECT * FROM (${CLAIMABLE_STATES.map(
+        (state) =>
+          `SELECT * FROM (SELECT * FROM events WHERE state = '${state}' AND next_attempt_at <= @now
+             AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, created_at, id LIMIT @n)`,
+      ).join(' UNION ALL ')}) ORDER BY next_attempt_at, created_at, id LIMIT @n`,
     ),
     held: db.prepare(
       'SELECT DISTINCT partition_key FROM events WHERE lease_until > ? AND partition_key IS NOT NULL',
@@ -184,7 +189,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   const claim = db.transaction(
     (worker: string, now: number, leaseMs: number, limit: number): EventRecord[] => {
       const candidates = (
-        q.due.all(now, now, Math.max(limit * 20, 100)) as Record<string, unknown>[]
+        q.due.all({ now, n: Math.max(limit * 20, 100) }) as Record<string, unknown>[]
       ).map(eventFromRow)
       const held = (q.held.all(now) as { partition_key: string }[]).map((r) => r.partition_key)
       return pickClaims(candidates, held, limit).map((event) => {
