@@ -27,6 +27,8 @@ export interface CommandOptions {
   /** `dead-letters resolve`: who resolves it. @default the operating-system user */
   readonly by?: string | undefined
   readonly 'dry-run': boolean
+  /** `demo`: `direct` (default) or `clearing`. */
+  readonly mode?: string | undefined
 }
 
 /** What every handler gets: the subcommand, the rest of the words, the options, and output. */

@@ -52,7 +52,7 @@ Commands:
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]
-  demo                          the whole job on fakes, on loopback
+  demo                          the whole job on fakes, on loopback          [--mode clearing]
 
 Options:
   --config PATH   the config file (default ./opayo-kashflow.config.json)
@@ -82,7 +82,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   demo: {
     needs: 'nothing',
     subcommands: [],
-    run: async ({ io }) => ((await runDemoCommand(io.out)) ? EXIT.ok : EXIT.failed),
+    run: async ({ io, options }) =>
+      (await runDemoCommand(io.out, options.mode)) ? EXIT.ok : EXIT.failed,
   },
 }
 
@@ -96,6 +97,7 @@ const OPTIONS = {
   invoice: { type: 'string' },
   by: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  mode: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const
