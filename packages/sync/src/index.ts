@@ -44,6 +44,7 @@ export type {
   StoreStats,
   RegistrationRecord,
   StoredNotificationReply,
+  StoredFeeRow,
 } from './store/store.js'
 
 export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'

@@ -595,7 +595,42 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
+    it('stores a fee statement once per digest and returns every row, oldest import first', async () => {
+      const store = await fresh()
+      const first = [
+        { line: 2, batchId: '1001', fee: { amount: 35, currency: 'GBP' } },
+        {
+          line: 3,
+          transactionId: 'F955C22E',
+          vendorTxCode: 'INV-1-1',
+          fee: { amount: 0, currency: 'GBP' },
+        },
+      ]
+      const second = [{ line: 2, vendorTxCode: 'INV-2-1', fee: { amount: 120, currency: 'EUR' } }]
+      expect(await store.feeStatementRows()).toStrictEqual([])
+      expect(await store.importFeeStatement({ digest: 'd1', rows: first, now: T0 })).toBe('created')
+      expect(await store.importFeeStatement({ digest: 'd1', rows: second, now: T0 + 1 })).toBe(
+        'duplicate',
+      )
+      expect(await store.importFeeStatement({ digest: 'd2', rows: second, now: T0 + 2 })).toBe(
+        'created',
+      )
+      expect(await store.feeStatementRows()).toStrictEqual([...first, ...second])
+      await store.close()
+    })
+
     if (factory.reopen) {
+      it('keeps fee statements across close and reopen', async () => {
+        const store = await fresh()
+        const rows = [{ line: 2, batchId: '7', fee: { amount: 5, currency: 'GBP' } }]
+        await store.importFeeStatement({ digest: 'keep', rows, now: T0 })
+        await store.close()
+        const again = await factory.reopen!()
+        expect(await again.feeStatementRows()).toStrictEqual(rows)
+        expect(await again.importFeeStatement({ digest: 'keep', rows, now: T0 })).toBe('duplicate')
+        await again.close()
+      })
+
       it('keeps registrations and replies across close and reopen', async () => {
         const store = await fresh()
         await store.saveRegistration(FULL)

@@ -33,6 +33,7 @@ describe('SQLite store upgrades', () => {
       { version: 1 },
       { version: 2 },
       { version: 3 },
+      { version: 4 },
     ])
     db.close()
   })

@@ -13,6 +13,7 @@ import type {
   LedgerEntry,
   RegistrationRecord,
   Store,
+  StoredFeeRow,
   StoredNotificationReply,
 } from './store.js'
 
@@ -28,6 +29,7 @@ export function memoryStore(): Store {
   const attempts: AttemptRecord[] = []
   const ledger = new Map<string, LedgerEntry>()
   const registrations = new Map<string, RegistrationRecord>()
+  const feeStatements = new Map<string, readonly StoredFeeRow[]>()
   const replies = new Map<string, StoredNotificationReply>()
   let conflicts = 0
   const key = (eventId: string, marker: string) => `${eventId}\u0000${marker}`
@@ -272,6 +274,14 @@ export function memoryStore(): Store {
     saveReply({ key: replyKey, status, body }) {
       replies.set(replyKey, { status, body })
       return Promise.resolve()
+    },
+    importFeeStatement({ digest, rows }) {
+      if (feeStatements.has(digest)) return Promise.resolve('duplicate')
+      feeStatements.set(digest, structuredClone(rows))
+      return Promise.resolve('created')
+    },
+    feeStatementRows() {
+      return Promise.resolve(structuredClone([...feeStatements.values()].flat()))
     },
     close() {
       return Promise.resolve()

@@ -148,6 +148,18 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 4,
+    // Clearing mode: acquirer fee statements (`fees import`), one row per file, keyed by its digest.
+    description: 'imported fee statements',
+    statements: (d) => [
+      `CREATE TABLE IF NOT EXISTS ${d.table('fee_statements')} (
+         digest TEXT PRIMARY KEY,
+         fee_rows ${d.json} NOT NULL,
+         imported_at ${d.int64} NOT NULL
+       )`,
+    ],
+  },
 ]
 
 /** The work of one migration run, for a target to carry out inside one exclusive transaction. */

@@ -17,7 +17,7 @@ import {
 } from './common.js'
 import { migrate, postgresDialect } from './migrations.js'
 import { EVENT_STATES } from './store.js'
-import type { EventState, RegistrationRecord, Store } from './store.js'
+import type { EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://user@127.0.0.1:5432/opayo`. One of connectionString or pool. */
@@ -400,6 +400,19 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
     },
     async saveReply({ key, status, body, now }) {
       await pool.query(REPLY_PUT, [key, status, body, now])
+    },
+    async importFeeStatement({ digest, rows, now }) {
+      const r = await pool.query(
+        `INSERT INTO ${t('fee_statements')} (digest, fee_rows, imported_at) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
+        [digest, JSON.stringify(rows), now],
+      )
+      return r.rowCount === 1 ? 'created' : 'duplicate'
+    },
+    async feeStatementRows() {
+      const r = await pool.query<{ fee_rows: StoredFeeRow[] }>(
+        `SELECT fee_rows FROM ${t('fee_statements')} ORDER BY imported_at, digest`,
+      )
+      return r.rows.flatMap((row) => row.fee_rows)
     },
     async close() {
       if (!options.pool) await pool.end()

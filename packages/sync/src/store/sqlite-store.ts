@@ -17,7 +17,7 @@ import {
 import { SQLITE_DIALECT, migrate } from './migrations.js'
 import type { MigrationTarget } from './migrations.js'
 import { CLAIMABLE_STATES, EVENT_STATES } from './store.js'
-import type { EventRecord, EventState, RegistrationRecord, Store } from './store.js'
+import type { EventRecord, EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
 
 export interface SqliteStoreOptions {
   /** Database file. @default './opayo-kashflow.db' */
@@ -178,6 +178,10 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     replyGet: db.prepare('SELECT status, body FROM notification_replies WHERE reply_key = ?'),
+    feeInsert: db.prepare(
+      'INSERT INTO fee_statements (digest, fee_rows, imported_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING',
+    ),
+    feeAll: db.prepare('SELECT fee_rows FROM fee_statements ORDER BY imported_at, digest'),
     replyPut: db.prepare(
       `INSERT INTO notification_replies (reply_key, status, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (reply_key) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,
@@ -386,6 +390,16 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     saveRegistration: (input) => grouped(() => saveRegistration(normaliseRegistration(input))),
     getRegistration: (vendorTxCode) => Promise.resolve(storedRegistration(vendorTxCode)),
     importRegistrations: (records) => settle(() => importRegistrations.immediate(records)),
+    importFeeStatement: ({ digest, rows, now }) =>
+      grouped(() =>
+        q.feeInsert.run(digest, JSON.stringify(rows), now).changes === 1 ? 'created' : 'duplicate',
+      ),
+    feeStatementRows: () =>
+      Promise.resolve(
+        (q.feeAll.all() as { fee_rows: string }[]).flatMap(
+          (r) => JSON.parse(r.fee_rows) as StoredFeeRow[],
+        ),
+      ),
     getReply(key) {
       const r = q.replyGet.get(key) as { status: string; body: string } | undefined
       return Promise.resolve(r && { status: r.status, body: r.body })

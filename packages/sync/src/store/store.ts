@@ -157,6 +157,15 @@ export interface RegistrationRecord {
  * A reply given to a Server notification, kept so a repeat gets the byte-identical reply.
  * @example const again = await store.getReply('A9000000-0000-4000-8000-000000000009') // { status: 'OK', body: 'Status=OK\r\n...' }
  */
+/** One fee statement row as stored (core's `FeeStatementRow`: minor units, upper-case ids). */
+export interface StoredFeeRow {
+  readonly line: number
+  readonly batchId?: string
+  readonly transactionId?: string
+  readonly vendorTxCode?: string
+  readonly fee: { readonly amount: number; readonly currency: string }
+}
+
 export interface StoredNotificationReply {
   readonly status: string
   readonly body: string
@@ -241,6 +250,17 @@ export interface Store {
   ): Promise<{ created: number; duplicates: number; conflicts: readonly string[] }>
   /** The reply last given for a transaction (key: VPSTxId without braces, upper case). */
   getReply(key: string): Promise<StoredNotificationReply | undefined>
+  /**
+   * Stores an acquirer fee statement (clearing mode) under the sha-256 of its file, all its rows
+   * at once: `duplicate` (nothing changes) when that file was imported before.
+   */
+  importFeeStatement(input: {
+    digest: string
+    rows: readonly StoredFeeRow[]
+    now: number
+  }): Promise<'created' | 'duplicate'>
+  /** Every imported fee statement row, oldest import first (few: a statement a month). */
+  feeStatementRows(): Promise<StoredFeeRow[]>
   /** Stores (or replaces: a PENDING transaction's reply is replaced when it settles) the reply for a transaction. */
   saveReply(input: { key: string; status: string; body: string; now: number }): Promise<void>
   close(): Promise<void>
