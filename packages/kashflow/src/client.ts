@@ -17,6 +17,12 @@ import { invoicesResource } from './resources/invoices.js'
 import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
 import { settingsResource } from './resources/settings.js'
+import type { CustomersResource } from './resources/customers.js'
+import type { InvoicePaymentsResource } from './resources/invoice-payments.js'
+import type { InvoicesResource } from './resources/invoices.js'
+import type { JournalsResource } from './resources/journals.js'
+import type { KashflowLookups } from './resources/lookups.js'
+import type { SettingsResource } from './resources/settings.js'
 import { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
 
 /**
@@ -77,9 +83,29 @@ export interface KashflowClientOptions {
  * @example
  * const kashflow: KashflowClient = createKashflowClient({ username, password, memorableWord })
  */
-export type KashflowClient = ReturnType<typeof build>
+export interface KashflowClient {
+  /** Sales invoices: read, list, candidates for matching, create exactly once. */
+  readonly invoices: InvoicesResource
+  /** Payments on sales invoices, and the read-back that makes posting exactly once. */
+  readonly invoicePayments: InvoicePaymentsResource
+  /** Customers: read, find by email, create, update, upsert. */
+  readonly customers: CustomersResource
+  /** Nominal journals. */
+  readonly journals: JournalsResource
+  /** The account settings the client needs (the home currency). */
+  readonly settings: SettingsResource
+  readonly bankAccounts: KashflowLookups['bankAccounts']
+  readonly paymentMethods: KashflowLookups['paymentMethods']
+  readonly currencies: KashflowLookups['currencies']
+  readonly nominals: KashflowLookups['nominals']
+  /** Ends the KashFlow session now (otherwise it expires after 60 idle minutes). */
+  logout(): Promise<void>
+}
 
-function build(transport: KashflowTransport, homeCurrency: CurrencyCode | undefined) {
+function build(
+  transport: KashflowTransport,
+  homeCurrency: CurrencyCode | undefined,
+): KashflowClient {
   const invoices = invoicesResource(transport)
   const settings = settingsResource(transport, homeCurrency)
   return {
@@ -89,7 +115,6 @@ function build(transport: KashflowTransport, homeCurrency: CurrencyCode | undefi
     journals: journalsResource(transport),
     settings,
     ...lookupResources(transport),
-    /** Ends the KashFlow session now (otherwise it expires after 60 idle minutes). */
     logout: () => transport.logout(),
   }
 }

@@ -2,6 +2,12 @@
 
 export { createKashflowClient } from './client.js'
 export type { KashflowClient, KashflowClientOptions } from './client.js'
+export type { InvoicesResource } from './resources/invoices.js'
+export type { InvoicePaymentsResource } from './resources/invoice-payments.js'
+export type { CustomersResource } from './resources/customers.js'
+export type { JournalsResource } from './resources/journals.js'
+export type { SettingsResource } from './resources/settings.js'
+export type { KashflowLookup, KashflowLookups } from './resources/lookups.js'
 export type {
   KashflowCallOptions,
   KashflowLogger,

@@ -162,7 +162,39 @@ const CustomerSummarySchema = z.looseObject({
   Code: z.string(),
 })
 
-export function customersResource(transport: KashflowTransport) {
+/** Customers: read, find by email, create, update, upsert by email. */
+export interface CustomersResource {
+  /** A customer by code, with contacts, addresses and custom fields. @throws {KashflowNotFoundError} */
+  get(code: string, call?: KashflowCallOptions): Promise<Customer>
+  /**
+   * The customer with this email, or undefined. KashFlow's search returns customer Ids, not
+   * codes, so the Id is resolved through the customer list.
+   * @example
+   * const customer = await kashflow.customers.findByEmail('jo@example.co.uk')
+   */
+  findByEmail(email: string, call?: KashflowCallOptions): Promise<Customer | undefined>
+  /**
+   * Creates or updates the customer whose contact email is `input.contact.email`: found with
+   * `findByEmail`, then merged and PUT back (fields the input does not name are kept, the
+   * customer's code is never changed), or created when none has the email. Each write is
+   * never retried; after a `KashflowAmbiguousWriteError` call `upsertByEmail` again: the email
+   * finds a customer created by the lost write, so no second customer is made.
+   * @throws {InvalidArgumentError} when `input.contact.email` is missing or has no `@`.
+   * @example
+   * const { customer, created } = await kashflow.customers.upsertByEmail({
+   *   name: 'Jo Smith',
+   *   contact: { firstName: 'Jo', lastName: 'Smith', email: 'jo@example.co.uk' },
+   *   customText: { 'Opayo VendorTxCode': 'ORDER-5521' },
+   * })
+   */
+  upsertByEmail(input: CustomerInput, call?: KashflowCallOptions): Promise<CustomerUpsertResult>
+  /** Creates a customer (`CreateCustomerCodeIfDuplicate`, so a taken code is de-duplicated). */
+  create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer>
+  /** GET, merge the patch, PUT the whole customer back: fields the patch does not name are kept. */
+  update(code: string, patch: CustomerInput, call?: KashflowCallOptions): Promise<Customer>
+}
+
+export function customersResource(transport: KashflowTransport): CustomersResource {
   const get = (code: string, call?: KashflowCallOptions) =>
     transport.request(
       { method: 'GET', path: `customers/${encodeURIComponent(code)}`, schema: CustomerSchema },
@@ -224,29 +256,8 @@ export function customersResource(transport: KashflowTransport) {
     )
   }
   return {
-    /** A customer by code, with contacts, addresses and custom fields. @throws {KashflowNotFoundError} */
     get,
-    /**
-     * The customer with this email, or undefined. KashFlow's search returns customer Ids, not
-     * codes, so the Id is resolved through the customer list.
-     * @example
-     * const customer = await kashflow.customers.findByEmail('jo@example.co.uk')
-     */
     findByEmail,
-    /**
-     * Creates or updates the customer whose contact email is `input.contact.email`: found with
-     * `findByEmail`, then merged and PUT back (fields the input does not name are kept, the
-     * customer's code is never changed), or created when none has the email. Each write is
-     * never retried; after a `KashflowAmbiguousWriteError` call `upsertByEmail` again: the email
-     * finds a customer created by the lost write, so no second customer is made.
-     * @throws {InvalidArgumentError} when `input.contact.email` is missing or has no `@`.
-     * @example
-     * const { customer, created } = await kashflow.customers.upsertByEmail({
-     *   name: 'Jo Smith',
-     *   contact: { firstName: 'Jo', lastName: 'Smith', email: 'jo@example.co.uk' },
-     *   customText: { 'Opayo VendorTxCode': 'ORDER-5521' },
-     * })
-     */
     async upsertByEmail(
       input: CustomerInput,
       call?: KashflowCallOptions,
@@ -266,9 +277,7 @@ export function customersResource(transport: KashflowTransport) {
       const { code: _ignored, ...patch } = input
       return { customer: await put(existing, patch, call), created: false }
     },
-    /** Creates a customer (`CreateCustomerCodeIfDuplicate`, so a taken code is de-duplicated). */
     create,
-    /** GET, merge the patch, PUT the whole customer back: fields the patch does not name are kept. */
     async update(
       code: string,
       patch: CustomerInput,

@@ -6,8 +6,8 @@ import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
 import { parseKashflowDate } from '../wire/dates.js'
 import { fromKashflowAmount, toKashflowAmount } from '../wire/money.js'
 import type { Invoice } from '../wire/schemas.js'
-import type { invoicesResource } from './invoices.js'
-import type { settingsResource } from './settings.js'
+import type { InvoicesResource } from './invoices.js'
+import type { SettingsResource } from './settings.js'
 
 /**
  * A payment to record against an invoice.
@@ -202,11 +202,97 @@ function checkInvoiceNumber(invoiceNumber: number, where: string): void {
   }
 }
 
+/** Payments on sales invoices: record, refund, find (the read-back of exactly-once posting), delete, unallocate. */
+export interface InvoicePaymentsResource {
+  /**
+   * Records a payment with `POST /invoices/bulk/payments` and one item. With `input.invoice`
+   * the POST is the only request (unless the invoice has no `Currency.Code` and the home
+   * currency is neither configured nor read yet: then `GET /settings/customerandsupplier`
+   * once per client); without it the invoice is read first. Never retried: a
+   * timeout, reset or 5xx throws KashflowAmbiguousWriteError (read back with `findNew`), a 429
+   * throws KashflowRateLimitError (not applied; write again after `retryAfterMs`).
+   * @throws {InvalidArgumentError} for an amount that is not positive or not in the invoice's currency.
+   * @example
+   * await kashflow.invoicePayments.create({ ...input, invoice })
+   */
+  create(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment>
+  /**
+   * Records money returned to the card: a bulk payment item with a negative `Amount` (the
+   * public bulk schema has no refund flag; that KashFlow accepts a negative bulk amount is
+   * UNCONFIRMED, see KASHFLOW_UNCONFIRMED.negativeBulkAmounts). Give the amount as positive.
+   * Same request count and error rules as `create`.
+   * @example
+   * await kashflow.invoicePayments.refund({ ...input, amount: money(2000, 'GBP'), invoice })
+   */
+  refund(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment>
+  /**
+   * The invoice's payment lines (from the invoice detail; the list endpoint has none).
+   * @example
+   * const lines = await kashflow.invoicePayments.list(1042)
+   */
+  list(invoiceNumber: number, call?: KashflowCallOptions): Promise<InvoicePaymentRecord[]>
+  /**
+   * The read-back that does not need the marker to come back: reads the invoice once and
+   * returns its payment lines that are new since `preImage` (by `id` when KashFlow gives one,
+   * otherwise as a multiset: a line equal in every field to a pre-image line counts against it
+   * once) and match `expected` (amount in exact minor units and currency, date, method, bank
+   * account). When `marker` is given and some of those lines carry it in their note or
+   * reference, only those are returned.
+   *
+   * The caller reads the answer as: 0 lines = not written; 1 = ours; more than 1 = someone
+   * else may have paid the same amount in the window, so a person decides (never write again).
+   * @example
+   * const invoice = await kashflow.invoices.get(1042)
+   * const preImage = paymentLinesOf(invoice, 'GBP')
+   * // ... the write fails ambiguously ...
+   * const found = await kashflow.invoicePayments.findNew({
+   *   invoiceNumber: 1042,
+   *   preImage,
+   *   expected: { amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 409844, bankAccountId: 55166 },
+   *   marker,
+   * })
+   */
+  findNew(input: FindNewPaymentInput, call?: KashflowCallOptions): Promise<InvoicePaymentRecord[]>
+  /**
+   * The payment line whose note or reference carries the marker, if any. Usable only when the
+   * marker comes back: that KashFlow copies the bulk `Comment` into the line's `Note` is
+   * UNCONFIRMED (KASHFLOW_UNCONFIRMED.bulkCommentBecomesLineNote). `undefined` does not prove
+   * the payment was not written; use `findNew` for that.
+   * @example
+   * const line = await kashflow.invoicePayments.findByMarker(1042, marker)
+   */
+  findByMarker(
+    invoiceNumber: number,
+    marker: string,
+    call?: KashflowCallOptions,
+  ): Promise<InvoicePaymentRecord | undefined>
+  /**
+   * Deletes a bulk payment, and with it its lines on every invoice it paid:
+   * `DELETE /invoices/bulk/payments/{number}` (swagger operation `BulkPayment_Delete`). The
+   * number is an `InvoicePaymentRecord`'s `bulkPaymentNumber` or `create()`'s answer. Never
+   * retried (a write).
+   * @example
+   * await kashflow.invoicePayments.delete({ bulkPaymentNumber: 51 })
+   */
+  delete(input: { readonly bulkPaymentNumber: number }, call?: KashflowCallOptions): Promise<void>
+  /**
+   * Removes a payment's allocation from an invoice without deleting the payment:
+   * `POST /internal/invoices/{number}/payments/{paymentId}/unallocate` (an `/internal/` route
+   * of the swagger; the money stays on the customer's account). Not a delete.
+   * @example
+   * await kashflow.invoicePayments.unallocate({ invoiceNumber: 1042, paymentId: 500001 })
+   */
+  unallocate(
+    input: { readonly invoiceNumber: number; readonly paymentId: number },
+    call?: KashflowCallOptions,
+  ): Promise<void>
+}
+
 export function invoicePaymentsResource(
   transport: KashflowTransport,
-  invoices: ReturnType<typeof invoicesResource>,
-  settings: ReturnType<typeof settingsResource>,
-) {
+  invoices: InvoicesResource,
+  settings: SettingsResource,
+): InvoicePaymentsResource {
   /** The invoice's currency, asking for the home currency only when the invoice has none. */
   async function currencyOf(invoice: Invoice, call?: KashflowCallOptions): Promise<CurrencyCode> {
     const code = invoice.Currency?.Code
@@ -279,17 +365,6 @@ export function invoicePaymentsResource(
   }
 
   return {
-    /**
-     * Records a payment with `POST /invoices/bulk/payments` and one item. With `input.invoice`
-     * the POST is the only request (unless the invoice has no `Currency.Code` and the home
-     * currency is neither configured nor read yet: then `GET /settings/customerandsupplier`
-     * once per client); without it the invoice is read first. Never retried: a
-     * timeout, reset or 5xx throws KashflowAmbiguousWriteError (read back with `findNew`), a 429
-     * throws KashflowRateLimitError (not applied; write again after `retryAfterMs`).
-     * @throws {InvalidArgumentError} for an amount that is not positive or not in the invoice's currency.
-     * @example
-     * await kashflow.invoicePayments.create({ ...input, invoice })
-     */
     create(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment> {
       if (input.amount.amount <= 0) {
         throw new InvalidArgumentError(
@@ -298,14 +373,6 @@ export function invoicePaymentsResource(
       }
       return post(input, input.amount, 'invoicePayments.create()', call)
     },
-    /**
-     * Records money returned to the card: a bulk payment item with a negative `Amount` (the
-     * public bulk schema has no refund flag; that KashFlow accepts a negative bulk amount is
-     * UNCONFIRMED, see KASHFLOW_UNCONFIRMED.negativeBulkAmounts). Give the amount as positive.
-     * Same request count and error rules as `create`.
-     * @example
-     * await kashflow.invoicePayments.refund({ ...input, amount: money(2000, 'GBP'), invoice })
-     */
     refund(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment> {
       if (input.amount.amount <= 0) {
         throw new InvalidArgumentError(
@@ -314,33 +381,7 @@ export function invoicePaymentsResource(
       }
       return post(input, negate(input.amount), 'invoicePayments.refund()', call)
     },
-    /**
-     * The invoice's payment lines (from the invoice detail; the list endpoint has none).
-     * @example
-     * const lines = await kashflow.invoicePayments.list(1042)
-     */
     list,
-    /**
-     * The read-back that does not need the marker to come back: reads the invoice once and
-     * returns its payment lines that are new since `preImage` (by `id` when KashFlow gives one,
-     * otherwise as a multiset: a line equal in every field to a pre-image line counts against it
-     * once) and match `expected` (amount in exact minor units and currency, date, method, bank
-     * account). When `marker` is given and some of those lines carry it in their note or
-     * reference, only those are returned.
-     *
-     * The caller reads the answer as: 0 lines = not written; 1 = ours; more than 1 = someone
-     * else may have paid the same amount in the window, so a person decides (never write again).
-     * @example
-     * const invoice = await kashflow.invoices.get(1042)
-     * const preImage = paymentLinesOf(invoice, 'GBP')
-     * // ... the write fails ambiguously ...
-     * const found = await kashflow.invoicePayments.findNew({
-     *   invoiceNumber: 1042,
-     *   preImage,
-     *   expected: { amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 409844, bankAccountId: 55166 },
-     *   marker,
-     * })
-     */
     async findNew(
       input: FindNewPaymentInput,
       call?: KashflowCallOptions,
@@ -363,14 +404,6 @@ export function invoicePaymentsResource(
       )
       return marked.length > 0 ? marked : candidates
     },
-    /**
-     * The payment line whose note or reference carries the marker, if any. Usable only when the
-     * marker comes back: that KashFlow copies the bulk `Comment` into the line's `Note` is
-     * UNCONFIRMED (KASHFLOW_UNCONFIRMED.bulkCommentBecomesLineNote). `undefined` does not prove
-     * the payment was not written; use `findNew` for that.
-     * @example
-     * const line = await kashflow.invoicePayments.findByMarker(1042, marker)
-     */
     async findByMarker(
       invoiceNumber: number,
       marker: string,
@@ -381,14 +414,6 @@ export function invoicePaymentsResource(
       const lines = await list(invoiceNumber, call)
       return lines.find((line) => line.note.includes(marker) || line.reference.includes(marker))
     },
-    /**
-     * Deletes a bulk payment, and with it its lines on every invoice it paid:
-     * `DELETE /invoices/bulk/payments/{number}` (swagger operation `BulkPayment_Delete`). The
-     * number is an `InvoicePaymentRecord`'s `bulkPaymentNumber` or `create()`'s answer. Never
-     * retried (a write).
-     * @example
-     * await kashflow.invoicePayments.delete({ bulkPaymentNumber: 51 })
-     */
     async delete(
       input: { readonly bulkPaymentNumber: number },
       call?: KashflowCallOptions,
@@ -407,13 +432,6 @@ export function invoicePaymentsResource(
         call,
       )
     },
-    /**
-     * Removes a payment's allocation from an invoice without deleting the payment:
-     * `POST /internal/invoices/{number}/payments/{paymentId}/unallocate` (an `/internal/` route
-     * of the swagger; the money stays on the customer's account). Not a delete.
-     * @example
-     * await kashflow.invoicePayments.unallocate({ invoiceNumber: 1042, paymentId: 500001 })
-     */
     async unallocate(
       input: { readonly invoiceNumber: number; readonly paymentId: number },
       call?: KashflowCallOptions,

@@ -239,7 +239,63 @@ export async function* paginate<T>(
   for await (const rows of pages(transport, path, item, query, perPage, call)) yield* rows
 }
 
-export function invoicesResource(transport: KashflowTransport) {
+/** Sales invoices: read, list, candidates for matching, and create exactly once. */
+export interface InvoicesResource {
+  /**
+   * An invoice by its number (not its internal Id), with its PaymentLines.
+   * @throws {KashflowNotFoundError} when there is no such invoice.
+   */
+  get(number: number, call?: KashflowCallOptions): Promise<Invoice>
+  /**
+   * Creates an invoice: `POST /invoices`. Never retried: a timeout, a dropped connection or a
+   * 5xx throws `KashflowAmbiguousWriteError`, and the caller reads back with
+   * `findByCustomerReference(customerCode, reference)` before creating again. When KashFlow
+   * answers with the invoice (201) that is returned; when it answers 200 with an empty object
+   * (also documented), the invoice is read back by its reference (one list read per page of
+   * the customer's invoices, then `GET /invoices/{number}`).
+   * @throws {InvalidArgumentError} naming the field, before anything is sent.
+   * @throws {KashflowResponseError} when the answer was empty and no invoice of the customer
+   *   carries the reference.
+   * @example
+   * const invoice = await kashflow.invoices.create({
+   *   customerCode: 'SMITH01',
+   *   reference: 'OPAYO-INV:5f1c9a2e',
+   *   currency: 'GBP',
+   *   issuedDate: '2026-11-02',
+   *   lines: [{ description: 'Order 5521', quantity: 1, rate: money(10000, 'GBP'), vatAmount: money(2000, 'GBP'), nominalCode: 4000 }],
+   * })
+   */
+  create(input: InvoiceCreateInput, call?: KashflowCallOptions): Promise<Invoice>
+  /**
+   * The customer's invoice whose `CustomerReference` equals `reference` exactly, or undefined
+   * (the lowest number when there are several). Reads `GET /invoices?customercode=...` page by
+   * page and compares here: whether `searchtext` searches `CustomerReference` is not published
+   * (KASHFLOW_UNCONFIRMED.searchTextSearchesCustomerReference), so it is not relied on.
+   * @example
+   * const existing = await kashflow.invoices.findByCustomerReference('SMITH01', 'OPAYO-INV:5f1c9a2e')
+   */
+  findByCustomerReference(
+    customerCode: string,
+    reference: string,
+    call?: KashflowCallOptions,
+  ): Promise<InvoiceSummary | undefined>
+  /**
+   * The invoices that still have money due (`DueAmount > 0`, compared here), optionally of one
+   * customer and issued in a date window (both inclusive, filtered by KashFlow). The candidate
+   * read of matching: summaries carry `Number`, `CustomerCode`, `CustomerName`, `Currency`,
+   * `IssuedDate`, `DueDate` and `DueAmount` (decimal; `fromKashflowAmount` gives minor units).
+   * @throws {InvalidArgumentError} for a date that is not YYYY-MM-DD.
+   * @example
+   * for await (const invoice of kashflow.invoices.listOpen({ customerCode: 'SMITH01' })) {
+   *   console.log(invoice.Number, invoice.DueAmount)
+   * }
+   */
+  listOpen(filters?: OpenInvoiceFilters, call?: KashflowCallOptions): AsyncIterable<InvoiceSummary>
+  /** Invoice summaries, page by page (perpage at most 100, following `MetaData.NextPageUrl`). */
+  list(filters?: InvoiceListFilters, call?: KashflowCallOptions): AsyncIterable<InvoiceSummary>
+}
+
+export function invoicesResource(transport: KashflowTransport): InvoicesResource {
   function get(number: number, call?: KashflowCallOptions): Promise<Invoice> {
     return transport.request(
       { method: 'GET', path: `invoices/${number}`, schema: InvoiceSchema },
@@ -283,30 +339,7 @@ export function invoicesResource(transport: KashflowTransport) {
     return found
   }
   return {
-    /**
-     * An invoice by its number (not its internal Id), with its PaymentLines.
-     * @throws {KashflowNotFoundError} when there is no such invoice.
-     */
     get,
-    /**
-     * Creates an invoice: `POST /invoices`. Never retried: a timeout, a dropped connection or a
-     * 5xx throws `KashflowAmbiguousWriteError`, and the caller reads back with
-     * `findByCustomerReference(customerCode, reference)` before creating again. When KashFlow
-     * answers with the invoice (201) that is returned; when it answers 200 with an empty object
-     * (also documented), the invoice is read back by its reference (one list read per page of
-     * the customer's invoices, then `GET /invoices/{number}`).
-     * @throws {InvalidArgumentError} naming the field, before anything is sent.
-     * @throws {KashflowResponseError} when the answer was empty and no invoice of the customer
-     *   carries the reference.
-     * @example
-     * const invoice = await kashflow.invoices.create({
-     *   customerCode: 'SMITH01',
-     *   reference: 'OPAYO-INV:5f1c9a2e',
-     *   currency: 'GBP',
-     *   issuedDate: '2026-11-02',
-     *   lines: [{ description: 'Order 5521', quantity: 1, rate: money(10000, 'GBP'), vatAmount: money(2000, 'GBP'), nominalCode: 4000 }],
-     * })
-     */
     async create(input: InvoiceCreateInput, call?: KashflowCallOptions): Promise<Invoice> {
       const body = invoiceCreateBody(input)
       const answer = await transport.request(
@@ -324,26 +357,7 @@ export function invoicesResource(transport: KashflowTransport) {
         )
       return get(found.Number, call)
     },
-    /**
-     * The customer's invoice whose `CustomerReference` equals `reference` exactly, or undefined
-     * (the lowest number when there are several). Reads `GET /invoices?customercode=...` page by
-     * page and compares here: whether `searchtext` searches `CustomerReference` is not published
-     * (KASHFLOW_UNCONFIRMED.searchTextSearchesCustomerReference), so it is not relied on.
-     * @example
-     * const existing = await kashflow.invoices.findByCustomerReference('SMITH01', 'OPAYO-INV:5f1c9a2e')
-     */
     findByCustomerReference,
-    /**
-     * The invoices that still have money due (`DueAmount > 0`, compared here), optionally of one
-     * customer and issued in a date window (both inclusive, filtered by KashFlow). The candidate
-     * read of matching: summaries carry `Number`, `CustomerCode`, `CustomerName`, `Currency`,
-     * `IssuedDate`, `DueDate` and `DueAmount` (decimal; `fromKashflowAmount` gives minor units).
-     * @throws {InvalidArgumentError} for a date that is not YYYY-MM-DD.
-     * @example
-     * for await (const invoice of kashflow.invoices.listOpen({ customerCode: 'SMITH01' })) {
-     *   console.log(invoice.Number, invoice.DueAmount)
-     * }
-     */
     listOpen(
       filters: OpenInvoiceFilters = {},
       call?: KashflowCallOptions,
@@ -355,7 +369,6 @@ export function invoicesResource(transport: KashflowTransport) {
         for await (const row of rows) if (isOpenInvoice(row)) yield row
       })()
     },
-    /** Invoice summaries, page by page (perpage at most 100, following `MetaData.NextPageUrl`). */
     list(
       filters: InvoiceListFilters = {},
       call?: KashflowCallOptions,

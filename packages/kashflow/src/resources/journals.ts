@@ -115,17 +115,51 @@ function carries(journal: Journal, reference: string): boolean {
   return (journal.Description ?? '').split(/\s+/).includes(reference)
 }
 
-export function journalsResource(transport: KashflowTransport) {
+/** Nominal journals: create (balanced, never retried), get, list, and find by date and reference (the read-back). */
+export interface JournalsResource {
+  /**
+   * Creates a balanced journal with `POST /journals` in the public shape
+   * `{ Date, Description, Reference, Lines: [{ NominalCode, Description, Amount, Debit }] }`.
+   * Rejects an unbalanced journal before sending. Never retried: after
+   * KashflowAmbiguousWriteError, read back with `find` before posting again.
+   * @throws {InvalidArgumentError} for an unbalanced journal, a bad date or a reference with spaces.
+   * @example
+   * const journal = await kashflow.journals.create(input)
+   */
+  create(input: JournalInput, call?: KashflowCallOptions): Promise<Journal>
+  /**
+   * One journal by its number.
+   * @example
+   * const journal = await kashflow.journals.get(301)
+   */
+  get(number: number, call?: KashflowCallOptions): Promise<Journal>
+  /**
+   * Every journal, page by page (`GET /journals`).
+   * @example
+   * for await (const journal of kashflow.journals.list()) console.log(journal.Number)
+   */
+  list(call?: KashflowCallOptions): AsyncIterable<Journal>
+  /**
+   * The read-back of a journal: the first journal dated `date` that carries `reference` (as
+   * `Reference` or as a word of `Description`), or undefined. The caller compares its `Lines`
+   * with what it sent.
+   *
+   * `GET /journals` documents no date filter (only `page`, `perpage`), so this pages through
+   * the list and stops once the rows have passed `date`: it assumes the list is ordered by date,
+   * in either direction, and learns which from the rows (UNCONFIRMED;
+   * KASHFLOW_UNCONFIRMED.journalListOrderedByDate). When the dates it sees are not in order it
+   * reads every page rather than miss a journal.
+   * @example
+   * const found = await kashflow.journals.find({ date: '2026-11-02', reference: marker })
+   */
+  find(
+    input: { readonly date: string; readonly reference: string },
+    call?: KashflowCallOptions,
+  ): Promise<Journal | undefined>
+}
+
+export function journalsResource(transport: KashflowTransport): JournalsResource {
   return {
-    /**
-     * Creates a balanced journal with `POST /journals` in the public shape
-     * `{ Date, Description, Reference, Lines: [{ NominalCode, Description, Amount, Debit }] }`.
-     * Rejects an unbalanced journal before sending. Never retried: after
-     * KashflowAmbiguousWriteError, read back with `find` before posting again.
-     * @throws {InvalidArgumentError} for an unbalanced journal, a bad date or a reference with spaces.
-     * @example
-     * const journal = await kashflow.journals.create(input)
-     */
     create(input: JournalInput, call?: KashflowCallOptions): Promise<Journal> {
       assertBalanced(input)
       if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date))
@@ -149,22 +183,12 @@ export function journalsResource(transport: KashflowTransport) {
         )
         .then((journal) => journal ?? {})
     },
-    /**
-     * One journal by its number.
-     * @example
-     * const journal = await kashflow.journals.get(301)
-     */
     get(number: number, call?: KashflowCallOptions): Promise<Journal> {
       return transport.request(
         { method: 'GET', path: `journals/${number}`, schema: JournalSchema },
         call,
       )
     },
-    /**
-     * Every journal, page by page (`GET /journals`).
-     * @example
-     * for await (const journal of kashflow.journals.list()) console.log(journal.Number)
-     */
     list(call?: KashflowCallOptions): AsyncIterable<Journal> {
       return paginate(
         transport,
@@ -175,19 +199,6 @@ export function journalsResource(transport: KashflowTransport) {
         call,
       )
     },
-    /**
-     * The read-back of a journal: the first journal dated `date` that carries `reference` (as
-     * `Reference` or as a word of `Description`), or undefined. The caller compares its `Lines`
-     * with what it sent.
-     *
-     * `GET /journals` documents no date filter (only `page`, `perpage`), so this pages through
-     * the list and stops once the rows have passed `date`: it assumes the list is ordered by date,
-     * in either direction, and learns which from the rows (UNCONFIRMED;
-     * KASHFLOW_UNCONFIRMED.journalListOrderedByDate). When the dates it sees are not in order it
-     * reads every page rather than miss a journal.
-     * @example
-     * const found = await kashflow.journals.find({ date: '2026-11-02', reference: marker })
-     */
     async find(
       input: { readonly date: string; readonly reference: string },
       call?: KashflowCallOptions,

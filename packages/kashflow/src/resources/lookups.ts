@@ -29,7 +29,24 @@ async function all<T>(
   return rows
 }
 
-export function lookupResources(transport: KashflowTransport) {
+/** A list KashFlow keeps per account, read whole (every page). */
+export interface KashflowLookup<T> {
+  list(call?: KashflowCallOptions): Promise<T[]>
+}
+
+/** The account's lookups: bank accounts, invoice payment methods, currencies, nominal codes. */
+export interface KashflowLookups {
+  /** `GET /bankaccounts`: `Id` is what payments name as `AccountId`. */
+  readonly bankAccounts: KashflowLookup<BankAccount>
+  /** The invoice payment methods (the path is UNCONFIRMED: `KASHFLOW_UNCONFIRMED.paymentMethodsPath`). */
+  readonly paymentMethods: KashflowLookup<PaymentMethod>
+  /** `GET /currencies`. */
+  readonly currencies: KashflowLookup<KashflowCurrency>
+  /** `GET /nominals`: the nominal codes journals post to. */
+  readonly nominals: KashflowLookup<Nominal>
+}
+
+export function lookupResources(transport: KashflowTransport): KashflowLookups {
   return {
     bankAccounts: {
       list: (call?: KashflowCallOptions): Promise<BankAccount[]> =>

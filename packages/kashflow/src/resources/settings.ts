@@ -6,7 +6,23 @@ import { SettingsSchema } from '../wire/schemas.js'
 
 const PATH = 'settings/customerandsupplier'
 
-export function settingsResource(transport: KashflowTransport, configured?: CurrencyCode) {
+/** The account settings the client needs. */
+export interface SettingsResource {
+  /**
+   * The account's home currency: the `homeCurrency` client option when set (no request),
+   * otherwise `HomeCurrency.Code` from `GET /settings/customerandsupplier`, read once per
+   * client (a failed read is not cached).
+   * @throws {KashflowResponseError} when KashFlow gives no valid code; set `homeCurrency`.
+   * @example
+   * const home = await kashflow.settings.homeCurrency() // 'GBP'
+   */
+  homeCurrency(call?: KashflowCallOptions): Promise<CurrencyCode>
+}
+
+export function settingsResource(
+  transport: KashflowTransport,
+  configured?: CurrencyCode,
+): SettingsResource {
   // One answer per client: the home currency does not change under a running integration.
   let cached: Promise<CurrencyCode> | undefined
 
@@ -26,14 +42,6 @@ export function settingsResource(transport: KashflowTransport, configured?: Curr
   }
 
   return {
-    /**
-     * The account's home currency: the `homeCurrency` client option when set (no request),
-     * otherwise `HomeCurrency.Code` from `GET /settings/customerandsupplier`, read once per
-     * client (a failed read is not cached).
-     * @throws {KashflowResponseError} when KashFlow gives no valid code; set `homeCurrency`.
-     * @example
-     * const home = await kashflow.settings.homeCurrency() // 'GBP'
-     */
     homeCurrency(call?: KashflowCallOptions): Promise<CurrencyCode> {
       if (configured !== undefined) return Promise.resolve(configured)
       cached ??= read(call).catch((error: unknown) => {
