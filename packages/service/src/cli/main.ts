@@ -11,6 +11,7 @@ import type { Command, CommandContext, CommandIo, ExitCode } from './command.js'
 import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
+import { feesCommand } from './fees-command.js'
 import { registrationsCommand } from './registrations-command.js'
 import {
   backfillCommand,
@@ -49,6 +50,8 @@ Commands:
   dead-letters discard <id>     close a dead letter                           --reason R
   registrations import FILE     Server registrations into the store           [--json]
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
+  fees import FILE              an acquirer fee statement (CSV) into the store  [--json]
+                                (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]
@@ -75,6 +78,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     subcommands: ['import'],
     run: ({ sub, args, config, io, print }) =>
       registrationsCommand({ sub, args, config, io, print }),
+  },
+  fees: {
+    needs: 'config',
+    subcommands: ['import'],
+    run: ({ sub, args, config, io, print }) => feesCommand({ sub, args, config, io, print }),
   },
   backfill: backfillCommand,
   reconcile: reconcileCommand,
