@@ -31,6 +31,7 @@ import { listen } from '../node.js'
 import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
 import type { Reconciliation } from '../service/reconcile.js'
 import { createSyncService } from '../service/service.js'
+import { DEMO_MATCHING, sendMatchingPayments } from './matching.js'
 
 export interface DemoOptions {
   /** Where progress and the report go. @default a line to standard output */
@@ -69,7 +70,8 @@ const key = (n: number) => `K${String(n).padStart(9, '0')}`.slice(0, 10)
  * Runs the demo: fake Opayo and fake KashFlow on loopback, the sync service on SQLite in a
  * temporary folder, and about 200 realistic Opayo events (payments, refunds, deferred + release,
  * declines, duplicates, a tampered signature, a missing vendorTxCode, invoices that do not exist
- * yet, a euro payment, rate limits and a KashFlow outage), and three attacks that must move no
+ * yet, a mistyped reference matching posts and an ambiguous one it leaves to a person, a euro
+ * payment, rate limits and a KashFlow outage), and three attacks that must move no
  * money (a forged Form return, a replay with TxType changed, a hand-over with a forged amount). Returns whether every payment is
  * accounted for, with the reconciliation.
  */
@@ -135,6 +137,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     kashflow,
     rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
     references,
+    matching: DEMO_MATCHING,
     customFields: defineCustomFieldMappings([
       customFieldPresets.fraudRecommendation(),
       customFieldPresets.bankAuthCode(),
@@ -302,6 +305,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     sent += 1
     expected.set(`opayo:${tx}:payment`, 'dead')
   }
+  // References that fail: one matching posts by itself, one it leaves to a person (matching.ts).
+  const matching = await sendMatchingPayments({
+    store,
+    notifyUrl,
+    kashflow: kashflowFake,
+    opayo: opayoServer.fake,
+    vendorName: VENDOR,
+  })
+  sent += matching.sent
+  for (const [id, want] of matching.expected) expected.set(id, want)
   // Form returns, through the shopper's browser (one with a thousands separator).
   for (let i = 0; i < 8; i += 1) {
     const tx = guid(400 + i)
@@ -559,6 +572,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     log(
       `  ${e.id} (${(e.payment as { source?: { vendorTxCode?: string } } | null)?.source?.vendorTxCode ?? (e.payment as { hint?: { vendorTxCode?: string } } | null)?.hint?.vendorTxCode ?? 'no vendorTxCode'}): ${e.reason}`,
     )
+  for (const line of await matching.report(problems)) log(line)
   log('Reconciliation (Opayo successful money movements vs the ledger and KashFlow):')
   for (const [k, v] of Object.entries(reconciliation.summary))
     log(`  ${k.replace(/_/g, ' ').padEnd(20)} ${v}`)

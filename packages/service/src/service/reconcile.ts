@@ -271,7 +271,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
   }
 
   for (await fill(); window.length > 0; await fill()) {
-    const { payment, invoiceNumber } = window.shift()!
+    const { payment, invoiceNumber: referenced } = window.shift()!
     const marker = postingMarker(payment.source.transactionId, payment.kind)
     explained(marker)
     const event = await input.store.get(payment.id)
@@ -279,6 +279,10 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
     const signed = payment.kind === 'refund' ? -minor : minor
     const ledger = event ? await input.store.ledger(event.id) : []
     const entry = ledger.find((l) => l.marker === marker && l.state === 'done')
+    // The invoice the ledger wrote to: the reference's, or the one matching or a person chose.
+    const written = (entry?.request as { invoiceNumber?: unknown } | null | undefined)
+      ?.invoiceNumber
+    const invoiceNumber = typeof written === 'number' ? written : referenced
     // Which KashFlow line is ours: the one the ledger recorded (the line read back, or the bulk
     // payment the write created), else one carrying the marker where KashFlow kept it.
     const result = entry?.result as
