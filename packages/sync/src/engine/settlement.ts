@@ -11,6 +11,7 @@ import {
   planSettlement,
 } from '@opayo-kashflow/core'
 import type {
+  FeeStatementRow,
   JournalIntent,
   Money,
   SettlementAccounts,
@@ -213,9 +214,13 @@ export async function processSettlement(
       })
       return
     }
+    // Statement fees without rows of their own: the statements imported into the store.
     const fees: SettlementFees =
-      settlement.fees.source === 'statement'
-        ? { source: 'statement', rows: 'rows' in settlement.fees ? settlement.fees.rows : [] }
+      settlement.fees.source === 'statement' && !('rows' in settlement.fees)
+        ? {
+            source: 'statement',
+            rows: (await ctx.store.feeStatementRows()) as unknown as FeeStatementRow[],
+          }
         : settlement.fees
     const plan = planSettlement(
       { ...batch, transactions },
