@@ -1,10 +1,12 @@
 // Settlement through the real binary (the source entry under tsx, what `pnpm demo` runs).
 import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
+import { FakeOpayo } from '@opayo-kashflow/testkit'
 import { describe, expect, it, vi } from 'vitest'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -43,5 +45,58 @@ describe('demo --mode clearing', () => {
     const result = await cli(['demo', '--mode', 'sideways'])
     expect(result.stderr).toMatch(/--mode must be "direct" or "clearing"/)
     expect(result.code).toBe(2)
+  })
+})
+
+describe('fees import FILE', () => {
+  const db = join(dir, 'fees.db')
+  const configPath = join(dir, 'fees.config.json')
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      opayo: { vendorName: 'myshop' },
+      kashflow: { username: 'u' },
+      posting: { bankAccountId: 1, paymentMethodId: 2 },
+      references: ['INV-{invoice}-{*}'],
+      server: { redirectUrl: 'https://shop.example/' },
+      store: { sqlite: db },
+    }),
+  )
+  const statement = () => {
+    const opayo = new FakeOpayo()
+    opayo.seed({ vendorTxCode: 'INV-1-1', amount: 12000 })
+    opayo.seed({ vendorTxCode: 'INV-2-1', amount: 4550 })
+    opayo.closeBatches({ date: '2026-11-03', fee: (tx) => Math.round(tx.amount * 0.015) + 20 })
+    return opayo.feeStatementCsv()
+  }
+
+  it('imports a statement once, all or nothing, with exit codes 0, 1 and 2', async () => {
+    const good = join(dir, 'statement.csv')
+    writeFileSync(good, statement())
+    const first = await cli(['fees', 'import', good, '--config', configPath, '--json'])
+    expect(first.code).toBe(0)
+    expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'created', rows: 2 })
+    const again = await cli(['fees', 'import', good, '--config', configPath])
+    expect(again.stdout).toContain('imported before')
+    expect(again.code).toBe(0)
+
+    const bad = join(dir, 'bad.csv')
+    writeFileSync(bad, 'batch_id,fee,currency\n1001,0.35,GBP\n1002,-1,GBP\n1003,abc,XXX\n')
+    const refused = await cli(['fees', 'import', bad, '--config', configPath])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/problem\(s\) in .*nothing was imported/)
+    expect(refused.stderr).toMatch(/line 3/)
+
+    expect(
+      (await cli(['fees', 'import', join(dir, 'absent.csv'), '--config', configPath])).code,
+    ).toBe(2)
+    expect((await cli(['fees', 'import', '--config', configPath])).code).toBe(2)
+
+    const store = await sqliteStore({ path: db })
+    const rows = await store.feeStatementRows()
+    await store.close()
+    // The good file's two rows; nothing from the refused one.
+    expect(rows).toHaveLength(2)
+    expect(rows.map((r) => r.fee.amount)).toEqual([200, 88])
   })
 })

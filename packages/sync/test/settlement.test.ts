@@ -173,6 +173,31 @@ describe('settlement batches (clearing mode)', () => {
     expect(h.fake.journals.size).toBe(2)
   })
 
+  it('with statement fees, waits until the statement is imported, then posts its fees', async () => {
+    const h = clearingHarness({ settlement: { ...settlement, fees: { source: 'statement' } } })
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.drain()
+    await h.engine.ingestSettlementBatch(batchOf('B-600', [a]))
+    await h.engine.drain()
+    const id = settlementEventId('B-600')
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'waiting',
+      lastError: { message: expect.stringMatching(/fee/i) },
+    })
+    expect(h.fake.journals.size).toBe(0)
+    await h.store.importFeeStatement({
+      digest: 'statement-1',
+      rows: [{ line: 2, batchId: 'B-600', fee: { amount: 42, currency: 'GBP' } }],
+      now: h.clock.now(),
+    })
+    await h.settle()
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'posted',
+      detail: { totals: { fees: { amount: 42 }, clearingRemainder: { amount: 0 } } },
+    })
+  })
+
   it('dead-letters a batch whose payments went to the bank account, not the clearing account', async () => {
     const h = clearingHarness({
       rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
