@@ -173,7 +173,11 @@ function planMoney(
   const invoice = context.references.parse(payment.invoiceReference ?? payment.source.vendorTxCode)
 
   if (!invoice.ok) {
-    if (rules.unmatchedReference.action === 'dead-letter') {
+    // create-invoice is the engine's (it writes the invoice first); planning alone cannot.
+    if (
+      rules.unmatchedReference.action === 'dead-letter' ||
+      rules.unmatchedReference.action === 'create-invoice'
+    ) {
       return [deadLetter(paymentId, 'unmatched_reference', invoice.issues)]
     }
     const home = toCurrency(payment.amount, rules.homeCurrency, context.rate)

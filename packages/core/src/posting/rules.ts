@@ -43,6 +43,22 @@ export const PostingRulesSchema = z
           suspenseNominalCode: Id,
           bankNominalCode: Id,
         }),
+        /**
+         * Shops that take payment first: the sync engine creates a KashFlow invoice for the
+         * payment (one line of the amount paid on `nominalCode` at `vatRate`, VAT included), for
+         * the customer upserted by the payer's email (else `customerCode`), with a deterministic
+         * marker in its CustomerReference, then posts the payment to it, exactly once. Planning
+         * alone (no engine) dead-letters such a payment as `unmatched_reference`.
+         */
+        z.object({
+          action: z.literal('create-invoice'),
+          /** The sales nominal code of the invoice line. */
+          nominalCode: Id,
+          /** The VAT rate in percent included in the amount paid. @default 0 */
+          vatRate: z.number().min(0).max(100).default(0),
+          /** The customer to invoice when the payer gives no email. @default none (dead-lettered) */
+          customerCode: z.string().min(1).optional(),
+        }),
       ])
       .default({ action: 'dead-letter' }),
     /**
