@@ -28,6 +28,7 @@ import type { Invoice, InvoiceSummary } from '@opayo-kashflow/kashflow'
 import type { EventRecord, LedgerEntry, Store } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { rememberError } from './context.js'
+import { CannotCreateInvoice, createInvoiceFor } from './create-invoice.js'
 
 /** The ledger kind of a resolution: a person's choice of invoice, kept beside the writes. */
 export const RESOLUTION_KIND = 'resolution'
@@ -73,6 +74,13 @@ export type MatchRecord =
       readonly score: number
       readonly reasons: readonly MatchReason[]
       readonly message: string
+    }
+  | {
+      readonly via: 'create-invoice'
+      readonly invoiceNumber: number
+      /** The invoice's CustomerReference marker. */
+      readonly marker: string
+      readonly customerCode: string
     }
 
 /** The latest resolution recorded for an event, if any (one indexed ledger read). */
@@ -343,7 +351,35 @@ export async function lookUpWithMatching<L>(
     payment.status === 'succeeded' &&
     payment.amount.amount > 0
   const parsed = options.references.parse(payment.invoiceReference ?? payment.source.vendorTxCode)
-  if (moving && !parsed.ok && options.rules.unmatchedReference.action === 'dead-letter') {
+  const rule = options.rules.unmatchedReference
+  if (
+    moving &&
+    !parsed.ok &&
+    rule.action === 'create-invoice' &&
+    (payment.kind === 'payment' || payment.kind === 'capture')
+  ) {
+    // A person's resolution first; else the invoice this payment is for, created once.
+    const resolution = await resolutionOf(ctx.store, event.id)
+    let placed: MatchRecord
+    if (resolution)
+      placed = { via: 'resolution', invoiceNumber: resolution.invoiceNumber, resolution }
+    else {
+      try {
+        placed = { via: 'create-invoice', ...(await createInvoiceFor(ctx, event, payment, rule)) }
+      } catch (error) {
+        if (!(error instanceof CannotCreateInvoice)) throw error
+        await ctx.deadLetter(event, 'unmatched_reference', {
+          attempts: event.attempts + 1,
+          detail: { issues: parsed.issues, createInvoice: error.message },
+          outcome: `unmatched_reference: ${error.message}`,
+        })
+        return undefined
+      }
+    }
+    const references = naming(placed.invoiceNumber)
+    return { looked: await lookUp(references), references, match: placed }
+  }
+  if (moving && !parsed.ok && rule.action === 'dead-letter') {
     const placed = await place(
       ctx,
       event,
