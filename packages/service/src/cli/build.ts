@@ -97,6 +97,10 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
     : undefined
   const handoverToken = config.opayo.pi ? secret('handoverToken') : undefined
   const adminToken = optionalSecret('adminToken')
+  if (config.posting.suspense && config.posting.createInvoice)
+    throw new ConfigError(
+      'posting.suspense and posting.createInvoice both say what to do with a reference that matches no pattern: keep one.',
+    )
   const settlement = settlementFromConfig(config)
   const service = createSyncService({
     store,
@@ -106,7 +110,9 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
       ...(config.posting.homeCurrency ? { homeCurrency: config.posting.homeCurrency } : {}),
       unmatchedReference: config.posting.suspense
         ? { action: 'suspense-journal', ...config.posting.suspense }
-        : { action: 'dead-letter' },
+        : config.posting.createInvoice
+          ? { action: 'create-invoice', ...config.posting.createInvoice }
+          : { action: 'dead-letter' },
       ...clearingRulesFromConfig(config),
     }),
     references: createReferenceParser(config.references),

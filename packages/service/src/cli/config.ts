@@ -71,6 +71,18 @@ export const ServiceConfigSchema = z.strictObject({
         bankNominalCode: z.number().int().positive(),
       })
       .optional(),
+    /**
+     * Shops that take payment first: a payment whose reference matches no pattern gets a KashFlow
+     * invoice of the amount paid (VAT at `vatRate` included, on `nominalCode`) for the payer
+     * (upserted by email) or `customerCode`, then the payment (docs/matching.md).
+     */
+    createInvoice: z
+      .strictObject({
+        nominalCode: z.number().int().positive(),
+        vatRate: z.number().min(0).max(100).default(0),
+        customerCode: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
   /** Clearing mode: the settlement accounts and fees; required when posting.mode is "clearing". */
   settlement: SettlementConfigSchema.optional(),
