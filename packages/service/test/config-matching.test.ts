@@ -27,3 +27,20 @@ describe('the matching section of the configuration', () => {
     expect(parse({ autopost: { minScore: 80, requireUnique: true } }).success).toBe(false)
   })
 })
+
+describe('the createInvoice option of the posting section', () => {
+  const posting = (extra: Record<string, unknown>) =>
+    ServiceConfigSchema.safeParse({
+      ...base,
+      posting: { bankAccountId: 1, paymentMethodId: 2, ...extra },
+    })
+
+  it('takes a nominal code, a VAT rate (default 0) and an optional customer code', () => {
+    expect(posting({ createInvoice: { nominalCode: 4000 } }).data?.posting.createInvoice).toEqual({
+      nominalCode: 4000,
+      vatRate: 0,
+    })
+    expect(posting({ createInvoice: { nominalCode: 4000, vatRate: 120 } }).success).toBe(false)
+    expect(posting({ createInvoice: { vatRate: 20 } }).success).toBe(false)
+  })
+})
