@@ -38,6 +38,8 @@ describe('demo --mode clearing', () => {
     expect(result.stdout).toContain('OPAYO-BATCH:1001:transfer')
     expect(result.stdout).toMatch(/Clearing account 1210: .* £0\.00 remains/)
     expect(result.stdout).toContain('The clearing account is at zero')
+    // What `reconcile` reports per batch, in the demo's own words.
+    expect(result.stdout).toMatch(/batch 1001 +settled +Opayo 670\.48, clearing 670\.48, .* remains 0\.00/)
     expect(result.code).toBe(0)
   })
 

@@ -11,6 +11,12 @@ import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import { SyncConfigError } from '@opayo-kashflow/sync'
 import type { Store } from '@opayo-kashflow/sync'
 import { reconcileEach } from '../service/reconcile.js'
+import {
+  describeBatchRow,
+  reconcileBatches,
+  writeBatchReconciliationCsv,
+} from '../service/reconcile-batches.js'
+import type { BatchReconciliationRow } from '../service/reconcile-batches.js'
 import type { PostingMarkerParts, ReconciliationSummary } from '../service/reconcile.js'
 import { openReconciliationReports } from '../service/report-writers.js'
 import type { ReconciliationReportPaths } from '../service/report-writers.js'
@@ -43,6 +49,15 @@ export interface ReconcileCommandInput {
    * @default 5000
    */
   readonly collectEvery?: number
+  /**
+   * Clearing mode: also reconcile each settlement batch closed in the range (Opayo's total, posted
+   * to clearing, transfer, fees, FX, what remains) into settlement-batches.csv. @default none
+   */
+  readonly batches?: {
+    readonly clearingNominalCode: number
+    readonly store: Pick<Store, 'get'>
+    readonly kashflow: Pick<KashflowClient, 'journals'>
+  }
 }
 
 /**
@@ -62,6 +77,8 @@ function fullCollection(): (() => void) | undefined {
 /** What `--json` prints: the range, counts, money per currency and the report files. */
 export interface ReconcileCommandJson extends ReconciliationSummary {
   readonly reports: ReconciliationReportPaths
+  /** Clearing mode: one row per settlement batch (amounts in minor units). */
+  readonly batches?: readonly BatchReconciliationRow[]
 }
 
 /** Opayo's successful and unsuccessful movements as canonical payments, one page at a time. */
@@ -172,8 +189,16 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
     throw error
   }
   const paths = await reports.finish(summary)
+  const batches = input.batches
+    ? await reconcileBatches({ reporting: input.reporting, ...input.batches, ...range })
+    : undefined
+  if (batches) await writeBatchReconciliationCsv(input.outDir, batches)
   if (input.json) {
-    const printed: ReconcileCommandJson = { ...summary, reports: paths }
+    const printed: ReconcileCommandJson = {
+      ...summary,
+      reports: paths,
+      ...(batches ? { batches: batches.rows } : {}),
+    }
     input.out(JSON.stringify(printed, null, 2))
   } else {
     for (const [status, count] of Object.entries(summary.summary))
@@ -182,10 +207,12 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       input.out(
         `${t.currency.padEnd(20)} ${t.rows} rows, ${t.needsAttention} need attention; Opayo ${t.opayo}, KashFlow ${t.kashflow} (minor units)`,
       )
+    for (const row of batches?.rows ?? []) input.out(describeBatchRow(row))
     input.out(
-      `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html`,
+      `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html${batches ? ', settlement-batches.csv' : ''}`,
     )
   }
   const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow } = summary.summary
-  return missing_in_kashflow + amount_mismatch + orphan_in_kashflow > 0 ? 1 : 0
+  const batchProblems = batches?.needsAttention ?? 0
+  return missing_in_kashflow + amount_mismatch + orphan_in_kashflow + batchProblems > 0 ? 1 : 0
 }

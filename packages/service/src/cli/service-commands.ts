@@ -80,6 +80,15 @@ export const reconcileCommand: Command = {
       outDir: options.out ?? '.',
       json: options.json,
       out: io.out,
+      ...(config.posting.mode === 'clearing' && config.settlement
+        ? {
+            batches: {
+              clearingNominalCode: config.settlement.clearing.nominalCode,
+              store,
+              kashflow,
+            },
+          }
+        : {}),
     }),
 }
 

@@ -16,6 +16,7 @@ import { memoryStore } from '@opayo-kashflow/sync'
 import type { SettledBatchRecord } from '@opayo-kashflow/sync'
 import { startFakeKashflowServer, startFakeOpayoServer } from '@opayo-kashflow/testkit'
 import { createSyncService } from '../service/service.js'
+import { describeBatchRow, reconcileBatches } from '../service/reconcile-batches.js'
 import { pollSettlementBatches } from '../service/settlement-poll.js'
 
 /** What the clearing demo found. */
@@ -212,6 +213,20 @@ export async function runClearingDemo(
       `Clearing account ${CLEARING.nominalCode}: ${format(money(paid, 'GBP'))} in from payments and refunds, ${format(money(-journalled, 'GBP'))} out by transfers and fees: ${format(money(clearingBalance, 'GBP'))} remains.`,
     )
     if (clearingBalance !== 0) problems.push(`the clearing account holds ${clearingBalance}p`)
+
+    // --- what `opayo-kashflow reconcile` reports per batch ----------------------------------------
+    const perBatch = await reconcileBatches({
+      reporting,
+      store,
+      kashflow: createKashflowClient({ ...CREDENTIALS, baseUrl: kashflowServer.url }),
+      clearingNominalCode: CLEARING.nominalCode,
+      from,
+      to: new Date(Date.now() + 86_400_000),
+    })
+    log('Reconciliation per batch:')
+    for (const row of perBatch.rows) log(`  ${describeBatchRow(row)}`)
+    if (perBatch.needsAttention > 0)
+      problems.push(`${perBatch.needsAttention} batch(es) need attention in the reconciliation`)
     for (const problem of problems) log(`PROBLEM: ${problem}`)
     log(
       problems.length === 0

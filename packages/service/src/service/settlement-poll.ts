@@ -40,7 +40,7 @@ function batchDate(batch: ReportingBatch): string | undefined {
  * unusable or the batch is empty.
  */
 export async function readSettlementBatch(
-  reporting: OpayoReportingClient,
+  reporting: Pick<OpayoReportingClient, 'batches'>,
   batch: ReportingBatch,
 ): Promise<{ batch: SettlementBatchEventInput } | { reason: string }> {
   const date = batchDate(batch)

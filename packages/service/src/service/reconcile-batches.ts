@@ -1,0 +1,224 @@
+// Reconciliation per settlement batch (clearing mode): for each batch Opayo closed in the range,
+// Opayo's total, what the engine posted to the clearing account for it, and what the transfer,
+// fee and FX journals found in KashFlow (by their markers) took off the clearing account. What
+// remains on clearing for the batch is zero when all is well. Batches are few (one a day): their
+// rows are held and written once.
+import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { finished } from 'node:stream/promises'
+import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
+import { settlementEventId } from '@opayo-kashflow/sync'
+import type { SettledBatchRecord, Store } from '@opayo-kashflow/sync'
+import { readSettlementBatch } from './settlement-poll.js'
+
+/** Where a batch stands. */
+export type BatchReconciliationStatus =
+  /** Settled, and its journals are in KashFlow: nothing remains on clearing. */
+  | 'settled'
+  /** Settled by the engine, but a journal is missing in KashFlow or differs: something remains. */
+  | 'journal_mismatch'
+  /** The engine is waiting (a transaction not posted yet, fees not imported): normal for a day or two. */
+  | 'waiting'
+  /** Dead-lettered: a person must look (`dead-letters show batch:{id}`). */
+  | 'dead'
+  /** Opayo closed it but the engine has not ingested it (the poller has not run, or it is unreadable). */
+  | 'not_ingested'
+
+/** One batch's reconciliation, in minor units of the batch currency (Opayo) or home currency. */
+export interface BatchReconciliationRow {
+  readonly batchId: string
+  readonly date: string | undefined
+  readonly status: BatchReconciliationStatus
+  readonly currency: string | undefined
+  /** Opayo's total for the batch (payments − refunds), batch currency. */
+  readonly opayoTotal: number | undefined
+  /** What was posted to the clearing account for it, home currency (settled batches). */
+  readonly postedToClearing: number | undefined
+  /** The transfer to the bank found in KashFlow (negative: from the bank). */
+  readonly transfer: number | undefined
+  /** The fee journal found in KashFlow. */
+  readonly fees: number | undefined
+  /** The exchange-difference journal found in KashFlow (positive: a loss). */
+  readonly fxDifference: number | undefined
+  /** Posted to clearing − what the journals found took off it; zero when all is well. */
+  readonly clearingRemainder: number | undefined
+  readonly note: string
+}
+
+/** What `reconcileBatches` returns: the rows and how many need attention. */
+export interface BatchReconciliation {
+  readonly rows: readonly BatchReconciliationRow[]
+  /** Rows other than `settled` and `waiting`. */
+  readonly needsAttention: number
+}
+
+/** What a found journal takes off the clearing account (credits minus debits on its nominal), in minor units. */
+function offClearing(
+  journal: {
+    readonly Lines?:
+      | readonly {
+          readonly NominalCode?: number | null | undefined
+          readonly Amount?: number | null | undefined
+          readonly Debit?: boolean | null | undefined
+        }[]
+      | null
+      | undefined
+  },
+  clearingNominal: number,
+): number {
+  let sum = 0
+  for (const line of journal.Lines ?? []) {
+    if (line.NominalCode !== clearingNominal) continue
+    const amount = Math.round((line.Amount ?? 0) * 100)
+    sum += line.Debit ? -amount : amount
+  }
+  return sum
+}
+
+/**
+ * Reconciles every settlement batch Opayo closed in `[from, to]`: one getBatchList, one
+ * getBatchDetail per batch (for Opayo's total), the batch event in the store, and one
+ * `journals.find` per journal the engine posted for it.
+ * @example const { rows } = await reconcileBatches({ reporting, store, kashflow, clearingNominalCode: 1210, from, to })
+ */
+export async function reconcileBatches(input: {
+  readonly reporting: Pick<OpayoReportingClient, 'batches'>
+  readonly store: Pick<Store, 'get'>
+  readonly kashflow: Pick<KashflowClient, 'journals'>
+  readonly clearingNominalCode: number
+  readonly from: Date
+  readonly to: Date
+}): Promise<BatchReconciliation> {
+  const rows: BatchReconciliationRow[] = []
+  const empty = {
+    postedToClearing: undefined,
+    transfer: undefined,
+    fees: undefined,
+    fxDifference: undefined,
+    clearingRemainder: undefined,
+  }
+  for (const listed of await input.reporting.batches.list({ from: input.from, to: input.to })) {
+    const read = await readSettlementBatch(input.reporting, listed)
+    const opayo =
+      'batch' in read
+        ? {
+            date: read.batch.date,
+            currency: read.batch.currency,
+            opayoTotal: Number(read.batch.gross.amount),
+          }
+        : { date: undefined, currency: undefined, opayoTotal: undefined }
+    let id: string
+    try {
+      id = settlementEventId(listed.batchid)
+    } catch {
+      rows.push({
+        batchId: listed.batchid,
+        ...opayo,
+        ...empty,
+        status: 'not_ingested',
+        note: 'the batch id is not usable',
+      })
+      continue
+    }
+    const event = await input.store.get(id)
+    if (!event) {
+      rows.push({
+        batchId: listed.batchid,
+        ...opayo,
+        ...empty,
+        status: 'not_ingested',
+        note: 'reason' in read ? read.reason : 'not ingested yet (the poller reads closed batches)',
+      })
+      continue
+    }
+    if (event.state !== 'posted') {
+      const dead = event.state === 'dead' || event.state === 'discarded'
+      rows.push({
+        batchId: listed.batchid,
+        ...opayo,
+        ...empty,
+        status: dead ? 'dead' : 'waiting',
+        note: dead
+          ? `dead-lettered: ${event.reason ?? ''}`
+          : (event.lastError?.message ?? event.state),
+      })
+      continue
+    }
+    const record = event.detail as SettledBatchRecord
+    const found: Record<'transfer' | 'fees' | 'fx', number> = { transfer: 0, fees: 0, fx: 0 }
+    const missing: string[] = []
+    for (const marker of record.markers) {
+      const purpose = /:(transfer|fees|fx)$/.exec(marker)?.[1] as
+        'transfer' | 'fees' | 'fx' | undefined
+      if (!purpose) continue
+      const journal = await input.kashflow.journals.find({ date: record.date, reference: marker })
+      if (!journal) missing.push(marker)
+      else found[purpose] = offClearing(journal, input.clearingNominalCode)
+    }
+    const posted = Number(record.totals.postedHome.amount)
+    const remainder = posted - found.transfer - found.fees - found.fx
+    rows.push({
+      batchId: listed.batchid,
+      ...opayo,
+      status: remainder === 0 && missing.length === 0 ? 'settled' : 'journal_mismatch',
+      postedToClearing: posted,
+      transfer: found.transfer,
+      fees: found.fees,
+      fxDifference: found.fx,
+      clearingRemainder: remainder,
+      note:
+        missing.length > 0
+          ? `not found in KashFlow: ${missing.join(', ')}`
+          : remainder === 0
+            ? ''
+            : 'the journals in KashFlow do not empty the clearing account for this batch',
+    })
+  }
+  return {
+    rows,
+    needsAttention: rows.filter((r) => r.status !== 'settled' && r.status !== 'waiting').length,
+  }
+}
+
+const COLUMNS = [
+  'batchId',
+  'date',
+  'status',
+  'currency',
+  'opayoTotal',
+  'postedToClearing',
+  'transfer',
+  'fees',
+  'fxDifference',
+  'clearingRemainder',
+  'note',
+] as const
+
+const csvCell = (value: string | number | undefined): string => {
+  const text = value === undefined ? '' : String(value)
+  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** Writes `settlement-batches.csv` (amounts in minor units) in `dir`; returns its path. */
+export async function writeBatchReconciliationCsv(
+  dir: string,
+  reconciliation: BatchReconciliation,
+): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, 'settlement-batches.csv')
+  const stream = createWriteStream(path)
+  stream.write(`${COLUMNS.join(',')}\n`)
+  for (const row of reconciliation.rows)
+    stream.write(`${COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`)
+  stream.end()
+  await finished(stream)
+  return path
+}
+
+/** One line of the command's output for a batch. */
+export function describeBatchRow(row: BatchReconciliationRow): string {
+  const money = (n: number | undefined) => (n === undefined ? '-' : (n / 100).toFixed(2))
+  return `batch ${row.batchId.padEnd(10)} ${row.status.padEnd(16)} Opayo ${money(row.opayoTotal)}, clearing ${money(row.postedToClearing)}, transfer ${money(row.transfer)}, fees ${money(row.fees)}, FX ${money(row.fxDifference)}, remains ${money(row.clearingRemainder)}${row.note ? ` (${row.note})` : ''}`
+}
