@@ -31,7 +31,7 @@ import { listen } from '../node.js'
 import { reconciliationCsv, reconciliationHtml } from '../service/reconcile.js'
 import type { Reconciliation } from '../service/reconcile.js'
 import { createSyncService } from '../service/service.js'
-import { DEMO_MATCHING, sendMatchingPayments } from './matching.js'
+import { DEMO_CREATE_INVOICE, DEMO_MATCHING, sendMatchingPayments } from './matching.js'
 
 export interface DemoOptions {
   /** Where progress and the report go. @default a line to standard output */
@@ -70,7 +70,8 @@ const key = (n: number) => `K${String(n).padStart(9, '0')}`.slice(0, 10)
  * Runs the demo: fake Opayo and fake KashFlow on loopback, the sync service on SQLite in a
  * temporary folder, and about 200 realistic Opayo events (payments, refunds, deferred + release,
  * declines, duplicates, a tampered signature, a missing vendorTxCode, invoices that do not exist
- * yet, a mistyped reference matching posts and an ambiguous one it leaves to a person, a euro
+ * yet, a mistyped reference matching posts, an ambiguous one it leaves to a person, a shop order
+ * turned into an invoice, a euro
  * payment, rate limits and a KashFlow outage), and three attacks that must move no
  * money (a forged Form return, a replay with TxType changed, a hand-over with a forged amount). Returns whether every payment is
  * accounted for, with the reconciliation.
@@ -135,7 +136,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const service = createSyncService({
     store,
     kashflow,
-    rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
+    rules: definePostingRules({
+      bankAccountId: 55166,
+      paymentMethodId: 409844,
+      unmatchedReference: DEMO_CREATE_INVOICE,
+    }),
     references,
     matching: DEMO_MATCHING,
     customFields: defineCustomFieldMappings([

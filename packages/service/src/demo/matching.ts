@@ -1,6 +1,7 @@
 // The demo's payments whose reference fails: a mistyped reference that matching posts by itself
-// (one clear candidate under the demo's policy), and an ambiguous one that it leaves to a person
-// with two candidates. The demo (demo.ts) sends them with everything else and checks the outcome.
+// (one clear candidate under the demo's policy), an ambiguous one that it leaves to a person with
+// two candidates, and a shop order paid before any invoice existed, turned into an invoice
+// (unmatchedReference create-invoice). The demo (demo.ts) sends them and checks the outcome.
 import type { Store } from '@opayo-kashflow/sync'
 import {
   buildServerNotification,
@@ -11,6 +12,13 @@ import type { FakeKashflow, FakeOpayo } from '@opayo-kashflow/testkit'
 
 /** The demo's matching policy: post only when exactly one open invoice scores 80 or more. */
 export const DEMO_MATCHING = { autoPost: { minScore: 80, requireUnique: true } } as const
+
+/** The demo's rule for a reference that matches no pattern: invoice it (sales 4000, VAT 20%). */
+export const DEMO_CREATE_INVOICE = {
+  action: 'create-invoice',
+  nominalCode: 4000,
+  vatRate: 20,
+} as const
 
 /** What the matching part of the demo sent, what each event must end as, and its summary. */
 export interface MatchingDemo {
@@ -27,8 +35,8 @@ const key = (n: number) => `M${String(n).padStart(9, '0')}`.slice(0, 10)
 /**
  * Seeds the fake KashFlow with Jane's and Acme's open invoices and sends two signed Server
  * notifications whose registrations carry the shopper: Jane's `INV-3402-1` (invoice 3042 with two
- * digits swapped; 3402 does not exist) and Acme's `ORDER-5531` (no pattern matches; Acme owes
- * £33.33 on two invoices).
+ * digits swapped; 3402 does not exist) and Acme's `INV-5531-1` (invoice 5531 does not exist; Acme
+ * owes £33.33 on two invoices), and Kim's shop order `SHOP-7001` (no pattern matches).
  * @example const matching = await sendMatchingPayments({ store, notifyUrl, kashflow: fake, opayo: fakeOpayo, vendorName: 'demoshop' })
  */
 export async function sendMatchingPayments(input: {
@@ -64,7 +72,7 @@ export async function sendMatchingPayments(input: {
     n: number,
     vendorTxCode: string,
     amount: number,
-    customer: Record<string, string>,
+    customer: Record<string, unknown>,
     want: 'posted' | 'dead',
   ) => {
     const tx = guid(n)
@@ -95,14 +103,32 @@ export async function sendMatchingPayments(input: {
   )
   const ambiguous = await send(
     2,
-    'ORDER-5531',
+    'INV-5531-1',
     3333,
     { company: 'Acme Ltd', email: 'accounts@acme.example' },
     'dead',
   )
 
+  const shopOrder = await send(
+    3,
+    'SHOP-7001',
+    5994,
+    {
+      firstName: 'Kim',
+      lastName: 'Lee',
+      email: 'kim.lee@example.org',
+      billingAddress: {
+        lines: ['2  Mill Lane'],
+        city: 'Leeds',
+        postalCode: 'ls1 4dy',
+        countryCode: 'GB',
+      },
+    },
+    'posted',
+  )
+
   return {
-    sent: 2,
+    sent: 3,
     expected,
     async report(problems) {
       const lines: string[] = ['Matching (references that failed):']
@@ -122,11 +148,32 @@ export async function sendMatchingPayments(input: {
           ?.matching?.candidates ?? []
       if (dead?.state !== 'dead' || candidates.length !== 2)
         problems.push(
-          `the ambiguous ORDER-5531 should wait for a person with two candidates (${dead?.state ?? 'missing'}, ${candidates.length} candidates)`,
+          `the ambiguous INV-5531-1 should wait for a person with two candidates (${dead?.state ?? 'missing'}, ${candidates.length} candidates)`,
         )
       lines.push(
-        `  ORDER-5531: left for a person, candidates ${candidates.map((c) => `${c.invoiceNumber} (score ${c.score})`).join(' and ')}; resolve with`,
+        `  INV-5531-1 (invoice 5531 does not exist): left for a person, candidates ${candidates.map((c) => `${c.invoiceNumber} (score ${c.score})`).join(' and ')}; resolve with`,
         `    opayo-kashflow dead-letters resolve '${ambiguous}' --invoice 3061 --reason "Acme confirmed"`,
+      )
+      const order = await store.get(shopOrder)
+      const created = (order?.detail as { match?: { via?: string; invoiceNumber?: number } })?.match
+      const invoice =
+        created?.invoiceNumber === undefined
+          ? undefined
+          : kashflow.invoices.get(created.invoiceNumber)
+      if (
+        order?.state !== 'posted' ||
+        created?.via !== 'create-invoice' ||
+        !invoice ||
+        invoice.GrossAmount !== 59.94 ||
+        [...kashflow.invoices.values()].filter(
+          (i) => i.CustomerReference === invoice.CustomerReference,
+        ).length !== 1
+      )
+        problems.push(
+          `the shop order SHOP-7001 was not turned into one invoice of £59.94 and paid (${order?.state ?? 'missing'})`,
+        )
+      lines.push(
+        `  SHOP-7001 (a shop order, no invoice yet): invoice ${created?.invoiceNumber ?? '?'} created for ${invoice?.CustomerName ?? '?'} (£${invoice?.GrossAmount.toFixed(2) ?? '?'} incl. VAT, CustomerReference ${invoice?.CustomerReference ?? '?'}) and paid`,
       )
       return lines
     },
