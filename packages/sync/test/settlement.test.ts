@@ -198,6 +198,71 @@ describe('settlement batches (clearing mode)', () => {
     })
   })
 
+  it('values a foreign-currency batch at the invoice rate and books the realised loss (EUR batch 77 of docs/accounting.md)', async () => {
+    const h = harness({
+      seed: {
+        ...seed,
+        invoices: [{ number: 1077, gross: 500, currency: 'EUR', exchangeRate: 1.165 }],
+      },
+      engine: {
+        rules: clearingRules,
+        settlement: {
+          ...settlement,
+          // The acquirer's EUR tariff: 1.5 % + 20c.
+          fees: {
+            source: 'rules',
+            rules: defineFeeRules({ currency: 'EUR', rules: [{ percent: '1.5', fixed: 20 }] }),
+          },
+        },
+      },
+    })
+    const eur = payment(1077, { amount: { amount: 11650, currency: 'EUR' } })
+    await h.engine.ingest(eur)
+    await h.engine.drain()
+    const batch = {
+      ...batchOf('77', [eur]),
+      currency: 'EUR' as const,
+      gross: { amount: 11650, currency: 'EUR' as const },
+    }
+    await h.engine.ingestSettlementBatch(batch)
+    await h.engine.drain()
+    const id = settlementEventId('77')
+    // Until the bank statement says how much GBP arrived, it waits.
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'waiting',
+      lastError: { message: expect.stringMatching(/received|arrived|bank/i) },
+    })
+    // The same batch with the amount received replaces the waiting one (nothing was written).
+    expect(
+      await h.engine.ingestSettlementBatch({
+        ...batch,
+        received: { amount: 9780, currency: 'GBP' },
+      }),
+    ).toEqual({ outcome: 'received', id })
+    await h.settle()
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'posted',
+      detail: {
+        totals: {
+          postedHome: { amount: 10000, currency: 'GBP' },
+          received: { amount: 9780 },
+          feesHome: { amount: 166 },
+          fxDifference: { amount: 54 },
+          clearingRemainder: { amount: 0 },
+        },
+      },
+    })
+    const fx = [...h.fake.journals.values()].find((j) =>
+      (j as { Description: string }).Description.startsWith('OPAYO-BATCH:77:fx'),
+    ) as { Lines: { NominalCode: number; Amount: number; Debit: boolean }[] } | undefined
+    expect(fx?.Lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ NominalCode: 7906, Amount: 0.54, Debit: true }),
+        expect.objectContaining({ NominalCode: 1210, Amount: 0.54, Debit: false }),
+      ]),
+    )
+  })
+
   it('dead-letters a batch whose payments went to the bank account, not the clearing account', async () => {
     const h = clearingHarness({
       rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),

@@ -7,6 +7,7 @@ import {
   SettlementBatchSchema,
   SettlementTransactionSchema,
   canonicalPaymentId,
+  fromKashflowExchangeRate,
   normaliseBatchId,
   planSettlement,
 } from '@opayo-kashflow/core'
@@ -14,6 +15,7 @@ import type {
   FeeStatementRow,
   JournalIntent,
   Money,
+  RateRecord,
   SettlementAccounts,
   SettlementBatchInput,
   SettlementFees,
@@ -103,12 +105,19 @@ export function createSettlementIngest(
     const batch = parsed.data
     const id = settlementEventId(batch.batchId)
     const payload: SettlementPayload = { settlementBatch: batch }
-    const result = await ctx.store.ingest({
-      id,
-      payment: payload,
-      fingerprint: fingerprintOf(payload),
-      now: ctx.now(),
-    })
+    const fingerprint = fingerprintOf(payload)
+    const result = await ctx.store.ingest({ id, payment: payload, fingerprint, now: ctx.now() })
+    // The same batch again with more known (the amount received for a foreign-currency batch, from
+    // the bank statement) replaces the stored one while nothing of it was written to KashFlow.
+    if (
+      result.outcome === 'conflict' &&
+      ['received', 'waiting', 'dead'].includes(result.event.state) &&
+      (await ctx.store.ledger(id)).length === 0 &&
+      (await ctx.store.supersede({ id, payment: payload, fingerprint, now: ctx.now() }))
+    ) {
+      ctx.emit({ type: 'received', id })
+      return { outcome: 'received', id }
+    }
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
@@ -119,6 +128,9 @@ interface PostedLookup {
   readonly amount?: Money
   /** The bank account it was posted to, when the posting names one. */
   readonly bankAccountId?: number
+  /** The invoice it was posted to, and when (for the invoice's exchange rate). */
+  readonly invoiceNumber?: number
+  readonly date?: string
 }
 
 const PAYMENT_KINDS_FOR = {
@@ -140,6 +152,8 @@ async function postedOf(
       const request = entry.request as {
         amount?: Money
         bankAccountId?: number
+        invoiceNumber?: number
+        date?: string
         lines?: readonly { debit?: Money; credit?: Money }[]
       } | null
       if (entry.kind === 'invoice-payment' || entry.kind === 'invoice-refund') {
@@ -147,6 +161,8 @@ async function postedOf(
         return {
           amount: request.amount,
           ...(request.bankAccountId === undefined ? {} : { bankAccountId: request.bankAccountId }),
+          ...(request.invoiceNumber === undefined ? {} : { invoiceNumber: request.invoiceNumber }),
+          ...(request.date === undefined ? {} : { date: request.date }),
         }
       }
       if (entry.kind === 'journal') {
@@ -158,6 +174,31 @@ async function postedOf(
     }
   }
   return undefined
+}
+
+/**
+ * The rate KashFlow booked a foreign-currency posting at: the invoice's `ExchangeRate` (home ->
+ * foreign), read from KashFlow. Undefined when the invoice has none (planSettlement then
+ * dead-letters the batch `missing_exchange_rate`).
+ */
+async function bookedRate(
+  ctx: EngineContext,
+  posted: PostedLookup,
+  homeCurrency: SettlementAccounts['homeCurrency'],
+): Promise<RateRecord | undefined> {
+  const amount = posted.amount
+  if (!amount || amount.currency === homeCurrency || posted.invoiceNumber === undefined)
+    return undefined
+  const invoice = await ctx.kashflow.invoices.get(posted.invoiceNumber)
+  const exchangeRate = invoice.Currency?.ExchangeRate
+  if (exchangeRate === undefined || exchangeRate === null) return undefined
+  const rate = fromKashflowExchangeRate({
+    homeCurrency,
+    currency: amount.currency,
+    exchangeRate,
+    at: posted.date ?? '1970-01-01',
+  })
+  return rate.ok ? rate.value : undefined
 }
 
 /** The journal that moves the payout between the clearing and the bank account. */
@@ -203,9 +244,13 @@ export async function processSettlement(
         posted.bankAccountId !== settlement.accounts.clearing.bankAccountId
       )
         elsewhere.push(tx.transactionId)
-      transactions.push(
-        posted?.amount === undefined ? tx : { ...tx, posted: { amount: posted.amount } },
-      )
+      if (posted?.amount === undefined) transactions.push(tx)
+      else {
+        // A posting in a foreign invoice currency is valued at the invoice's own rate: the FX
+        // journal books what the payout differs from that.
+        const rate = await bookedRate(ctx, posted, settlement.accounts.homeCurrency)
+        transactions.push({ ...tx, posted: { amount: posted.amount, ...(rate ? { rate } : {}) } })
+      }
     }
     if (elsewhere.length > 0) {
       await ctx.deadLetter(event, 'posted_outside_clearing', {
