@@ -108,7 +108,8 @@ export interface SyncEngine {
   /**
    * Stores a closed Opayo settlement batch (clearing mode) durably as event
    * `batch:{batchId}`. A worker settles it once every transaction is posted: transfer, fee and FX
-   * journals through the ledger. A repeat is a duplicate.
+   * journals through the ledger. A repeat is a duplicate; the same batch with something new (the
+   * amount received, for a foreign-currency batch) replaces it while nothing of it is written.
    * @throws {InvalidArgumentError} when the batch is not a valid settlement batch.
    */
   ingestSettlementBatch(input: SettlementBatchEventInput): Promise<IngestResult>
