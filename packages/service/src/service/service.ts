@@ -45,6 +45,7 @@ import { reconcile } from './reconcile.js'
 import { pollSettlementBatches } from './settlement-poll.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
+import { resolveRoute } from './admin-resolve.js'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {
@@ -456,7 +457,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   // --- admin ------------------------------------------------------------------------------------
-  async function adminRoute(route: string, request: Request): Promise<Response | undefined> {
+  async function adminRoute(
+    route: string,
+    request: Request,
+    onAdminListener = false,
+  ): Promise<Response | undefined> {
     if (route !== '/admin' && route !== '/admin/health') return undefined
     if (request.method !== 'GET') return methodNotAllowed('GET')
     if (route === '/admin/health') {
@@ -473,6 +478,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       dead,
       recent: recent.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 25),
       ...(options.title ? { title: options.title } : {}),
+      ...(onAdminListener ? { resolveAction: `${base}/admin/resolve` } : {}),
     })
     return new Response(html, {
       headers: {
@@ -549,7 +555,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   async function adminHandler(request: Request): Promise<Response> {
-    return guarded(request, (route) => adminRoute(route === '/' ? '/admin' : route, request))
+    return guarded(request, (route) =>
+      // The resolve form posts only here, on the admin listener (see admin-resolve.ts).
+      route === '/admin/resolve'
+        ? resolveRoute(request, {
+            deadLetters: engine.deadLetters,
+            bodyLimit,
+            back: `${base}/admin`,
+          })
+        : adminRoute(route === '/' ? '/admin' : route, request, true),
+    )
   }
 
   // --- registrations ----------------------------------------------------------------------------

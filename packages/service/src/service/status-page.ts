@@ -27,12 +27,27 @@ function summary(event: EventRecord): string {
   return `<code>${escapeHtml(p?.source?.vendorTxCode || p?.hint?.vendorTxCode || event.id)}</code> ${escapeHtml(p?.kind ?? '')} ${escapeHtml(amount)}`
 }
 
+/** The resolve form of a dead letter a person can resolve by naming the invoice; '' otherwise. */
+function resolveForm(event: EventRecord, action: string): string {
+  if (event.reason !== 'unmatched_reference' && event.reason !== 'invoice_not_found') return ''
+  const candidates =
+    (event.detail as { matching?: { candidates?: { invoiceNumber?: unknown }[] } } | null)?.matching
+      ?.candidates ?? []
+  const first = candidates.map((c) => c.invoiceNumber).find((n) => typeof n === 'number')
+  return `<form method="post" action="${escapeHtml(action)}" class="resolve"><input type="hidden" name="id" value="${escapeHtml(event.id)}"><label>Invoice <input name="invoice" inputmode="numeric" pattern="[1-9][0-9]*" required size="8"${first === undefined ? '' : ` placeholder="${escapeHtml(String(first))}"`}></label> <label>Reason <input name="reason" required size="24"></label> <label>By <input name="by" size="10"></label> <button>Resolve</button></form>`
+}
+
 /** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
 export function statusPage(input: {
   status: SyncStatus
   dead: readonly EventRecord[]
   recent: readonly EventRecord[]
   title?: string
+  /**
+   * Where the resolve form posts (the admin listener's `/admin/resolve`); without it no form is
+   * shown (the bearer-token view on the main listener cannot be posted to from a browser form).
+   */
+  resolveAction?: string
 }): string {
   const { status } = input
   const counts = Object.entries(status.counts)
@@ -41,16 +56,18 @@ export function statusPage(input: {
   const dead = input.dead
     .map(
       (e) =>
-        `<tr><td>${summary(e)}</td><td><b>${escapeHtml(e.reason ?? '')}</b></td><td>${escapeHtml(explain(e))}</td><td>${e.attempts}</td><td>${when(e.updatedAt)}</td></tr>`,
+        `<tr><td>${summary(e)}</td><td><b>${escapeHtml(e.reason ?? '')}</b></td><td>${escapeHtml(explain(e))}${input.resolveAction ? resolveForm(e, input.resolveAction) : ''}</td><td>${e.attempts}</td><td>${when(e.updatedAt)}</td></tr>`,
     )
     .join('')
+  // A page with a resolve form does not refresh itself: it would wipe what a person is typing.
+  const forms = dead.includes('<form')
   const recent = input.recent
     .map((e) => `<tr><td>${summary(e)}</td><td>${e.state}</td><td>${when(e.updatedAt)}</td></tr>`)
     .join('')
   const paused = status.paused
     ? `<p class="alert">Posting is <b>paused</b> (${status.paused.reason.replace(/_/g, ' ')}) since ${when(status.paused.since)}: ${escapeHtml(status.paused.error.message)}</p>`
     : '<p class="ok">Posting is running.</p>'
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>${escapeHtml(input.title ?? 'opayo-kashflow')}</title>
+  return `<!doctype html><html lang="en"><meta charset="utf-8">${forms ? '' : '<meta http-equiv="refresh" content="10">'}<title>${escapeHtml(input.title ?? 'opayo-kashflow')}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h2{margin-top:2rem}.tiles{display:flex;flex-wrap:wrap;gap:.5rem}.tile{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:6rem}.tile b{display:block;font-size:1.6rem}.tile.dead b{color:#b00020}.tile.posted b{color:#1b5e20}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;padding:.4rem;text-align:left;vertical-align:top}td:last-child{white-space:nowrap}.alert{background:#fdecea;padding:.6rem;border-radius:6px}.ok{color:#1b5e20}</style>
 <h1>${escapeHtml(input.title ?? 'opayo-kashflow')}</h1>
 ${paused}

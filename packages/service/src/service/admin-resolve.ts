@@ -1,0 +1,92 @@
+// `POST /admin/resolve` on the admin listener: the status page's resolve form. A person names
+// the invoice for an unmatched_reference or invoice_not_found dead letter; the engine's
+// `deadLetters.resolve` keeps who, why and when, and the worker posts it exactly once.
+import type { DeadLetterAdmin } from '@opayo-kashflow/sync'
+import {
+  mediaType,
+  methodNotAllowed,
+  readBodyLimited,
+  tooLarge,
+  unsupportedMediaType,
+} from './http.js'
+
+const FORM = 'application/x-www-form-urlencoded'
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+const page = (status: number, message: string, back: string): Response =>
+  new Response(
+    `<!doctype html><html lang="en"><meta charset="utf-8"><title>Resolve</title><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(back)}">Back to the status page</a></p></html>\n`,
+    {
+      status,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'",
+      },
+    },
+  )
+
+/**
+ * True when a browser says the request came from another site: a form on any web page can POST
+ * to a loopback listener, so the admin form accepts only same-origin posts (`Sec-Fetch-Site`, or
+ * an `Origin` whose host is the request's). A client that sends neither (curl, a script on the
+ * machine) is not a browser being tricked and is accepted.
+ */
+function crossSite(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site')
+  if (site !== null && site !== 'same-origin' && site !== 'none') return true
+  const origin = request.headers.get('origin')
+  if (origin === null) return false
+  try {
+    return new URL(origin).host !== new URL(request.url).host
+  } catch {
+    return true
+  }
+}
+
+/**
+ * Handles the resolve form: POST only, `application/x-www-form-urlencoded` with `id`, `invoice`,
+ * `reason` and optional `by` (default `status page`), within the body limit, same-origin only.
+ * Answers 200 when resolved, 409 when refused (with the reason), 400 for a bad field, 403 for a
+ * cross-site post, 405, 413 or 415 otherwise.
+ * @example const response = await resolveRoute(request, { deadLetters: engine.deadLetters, bodyLimit: 65536, back: '/admin' })
+ */
+export async function resolveRoute(
+  request: Request,
+  input: {
+    readonly deadLetters: DeadLetterAdmin
+    readonly bodyLimit: number
+    /** The status page's path, for the link back. */
+    readonly back: string
+  },
+): Promise<Response> {
+  if (request.method !== 'POST') return methodNotAllowed('POST')
+  if (crossSite(request))
+    return page(403, 'Refused: the form was posted from another site.', input.back)
+  if (mediaType(request) !== FORM) return unsupportedMediaType(FORM)
+  const text = await readBodyLimited(request, input.bodyLimit)
+  if (text === undefined) return tooLarge(input.bodyLimit)
+  const form = new URLSearchParams(text)
+  const id = form.get('id')?.trim() ?? ''
+  const invoice = form.get('invoice')?.trim() ?? ''
+  const reason = form.get('reason')?.trim() ?? ''
+  const by = form.get('by')?.trim() || 'status page'
+  if (!id || !/^[1-9]\d{0,15}$/.test(invoice) || !reason)
+    return page(
+      400,
+      'Give the dead letter, the invoice number (a positive whole number) and a reason.',
+      input.back,
+    )
+  const result = await input.deadLetters.resolve(id, {
+    invoiceNumber: Number(invoice),
+    by,
+    reason,
+  })
+  return page(
+    result.resolved ? 200 : 409,
+    result.resolved ? `Resolved: ${result.message}` : `Not resolved: ${result.message}`,
+    input.back,
+  )
+}
