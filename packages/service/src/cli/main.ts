@@ -12,6 +12,7 @@ import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
 import { feesCommand } from './fees-command.js'
+import { settlementCommand } from './settlement-command.js'
 import { registrationsCommand } from './registrations-command.js'
 import {
   backfillCommand,
@@ -52,6 +53,7 @@ Commands:
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
   fees import FILE              an acquirer fee statement (CSV) into the store  [--json]
                                 (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
+  settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]
@@ -83,6 +85,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     needs: 'config',
     subcommands: ['import'],
     run: ({ sub, args, config, io, print }) => feesCommand({ sub, args, config, io, print }),
+  },
+  settlement: {
+    needs: 'service',
+    subcommands: ['received'],
+    run: ({ sub, args, config, built, io, print }) =>
+      settlementCommand({ sub, args, config, built, io, print }),
   },
   backfill: backfillCommand,
   reconcile: reconcileCommand,

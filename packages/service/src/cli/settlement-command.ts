@@ -1,0 +1,84 @@
+// `opayo-kashflow settlement received BATCH AMOUNT`: the amount that reached the bank for a
+// foreign-currency settlement batch (from the bank statement), so the engine can settle it.
+import { parseAmount } from '@opayo-kashflow/core'
+import { SettlementBatchEventSchema, settlementEventId } from '@opayo-kashflow/sync'
+import type { BuiltService } from './build.js'
+import type { ServiceConfig } from './config.js'
+
+/** What `settlement received` did, as `--json` prints it. */
+export interface SettlementReceivedResult {
+  readonly batchId: string
+  /** `queued`: the batch will be settled with this amount; `unchanged`: it already had it. */
+  readonly outcome: 'queued' | 'unchanged'
+  readonly received: { readonly amount: number; readonly currency: string }
+}
+
+/**
+ * Records the amount received for a batch the engine holds: exit 0 when queued (or it already
+ * had that amount), 1 when the batch is unknown or something of it was already written to
+ * KashFlow (a person must look), 2 for a usage error or an amount that is not money.
+ * @example await settlementCommand({ sub: 'received', args: ['77', '97.80'], config, built, io, print })
+ */
+export async function settlementCommand(input: {
+  readonly sub: string | undefined
+  readonly args: readonly string[]
+  readonly config: ServiceConfig
+  readonly built: Pick<BuiltService, 'service' | 'store'>
+  readonly io: { readonly out: (s: string) => void; readonly err: (s: string) => void }
+  readonly print: (value: unknown, text: () => string) => void
+}): Promise<0 | 1 | 2> {
+  const { sub, args, config, built, io, print } = input
+  const [batchId, text] = args
+  if (sub !== 'received' || !batchId || !text || args.length > 2) {
+    io.err(
+      'Usage: opayo-kashflow settlement received BATCH AMOUNT (AMOUNT in the home currency, e.g. 97.80; negative when the acquirer took money)',
+    )
+    return 2
+  }
+  const currency = config.posting.homeCurrency ?? 'GBP'
+  const negative = text.trim().startsWith('-')
+  const parsed = parseAmount(negative ? text.trim().slice(1) : text, currency)
+  if (!parsed.ok) {
+    io.err(`settlement received: ${parsed.issues.map((i) => i.message).join('; ')}`)
+    return 2
+  }
+  const received = {
+    amount: (negative ? -1 : 1) * parsed.value.amount,
+    currency: parsed.value.currency,
+  }
+  let id: string
+  try {
+    id = settlementEventId(batchId)
+  } catch (error) {
+    io.err(`settlement received: ${(error as Error).message}`)
+    return 2
+  }
+  const event = await built.store.get(id)
+  const stored = SettlementBatchEventSchema.safeParse(
+    (event?.payment as { settlementBatch?: unknown } | undefined)?.settlementBatch,
+  )
+  if (!event || !stored.success) {
+    io.err(
+      `settlement received: batch ${batchId} is not in the store yet (the poller ingests closed batches).`,
+    )
+    return 1
+  }
+  const result = await built.service.engine.ingestSettlementBatch({ ...stored.data, received })
+  if (result.outcome === 'conflict') {
+    io.err(
+      `settlement received: batch ${batchId} is ${event.state} and something of it was already written to KashFlow; it was not changed. See opayo-kashflow dead-letters show ${id}.`,
+    )
+    return 1
+  }
+  const printed: SettlementReceivedResult = {
+    batchId,
+    outcome: result.outcome === 'duplicate' ? 'unchanged' : 'queued',
+    received,
+  }
+  print(printed, () =>
+    printed.outcome === 'queued'
+      ? `batch ${batchId}: ${text} received recorded; it is settled on the next round`
+      : `batch ${batchId} already had ${text} received: nothing changed`,
+  )
+  return 0
+}
