@@ -31,7 +31,7 @@ const page = (status: number, message: string, back: string): Response =>
 /**
  * True when a browser says the request came from another site: a form on any web page can POST
  * to a loopback listener, so the admin form accepts only same-origin posts (`Sec-Fetch-Site`, or
- * an `Origin` whose host is the request's). A client that sends neither (curl, a script on the
+ * an `Origin` whose host is the request's `Host`). A client that sends neither (curl, a script on the
  * machine) is not a browser being tricked and is accepted.
  */
 function crossSite(request: Request): boolean {
@@ -40,7 +40,8 @@ function crossSite(request: Request): boolean {
   const origin = request.headers.get('origin')
   if (origin === null) return false
   try {
-    return new URL(origin).host !== new URL(request.url).host
+    // The Host header as the browser sent it (with the port); the URL's when there is none.
+    return new URL(origin).host !== (request.headers.get('host') ?? new URL(request.url).host)
   } catch {
     return true
   }
