@@ -39,7 +39,9 @@ describe('demo --mode clearing', () => {
     expect(result.stdout).toMatch(/Clearing account 1210: .* £0\.00 remains/)
     expect(result.stdout).toContain('The clearing account is at zero')
     // What `reconcile` reports per batch, in the demo's own words.
-    expect(result.stdout).toMatch(/batch 1001 +settled +Opayo 670\.48, clearing 670\.48, .* remains 0\.00/)
+    expect(result.stdout).toMatch(
+      /batch 1001 +settled +Opayo 670\.48, clearing 670\.48, .* remains 0\.00/,
+    )
     expect(result.code).toBe(0)
   })
 
@@ -100,5 +102,80 @@ describe('fees import FILE', () => {
     // The good file's two rows; nothing from the refused one.
     expect(rows).toHaveLength(2)
     expect(rows.map((r) => r.fee.amount)).toEqual([200, 88])
+  })
+})
+
+describe('settlement received BATCH AMOUNT', () => {
+  const db = join(dir, 'received.db')
+  const configPath = join(dir, 'received.config.json')
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      opayo: { vendorName: 'myshop' },
+      kashflow: { username: 'u', baseUrl: 'http://127.0.0.1:9/' },
+      posting: { bankAccountId: 1, paymentMethodId: 2 },
+      references: ['INV-{invoice}-{*}'],
+      server: { redirectUrl: 'https://shop.example/' },
+      store: { sqlite: db },
+      poll: false,
+    }),
+  )
+  const env = {
+    OPAYO_KASHFLOW_KASHFLOW_PASSWORD: 'p',
+    OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: 'w',
+  }
+  const batch = {
+    batchId: '77',
+    date: '2026-11-02',
+    currency: 'EUR',
+    gross: { amount: 11650, currency: 'EUR' },
+    transactions: [
+      {
+        transactionId: 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2',
+        kind: 'payment',
+        amount: { amount: 11650, currency: 'EUR' },
+        scheme: 'visa',
+      },
+    ],
+  }
+
+  it('records what reached the bank on a waiting batch once; unknown batch 1, bad amount 2', async () => {
+    const store = await sqliteStore({ path: db })
+    await store.ingest({
+      id: 'batch:77',
+      payment: { settlementBatch: batch },
+      fingerprint: 'first',
+      now: Date.now(),
+    })
+    await store.close()
+
+    const first = await cli(
+      ['settlement', 'received', '77', '97.80', '--config', configPath, '--json'],
+      env,
+    )
+    expect(first.stderr).toBe('')
+    expect(JSON.parse(first.stdout)).toEqual({
+      batchId: '77',
+      outcome: 'queued',
+      received: { amount: 9780, currency: 'GBP' },
+    })
+    expect(first.code).toBe(0)
+    const again = await cli(['settlement', 'received', '77', '97.80', '--config', configPath], env)
+    expect(again.stdout).toContain('nothing changed')
+    expect(again.code).toBe(0)
+    expect(
+      (await cli(['settlement', 'received', '78', '1.00', '--config', configPath], env)).code,
+    ).toBe(1)
+    expect(
+      (await cli(['settlement', 'received', '77', 'lots', '--config', configPath], env)).code,
+    ).toBe(2)
+
+    const reopened = await sqliteStore({ path: db })
+    const event = await reopened.get('batch:77')
+    await reopened.close()
+    expect(event).toMatchObject({
+      state: 'received',
+      payment: { settlementBatch: { batchId: '77', received: { amount: 9780, currency: 'GBP' } } },
+    })
   })
 })
