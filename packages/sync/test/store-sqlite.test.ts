@@ -34,6 +34,7 @@ describe('SQLite store upgrades', () => {
       { version: 2 },
       { version: 3 },
       { version: 4 },
+      { version: 5 },
     ])
     db.close()
   })

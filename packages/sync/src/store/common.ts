@@ -97,7 +97,13 @@ export const settle = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
   new Promise<T>((resolve) => resolve(fn()))
 
 const REQUIRED_TEXT = ['vendorTxCode', 'currency', 'txType'] as const
-const OPTIONAL_TEXT = ['relatedTransactionId', 'vpsTxId', 'invoiceReference'] as const
+const OPTIONAL_TEXT = [
+  'relatedTransactionId',
+  'vpsTxId',
+  'invoiceReference',
+  'basket',
+  'basketXml',
+] as const
 
 /**
  * A registration checked and in its one stored shape, shared by every adapter so they agree:
@@ -204,6 +210,8 @@ export function registrationFromRow(row: Record<string, unknown>): RegistrationR
     ...optional('vpsTxId', 'vps_tx_id'),
     ...(customer === undefined || customer === null ? {} : { customer }),
     ...optional('invoiceReference', 'invoice_reference'),
+    ...optional('basket', 'basket'),
+    ...optional('basketXml', 'basket_xml'),
     createdAt: Number(row['created_at']),
   }
 }
@@ -223,8 +231,10 @@ export const registrationValues = (r: RegistrationRecord): unknown[] => [
   toJson(r.customer),
   r.invoiceReference ?? null,
   r.createdAt,
+  r.basket ?? null,
+  r.basketXml ?? null,
 ]
 
 /** The columns of the `registrations` table. */
 export const REGISTRATION_COLUMNS =
-  'vendor_tx_code, security_key, amount, currency, tx_type, related_transaction_id, vps_tx_id, customer, invoice_reference, created_at'
+  'vendor_tx_code, security_key, amount, currency, tx_type, related_transaction_id, vps_tx_id, customer, invoice_reference, created_at, basket, basket_xml'

@@ -160,6 +160,15 @@ export const MIGRATIONS: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 5,
+    // create-invoice: the order as sent at registration (Basket or BasketXML), for invoice lines.
+    description: 'the basket of a registration',
+    statements: (d) => [
+      `ALTER TABLE ${d.table('registrations')} ADD COLUMN basket TEXT`,
+      `ALTER TABLE ${d.table('registrations')} ADD COLUMN basket_xml TEXT`,
+    ],
+  },
 ]
 
 /** The work of one migration run, for a target to carry out inside one exclusive transaction. */

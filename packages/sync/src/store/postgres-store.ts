@@ -338,7 +338,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         const record = normaliseRegistration(input)
         return tx(async (c) => {
           const inserted = await c.query(
-            `INSERT INTO ${t('registrations')} (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            `INSERT INTO ${t('registrations')} (${REGISTRATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (vendor_tx_code) DO NOTHING`,
             registrationValues(record),
           )
@@ -374,11 +374,11 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
               : (
                   await c.query<{ vendor_tx_code: string }>(
                     `INSERT INTO ${t('registrations')} (${REGISTRATION_COLUMNS})
-                   SELECT code, key, amount, currency, tx_type, related, vps, customer::jsonb, invoice_reference, created_at
-                   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
-                     AS r(code, key, amount, currency, tx_type, related, vps, customer, invoice_reference, created_at)
+                   SELECT code, key, amount, currency, tx_type, related, vps, customer::jsonb, invoice_reference, created_at, basket, basket_xml
+                   FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[])
+                     AS r(code, key, amount, currency, tx_type, related, vps, customer, invoice_reference, created_at, basket, basket_xml)
                    ON CONFLICT (vendor_tx_code) DO NOTHING RETURNING vendor_tx_code`,
-                    Array.from({ length: 10 }, (_, i) => column(i)),
+                    Array.from({ length: 12 }, (_, i) => column(i)),
                   )
                 ).rows.map((r) => r.vendor_tx_code),
           )

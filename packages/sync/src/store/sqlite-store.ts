@@ -175,7 +175,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     conflicts: db.prepare('SELECT COUNT(*) AS n FROM conflicts'),
     registrationGet: db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?'),
     registrationInsert: db.prepare(
-      `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     replyGet: db.prepare('SELECT status, body FROM notification_replies WHERE reply_key = ?'),
     feeInsert: db.prepare(

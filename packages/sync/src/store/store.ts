@@ -150,6 +150,12 @@ export interface RegistrationRecord {
   /** A CanonicalCustomer as JSON, when the checkout had one. */
   readonly customer?: unknown
   readonly invoiceReference?: string | undefined
+  /**
+   * The order as sent at registration (Opayo's colon-separated `Basket`, or `BasketXML`): the
+   * engine makes invoice lines of it for `unmatchedReference: create-invoice`.
+   */
+  readonly basket?: string | undefined
+  readonly basketXml?: string | undefined
   readonly createdAt: number
 }
 
