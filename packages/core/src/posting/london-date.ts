@@ -13,5 +13,22 @@ const LONDON = new Intl.DateTimeFormat('en-CA', {
  */
 export function londonDate(instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant
-  return LONDON.format(date)
+  const time = date.getTime()
+  // Intl's own RangeError for an invalid instant, as before; and no cache before 1972, when
+  // London's offsets were not always whole hours (local mean time until 1847).
+  if (Number.isNaN(time) || time < SINCE_1972) return LONDON.format(date)
+  // London's date changes only on a UTC hour boundary (midnight there is 23:00 or 00:00 UTC), so
+  // every instant of one UTC hour has the same London date: one Intl call per hour, not per
+  // payment. The cache is bounded; a backfill over years just refills it.
+  const hour = Math.floor(time / 3_600_000)
+  let day = BY_HOUR.get(hour)
+  if (day === undefined) {
+    if (BY_HOUR.size >= 4096) BY_HOUR.clear()
+    day = LONDON.format(date)
+    BY_HOUR.set(hour, day)
+  }
+  return day
 }
+
+const BY_HOUR = new Map<number, string>()
+const SINCE_1972 = Date.UTC(1972, 0, 1)
