@@ -3,6 +3,10 @@
 // to it, exactly once, also across a crash between the create and the payment.
 import { definePostingRules, postingMarker } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sqliteStore } from '../src/sqlite.js'
 import { invoiceMarker, oneLineFor } from '../src/engine/create-invoice.js'
 import { harness, payment } from './helpers.js'
 
@@ -145,5 +149,62 @@ describe('create-invoice for a payment whose reference matches no pattern', () =
       vatRate: 17.5,
     })
     expect(odd.rate.amount + odd.vatAmount.amount).toBe(999)
+  })
+
+  it("makes the invoice lines from the registration's basket when it adds up to the payment", async () => {
+    const h = harness({ engine: { rules: rules() } })
+    const p = shopPayment()
+    const register = (basket: string, vendorTxCode: string) =>
+      h.store.saveRegistration({
+        vendorTxCode,
+        securityKey: 'K',
+        amount: 2400,
+        currency: 'GBP',
+        txType: 'PAYMENT',
+        basket,
+        createdAt: 0,
+      })
+    // Two blue mugs at £10.00 + £2.00 VAT each: £24.00, the amount paid.
+    await register('1:Blue mug:2:10.00:2.00:12.00:24.00', p.source.vendorTxCode)
+    // A basket that does not add up to the payment: one line of the amount instead.
+    const q = shopPayment()
+    await register('1:Red mug:3:10.00:2.00:12.00:36.00', q.source.vendorTxCode)
+    await h.engine.ingest(p)
+    await h.engine.ingest(q)
+    await h.settle()
+    const invoiceOf = (tx: string) =>
+      [...h.fake.invoices.values()].find((i) => i.CustomerReference === invoiceMarker(tx))!
+    const fromBasket = invoiceOf(p.source.transactionId)
+    expect(fromBasket.GrossAmount).toBe(24)
+    expect(fromBasket.LineItems).toHaveLength(1)
+    expect(JSON.stringify(fromBasket.LineItems)).toContain('Blue mug')
+    expect(fromBasket.LineItems?.[0]).toMatchObject({ Quantity: 2 })
+    const oneLine = invoiceOf(q.source.transactionId)
+    expect(oneLine.GrossAmount).toBe(24)
+    expect(JSON.stringify(oneLine.LineItems)).toContain(`Opayo payment ${q.source.vendorTxCode}`)
+    expect(fromBasket.PaymentLines).toHaveLength(1)
+    expect(oneLine.PaymentLines).toHaveLength(1)
+  })
+
+  it('keeps the basket of a registration in SQLite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ok-basket-'))
+    try {
+      const store = await sqliteStore({ path: join(dir, 'b.db') })
+      const record = {
+        vendorTxCode: 'SHOP-1',
+        securityKey: 'K',
+        amount: 2400,
+        currency: 'GBP',
+        txType: 'PAYMENT',
+        basketXml: '<basket><item><description>Mug</description></item></basket>',
+        createdAt: 1,
+      }
+      expect(await store.saveRegistration(record)).toBe('created')
+      expect(await store.getRegistration('SHOP-1')).toEqual(record)
+      expect(await store.saveRegistration({ ...record, basketXml: '<basket/>' })).toBe('conflict')
+      await store.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

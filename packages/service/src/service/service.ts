@@ -584,6 +584,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       vpsTxId: normaliseTransactionId(registered.vpsTxId),
       ...(customer ? { customer } : {}),
       ...(invoiceReference ? { invoiceReference } : {}),
+      // The order as sent, for create-invoice's invoice lines (docs/matching.md).
+      ...(request.basket ? { basket: request.basket } : {}),
+      ...(request.basketXml ? { basketXml: request.basketXml } : {}),
       createdAt: now(),
     })
     if (outcome === 'conflict')

@@ -13,6 +13,7 @@ import {
 } from '@opayo-kashflow/core'
 import type { CanonicalAddress, CanonicalPayment, PostingRules } from '@opayo-kashflow/core'
 import { customerFromIntent } from '@opayo-kashflow/kashflow'
+import { parseOpayoBasket } from '@opayo-kashflow/opayo'
 import type { InvoiceCreateInput, InvoiceLineInput } from '@opayo-kashflow/kashflow'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
@@ -59,6 +60,38 @@ export function oneLineFor(
     vatLevel: rule.vatRate,
     nominalCode: rule.nominalCode,
   }
+}
+
+/**
+ * The invoice lines of the registration's basket, when they add up to the amount paid: each line
+ * at its unit net price, its VAT (unit tax x quantity) and the rate that makes, on `nominalCode`.
+ * Undefined (one line instead) when there is no basket, it does not parse, it has discounts or a
+ * delivery charge (no VAT breakdown to post them with), or its lines do not add up to the payment.
+ */
+export function basketLinesFor(
+  payment: CanonicalPayment,
+  registration: { readonly basket?: string | undefined; readonly basketXml?: string | undefined },
+  rule: Pick<CreateInvoiceRule, 'nominalCode'>,
+): InvoiceLineInput[] | undefined {
+  const currency = payment.amount.currency
+  const parsed = parseOpayoBasket(registration, currency)
+  if (!parsed.ok) return undefined
+  const basket = parsed.value
+  if (basket.discounts.length > 0 || (basket.delivery && basket.delivery.amount !== 0))
+    return undefined
+  const lines = basket.lines.map((line) => ({
+    description: line.description,
+    quantity: line.quantity,
+    rate: money(line.unitNet.amount, currency),
+    vatAmount: money(line.unitTax.amount * line.quantity, currency),
+    vatLevel:
+      line.unitNet.amount === 0
+        ? 0
+        : Math.round((line.unitTax.amount / line.unitNet.amount) * 10_000) / 100,
+    nominalCode: rule.nominalCode,
+  }))
+  const total = lines.reduce((sum, l) => sum + l.rate.amount * l.quantity + l.vatAmount.amount, 0)
+  return lines.length > 0 && total === payment.amount.amount ? lines : undefined
 }
 
 const tidy = (address: CanonicalAddress | undefined): CanonicalAddress | undefined => {
@@ -143,13 +176,17 @@ export async function createInvoiceFor(
     )
   }
 
-  // 2. The invoice, marked; read back by the marker before any second create.
+  // 2. The invoice, marked; read back by the marker before any second create. Its lines: the
+  // registration's basket when it adds up to the payment, else one line of the amount paid.
+  const registration = await store.getRegistration(payment.source.vendorTxCode)
   const request: InvoiceCreateInput = {
     customerCode,
     reference: marker,
     currency: payment.amount.currency,
     issuedDate: londonDate(payment.occurredAt),
-    lines: [oneLineFor(payment, rule)],
+    lines: (registration && basketLinesFor(payment, registration, rule)) ?? [
+      oneLineFor(payment, rule),
+    ],
   }
   await writeOnce(ctx, event, {
     marker,
