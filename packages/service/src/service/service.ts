@@ -46,6 +46,7 @@ import { pollSettlementBatches } from './settlement-poll.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
+import { customerFromRegistration } from './registration-customer.js'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {
@@ -101,7 +102,10 @@ export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint
 
 /** What `registerServerTransaction` takes: the registration call's input plus what KashFlow needs. */
 export type ServerTransactionInput = Parameters<OpayoServerClient['register']>[0] & {
-  /** The customer, for customer upserts and custom fields. @default none */
+  /**
+   * The customer, for customer upserts, custom fields and create-invoice.
+   * @default the billing contact and customerEmail sent to Opayo
+   */
   readonly customer?: CanonicalCustomer
   /** Where the invoice number is read from, if not the VendorTxCode. @default the VendorTxCode */
   readonly invoiceReference?: string
@@ -573,8 +577,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       throw new SyncConfigError(
         'registerServerTransaction needs opayo.server (createOpayoServerClient).',
       )
-    const { customer, invoiceReference, ...request } = input
+    const { customer: given, invoiceReference, ...request } = input
     const registered = await options.opayo.server.register(request)
+    // Without a customer of the caller's, the one Opayo was given (billing details and email).
+    const customer = given ?? customerFromRegistration(request)
     const outcome = await store.saveRegistration({
       vendorTxCode: registered.vendorTxCode,
       securityKey: registered.securityKey.reveal(),
