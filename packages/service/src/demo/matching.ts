@@ -74,6 +74,7 @@ export async function sendMatchingPayments(input: {
     amount: number,
     customer: Record<string, unknown>,
     want: 'posted' | 'dead',
+    basket?: string,
   ) => {
     const tx = guid(n)
     await store.saveRegistration({
@@ -83,6 +84,7 @@ export async function sendMatchingPayments(input: {
       currency: 'GBP',
       txType: 'PAYMENT',
       customer,
+      ...(basket ? { basket } : {}),
       createdAt: Date.now(),
     })
     opayo.seed({ transactionId: tx, vendorTxCode, amount })
@@ -125,6 +127,8 @@ export async function sendMatchingPayments(input: {
       },
     },
     'posted',
+    // The order as the shop registered it: 2 blue mugs and a tea towel, £59.94 with VAT.
+    '2:Blue mug:2:20.00:4.00:24.00:48.00:Tea towel:1:9.95:1.99:11.94:11.94',
   )
 
   return {
@@ -165,6 +169,7 @@ export async function sendMatchingPayments(input: {
         created?.via !== 'create-invoice' ||
         !invoice ||
         invoice.GrossAmount !== 59.94 ||
+        invoice.LineItems?.length !== 2 ||
         [...kashflow.invoices.values()].filter(
           (i) => i.CustomerReference === invoice.CustomerReference,
         ).length !== 1
@@ -173,7 +178,7 @@ export async function sendMatchingPayments(input: {
           `the shop order SHOP-7001 was not turned into one invoice of £59.94 and paid (${order?.state ?? 'missing'})`,
         )
       lines.push(
-        `  SHOP-7001 (a shop order, no invoice yet): invoice ${created?.invoiceNumber ?? '?'} created for ${invoice?.CustomerName ?? '?'} (£${invoice?.GrossAmount.toFixed(2) ?? '?'} incl. VAT, CustomerReference ${invoice?.CustomerReference ?? '?'}) and paid`,
+        `  SHOP-7001 (a shop order, no invoice yet): invoice ${created?.invoiceNumber ?? '?'} created for ${invoice?.CustomerName ?? '?'} from the basket (${invoice?.LineItems?.length ?? 0} lines, £${invoice?.GrossAmount.toFixed(2) ?? '?'} incl. VAT, CustomerReference ${invoice?.CustomerReference ?? '?'}) and paid`,
       )
       return lines
     },
