@@ -36,7 +36,5 @@ export const SettlementConfigSchema = z.strictObject({
     .default({ source: 'none' }),
   /** Minor units the acquirer's deduction may differ from the planned fees. @default 0 */
   maxFeeDifference: z.number().int().min(0).default(0),
-  /** The batch poll looks back this many days. @default 7 */
-  pollDays: z.number().positive().default(7),
 })
 export type SettlementConfig = z.output<typeof SettlementConfigSchema>
