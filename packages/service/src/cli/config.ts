@@ -42,6 +42,17 @@ export const ServiceConfigSchema = z.strictObject({
   kashflow: z.strictObject({
     username: z.string().min(1),
     baseUrl: z.url().default('https://api.kashflow.com/v2'),
+    /**
+     * At most `limit` KashFlow requests per `windowMs`, for every loop of this process (and, on
+     * PostgreSQL, every worker sharing the database). Omitted: the client's guess (KashFlow
+     * documents no limit) and what 429s and RateLimit headers teach it.
+     */
+    rateBudget: z
+      .strictObject({
+        limit: z.number().int().positive(),
+        windowMs: z.number().int().positive().default(1000),
+      })
+      .optional(),
   }),
   posting: z.strictObject({
     bankAccountId: z.number().int().positive(),
