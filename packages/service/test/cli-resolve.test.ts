@@ -158,6 +158,10 @@ describe('opayo-kashflow dead-letters resolve', () => {
     expect(again.code).toBe(1)
     expect(again.stdout).toContain('not a dead letter')
 
+    const shown = await cli(['dead-letters', 'show', payment.id])
+    expect(shown.stdout).toMatch(
+      /resolved .* by jo: invoice 1060 \(Acme phoned: their order 5531\)/,
+    )
     await withEngine(async (engine) => {
       await engine.drain()
       expect((await engine.deadLetters.get(payment.id))?.event).toMatchObject({

@@ -1,7 +1,7 @@
 // `status` and `dead-letters ...`: the store's admin API (createSyncAdmin from
 // @opayo-kashflow/sync), the same code a running engine answers with; no vendor secrets are read.
 import { explain } from '../service/explain.js'
-import { matchingLines } from '../service/explain-matching.js'
+import { matchingLines, resolutionLines } from '../service/explain-matching.js'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
 import { resolveDeadLetterCommand } from './resolve-command.js'
@@ -80,6 +80,7 @@ export const deadLettersCommand: Command = {
                 `  ${new Date(a.at).toISOString()} ${a.from} -> ${a.to}: ${a.outcome}${a.error ? ` [${a.error.name}: ${a.error.message}]` : ''}`,
             ),
             ...matchingLines(event),
+            ...resolutionLines(ledger),
             ...(ledger.length ? ['ledger:', ...ledger.map((l) => `  ${l.marker} ${l.state}`)] : []),
           ].join('\n'),
         )

@@ -1,6 +1,6 @@
 // What matching left in a dead letter (the ranked candidates and their reasons), in words: the
 // status page, `dead-letters list` (one sentence) and `dead-letters show` (every reason) read it.
-import type { EventRecord } from '@opayo-kashflow/sync'
+import type { EventRecord, LedgerEntry } from '@opayo-kashflow/sync'
 
 interface StoredCandidate {
   readonly invoiceNumber?: number
@@ -51,4 +51,19 @@ export function matchingLines(event: EventRecord): string[] {
       ...(c.reasons ?? []).map((r) => `    +${r.weight ?? 0} ${r.message ?? ''}`),
     ]),
   ]
+}
+
+/**
+ * The resolutions a person recorded for an event (ledger entries of kind `resolution`), oldest
+ * first: who chose which invoice, when and why.
+ * @example resolutionLines(ledger) // ['resolved 2026-11-02 11:00:00 by jo: invoice 1060 (Acme phoned)']
+ */
+export function resolutionLines(ledger: readonly LedgerEntry[]): string[] {
+  return ledger
+    .filter((l) => l.kind === 'resolution')
+    .map((l) => {
+      const r = l.request as { invoiceNumber?: number; by?: string; reason?: string; at?: number }
+      const at = new Date(r.at ?? l.createdAt).toISOString().replace('T', ' ').slice(0, 19)
+      return `resolved ${at} by ${r.by ?? '?'}: invoice ${r.invoiceNumber ?? '?'} (${r.reason ?? ''})`
+    })
 }
