@@ -192,11 +192,22 @@ function naming(invoiceNumber: number): ReferenceParser {
   }
 }
 
+/**
+ * At most this many open invoices are read per search (10 pages of 100): a payment without an
+ * email on a busy account must not read the whole ledger. A search cut short never auto-posts
+ * (uniqueness cannot be known) and the dead letter says it was cut short.
+ */
+export const MAX_CANDIDATE_ROWS = 1000
+
 /** Open invoices as core's candidates, read through the client (its rate budget applies). */
 async function readCandidates(
   ctx: EngineContext,
   payment: CanonicalPayment,
-): Promise<{ readonly query: InvoiceCandidateQuery; readonly invoices: InvoiceCandidateInput[] }> {
+): Promise<{
+  readonly query: InvoiceCandidateQuery
+  readonly invoices: InvoiceCandidateInput[]
+  readonly truncated: boolean
+}> {
   const { kashflow } = ctx
   const home = await kashflow.settings.homeCurrency()
   const toCandidate = (
@@ -224,22 +235,26 @@ async function readCandidates(
     if (customer) {
       const facts = customerContactOf(customer)
       const invoices: InvoiceCandidateInput[] = []
+      let read = 0
       for await (const row of kashflow.invoices.listOpen({ customerCode: customer.Code })) {
+        if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true }
         const c = toCandidate(row, facts)
         if (c) invoices.push(c)
       }
-      return { query, invoices }
+      return { query, invoices, truncated: false }
     }
     // No customer has the email: fall back to the amount and dates.
     const { customer: _ignored, ...anonymous } = payment
     query = candidateQuery(anonymous)
   }
-  if (query.by !== 'amount_and_dates') return { query, invoices: [] }
+  if (query.by !== 'amount_and_dates') return { query, invoices: [], truncated: false }
   const invoices: InvoiceCandidateInput[] = []
+  let read = 0
   for await (const row of kashflow.invoices.listOpen({
     issuedFrom: query.issuedFrom,
     issuedTo: query.issuedTo,
   })) {
+    if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true }
     // The payer gave no email: the row's customer name is compared, no customer is read.
     const c = toCandidate(row, {})
     if (
@@ -250,7 +265,7 @@ async function readCandidates(
     )
       invoices.push(c)
   }
-  return { query, invoices }
+  return { query, invoices, truncated: false }
 }
 
 /** A candidate as a dead letter keeps it: number, score and the reasons in words and data. */
@@ -291,10 +306,10 @@ async function place(
   // Matching places money coming in; a refund without its invoice goes to a person as before.
   if (!lastChance || (payment.kind !== 'payment' && payment.kind !== 'capture')) return undefined
   const policy = defineMatchingPolicy(ctx.options.matching ?? {})
-  const { query, invoices } = await readCandidates(ctx, payment)
+  const { query, invoices, truncated } = await readCandidates(ctx, payment)
   const ranking = rankInvoiceCandidates(payment, invoices, { limit: 10 })
   const decision = decideMatch(ranking.candidates, policy)
-  if (decision.action === 'post')
+  if (decision.action === 'post' && !truncated)
     return {
       via: 'matching',
       invoiceNumber: decision.invoiceNumber,
@@ -311,13 +326,20 @@ async function place(
       ...(failure.detail as object),
       matching: {
         query: query.message,
-        decision: decision.reason,
+        ...(truncated
+          ? {
+              truncated: `only the first ${MAX_CANDIDATE_ROWS} open invoices were read, so no candidate was posted automatically`,
+            }
+          : {}),
+        decision: decision.action === 'post' ? 'not_posted_search_cut_short' : decision.reason,
         message: decision.message,
-        candidates: decision.candidates.map(summarise),
+        candidates: (decision.action === 'post' ? ranking.candidates : decision.candidates).map(
+          summarise,
+        ),
         excluded: ranking.excluded,
       },
     },
-    outcome: `${failure.reason}: ${decision.message}; ${decision.candidates.length} candidate(s) for a person`,
+    outcome: `${failure.reason}: ${decision.message}; ${decision.action === 'post' ? ranking.candidates.length : decision.candidates.length} candidate(s) for a person`,
   })
   return 'dead'
 }
