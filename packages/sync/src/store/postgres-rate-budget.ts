@@ -5,7 +5,8 @@ import { KASHFLOW_UNCONFIRMED, learnRate, newBucket, takeTokens } from '@opayo-k
 import type { RateBucketState, RateBudget, RateSignal } from '@opayo-kashflow/kashflow'
 import type { Pool, PoolClient } from 'pg'
 import { SyncConfigError } from '../engine/errors.js'
-import { migrate, postgresDialect } from './migrations.js'
+import { postgresDialect } from './migrations.js'
+import { migratePostgres, pgTransaction } from './postgres-common.js'
 
 /** Options of {@link postgresRateBudget}. */
 export interface PostgresRateBudgetOptions {
@@ -109,34 +110,9 @@ export async function postgresRateBudget(
   const now = options.now ?? Date.now
   const wait = options.sleep ?? timerSleep
 
-  async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect()
-    try {
-      await client.query('BEGIN')
-      const result = await fn(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
-    } finally {
-      client.release()
-    }
-  }
+  const tx = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => pgTransaction(pool, fn)
 
-  await migrate({
-    dialect,
-    apply: ({ before, plan }) =>
-      tx(async (c) => {
-        // The same lock as postgresStore's migrations: one migration of a schema at a time.
-        await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
-        for (const sql of before) await c.query(sql)
-        const applied = await c.query<{ version: number }>(
-          `SELECT version FROM ${dialect.table('schema_migrations')}`,
-        )
-        for (const sql of plan(applied.rows.map((r) => r.version))) await c.query(sql)
-      }),
-  })
+  await migratePostgres(pool, schema)
 
   const configured = limit !== undefined && windowMs !== undefined
   const seed = newBucket(

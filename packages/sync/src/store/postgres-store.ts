@@ -15,7 +15,8 @@ import {
   settle,
   toJson,
 } from './common.js'
-import { migrate, postgresDialect } from './migrations.js'
+import { postgresDialect } from './migrations.js'
+import { migratePostgres, pgTransaction } from './postgres-common.js'
 import { EVENT_STATES } from './store.js'
 import type { EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
 
@@ -57,34 +58,9 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   const REPLY_PUT = `INSERT INTO ${t('notification_replies')} (reply_key, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (reply_key) DO UPDATE SET status = EXCLUDED.status, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`
 
-  async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect()
-    try {
-      await client.query('BEGIN')
-      const result = await fn(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
-    } finally {
-      client.release()
-    }
-  }
+  const tx = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => pgTransaction(pool, fn)
 
-  await migrate({
-    dialect,
-    apply: ({ before, plan }) =>
-      tx(async (c) => {
-        // Serialises migrations across processes sharing the schema.
-        await c.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${schema}:migrate`])
-        for (const sql of before) await c.query(sql)
-        const applied = await c.query<{ version: number }>(
-          `SELECT version FROM ${t('schema_migrations')}`,
-        )
-        for (const sql of plan(applied.rows.map((r) => r.version))) await c.query(sql)
-      }),
-  })
+  await migratePostgres(pool, schema)
 
   const one = async (c: Pool | PoolClient, sql: string, params: unknown[]) => {
     const r = await c.query<Record<string, unknown>>(sql, params)
