@@ -78,13 +78,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   registrations: {
     needs: 'config',
     subcommands: ['import'],
-    run: ({ sub, args, config, io, print }) =>
-      registrationsCommand({ sub, args, config, io, print }),
+    run: registrationsCommand,
   },
   fees: {
     needs: 'config',
     subcommands: ['import'],
-    run: ({ sub, args, config, io, print }) => feesCommand({ sub, args, config, io, print }),
+    run: feesCommand,
   },
   settlement: {
     needs: 'service',

@@ -1,11 +1,11 @@
 // `opayo-kashflow registrations import FILE`: registrations into the store, validated row by row.
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { CanonicalCustomerSchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
 import type { RegistrationRecord } from '@opayo-kashflow/sync'
 import { openStore } from './build.js'
+import type { CommandContext, ExitCode } from './command.js'
 import type { ServiceConfig } from './config.js'
+import { readImportFile, reportImportIssues } from './import-file.js'
 
 /** Opayo's VendorTxCode: 1 to 40 characters. */
 const VendorTxCode = z.string().min(1).max(40)
@@ -47,8 +47,6 @@ export interface RegistrationRowIssue {
   readonly field: string
   readonly message: string
 }
-
-const MAX_ISSUES_SHOWN = 50
 
 /**
  * Reads a registrations file's JSON: an array of registrations or the legacy object map keyed by
@@ -125,39 +123,27 @@ const describeRow = (row: number | string) =>
  * Runs `registrations import FILE`: exit 0 when every row was created or already there, 1 when
  * some conflicted (the first registration is kept), 2 for usage errors and invalid rows (nothing
  * imported).
- * @example return registrationsCommand({ sub, args: rest, config, io, print })
+ * @example const code = await registrationsCommand({ ...ctx, sub: 'import', args: ['registrations.json'], config })
  */
-export async function registrationsCommand(input: {
-  readonly sub: string | undefined
-  readonly args: readonly string[]
-  readonly config: ServiceConfig
-  readonly io: { readonly out: (s: string) => void; readonly err: (s: string) => void }
-  readonly print: (value: unknown, text: () => string) => void
-}): Promise<0 | 1 | 2> {
-  const { sub, args, config, io, print } = input
-  const file = args[0]
-  if (sub !== 'import' || !file || args.length > 1) {
-    io.err('Usage: opayo-kashflow registrations import FILE [--json]')
-    return 2
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(resolve(file), 'utf8'))
-  } catch (error) {
-    io.err(`registrations import: cannot read ${file} as JSON: ${(error as Error).message}`)
-    return 2
-  }
+export async function registrationsCommand(
+  input: CommandContext & { readonly config: ServiceConfig },
+): Promise<ExitCode> {
+  const { config, io, print } = input
+  const opened = readImportFile({
+    ...input,
+    command: 'registrations',
+    read: (text): unknown => JSON.parse(text),
+    as: ' as JSON',
+  })
+  if (opened === 2) return 2
+  const { file, content: raw } = opened
   const parsed = parseRegistrations(raw, Date.now())
   if (!parsed.ok) {
-    const shown = parsed.issues.slice(0, MAX_ISSUES_SHOWN)
-    io.err(
-      [
-        `registrations import: ${parsed.issues.length} problem(s) in ${file}; nothing was imported:`,
-        ...shown.map((i) => `  - ${describeRow(i.row)} ${i.field}: ${i.message}`),
-        ...(parsed.issues.length > shown.length
-          ? [`  ... and ${parsed.issues.length - shown.length} more`]
-          : []),
-      ].join('\n'),
+    reportImportIssues(
+      io,
+      'registrations',
+      file,
+      parsed.issues.map((i) => `${describeRow(i.row)} ${i.field}: ${i.message}`),
     )
     return 2
   }
