@@ -165,10 +165,8 @@ export async function executeIntent(
         request: input,
         readBack: undefined,
         write: async () => {
-          const email = intent.customer.email
-          const existing = email ? await kashflow.customers.findByEmail(email) : undefined
-          const saved = existing
-            ? await kashflow.customers.update(existing.Code, input)
+          const saved = intent.customer.email
+            ? (await kashflow.customers.upsertByEmail(input)).customer
             : await kashflow.customers.create(input)
           return { code: saved.Code }
         },
