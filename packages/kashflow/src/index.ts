@@ -37,6 +37,7 @@ export {
   KashflowNetworkError,
   KashflowAmbiguousWriteError,
   KashflowResponseError,
+  KashflowCannotTellError,
 } from './errors/kashflow-error.js'
 export type { KashflowErrorDetails } from './errors/kashflow-error.js'
 export { errorFromResponse, KASHFLOW_SQL_TIMEOUT_CODE } from './errors/error-from-response.js'

@@ -28,6 +28,7 @@ const csv = (...rows: ReconciliationRow[]): string[] => {
       missing_in_kashflow: rows.length,
       amount_mismatch: 0,
       orphan_in_kashflow: 0,
+      unknown: 0,
     },
   }
   return reconciliationCsv(result).split('\r\n')
@@ -90,7 +91,13 @@ describe('reconciliationHtml', () => {
         row({ status: 'matched', vendorTxCode: 'INV-1-1', kashflowAmount: 1000, note: '' }),
         row({ vendorTxCode: 'INV-<2>-1' }),
       ],
-      summary: { matched: 1, missing_in_kashflow: 1, amount_mismatch: 0, orphan_in_kashflow: 0 },
+      summary: {
+        matched: 1,
+        missing_in_kashflow: 1,
+        amount_mismatch: 0,
+        orphan_in_kashflow: 0,
+        unknown: 0,
+      },
       totals: [
         {
           currency: 'GBP',

@@ -98,8 +98,42 @@ export class KashflowAmbiguousWriteError extends make(
   'KashflowAmbiguousWriteError',
   'kashflow_ambiguous_write',
 ) {}
-/** KashFlow answered with a shape the schemas do not accept. */
+/**
+ * KashFlow answered with a shape the schemas do not accept. The sync engine treats it as
+ * "cannot tell": it stops writing that item and dead-letters it `needs_review`.
+ */
 export class KashflowResponseError extends make(
   'KashflowResponseError',
   'kashflow_unexpected_response',
 ) {}
+
+/**
+ * A read-back could not decide whether a write happened: the rows KashFlow answered with do not
+ * carry the fields the comparison needs (for example journal list rows without the reference),
+ * or a search hit cannot be proven to be the one asked for. This is never "not written": stop
+ * writing that item and let a person look. `seen` says what KashFlow did answer (field names,
+ * row counts, candidate codes), never a secret.
+ * @example
+ * try {
+ *   await kashflow.journals.find({ date: '2026-11-02', reference: marker })
+ * } catch (error) {
+ *   if (error instanceof KashflowCannotTellError) console.log(error.operation, error.seen)
+ * }
+ */
+export class KashflowCannotTellError extends KashflowError {
+  override readonly name = 'KashflowCannotTellError' as const
+  /** The client call that could not tell, e.g. `journals.find`. */
+  readonly operation: string
+  /** What KashFlow answered, summarised (field names, counts, codes); safe to log. */
+  readonly seen: Readonly<Record<string, unknown>>
+  constructor(
+    operation: string,
+    message: string,
+    seen: Readonly<Record<string, unknown>> = {},
+    details: KashflowErrorDetails = {},
+  ) {
+    super('kashflow_cannot_tell', `${operation}: cannot tell: ${message}`, details)
+    this.operation = operation
+    this.seen = seen
+  }
+}

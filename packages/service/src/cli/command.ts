@@ -5,7 +5,11 @@ import type { BuiltService } from './build.js'
 import type { ServiceConfig } from './config.js'
 
 /** Exit codes a script can rely on. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+/**
+ * Exit codes: 0 done, 1 failed or needs attention, 2 usage or configuration error, 3 incomplete
+ * (KashFlow could not be read for some of it: run it again when KashFlow answers).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, incomplete: 3 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 /** Where a command writes: stdout and stderr, one line per call. */

@@ -9,6 +9,7 @@ import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import { SyncConfigError } from '@opayo-kashflow/sync'
+import type { ExitCode } from './command.js'
 import type { Store } from '@opayo-kashflow/sync'
 import { reconcileEach } from '../service/reconcile.js'
 import {
@@ -151,13 +152,15 @@ async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGener
  * Runs `opayo-kashflow reconcile`: streams Opayo's movements in `[from, to)` through
  * `reconcileEach`, writes reconciliation.csv, .json and .html in `outDir` as the rows come, and
  * prints the rows that need attention as they are found, then the counts (or, with `json`, the
- * summary as JSON). Resolves to the exit code: 1 when any row is not matched, else 0.
+ * summary as JSON). Resolves to the exit code: 3 when KashFlow could not be read for some rows
+ * (they are `unknown` and the report is incomplete: run it again when KashFlow answers), else 1
+ * when any row is not matched, else 0.
  * @throws {SyncConfigError} without a Reporting client (the CLI exits 2).
  * @example
  * const references = createReferenceParser(['INV-{invoice}-{*}'])
  * const code = await runReconcileCommand({ reporting, store, kashflow, references, from, to, outDir: '.', json: false, out: console.log })
  */
-export async function runReconcileCommand(input: ReconcileCommandInput): Promise<0 | 1> {
+export async function runReconcileCommand(input: ReconcileCommandInput): Promise<ExitCode> {
   if (!input.reporting)
     throw new SyncConfigError(
       'reconcile needs a Reporting client: set opayo.reportingUser and OPAYO_KASHFLOW_REPORTING_PASSWORD.',
@@ -212,7 +215,14 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html${batches ? ', settlement-batches.csv' : ''}`,
     )
   }
-  const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow } = summary.summary
+  const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow, unknown } = summary.summary
+  if (unknown > 0) {
+    if (!input.json)
+      input.out(
+        `${unknown} row${unknown === 1 ? '' : 's'} unknown: KashFlow could not be read for ${unknown === 1 ? 'it' : 'them'}; the report is incomplete. Run reconcile again when KashFlow answers (exit 3).`,
+      )
+    return 3
+  }
   const batchProblems = batches?.needsAttention ?? 0
   return missing_in_kashflow + amount_mismatch + orphan_in_kashflow + batchProblems > 0 ? 1 : 0
 }

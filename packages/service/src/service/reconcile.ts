@@ -10,9 +10,13 @@ import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashf
 import type { Store } from '@opayo-kashflow/sync'
 import { MarkerSet } from './report-marker-set.js'
 
-/** How one Opayo money movement compares with the ledger and KashFlow. */
+/**
+ * How one Opayo money movement compares with the ledger and KashFlow. `unknown`: KashFlow could
+ * not be read for the movement's invoice (an error, an outage), so nothing is known about it;
+ * it is never reported as missing, since an operator acting on "missing" would post it again.
+ */
 export type ReconciliationStatus =
-  'matched' | 'missing_in_kashflow' | 'amount_mismatch' | 'orphan_in_kashflow'
+  'matched' | 'missing_in_kashflow' | 'amount_mismatch' | 'orphan_in_kashflow' | 'unknown'
 
 export interface ReconciliationRow {
   readonly status: ReconciliationStatus
@@ -105,6 +109,7 @@ const STATUSES = [
   'missing_in_kashflow',
   'amount_mismatch',
   'orphan_in_kashflow',
+  'unknown',
 ] as const satisfies readonly ReconciliationStatus[]
 
 /** Counts and money per currency, added up one row at a time. */
@@ -114,6 +119,7 @@ class Tally {
     missing_in_kashflow: 0,
     amount_mismatch: 0,
     orphan_in_kashflow: 0,
+    unknown: 0,
   }
   readonly #currencies = new Map<
     string,
@@ -164,6 +170,22 @@ interface InvoiceLines {
   readonly invoiceNumber: number
   readonly lines: readonly InvoicePaymentRecord[]
   readonly claimed: Set<InvoicePaymentRecord>
+  /** Why KashFlow could not be read for this invoice: its lines are unknown, not empty. */
+  readonly unreadable?: string
+}
+
+/** An invoice's payment lines as read, or why they could not be. */
+type LinesRead =
+  | { readonly lines: readonly InvoicePaymentRecord[] }
+  | { readonly lines: readonly []; readonly unreadable: string }
+
+/** The reason a read failed, in words safe to print (client errors hold no secret). */
+const unreadableReason = (error: unknown): string => {
+  const e = error as { code?: unknown; status?: unknown; message?: unknown } | null
+  const status = typeof e?.status === 'number' ? `HTTP ${e.status}` : undefined
+  const code = typeof e?.code === 'string' ? e.code : undefined
+  const detail = [status, code].filter((part) => part !== undefined).join(', ')
+  return `KashFlow unavailable: ${detail !== '' ? detail : error instanceof Error ? error.name : 'read failed'}`
 }
 
 /**
@@ -175,8 +197,9 @@ interface InvoiceLines {
  * 64-bit hash of its marker, to tell an orphan from the line of a movement already compared).
  *
  * The statuses are those of {@link reconcile} (which collects these rows): matched, missing in
- * KashFlow, amount mismatch, and orphan KashFlow payments (lines carrying an Opayo marker that no
- * movement in the range explains) on the invoices the movements touch; orphans come last.
+ * KashFlow, amount mismatch, orphan KashFlow payments (lines carrying an Opayo marker that no
+ * movement in the range explains) on the invoices the movements touch, orphans last; and
+ * `unknown` when KashFlow could not be read for the movement's invoice (never "missing").
  * @example
  * const summary = await reconcileEach({ payments, store, kashflow, references, from, to, onRow: (row) => console.log(row.status) })
  */
@@ -200,6 +223,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
   >()
   const candidatesByMarker = new Map<string, Set<string>>()
   const settle = (entry: InvoiceLines) => {
+    if (entry.unreadable !== undefined) return
     for (const line of entry.lines) {
       if (entry.claimed.has(line)) continue
       const marker = findPostingMarker(line.note)
@@ -218,9 +242,14 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
     candidatesByMarker.delete(marker)
   }
   // Reads started ahead of the movement that needs them (at most `lookahead` at once).
-  const reads = new Map<number, Promise<readonly InvoicePaymentRecord[]>>()
-  const readLines = (invoiceNumber: number) =>
-    input.kashflow.invoicePayments.list(invoiceNumber).catch((): InvoicePaymentRecord[] => [])
+  // A failed read is kept as "unreadable", never as an invoice without lines: a movement whose
+  // invoice cannot be read is `unknown`, not missing.
+  const reads = new Map<number, Promise<LinesRead>>()
+  const readLines = (invoiceNumber: number): Promise<LinesRead> =>
+    input.kashflow.invoicePayments.list(invoiceNumber).then(
+      (lines) => ({ lines }),
+      (error: unknown) => ({ lines: [] as const, unreadable: unreadableReason(error) }),
+    )
   const prefetch = (invoiceNumber: number | undefined) => {
     if (invoiceNumber === undefined || cache.has(invoiceNumber) || reads.has(invoiceNumber)) return
     reads.set(invoiceNumber, readLines(invoiceNumber))
@@ -232,9 +261,14 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       cache.set(invoiceNumber, held)
       return held
     }
-    const lines = await (reads.get(invoiceNumber) ?? readLines(invoiceNumber))
+    const read = await (reads.get(invoiceNumber) ?? readLines(invoiceNumber))
     reads.delete(invoiceNumber)
-    const entry: InvoiceLines = { invoiceNumber, lines, claimed: new Set() }
+    const entry: InvoiceLines = {
+      invoiceNumber,
+      lines: read.lines,
+      claimed: new Set(),
+      ...('unreadable' in read ? { unreadable: read.unreadable } : {}),
+    }
     cache.set(invoiceNumber, entry)
     if (cache.size > cacheSize) {
       const [oldest] = cache.values()
@@ -309,6 +343,15 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
       opayoAmount: signed,
       currency: payment.amount.currency,
       engineState: event?.state ?? 'not ingested',
+    }
+    if (!found && invoice?.unreadable !== undefined) {
+      await emit({
+        ...base,
+        status: 'unknown',
+        kashflowAmount: undefined,
+        note: invoice.unreadable,
+      })
+      continue
     }
     if (!found) {
       await emit({
@@ -479,9 +522,10 @@ export function reconciliationHtmlStart(summary: ReconciliationSummary): string 
   const attention =
     summary.summary.missing_in_kashflow +
     summary.summary.amount_mismatch +
-    summary.summary.orphan_in_kashflow
+    summary.summary.orphan_in_kashflow +
+    summary.summary.unknown
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Opayo / KashFlow reconciliation</title>
-<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%;margin-bottom:2rem}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.n{text-align:right;font-variant-numeric:tabular-nums}.missing_in_kashflow td:first-child,.amount_mismatch td:first-child,.orphan_in_kashflow td:first-child{color:#b00020;font-weight:600}.summary span{display:inline-block;margin-right:1.5rem}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;width:100%;margin-bottom:2rem}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.n{text-align:right;font-variant-numeric:tabular-nums}.missing_in_kashflow td:first-child,.amount_mismatch td:first-child,.orphan_in_kashflow td:first-child,.unknown td:first-child{color:#b00020;font-weight:600}.summary span{display:inline-block;margin-right:1.5rem}</style>
 <h1>Reconciliation</h1><p>${escapeHtml(summary.from)} to ${escapeHtml(summary.to)}</p>
 <p class="summary">${counts}</p>
 <h2>Totals</h2>

@@ -10,8 +10,11 @@ import type { PauseReason } from './sync-engine.js'
  */
 export type FailureCause =
   | FailureClass
-  /** Several new payment lines could be this posting: a person decides. */
-  | { readonly kind: 'needs-review' }
+  /**
+   * A person decides: several new payment lines could be this posting, or a read-back could not
+   * tell whether a write happened (`message` says which).
+   */
+  | { readonly kind: 'needs-review'; readonly message?: string }
   /** Opayo cannot confirm a hint (yet); `message` says why. */
   | { readonly kind: 'unconfirmed'; readonly message: string }
   /** A settlement batch cannot be planned yet (a transaction unposted, fees not imported). */
@@ -98,7 +101,7 @@ export function decideFailure(input: FailureInput): FailureDecision {
         state: 'dead',
         reason: 'needs_review',
         attempts: attempts + 1,
-        outcome: 'needs review: several candidate lines',
+        outcome: `needs review: ${cause.message ?? 'several candidate lines'}`,
         ...unchanged,
       }
     case 'permanent':

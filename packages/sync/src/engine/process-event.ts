@@ -85,6 +85,33 @@ async function lookUp(
   }
 }
 
+/**
+ * A read-back that could not tell whether a write happened, or an answer the client did not
+ * recognise: never "not written". The item stops and a person looks (`needs_review`), with what
+ * KashFlow answered. By name, so two copies of the kashflow package agree.
+ */
+function cannotTellOf(
+  error: unknown,
+): { readonly cause: FailureCause; readonly detail: unknown } | undefined {
+  const name = (error as Error | undefined)?.name
+  if (name !== 'KashflowCannotTellError' && name !== 'KashflowResponseError') return undefined
+  const e = error as Error & { code?: string; seen?: unknown; operation?: string }
+  return {
+    cause: {
+      kind: 'needs-review',
+      message:
+        name === 'KashflowCannotTellError'
+          ? `cannot tell whether ${e.operation ?? 'the write'} happened`
+          : 'KashFlow answered in a shape the client does not recognise',
+    },
+    detail: {
+      cannotTell: e.message,
+      ...(e.seen !== undefined ? { seen: e.seen } : {}),
+      error: { name, ...(e.code ? { code: e.code } : {}), message: e.message },
+    },
+  }
+}
+
 /** A failed attempt, classified for the failure policy, with the detail a dead letter keeps. */
 function causeOf(
   error: unknown,
@@ -95,6 +122,8 @@ function causeOf(
       cause: { kind: 'needs-review' },
       detail: { invoiceNumber: error.invoiceNumber, candidates: error.candidates },
     }
+  const cannotTell = cannotTellOf(error)
+  if (cannotTell) return cannotTell
   if (error instanceof InvoiceNotFoundYet)
     return {
       cause: { kind: 'deferred' },
