@@ -166,6 +166,7 @@ describe('reconcileEach', () => {
       missing_in_kashflow: 1,
       amount_mismatch: 1,
       orphan_in_kashflow: 0,
+      unknown: 0,
     })
     expect(summary.totals).toEqual([
       {
@@ -237,6 +238,7 @@ describe('reconcileEach', () => {
         missing_in_kashflow: 0,
         amount_mismatch: 0,
         orphan_in_kashflow: 1,
+        unknown: 0,
       })
       expect(rows.at(-1)).toMatchObject({
         status: 'orphan_in_kashflow',
@@ -291,6 +293,7 @@ describe('runReconcileCommand', () => {
       missing_in_kashflow: 2,
       amount_mismatch: 0,
       orphan_in_kashflow: 0,
+      unknown: 0,
     })
     expect(json.totals).toMatchObject([{ currency: 'GBP', opayo: 120 * 1000 + (119 * 120) / 2 }])
     const html = readFileSync(join(out, 'reports', 'reconciliation.html'), 'utf8')
@@ -341,6 +344,7 @@ describe('runReconcileCommand', () => {
       missing_in_kashflow: 0,
       amount_mismatch: 0,
       orphan_in_kashflow: 1,
+      unknown: 0,
     })
     expect(json.rows.at(-1)).toMatchObject({
       status: 'orphan_in_kashflow',

@@ -427,6 +427,7 @@ describe('the sync service', () => {
       missing_in_kashflow: 1,
       amount_mismatch: 1,
       orphan_in_kashflow: 1,
+      unknown: 0,
     })
     expect(result.rows.find((r) => r.status === 'amount_mismatch')).toMatchObject({
       opayoAmount: 2000,
