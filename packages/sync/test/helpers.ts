@@ -15,6 +15,8 @@ export function harness(
     store?: Store
     engine?: Partial<SyncEngineOptions>
     clientRetryLimit?: number
+    /** Wraps the fake's fetch, to act between the client and the fake (e.g. refuse one write). */
+    wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch
   } = {},
 ) {
   let now = Date.UTC(2026, 10, 2, 10, 0, 0)
@@ -22,7 +24,7 @@ export function harness(
   const fake = new FakeKashflow({ now: () => now, ...options.seed })
   const kashflow = createKashflowClient({
     ...CREDENTIALS,
-    fetch: fake.fetch,
+    fetch: options.wrapFetch ? options.wrapFetch(fake.fetch) : fake.fetch,
     retry: { limit: options.clientRetryLimit ?? 0 },
     sleep: (ms) => {
       now += ms

@@ -95,6 +95,105 @@ describe('read-back without the marker', () => {
   })
 })
 
+describe('after a write KashFlow refused', () => {
+  /**
+   * The first bulk payment POST is answered with `status` before reaching the fake; meanwhile a
+   * stranger records an identical line (same amount, date, method, bank account) on the invoice.
+   */
+  const refusedOnce = (status: 429 | 400 | 503) => {
+    let refused = false
+    const h = harness({
+      seed: { invoices },
+      wrapFetch: (fetch) => async (input, init) => {
+        const request = new Request(input, init)
+        if (!refused && request.method === 'POST' && request.url.endsWith('/bulk/payments')) {
+          refused = true
+          const body = (await request.clone().json()) as {
+            Date: string
+            AccountId: number
+            Method: number
+            PaymentItems: { Amount: number }[]
+          }
+          const lines = h.fake.invoices.get(1042)!.PaymentLines
+          lines.push({
+            Id: 990_001,
+            Date: `${body.Date.slice(0, 10)} 12:00:00`,
+            Amount: body.PaymentItems[0]!.Amount,
+            Method: body.Method,
+            AccountId: body.AccountId,
+            Note: 'paid by phone',
+            Reference: '',
+            IsExternalRefund: false,
+            BulkId: 0,
+            BulkPaymentNumber: 0,
+          })
+          return new Response(
+            JSON.stringify(
+              status === 400
+                ? { Error: 'ValidationError', Message: 'Payment date is locked' }
+                : { Error: 'Busy', Message: 'Try again later' },
+            ),
+            {
+              status,
+              headers: {
+                'content-type': 'application/json',
+                ...(status === 429 ? { 'retry-after': '1' } : {}),
+              },
+            },
+          )
+        }
+        return fetch(request)
+      },
+    })
+    return h
+  }
+
+  it('after a 429, takes a fresh pre-image and writes: a stranger’s identical line is never taken as ours', async () => {
+    const h = refusedOnce(429)
+    const p = payment(1042)
+    await h.engine.ingest(p)
+    await h.settle()
+    expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
+    const lines = h.fake.invoices.get(1042)!.PaymentLines
+    // The stranger's line and ours: two lines, one of them written by us.
+    expect(lines).toHaveLength(2)
+    expect(h.linesWith(`OPAYO:${p.source.transactionId}:payment`)).toHaveLength(1)
+    const [entry] = await h.store.ledger(p.id)
+    expect(entry).toMatchObject({
+      state: 'done',
+      result: { bulkPaymentNumber: expect.any(Number) },
+    })
+    // The pre-image of the attempt that wrote holds the stranger's line.
+    expect((entry?.request as { preImage: { id?: number }[] }).preImage).toMatchObject([
+      { id: 990_001 },
+    ])
+  })
+
+  it('after a 400 validation refusal, dead-letters kashflow_rejected and marks the intent refused', async () => {
+    const h = refusedOnce(400)
+    const p = payment(1042)
+    await h.engine.ingest(p)
+    await h.settle()
+    expect(await h.store.get(p.id)).toMatchObject({ state: 'dead', reason: 'kashflow_rejected' })
+    expect(await h.store.ledger(p.id)).toMatchObject([{ state: 'refused' }])
+    expect(h.linesWith(`OPAYO:${p.source.transactionId}:payment`)).toHaveLength(0)
+  })
+
+  it('after a 503 (ambiguous), still reads back against the first pre-image and never writes twice', async () => {
+    const h = refusedOnce(503)
+    const p = payment(1042)
+    await h.engine.ingest(p)
+    await h.settle()
+    // The new line could be ours (a 5xx may have applied the write): it is taken as ours, and
+    // nothing more is written. Only a definite refusal lets the next attempt write again.
+    expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
+    expect(h.fake.invoices.get(1042)!.PaymentLines).toHaveLength(1)
+    expect(await h.store.ledger(p.id)).toMatchObject([
+      { state: 'done', request: { preImage: [] }, result: { readBack: { id: 990_001 } } },
+    ])
+  })
+})
+
 describe('requests', () => {
   it('costs one invoice read and one write per payment on the happy path (plus the login)', async () => {
     const { engine, fake, settle } = harness({ seed: { invoices } })

@@ -342,6 +342,37 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
+    it('begins a refused entry afresh with the new request; a done entry is never marked refused', async () => {
+      const store = await fresh()
+      await add(store, 1)
+      const marker = 'OPAYO:TX1:payment'
+      const begin = (amount: number, now: number) =>
+        store.ledgerBegin({
+          eventId: 'e1',
+          marker,
+          kind: 'invoice-payment',
+          request: { preImage: [amount] },
+          now,
+        })
+      await begin(1, T0)
+      await store.ledgerRefused({ eventId: 'e1', marker, now: T0 + 1 })
+      expect(await store.ledger('e1')).toMatchObject([{ state: 'refused' }])
+      // The next attempt's pre-image replaces the first: created, as no write of it can exist.
+      expect(await begin(2, T0 + 2)).toMatchObject({
+        created: true,
+        entry: { state: 'intent', request: { preImage: [2] }, updatedAt: T0 + 2 },
+      })
+      // An intent begun afresh and not refused again is reported as before.
+      expect(await begin(3, T0 + 3)).toMatchObject({
+        created: false,
+        entry: { state: 'intent', request: { preImage: [2] } },
+      })
+      await store.ledgerComplete({ eventId: 'e1', marker, result: { bulk: 7 }, now: T0 + 4 })
+      await store.ledgerRefused({ eventId: 'e1', marker, now: T0 + 5 })
+      expect(await store.ledger('e1')).toMatchObject([{ state: 'done', result: { bulk: 7 } }])
+      await store.close()
+    })
+
     it("supersedes an unclaimed event's payload and queues it again, but not a claimed one", async () => {
       const store = await fresh()
       await add(store, 1)

@@ -82,9 +82,12 @@ export const KASHFLOW_UNCONFIRMED = {
    */
   writesInFlight: 4,
   /**
-   * A 429 is answered before KashFlow applies a write (as HTTP intends). The client still never
-   * resends a write after a 429: the caller (the sync engine) waits and tries again, reading back
-   * first, so nothing rests on this.
+   * A 429 is answered before KashFlow applies a write (as HTTP intends; KashFlow documents no 429
+   * at all). The client never resends a write after a 429. The sync engine relies on this: after
+   * a 429 on an intent's only write, its next attempt takes a fresh pre-image and writes without
+   * reading back, so a stranger's identical line added meanwhile is not taken for ours. If
+   * KashFlow ever applied a write it answered 429, that attempt would post a second line. A 5xx,
+   * a timeout, a reset and the 400 database timeout are ambiguous and always read back first.
    */
   tooManyRequestsBeforeApplying: true,
   /**

@@ -43,11 +43,32 @@ const isAmbiguousWrite = (error: unknown): boolean =>
   (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
 
 /**
+ * KashFlow answered the write, and the answer says nothing was applied: a 429 (answered before a
+ * write is applied, as HTTP intends; KASHFLOW_UNCONFIRMED.tooManyRequestsBeforeApplying), a 400
+ * validation refusal, a 401/403 or a 404. Not the 400 database timeout (`KashflowTransientError`:
+ * a timed-out statement may still commit), not a 5xx, a timeout or a reset (ambiguous).
+ */
+const DEFINITE_REFUSALS: ReadonlySet<string> = new Set([
+  'KashflowRateLimitError',
+  'KashflowValidationError',
+  'KashflowAuthenticationError',
+  'KashflowNotFoundError',
+])
+const isDefiniteRefusal = (error: unknown): boolean =>
+  DEFINITE_REFUSALS.has((error as Error | undefined)?.name ?? '')
+
+/**
  * The exactly-once write: record the intent in the ledger; if an earlier attempt already got
  * this far, read KashFlow back first; write; on an ambiguous failure read back again; record
  * the outcome. `readBack` gets the ledger entry as first recorded (with the pre-image taken
  * before the first write), so a restart compares against what KashFlow held before any
  * attempt, never against a later read. Returns the marker.
+ *
+ * A definite refusal (see DEFINITE_REFUSALS) of the only write an intent has had marks the entry
+ * `refused`: the next attempt begins it afresh with its own pre-image and writes without reading
+ * back, so a stranger's identical line added meanwhile is never taken as ours. After an earlier
+ * ambiguous attempt the entry stays an intent: that write may still be in KashFlow, so the next
+ * attempt reads back against the first pre-image.
  */
 export async function writeOnce(
   ctx: EngineContext,
@@ -84,6 +105,15 @@ export async function writeOnce(
   try {
     result = await entry.write()
   } catch (error) {
+    if (begun.created && isDefiniteRefusal(error)) {
+      await store.ledgerRefused({ eventId: event.id, marker, now: now() })
+      ctx.logger?.info?.('sync write refused', {
+        id: event.id,
+        marker,
+        error: (error as Error).name,
+      })
+      throw error
+    }
     const found = isAmbiguousWrite(error) && readBack ? await readBack(begun.entry) : undefined
     if (found === undefined) throw error
     result = { readBack: found }

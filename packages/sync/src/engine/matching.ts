@@ -143,9 +143,11 @@ export async function resolveDeadLetter(
       `${id} is dead as ${event.reason ?? 'unknown'}; only ${RESOLVABLE_REASONS.join(' or ')} can be resolved by naming the invoice (replay or discard it instead).`,
     )
   const ledger = await store.ledger(id)
+  // A write KashFlow refused outright is not in KashFlow: it does not stand in the way.
   const begun = ledger.find(
     (l) =>
       (l.kind === 'invoice-payment' || l.kind === 'invoice-refund') &&
+      l.state !== 'refused' &&
       (l.request as { invoiceNumber?: unknown } | null)?.invoiceNumber !== input.invoiceNumber,
   )
   if (begun)

@@ -72,7 +72,7 @@ export function ledgerFromRow(row: Record<string, unknown>): LedgerEntry {
     eventId: String(row['event_id']),
     marker: String(row['marker']),
     kind: String(row['kind']),
-    state: String(row['state']) as 'intent' | 'done',
+    state: String(row['state']) as LedgerEntry['state'],
     request: json(row['request']),
     result: json(row['result']),
     createdAt: Number(row['created_at']),

@@ -138,7 +138,8 @@ export function memoryStore(): Store {
     ledgerBegin(input) {
       const k = key(input.eventId, input.marker)
       const existing = ledger.get(k)
-      if (existing) return Promise.resolve({ entry: clone(existing), created: false })
+      if (existing && existing.state !== 'refused')
+        return Promise.resolve({ entry: clone(existing), created: false })
       const entry: LedgerEntry = {
         eventId: input.eventId,
         marker: input.marker,
@@ -146,11 +147,18 @@ export function memoryStore(): Store {
         state: 'intent',
         request: clone(input.request),
         result: undefined,
-        createdAt: input.now,
+        createdAt: existing?.createdAt ?? input.now,
         updatedAt: input.now,
       }
       ledger.set(k, entry)
       return Promise.resolve({ entry: clone(entry), created: true })
+    },
+    ledgerRefused(input) {
+      const k = key(input.eventId, input.marker)
+      const existing = ledger.get(k)
+      if (existing?.state === 'intent')
+        ledger.set(k, { ...existing, state: 'refused', updatedAt: input.now })
+      return Promise.resolve()
     },
     ledgerComplete(input) {
       const k = key(input.eventId, input.marker)

@@ -201,6 +201,15 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
           [input.eventId, input.marker, input.kind, toJson(input.request), input.now],
         )
         if (inserted) return { entry: ledgerFromRow(inserted), created: true }
+        // A refused entry is begun afresh (its write cannot be in KashFlow); the row lock taken
+        // by the UPDATE makes a concurrent begin see either the refused or the restarted row.
+        const restarted = await one(
+          c,
+          `UPDATE ${t('ledger')} SET kind = $3, state = 'intent', request = $4, result = NULL, updated_at = $5
+           WHERE event_id = $1 AND marker = $2 AND state = 'refused' RETURNING *`,
+          [input.eventId, input.marker, input.kind, toJson(input.request), input.now],
+        )
+        if (restarted) return { entry: ledgerFromRow(restarted), created: true }
         const existing = await one(
           c,
           `SELECT * FROM ${t('ledger')} WHERE event_id = $1 AND marker = $2`,
@@ -208,6 +217,12 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         )
         return { entry: ledgerFromRow(existing!), created: false }
       }),
+    async ledgerRefused(input) {
+      await pool.query(
+        `UPDATE ${t('ledger')} SET state = 'refused', updated_at = $1 WHERE event_id = $2 AND marker = $3 AND state = 'intent'`,
+        [input.now, input.eventId, input.marker],
+      )
+    },
     async ledgerComplete(input) {
       await pool.query(
         `UPDATE ${t('ledger')} SET state = 'done', result = $1, updated_at = $2 WHERE event_id = $3 AND marker = $4`,

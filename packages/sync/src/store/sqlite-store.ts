@@ -157,6 +157,12 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     ledgerInsert: db.prepare(
       `INSERT INTO ledger (event_id, marker, kind, state, request, result, created_at, updated_at) VALUES (?, ?, ?, 'intent', ?, NULL, ?, ?)`,
     ),
+    ledgerRestart: db.prepare(
+      `UPDATE ledger SET kind = ?, state = 'intent', request = ?, result = NULL, updated_at = ? WHERE event_id = ? AND marker = ? AND state = 'refused'`,
+    ),
+    ledgerRefused: db.prepare(
+      `UPDATE ledger SET state = 'refused', updated_at = ? WHERE event_id = ? AND marker = ? AND state = 'intent'`,
+    ),
     ledgerDone: db.prepare(
       `UPDATE ledger SET state = 'done', result = ?, updated_at = ? WHERE event_id = ? AND marker = ?`,
     ),
@@ -306,21 +312,36 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     ledgerBegin(input) {
       return grouped(() => {
         const existing = row(q.ledgerGet.get(input.eventId, input.marker))
-        if (existing) return { entry: ledgerFromRow(existing), created: false }
-        q.ledgerInsert.run(
-          input.eventId,
-          input.marker,
-          input.kind,
-          toJson(input.request),
-          input.now,
-          input.now,
-        )
+        if (existing && existing['state'] !== 'refused')
+          return { entry: ledgerFromRow(existing), created: false }
+        if (existing)
+          q.ledgerRestart.run(
+            input.kind,
+            toJson(input.request),
+            input.now,
+            input.eventId,
+            input.marker,
+          )
+        else
+          q.ledgerInsert.run(
+            input.eventId,
+            input.marker,
+            input.kind,
+            toJson(input.request),
+            input.now,
+            input.now,
+          )
         return {
           entry: ledgerFromRow(
             q.ledgerGet.get(input.eventId, input.marker) as Record<string, unknown>,
           ),
           created: true,
         }
+      })
+    },
+    ledgerRefused(input) {
+      return grouped(() => {
+        q.ledgerRefused.run(input.now, input.eventId, input.marker)
       })
     },
     ledgerComplete(input) {

@@ -63,13 +63,17 @@ export interface AttemptRecord {
   readonly error?: RecordedError | undefined
 }
 
-/** The ledger: what the engine is about to write to KashFlow (intent) and what happened (done). */
+/**
+ * The ledger: what the engine is about to write to KashFlow (`intent`), what happened (`done`),
+ * or that the only write made for the intent was definitely refused (`refused`: a 429 or a 4xx
+ * KashFlow answers before applying anything), so nothing of it can be in KashFlow.
+ */
 export interface LedgerEntry {
   readonly eventId: string
   /** The deterministic idempotency marker written into KashFlow. */
   readonly marker: string
   readonly kind: string
-  readonly state: 'intent' | 'done'
+  readonly state: 'intent' | 'done' | 'refused'
   readonly request: unknown
   readonly result: unknown
   readonly createdAt: number
@@ -211,7 +215,9 @@ export interface Store {
   release(input: { worker: string }): Promise<void>
   /**
    * Records an intent before a KashFlow write. Returns the existing entry (created: false) when
-   * an earlier attempt got this far: its write may have happened, so read back first.
+   * an earlier attempt got this far: its write may have happened, so read back first. An entry
+   * left `refused` is begun afresh, atomically: its request replaced by this one (a new
+   * pre-image), state `intent`, and created: true, since no write of it can be in KashFlow.
    */
   ledgerBegin(input: {
     eventId: string
@@ -220,6 +226,12 @@ export interface Store {
     request: unknown
     now: number
   }): Promise<{ entry: LedgerEntry; created: boolean }>
+  /**
+   * Records that the write of an `intent` entry was definitely refused (nothing was applied):
+   * the entry becomes `refused`, and the next `ledgerBegin` starts it afresh. No effect on an
+   * entry in another state.
+   */
+  ledgerRefused(input: { eventId: string; marker: string; now: number }): Promise<void>
   /** Records a write's outcome. */
   ledgerComplete(input: {
     eventId: string
