@@ -1,5 +1,6 @@
 import { OpayoKashflowError, isOpayoKashflowError } from '@opayo-kashflow/core'
 import type { RecordedError } from '../store/store.js'
+import type { FailureCause } from './failure-policy.js'
 
 /** What the engine does with a failure. */
 export type FailureClass =
@@ -35,6 +36,33 @@ export function classify(
     default:
       // 5xx, timeouts, network failures, SQL timeouts, an ambiguous write not found on read-back.
       return { kind: 'retryable' }
+  }
+}
+
+/**
+ * A read-back that could not tell whether a write happened, or an answer the client did not
+ * recognise: never "not written". The item stops and a person looks (`needs_review`), with what
+ * KashFlow answered. By name, so two copies of the kashflow package agree.
+ */
+export function cannotTellOf(
+  error: unknown,
+): { readonly cause: FailureCause; readonly detail: unknown } | undefined {
+  const name = (error as Error | undefined)?.name
+  if (name !== 'KashflowCannotTellError' && name !== 'KashflowResponseError') return undefined
+  const e = error as Error & { code?: string; seen?: unknown; operation?: string }
+  return {
+    cause: {
+      kind: 'needs-review',
+      message:
+        name === 'KashflowCannotTellError'
+          ? `cannot tell whether ${e.operation ?? 'the write'} happened`
+          : 'KashFlow answered in a shape the client does not recognise',
+    },
+    detail: {
+      cannotTell: e.message,
+      ...(e.seen !== undefined ? { seen: e.seen } : {}),
+      error: { name, ...(e.code ? { code: e.code } : {}), message: e.message },
+    },
   }
 }
 

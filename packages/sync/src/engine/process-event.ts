@@ -13,7 +13,7 @@ import type { EventRecord, RecordedError } from '../store/store.js'
 import { processHint } from './confirm-hint.js'
 import type { EngineContext } from './context.js'
 import { rememberError } from './context.js'
-import { classify } from './errors.js'
+import { cannotTellOf, classify } from './errors.js'
 import type { FailureCause } from './failure-policy.js'
 import { hintFromPayment, hintOf } from './hints.js'
 import type { Ingest } from './ingest.js'
@@ -82,33 +82,6 @@ async function lookUp(
   return {
     plan: { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) },
     invoice,
-  }
-}
-
-/**
- * A read-back that could not tell whether a write happened, or an answer the client did not
- * recognise: never "not written". The item stops and a person looks (`needs_review`), with what
- * KashFlow answered. By name, so two copies of the kashflow package agree.
- */
-function cannotTellOf(
-  error: unknown,
-): { readonly cause: FailureCause; readonly detail: unknown } | undefined {
-  const name = (error as Error | undefined)?.name
-  if (name !== 'KashflowCannotTellError' && name !== 'KashflowResponseError') return undefined
-  const e = error as Error & { code?: string; seen?: unknown; operation?: string }
-  return {
-    cause: {
-      kind: 'needs-review',
-      message:
-        name === 'KashflowCannotTellError'
-          ? `cannot tell whether ${e.operation ?? 'the write'} happened`
-          : 'KashFlow answered in a shape the client does not recognise',
-    },
-    detail: {
-      cannotTell: e.message,
-      ...(e.seen !== undefined ? { seen: e.seen } : {}),
-      error: { name, ...(e.code ? { code: e.code } : {}), message: e.message },
-    },
   }
 }
 

@@ -26,7 +26,7 @@ import { z } from 'zod'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { rememberError } from './context.js'
-import { classify } from './errors.js'
+import { cannotTellOf, classify } from './errors.js'
 import type { IngestResult } from './sync-engine.js'
 import { fingerprintOf } from './ingest.js'
 import { executeIntent } from './ledger.js'
@@ -326,9 +326,11 @@ export async function processSettlement(
       return
     }
     const recorded = rememberError(ctx, event.id, error)
-    await ctx.settleFailure(event, classify(error, { invoiceLookup: false }), {
+    // A journal read-back that cannot tell, or an answer the client cannot read: needs_review.
+    const cannotTell = cannotTellOf(error)
+    await ctx.settleFailure(event, cannotTell?.cause ?? classify(error, { invoiceLookup: false }), {
       lastError: recorded,
-      detail: { error: recorded },
+      detail: cannotTell?.detail ?? { error: recorded },
     })
   }
 }
