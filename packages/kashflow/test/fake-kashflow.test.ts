@@ -324,6 +324,7 @@ describe('the switches for what no public source confirms', () => {
       negativeBulkAmounts: 'refused',
       invoiceCreateReturnsBody: false,
       searchTextSearchesCustomerReference: false,
+      customerSearchMatch: 'contains',
     })
   })
 

@@ -46,8 +46,40 @@ export const KASHFLOW_UNCONFIRMED = {
   journalListOrderedByDate: true,
   /** Deleting a bulk payment answers 200 and removes its lines from the invoices it paid. */
   bulkPaymentDeleteRemovesLines: true,
-  /** `GET /customers/search?searchBy=email` returns `[{ key: customerId, value }]`; the code comes from the list. */
+  /**
+   * `GET /customers/search?searchBy=email` returns `[{ key: customerId, value }]` (hcs-app
+   * `apiDocsConfig.js`, the Swagger digest); what `value` holds is not stated, so the code comes
+   * from the customer list rows (`Id`, `Code`). If list rows lack `Id`, `findByEmail` throws
+   * `KashflowCannotTellError` (never "no customer"), and the engine dead-letters `needs_review`.
+   */
   customerSearchReturnsIds: true,
+  /**
+   * How `searchBy=email` matches: no source says whether it is exact or "contains", nor whether
+   * case matters (hcs-app `apiDocsConfig.js` names the parameters only). Not relied on for
+   * *which* customer: every hit is read and kept only if a contact's `Email` equals the email
+   * (trimmed, any case). Relied on in one way: a customer with exactly that email is among the
+   * hits. If the search is case-sensitive, a customer stored as `Jo@X.com` is not found for
+   * `jo@x.com` and `upsertByEmail` creates a second customer; if it caps its hits, one beyond the
+   * cap is missed the same way.
+   */
+  customerSearchMatch: 'unknown: exact or contains, any case; every hit is checked',
+  /**
+   * Customer codes: KashFlow publishes no limit. Integrators keep to `^[A-Z0-9_-]{1,20}$`
+   * (hcs-app's app-level rule). `customers.createMarked` sends a 20-character code, `OPAYO-` and
+   * 14 base32 characters of the marker's hash. If KashFlow cuts or changes it, `createMarked`
+   * throws `KashflowCannotTellError` naming the code it kept (the customer exists once; a person
+   * looks); if it refuses it, `createMarked` throws `KashflowValidationError` and nothing is written.
+   */
+  customerCodePattern: /^[A-Z0-9_-]{1,20}$/,
+  /** The longest customer code sent (see `customerCodePattern`). */
+  customerCodeMaxLength: 20,
+  /**
+   * `POST /customers` with a `Code` already taken, and without `CreateCustomerCodeIfDuplicate`,
+   * is refused (HTTP 400) rather than renamed (the swagger's flag implies it; its error body is
+   * not shown). `createMarked` then reads the code back with `GET /customers/{code}`. If KashFlow
+   * renamed instead, the code check after the create throws `KashflowCannotTellError`.
+   */
+  duplicateCustomerCodeRefused: true,
   /**
    * The request budget per KashFlow account when none is configured. KashFlow publishes no rate
    * limit, no 429 and no rate-limit headers; production syncs (CappyTech/hcs-sync: 4 list

@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto'
 import { InvalidArgumentError } from '@opayo-kashflow/core'
 import type { CanonicalAddress } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import {
+  KashflowCannotTellError,
+  KashflowNotFoundError,
+  KashflowValidationError,
+} from '../errors/kashflow-error.js'
 import type { KashflowCallOptions, KashflowTransport } from '../internal/transport.js'
 import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
 import { CustomerSchema } from '../wire/schemas.js'
@@ -162,24 +168,59 @@ const CustomerSummarySchema = z.looseObject({
   Code: z.string(),
 })
 
-/** Customers: read, find by email, create, update, upsert by email. */
+/** Emails compare whole, trimmed and case-insensitively (the domain is; mailboxes are in practice). */
+const sameEmail = (a: string | null | undefined, b: string): boolean =>
+  typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase()
+
+// RFC 4648 base32: upper-case letters and 2-7, so the code stays inside `[A-Z0-9]`.
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+const MARKER_CODE_PREFIX = 'OPAYO-'
+
+/**
+ * The customer code a marked create uses: `OPAYO-` and 14 base32 characters of the marker's
+ * SHA-256 (70 bits). Deterministic, so every attempt and every worker asks KashFlow for the same
+ * code, and `GET /customers/{code}` (the documented key lookup) finds a customer whose create
+ * answer was lost. 20 characters of `[A-Z0-9-]`: inside the code limit integrators use
+ * (`KASHFLOW_UNCONFIRMED.customerCodePattern`), since KashFlow publishes none.
+ */
+function markerCode(marker: string): string {
+  const want = KASHFLOW_UNCONFIRMED.customerCodeMaxLength - MARKER_CODE_PREFIX.length
+  const digest = createHash('sha256').update(marker, 'utf8').digest()
+  const bits = [...digest].map((b) => b.toString(2).padStart(8, '0')).join('')
+  let out = MARKER_CODE_PREFIX
+  for (let i = 0; i < want * 5; i += 5) out += BASE32[parseInt(bits.slice(i, i + 5), 2)]
+  return out
+}
+
+/** KashFlow codes are compared as sent; case is ignored in case KashFlow upper-cases them. */
+const sameCode = (a: string, b: string): boolean => a.toUpperCase() === b.toUpperCase()
+
+/** Customers: read, find by email or marker, create, update, upsert by email. */
 export interface CustomersResource {
   /** A customer by code, with contacts, addresses and custom fields. @throws {KashflowNotFoundError} */
   get(code: string, call?: KashflowCallOptions): Promise<Customer>
   /**
-   * The customer with this email, or undefined. KashFlow's search returns customer Ids, not
-   * codes, so the Id is resolved through the customer list.
+   * The one customer one of whose contacts has exactly this email (trimmed, any case), or
+   * undefined when no customer does. KashFlow's `GET /customers/search?searchBy=email` may match
+   * "contains" and any case (no source says), and answers customer Ids, not codes: every hit is
+   * resolved through the customer list, read in full (`GET /customers/{code}`) and kept only if
+   * a contact's `Email` equals `email`. It never concludes "nobody" from rows it cannot read.
+   * @throws {KashflowCannotTellError} (`seen.codes`) when several customers have the email, or
+   *   `seen` says why it cannot tell: a hit whose Id no list row carries, or a customer read
+   *   without `Contacts`.
    * @example
    * const customer = await kashflow.customers.findByEmail('jo@example.co.uk')
    */
   findByEmail(email: string, call?: KashflowCallOptions): Promise<Customer | undefined>
   /**
    * Creates or updates the customer whose contact email is `input.contact.email`: found with
-   * `findByEmail`, then merged and PUT back (fields the input does not name are kept, the
-   * customer's code is never changed), or created when none has the email. Each write is
-   * never retried; after a `KashflowAmbiguousWriteError` call `upsertByEmail` again: the email
-   * finds a customer created by the lost write, so no second customer is made.
+   * `findByEmail` (so a search hit for another address is never touched), then merged and PUT
+   * back (fields the input does not name are kept, the customer's code is never changed), or
+   * created when none has the email. Each write is never retried; after a
+   * `KashflowAmbiguousWriteError` call `upsertByEmail` again: the email finds a customer created
+   * by the lost write, so no second customer is made.
    * @throws {InvalidArgumentError} when `input.contact.email` is missing or has no `@`.
+   * @throws {KashflowCannotTellError} from `findByEmail`; nothing is written.
    * @example
    * const { customer, created } = await kashflow.customers.upsertByEmail({
    *   name: 'Jo Smith',
@@ -190,6 +231,35 @@ export interface CustomersResource {
   upsertByEmail(input: CustomerInput, call?: KashflowCallOptions): Promise<CustomerUpsertResult>
   /** Creates a customer (`CreateCustomerCodeIfDuplicate`, so a taken code is de-duplicated). */
   create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer>
+  /**
+   * Creates the customer for a marker (a customer without an email: nothing else finds it
+   * again) under a code derived from the marker, `OPAYO-` and 14 characters of its hash
+   * (`input.code` is ignored), without `CreateCustomerCodeIfDuplicate`. Never retried. After a
+   * lost answer (`KashflowAmbiguousWriteError`) read back with `findByMarker(marker)`; if a retry
+   * is refused because the code is taken (HTTP 400), the customer with the code is read and
+   * returned with `created: false`.
+   * @throws {KashflowValidationError} when KashFlow refuses the create and no customer has the code.
+   * @throws {KashflowCannotTellError} when KashFlow keeps another code than the one sent (a later
+   *   read-back could not find it).
+   * @example
+   * const { customer } = await kashflow.customers.createMarked(
+   *   { name: 'Walk-in customer' },
+   *   'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:customer',
+   * )
+   */
+  createMarked(
+    input: CustomerInput,
+    marker: string,
+    call?: KashflowCallOptions,
+  ): Promise<CustomerUpsertResult>
+  /**
+   * The customer `createMarked` made for this marker, or undefined: `GET /customers/{code}` by
+   * the code derived from the marker (an exact, documented lookup; 404 means none).
+   * @throws {KashflowCannotTellError} when KashFlow answers with a customer of another code.
+   * @example
+   * const customer = await kashflow.customers.findByMarker('OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:customer')
+   */
+  findByMarker(marker: string, call?: KashflowCallOptions): Promise<Customer | undefined>
   /** GET, merge the patch, PUT the whole customer back: fields the patch does not name are kept. */
   update(code: string, patch: CustomerInput, call?: KashflowCallOptions): Promise<Customer>
 }
@@ -200,21 +270,11 @@ export function customersResource(transport: KashflowTransport): CustomersResour
       { method: 'GET', path: `customers/${encodeURIComponent(code)}`, schema: CustomerSchema },
       call,
     )
-  async function findByEmail(
-    email: string,
-    call?: KashflowCallOptions,
-  ): Promise<Customer | undefined> {
-    const hits = await transport.request(
-      {
-        method: 'GET',
-        path: 'customers/search',
-        query: { searchBy: 'email', searchText: email },
-        schema: SearchResultSchema,
-      },
-      call,
-    )
-    const ids = new Set(hits.map((h) => h.key))
-    if (ids.size === 0) return undefined
+  /** Search hits (customer Ids) to codes, through the list; stops once every Id is found. */
+  async function codesOf(ids: ReadonlySet<number>, call?: KashflowCallOptions) {
+    const codes = new Map<number, string>()
+    let rows = 0
+    let rowsWithId = 0
     for await (const row of paginate(
       transport,
       'customers',
@@ -223,9 +283,66 @@ export function customersResource(transport: KashflowTransport): CustomersResour
       KASHFLOW_UNCONFIRMED.maxPerPage,
       call,
     )) {
-      if (row.Id !== undefined && row.Id !== null && ids.has(row.Id)) return get(row.Code, call)
+      rows += 1
+      if (row.Id === undefined || row.Id === null) continue
+      rowsWithId += 1
+      if (ids.has(row.Id)) codes.set(row.Id, row.Code)
+      if (codes.size === ids.size) break
     }
-    return undefined
+    return { codes, rows, rowsWithId }
+  }
+  async function findByEmail(
+    email: string,
+    call?: KashflowCallOptions,
+  ): Promise<Customer | undefined> {
+    const operation = 'customers.findByEmail'
+    const hits = await transport.request(
+      {
+        method: 'GET',
+        path: 'customers/search',
+        query: { searchBy: 'email', searchText: email.trim() },
+        schema: SearchResultSchema,
+      },
+      call,
+    )
+    const ids = new Set(hits.map((h) => h.key))
+    if (ids.size === 0) return undefined
+    const { codes, rows, rowsWithId } = await codesOf(ids, call)
+    const unresolved = [...ids].filter((id) => !codes.has(id))
+    // A hit we cannot read might be the customer with the email: never "nobody", never "the
+    // other one is it".
+    if (unresolved.length > 0)
+      throw new KashflowCannotTellError(
+        operation,
+        `the search answered ${ids.size} customer Id(s), and ${unresolved.length} of them is on no customer list row, so whether a customer has this email cannot be told.`,
+        {
+          searchHits: ids.size,
+          unresolvedIds: unresolved,
+          listRows: rows,
+          listRowsWithId: rowsWithId,
+        },
+      )
+    const qualifying: Customer[] = []
+    for (const code of codes.values()) {
+      const customer = await get(code, call)
+      if (!Array.isArray(customer.Contacts))
+        throw new KashflowCannotTellError(
+          operation,
+          `customer ${customer.Code} was read without Contacts, so whether it has this email cannot be told.`,
+          { searchHits: ids.size, code: customer.Code, fields: Object.keys(customer).sort() },
+        )
+      // The search may match "contains" (jo@x.com finds bojo@x.com): only an exact contact counts.
+      if (customer.Contacts.some((c) => sameEmail(c.Email, email))) qualifying.push(customer)
+    }
+    if (qualifying.length > 1) {
+      const found = qualifying.map((c) => c.Code)
+      throw new KashflowCannotTellError(
+        operation,
+        `${qualifying.length} customers (${found.join(', ')}) have a contact with this email; a person must decide which one is the payer.`,
+        { searchHits: ids.size, codes: found },
+      )
+    }
+    return qualifying[0]
   }
   function create(input: CustomerInput, call?: KashflowCallOptions): Promise<Customer> {
     if (!input.name && !input.code)
@@ -243,6 +360,26 @@ export function customersResource(transport: KashflowTransport): CustomersResour
       },
       call,
     )
+  }
+  async function findByMarker(
+    marker: string,
+    call?: KashflowCallOptions,
+  ): Promise<Customer | undefined> {
+    const code = markerCode(marker)
+    let customer: Customer
+    try {
+      customer = await get(code, call)
+    } catch (error) {
+      if (error instanceof KashflowNotFoundError) return undefined
+      throw error
+    }
+    if (!sameCode(customer.Code, code))
+      throw new KashflowCannotTellError(
+        'customers.findByMarker',
+        `GET /customers/${code} answered customer ${customer.Code}.`,
+        { askedFor: code, answered: customer.Code },
+      )
+    return customer
   }
   function put(current: Customer, patch: CustomerInput, call?: KashflowCallOptions) {
     return transport.request(
@@ -278,6 +415,46 @@ export function customersResource(transport: KashflowTransport): CustomersResour
       return { customer: await put(existing, patch, call), created: false }
     },
     create,
+    async createMarked(
+      input: CustomerInput,
+      marker: string,
+      call?: KashflowCallOptions,
+    ): Promise<CustomerUpsertResult> {
+      const code = markerCode(marker)
+      const { code: _ignored, ...rest } = input
+      let customer: Customer
+      try {
+        customer = await transport.request(
+          {
+            method: 'POST',
+            path: 'customers',
+            // No CreateCustomerCodeIfDuplicate: a taken code must be refused, not renamed, so a
+            // second attempt after a lost answer cannot make a second customer.
+            body: {
+              ...mergeCustomer(undefined, { ...rest, code }),
+              CreateCustomerNameIfEmptyOrNull: true,
+            },
+            schema: CustomerSchema,
+          },
+          call,
+        )
+      } catch (error) {
+        if (!(error instanceof KashflowValidationError)) throw error
+        // Refused: because an earlier attempt (whose answer was lost) took the code, or for a
+        // reason of its own. The code says which.
+        const earlier = await findByMarker(marker, call)
+        if (earlier === undefined) throw error
+        return { customer: earlier, created: false }
+      }
+      if (!sameCode(customer.Code, code))
+        throw new KashflowCannotTellError(
+          'customers.createMarked',
+          `KashFlow created customer ${customer.Code} instead of ${code}, so a later read-back by the marker could not find it.`,
+          { sent: code, created: customer.Code },
+        )
+      return { customer, created: true }
+    },
+    findByMarker,
     async update(
       code: string,
       patch: CustomerInput,

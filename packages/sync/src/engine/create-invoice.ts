@@ -1,7 +1,8 @@
 // `unmatchedReference: { action: 'create-invoice' }`: for a shop that takes payment first, the
 // engine creates the KashFlow invoice the payment is for, then posts the payment to it. Each
-// write goes through the ledger (intent, write, outcome): the customer upsert (safe to repeat),
-// then the invoice, whose CustomerReference is a marker derived from the Opayo transaction, so a
+// write goes through the ledger (intent, write, outcome): the customer upsert (found only by a
+// contact with exactly the payer's email, so repeating it finds what a lost create made), then
+// the invoice, whose CustomerReference is a marker derived from the Opayo transaction, so a
 // crash or a lost answer between the create and the payment is read back with
 // `invoices.findByCustomerReference` and never creates a second invoice.
 import {
@@ -128,7 +129,11 @@ export async function createInvoiceFor(
     return entry?.result as Record<string, unknown> | undefined
   }
 
-  // 1. The customer: the payer by email (safe to repeat: found by email, then updated or made).
+  // 1. The customer: the payer by email (found only when one of its contacts has exactly the
+  // email, then updated, else made; repeating it finds what a lost create made). A search hit for
+  // another address is never touched; several customers with the email throw
+  // KashflowCannotTellError, which lookUpWithMatching passes on and processEvent dead-letters
+  // needs_review with their codes, before any invoice is written.
   let customerCode: string
   const email = payment.customer?.email
   if (payment.customer && email) {

@@ -125,7 +125,8 @@ export async function writeOnce(
 
 /**
  * Posts one intent through the ledger: an invoice payment or refund (read back against the
- * invoice's pre-image), a customer upsert (safe to repeat), or a journal (read back by date and
+ * invoice's pre-image), a customer upsert (by email, or created under a code derived from
+ * the marker and read back by it), or a journal (read back by date and
  * reference). `invoice` is the invoice as read for planning; the write reuses it. `match` (a
  * resolution or a matching decision) is kept in the payment's ledger request. Returns the
  * intent's marker.
@@ -187,17 +188,29 @@ export async function executeIntent(
     }
     case 'customer-upsert': {
       const input = customerFromIntent(intent)
-      // Upserting by email is naturally idempotent (find, then update or create), so there is
-      // nothing to read back: repeating the write is safe.
+      const marker = intent.marker
+      // With an email: find the customer one of whose contacts has exactly that email, then
+      // update or create. Repeating it after a lost answer finds the customer the lost create
+      // made, so there is nothing to read back. Several customers with the email throw
+      // KashflowCannotTellError: the event stops, needs_review, with their codes.
+      // Without an email nothing would find the customer again, so it is created under a code
+      // derived from the marker and read back by that code (GET /customers/{code}, exact and
+      // documented): a lost answer, a restart or a racing retry never makes a second one.
+      const email = intent.customer.email
       return writeOnce(ctx, event, {
-        marker: intent.marker,
+        marker,
         kind: intent.kind,
         request: input,
-        readBack: undefined,
+        readBack: email
+          ? undefined
+          : async () => {
+              const found = await kashflow.customers.findByMarker(marker)
+              return found ? { code: found.Code } : undefined
+            },
         write: async () => {
-          const saved = intent.customer.email
+          const saved = email
             ? (await kashflow.customers.upsertByEmail(input)).customer
-            : await kashflow.customers.create(input)
+            : (await kashflow.customers.createMarked(input, marker)).customer
           return { code: saved.Code }
         },
       })

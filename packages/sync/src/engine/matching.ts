@@ -233,6 +233,10 @@ async function readCandidates(
   }
   let query = candidateQuery(payment)
   if (query.by === 'customer_email') {
+    // Only a customer one of whose contacts has exactly the email; when KashFlow's answer cannot
+    // tell (several customers have it, or rows lack the fields) findByEmail throws
+    // KashflowCannotTellError, never "no customer": it passes through place() and
+    // lookUpWithMatching to processEvent, which dead-letters the event needs_review with `seen`.
     const customer = await kashflow.customers.findByEmail(query.email)
     if (customer) {
       const facts = customerContactOf(customer)

@@ -71,6 +71,12 @@ export interface FakeKashflowUnconfirmed {
    * by reference"). @default false (it matches the invoice `Number` only)
    */
   readonly searchTextSearchesCustomerReference?: boolean
+  /**
+   * How `GET /customers/search?searchBy=email` matches a contact's `Email` (no source says):
+   * `'contains'` (case-insensitive: `jo@x.com` also finds `bojo@x.com`) or `'exact'`
+   * (case-insensitive). @default 'contains'
+   */
+  readonly customerSearchMatch?: 'contains' | 'exact'
 }
 
 export interface FakeKashflowSeed {
@@ -195,6 +201,7 @@ export class FakeKashflow {
       invoiceCreateReturnsBody: seed.unconfirmed?.invoiceCreateReturnsBody ?? false,
       searchTextSearchesCustomerReference:
         seed.unconfirmed?.searchTextSearchesCustomerReference ?? false,
+      customerSearchMatch: seed.unconfirmed?.customerSearchMatch ?? 'contains',
     }
     this.homeCurrency = seed.homeCurrency ?? 'GBP'
     this.#now = seed.now ?? Date.now
@@ -801,9 +808,12 @@ export class FakeKashflow {
       const text = (q.get('searchText') ?? '').toLowerCase()
       const hits = [...this.customers.values()].filter((c) => {
         if (by === 'email') {
-          return ((c['Contacts'] as { Email?: string }[] | undefined) ?? []).some(
-            (x) => (x.Email ?? '').toLowerCase() === text,
-          )
+          // UNCONFIRMED whether KashFlow matches exact or "contains" (switch, 'contains' by default).
+          const exact = this.unconfirmed.customerSearchMatch === 'exact'
+          return ((c['Contacts'] as { Email?: string }[] | undefined) ?? []).some((x) => {
+            const email = (x.Email ?? '').toLowerCase()
+            return exact ? email === text : text !== '' && email.includes(text)
+          })
         }
         if (by === 'code') return String(c['Code']).toLowerCase() === text
         return (typeof c['Name'] === 'string' ? c['Name'] : '').toLowerCase().includes(text)
