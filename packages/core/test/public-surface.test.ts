@@ -54,6 +54,7 @@ describe('the public surface', () => {
         "SettlementBankAccountSchema",
         "SettlementBatchSchema",
         "SettlementConfigError",
+        "SettlementOpayoTotalsSchema",
         "SettlementTransactionSchema",
         "THREE_D_SECURE_STATUSES",
         "VENDOR_TX_CODE_PATTERN",

@@ -19,6 +19,7 @@ import type {
   JournalIntent,
   JournalLine,
   SettlementBatchInput,
+  SettlementOpayoTotals,
   SettlementPlan,
   SettlementPostPlan,
 } from '../src/index.js'
@@ -565,6 +566,100 @@ describe('planSettlement in the home currency', () => {
     expect(() => planSettlement(gbpBatch(), { accounts, fees, maxFeeDifference: -1 })).toThrow(
       InvalidArgumentError,
     )
+  })
+})
+
+describe("planSettlement against Opayo's own totals (getBatchList transactiongroups)", () => {
+  const fees = { source: 'rules', rules: gbpRules } as const
+  // The worked example's batch as Opayo's batch list totals it: £165.50 in 2 payments, £20.00 in 1 refund.
+  const totals = (overrides: Partial<SettlementOpayoTotals> = {}): SettlementOpayoTotals => ({
+    currency: 'GBP',
+    payments: gbp(16550),
+    refunds: gbp(2000),
+    paymentCount: 2,
+    refundCount: 1,
+    ...overrides,
+  })
+
+  it('posts a batch whose transactions add up to its totals, as without them', () => {
+    const plan = posted(planSettlement(gbpBatch({ opayoTotals: [totals()] }), { accounts, fees }))
+    expect(plan.totals.gross).toEqual(gbp(14550))
+    expect(posted(planSettlement(gbpBatch(), { accounts, fees })).totals).toEqual(plan.totals)
+  })
+
+  it('dead-letters detail rows that do not add up to paymentvalue, with both figures, even while a transaction is unposted', () => {
+    const batch = gbpBatch({ opayoTotals: [totals({ payments: gbp(17000) })] })
+    const [first, second, third] = batch.transactions
+    const plan = planSettlement(
+      { ...batch, transactions: [first!, { ...second!, posted: undefined }, third!] },
+      { accounts, fees },
+    )
+    expect(plan).toMatchObject({
+      kind: 'dead-letter',
+      batchId: '1234',
+      issues: [{ code: 'settlement_totals_mismatch', path: ['opayoTotals', 0] }],
+    })
+    const message = plan.kind === 'dead-letter' ? (plan.issues[0]?.message ?? '') : ''
+    expect(message).toContain('payments £170.00 in 2')
+    expect(message).toContain('payments £165.50 in 2')
+  })
+
+  it.each([
+    ['refundvalue', { refunds: gbp(2500) }, 'refunds £25.00'],
+    ['paymentnumber', { paymentCount: 3 }, 'payments £165.50 in 3'],
+    ['refundnumber', { refundCount: 0 }, 'refunds £20.00 in 0'],
+    [
+      'currency',
+      { currency: 'EUR', payments: money(16550, 'EUR'), refunds: money(2000, 'EUR') },
+      'in EUR',
+    ],
+  ] as const)('dead-letters a different %s', (_name, overrides, said) => {
+    const plan = planSettlement(gbpBatch({ opayoTotals: [totals(overrides)] }), { accounts, fees })
+    expect(plan).toMatchObject({
+      kind: 'dead-letter',
+      issues: [{ code: 'settlement_totals_mismatch' }],
+    })
+    expect(plan.kind === 'dead-letter' && plan.issues[0]?.message).toContain(said)
+  })
+
+  it('checks counts only where Opayo sent them', () => {
+    const plan = planSettlement(
+      gbpBatch({ opayoTotals: [{ currency: 'GBP', payments: gbp(16550), refunds: gbp(2000) }] }),
+      { accounts, fees },
+    )
+    expect(plan.kind).toBe('post')
+  })
+
+  it('dead-letters a batch with two currencies, never settling one of them', () => {
+    const plan = planSettlement(
+      gbpBatch({
+        opayoTotals: [
+          totals(),
+          { currency: 'EUR', payments: money(11650, 'EUR'), refunds: money(0, 'EUR') },
+        ],
+      }),
+      { accounts, fees },
+    )
+    expect(plan).toMatchObject({
+      kind: 'dead-letter',
+      issues: [
+        {
+          code: 'settlement_multi_currency',
+          message: expect.stringContaining('2 currencies (GBP, EUR)') as string,
+        },
+      ],
+    })
+  })
+
+  it('dead-letters two totals for the one currency (cannot tell which)', () => {
+    const plan = planSettlement(gbpBatch({ opayoTotals: [totals(), totals()] }), {
+      accounts,
+      fees,
+    })
+    expect(plan).toMatchObject({
+      kind: 'dead-letter',
+      issues: [{ code: 'settlement_totals_mismatch' }],
+    })
   })
 })
 

@@ -114,12 +114,16 @@ export {
   ReportingTransactionSchema,
   ReportingFraudDetailSchema,
   ReportingBatchSchema,
+  ReportingTransactionGroupSchema,
 } from './reporting/schemas.js'
 export type {
   ReportingTransaction,
   ReportingFraudDetail,
   ReportingBatch,
+  ReportingTransactionGroup,
 } from './reporting/schemas.js'
+export { readBatchListRow } from './reporting/batch-list.js'
+export type { ReportingBatchSummary, ReportingBatchTotals } from './reporting/batch-list.js'
 export { buildReportingXml, parseReportingXml } from './reporting/xml.js'
 export type { ReportingParam, ReportingCredentials } from './reporting/xml.js'
 export { parseReportingDate, toReportingDate } from './reporting/dates.js'

@@ -1,4 +1,10 @@
-import { defineFeeRules, definePostingRules, defineSettlementAccounts } from '@opayo-kashflow/core'
+import {
+  defineFeeRules,
+  definePostingRules,
+  defineSettlementAccounts,
+  format,
+  money,
+} from '@opayo-kashflow/core'
 import type { CanonicalPayment } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import { settlementEventId } from '../src/index.js'
@@ -276,6 +282,85 @@ describe('settlement batches (clearing mode)', () => {
       reason: 'posted_outside_clearing',
     })
     expect(h.fake.journals.size).toBe(0)
+  })
+
+  it("detail rows that do not add up to the group's paymentvalue/refundvalue: dead letter with both figures, nothing posted", async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.settle()
+    const journalsBefore = h.fake.journals.size
+    // Opayo's batch list says £10.00 more than the two detail rows add up to.
+    const rows = a.amount.amount + b.amount.amount
+    const opayo = rows + 1000
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-600', [a, b]),
+      gross: { amount: opayo, currency: 'GBP' },
+      opayoTotals: [
+        {
+          currency: 'GBP',
+          payments: { amount: opayo, currency: 'GBP' },
+          refunds: { amount: 0, currency: 'GBP' },
+          paymentCount: 2,
+        },
+      ],
+    })
+    await h.settle()
+    const event = await h.store.get(settlementEventId('B-600'))
+    expect(event).toMatchObject({ state: 'dead', reason: 'settlement_totals_mismatch' })
+    const said = JSON.stringify(event?.detail)
+    expect(said).toContain(`payments ${format(money(opayo, 'GBP'))} in 2`)
+    expect(said).toContain(`payments ${format(money(rows, 'GBP'))} in 2`)
+    expect(h.fake.journals.size).toBe(journalsBefore)
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'dead-lettered', reason: 'settlement_totals_mismatch' }),
+    )
+  })
+
+  it('two currencies in one batch: dead letter, nothing posted', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.settle()
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-601', [a]),
+      opayoTotals: [
+        { currency: 'GBP', payments: a.amount, refunds: { amount: 0, currency: 'GBP' } },
+        {
+          currency: 'EUR',
+          payments: { amount: 11650, currency: 'EUR' },
+          refunds: { amount: 0, currency: 'EUR' },
+        },
+      ],
+    })
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-601'))).toMatchObject({
+      state: 'dead',
+      reason: 'settlement_multi_currency',
+    })
+    expect(h.fake.journals.size).toBe(0)
+  })
+
+  it("posts a batch whose rows add up to Opayo's totals", async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-602', [a]),
+      opayoTotals: [
+        {
+          currency: 'GBP',
+          payments: a.amount,
+          refunds: { amount: 0, currency: 'GBP' },
+          paymentCount: 1,
+          refundCount: 0,
+        },
+      ],
+    })
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-602'))).toMatchObject({ state: 'posted' })
   })
 
   it('dead-letters a batch when settlement is not configured, and refuses an invalid batch', async () => {

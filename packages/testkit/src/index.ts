@@ -20,6 +20,8 @@ export type {
   FakeServerNotification,
   FakeReportingRowsOptions,
   FakeSettlementBatch,
+  FakeTransactionGroup,
+  FakeBatchListOverride,
 } from './opayo/fake-opayo.js'
 export type {
   FakeServerRegistration,

@@ -43,6 +43,13 @@ export const ISSUE_CODES = {
   invalid_custom_field_mapping: 'invalid_custom_field_mapping',
   /** A posting rule is malformed (for example a suspense journal with no nominal code). */
   invalid_posting_rule: 'invalid_posting_rule',
+  /**
+   * A settlement batch's transactions do not add up to Opayo's own totals for it (getBatchList
+   * `transactiongroup` payment/refund values and counts); the message gives both figures.
+   */
+  settlement_totals_mismatch: 'settlement_totals_mismatch',
+  /** A settlement batch holds several currencies (one `transactiongroup` per currency). */
+  settlement_multi_currency: 'settlement_multi_currency',
   /** The event is valid but only a person can decide what to post (for example a void). */
   manual_review_required: 'manual_review_required',
   /** A callback supplied by the user threw, or planning hit a bug; the message says what. */

@@ -121,6 +121,23 @@ export const SettlementTransactionSchema = z.object({
 })
 export type SettlementTransaction = z.output<typeof SettlementTransactionSchema>
 
+/**
+ * Opayo's own totals for one currency of a batch: one getBatchList `transactiongroup`
+ * (`currency`, `paymentvalue`, `refundvalue`, `paymentnumber`, `refundnumber`), in minor units.
+ */
+export const SettlementOpayoTotalsSchema = z.object({
+  currency: CurrencyCodeSchema,
+  /** `paymentvalue`: the batch's payments in this currency. */
+  payments: NonNegativeMoney,
+  /** `refundvalue`: the batch's refunds in this currency, positive. */
+  refunds: NonNegativeMoney,
+  /** `paymentnumber`, when Opayo sent it. */
+  paymentCount: z.number().int().nonnegative().optional(),
+  /** `refundnumber`, when Opayo sent it. */
+  refundCount: z.number().int().nonnegative().optional(),
+})
+export type SettlementOpayoTotals = z.output<typeof SettlementOpayoTotalsSchema>
+
 /** A closed Opayo settlement batch, as planSettlement reads it. */
 export const SettlementBatchSchema = z.object({
   /** Opayo's batch id (getBatchList `batchid`). */
@@ -143,6 +160,13 @@ export const SettlementBatchSchema = z.object({
    */
   received: MoneySchema.optional(),
   transactions: z.array(SettlementTransactionSchema).min(1, 'a batch has at least one transaction'),
+  /**
+   * Opayo's own totals, one per currency, as getBatchList sent them. When present, the
+   * transactions must add up to the totals of the batch currency (payments, refunds, and the
+   * counts Opayo sent) and there must be one currency only; otherwise the batch is dead-lettered
+   * (`settlement_totals_mismatch`, `settlement_multi_currency`) before anything else is decided.
+   */
+  opayoTotals: z.array(SettlementOpayoTotalsSchema).min(1).optional(),
 })
 export type SettlementBatch = z.output<typeof SettlementBatchSchema>
 /** A batch as a caller writes it (plain numbers for minor units). */
@@ -284,6 +308,9 @@ export type SettlementPlan = SettlementPostPlan | SettlementWaitPlan | Settlemen
  *
  * - `wait` while any transaction is unposted (listing them), while a foreign-currency batch's
  *   `received` is unknown, or while statement fees have no row for the batch.
+ * - `dead-letter` at once, before any wait, when the transactions do not add up to Opayo's own
+ *   totals (`opayoTotals`: `settlement_totals_mismatch`, both figures in the message) or those
+ *   totals name several currencies (`settlement_multi_currency`).
  * - `dead-letter` when the batch contradicts itself (gross is not payments minus refunds, mixed
  *   currencies, a posting that differs from what Opayo settled, a missing rate, a fee difference
  *   beyond `maxFeeDifference`).
@@ -342,6 +369,10 @@ export function planSettlement(
     message: string,
     unposted: readonly string[] = [],
   ): SettlementWaitPlan => ({ kind: 'wait', batchId, marker, reason, message, unposted })
+
+  // Opayo's own totals first: a batch that contradicts them never becomes right by waiting.
+  const against = checkOpayoTotals(batch, batchId)
+  if (against.length > 0) return deadLetter(against)
 
   const unposted = batch.transactions
     .filter((t) => t.posted === undefined)
@@ -622,6 +653,67 @@ export function planSettlement(
     totals,
     transactions,
   }
+}
+
+/**
+ * The batch's transactions against Opayo's own totals (when it sent them): one currency only, and
+ * for the batch currency the same payments and refunds (values, and counts where sent).
+ */
+function checkOpayoTotals(batch: SettlementBatch, batchId: string): Issue[] {
+  const groups = batch.opayoTotals
+  if (groups === undefined) return []
+  const currencies = [...new Set(groups.map((g) => g.currency))]
+  if (currencies.length > 1) {
+    return [
+      issue(
+        'settlement_multi_currency',
+        ['opayoTotals'],
+        `Batch ${batchId} holds ${currencies.length} currencies (${currencies.join(', ')}): Opayo's totals are per currency and a batch is settled as one payout in one currency; settle it by hand.`,
+      ),
+    ]
+  }
+  const currency = batch.currency
+  const group = groups[0]
+  if (groups.length > 1 || group === undefined || group.currency !== currency) {
+    return [
+      issue(
+        'settlement_totals_mismatch',
+        ['opayoTotals'],
+        groups.length > 1
+          ? `Batch ${batchId}: Opayo sent ${groups.length} totals for ${currency}; cannot tell which its detail rows must add up to.`
+          : `Batch ${batchId}: Opayo's totals are in ${group?.currency ?? '(none)'}, the batch in ${currency}.`,
+      ),
+    ]
+  }
+  const rows = { payments: 0n, refunds: 0n, paymentCount: 0, refundCount: 0 }
+  for (const t of batch.transactions) {
+    if (t.amount.currency !== currency) continue
+    if (t.kind === 'refund') {
+      rows.refunds += BigInt(t.amount.amount)
+      rows.refundCount += 1
+    } else {
+      rows.payments += BigInt(t.amount.amount)
+      rows.paymentCount += 1
+    }
+  }
+  const opayo = {
+    payments: BigInt(group.payments.amount),
+    refunds: BigInt(group.refunds.amount),
+  }
+  const differs =
+    rows.payments !== opayo.payments ||
+    rows.refunds !== opayo.refunds ||
+    (group.paymentCount !== undefined && group.paymentCount !== rows.paymentCount) ||
+    (group.refundCount !== undefined && group.refundCount !== rows.refundCount)
+  if (!differs) return []
+  const counted = (n: number | undefined) => (n === undefined ? '' : ` in ${n}`)
+  return [
+    issue(
+      'settlement_totals_mismatch',
+      ['opayoTotals', 0],
+      `Batch ${batchId}: Opayo's ${currency} totals are payments ${amountText(opayo.payments, currency)}${counted(group.paymentCount)}, refunds ${amountText(opayo.refunds, currency)}${counted(group.refundCount)}; its detail rows add up to payments ${amountText(rows.payments, currency)} in ${rows.paymentCount}, refunds ${amountText(rows.refunds, currency)} in ${rows.refundCount}.`,
+    ),
+  ]
 }
 
 function signOf(kind: 'payment' | 'refund'): bigint {

@@ -86,11 +86,19 @@ export interface OpayoReportingClient {
     ): AsyncIterable<ReportingTransaction>
   }
   readonly batches: {
+    /**
+     * getBatchList: the batches Opayo settled in `[from, to]`, rows as sent (`batchid`,
+     * `authprocessorname`, `completed`, `transactiongroups`). Read each with `readBatchListRow`
+     * for its London settlement date and Opayo's own totals per currency.
+     */
     list(
       input: { readonly from: Date; readonly to: Date },
       options?: CallOptions,
     ): Promise<ReportingBatch[]>
-    /** getBatchDetail: the transactions settled in one batch. */
+    /**
+     * getBatchDetail: the transactions settled in one batch, requested in 1-based
+     * `startrow`/`endrow` windows of 50; `authProcessor` is the list's `authprocessorname`.
+     */
     get(
       input: { readonly batchId: string; readonly authProcessor: string },
       options?: CallOptions,

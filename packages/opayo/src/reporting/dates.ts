@@ -49,16 +49,22 @@ function londonOffsetAt(utcMillis: number): number {
   return Math.round((asUtc - Math.floor(utcMillis / 1000) * 1000) / 60000)
 }
 
-const REPORTING = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/
+// Fractions of a second: `.mmm` (Opayo's documented responses) or up to the microseconds of PHP's
+// `d/m/Y H:i:s.u` (fhdalikhan/opayo-reporting-api src/GetBatchList.php parses `completed` so).
+const REPORTING = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/
 
 /**
  * Parses a Reporting date (London local time) to an ISO 8601 string with its offset, e.g.
- * `04/11/2013 11:45:32` -> `2013-11-04T11:45:32.000+00:00`; undefined when malformed.
+ * `04/11/2013 11:45:32` -> `2013-11-04T11:45:32.000+00:00`, `15/07/2026 00:20:31.123456` ->
+ * `2026-07-15T00:20:31.123+01:00` (microseconds are cut to milliseconds); undefined when
+ * malformed or not a calendar date (`31/02/2026 10:00:00`). The first 10 characters of the
+ * result are always the date in London.
+ * @example parseReportingDate('01/07/2026 09:00:00.500') // '2026-07-01T09:00:00.500+01:00'
  */
 export function parseReportingDate(text: string | undefined): string | undefined {
   const m = REPORTING.exec((text ?? '').trim())
   if (!m) return undefined
-  const [, dd, mm, yyyy, hh, mi, ss, ms = '0'] = m
+  const [, dd, mm, yyyy, hh, mi, ss, fraction = '0'] = m
   const wall = Date.UTC(
     Number(yyyy),
     Number(mm) - 1,
@@ -66,9 +72,19 @@ export function parseReportingDate(text: string | undefined): string | undefined
     Number(hh),
     Number(mi),
     Number(ss),
-    Number(ms.padEnd(3, '0')),
+    Number(fraction.slice(0, 3).padEnd(3, '0')),
   )
   if (Number.isNaN(wall)) return undefined
+  // Date.UTC rolls 31/02 over into March and 24:00 into the next day: refuse what is not as sent.
+  const check = new Date(wall)
+  if (
+    check.getUTCDate() !== Number(dd) ||
+    check.getUTCMonth() + 1 !== Number(mm) ||
+    check.getUTCHours() !== Number(hh) ||
+    Number(mi) > 59 ||
+    Number(ss) > 59
+  )
+    return undefined
   // The offset at the instant this wall time denotes (try the offset at the naive instant, then correct).
   let offset = londonOffsetMinutes(wall)
   offset = londonOffsetMinutes(wall - offset * 60000)

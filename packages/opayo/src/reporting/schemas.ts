@@ -63,10 +63,38 @@ export const ReportingFraudDetailSchema = z.looseObject({
 })
 export type ReportingFraudDetail = z.output<typeof ReportingFraudDetailSchema>
 
-/** One batch from `getBatchList`. */
+/**
+ * One `transactiongroup` of a `getBatchList` batch: Opayo's own totals for one currency of the
+ * batch (fhdalikhan/opayo-reporting-api src/GetBatchList.php reads `paymentnumber`; Ebizmarts
+ * SagePaySuite M1 `Ebizmarts_SagePaySuite_Block_Adminhtml_Dashboard::getSettlements` reads
+ * `currency`, `paymentvalue`, `refundvalue`). Text as sent; `readBatchListRow` reads it.
+ */
+export const ReportingTransactionGroupSchema = z.looseObject({
+  currency: s,
+  paymentnumber: s,
+  paymentvalue: s,
+  refundnumber: s,
+  refundvalue: s,
+})
+export type ReportingTransactionGroup = z.output<typeof ReportingTransactionGroupSchema>
+
+/**
+ * One batch from `getBatchList`, as the public clients read it (fhdalikhan GetBatchList.php;
+ * Ebizmarts M1 getSettlements): `batchid`, `authprocessorname` (getBatchDetail's
+ * `authprocessor`), `completed` (a London date-time `d/m/Y H:i:s.u`, the settlement date) and
+ * `transactiongroups/transactiongroup[]`. Loose: a row is validated here only as far as the list
+ * can still be returned; {@link readBatchListRow} says whether one row can be settled.
+ */
 export const ReportingBatchSchema = z.looseObject({
   batchid: z.string().min(1),
   authprocessorname: s,
   completed: s,
+  /** An empty element parses as `''`. */
+  transactiongroups: z
+    .union([
+      z.looseObject({ transactiongroup: z.array(ReportingTransactionGroupSchema).optional() }),
+      z.string(),
+    ])
+    .optional(),
 })
 export type ReportingBatch = z.output<typeof ReportingBatchSchema>

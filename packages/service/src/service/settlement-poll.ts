@@ -1,57 +1,69 @@
 // Settlement batches from the Reporting API: each closed batch (getBatchList) is read in full
 // (getBatchDetail) and handed to the engine as one settlement event. Only used in clearing mode.
-import type { CurrencyCode } from '@opayo-kashflow/core'
+import { format } from '@opayo-kashflow/core'
 import type { SettlementBatchEventInput, SyncEngine } from '@opayo-kashflow/sync'
-import { ReportingTransactionSchema, toCanonicalPayment } from '@opayo-kashflow/opayo'
+import {
+  ReportingTransactionSchema,
+  readBatchListRow,
+  toCanonicalPayment,
+} from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient, ReportingBatch } from '@opayo-kashflow/opayo'
 
 /**
- * UNCONFIRMED (the one place these guesses are kept): Opayo documents getBatchList and
- * getBatchDetail but no public source shows their rows. We assume a batch row carries its
- * settlement date as `batchdate` (dd/mm/yyyy) and `completed` other than `NO` once it is closed,
- * and that getBatchDetail rows carry the same fields as getTransactionList rows. The testkit's
- * FakeOpayo serves exactly these shapes.
+ * UNCONFIRMED (the one place the service keeps its guesses about settlement batches; what the
+ * batch list itself carries is the opayo package's `REPORTING_UNCONFIRMED.batchList`):
+ *
+ * - `detailRowsAreTransactionRows`: getBatchDetail rows carry the fields of getTransactionList
+ *   rows (`vpstxid`, `vendortxcode`, `txstateid`, `transactiontype`, `amount`, `currency`). The
+ *   public clients read only `vpstxid`, `vendortxcode`, `started` and `refunded` from them
+ *   (fhdalikhan/opayo-reporting-api `src/OpayoReportingApi.php`, getTransactionsFromResponse).
+ *   If wrong, every row is refused ("a row is not a transaction"): the batch is reported in
+ *   `invalid` and nothing of it is ingested or posted.
+ *
+ * The testkit's FakeOpayo serves the batch list as the public clients read it (`completed` a
+ * London date-time, `transactiongroups`) and full transaction rows in getBatchDetail.
  */
 export const SETTLEMENT_BATCH_UNCONFIRMED = {
-  dateElement: 'batchdate',
-  openWhenCompleted: 'NO',
   detailRowsAreTransactionRows: true,
 } as const
 
 /** What one poll of settlement batches did. */
 export interface SettlementPollResult {
-  /** Closed batches listed. */
+  /** Batches listed. */
   readonly seen: number
   readonly received: number
   readonly duplicates: number
-  /** Batches that could not be read as a settlement batch (a row Opayo sent is unusable). */
+  /**
+   * Batches that could not be read as a settlement batch, with why: a list row without a
+   * `completed` date-time or `transactiongroups` ("cannot tell": open, or a shape this client
+   * does not read), or a detail row that is unusable. Listed again at the next poll.
+   */
   readonly invalid: readonly { readonly batchId: string; readonly reason: string }[]
 }
 
-function batchDate(batch: ReportingBatch): string | undefined {
-  const raw = (batch as Record<string, unknown>)[SETTLEMENT_BATCH_UNCONFIRMED.dateElement]
-  const m = typeof raw === 'string' ? /^(\d{2})\/(\d{2})\/(\d{4})/.exec(raw) : null
-  return m ? `${m[3]}-${m[2]}-${m[1]}` : undefined
-}
-
 /**
- * Reads one closed batch into the settlement event the engine ingests: its settled payments and
- * refunds (what Opayo says), gross = payments − refunds. Undefined with the reason when a row is
- * unusable or the batch is empty.
+ * Reads one listed batch into the settlement event the engine ingests: dated by `completed` (its
+ * calendar date in London), Opayo's own totals per currency from `transactiongroups`
+ * (`opayoTotals`, `gross` = the batch currency's payments − refunds), and the settled payments and
+ * refunds of getBatchDetail. The engine checks the rows against Opayo's totals and dead-letters
+ * a batch that does not add up or holds several currencies. Undefined with the reason when the
+ * list row cannot be read ("cannot tell"), a detail row is unusable or the batch is empty.
+ * @example
+ * const read = await readSettlementBatch(reporting, listed)
+ * if ('batch' in read) await engine.ingestSettlementBatch(read.batch)
  */
 export async function readSettlementBatch(
   reporting: Pick<OpayoReportingClient, 'batches'>,
   batch: ReportingBatch,
 ): Promise<{ batch: SettlementBatchEventInput } | { reason: string }> {
-  const date = batchDate(batch)
-  if (!date) return { reason: `no ${SETTLEMENT_BATCH_UNCONFIRMED.dateElement} on the batch` }
+  const summary = readBatchListRow(batch)
+  if (!summary.ok) return { reason: summary.issues.map((i) => i.message).join(' ') }
+  const { date, totals, authProcessor } = summary.value
+  // The batch currency is the first group's; a second currency is the engine's dead letter.
+  const [group] = totals
+  if (group === undefined) return { reason: `Batch ${batch.batchid}: no transactiongroup.` }
   const transactions: SettlementBatchEventInput['transactions'][number][] = []
-  let gross = 0
-  let currency: CurrencyCode | undefined
-  for await (const row of reporting.batches.get({
-    batchId: batch.batchid,
-    authProcessor: batch.authprocessorname ?? '',
-  })) {
+  for await (const row of reporting.batches.get({ batchId: batch.batchid, authProcessor })) {
     const transaction = ReportingTransactionSchema.safeParse(row)
     if (!transaction.success)
       return { reason: `a row is not a transaction: ${transaction.error.message}` }
@@ -63,32 +75,34 @@ export async function readSettlementBatch(
     const p = payment.value
     if (p.status !== 'succeeded') continue
     if (p.kind !== 'payment' && p.kind !== 'capture' && p.kind !== 'refund') continue
-    const kind = p.kind === 'refund' ? 'refund' : 'payment'
-    currency ??= p.amount.currency
-    gross += (kind === 'refund' ? -1 : 1) * p.amount.amount
     transactions.push({
       transactionId: p.source.transactionId,
       vendorTxCode: p.source.vendorTxCode,
-      kind,
+      kind: p.kind === 'refund' ? 'refund' : 'payment',
       amount: p.amount,
       ...(p.card ? { scheme: p.card.scheme } : {}),
     })
   }
-  if (transactions.length === 0 || currency === undefined) return { reason: 'the batch is empty' }
+  if (transactions.length === 0)
+    return {
+      reason: `the batch is empty: getBatchDetail returned no settled payment or refund (Opayo's ${group.currency} totals: payments ${format(group.payments)}, refunds ${format(group.refunds)})`,
+    }
   return {
     batch: {
       batchId: batch.batchid,
       date,
-      currency,
-      gross: { amount: gross, currency },
+      currency: group.currency,
+      gross: { amount: group.payments.amount - group.refunds.amount, currency: group.currency },
       transactions,
+      opayoTotals: totals.map((t) => ({ ...t })),
     },
   }
 }
 
 /**
- * Lists the batches closed in `[from, to]` and ingests each as a settlement event (a batch seen
- * before is a duplicate). The engine settles it once every transaction is posted.
+ * Lists the batches Opayo settled in `[from, to]` and ingests each as a settlement event (a batch
+ * seen before is a duplicate); a batch that cannot be read is reported in `invalid`, never
+ * guessed. The engine settles it once every transaction is posted.
  * @example await pollSettlementBatches({ reporting, engine, from: new Date(Date.now() - 7 * 86_400_000), to: new Date() })
  */
 export async function pollSettlementBatches(input: {
@@ -103,8 +117,6 @@ export async function pollSettlementBatches(input: {
   const invalid: { batchId: string; reason: string }[] = []
   let seen = 0
   for (const batch of listed) {
-    if ((batch.completed ?? '').toUpperCase() === SETTLEMENT_BATCH_UNCONFIRMED.openWhenCompleted)
-      continue
     seen += 1
     const read = await readSettlementBatch(input.reporting, batch)
     if ('reason' in read) {

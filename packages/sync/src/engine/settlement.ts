@@ -289,9 +289,11 @@ export async function processSettlement(
       return
     }
     if (plan.kind === 'dead-letter') {
+      // The first issue names the reason (`settlement_totals_mismatch` and
+      // `settlement_multi_currency` among them) and its message carries the figures.
       await ctx.deadLetter(event, plan.issues[0]?.code ?? 'settlement_invalid', {
         detail: { batchId: plan.batchId, issues: plan.issues },
-        outcome: 'settlement batch is inconsistent',
+        outcome: `settlement batch is inconsistent: ${plan.issues[0]?.message ?? 'no detail'}`,
       })
       return
     }

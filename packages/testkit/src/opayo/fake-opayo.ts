@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { buildReportingXml, toReportingDate } from '@opayo-kashflow/opayo'
+import { buildReportingXml, parseReportingDate, toReportingDate } from '@opayo-kashflow/opayo'
 import type { ReportingParam } from '@opayo-kashflow/opayo'
 import { XMLParser } from 'fast-xml-parser'
 import {
@@ -46,14 +46,51 @@ export interface FakeOpayoTransaction {
  */
 export interface FakeSettlementBatch {
   readonly batchId: string
-  /** The settlement date, YYYY-MM-DD. */
+  /** The settlement date, YYYY-MM-DD (London). */
   readonly date: string
+  /**
+   * `completed` as getBatchList serves it: the settlement date-time in London,
+   * `dd/mm/yyyy HH:MM:SS.mmm` (the shape fhdalikhan/opayo-reporting-api parses).
+   */
+  readonly completed: string
+  /** The batch currency: the first of `currencies`. */
   readonly currency: string
+  /** Every currency in the batch, one `transactiongroup` each (several only with `mixCurrencies`). */
+  readonly currencies: readonly string[]
   readonly authProcessor: string
   /** Transaction ids, in the order taken. */
   readonly transactionIds: readonly string[]
   /** Per transaction id: the acquirer's fee in minor units. */
   readonly fees: ReadonlyMap<string, number>
+}
+
+/**
+ * One `transactiongroup` as getBatchList serves it: text, as sent.
+ * @example
+ * const group: FakeTransactionGroup = { currency: 'GBP', paymentnumber: '1', paymentvalue: '120.00', refundvalue: '0.00' }
+ */
+export interface FakeTransactionGroup {
+  readonly currency?: string
+  readonly paymentnumber?: string
+  readonly paymentvalue?: string
+  readonly refundnumber?: string
+  readonly refundvalue?: string
+}
+
+/**
+ * What getBatchList says of one batch instead of what its transactions make
+ * (`fake.overrideBatchListRow`): a list row that disagrees with getBatchDetail, or one in a shape
+ * the client must refuse.
+ * @example
+ * fake.overrideBatchListRow('1001', { completed: 'YES', transactionGroups: null })
+ */
+export interface FakeBatchListOverride {
+  /** `completed` as served; `null` leaves the element out. */
+  readonly completed?: string | null
+  /** The groups served; `null` leaves `<transactiongroups>` out, `[]` serves it empty. */
+  readonly transactionGroups?: readonly FakeTransactionGroup[] | null
+  /** More elements to serve in the row, e.g. `{ batchdate: '03/11/2026' }`. */
+  readonly extra?: Readonly<Record<string, string>>
 }
 
 export interface FakeOpayoOptions {
@@ -162,6 +199,7 @@ export class FakeOpayo {
   /** Settlement batches closed by `closeBatches`, by batch id. */
   readonly batches = new Map<string, FakeSettlementBatch>()
   #batched = new Set<string>()
+  #batchListOverrides = new Map<string, FakeBatchListOverride>()
   readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
   #faults: FakeFault[] = []
   #generated: Required<Omit<FakeReportingRowsOptions, 'from'>> & { from: number } = {
@@ -187,31 +225,41 @@ export class FakeOpayo {
   /**
    * Closes settlement batches over every settled transaction not yet in one (succeeded payments,
    * repeats, released deferreds and refunds; voided, aborted, cancelled, failed and unreleased
-   * ones stay out): one batch per currency, dated `date`. `fee` prices each transaction in minor
-   * units (the acquirer's deduction, for `feeStatementCsv`). Returns the new batches.
+   * ones stay out): one batch per currency (or one batch with a `transactiongroup` per currency
+   * with `mixCurrencies`), dated `date` and completed at `time` London wall-clock time
+   * (`HH:MM:SS.mmm`, default `00:15:00.000`: in summer that is the evening before in UTC). `fee`
+   * prices each transaction in minor units (the acquirer's deduction, for `feeStatementCsv`).
+   * Returns the new batches.
    * @example
    * const [batch] = fake.closeBatches({ date: '2026-11-03', fee: (tx) => Math.round(tx.amount * 0.015) + 20 })
    */
   closeBatches(
     input: {
       readonly date?: string
+      readonly time?: string
       readonly fee?: (tx: FakeOpayoTransaction) => number
       readonly authProcessor?: string
+      readonly mixCurrencies?: boolean
     } = {},
   ): FakeSettlementBatch[] {
     const date = input.date ?? this.options.now().toISOString().slice(0, 10)
+    const completed = `${date.split('-').reverse().join('/')} ${input.time ?? '00:15:00.000'}`
     const byCurrency = new Map<string, FakeOpayoTransaction[]>()
     for (const tx of this.transactions.values()) {
       if (this.#batched.has(tx.transactionId) || !settles(tx)) continue
-      byCurrency.set(tx.currency, [...(byCurrency.get(tx.currency) ?? []), tx])
+      const key = input.mixCurrencies ? '' : tx.currency
+      byCurrency.set(key, [...(byCurrency.get(key) ?? []), tx])
     }
     const made: FakeSettlementBatch[] = []
-    for (const [currency, txs] of byCurrency) {
+    for (const txs of byCurrency.values()) {
       const batchId = String(1000 + this.batches.size + 1)
+      const currencies = [...new Set(txs.map((t) => t.currency))]
       const batch: FakeSettlementBatch = {
         batchId,
         date,
-        currency,
+        completed,
+        currency: currencies[0] ?? 'GBP',
+        currencies,
         authProcessor: input.authProcessor ?? 'Elavon',
         transactionIds: txs.map((t) => t.transactionId),
         fees: new Map(txs.map((t) => [t.transactionId, input.fee?.(t) ?? 0])),
@@ -236,10 +284,49 @@ export class FakeOpayo {
         const tx = this.transactions.get(txId)
         if (!tx) continue
         const fee = batch.fees.get(txId) ?? 0
-        lines.push(`${id},${txId},${tx.vendorTxCode},${(fee / 100).toFixed(2)},${batch.currency}`)
+        lines.push(`${id},${txId},${tx.vendorTxCode},${(fee / 100).toFixed(2)},${tx.currency}`)
       }
     }
     return `${lines.join('\n')}\n`
+  }
+
+  /**
+   * Opayo's totals for a closed batch, one `transactiongroup` per currency, as getBatchList
+   * serves them by default: `paymentnumber`/`paymentvalue` over payments, repeats and released
+   * deferreds, `refundnumber`/`refundvalue` over refunds, values in major units.
+   * @example fake.transactionGroups('1001') // [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '120.00', ... }]
+   */
+  transactionGroups(batchId: string): FakeTransactionGroup[] {
+    const batch = this.batches.get(batchId)
+    if (!batch) return []
+    const txs = batch.transactionIds
+      .map((id) => this.transactions.get(id))
+      .filter((t): t is FakeOpayoTransaction => t !== undefined)
+    return batch.currencies.map((currency) => {
+      const of = txs.filter((t) => t.currency === currency)
+      const refunds = of.filter((t) => t.transactionType === 'Refund')
+      const payments = of.filter((t) => t.transactionType !== 'Refund')
+      const value = (list: FakeOpayoTransaction[]) =>
+        (list.reduce((sum, t) => sum + t.amount, 0) / 100).toFixed(2)
+      return {
+        currency,
+        paymentnumber: String(payments.length),
+        paymentvalue: value(payments),
+        refundnumber: String(refunds.length),
+        refundvalue: value(refunds),
+      }
+    })
+  }
+
+  /**
+   * Serves this getBatchList row for a batch instead of the one its transactions make: the
+   * switch for a list that disagrees with getBatchDetail (`transactionGroups`), or a row the
+   * client must refuse (`completed: 'YES'`, no groups). `undefined` removes the override.
+   * @example fake.overrideBatchListRow('1001', { transactionGroups: [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '99.00', refundvalue: '0.00' }] })
+   */
+  overrideBatchListRow(batchId: string, row: FakeBatchListOverride | undefined): void {
+    if (row === undefined) this.#batchListOverrides.delete(batchId)
+    else this.#batchListOverrides.set(batchId, row)
   }
 
   /** Serve these faults, one per request, before answering normally again. */
@@ -769,17 +856,13 @@ export class FakeOpayo {
       case 'getBatchList': {
         const from = parseLondon(param('startdate'))
         const to = parseLondon(param('enddate'))
+        // Batches completed in [startdate, enddate], London time.
         const rows = [...this.batches.values()].filter((b) => {
-          const at = Date.parse(`${b.date}T12:00:00Z`)
-          return from !== undefined && to !== undefined && at >= from - 86_400_000 && at <= to
+          const at = Date.parse(parseReportingDate(b.completed) ?? '')
+          return from !== undefined && to !== undefined && at >= from && at <= to
         })
         return xmlResponse(
-          `<errorcode>0000</errorcode><batches>${rows
-            .map(
-              (b) =>
-                `<batch><batchid>${escape(b.batchId)}</batchid><authprocessorname>${escape(b.authProcessor)}</authprocessorname><completed>YES</completed><batchdate>${b.date.split('-').reverse().join('/')}</batchdate><currency>${b.currency}</currency></batch>`,
-            )
-            .join('')}</batches>`,
+          `<errorcode>0000</errorcode><batches>${rows.map((b) => this.#batchListRow(b)).join('')}</batches>`,
         )
       }
       case 'getBatchDetail': {
@@ -800,6 +883,29 @@ export class FakeOpayo {
           `<errorcode>2015</errorcode><error>Unknown command ${escape(command)}</error>`,
         )
     }
+  }
+
+  /**
+   * A getBatchList `<batch>` as the public clients read it (fhdalikhan/opayo-reporting-api
+   * src/GetBatchList.php; Ebizmarts SagePaySuite M1 Dashboard::getSettlements): `batchid`,
+   * `authprocessorname`, `completed` (London date-time), `transactiongroups/transactiongroup[]`.
+   */
+  #batchListRow(b: FakeSettlementBatch): string {
+    const override = this.#batchListOverrides.get(b.batchId) ?? {}
+    const completed = override.completed === undefined ? b.completed : override.completed
+    const groups =
+      override.transactionGroups === undefined
+        ? this.transactionGroups(b.batchId)
+        : override.transactionGroups
+    const element = (name: string, value: string | undefined) =>
+      value === undefined ? '' : `<${name}>${escape(value)}</${name}>`
+    const groupXml = (g: FakeTransactionGroup) =>
+      `<transactiongroup>${element('currency', g.currency)}${element('paymentnumber', g.paymentnumber)}${element('paymentvalue', g.paymentvalue)}${element('refundnumber', g.refundnumber)}${element('refundvalue', g.refundvalue)}</transactiongroup>`
+    return `<batch>${element('batchid', b.batchId)}${element('authprocessorname', b.authProcessor)}${completed === null ? '' : element('completed', completed)}${groups === null ? '' : `<transactiongroups>${groups.map(groupXml).join('')}</transactiongroups>`}${Object.entries(
+      override.extra ?? {},
+    )
+      .map(([k, v]) => element(k, v))
+      .join('')}</batch>`
   }
 
   #reportingRow(tx: FakeOpayoTransaction): string {
