@@ -83,7 +83,7 @@ export function customerFromIntent(intent: CustomerUpsertIntent): CustomerInput 
   }
 }
 
-/** The `journals.create` input for a journal intent: the marker is the journal's reference. */
+/** The `journals.create` input for a journal intent: the marker is the journal's reference (sent as `JournalName`, where `journals.find` reads it back). */
 export function journalFromIntent(intent: JournalIntent): JournalInput {
   return {
     date: intent.date,

@@ -63,8 +63,13 @@ export type {
   CustomerUpsertResult,
   CustomerContactFacts,
 } from './resources/customers.js'
-export { assertBalanced } from './resources/journals.js'
-export type { JournalInput, JournalLineInput } from './resources/journals.js'
+export { assertBalanced, journalLinesOf } from './resources/journals.js'
+export type {
+  JournalInput,
+  JournalLineInput,
+  JournalLineRead,
+  JournalCheck,
+} from './resources/journals.js'
 
 export { toKashflowDate, parseKashflowDate } from './wire/dates.js'
 export { toKashflowAmount, fromKashflowAmount } from './wire/money.js'
@@ -76,6 +81,8 @@ export {
   PaymentLineSchema,
   CustomerSchema,
   JournalSchema,
+  JournalLineItemSchema,
+  JournalLineSchema,
   BankAccountSchema,
   PaymentMethodSchema,
   CurrencySchema,
@@ -92,6 +99,7 @@ export type {
   PaymentLine,
   Customer,
   Journal,
+  JournalLineItem,
   Settings,
   BankAccount,
   PaymentMethod,

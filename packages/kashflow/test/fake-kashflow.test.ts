@@ -187,24 +187,26 @@ describe("the fake KashFlow against KashFlow's documented example bodies", () =>
       status: 201,
       body: { Code: 'SMITHJ01', Id: expect.any(Number) },
     })
-    // The public shape: KashFlow's page documents { Date, Description, Lines }; the line fields
-    // are hcs-app's (payrollJournalService.js).
+    // The live field family (the client's best guess for the POST body: the names live list rows
+    // carry, and the journal template's LineItems).
     const journal = await call(fake, token, 'POST', 'journals', {
-      Date: '2025-03-12',
-      Description: 'Opayo settlement fees 12/03/2025',
-      Reference: 'OPY-FEES-20250312',
-      Lines: [
-        { NominalCode: 7901, Description: 'Card fees', Amount: 3.42, Debit: true },
-        { NominalCode: 1210, Description: 'Opayo clearing', Amount: 3.42, Debit: false },
+      JournalDate: '2025-03-12 12:00:00',
+      JournalName: 'OPY-FEES-20250312',
+      Comment: 'Opayo settlement fees 12/03/2025',
+      Category: 0,
+      ExcludedFromProfitAndLoss: false,
+      LineItems: [
+        { NominalCode: 7901, Debit: 3.42, Credit: 0, Comment: 'Card fees' },
+        { NominalCode: 1210, Debit: 0, Credit: 3.42, Comment: 'Opayo clearing' },
       ],
     })
     expect(journal).toMatchObject({
       status: 201,
-      body: { Number: expect.any(Number), Date: '2025-03-12 12:00:00' },
+      body: { Number: expect.any(Number), JournalDate: '2025-03-12T12:00:00' },
     })
   })
 
-  it('refuses the old journal guess { JournalDate, JournalName, LineItems } with a 400', async () => {
+  it('serves journal list rows in the live shape: no lines, Id, Date or Description; lines on the detail only', async () => {
     const fake = new FakeKashflow({
       nominals: [
         { Code: 7901, Name: 'Card fees' },
@@ -212,28 +214,134 @@ describe("the fake KashFlow against KashFlow's documented example bodies", () =>
       ],
     })
     const token = await session(fake)
-    const old = await call(fake, token, 'POST', 'journals', {
+    await call(fake, token, 'POST', 'journals', {
       JournalDate: '2025-03-12 12:00:00',
       JournalName: 'OPY-FEES-20250312',
-      Comment: 'Opayo settlement fees 12/03/2025',
-      Category: 0,
+      Comment: 'Opayo settlement fees',
       LineItems: [
-        { NominalCode: 7901, Debit: 3.42, Credit: 0, Comment: 'Card fees', ProjectNumber: 0 },
-        { NominalCode: 1210, Debit: 0, Credit: 3.42, Comment: 'Opayo clearing', ProjectNumber: 0 },
+        { NominalCode: 7901, Debit: 3.42, Credit: 0 },
+        { NominalCode: 1210, Debit: 0, Credit: 3.42 },
       ],
     })
-    expect(old).toMatchObject({ status: 400, body: { Error: 'ValidationError' } })
+    const list = (await call(fake, token, 'GET', 'journals')) as unknown as {
+      body: { Data: Record<string, unknown>[] }
+    }
+    const [row] = list.body.Data
+    expect(row).toMatchObject({
+      Number: 301,
+      JournalName: 'OPY-FEES-20250312',
+      JournalDate: '2025-03-12T12:00:00',
+      Comment: 'Opayo settlement fees',
+      TotalAmount: 3.42,
+      Category: 0,
+    })
+    for (const field of ['Id', 'Date', 'Description', 'Lines', 'LineItems'])
+      expect(row).not.toHaveProperty(field)
+    expect(await call(fake, token, 'GET', 'journals/301')).toMatchObject({
+      status: 200,
+      body: {
+        LineItems: [
+          { NominalCode: 7901, Debit: 3.42 },
+          { NominalCode: 1210, Credit: 3.42 },
+        ],
+      },
+    })
+  })
+
+  it('refuses the documented { Date, Description, Lines } by default, and the live body with journalShape documented', async () => {
+    const nominals = [
+      { Code: 7901, Name: 'Card fees' },
+      { Code: 1210, Name: 'Opayo clearing' },
+    ]
+    const documentedBody = {
+      Date: '2025-03-12',
+      Description: 'Opayo settlement fees 12/03/2025',
+      Lines: [
+        { NominalCode: 7901, Description: 'Card fees', Amount: 3.42, Debit: true },
+        { NominalCode: 1210, Description: 'Opayo clearing', Amount: 3.42, Debit: false },
+      ],
+    }
+    const liveBody = {
+      JournalDate: '2025-03-12 12:00:00',
+      JournalName: 'OPY-FEES-20250312',
+      LineItems: [
+        { NominalCode: 7901, Debit: 3.42, Credit: 0 },
+        { NominalCode: 1210, Debit: 0, Credit: 3.42 },
+      ],
+    }
+    const fake = new FakeKashflow({ nominals })
+    const token = await session(fake)
+    expect(await call(fake, token, 'POST', 'journals', documentedBody)).toMatchObject({
+      status: 400,
+      body: { Error: 'ValidationError' },
+    })
     expect(fake.journals.size).toBe(0)
+
+    const documented = new FakeKashflow({ nominals, unconfirmed: { journalShape: 'documented' } })
+    const other = await session(documented)
+    expect(await call(documented, other, 'POST', 'journals', liveBody)).toMatchObject({
+      status: 400,
+    })
+    expect(await call(documented, other, 'POST', 'journals', documentedBody)).toMatchObject({
+      status: 201,
+      body: {
+        Date: '2025-03-12 12:00:00',
+        Lines: [{ Amount: 3.42, Debit: true }, { Debit: false }],
+      },
+    })
+    // The documented list carries lines and no JournalName.
+    const list = (await call(documented, other, 'GET', 'journals')) as unknown as {
+      body: { Data: Record<string, unknown>[] }
+    }
+    expect(list.body.Data[0]).toHaveProperty('Lines')
+    expect(list.body.Data[0]).not.toHaveProperty('JournalName')
+  })
+
+  it('misreads a journal body when told: sides swapped, or the JournalName dropped', async () => {
+    const nominals = [
+      { Code: 7901, Name: 'Card fees' },
+      { Code: 1210, Name: 'Opayo clearing' },
+    ]
+    const body = {
+      JournalDate: '2025-03-12 12:00:00',
+      JournalName: 'OPY-FEES-20250312',
+      LineItems: [
+        { NominalCode: 7901, Debit: 3.42, Credit: 0 },
+        { NominalCode: 1210, Debit: 0, Credit: 3.42 },
+      ],
+    }
+    const swapped = new FakeKashflow({
+      nominals,
+      unconfirmed: { journalBodyMisread: 'sides-swapped' },
+    })
+    expect(await call(swapped, await session(swapped), 'POST', 'journals', body)).toMatchObject({
+      status: 201,
+      body: {
+        LineItems: [
+          { NominalCode: 7901, Debit: 0, Credit: 3.42 },
+          { NominalCode: 1210, Debit: 3.42, Credit: 0 },
+        ],
+      },
+    })
+    const dropped = new FakeKashflow({
+      nominals,
+      unconfirmed: { journalBodyMisread: 'name-dropped' },
+    })
+    expect(await call(dropped, await session(dropped), 'POST', 'journals', body)).toMatchObject({
+      status: 201,
+      body: { JournalName: '' },
+    })
   })
 
   it('refuses an unbalanced journal and a page of more than 100 rows', async () => {
     const fake = new FakeKashflow()
     const token = await session(fake)
     const unbalanced = await call(fake, token, 'POST', 'journals', {
-      Date: '2026-11-02',
-      Lines: [
-        { NominalCode: 1200, Amount: 5, Debit: true },
-        { NominalCode: 9999, Amount: 4, Debit: false },
+      JournalDate: '2026-11-02 12:00:00',
+      JournalName: 'X',
+      LineItems: [
+        { NominalCode: 1200, Debit: 5, Credit: 0 },
+        { NominalCode: 9999, Debit: 0, Credit: 4 },
       ],
     })
     expect(unbalanced).toMatchObject({
@@ -321,6 +429,8 @@ describe('the switches for what no public source confirms', () => {
     expect(new FakeKashflow().unconfirmed).toEqual({
       commentToNote: false,
       dropUnknownFields: true,
+      journalShape: 'live',
+      journalBodyMisread: 'none',
       negativeBulkAmounts: 'refused',
       invoiceCreateReturnsBody: false,
       searchTextSearchesCustomerReference: false,

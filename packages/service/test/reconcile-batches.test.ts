@@ -1,3 +1,4 @@
+import { KashflowCannotTellError } from '@opayo-kashflow/kashflow'
 import { createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { EventRecord } from '@opayo-kashflow/sync'
 import { FakeOpayo } from '@opayo-kashflow/testkit'
@@ -114,5 +115,38 @@ describe('reconcileBatches', () => {
     ])
     expect(result.needsAttention).toBe(2)
     expect(asked).toContain(`${DATE} OPAYO-BATCH:1001:fees`)
+  })
+
+  it('reads each journal with its detail, and reports a batch unknown (never missing) when KashFlow cannot tell', async () => {
+    const { reporting } = opayo()
+    const events = new Map<string, Partial<EventRecord>>([['batch:1001', settled('1001', 12000)]])
+    const details: (boolean | undefined)[] = []
+    const result = await reconcileBatches({
+      reporting,
+      store: { get: (id) => Promise.resolve(events.get(id) as EventRecord | undefined) },
+      kashflow: {
+        journals: {
+          find: ({ detail }: { detail?: boolean }) => {
+            details.push(detail)
+            return Promise.reject(
+              new KashflowCannotTellError('journals.find', '1 of 1 journal rows lack JournalName', {
+                rowsLacking: 1,
+              }),
+            )
+          },
+        } as never,
+      },
+      clearingNominalCode: 1210,
+      from: FROM,
+      to: TO,
+    })
+    expect(result.rows[0]).toMatchObject({
+      batchId: '1001',
+      status: 'unknown',
+      note: expect.stringContaining('lack JournalName') as string,
+    })
+    expect(result.rows[0]?.note).not.toMatch(/not found/)
+    expect(result.needsAttention).toBeGreaterThanOrEqual(1)
+    expect(details.every((d) => d === true)).toBe(true)
   })
 })

@@ -272,7 +272,7 @@ describe('journals and customers', () => {
     expect(await h.store.get(p.id)).toMatchObject({ state: 'posted' })
     expect(
       [...h.fake.journals.values()].filter(
-        (j) => typeof j['Description'] === 'string' && j['Description'].includes(marker(p)),
+        (j) => typeof j['JournalName'] === 'string' && j['JournalName'].includes(marker(p)),
       ),
     ).toHaveLength(1)
   })

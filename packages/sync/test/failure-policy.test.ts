@@ -25,6 +25,19 @@ describe('the failure policy', () => {
     })
   })
 
+  it('dead-letters a journal shape that did not verify at once, without pausing or spending the schedule', () => {
+    expect(
+      decide({ kind: 'journal-shape-unverified', message: 'sides differ' }, { attempts: 0 }),
+    ).toEqual({
+      state: 'dead',
+      reason: 'journal_shape_unverified',
+      attempts: 1,
+      outcome: 'journal shape unverified: sides differ',
+      pause: undefined,
+      consecutiveFailures: 0,
+    })
+  })
+
   it('dead-letters a retryable failure as retries_exhausted once the schedule is spent', () => {
     expect(decide({ kind: 'retryable' }, { attempts: 2 })).toEqual({
       state: 'dead',

@@ -104,22 +104,20 @@ describe('settlement batches (clearing mode)', () => {
     await h.engine.ingest(b)
     await h.settle()
     expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
-    const journals = [...h.fake.journals.values()].map((j) => ({
-      ...(j as { Description: string; Lines: unknown }),
-      Reference: (j as { Description: string }).Description.split(' ')[0],
-    })) as {
-      Reference?: string
-      Lines: { NominalCode: number; Amount: number; Debit: boolean }[]
+    // The fake keeps journals in the live shape: the marker in JournalName, lines as LineItems.
+    const journals = [...h.fake.journals.values()] as {
+      JournalName: string
+      LineItems: { NominalCode: number; Debit: number; Credit: number }[]
     }[]
-    expect(journals.map((j) => j.Reference).sort()).toEqual([
+    expect(journals.map((j) => j.JournalName).sort()).toEqual([
       'OPAYO-BATCH:B-100:fees',
       'OPAYO-BATCH:B-100:transfer',
     ])
-    const transfer = journals.find((j) => j.Reference === 'OPAYO-BATCH:B-100:transfer')
-    expect(transfer?.Lines).toEqual(
+    const transfer = journals.find((j) => j.JournalName === 'OPAYO-BATCH:B-100:transfer')
+    expect(transfer?.LineItems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ NominalCode: 1200, Amount: 19.3, Debit: true }),
-        expect.objectContaining({ NominalCode: 1210, Amount: 19.3, Debit: false }),
+        expect.objectContaining({ NominalCode: 1200, Debit: 19.3, Credit: 0 }),
+        expect.objectContaining({ NominalCode: 1210, Debit: 0, Credit: 19.3 }),
       ]),
     )
     const posted = await h.store.get(id)
@@ -150,10 +148,7 @@ describe('settlement batches (clearing mode)', () => {
     await h.settle()
     const id = settlementEventId('B-200')
     expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
-    const references = () =>
-      [...h.fake.journals.values()]
-        .map((j) => (j as { Description: string }).Description.split(' ')[0])
-        .sort()
+    const references = () => [...h.fake.journals.values()].map((j) => j['JournalName']).sort()
     expect(references()).toEqual(['OPAYO-BATCH:B-200:fees', 'OPAYO-BATCH:B-200:transfer'])
 
     // The poller seeing the batch again is a duplicate: nothing is queued, nothing posts.
@@ -258,13 +253,13 @@ describe('settlement batches (clearing mode)', () => {
         },
       },
     })
-    const fx = [...h.fake.journals.values()].find((j) =>
-      (j as { Description: string }).Description.startsWith('OPAYO-BATCH:77:fx'),
-    ) as { Lines: { NominalCode: number; Amount: number; Debit: boolean }[] } | undefined
-    expect(fx?.Lines).toEqual(
+    const fx = [...h.fake.journals.values()].find(
+      (j) => j['JournalName'] === 'OPAYO-BATCH:77:fx',
+    ) as { LineItems: { NominalCode: number; Debit: number; Credit: number }[] } | undefined
+    expect(fx?.LineItems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ NominalCode: 7906, Amount: 0.54, Debit: true }),
-        expect.objectContaining({ NominalCode: 1210, Amount: 0.54, Debit: false }),
+        expect.objectContaining({ NominalCode: 7906, Debit: 0.54, Credit: 0 }),
+        expect.objectContaining({ NominalCode: 1210, Debit: 0, Credit: 0.54 }),
       ]),
     )
   })

@@ -68,6 +68,7 @@ describe('sync public types', () => {
         | 'retries_exhausted'
         | 'unconfirmed'
         | 'settlement_incomplete'
+        | 'journal_shape_unverified'
       >()
     void onDead
   })

@@ -5,8 +5,9 @@
 // `mongoose/config/apiDocsConfig.js`, and hcs-app's working client code.
 //
 // Rule: the correctness of money never rests on an entry here. `invoicePayments.findNew` reads
-// back without the marker and `journals.find` without `Reference`; the entries below change how
-// much is read or how a write is shaped, and each is named in an error message when it fails.
+// back without the marker, and `journals.find` reads the marker from `JournalName`, which live list
+// rows carry (and says "cannot tell" when they do not); the entries below change how much is read
+// or how a write is shaped, and each is named in an error message when it fails.
 
 export const KASHFLOW_UNCONFIRMED = {
   /** Largest `perpage` the list endpoints accept without `skipperpagevalidation`. */
@@ -32,12 +33,63 @@ export const KASHFLOW_UNCONFIRMED = {
   /** The bulk payment POST answers (no schema in the swagger) with the payment, `{ Number, ... }`. */
   bulkPaymentResponseHasNumber: true,
   /**
-   * `POST /journals` line fields. KashFlow's page documents `{ Date, Description, Lines }` but
-   * not the line fields; hcs-app (`payrollJournalService.js`) posts
-   * `{ NominalCode, Description, Amount, Debit: boolean }` and a header `Reference`. The marker
-   * goes in `Description` as well, so read-back does not need `Reference` to be kept.
+   * The body of `POST /journals`. No working client shows one: KashFlow's page documents
+   * `{ Date, Description, Lines }` without line fields, and hcs-app's unfinished
+   * `payrollJournalService.js` posts `{ Date, Description, Reference, Lines[{ NominalCode,
+   * Description, Amount, Debit: boolean }] }`, a shape the live list rows contradict. We send the
+   * live field family instead: the names `GET /journals` rows carry (`JournalName`,
+   * `JournalDate`, `Comment`; CappyTech/hcs-app CHANGELOG 6.26.0, 400 live rows) and the line shape
+   * of the nearest Swagger model, the journal template `Journals_CreateTemplateJournal`
+   * (`Category`, `ExcludedFromProfitAndLoss`, `LineItems[{ NominalCode, Comment, Debit: number,
+   * Credit: number }]`). The marker goes in `JournalName`, where list rows carry it.
+   *
+   * If it is wrong, either KashFlow refuses it (`journals.create` gets `KashflowValidationError`,
+   * nothing is written) or it accepts and misreads it. The sync engine therefore reads the first
+   * journal it writes after every start back by detail and compares it line by line; if it
+   * differs, journals stop with one `journal_shape_unverified` dead letter.
    */
-  journalLineShape: '{ NominalCode, Description, Amount, Debit: boolean }',
+  journalPostBody: (journal: {
+    /** YYYY-MM-DD. */
+    readonly date: string
+    readonly marker: string
+    readonly comment: string
+    readonly lines: readonly {
+      readonly nominalCode: number
+      /** Major units; 0 on a credit line. */
+      readonly debit: number
+      /** Major units; 0 on a debit line. */
+      readonly credit: number
+      readonly comment: string
+    }[]
+  }) => ({
+    JournalDate: `${journal.date} 12:00:00`,
+    JournalName: journal.marker,
+    Comment: journal.comment,
+    Category: 0,
+    ExcludedFromProfitAndLoss: false,
+    LineItems: journal.lines.map((line) => ({
+      NominalCode: line.nominalCode,
+      Debit: line.debit,
+      Credit: line.credit,
+      Comment: line.comment,
+    })),
+  }),
+  /**
+   * `JournalName` is kept whole (KashFlow publishes no length limit). If KashFlow cut it short,
+   * `journals.find` would not recognise the row: it also looks for the marker as the first word of
+   * `Comment`, and a row whose `JournalName` is a cut-short marker on that date is "cannot tell",
+   * never "not written". The engine's first-journal check finds a cut on its first journal.
+   */
+  journalNameKeptWhole: true,
+  /**
+   * What `GET /journals/{number}` answers for lines (no source shows a journal detail): we read
+   * the template's `LineItems[{ NominalCode, Debit: number, Credit: number }]` and, if present,
+   * the older `Lines[{ NominalCode, Amount, Debit: boolean }]`. A detail with neither, or with
+   * lines that cannot be compared, is "cannot tell" (`KashflowCannotTellError`), and the engine's
+   * first-journal check stops journals.
+   */
+  journalDetailLines:
+    'LineItems[{ NominalCode, Debit, Credit }] or Lines[{ NominalCode, Amount, Debit }]',
   /**
    * `GET /journals` has only `page`/`perpage` (no date filter, no documented order). We assume
    * it is ordered by date (either direction): `journals.find` stops paging once the rows have

@@ -154,9 +154,30 @@ export const CustomerSchema = z.looseObject({
 export type Customer = z.output<typeof CustomerSchema>
 
 /**
- * One journal line as hcs-app posts it (`payrollJournalService.js`): one positive `Amount` and a
- * boolean `Debit`. KashFlow's page leaves the line fields undocumented (UNCONFIRMED; see
- * KASHFLOW_UNCONFIRMED.journalLineShape), so every field is optional when read.
+ * One journal line in the live field family: the journal template's `LineItems[]` in KashFlow's
+ * Swagger (`Journals_CreateTemplateJournal`: `{ Id, NominalCode, Comment, Debit, Credit,
+ * ProjectNumber }`, `Debit` and `Credit` as numbers). What `GET /journals/{number}` answers for
+ * lines is not confirmed by any source (KASHFLOW_UNCONFIRMED.journalDetailLines), so every field
+ * is optional when read.
+ * @example
+ * const line = JournalLineItemSchema.parse({ NominalCode: 7901, Debit: 3.42, Credit: 0 })
+ */
+export const JournalLineItemSchema = z.looseObject({
+  Id: opt(num),
+  NominalCode: opt(num),
+  Comment: opt(str),
+  Debit: opt(num),
+  Credit: opt(num),
+  ProjectNumber: opt(num),
+})
+export type JournalLineItem = z.output<typeof JournalLineItemSchema>
+
+/**
+ * One journal line in the older documented shape (`Lines[]` on KashFlow's journal page, line
+ * fields as hcs-app's unfinished `payrollJournalService.js` posts them): one positive `Amount` and
+ * a boolean `Debit`. Read only when a detail answers with it.
+ * @example
+ * const line = JournalLineSchema.parse({ NominalCode: 1200, Amount: 9.99, Debit: true })
  */
 export const JournalLineSchema = z.looseObject({
   Id: opt(num),
@@ -167,16 +188,34 @@ export const JournalLineSchema = z.looseObject({
 })
 
 /**
- * A journal as `GET /journals` and `GET /journals/{number}` document it: `Id`, `Number`, `Date`,
- * `Description`, `Lines[]` (KashFlow's published API docs, as digested in CappyTech/hcs-app
- * `mongoose/config/apiDocsConfig.js`). `Reference` is read when KashFlow returns it. Every field
- * is optional because `POST /journals` documents its answer only as "Created journal object".
+ * A journal as KashFlow answers it. `GET /journals` rows, as a production sync stored 400 of them
+ * from live accounts (CappyTech/hcs-app CHANGELOG 6.26.0, "Notes"; its
+ * `mongoose/config/listControllerConfig.js` labels `JournalName` the reference and `JournalDate`
+ * the date), carry `Number`, `JournalName`, `JournalDate` (`"YYYY-MM-DDTHH:mm:ss"`), `Comment`,
+ * `TotalAmount`, `Category`, ... and no `Id`, `Date`, `Description` or lines; lines come only
+ * from `GET /journals/{number}` (as `LineItems[]`, or the older `Lines[]`). The older documented
+ * fields are read when present. Every field is optional: `journals.find` decides what a row must
+ * carry, and says it cannot tell when a row lacks it.
  * @example
- * const journal = JournalSchema.parse({ Number: 301, Date: '2026-11-02 12:00:00', Lines: [] })
+ * const row = JournalSchema.parse({
+ *   Number: 301,
+ *   JournalName: 'OPAYO-BATCH:B-100:fees',
+ *   JournalDate: '2026-11-02T12:00:00',
+ *   Comment: 'Opayo settlement fees',
+ *   TotalAmount: 3.42,
+ * })
  */
 export const JournalSchema = z.looseObject({
-  Id: opt(num),
   Number: opt(num),
+  JournalName: opt(str),
+  JournalDate: opt(str),
+  Comment: opt(str),
+  TotalAmount: opt(num),
+  Category: opt(num),
+  ExcludedFromProfitAndLoss: opt(z.boolean()),
+  LineItems: opt(z.array(JournalLineItemSchema)),
+  // The older documented shape (KashFlow's journal page), read when a detail answers with it.
+  Id: opt(num),
   Date: opt(str),
   Description: opt(str),
   Reference: opt(str),

@@ -199,13 +199,14 @@ export async function runClearingDemo(
       .reduce((sum, line) => sum + cents(line.Amount), 0)
     let journalled = 0
     for (const journal of kf.journals.values()) {
-      for (const line of journal['Lines'] as {
+      // The fake stores journals in the live shape: LineItems with Debit and Credit amounts.
+      for (const line of journal['LineItems'] as {
         NominalCode: number
-        Amount: number
-        Debit: boolean
+        Debit: number
+        Credit: number
       }[]) {
         if (line.NominalCode !== CLEARING.nominalCode) continue
-        journalled += line.Debit ? cents(line.Amount) : -cents(line.Amount)
+        journalled += cents(line.Debit) - cents(line.Credit)
       }
     }
     const clearingBalance = paid + journalled

@@ -7,7 +7,9 @@ import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import type { KashflowClient } from '@opayo-kashflow/kashflow'
+import type { CurrencyCode } from '@opayo-kashflow/core'
+import { KashflowCannotTellError, journalLinesOf } from '@opayo-kashflow/kashflow'
+import type { Journal, KashflowClient } from '@opayo-kashflow/kashflow'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import { settlementEventId } from '@opayo-kashflow/sync'
 import type { SettledBatchRecord, Store } from '@opayo-kashflow/sync'
@@ -25,6 +27,11 @@ export type BatchReconciliationStatus =
   | 'dead'
   /** Opayo closed it but the engine has not ingested it (the poller has not run, or it is unreadable). */
   | 'not_ingested'
+  /**
+   * KashFlow's answer cannot show whether the batch's journals are there (list rows without the
+   * marker's fields, lines it cannot read): a person looks; never reported as missing.
+   */
+  | 'unknown'
 
 /** One batch's reconciliation, in minor units of the batch currency (Opayo) or home currency. */
 export interface BatchReconciliationRow {
@@ -54,25 +61,17 @@ export interface BatchReconciliation {
   readonly needsAttention: number
 }
 
-/** What a found journal takes off the clearing account (credits minus debits on its nominal), in minor units. */
-function offClearing(
-  journal: {
-    readonly Lines?:
-      | readonly {
-          readonly NominalCode?: number | null | undefined
-          readonly Amount?: number | null | undefined
-          readonly Debit?: boolean | null | undefined
-        }[]
-      | null
-      | undefined
-  },
-  clearingNominal: number,
-): number {
+/**
+ * What a found journal takes off the clearing account (credits minus debits on its nominal), in
+ * minor units. The lines come from the journal's detail (`journals.find` with `detail: true`):
+ * list rows carry none, and lines that cannot be read throw KashflowCannotTellError.
+ */
+function offClearing(journal: Journal, clearingNominal: number, currency: CurrencyCode): number {
   let sum = 0
-  for (const line of journal.Lines ?? []) {
-    if (line.NominalCode !== clearingNominal) continue
-    const amount = Math.round((line.Amount ?? 0) * 100)
-    sum += line.Debit ? -amount : amount
+  for (const line of journalLinesOf(journal, currency)) {
+    if (line.nominalCode !== clearingNominal) continue
+    const amount: number = line.amount.amount
+    sum += line.side === 'debit' ? -amount : amount
   }
   return sum
 }
@@ -80,7 +79,8 @@ function offClearing(
 /**
  * Reconciles every settlement batch Opayo closed in `[from, to]`: one getBatchList, one
  * getBatchDetail per batch (for Opayo's total), the batch event in the store, and one
- * `journals.find` per journal the engine posted for it.
+ * `journals.find` (with the journal's detail, for its lines) per journal the engine posted for it.
+ * A journal KashFlow's answer cannot show present or absent makes the batch `unknown`.
  * @example const { rows } = await reconcileBatches({ reporting, store, kashflow, clearingNominalCode: 1210, from, to })
  */
 export async function reconcileBatches(input: {
@@ -149,13 +149,39 @@ export async function reconcileBatches(input: {
     const record = event.detail as SettledBatchRecord
     const found: Record<'transfer' | 'fees' | 'fx', number> = { transfer: 0, fees: 0, fx: 0 }
     const missing: string[] = []
+    const cannotTell: string[] = []
     for (const marker of record.markers) {
       const purpose = /:(transfer|fees|fx)$/.exec(marker)?.[1] as
         'transfer' | 'fees' | 'fx' | undefined
       if (!purpose) continue
-      const journal = await input.kashflow.journals.find({ date: record.date, reference: marker })
-      if (!journal) missing.push(marker)
-      else found[purpose] = offClearing(journal, input.clearingNominalCode)
+      try {
+        const journal = await input.kashflow.journals.find({
+          date: record.date,
+          reference: marker,
+          detail: true,
+        })
+        if (!journal) missing.push(marker)
+        else
+          found[purpose] = offClearing(
+            journal,
+            input.clearingNominalCode,
+            record.totals.postedHome.currency,
+          )
+      } catch (error) {
+        // KashFlow's answer cannot show the journal absent or read its lines: never "missing".
+        if (!(error instanceof KashflowCannotTellError)) throw error
+        cannotTell.push(error.message)
+      }
+    }
+    if (cannotTell.length > 0) {
+      rows.push({
+        batchId: listed.batchid,
+        ...opayo,
+        ...empty,
+        status: 'unknown',
+        note: `cannot tell from KashFlow's answer: ${cannotTell.join('; ')}`,
+      })
+      continue
     }
     const posted = Number(record.totals.postedHome.amount)
     const remainder = posted - found.transfer - found.fees - found.fx

@@ -9,6 +9,11 @@ export type FailureClass =
   | { readonly kind: 'deferred' }
   | { readonly kind: 'authentication' }
   | { readonly kind: 'permanent' }
+  /**
+   * The first journal did not read back as written, or journals are stopped because one did not
+   * (journal-verification.ts): dead-lettered `journal_shape_unverified`.
+   */
+  | { readonly kind: 'journal-shape-unverified'; readonly message: string }
 
 /**
  * The failure table (docs/sync-engine.md): KashFlow errors by their stable name, so two copies of
@@ -29,6 +34,11 @@ export function classify(
     }
     case 'KashflowAuthenticationError':
       return { kind: 'authentication' }
+    case 'JournalShapeUnverifiedError':
+      return {
+        kind: 'journal-shape-unverified',
+        message: (error as Error).message,
+      }
     case 'KashflowValidationError':
     case 'KashflowResponseError':
     case 'InvalidArgumentError':

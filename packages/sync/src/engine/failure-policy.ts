@@ -28,6 +28,8 @@ export type FailureDeadReason =
   | 'retries_exhausted'
   | 'unconfirmed'
   | 'settlement_incomplete'
+  /** The first journal did not read back as written; journals stop (journal-verification.ts). */
+  | 'journal_shape_unverified'
 
 /** Why an event waits: each is reported as a `retry-scheduled` event except `authentication` (reported as `paused`). */
 export type FailureWaitCause =
@@ -102,6 +104,14 @@ export function decideFailure(input: FailureInput): FailureDecision {
         reason: 'needs_review',
         attempts: attempts + 1,
         outcome: `needs review: ${cause.message ?? 'several candidate lines'}`,
+        ...unchanged,
+      }
+    case 'journal-shape-unverified':
+      return {
+        state: 'dead',
+        reason: 'journal_shape_unverified',
+        attempts: attempts + 1,
+        outcome: `journal shape unverified: ${cause.message}`,
         ...unchanged,
       }
     case 'permanent':

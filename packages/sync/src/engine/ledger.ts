@@ -12,6 +12,7 @@ import {
 import type { Invoice, InvoicePaymentInput, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
 import type { EventRecord, LedgerEntry } from '../store/store.js'
 import type { EngineContext } from './context.js'
+import { postVerifiedJournal } from './journal-verification.js'
 import type { MatchRecord } from './matching.js'
 
 /** The intents that write to KashFlow (planning ends the event on a skip or a dead letter). */
@@ -217,20 +218,32 @@ export async function executeIntent(
     }
     case 'journal': {
       const input = journalFromIntent(intent)
-      return writeOnce(ctx, event, {
-        marker: intent.marker,
-        kind: intent.kind,
-        request: input,
-        // Read back by reference (the marker) and date: one day's journals, never all of them.
-        readBack: async () => {
-          const journal = await kashflow.journals.find({
-            date: input.date,
-            reference: input.reference,
-          })
-          return journal ? { number: journal.Number } : undefined
-        },
-        write: async () => ({ number: (await kashflow.journals.create(input)).Number }),
+      // The POST body is unconfirmed: the first journal after a start is read back by detail and
+      // compared; if it differs, journals stop (journal-verification.ts).
+      await postVerifiedJournal(ctx, event, input, async () => {
+        let number: number | undefined
+        await writeOnce(ctx, event, {
+          marker: intent.marker,
+          kind: intent.kind,
+          request: input,
+          // Read back by the marker (JournalName) and date. Rows that lack those fields throw
+          // KashflowCannotTellError: never "not written", so the journal is never posted twice.
+          readBack: async () => {
+            const journal = await kashflow.journals.find({
+              date: input.date,
+              reference: input.reference,
+            })
+            number = journal?.Number ?? undefined
+            return journal ? { number: journal.Number } : undefined
+          },
+          write: async () => {
+            number = (await kashflow.journals.create(input)).Number ?? undefined
+            return { number }
+          },
+        })
+        return { number }
       })
+      return intent.marker
     }
   }
 }

@@ -46,14 +46,32 @@ export interface FakeInvoiceSeed {
  */
 export interface FakeKashflowUnconfirmed {
   /**
+   * The shape of journals. `'live'`: `GET /journals` rows as a production sync stored 400 of them
+   * from live accounts (CappyTech/hcs-app CHANGELOG 6.26.0, Notes): `Number`, `JournalName`,
+   * `JournalDate` (`YYYY-MM-DDTHH:mm:ss`), `Comment`, `TotalAmount`, `Category`, ... and no `Id`,
+   * `Date`, `Description` or lines; `GET /journals/{number}` adds `LineItems[{ NominalCode,
+   * Comment, Debit, Credit }]`; `POST /journals` takes the live field family (`JournalDate`,
+   * `JournalName`, `Comment`, `LineItems`: the client's UNCONFIRMED best guess) and refuses
+   * `{ Date, Description, Lines }`. `'documented'`: KashFlow's journal page, `{ Date,
+   * Description, Lines[{ NominalCode, Description, Amount, Debit: boolean }] }` posted, listed
+   * (with lines) and read; the live body is refused. @default 'live'
+   */
+  readonly journalShape?: 'live' | 'documented'
+  /**
+   * `POST /journals` accepts the body (201) but misreads it, as KashFlow may if the UNCONFIRMED
+   * body is wrong: `'sides-swapped'` stores each line's debit as a credit and the reverse;
+   * `'name-dropped'` keeps no `JournalName`. @default 'none'
+   */
+  readonly journalBodyMisread?: 'none' | 'sides-swapped' | 'name-dropped'
+  /**
    * Copy a bulk payment's `Comment` into each invoice payment line's `Note`. No public source
    * shows KashFlow doing it. @default false (lines have an empty Note)
    */
   readonly commentToNote?: boolean
   /**
    * Drop request fields the public schema lacks: on bulk payments and their items (e.g.
-   * `PaymentItems[].IsExternalRefund`) and on journals (`Reference`, which KashFlow's page does
-   * not list for `POST /journals`). @default true
+   * `PaymentItems[].IsExternalRefund`) and on journals (any field outside the `journalShape` in
+   * force, e.g. `Reference`). @default true
    */
   readonly dropUnknownFields?: boolean
   /**
@@ -147,7 +165,7 @@ const four = (n: number) => Math.round(n * 10000) / 10000
  * injected clock, `{Error, Message}` bodies, 404 for unknown invoices, invoices whose
  * `DueAmount`, `Status` and `PaymentLines` are recomputed after every payment, bulk payments
  * (create, get, delete), the account settings with the home currency, customers with contacts,
- * addresses and custom fields, balanced journals in the public shape, per-route request counts,
+ * addresses and custom fields, balanced journals in the live shape (`unconfirmed.journalShape`), per-route request counts,
  * and fault injection. Behaviours no public source confirms are switches
  * ({@link FakeKashflowUnconfirmed}), pessimistic by default.
  *
@@ -197,6 +215,8 @@ export class FakeKashflow {
     this.unconfirmed = {
       commentToNote: seed.unconfirmed?.commentToNote ?? false,
       dropUnknownFields: seed.unconfirmed?.dropUnknownFields ?? true,
+      journalShape: seed.unconfirmed?.journalShape ?? 'live',
+      journalBodyMisread: seed.unconfirmed?.journalBodyMisread ?? 'none',
       negativeBulkAmounts: seed.unconfirmed?.negativeBulkAmounts ?? 'refused',
       invoiceCreateReturnsBody: seed.unconfirmed?.invoiceCreateReturnsBody ?? false,
       searchTextSearchesCustomerReference:
@@ -310,6 +330,21 @@ export class FakeKashflow {
   /** Empties `log`, so `requestCounts()` starts again from zero. */
   resetRequestCounts(): void {
     this.log.length = 0
+  }
+
+  /**
+   * The journals (as stored, detail with lines) that carry `marker` in `JournalName`, `Comment`
+   * or `Description`, whatever `unconfirmed.journalShape` is: what a test counts to prove "one
+   * journal per marker".
+   * @example expect(fake.journalsCarrying('OPAYO-BATCH:B-100:fees')).toHaveLength(1)
+   */
+  journalsCarrying(marker: string): Record<string, unknown>[] {
+    return [...this.journals.values()].filter((journal) =>
+      ['JournalName', 'Comment', 'Description', 'Reference'].some((field) => {
+        const value = journal[field]
+        return typeof value === 'string' && value.split(/\s+/).includes(marker)
+      }),
+    )
   }
 
   // ---- fault injection --------------------------------------------------------------------
@@ -873,58 +908,135 @@ export class FakeKashflow {
   }
 
   #journals(method: string, parts: string[], q: URLSearchParams, body: unknown): Response {
+    const live = this.unconfirmed.journalShape === 'live'
     if (parts.length === 1 && method === 'GET') {
-      // The list documents Id, Number, Date, Description and Lines[].
-      return this.#page([...this.journals.values()], q, 'journals')
+      const all = [...this.journals.values()]
+      // Live rows carry no lines (they exist only on the detail); the documented list has them.
+      const rows = live ? all.map(({ LineItems: _lines, ...row }) => row) : all
+      return this.#page(rows, q, 'journals')
     }
-    if (parts.length === 1 && method === 'POST') {
-      const b = this.#known((body ?? {}) as Record<string, unknown>, JOURNAL_FIELDS)
-      // The documented body is { Date (required), Description, Lines (required) }; the older
-      // guess { JournalDate, JournalName, LineItems } is refused as KashFlow would refuse it.
-      const date = typeof b['Date'] === 'string' ? b['Date'] : ''
-      if (!/^\d{4}-\d{2}-\d{2}/.test(date))
-        return error(400, 'ValidationError', 'The Date field is required.')
-      const lines = b['Lines']
-      if (!Array.isArray(lines) || lines.length < 2)
-        return error(400, 'ValidationError', 'The Lines field is required.')
-      let debit = 0
-      let credit = 0
-      for (const line of lines as Record<string, unknown>[]) {
-        if (!this.nominals.some((n) => n.Code === line['NominalCode']))
-          return error(
-            400,
-            'ValidationError',
-            `Nominal code ${String(line['NominalCode'])} does not exist`,
-          )
-        const amount = line['Amount']
-        if (typeof amount !== 'number' || !(amount > 0) || typeof line['Debit'] !== 'boolean')
-          return error(400, 'ValidationError', 'Each line needs a positive Amount and Debit')
-        if (line['Debit']) debit += cents(amount)
-        else credit += cents(amount)
-      }
-      if (debit !== credit) return error(400, 'ValidationError', 'Debits and credits must balance')
-      const number = (this.#ids.journal += 1)
-      const stored = {
-        Id: number + 900_000,
-        Number: number,
-        Date: `${date.slice(0, 10)} 12:00:00`,
-        Description: typeof b['Description'] === 'string' ? b['Description'] : '',
-        ...(typeof b['Reference'] === 'string' ? { Reference: b['Reference'] } : {}),
-        Lines: (lines as Record<string, unknown>[]).map((line, i) => ({
-          Id: number * 100 + i,
-          NominalCode: line['NominalCode'],
-          Description: typeof line['Description'] === 'string' ? line['Description'] : '',
-          Amount: line['Amount'],
-          Debit: line['Debit'],
-        })),
-      }
-      this.journals.set(number, stored)
-      return json(201, stored)
-    }
+    if (parts.length === 1 && method === 'POST')
+      return live ? this.#createLiveJournal(body) : this.#createDocumentedJournal(body)
     const journal = this.journals.get(Number(parts[1]))
     return journal && method === 'GET'
       ? json(200, journal)
       : error(404, 'NotFound', 'Journal not found')
+  }
+
+  /**
+   * `POST /journals` in the live field family (the client's best guess; UNCONFIRMED):
+   * `{ JournalDate, JournalName, Comment, Category, ExcludedFromProfitAndLoss, LineItems[{
+   * NominalCode, Debit, Credit, Comment }] }`, stored as a live row plus `LineItems`, misread as
+   * `unconfirmed.journalBodyMisread` says.
+   */
+  #createLiveJournal(body: unknown): Response {
+    const b = this.#known((body ?? {}) as Record<string, unknown>, JOURNAL_FIELDS)
+    const date = typeof b['JournalDate'] === 'string' ? b['JournalDate'] : ''
+    if (!/^\d{4}-\d{2}-\d{2}/.test(date))
+      return error(400, 'ValidationError', 'The JournalDate field is required.')
+    const items = b['LineItems']
+    if (!Array.isArray(items) || items.length < 2)
+      return error(400, 'ValidationError', 'The LineItems field is required.')
+    let debits = 0
+    let credits = 0
+    const lines: Record<string, unknown>[] = []
+    for (const item of items as Record<string, unknown>[]) {
+      const line = this.#known(item ?? {}, JOURNAL_LINE_FIELDS)
+      if (!this.nominals.some((n) => n.Code === line['NominalCode']))
+        return error(
+          400,
+          'ValidationError',
+          `Nominal code ${String(line['NominalCode'])} does not exist`,
+        )
+      const debit = line['Debit'] ?? 0
+      const credit = line['Credit'] ?? 0
+      if (
+        typeof debit !== 'number' ||
+        typeof credit !== 'number' ||
+        debit < 0 ||
+        credit < 0 ||
+        debit > 0 === credit > 0
+      )
+        return error(400, 'ValidationError', 'Each line needs a Debit or a Credit')
+      debits += cents(debit)
+      credits += cents(credit)
+      const swapped = this.unconfirmed.journalBodyMisread === 'sides-swapped'
+      lines.push({
+        Id: 0,
+        NominalCode: line['NominalCode'],
+        Comment: typeof line['Comment'] === 'string' ? line['Comment'] : '',
+        Debit: swapped ? credit : debit,
+        Credit: swapped ? debit : credit,
+        ProjectNumber: 0,
+      })
+    }
+    if (debits !== credits) return error(400, 'ValidationError', 'Debits and credits must balance')
+    const number = (this.#ids.journal += 1)
+    const name = typeof b['JournalName'] === 'string' ? b['JournalName'] : ''
+    const stored = {
+      Number: number,
+      JournalName: this.unconfirmed.journalBodyMisread === 'name-dropped' ? '' : name,
+      JournalDate: `${date.slice(0, 10)}T12:00:00`,
+      Comment: typeof b['Comment'] === 'string' ? b['Comment'] : '',
+      TotalAmount: debits / 100,
+      Category: typeof b['Category'] === 'number' ? b['Category'] : 0,
+      CategoryDescription: 'StandardJournals',
+      TradeBorderType: 0,
+      ExcludedFromProfitAndLoss: b['ExcludedFromProfitAndLoss'] === true,
+      VATReturnId: 0,
+      LockedBankLines: false,
+      IsTemplate: false,
+      TemplateName: null,
+      LineItems: lines.map((line, i) => ({ ...line, Id: number * 100 + i })),
+    }
+    this.journals.set(number, stored)
+    return json(201, stored)
+  }
+
+  /** `POST /journals` as KashFlow's journal page documents it: `{ Date, Description, Lines }`. */
+  #createDocumentedJournal(body: unknown): Response {
+    const b = this.#known((body ?? {}) as Record<string, unknown>, DOCUMENTED_JOURNAL_FIELDS)
+    // The documented body is { Date (required), Description, Lines (required) }; the live
+    // family { JournalDate, JournalName, LineItems } is refused.
+    const date = typeof b['Date'] === 'string' ? b['Date'] : ''
+    if (!/^\d{4}-\d{2}-\d{2}/.test(date))
+      return error(400, 'ValidationError', 'The Date field is required.')
+    const lines = b['Lines']
+    if (!Array.isArray(lines) || lines.length < 2)
+      return error(400, 'ValidationError', 'The Lines field is required.')
+    let debit = 0
+    let credit = 0
+    for (const line of lines as Record<string, unknown>[]) {
+      if (!this.nominals.some((n) => n.Code === line['NominalCode']))
+        return error(
+          400,
+          'ValidationError',
+          `Nominal code ${String(line['NominalCode'])} does not exist`,
+        )
+      const amount = line['Amount']
+      if (typeof amount !== 'number' || !(amount > 0) || typeof line['Debit'] !== 'boolean')
+        return error(400, 'ValidationError', 'Each line needs a positive Amount and Debit')
+      if (line['Debit']) debit += cents(amount)
+      else credit += cents(amount)
+    }
+    if (debit !== credit) return error(400, 'ValidationError', 'Debits and credits must balance')
+    const number = (this.#ids.journal += 1)
+    const swapped = this.unconfirmed.journalBodyMisread === 'sides-swapped'
+    const stored = {
+      Id: number + 900_000,
+      Number: number,
+      Date: `${date.slice(0, 10)} 12:00:00`,
+      Description: typeof b['Description'] === 'string' ? b['Description'] : '',
+      Lines: (lines as Record<string, unknown>[]).map((line, i) => ({
+        Id: number * 100 + i,
+        NominalCode: line['NominalCode'],
+        Description: typeof line['Description'] === 'string' ? line['Description'] : '',
+        Amount: line['Amount'],
+        Debit: swapped ? !line['Debit'] : line['Debit'],
+      })),
+    }
+    this.journals.set(number, stored)
+    return json(201, stored)
   }
 }
 
@@ -960,7 +1072,29 @@ const BULK_ITEM_FIELDS: ReadonlySet<string> = new Set([
   'ObjectDueDate',
   'resetBankReconciliation',
 ])
-const JOURNAL_FIELDS: ReadonlySet<string> = new Set(['Date', 'Description', 'Lines'])
+// `POST /journals` in the live field family: the journal template's fields
+// (`Journals_CreateTemplateJournal`) with the list rows' `JournalName`/`JournalDate`/`Comment`.
+const JOURNAL_FIELDS: ReadonlySet<string> = new Set([
+  'Number',
+  'JournalDate',
+  'JournalName',
+  'Comment',
+  'Category',
+  'ExcludedFromProfitAndLoss',
+  'TradeBorderType',
+  'LineItems',
+])
+const JOURNAL_LINE_FIELDS: ReadonlySet<string> = new Set([
+  'Id',
+  'NominalCode',
+  'Comment',
+  'Debit',
+  'Credit',
+  'ProjectNumber',
+  'Disallowed',
+])
+// KashFlow's journal page (`journalShape: 'documented'`).
+const DOCUMENTED_JOURNAL_FIELDS: ReadonlySet<string> = new Set(['Date', 'Description', 'Lines'])
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
