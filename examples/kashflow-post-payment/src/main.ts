@@ -1,5 +1,7 @@
 // Starts the fake KashFlow on loopback, posts one Opayo payment (twice, and once through a
 // dropped connection), and shows the invoice afterwards: one payment, never two.
+import { format } from '@opayo-kashflow/core'
+import { invoiceAmountOwed } from '@opayo-kashflow/kashflow'
 import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
 import { createKashflowClient, postOnce } from './post-payment.js'
 import type { LedgerRow } from './post-payment.js'
@@ -27,8 +29,10 @@ console.log(`second attempt: ${await postOnce(kashflow, account.Id, method.Id, l
 
 const invoice = await kashflow.invoices.get(1042)
 const lines = await kashflow.invoicePayments.list(1042)
+// DueAmount reads 0.00 on unpaid invoices in live data: what is owed is gross minus paid.
+const owed = invoiceAmountOwed(invoice, 'GBP')
 console.log(
-  `invoice 1042: ${invoice.Status}, due ${invoice.DueAmount}, ${lines.length} payment line(s)`,
+  `invoice 1042: ${invoice.Status}, owed ${owed.known ? format(owed.owed) : 'unknown'}, ${lines.length} payment line(s)`,
 )
 for (const line of lines)
   console.log(

@@ -197,6 +197,7 @@ export type {
   InvoiceCandidate,
   InvoiceRanking,
   ExcludedInvoice,
+  ExclusionCode,
   MatchReason,
   MatchReasonCode,
   ReferenceResemblance,

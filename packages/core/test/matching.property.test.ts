@@ -5,6 +5,7 @@ import {
   MATCH_REASON_WEIGHTS,
   decideMatch,
   rankInvoiceCandidates,
+  suggestInvoiceNumbers,
 } from '../src/index.js'
 import type {
   CanonicalPayment,
@@ -143,9 +144,14 @@ describe('rankInvoiceCandidates properties', () => {
             a.score > b.score || (a.score === b.score && a.invoiceNumber < b.invoiceNumber),
           ).toBe(true)
         }
-        // Only a currency without a rate excludes an invoice.
+        // Only nothing due, or a currency without a rate, excludes an invoice.
         for (const e of excluded) {
           const inv = invoices.find((i) => i.number === e.invoiceNumber)!
+          if (e.code === 'nothing_due') {
+            expect(inv.amountDue).toBeLessThanOrEqual(0)
+            continue
+          }
+          expect(e.code).toBe('currency_mismatch')
           expect(inv.currency).not.toBe('GBP')
           expect(options.rates.length === 0 || inv.currency === 'USD').toBe(true)
         }
@@ -322,6 +328,88 @@ describe('decideMatch properties', () => {
           }
         },
       ),
+    )
+  })
+})
+
+describe('what is never a candidate (properties)', () => {
+  // Amounts due as KashFlow data gives them: owed, paid (0), in credit, or not knowable.
+  const dueArb = fc.oneof(
+    fc.constantFrom(PAYMENT_AMOUNT, CONVERTED_AMOUNT, 0, 'unknown' as const),
+    fc.integer({ min: -100_000, max: 100_000 }),
+  )
+  const mixedInvoicesArb: fc.Arbitrary<InvoiceCandidateInput[]> = invoicesArb.chain((invoices) =>
+    fc.tuple(...invoices.map((i) => dueArb.map((amountDue) => ({ ...i, amountDue })))),
+  )
+
+  it('never ranks an invoice with nothing due, and decideMatch never posts to one', () => {
+    fc.assert(
+      fc.property(
+        paymentArb,
+        mixedInvoicesArb,
+        optionsArb,
+        fc.integer({ min: 1, max: 100 }),
+        (payment, invoices, options, min) => {
+          const { candidates, excluded } = rankInvoiceCandidates(payment, invoices, options)
+          expect(candidates.length + excluded.length).toBe(invoices.length)
+          for (const c of candidates) {
+            const due = c.invoice.amountDue
+            expect(due === 'unknown' || due > 0).toBe(true)
+            if (due === 'unknown')
+              expect(c.reasons.map((r) => r.code)).not.toContainEqual(
+                expect.stringMatching(/^amount_due_/),
+              )
+          }
+          for (const e of excluded.filter((x) => x.code === 'nothing_due')) {
+            expect(
+              invoices.find((i) => i.number === e.invoiceNumber)!.amountDue,
+            ).toBeLessThanOrEqual(0)
+          }
+          const decision = decideMatch(candidates, {
+            autoPost: { minScore: min, requireUnique: true },
+          })
+          if (decision.action === 'post') {
+            expect(decision.candidate.invoice.amountDue).toBeGreaterThan(0)
+            // No invoice whose amount due is unknown could have reached the bar with the amount.
+            for (const c of candidates.filter((x) => x.invoice.amountDue === 'unknown'))
+              expect(c.score + MATCH_REASON_WEIGHTS.amount_due_equals_payment).toBeLessThan(min)
+          }
+        },
+      ),
+    )
+  })
+
+  it('a payment of zero or less has no candidates, whatever the invoices', () => {
+    fc.assert(
+      fc.property(
+        paymentArb,
+        fc.integer({ min: -1_000_000, max: 0 }),
+        mixedInvoicesArb,
+        (payment, amount, invoices) => {
+          const negative = { ...payment, amount: { ...payment.amount, amount } } as CanonicalPayment
+          const { candidates, excluded } = rankInvoiceCandidates(negative, invoices)
+          expect(candidates).toEqual([])
+          expect(excluded.map((e) => e.code)).toEqual(invoices.map(() => 'payment_not_positive'))
+        },
+      ),
+    )
+  })
+})
+
+describe('suggestInvoiceNumbers properties', () => {
+  it('reads only the digits of a number written between words, whatever the letters', () => {
+    const word = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#-_/ '),
+      maxLength: 8,
+    })
+    fc.assert(
+      fc.property(word, fc.integer({ min: 100, max: 9_999_999 }), word, (before, number, after) => {
+        const reference = `${before}${number}${after}`
+        const found = suggestInvoiceNumbers(reference, [number])
+        expect(found.map((s) => [s.invoiceNumber, s.resemblance, s.digits])).toEqual([
+          [number, 'same_digits', String(number)],
+        ])
+      }),
     )
   })
 })

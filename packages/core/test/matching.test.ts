@@ -335,7 +335,8 @@ describe('rankInvoiceCandidates: bad input', () => {
       rankInvoiceCandidates(payment(), invoices, options)
 
   it('throws InvalidArgumentError naming the invoice and the field', () => {
-    expect(bad([invoice(1, { amountDue: -5 })])).toThrow(/invoices\[0\].*amountDue/)
+    expect(bad([invoice(1, { amountDue: Number.NaN })])).toThrow(/invoices\[0\].*amountDue/)
+    expect(bad([invoice(1, { amountDue: 'lots' as 'unknown' })])).toThrow(/amountDue/)
     expect(bad([invoice(1, { amountDue: 10.5 })])).toThrow(InvalidArgumentError)
     expect(bad([invoice(0)])).toThrow(/invoices\[0\].*number/)
     expect(bad([invoice(1, { currency: 'XXY' as 'GBP' })])).toThrow(/currency/)
@@ -357,6 +358,128 @@ describe('rankInvoiceCandidates: bad input', () => {
   })
 })
 
+describe('rankInvoiceCandidates: what a bookkeeper would not post to', () => {
+  it('never ranks an invoice with nothing due (paid or in credit), and says so', () => {
+    const ranking = rankInvoiceCandidates(payment({ customer: { email: 'jane@example.com' } }), [
+      invoice(1042, { amountDue: 0, customerEmail: 'jane@example.com' }),
+      invoice(1043, { amountDue: -500, customerEmail: 'jane@example.com' }),
+      invoice(1044, { amountDue: 1000 }),
+    ])
+    expect(ranking.candidates.map((c) => c.invoiceNumber)).toEqual([1044])
+    expect(ranking.excluded).toEqual([
+      {
+        invoiceNumber: 1042,
+        code: 'nothing_due',
+        message: 'invoice 1042 has nothing due (£0.00): it is not a candidate',
+      },
+      {
+        invoiceNumber: 1043,
+        code: 'nothing_due',
+        message: 'invoice 1043 has nothing due (-£5.00): it is not a candidate',
+      },
+    ])
+  })
+
+  it('decideMatch never posts to an invoice with nothing due, even a candidate built by hand', () => {
+    const policy = { autoPost: { minScore: 30, requireUnique: true as const } }
+    const paid = {
+      invoiceNumber: 1042,
+      score: 77,
+      reasons: [],
+      invoice: invoice(1042, { amountDue: 0 }),
+    } as unknown as InvoiceCandidate
+    expect(decideMatch([paid], policy)).toMatchObject({ action: 'review', reason: 'no_candidates' })
+    const open = only(payment(), invoice(1043, { amountDue: 1000 }))
+    expect(decideMatch([paid, open], policy)).toMatchObject({ action: 'post', invoiceNumber: 1043 })
+  })
+
+  it('a payment with no amount is an issue, not a TypeError', () => {
+    const { amount: _amount, ...noAmount } = payment()
+    const attempts: unknown[] = [
+      noAmount,
+      { ...payment(), amount: { amount: Number.NaN, currency: 'GBP' } },
+      { ...payment(), amount: { amount: 10.5, currency: 'GBP' } },
+      { ...payment(), amount: { amount: '10.00', currency: 'GBP' } },
+      { ...payment(), amount: { amount: 1000, currency: 'POUNDS' } },
+      { ...payment(), amount: null },
+      { ...payment(), occurredAt: undefined },
+      null,
+      undefined,
+    ]
+    for (const p of attempts) {
+      const call = () => rankInvoiceCandidates(p as CanonicalPayment, [invoice(1042)])
+      expect(call).toThrow(InvalidArgumentError)
+      expect(call).toThrow(/rankInvoiceCandidates\(\): payment .* cannot be matched/)
+    }
+    expect(() => rankInvoiceCandidates(noAmount as CanonicalPayment, [])).toThrow(/amount/)
+    expect(() => rankInvoiceCandidates(payment(), undefined as never)).toThrow(InvalidArgumentError)
+    expect(() => decideMatch(undefined as never, {})).toThrow(InvalidArgumentError)
+  })
+
+  it('matches a payment without a source or customer on what it has', () => {
+    const { source: _source, ...bare } = payment()
+    const ranking = rankInvoiceCandidates(bare as CanonicalPayment, [
+      invoice(1042, { amountDue: 1000 }),
+    ])
+    expect(ranking.candidates.map((c) => c.score)).toEqual([42])
+  })
+
+  it('a negative or zero payment yields no candidates', () => {
+    for (const amount of [-1000, 0]) {
+      const p = { ...payment(), amount: { amount, currency: 'GBP' } } as CanonicalPayment
+      const ranking = rankInvoiceCandidates(p, [
+        invoice(1042, { amountDue: 1000 }),
+        invoice(1043, { amountDue: 1000, currency: 'EUR' }),
+      ])
+      expect(ranking.candidates).toEqual([])
+      expect(ranking.excluded.map((e) => [e.invoiceNumber, e.code])).toEqual([
+        [1042, 'payment_not_positive'],
+        [1043, 'payment_not_positive'],
+      ])
+      expect(
+        decideMatch(ranking.candidates, { autoPost: { minScore: 1, requireUnique: true } }),
+      ).toMatchObject({ action: 'review', reason: 'no_candidates' })
+    }
+  })
+
+  it('ranks an invoice whose amount due is unknown without amount points, and never posts it', () => {
+    const jane = payment({ customer: { email: 'jane@example.com' } })
+    const ranking = rankInvoiceCandidates(jane, [
+      invoice(1042, { amountDue: 'unknown', customerEmail: 'jane@example.com' }),
+    ])
+    expect(ranking.candidates.map((c) => [c.invoiceNumber, c.score])).toEqual([[1042, 37]])
+    for (const minScore of [1, 37, 60]) {
+      expect(
+        decideMatch(ranking.candidates, { autoPost: { minScore, requireUnique: true } }),
+      ).toMatchObject({ action: 'review', reason: 'amount_due_unknown' })
+    }
+  })
+
+  it('leaves a known match to a person while an unknown amount due could also reach the bar', () => {
+    const jane = payment({ customer: { email: 'jane@example.com' } })
+    const policy = { autoPost: { minScore: 77, requireUnique: true as const } }
+    const both = rankInvoiceCandidates(jane, [
+      invoice(1042, { amountDue: 1000, customerEmail: 'jane@example.com' }),
+      invoice(1050, { amountDue: 'unknown', customerEmail: 'jane@example.com' }),
+    ])
+    expect(decideMatch(both.candidates, policy)).toMatchObject({
+      action: 'review',
+      reason: 'amount_due_unknown',
+      message:
+        'what is owed on invoice 1050 could not be told, and with the amount it could reach minScore 77: a person chooses',
+    })
+    // An unknown amount due on a stranger's invoice (2 points) could never reach 77.
+    const stranger = rankInvoiceCandidates(jane, [
+      invoice(1042, { amountDue: 1000, customerEmail: 'jane@example.com' }),
+      invoice(1050, { amountDue: 'unknown' }),
+    ])
+    expect(decideMatch(stranger.candidates, policy)).toMatchObject({
+      action: 'post',
+      invoiceNumber: 1042,
+    })
+  })
+})
+
 describe('suggestInvoiceNumbers', () => {
   const numbers = [1042, 1043, 1024, 2001, 99]
   const suggest = (reference: string) =>
@@ -366,7 +489,36 @@ describe('suggestInvoiceNumbers', () => {
     expect(suggest('INVOICE#001042')).toEqual([[1042, 'same_digits']])
     expect(suggest('inv_1O42')).toEqual([[1042, 'same_digits']])
     expect(suggest('1042-INV')).toEqual([[1042, 'same_digits']])
-    expect(suggest('INV-l042-3')).toEqual([[1042, 'same_digits']])
+    expect(suggest('INV-2OO1-3')).toEqual([[2001, 'same_digits']]) // O between digits
+  })
+
+  it('reads only digit runs as numbers: letters next to digits are never digits', () => {
+    for (const reference of [
+      'STUDIO1042',
+      'FOLIO1042',
+      'POLO-1042',
+      '1042A',
+      '1042lo',
+      'ORDER#1042',
+      'INV-1042-1',
+      'studio1042/O',
+      'INV-0001042',
+      '001042',
+    ]) {
+      expect(suggest(reference), reference).toEqual([[1042, 'same_digits']])
+    }
+    expect(suggestInvoiceNumbers('STUDIO1042', [1042])[0]?.digits).toBe('1042')
+    // A lookalike letter at the edge of a run belongs to the word, so `l042` holds only 042.
+    expect(suggest('INV-l042-3')).toEqual([])
+  })
+
+  it('refuses a reference that is not a string, or numbers that are not an array', () => {
+    expect(() => suggestInvoiceNumbers(undefined as unknown as string, [1042])).toThrow(
+      InvalidArgumentError,
+    )
+    expect(() => suggestInvoiceNumbers('INV-1042', 1042 as unknown as number[])).toThrow(
+      /invoiceNumbers must be an array/,
+    )
   })
 
   it('finds swapped, extra and missing digits, closest first, then by number', () => {

@@ -47,8 +47,9 @@ export type {
   InvoiceCreateInput,
   InvoiceLineInput,
   OpenInvoiceFilters,
+  InvoiceAmountOwed,
 } from './resources/invoices.js'
-export { invoiceCreateBody, isOpenInvoice } from './resources/invoices.js'
+export { invoiceAmountOwed, invoiceCreateBody, isOpenInvoice } from './resources/invoices.js'
 export { invoiceCurrency, paymentLinesOf } from './resources/invoice-payments.js'
 export type {
   InvoicePaymentInput,

@@ -96,7 +96,7 @@ describe("the fake KashFlow against KashFlow's documented example bodies", () =>
       CustomerReference: 'OPY-2025-000981',
       GrossAmount: 120,
       TotalPaidAmount: 0,
-      DueAmount: 120,
+      DueAmount: 0, // as live data shows on an unpaid invoice (switch dueAmountOnUnpaid)
       Status: 'Outstanding',
       Currency: { Code: 'GBP', ExchangeRate: 1 },
       PaymentLines: [],
@@ -435,7 +435,59 @@ describe('the switches for what no public source confirms', () => {
       invoiceCreateReturnsBody: false,
       searchTextSearchesCustomerReference: false,
       customerSearchMatch: 'contains',
+      dueAmountOnUnpaid: 'zero',
     })
+  })
+
+  it("dueAmountOnUnpaid: DueAmount reads 0.00 on an unpaid invoice by default, gross minus paid when 'owed'", async () => {
+    for (const dueAmountOnUnpaid of [undefined, 'zero', 'owed'] as const) {
+      const fake = new FakeKashflow({
+        invoices: [
+          { number: 1, gross: 120 },
+          { number: 2, gross: 50 },
+        ],
+        ...(dueAmountOnUnpaid ? { unconfirmed: { dueAmountOnUnpaid } } : {}),
+      })
+      const token = await session(fake)
+      const paid = { Date: '2026-11-02', Method: 409844, AccountId: 55166, Note: '' }
+      for (const [number, Amount] of [
+        [1, 20],
+        [2, 50],
+      ] as const) {
+        const invoice = fake.invoices.get(number)!
+        await call(fake, token, 'POST', 'invoices/bulk/payments', {
+          ...paid,
+          PaymentItems: [
+            {
+              Id: invoice.Id,
+              ObjectNumber: number,
+              Amount,
+              PaidDate: paid.Date,
+              ContactCode: invoice.CustomerCode,
+            },
+          ],
+        })
+      }
+      const owed = dueAmountOnUnpaid === 'owed' ? 100 : 0
+      const list = await call(fake, token, 'GET', 'invoices')
+      expect(
+        (list.body['Data'] as Record<string, unknown>[]).map((r) => [
+          r['Number'],
+          r['GrossAmount'],
+          r['TotalPaidAmount'],
+          r['DueAmount'],
+        ]),
+      ).toEqual([
+        [1, 120, 20, owed],
+        [2, 50, 50, 0],
+      ])
+      const detail = await call(fake, token, 'GET', 'invoices/1')
+      expect(detail.body).toMatchObject({
+        TotalPaidAmount: 20,
+        DueAmount: owed,
+        Status: 'Outstanding',
+      })
+    }
   })
 
   it('invoiceCreateReturnsBody: POST /invoices answers 200 {} by default, 201 with the invoice when on', async () => {
@@ -468,7 +520,7 @@ describe('the switches for what no public source confirms', () => {
         NetAmount: 11.49,
         VATAmount: 2.3,
         GrossAmount: 13.79,
-        DueAmount: 13.79,
+        DueAmount: 0, // unpaid: 0.00 by default, as live data shows
         Status: 'Outstanding',
       })
       expect(fake.requestCounts()['POST /invoices']).toBe(1)

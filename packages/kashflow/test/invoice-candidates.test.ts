@@ -1,8 +1,9 @@
-// The reads matching needs: open invoices (DueAmount > 0, compared here, never by Status), a
-// customer's email and postcode, and the customer upsert of "invoices from the order".
-import { InvalidArgumentError } from '@opayo-kashflow/core'
+// The reads matching needs: open invoices (what is owed by invoiceAmountOwed, compared here,
+// never by Status; DueAmount reads 0.00 on unpaid invoices in live data), a customer's email and
+// postcode, and the customer upsert of "invoices from the order".
+import { InvalidArgumentError, money } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
-import { customerContactOf, fromKashflowAmount, isOpenInvoice } from '../src/index.js'
+import { customerContactOf, invoiceAmountOwed, isOpenInvoice } from '../src/index.js'
 import type { InvoiceSummary } from '../src/index.js'
 import { setup, useMsw } from './helpers.js'
 
@@ -44,7 +45,13 @@ describe('invoices.listOpen', () => {
     expect(open).toHaveLength(128)
     expect(open.map((i) => i.Number)).not.toContain(1000)
     expect(open.map((i) => i.Number)).not.toContain(1129)
-    expect(open.find((i) => i.Number === 1002)?.DueAmount).toBe(100)
+    const part = open.find((i) => i.Number === 1002)!
+    expect(part.DueAmount).toBe(0) // the live shape, by default
+    expect(invoiceAmountOwed(part, 'GBP')).toEqual({
+      known: true,
+      owed: money(10000, 'GBP'),
+      from: 'gross_minus_paid',
+    })
     expect(fake.requestCounts()['GET /invoices']).toBe(2)
   })
 
@@ -72,10 +79,7 @@ describe('invoices.listOpen', () => {
       CustomerName: 'Customer',
       Currency: { Code: 'GBP' },
     })
-    expect(fromKashflowAmount(row.DueAmount!, 'GBP', 'DueAmount')).toEqual({
-      amount: 3000,
-      currency: 'GBP',
-    })
+    expect(invoiceAmountOwed(row, 'GBP')).toMatchObject({ known: true, owed: money(3000, 'GBP') })
   })
 
   it('refuses a date that is not YYYY-MM-DD', () => {
@@ -86,17 +90,126 @@ describe('invoices.listOpen', () => {
     expect(() => kashflow.invoices.listOpen({ issuedTo: '2026-1-1' })).toThrow(InvalidArgumentError)
   })
 
-  it('isOpenInvoice never reads Status', () => {
-    const row = (due: number | null | undefined, Status?: string): InvoiceSummary => ({
+  it('keeps an unpaid invoice whose DueAmount reads 0 (the default switch), drops a paid one', async () => {
+    for (const dueAmountOnUnpaid of ['zero', 'owed'] as const) {
+      const { fake, kashflow } = setup(server, {
+        invoices: [
+          { number: 1, gross: 120 },
+          { number: 2, gross: 50 },
+        ],
+        unconfirmed: { dueAmountOnUnpaid },
+      })
+      pay(fake, 2, 50)
+      const open = await all(kashflow.invoices.listOpen())
+      expect(open.map((i) => [i.Number, i.DueAmount])).toEqual([
+        [1, dueAmountOnUnpaid === 'zero' ? 0 : 120],
+      ])
+      expect(invoiceAmountOwed(open[0]!, 'GBP')).toMatchObject({ owed: money(12000, 'GBP') })
+    }
+  })
+
+  it('isOpenInvoice never reads Status, and never drops a row it cannot read', () => {
+    const row = (fields: Partial<InvoiceSummary>, Status?: string): InvoiceSummary => ({
       Number: 1,
-      DueAmount: due,
+      ...fields,
       ...(Status ? { Status } : {}),
     })
-    expect(isOpenInvoice(row(0.01, 'Paid'))).toBe(true)
-    expect(isOpenInvoice(row(0, 'Outstanding'))).toBe(false)
-    expect(isOpenInvoice(row(-5))).toBe(false)
-    expect(isOpenInvoice(row(null))).toBe(false)
-    expect(isOpenInvoice(row(undefined))).toBe(false)
+    expect(isOpenInvoice(row({ DueAmount: 0.01 }, 'Paid'))).toBe(true)
+    // DueAmount 0 is not trusted: gross minus paid decides.
+    expect(isOpenInvoice(row({ DueAmount: 0, GrossAmount: 120, TotalPaidAmount: 0 }))).toBe(true)
+    expect(isOpenInvoice(row({ DueAmount: 0, GrossAmount: 120, TotalPaidAmount: 120 }))).toBe(false)
+    expect(isOpenInvoice(row({ DueAmount: -5, GrossAmount: 10, TotalPaidAmount: 15 }))).toBe(false)
+    expect(isOpenInvoice(row({ DueAmount: null, GrossAmount: 0.3, TotalPaidAmount: 0.1 }))).toBe(
+      true,
+    )
+    // Cannot tell: kept, for a person.
+    expect(isOpenInvoice(row({ DueAmount: 0 }, 'Paid'))).toBe(true)
+    expect(isOpenInvoice(row({}))).toBe(true)
+    expect(isOpenInvoice(row({ DueAmount: 0, GrossAmount: 120 }))).toBe(true)
+  })
+})
+
+describe('invoiceAmountOwed', () => {
+  const row = (fields: Partial<InvoiceSummary>): InvoiceSummary => ({ Number: 1042, ...fields })
+  const line = (Amount: number) => ({ Amount })
+
+  it('takes DueAmount above 0, agreeing with gross minus paid when the row has both', () => {
+    expect(invoiceAmountOwed(row({ DueAmount: 117.5 }), 'GBP')).toEqual({
+      known: true,
+      owed: money(11750, 'GBP'),
+      from: 'due_amount',
+    })
+    expect(
+      invoiceAmountOwed(row({ DueAmount: 80, GrossAmount: 120, TotalPaidAmount: 40 }), 'GBP'),
+    ).toMatchObject({ owed: money(8000, 'GBP'), from: 'due_amount' })
+  })
+
+  it('computes gross minus paid where DueAmount is 0, below 0 or missing (live data, hcs-app 6.63.0)', () => {
+    for (const DueAmount of [0, null, undefined, -1]) {
+      expect(
+        invoiceAmountOwed(row({ DueAmount, GrossAmount: 120, TotalPaidAmount: 20 }), 'GBP'),
+      ).toEqual({ known: true, owed: money(10000, 'GBP'), from: 'gross_minus_paid' })
+    }
+    // Paid is TotalPaidAmount when present, else the sum of PaymentLines.
+    expect(
+      invoiceAmountOwed(
+        row({ DueAmount: 0, GrossAmount: 0.3, PaymentLines: [line(0.1), line(0.1)] }),
+        'GBP',
+      ),
+    ).toMatchObject({ owed: money(10, 'GBP') })
+    expect(
+      invoiceAmountOwed(
+        row({ GrossAmount: 100, TotalPaidAmount: 30, PaymentLines: [line(99)] }),
+        'GBP',
+      ),
+    ).toMatchObject({ owed: money(7000, 'GBP') })
+    // Paid in full, or overpaid: nothing owed, and known.
+    expect(
+      invoiceAmountOwed(row({ DueAmount: 0, GrossAmount: 120, PaymentLines: [line(120)] }), 'GBP'),
+    ).toEqual({
+      known: true,
+      owed: money(0, 'GBP'),
+      from: 'gross_minus_paid',
+    })
+    expect(invoiceAmountOwed(row({ GrossAmount: 120, TotalPaidAmount: 150 }), 'GBP')).toMatchObject(
+      { owed: money(-3000, 'GBP') },
+    )
+  })
+
+  it('reads the invoice currency, else the home currency', () => {
+    const eur = row({ GrossAmount: 10, TotalPaidAmount: 0, Currency: { Code: 'EUR' } })
+    expect(invoiceAmountOwed(eur, 'GBP')).toMatchObject({ owed: money(1000, 'EUR') })
+    expect(invoiceAmountOwed(row({ GrossAmount: 1000, TotalPaidAmount: 0 }), 'JPY')).toMatchObject({
+      owed: money(1000, 'JPY'),
+    })
+  })
+
+  it('says "cannot tell", with why, for a row that lacks what it needs: never a guess, never a throw', () => {
+    const cannot = (fields: Partial<InvoiceSummary>) => invoiceAmountOwed(row(fields), 'GBP')
+    expect(cannot({ DueAmount: 0 })).toEqual({
+      known: false,
+      reason:
+        'invoice 1042: DueAmount reads 0 or less and the row has no GrossAmount, so what is owed cannot be told',
+    })
+    expect(cannot({ GrossAmount: 120 })).toEqual({
+      known: false,
+      reason:
+        'invoice 1042: DueAmount is missing and the row has neither TotalPaidAmount nor PaymentLines, so what is owed cannot be told',
+    })
+    expect(cannot({ DueAmount: 0, GrossAmount: 120, PaymentLines: null })).toMatchObject({
+      known: false,
+    })
+    expect(cannot({ DueAmount: 50, GrossAmount: 120, TotalPaidAmount: 20 })).toMatchObject({
+      known: false,
+      reason: expect.stringMatching(
+        /DueAmount 50 disagrees with GrossAmount minus TotalPaidAmount/,
+      ),
+    })
+    expect(cannot({ DueAmount: 0.001 })).toMatchObject({ known: false })
+    expect(cannot({ DueAmount: 0, GrossAmount: 120.005, TotalPaidAmount: 0 })).toMatchObject({
+      known: false,
+      reason: expect.stringMatching(/GrossAmount 120.005 is not exact/),
+    })
   })
 })
 

@@ -7,6 +7,7 @@ import {
   KashflowAmbiguousWriteError,
   KashflowRateLimitError,
   KashflowResponseError,
+  invoiceAmountOwed,
   invoiceCreateBody,
 } from '../src/index.js'
 import type { InvoiceCreateInput } from '../src/index.js'
@@ -90,7 +91,7 @@ describe('invoices.create', () => {
     expect(invoice.NetAmount).toBe(23.5)
     expect(invoice.VATAmount).toBe(4.7)
     expect(invoice.GrossAmount).toBe(28.2)
-    expect(invoice.DueAmount).toBe(28.2)
+    expect(invoiceAmountOwed(invoice, 'GBP')).toMatchObject({ owed: money(2820, 'GBP') })
     expect(invoice.Status).toBe('Outstanding')
     expect(invoice.LineItems).toHaveLength(2)
     const counts = fake.requestCounts()
@@ -142,7 +143,7 @@ describe('invoices.create', () => {
     expect(fake.requestCounts()['POST /invoices']).toBe(1) // never resent
     const found = await kashflow.invoices.findByCustomerReference('SMITH01', MARKER)
     expect(found?.Number).toBe(1)
-    expect(found?.DueAmount).toBe(28.2)
+    expect(invoiceAmountOwed(found!, 'GBP')).toMatchObject({ owed: money(2820, 'GBP') })
     expect([...fake.invoices.values()]).toHaveLength(1)
   })
 

@@ -1,6 +1,6 @@
 import { money } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
-import { KashflowNotFoundError, KashflowValidationError } from '../src/index.js'
+import { KashflowNotFoundError, KashflowValidationError, invoiceAmountOwed } from '../src/index.js'
 import { recordingFetch, setup, useMsw } from './helpers.js'
 
 const server = useMsw()
@@ -15,7 +15,10 @@ describe('invoices', () => {
       Id: 196172,
       Number: 1234,
       CustomerCode: 'SMITHJ01',
-      DueAmount: 120,
+      GrossAmount: 120,
+      TotalPaidAmount: 0,
+      // The live shape (fake switch dueAmountOnUnpaid: 'zero'): 0.00 on an unpaid invoice.
+      DueAmount: 0,
       Status: 'Outstanding',
       Currency: { Code: 'GBP' },
       PaymentLines: [],
@@ -84,10 +87,12 @@ describe('invoice payments', () => {
         ],
       },
     ])
-    await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({
-      DueAmount: 80,
-      TotalPaidAmount: 40,
-      Status: 'Outstanding',
+    const after = await kashflow.invoices.get(1042)
+    expect(after).toMatchObject({ TotalPaidAmount: 40, Status: 'Outstanding' })
+    expect(invoiceAmountOwed(after, 'GBP')).toEqual({
+      known: true,
+      owed: money(8000, 'GBP'),
+      from: 'gross_minus_paid',
     })
     const lines = await kashflow.invoicePayments.list(1042)
     expect(lines).toEqual([
@@ -171,10 +176,9 @@ describe('invoice payments', () => {
     expect(item).not.toHaveProperty('IsExternalRefund')
     const lines = await kashflow.invoicePayments.list(1042)
     expect(lines.at(-1)).toMatchObject({ amount: money(-2000, 'GBP'), isExternalRefund: false })
-    await expect(kashflow.invoices.get(1042)).resolves.toMatchObject({
-      Status: 'Outstanding',
-      DueAmount: 20,
-    })
+    const reopened = await kashflow.invoices.get(1042)
+    expect(reopened).toMatchObject({ Status: 'Outstanding', TotalPaidAmount: 100 })
+    expect(invoiceAmountOwed(reopened, 'GBP')).toMatchObject({ owed: money(2000, 'GBP') })
   })
 
   it('surfaces a refused negative amount (the pessimistic default) as a validation error, writing nothing', async () => {

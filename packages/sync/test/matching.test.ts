@@ -141,6 +141,73 @@ describe('matching when the reference fails', () => {
     expect(h.linesWith(marker(p.source.transactionId))).toHaveLength(1)
   })
 
+  it('matching finds the unpaid invoice when the fake reports DueAmount 0 (default switch)', async () => {
+    const h = harness({
+      seed: { customers: [jane], invoices: janeInvoices },
+      engine: { matching: { autoPost: { minScore: 74, requireUnique: true } } },
+    })
+    expect(h.fake.unconfirmed.dueAmountOnUnpaid).toBe('zero')
+    const rows = []
+    for await (const row of h.kashflow.invoices.list({ customerCode: 'SMITH01' })) rows.push(row)
+    expect(rows.map((r) => [r.Number, r.DueAmount])).toEqual([
+      [1042, 0],
+      [1051, 0],
+    ])
+    const p = janePays('WEB-ORDER-78')
+    await h.engine.ingest(p)
+    await h.settle()
+    expect(await h.store.get(p.id)).toMatchObject({
+      state: 'posted',
+      detail: { match: { via: 'matching', invoiceNumber: 1042 } },
+    })
+    expect(h.linesWith(marker(p.source.transactionId))).toHaveLength(1)
+  })
+
+  it('keeps an invoice whose row cannot tell what is owed as a candidate for a person, never posting it', async () => {
+    // List rows without GrossAmount and TotalPaidAmount: with DueAmount 0, what is owed is unknown.
+    const stripOwed =
+      (fetch: typeof globalThis.fetch): typeof globalThis.fetch =>
+      async (input, init) => {
+        const answer = await fetch(input, init)
+        const request = input instanceof Request ? input : new Request(input, init)
+        if (request.method !== 'GET' || !new URL(request.url).pathname.endsWith('/invoices'))
+          return answer
+        const body = (await answer.json()) as { Data?: Record<string, unknown>[] }
+        const strip = ({ GrossAmount: _g, TotalPaidAmount: _t, ...row }: Record<string, unknown>) =>
+          row
+        return new Response(JSON.stringify({ ...body, Data: (body.Data ?? []).map(strip) }), {
+          status: answer.status,
+          headers: answer.headers,
+        })
+      }
+    const h = harness({
+      seed: { customers: [jane], invoices: janeInvoices },
+      engine: { matching: { autoPost: { minScore: 40, requireUnique: true } } },
+      wrapFetch: stripOwed,
+    })
+    const p = janePays('WEB-ORDER-79')
+    await h.engine.ingest(p)
+    await h.settle()
+    const dead = await h.store.get(p.id)
+    expect(dead).toMatchObject({ state: 'dead', reason: 'unmatched_reference' })
+    const matching = (
+      dead?.detail as {
+        matching: {
+          decision: string
+          candidates: { invoiceNumber: number; amountDueUnknown?: string }[]
+          amountDueUnknown: { invoiceNumber: number; reason: string }[]
+        }
+      }
+    ).matching
+    expect(matching.decision).toBe('amount_due_unknown')
+    expect(matching.candidates.map((c) => c.invoiceNumber)).toEqual([1042, 1051])
+    expect(matching.candidates[0]?.amountDueUnknown).toMatch(
+      /^invoice 1042: DueAmount reads 0 or less and the row has no GrossAmount/,
+    )
+    expect(matching.amountDueUnknown.map((u) => u.invoiceNumber)).toEqual([1042, 1051])
+    expect(h.fake.requestCounts()['POST /invoices/bulk/payments']).toBeUndefined()
+  })
+
   it('refuses a matching policy that does not fit the schema when the engine is made', () => {
     expect(() =>
       harness({ engine: { matching: { autoPost: { minScore: 0, requireUnique: true } } } }),

@@ -7,9 +7,20 @@ import { InvoiceNumberSchema } from '../reference/reference-parser.js'
 import type { InvoiceNumber } from '../reference/reference-parser.js'
 
 /**
+ * What the caller could not tell about an invoice's amount due: the read it came from lacked
+ * the fields (KashFlow's `DueAmount` reads 0.00 on unpaid invoices in live data, and a row
+ * without `GrossAmount` or what was paid cannot say what is owed). Such an invoice is still a
+ * candidate a person can see, earns no amount points, and is never posted to automatically.
+ * @example const unknown: typeof AMOUNT_DUE_UNKNOWN = 'unknown'
+ */
+export const AMOUNT_DUE_UNKNOWN = 'unknown' as const
+
+/**
  * An open invoice as the matcher sees it, in core's own terms (the sync engine maps KashFlow's
  * invoice and customer to this; core never imports the KashFlow client). Only `number`,
- * `currency` and `amountDue` are required: a missing field simply earns no points.
+ * `currency` and `amountDue` are required: a missing field simply earns no points. `amountDue`
+ * is integer minor units, or {@link AMOUNT_DUE_UNKNOWN} when the caller cannot tell what is
+ * owed; an invoice with nothing due (0 or less) is never a candidate.
  * @example
  * InvoiceCandidateInputSchema.parse({ number: 1042, currency: 'GBP', amountDue: 12000, customerEmail: 'jane@example.com', issueDate: '2026-10-20' })
  */
@@ -24,8 +35,12 @@ export const InvoiceCandidateInputSchema = z.object({
   postcode: z.string().optional(),
   /** The invoice's currency (ISO 4217). */
   currency: CurrencyCodeSchema,
-  /** What is still owed, in integer minor units of `currency` (pence for GBP). */
-  amountDue: MinorUnitsSchema.refine((n) => n >= 0, 'amountDue must not be negative'),
+  /**
+   * What is still owed, in integer minor units of `currency` (pence for GBP); 0 or less means
+   * nothing is due (the invoice is listed in `excluded`, never ranked). `'unknown'` when it
+   * cannot be told: ranked without amount points, never posted automatically.
+   */
+  amountDue: z.union([MinorUnitsSchema, z.literal(AMOUNT_DUE_UNKNOWN)]),
   /** YYYY-MM-DD */
   issueDate: z.iso.date().optional(),
   /** YYYY-MM-DD */
@@ -122,11 +137,19 @@ export interface InvoiceCandidate {
   readonly invoice: InvoiceCandidateInput
 }
 
+/**
+ * Why an invoice was left out of a ranking:
+ * - `payment_not_positive`: the payment is zero or negative, so no invoice is a candidate for it
+ *   (only money coming in is placed on an invoice);
+ * - `nothing_due`: the invoice's amount due is zero or less (paid, or in credit);
+ * - `currency_mismatch`: the invoice is in another currency and no rate for the pair was given.
+ */
+export type ExclusionCode = 'payment_not_positive' | 'nothing_due' | 'currency_mismatch'
+
 /** An invoice left out of the ranking, and why. */
 export interface ExcludedInvoice {
   readonly invoiceNumber: InvoiceNumber
-  /** `currency_mismatch`: the invoice is in another currency and no rate for the pair was given. */
-  readonly code: 'currency_mismatch'
+  readonly code: ExclusionCode
   readonly message: string
 }
 

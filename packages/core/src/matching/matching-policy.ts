@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
 import { issuesFromZod } from '../model/parse.js'
 import type { InvoiceNumber } from '../reference/reference-parser.js'
 import type { InvoiceCandidate } from './invoice-candidate.js'
+import { MATCH_REASON_WEIGHTS } from './invoice-candidate.js'
 import { MatchingPolicyError } from './matching-policy-error.js'
 
 /**
@@ -48,12 +50,14 @@ export function defineMatchingPolicy(input: MatchingPolicyInput = {}): MatchingP
 /**
  * Why a match goes to a person:
  * - `auto_post_disabled`: the policy has no `autoPost` (the default);
- * - `no_candidates`: no open invoice could be compared;
+ * - `no_candidates`: no open invoice with money due could be compared;
  * - `below_min_score`: no candidate reached `minScore`;
- * - `not_unique`: two or more candidates reached it.
+ * - `not_unique`: two or more candidates reached it;
+ * - `amount_due_unknown`: a candidate whose amount due could not be told could reach `minScore`
+ *   if its amount matched, so no candidate can be known to be the only one.
  */
 export type MatchReviewReason =
-  'auto_post_disabled' | 'no_candidates' | 'below_min_score' | 'not_unique'
+  'auto_post_disabled' | 'no_candidates' | 'below_min_score' | 'not_unique' | 'amount_due_unknown'
 
 /** What to do with a payment after ranking: post it to one invoice, or leave it to a person. */
 export type MatchDecision =
@@ -72,11 +76,25 @@ export type MatchDecision =
       readonly message: string
     }
 
+/** Money is owed on the candidate's invoice, and the caller could tell how much. */
+function owes(candidate: InvoiceCandidate): boolean {
+  const due: unknown = (candidate.invoice as { amountDue?: unknown } | undefined)?.amountDue
+  return typeof due === 'number' && due > 0
+}
+
+function unknownDue(candidate: InvoiceCandidate): boolean {
+  return (candidate.invoice as { amountDue?: unknown } | undefined)?.amountDue === 'unknown'
+}
+
 /**
  * Applies a matching policy to ranked candidates: `post` only when the policy has `autoPost` and
  * exactly one candidate scores `minScore` or more; otherwise `review`, with every candidate and
- * the reason. The order of `candidates` does not matter.
+ * the reason. Only a candidate whose invoice has money due (`amountDue` above 0) is ever posted
+ * to: one with nothing due is ignored, and while a candidate whose amount due is `'unknown'`
+ * could reach `minScore` with the amount points it might have earned, nothing is posted
+ * (`amount_due_unknown`). The order of `candidates` does not matter.
  * @throws {MatchingPolicyError} when `policy` does not fit {@link MatchingPolicySchema}.
+ * @throws {InvalidArgumentError} when `candidates` is not an array.
  * @example
  * const decision = decideMatch(
  *   rankInvoiceCandidates(payment, invoices).candidates,
@@ -89,6 +107,13 @@ export function decideMatch(
   policy: MatchingPolicyInput,
 ): MatchDecision {
   const { autoPost } = defineMatchingPolicy(policy)
+  // Checked as unknown: narrowing the readonly array type itself would make it any[].
+  const givenCandidates: unknown = candidates
+  if (!Array.isArray(givenCandidates)) {
+    throw new InvalidArgumentError(
+      `decideMatch(): candidates must be the array rankInvoiceCandidates returned, got ${typeof candidates}.`,
+    )
+  }
   const review = (reason: MatchReviewReason, message: string): MatchDecision => ({
     action: 'review',
     candidates,
@@ -101,13 +126,33 @@ export function decideMatch(
       'matching.autoPost is not set: a person chooses the invoice',
     )
   }
-  if (candidates.length === 0) {
-    return review('no_candidates', 'no open invoice could be compared with the payment')
+  const payable = candidates.filter(owes)
+  const unknown = candidates.filter(unknownDue)
+  if (payable.length === 0 && unknown.length === 0) {
+    return review(
+      'no_candidates',
+      'no open invoice with money due could be compared with the payment',
+    )
   }
-  const cleared = candidates.filter((c) => c.score >= autoPost.minScore)
+  const cleared = payable.filter((c) => c.score >= autoPost.minScore)
   const [only, second] = cleared
+  // The amount is the heaviest reason an unknown amount due may have hidden.
+  const couldClear = unknown.filter(
+    (c) => c.score + MATCH_REASON_WEIGHTS.amount_due_equals_payment >= autoPost.minScore,
+  )
+  if (second === undefined && couldClear.length > 0) {
+    return review(
+      'amount_due_unknown',
+      `what is owed on invoice${couldClear.length === 1 ? '' : 's'} ${couldClear
+        .map((c) => c.invoiceNumber)
+        .sort((a, b) => a - b)
+        .join(
+          ', ',
+        )} could not be told, and with the amount ${couldClear.length === 1 ? 'it' : 'they'} could reach minScore ${autoPost.minScore}: a person chooses`,
+    )
+  }
   if (only === undefined) {
-    const best = Math.max(...candidates.map((c) => c.score))
+    const best = Math.max(...[...payable, ...unknown].map((c) => c.score))
     return review(
       'below_min_score',
       `no candidate reaches minScore ${autoPost.minScore} (best score ${best})`,

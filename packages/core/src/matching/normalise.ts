@@ -22,7 +22,7 @@ const SUFFIXES: Readonly<Record<string, string>> = { limited: 'ltd' }
  * "Smith, Jane" and "jane SMITH" give the same key. Undefined when no word is left.
  */
 export function nameKey(name: string | undefined): string | undefined {
-  if (name === undefined) return undefined
+  if (typeof name !== 'string') return undefined
   // Decomposing accents is the slow step; plain ASCII names (most of them) have none to remove.
   const plain = ASCII.test(name) ? name : name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
   const words = plain

@@ -1,10 +1,11 @@
+import { z } from 'zod'
 import { RateRecordSchema, convert, invertRate } from '../currency/convert.js'
 import type { RateRecord } from '../currency/convert.js'
 import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
 import type { CanonicalPayment } from '../model/canonical-payment.js'
 import type { CurrencyCode } from '../money/currency.js'
 import { format } from '../money/money.js'
-import type { Money } from '../money/money.js'
+import { MoneySchema } from '../money/money.js'
 import { formatUkPostcode } from '../address/uk-postcode.js'
 import { londonDate } from '../posting/london-date.js'
 import { MATCH_REASON_WEIGHTS, InvoiceCandidateInputSchema } from './invoice-candidate.js'
@@ -44,6 +45,36 @@ export interface RankInvoiceCandidatesOptions {
 const DEFAULT_WINDOW_DAYS = 30
 const REASON_ORDER = Object.keys(MATCH_REASON_WEIGHTS) as MatchReasonCode[]
 
+const text = z.string().nullish()
+const postal = z.object({ postalCode: text }).nullish()
+/**
+ * The parts of a payment the matcher reads, checked before anything is compared: a payment
+ * built by hand (or a malformed one) is refused with an InvalidArgumentError naming the field,
+ * never a TypeError from deep inside.
+ */
+const RankedPaymentSchema = z.object({
+  amount: MoneySchema,
+  occurredAt: z.string(),
+  invoiceReference: text,
+  source: z.object({ vendorTxCode: text }).nullish(),
+  customer: z
+    .object({
+      firstName: text,
+      lastName: text,
+      company: text,
+      email: text,
+      billingAddress: postal,
+      deliveryAddress: postal,
+    })
+    .nullish(),
+})
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length === 0 ? '(value)' : i.path.join('.')}: ${i.message}`)
+    .join('; ')
+}
+
 /**
  * Ranks open invoices as candidates for a payment whose reference matched no invoice: each gets
  * a score from 0 to 100, the sum of the weights of its reasons ({@link MATCH_REASON_WEIGHTS}:
@@ -51,13 +82,19 @@ const REASON_ORDER = Object.keys(MATCH_REASON_WEIGHTS) as MatchReasonCode[]
  * reference resembles invoice N, within N days, currency matches). Values are normalised first:
  * emails ignore case and spaces, names ignore case, accents, punctuation, titles and word order,
  * postcodes ignore case and spaces. An invoice in another currency is excluded unless
- * `options.rates` has a rate for the pair. Pure and deterministic: the order of `invoices` does
- * not change the result; candidates are sorted by score (highest first), then invoice number.
+ * `options.rates` has a rate for the pair. An invoice with nothing due (`amountDue` 0 or less)
+ * is never a candidate, and a payment of zero or less has no candidates at all: such invoices
+ * are listed in `excluded` with the reason (`nothing_due`, `payment_not_positive`). An invoice
+ * whose `amountDue` is `'unknown'` is ranked without amount points (a person may pick it;
+ * `decideMatch` never posts while one is among the candidates). Pure and deterministic: the
+ * order of `invoices` does not change the result; candidates are sorted by score (highest
+ * first), then invoice number.
  * @param payment the payment to place (its amount, date, customer and reference are read).
  * @param invoices the open invoices to consider, in core's terms; numbers must be unique.
- * @throws {InvalidArgumentError} for an invoice that does not fit
- *   {@link InvoiceCandidateInputSchema}, two invoices with one number, a malformed rate, a
- *   negative or fractional `windowDays`, a `limit` below 1, or a payment date that is not a date.
+ * @throws {InvalidArgumentError} for a payment without a whole-number amount in minor units and
+ *   an ISO 4217 currency, or whose date is not a date-time; an invoice that does not fit
+ *   {@link InvoiceCandidateInputSchema}; two invoices with one number; `invoices` that is not an
+ *   array; a malformed rate; a negative or fractional `windowDays`; a `limit` below 1.
  * @example
  * const ranking = rankInvoiceCandidates(payment, [
  *   { number: 1042, currency: 'GBP', amountDue: 1000, customerEmail: 'jane@example.com' },
@@ -71,6 +108,20 @@ export function rankInvoiceCandidates(
   invoices: readonly InvoiceCandidateInput[],
   options: RankInvoiceCandidatesOptions = {},
 ): InvoiceRanking {
+  const checkedPayment = RankedPaymentSchema.safeParse(payment)
+  if (!checkedPayment.success) {
+    const id = typeof payment === 'object' && payment !== null ? String(payment.id) : 'given'
+    throw new InvalidArgumentError(
+      `rankInvoiceCandidates(): payment ${id} cannot be matched: ${describeIssues(checkedPayment.error)}.`,
+    )
+  }
+  // Checked as unknown: narrowing the readonly array type itself would make it any[].
+  const givenInvoices: unknown = invoices
+  if (!Array.isArray(givenInvoices)) {
+    throw new InvalidArgumentError(
+      `rankInvoiceCandidates(): invoices must be an array of open invoices, got ${typeof invoices}.`,
+    )
+  }
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS
   if (!Number.isSafeInteger(windowDays) || windowDays < 0) {
     throw new InvalidArgumentError(
@@ -100,7 +151,7 @@ export function rankInvoiceCandidates(
     const parsed = InvoiceCandidateInputSchema.safeParse(invoice)
     if (!parsed.success) {
       throw new InvalidArgumentError(
-        `rankInvoiceCandidates(): invoices[${index}] does not fit InvoiceCandidateInputSchema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`,
+        `rankInvoiceCandidates(): invoices[${index}] does not fit InvoiceCandidateInputSchema: ${describeIssues(parsed.error)}.`,
       )
     }
     return { input: invoice, invoice: parsed.data }
@@ -131,26 +182,44 @@ export function rankInvoiceCandidates(
   const paymentAmount = format(payment.amount)
   const paymentDate = londonDate(payment.occurredAt)
   const paymentDay = dayNumber(paymentDate)
-  const reference = options.reference ?? payment.invoiceReference ?? payment.source.vendorTxCode
+  const reference =
+    options.reference ?? payment.invoiceReference ?? payment.source?.vendorTxCode ?? ''
   const suggestions = new Map(
     suggestInvoiceNumbers(reference, [...numbers]).map((s) => [s.invoiceNumber as number, s]),
   )
 
   const candidates: InvoiceCandidate[] = []
   const excluded: ExcludedInvoice[] = []
+  const paymentPositive = payment.amount.amount > 0
   for (const { input, invoice } of checked) {
+    if (!paymentPositive) {
+      excluded.push({
+        invoiceNumber: invoice.number,
+        code: 'payment_not_positive',
+        message: `the payment is ${paymentAmount}: only money coming in is placed on an invoice, so invoice ${invoice.number} is not compared`,
+      })
+      continue
+    }
+    const due = invoice.amountDue === 'unknown' ? undefined : invoice.amountDue
+    if (due !== undefined && due <= 0) {
+      excluded.push({
+        invoiceNumber: invoice.number,
+        code: 'nothing_due',
+        message: `invoice ${invoice.number} has nothing due (${format({ amount: due, currency: invoice.currency })}): it is not a candidate`,
+      })
+      continue
+    }
     const reasons: MatchReason[] = []
-    const amountDue: Money = { amount: invoice.amountDue, currency: invoice.currency }
     if (invoice.currency === payment.amount.currency) {
       reasons.push(
         reason('currency_matches', `currency matches (${invoice.currency})`, {
           currency: invoice.currency,
         }),
       )
-      if (invoice.amountDue === payment.amount.amount) {
+      if (due === payment.amount.amount) {
         reasons.push(
           reason('amount_due_equals_payment', `amount due equals payment (${paymentAmount})`, {
-            amountDue,
+            amountDue: { amount: payment.amount.amount, currency: invoice.currency },
           }),
         )
       }
@@ -165,7 +234,8 @@ export function rankInvoiceCandidates(
         continue
       }
       const converted = convert(payment.amount, invoice.currency, rate)
-      if (converted.ok && converted.value.money.amount === invoice.amountDue) {
+      if (due !== undefined && converted.ok && converted.value.money.amount === due) {
+        const amountDue = converted.value.money
         reasons.push(
           reason(
             'amount_due_equals_converted_payment',

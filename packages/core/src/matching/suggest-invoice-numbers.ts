@@ -30,14 +30,15 @@ const WORDS: Readonly<Record<ReferenceResemblance, string>> = {
 /** Digit groups shorter than this are ignored: they are attempt counters and suffixes. */
 const MIN_DIGITS = 3
 
-// A run of digits and the letters O, o, I, l that are typed for 0 and 1 among them.
-const RUN = /[0-9OoIl]+/g
+// A run of digits, with the letters O, o, I, l typed for 0 and 1 only BETWEEN two digits
+// (`1O42`). A letter at either end of a run belongs to the word beside it: `STUDIO1042` holds
+// 1042, not 101042, and `1042l` holds 1042.
+const RUN = /[0-9]+(?:[OoIl]+[0-9]+)*/g
 
-/** The digit groups of a reference, lookalike letters read as digits, leading zeros dropped. */
+/** The digit groups of a reference, inner lookalike letters read as digits, leading zeros dropped. */
 function digitGroups(reference: string): string[] {
   const groups = new Set<string>()
   for (const [run] of reference.matchAll(RUN)) {
-    if (!/[0-9]/.test(run)) continue // letters alone ("IO" in "INVOICE") are not a number
     const digits = run.replace(/[Oo]/g, '0').replace(/[Il]/g, '1').replace(/^0+/, '')
     if (digits.length >= MIN_DIGITS) groups.add(digits)
   }
@@ -73,14 +74,17 @@ function resemblance(digits: string, invoice: string): ReferenceResemblance | un
 
 /**
  * The invoice numbers, out of those given, that a reference resembles: for a reference that
- * failed the configured patterns because it was typed by hand or rendered another way. Each group
- * of digits in the reference (a letter O or o typed among digits read as 0, I or l as 1, leading
- * zeros dropped, groups under 3 digits ignored) is compared with each invoice number: the same
+ * failed the configured patterns because it was typed by hand or rendered another way. Only runs
+ * of digits are read as numbers: letters next to digits are never digits (`STUDIO1042`,
+ * `1042A` and `ORDER#1042` hold 1042), except a letter O or o BETWEEN two digits read as 0 and
+ * I or l as 1 (`1O42`). Leading zeros are dropped and groups under 3 digits ignored (attempt
+ * counters such as the `-1` of `INV-1042-1`). Each group is compared with each invoice number: the same
  * digits (another prefix, `INVOICE#01042`), two adjacent digits swapped, one digit too many or
  * one missing. A different digit is not suggested: it points at the neighbouring invoice as often
  * as at the intended one. A group that is exactly one of the numbers is not also read as a
  * mistyping of another. Closest first, then by invoice number.
- * @throws {InvalidArgumentError} when an invoice number is not a positive integer.
+ * @throws {InvalidArgumentError} when `reference` is not a string, `invoiceNumbers` is not an
+ *   array, or an invoice number is not a positive integer.
  * @example
  * suggestInvoiceNumbers('INV-1402-2', [1042, 1043, 2001])
  * // [{ invoiceNumber: 1042, resemblance: 'adjacent_digits_swapped', digits: '1402', message: '...' }]
@@ -89,6 +93,18 @@ export function suggestInvoiceNumbers(
   reference: string,
   invoiceNumbers: readonly number[],
 ): readonly ReferenceSuggestion[] {
+  if (typeof reference !== 'string') {
+    throw new InvalidArgumentError(
+      `suggestInvoiceNumbers(): reference must be a string, got ${reference === null ? 'null' : typeof reference}.`,
+    )
+  }
+  // Checked as unknown: narrowing the readonly array type itself would make it any[].
+  const givenInvoiceNumbers: unknown = invoiceNumbers
+  if (!Array.isArray(givenInvoiceNumbers)) {
+    throw new InvalidArgumentError(
+      `suggestInvoiceNumbers(): invoiceNumbers must be an array, got ${typeof invoiceNumbers}.`,
+    )
+  }
   const numbers = new Set<InvoiceNumber>()
   for (const value of invoiceNumbers) {
     const invoiceNumber = toInvoiceNumber(value)

@@ -194,7 +194,23 @@ export const KASHFLOW_UNCONFIRMED = {
   customerReferenceMaxLength: 100,
   /**
    * The invoice `Status` values (and `statusfilter`) are not published. Open invoices are those
-   * with `DueAmount > 0`, compared by the client; `Status` is never read.
+   * that may still have money owed (`isOpenInvoice`, by the rules of `invoiceAmountOwed`),
+   * compared by the client; `Status` is never read.
    */
-  openInvoiceStatus: 'not read: DueAmount > 0',
+  openInvoiceStatus: 'not read: owed by invoiceAmountOwed',
+  /**
+   * `DueAmount` is not trusted when it reads 0 (or less, or is missing): a production sync that
+   * stored live KashFlow invoices found it reading 0.00 on unpaid invoices and derives "owed" as
+   * gross minus paid (CappyTech/hcs-app CHANGELOG 6.63.0, Fixed). `invoiceAmountOwed` therefore
+   * takes `DueAmount` only above 0 (and only when it agrees with gross minus paid, if the row
+   * has both), else `GrossAmount` minus `TotalPaidAmount` (else minus the sum of
+   * `PaymentLines`). Unconfirmed: which of the list row's fields live KashFlow fills
+   * (`GrossAmount`, `TotalPaidAmount`; list rows carry no `PaymentLines`), and whether
+   * `TotalPaidAmount` counts credit notes. If a row lacks them, what is owed is "cannot tell":
+   * the invoice stays a matching candidate for a person (amount due `'unknown'`) and is never
+   * posted to automatically; if `TotalPaidAmount` ignored credit notes, gross minus paid would
+   * overstate what is owed, so an amount-based match could miss (never post twice).
+   */
+  dueAmountOnUnpaidInvoices:
+    'not trusted at 0: owed = GrossAmount - (TotalPaidAmount, else sum of PaymentLines)',
 } as const

@@ -5,7 +5,7 @@ import { KashflowResponseError } from '../errors/kashflow-error.js'
 import type { KashflowCallOptions, KashflowTransport } from '../internal/transport.js'
 import { KASHFLOW_UNCONFIRMED } from '../internal/unconfirmed.js'
 import { toKashflowDate } from '../wire/dates.js'
-import { toKashflowAmount } from '../wire/money.js'
+import { fromKashflowAmount, toKashflowAmount } from '../wire/money.js'
 import {
   CreatedInvoiceResponseSchema,
   InvoiceSchema,
@@ -13,6 +13,7 @@ import {
   listOf,
 } from '../wire/schemas.js'
 import type { Invoice, InvoiceSummary } from '../wire/schemas.js'
+import { invoiceCurrency } from './invoice-payments.js'
 
 /** Filters for `invoices.list` (query names of the KashFlow API v2 swagger, `GET /invoices`). */
 export interface InvoiceListFilters {
@@ -194,13 +195,143 @@ export function invoiceCreateBody(input: InvoiceCreateInput): Record<string, unk
 }
 
 /**
- * Whether KashFlow still shows money owed on an invoice summary (`DueAmount > 0`). The `Status`
- * values are not published (KASHFLOW_UNCONFIRMED.openInvoiceStatus), so they are not read.
+ * What is owed on an invoice, as {@link invoiceAmountOwed} could tell it from one KashFlow row:
+ * `known` with the amount (minor units of the invoice's currency; 0 or less means nothing is
+ * owed) and where it came from, or not `known`, with the reason in words.
  * @example
- * isOpenInvoice({ Number: 1042, DueAmount: 120 }) // true
+ * const owed: InvoiceAmountOwed = { known: true, owed: money(12000, 'GBP'), from: 'gross_minus_paid' }
+ */
+export type InvoiceAmountOwed =
+  | {
+      readonly known: true
+      /** Still owed, in the invoice's currency; zero or less: nothing is owed. */
+      readonly owed: Money
+      /**
+       * `due_amount`: KashFlow's `DueAmount`, above 0 (and agreeing with gross minus paid when
+       * the row has both); `gross_minus_paid`: `GrossAmount` minus what was paid, because
+       * `DueAmount` read 0, less than 0, or was missing.
+       */
+      readonly from: 'due_amount' | 'gross_minus_paid'
+    }
+  | {
+      readonly known: false
+      /** Why the row cannot tell, naming the fields, for a person. */
+      readonly reason: string
+    }
+
+/** The invoice fields what is owed is read from (a list row or a detail). */
+type OwedFields = Pick<
+  InvoiceSummary,
+  'Number' | 'DueAmount' | 'GrossAmount' | 'TotalPaidAmount' | 'PaymentLines'
+>
+
+/**
+ * The owed rules, once, over any exact unit: `units` turns a KashFlow decimal into integer units
+ * (minor units of a currency, or ten-thousandths), undefined when it cannot exactly.
+ */
+function owedIn(
+  invoice: OwedFields,
+  units: (value: number, field: string) => number | undefined,
+):
+  | { known: true; owed: number; from: 'due_amount' | 'gross_minus_paid' }
+  | { known: false; reason: string } {
+  const at = `invoice ${invoice.Number}`
+  const read = (value: unknown, field: string): number | 'absent' | 'inexact' => {
+    if (typeof value !== 'number') return 'absent'
+    if (!Number.isFinite(value)) return 'inexact'
+    return units(value, field) ?? 'inexact'
+  }
+  const cannot = (why: string) => ({
+    known: false as const,
+    reason: `${at}: ${why}, so what is owed cannot be told`,
+  })
+  const due = read(invoice.DueAmount, 'DueAmount')
+  const gross = read(invoice.GrossAmount, 'GrossAmount')
+  let paid = read(invoice.TotalPaidAmount, 'TotalPaidAmount')
+  let paidFrom = 'TotalPaidAmount'
+  if (paid === 'absent' && Array.isArray(invoice.PaymentLines)) {
+    paidFrom = 'the sum of PaymentLines'
+    paid = 0
+    for (const [i, line] of invoice.PaymentLines.entries()) {
+      const amount = read(line.Amount, `PaymentLines.${i}.Amount`)
+      if (typeof amount !== 'number') {
+        paid = amount === 'absent' ? 'inexact' : amount
+        break
+      }
+      paid += amount
+    }
+  }
+  if (due === 'inexact') return cannot(`DueAmount ${String(invoice.DueAmount)} is not exact`)
+  if (gross === 'inexact') return cannot(`GrossAmount ${String(invoice.GrossAmount)} is not exact`)
+  if (paid === 'inexact') return cannot(`${paidFrom} is not exact`)
+  const derived = typeof gross === 'number' && typeof paid === 'number' ? gross - paid : undefined
+  if (typeof due === 'number' && due > 0) {
+    if (derived !== undefined && derived !== due)
+      return cannot(
+        `DueAmount ${String(invoice.DueAmount)} disagrees with GrossAmount minus ${paidFrom}`,
+      )
+    return { known: true, owed: due, from: 'due_amount' }
+  }
+  // Live KashFlow data shows DueAmount 0.00 on unpaid invoices (CappyTech/hcs-app CHANGELOG
+  // 6.63.0): a DueAmount of 0 or less, or none, is not trusted; gross minus paid is.
+  const dueWords = due === 'absent' ? 'DueAmount is missing' : 'DueAmount reads 0 or less'
+  if (gross === 'absent') return cannot(`${dueWords} and the row has no GrossAmount`)
+  if (paid === 'absent')
+    return cannot(`${dueWords} and the row has neither TotalPaidAmount nor PaymentLines`)
+  return { known: true, owed: derived as number, from: 'gross_minus_paid' }
+}
+
+/**
+ * What is owed on an invoice, from a list row (`invoices.list`, `listOpen`) or a detail
+ * (`invoices.get`), in minor units of the invoice's currency. The one place the rules live
+ * (UNCONFIRMED: `KASHFLOW_UNCONFIRMED.dueAmountOnUnpaidInvoices`):
+ * - `DueAmount` above 0 is what is owed, unless the row also has `GrossAmount` and what was paid
+ *   and they disagree (then it cannot be told);
+ * - otherwise (`DueAmount` 0, below 0, null or missing: live data shows 0.00 on unpaid
+ *   invoices, CappyTech/hcs-app CHANGELOG 6.63.0) it is `GrossAmount` minus what was paid, where
+ *   paid is `TotalPaidAmount` when present, else the sum of `PaymentLines`;
+ * - a row without `GrossAmount`, or without either paid field, or with an amount finer than the
+ *   currency's minor unit, cannot tell: `{ known: false, reason }`. Never a guess, never a throw.
+ * `Status` is never read (its values are not published).
+ * @param homeCurrency the account's home currency, used when the row carries no `Currency.Code`.
+ * @example
+ * const owed = invoiceAmountOwed(row, await kashflow.settings.homeCurrency())
+ * if (owed.known && owed.owed.amount > 0) console.log(`owed ${owed.owed.amount} (${owed.from})`)
+ * else if (!owed.known) console.log(owed.reason)
+ */
+export function invoiceAmountOwed(
+  invoice: InvoiceSummary,
+  homeCurrency: CurrencyCode,
+): InvoiceAmountOwed {
+  const currency = invoiceCurrency(invoice as Invoice, homeCurrency)
+  const answer = owedIn(invoice, (value, field) => {
+    try {
+      return fromKashflowAmount(value, currency, field).amount
+    } catch {
+      return undefined
+    }
+  })
+  return answer.known
+    ? { known: true, owed: { amount: answer.owed, currency } as Money, from: answer.from }
+    : answer
+}
+
+/**
+ * Whether an invoice row may still have money owed: false only when the row shows that nothing
+ * is (by the rules of {@link invoiceAmountOwed}); true when money is owed, and also when the row
+ * cannot tell (so a reader never drops an invoice for a field it cannot trust). Needs no
+ * currency: it compares at KashFlow's own precision (4 decimal places). `Status` is never read
+ * (KASHFLOW_UNCONFIRMED.openInvoiceStatus).
+ * @example
+ * isOpenInvoice({ Number: 1042, DueAmount: 0, GrossAmount: 120, TotalPaidAmount: 0 }) // true
  */
 export function isOpenInvoice(invoice: InvoiceSummary): boolean {
-  return typeof invoice.DueAmount === 'number' && invoice.DueAmount > 0
+  const answer = owedIn(invoice, (value) => {
+    // Ten-thousandths: KashFlow sends at most 4 decimal places; anything finer is not exact.
+    const units = Math.round(value * 10_000)
+    return Math.abs(units - value * 10_000) < 0.01 ? units : undefined
+  })
+  return !answer.known || answer.owed > 0
 }
 
 /** Reads pages until KashFlow says there is no next page, one array per page; both list shapes are accepted. */
@@ -280,14 +411,16 @@ export interface InvoicesResource {
     call?: KashflowCallOptions,
   ): Promise<InvoiceSummary | undefined>
   /**
-   * The invoices that still have money due (`DueAmount > 0`, compared here), optionally of one
-   * customer and issued in a date window (both inclusive, filtered by KashFlow). The candidate
-   * read of matching: summaries carry `Number`, `CustomerCode`, `CustomerName`, `Currency`,
-   * `IssuedDate`, `DueDate` and `DueAmount` (decimal; `fromKashflowAmount` gives minor units).
+   * The invoices that may still have money owed (`isOpenInvoice`, compared here), optionally of
+   * one customer and issued in a date window (both inclusive, filtered by KashFlow). The
+   * candidate read of matching: summaries carry `Number`, `CustomerCode`, `CustomerName`,
+   * `Currency`, `IssuedDate`, `DueDate`, `GrossAmount`, `TotalPaidAmount` and `DueAmount`, which
+   * reads 0.00 on unpaid invoices in live data: read what is owed with `invoiceAmountOwed`. A
+   * row that cannot tell what is owed is yielded, never dropped.
    * @throws {InvalidArgumentError} for a date that is not YYYY-MM-DD.
    * @example
    * for await (const invoice of kashflow.invoices.listOpen({ customerCode: 'SMITH01' })) {
-   *   console.log(invoice.Number, invoice.DueAmount)
+   *   console.log(invoice.Number, invoiceAmountOwed(invoice, 'GBP'))
    * }
    */
   listOpen(filters?: OpenInvoiceFilters, call?: KashflowCallOptions): AsyncIterable<InvoiceSummary>

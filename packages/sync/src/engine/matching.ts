@@ -20,7 +20,7 @@ import type {
 } from '@opayo-kashflow/core'
 import {
   customerContactOf,
-  fromKashflowAmount,
+  invoiceAmountOwed,
   invoiceCurrency,
   parseKashflowDate,
 } from '@opayo-kashflow/kashflow'
@@ -209,21 +209,28 @@ async function readCandidates(
   readonly query: InvoiceCandidateQuery
   readonly invoices: InvoiceCandidateInput[]
   readonly truncated: boolean
+  /** Why what is owed could not be told, by invoice number (those candidates are never posted). */
+  readonly owedUnknown: ReadonlyMap<number, string>
 }> {
   const { kashflow } = ctx
   const home = await kashflow.settings.homeCurrency()
+  const owedUnknown = new Map<number, string>()
   const toCandidate = (
     row: InvoiceSummary,
     facts: { email?: string | undefined; postcode?: string | undefined },
   ): InvoiceCandidateInput | undefined => {
+    // What is owed by kashflow's one rule (DueAmount reads 0.00 on unpaid invoices in live data);
+    // a row that cannot tell stays a candidate, 'unknown', for a person: never dropped, never posted.
+    const owed = invoiceAmountOwed(row, home)
+    if (owed.known && owed.owed.amount <= 0) return undefined
+    if (!owed.known) owedUnknown.set(row.Number, owed.reason)
     const currency: CurrencyCode = invoiceCurrency(row as Invoice, home)
-    if (row.DueAmount === undefined || row.DueAmount === null) return undefined
     const issueDate = parseKashflowDate(row.IssuedDate ?? undefined)
     const dueDate = parseKashflowDate(row.DueDate ?? undefined)
     return {
       number: row.Number,
       currency,
-      amountDue: fromKashflowAmount(row.DueAmount, currency, 'DueAmount').amount,
+      amountDue: owed.known ? owed.owed.amount : 'unknown',
       ...(row.CustomerName ? { customerName: row.CustomerName } : {}),
       ...(facts.email ? { customerEmail: facts.email } : {}),
       ...(facts.postcode ? { postcode: facts.postcode } : {}),
@@ -243,47 +250,60 @@ async function readCandidates(
       const invoices: InvoiceCandidateInput[] = []
       let read = 0
       for await (const row of kashflow.invoices.listOpen({ customerCode: customer.Code })) {
-        if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true }
+        if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true, owedUnknown }
         const c = toCandidate(row, facts)
         if (c) invoices.push(c)
       }
-      return { query, invoices, truncated: false }
+      return { query, invoices, truncated: false, owedUnknown }
     }
     // No customer has the email: fall back to the amount and dates.
     const { customer: _ignored, ...anonymous } = payment
     query = candidateQuery(anonymous)
   }
-  if (query.by !== 'amount_and_dates') return { query, invoices: [], truncated: false }
+  if (query.by !== 'amount_and_dates') return { query, invoices: [], truncated: false, owedUnknown }
   const invoices: InvoiceCandidateInput[] = []
   let read = 0
   for await (const row of kashflow.invoices.listOpen({
     issuedFrom: query.issuedFrom,
     issuedTo: query.issuedTo,
   })) {
-    if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true }
+    if (++read > MAX_CANDIDATE_ROWS) return { query, invoices, truncated: true, owedUnknown }
     // The payer gave no email: the row's customer name is compared, no customer is read.
     const c = toCandidate(row, {})
     if (
       c &&
       c.currency === query.currency &&
-      c.amountDue >= query.amountDueFrom &&
-      c.amountDue <= query.amountDueTo
+      (c.amountDue === 'unknown' ||
+        (c.amountDue >= query.amountDueFrom && c.amountDue <= query.amountDueTo))
     )
       invoices.push(c)
+    else if (c) owedUnknown.delete(c.number)
   }
-  return { query, invoices, truncated: false }
+  return { query, invoices, truncated: false, owedUnknown }
 }
 
-/** A candidate as a dead letter keeps it: number, score and the reasons in words and data. */
-function summarise(candidate: InvoiceCandidate): {
+/** How many ranked candidates a dead letter lists. */
+const CANDIDATES_SHOWN = 10
+
+/**
+ * A candidate as a dead letter keeps it: number, score and the reasons in words and data, and,
+ * when what is owed on it could not be told, why (it was never posted automatically).
+ */
+function summarise(
+  candidate: InvoiceCandidate,
+  owedUnknown: ReadonlyMap<number, string>,
+): {
   readonly invoiceNumber: number
   readonly score: number
   readonly reasons: readonly MatchReason[]
+  readonly amountDueUnknown?: string
 } {
+  const unknown = owedUnknown.get(candidate.invoiceNumber)
   return {
     invoiceNumber: candidate.invoiceNumber,
     score: candidate.score,
     reasons: candidate.reasons,
+    ...(unknown === undefined ? {} : { amountDueUnknown: unknown }),
   }
 }
 
@@ -312,8 +332,10 @@ async function place(
   // Matching places money coming in; a refund without its invoice goes to a person as before.
   if (!lastChance || (payment.kind !== 'payment' && payment.kind !== 'capture')) return undefined
   const policy = defineMatchingPolicy(ctx.options.matching ?? {})
-  const { query, invoices, truncated } = await readCandidates(ctx, payment)
-  const ranking = rankInvoiceCandidates(payment, invoices, { limit: 10 })
+  const { query, invoices, truncated, owedUnknown } = await readCandidates(ctx, payment)
+  // Every candidate is decided on (one whose amount due is unknown may rank low and still stop an
+  // automatic post); the dead letter lists the best few.
+  const ranking = rankInvoiceCandidates(payment, invoices)
   const decision = decideMatch(ranking.candidates, policy)
   if (decision.action === 'post' && !truncated)
     return {
@@ -339,13 +361,21 @@ async function place(
           : {}),
         decision: decision.action === 'post' ? 'not_posted_search_cut_short' : decision.reason,
         message: decision.message,
-        candidates: (decision.action === 'post' ? ranking.candidates : decision.candidates).map(
-          summarise,
-        ),
+        candidates: ranking.candidates
+          .slice(0, CANDIDATES_SHOWN)
+          .map((c) => summarise(c, owedUnknown)),
+        ...(owedUnknown.size === 0
+          ? {}
+          : {
+              amountDueUnknown: [...owedUnknown].map(([invoiceNumber, reason]) => ({
+                invoiceNumber,
+                reason,
+              })),
+            }),
         excluded: ranking.excluded,
       },
     },
-    outcome: `${failure.reason}: ${decision.message}; ${decision.action === 'post' ? ranking.candidates.length : decision.candidates.length} candidate(s) for a person`,
+    outcome: `${failure.reason}: ${decision.message}; ${Math.min(ranking.candidates.length, CANDIDATES_SHOWN)} candidate(s) for a person`,
   })
   return 'dead'
 }

@@ -95,6 +95,13 @@ export interface FakeKashflowUnconfirmed {
    * (case-insensitive). @default 'contains'
    */
   readonly customerSearchMatch?: 'contains' | 'exact'
+  /**
+   * `DueAmount` on an invoice that is not paid, in list rows and the detail: `'zero'` reads
+   * 0.00, as a production sync found on live data (CappyTech/hcs-app CHANGELOG 6.63.0); `'owed'`
+   * reads gross minus paid. `GrossAmount` and `TotalPaidAmount` are right either way, and a paid
+   * invoice reads 0 in both. @default 'zero'
+   */
+  readonly dueAmountOnUnpaid?: 'zero' | 'owed'
 }
 
 export interface FakeKashflowSeed {
@@ -222,6 +229,7 @@ export class FakeKashflow {
       searchTextSearchesCustomerReference:
         seed.unconfirmed?.searchTextSearchesCustomerReference ?? false,
       customerSearchMatch: seed.unconfirmed?.customerSearchMatch ?? 'contains',
+      dueAmountOnUnpaid: seed.unconfirmed?.dueAmountOnUnpaid ?? 'zero',
     }
     this.homeCurrency = seed.homeCurrency ?? 'GBP'
     this.#now = seed.now ?? Date.now
@@ -306,7 +314,8 @@ export class FakeKashflow {
       ...(this.#currencyless.has(invoice.Number) ? {} : { Currency }),
       GrossAmount: four(invoice.GrossAmount),
       TotalPaidAmount: four(paid / 100),
-      DueAmount: four(due / 100),
+      // UNCONFIRMED: live DueAmount reads 0.00 on unpaid invoices (switch, 'zero' by default).
+      DueAmount: due > 0 && this.unconfirmed.dueAmountOnUnpaid === 'zero' ? 0 : four(due / 100),
       Status: due <= 0 ? 'Paid' : 'Outstanding',
       PaidDate: due <= 0 ? (invoice.PaymentLines.at(-1)?.Date ?? null) : null,
       HomeCurrencyGrossAmount: four(invoice.GrossAmount / invoice.Currency.ExchangeRate),
