@@ -1,4 +1,4 @@
-import { KashflowCannotTellError } from '@opayo-kashflow/kashflow'
+import { KashflowCannotTellError, KashflowServerError } from '@opayo-kashflow/kashflow'
 import { createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { EventRecord } from '@opayo-kashflow/sync'
 import { FakeOpayo } from '@opayo-kashflow/testkit'
@@ -148,5 +148,32 @@ describe('reconcileBatches', () => {
     expect(result.rows[0]?.note).not.toMatch(/not found/)
     expect(result.needsAttention).toBeGreaterThanOrEqual(1)
     expect(details.every((d) => d === true)).toBe(true)
+  })
+
+  it('reports a batch unknown, with the status, when KashFlow answers 503 to the journal read', async () => {
+    const { reporting } = opayo()
+    const events = new Map<string, Partial<EventRecord>>([['batch:1001', settled('1001', 12000)]])
+    const result = await reconcileBatches({
+      reporting,
+      store: { get: (id) => Promise.resolve(events.get(id) as EventRecord | undefined) },
+      kashflow: {
+        journals: {
+          find: () =>
+            Promise.reject(
+              new KashflowServerError('GET /journals failed with HTTP 503', { status: 503 }),
+            ),
+        } as never,
+      },
+      clearingNominalCode: 1210,
+      from: FROM,
+      to: TO,
+    })
+    expect(result.rows[0]).toMatchObject({
+      batchId: '1001',
+      status: 'unknown',
+      note: expect.stringContaining(
+        'KashFlow unavailable: HTTP 503, kashflow_server_error',
+      ) as string,
+    })
   })
 })

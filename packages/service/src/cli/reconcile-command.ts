@@ -9,6 +9,7 @@ import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import { SyncConfigError } from '@opayo-kashflow/sync'
+import { EXIT } from './command.js'
 import type { ExitCode } from './command.js'
 import type { Store } from '@opayo-kashflow/sync'
 import { reconcileEach } from '../service/reconcile.js'
@@ -215,13 +216,16 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html${batches ? ', settlement-batches.csv' : ''}`,
     )
   }
-  const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow, unknown } = summary.summary
+  const { missing_in_kashflow, amount_mismatch, orphan_in_kashflow } = summary.summary
+  // Rows (and settlement batches) KashFlow could not be read for: the report is incomplete.
+  const unknown =
+    summary.summary.unknown + (batches?.rows.filter((r) => r.status === 'unknown').length ?? 0)
   if (unknown > 0) {
     if (!input.json)
       input.out(
-        `${unknown} row${unknown === 1 ? '' : 's'} unknown: KashFlow could not be read for ${unknown === 1 ? 'it' : 'them'}; the report is incomplete. Run reconcile again when KashFlow answers (exit 3).`,
+        `${unknown} ${unknown === 1 ? 'row' : 'rows'} unknown: KashFlow could not be read for ${unknown === 1 ? 'it' : 'them'}; the report is incomplete. Run reconcile again when KashFlow answers (exit 3).`,
       )
-    return 3
+    return EXIT.incomplete
   }
   const batchProblems = batches?.needsAttention ?? 0
   return missing_in_kashflow + amount_mismatch + orphan_in_kashflow + batchProblems > 0 ? 1 : 0

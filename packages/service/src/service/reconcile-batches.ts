@@ -168,9 +168,17 @@ export async function reconcileBatches(input: {
             record.totals.postedHome.currency,
           )
       } catch (error) {
-        // KashFlow's answer cannot show the journal absent or read its lines: never "missing".
-        if (!(error instanceof KashflowCannotTellError)) throw error
-        cannotTell.push(error.message)
+        // KashFlow's answer cannot show the journal absent or read its lines, or KashFlow could
+        // not be read at all: never "missing".
+        // By name as well, so two copies of the kashflow package agree.
+        const e = error as { name?: unknown; status?: unknown; code?: unknown; message?: unknown }
+        if (error instanceof KashflowCannotTellError || e.name === 'KashflowCannotTellError')
+          cannotTell.push(String(e.message))
+        else if (typeof e.name === 'string' && /^Kashflow\w*Error$/.test(e.name))
+          cannotTell.push(
+            `KashFlow unavailable: ${typeof e.status === 'number' ? `HTTP ${e.status}, ` : ''}${String(e.code)}`,
+          )
+        else throw error
       }
     }
     if (cannotTell.length > 0) {
@@ -179,7 +187,7 @@ export async function reconcileBatches(input: {
         ...opayo,
         ...empty,
         status: 'unknown',
-        note: `cannot tell from KashFlow's answer: ${cannotTell.join('; ')}`,
+        note: `cannot tell from KashFlow: ${cannotTell.join('; ')}`,
       })
       continue
     }
