@@ -12,7 +12,7 @@ describe('the KashFlow post-payment example', () => {
     )
     expect(out).toMatch(/first attempt: +posted \(confirmed by read-back/)
     expect(out).toMatch(/second attempt: already posted \(payment \d+, found by read-back\)/)
-    expect(out).toContain('invoice 1042: Paid, due 0, 1 payment line(s)')
+    expect(out).toContain('invoice 1042: Paid, owed £0.00, 1 payment line(s)')
     expect(out).toContain(
       'sent as comment: OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment | Fraud score: 37 | Bank auth code: 999777',
     )

@@ -206,6 +206,24 @@ const SCENARIOS: readonly Scenario[] = [
     sentinels: [TOKEN_IN_BODY],
   },
   {
+    name: 'a read-back whose journal rows lack the reference and the date cannot tell',
+    expected: 'KashflowCannotTellError',
+    setup: () =>
+      server.use(
+        http.get(`${BASE}/journals`, () =>
+          HttpResponse.json({
+            Data: [{ Number: 301, Comment: 'no name, no date', TotalAmount: 3.42 }],
+            MetaData: { NextPageUrl: null, TotalRecords: 1 },
+          }),
+        ),
+      ),
+    run: (c) =>
+      c.journals.find({
+        date: '2026-11-02',
+        reference: 'OPAYO:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:fees',
+      }),
+  },
+  {
     name: 'a read is answered with a status no class names (418)',
     expected: 'KashflowError',
     setup: (fake) => fake.inject({ kind: 'status', status: 418 }),

@@ -248,7 +248,11 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
   const readLines = (invoiceNumber: number): Promise<LinesRead> =>
     input.kashflow.invoicePayments.list(invoiceNumber).then(
       (lines) => ({ lines }),
-      (error: unknown) => ({ lines: [] as const, unreadable: unreadableReason(error) }),
+      // A 404 is KashFlow's own answer that the invoice does not exist: no payment is on it.
+      (error: unknown) =>
+        (error as { name?: unknown } | null)?.name === 'KashflowNotFoundError'
+          ? { lines: [] }
+          : { lines: [] as const, unreadable: unreadableReason(error) },
     )
   const prefetch = (invoiceNumber: number | undefined) => {
     if (invoiceNumber === undefined || cache.has(invoiceNumber) || reads.has(invoiceNumber)) return
