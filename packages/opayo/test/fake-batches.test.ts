@@ -99,7 +99,11 @@ describe('FakeOpayo settlement batches', () => {
       expect.any(String),
       released.transactionId,
     ])
-    expect(rows.map((r) => r['transactiontype'])).toEqual(['Payment', 'Refund', 'Deferred'])
+    // Thin rows by default: only what the public clients read from getBatchDetail.
+    expect(rows.map((r) => Object.keys(r).sort())).toEqual(
+      Array.from({ length: 3 }, () => ['refunded', 'started', 'vendortxcode', 'vpstxid']),
+    )
+    expect(rows.map((r) => r['refunded'])).toEqual(['YES', 'NO', 'NO'])
     expect(
       await reporting.batches.list({
         from: new Date('2026-11-10T00:00:00Z'),

@@ -14,7 +14,7 @@ import { createSyncEngine, memoryStore, settlementEventId } from '@opayo-kashflo
 import type { SettlementBatchEventInput, SyncEngine } from '@opayo-kashflow/sync'
 import { FakeKashflow, FakeOpayo } from '@opayo-kashflow/testkit'
 import { describe, expect, it } from 'vitest'
-import { pollSettlementBatches } from '../src/service/settlement-poll.js'
+import { pollSettlementBatches, readSettlementBatch } from '../src/service/settlement-poll.js'
 import { CREDENTIALS } from './helpers.js'
 
 const BANK = { bankAccountId: 55166, nominalCode: 1200 }
@@ -140,6 +140,79 @@ describe('pollSettlementBatches on the public getBatchList shape', () => {
       },
     ])
     expect(ingested[0]?.transactions).toHaveLength(2)
+  })
+
+  it.each([
+    ['thin', 2],
+    ['full', 0],
+  ] as const)(
+    'reads %s getBatchDetail rows, asking getTransactionDetail %i times for the two rows',
+    async (rows, detailCalls) => {
+      const opayo = new FakeOpayo({
+        now: () => new Date('2026-07-14T10:00:00Z'),
+        batchDetailRows: rows,
+      })
+      const commands: string[] = []
+      const reporting = createOpayoReportingClient({
+        vendor: 'sandbox',
+        user: 'reporter',
+        password: 'secret',
+        environment: new URL('https://reporting.fake.test/access/access.htm'),
+        fetch: async (input, init) => {
+          const request = new Request(input, init)
+          const xml = new URLSearchParams(await request.clone().text()).get('XML') ?? ''
+          commands.push(/<command>(\w+)<\/command>/.exec(xml)?.[1] ?? '')
+          return opayo.fetch(request)
+        },
+      })
+      opayo.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
+      opayo.seed({ vendorTxCode: 'INV-1043-1', amount: 4550 })
+      opayo.closeBatches({ date: '2026-07-15' })
+      const { engine, ingested } = recordingEngine()
+      const result = await pollSettlementBatches({
+        reporting,
+        engine,
+        from: new Date('2026-07-14T00:00:00Z'),
+        to: new Date('2026-07-15T23:59:59Z'),
+      })
+      expect(result).toMatchObject({ received: 1, invalid: [] })
+      expect(ingested[0]?.transactions.map((t) => [t.vendorTxCode, t.amount.amount])).toEqual([
+        ['INV-1042-1', 12000],
+        ['INV-1043-1', 4550],
+      ])
+      expect(commands.filter((c) => c === 'getTransactionDetail')).toHaveLength(detailCalls)
+    },
+  )
+
+  it("refuses a thin row whose VendorTxCode disagrees with Opayo's detail, and a row naming no transaction", async () => {
+    const h = setup()
+    const tx = h.opayo.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
+    h.opayo.closeBatches({ date: '2026-07-15' })
+    const [listed] = await h.reporting.batches.list({
+      from: new Date('2026-07-14T00:00:00Z'),
+      to: new Date('2026-07-15T23:59:59Z'),
+    })
+    const withRows = (rows: Record<string, unknown>[]) => ({
+      transactions: h.reporting.transactions,
+      batches: {
+        ...h.reporting.batches,
+        async *get() {
+          await Promise.resolve()
+          yield* rows
+        },
+      },
+    })
+    await expect(
+      readSettlementBatch(
+        withRows([{ vpstxid: tx.transactionId, vendortxcode: 'INV-9999-1' }]),
+        listed!,
+      ),
+    ).resolves.toEqual({
+      reason: `a row names ${tx.transactionId} with VendorTxCode INV-9999-1, but Opayo's detail of that transaction has INV-1042-1`,
+    })
+    await expect(
+      readSettlementBatch(withRows([{ vendortxcode: 'INV-1042-1' }]), listed!),
+    ).resolves.toMatchObject({ reason: expect.stringContaining('no vpstxid') as string })
   })
 
   it('settles a batch whose rows add up to its totals', async () => {

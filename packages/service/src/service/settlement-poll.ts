@@ -7,25 +7,56 @@ import {
   readBatchListRow,
   toCanonicalPayment,
 } from '@opayo-kashflow/opayo'
-import type { OpayoReportingClient, ReportingBatch } from '@opayo-kashflow/opayo'
+import type {
+  OpayoReportingClient,
+  ReportingBatch,
+  ReportingTransaction,
+} from '@opayo-kashflow/opayo'
 
 /**
  * UNCONFIRMED (the one place the service keeps its guesses about settlement batches; what the
  * batch list itself carries is the opayo package's `REPORTING_UNCONFIRMED.batchList`):
  *
- * - `detailRowsAreTransactionRows`: getBatchDetail rows carry the fields of getTransactionList
- *   rows (`vpstxid`, `vendortxcode`, `txstateid`, `transactiontype`, `amount`, `currency`). The
- *   public clients read only `vpstxid`, `vendortxcode`, `started` and `refunded` from them
- *   (fhdalikhan/opayo-reporting-api `src/OpayoReportingApi.php`, getTransactionsFromResponse).
- *   If wrong, every row is refused ("a row is not a transaction"): the batch is reported in
- *   `invalid` and nothing of it is ingested or posted.
+ * - `detailRowsMayBeThin`: which fields a getBatchDetail row carries. The public clients read
+ *   only `vpstxid`, `vendortxcode`, `started` and `refunded` from them
+ *   (fhdalikhan/opayo-reporting-api `src/OpayoReportingApi.php`, getTransactionsFromResponse),
+ *   so nothing is assumed beyond those: a row that is not a whole transaction (no `amount`,
+ *   `currency`, `txstateid`) is read by its `vpstxid` with getTransactionDetail, what Opayo
+ *   itself says of that transaction, at one Reporting call per row. A row with neither is
+ *   refused ("cannot tell"): the batch is reported in `invalid`, never guessed.
  *
  * The testkit's FakeOpayo serves the batch list as the public clients read it (`completed` a
- * London date-time, `transactiongroups`) and full transaction rows in getBatchDetail.
+ * London date-time, `transactiongroups`) and, by default, thin getBatchDetail rows
+ * (`batchDetailRows: 'full'` serves whole transaction rows).
  */
 export const SETTLEMENT_BATCH_UNCONFIRMED = {
-  detailRowsAreTransactionRows: true,
+  detailRowsMayBeThin: true,
 } as const
+
+/**
+ * One getBatchDetail row as a whole transaction: the row itself when it is one, else Opayo's
+ * getTransactionDetail of its `vpstxid` (whose `vendortxcode` must agree with the row's).
+ */
+async function transactionOfRow(
+  reporting: Pick<OpayoReportingClient, 'transactions'>,
+  row: Record<string, unknown>,
+): Promise<{ transaction: ReportingTransaction } | { reason: string }> {
+  const whole = ReportingTransactionSchema.safeParse(row)
+  if (whole.success && whole.data.amount !== undefined && whole.data.currency !== undefined)
+    return { transaction: whole.data }
+  const vpsTxId = typeof row['vpstxid'] === 'string' ? row['vpstxid'].trim() : ''
+  if (vpsTxId === '')
+    return {
+      reason: `a row is neither a transaction nor names one (no vpstxid): it has ${Object.keys(row).sort().join(', ') || 'no fields'}`,
+    }
+  const detail = await reporting.transactions.get({ vpsTxId })
+  const code = row['vendortxcode']
+  if (typeof code === 'string' && code !== '' && code !== detail.vendortxcode)
+    return {
+      reason: `a row names ${vpsTxId} with VendorTxCode ${code}, but Opayo's detail of that transaction has ${detail.vendortxcode}`,
+    }
+  return { transaction: detail }
+}
 
 /** What one poll of settlement batches did. */
 export interface SettlementPollResult {
@@ -53,7 +84,7 @@ export interface SettlementPollResult {
  * if ('batch' in read) await engine.ingestSettlementBatch(read.batch)
  */
 export async function readSettlementBatch(
-  reporting: Pick<OpayoReportingClient, 'batches'>,
+  reporting: Pick<OpayoReportingClient, 'batches' | 'transactions'>,
   batch: ReportingBatch,
 ): Promise<{ batch: SettlementBatchEventInput } | { reason: string }> {
   const summary = readBatchListRow(batch)
@@ -64,10 +95,9 @@ export async function readSettlementBatch(
   if (group === undefined) return { reason: `Batch ${batch.batchid}: no transactiongroup.` }
   const transactions: SettlementBatchEventInput['transactions'][number][] = []
   for await (const row of reporting.batches.get({ batchId: batch.batchid, authProcessor })) {
-    const transaction = ReportingTransactionSchema.safeParse(row)
-    if (!transaction.success)
-      return { reason: `a row is not a transaction: ${transaction.error.message}` }
-    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: transaction.data })
+    const read = await transactionOfRow(reporting, row)
+    if ('reason' in read) return { reason: read.reason }
+    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: read.transaction })
     if (!payment.ok)
       return {
         reason: `a row is not a transaction: ${payment.issues.map((i) => i.message).join('; ')}`,

@@ -101,6 +101,14 @@ export interface FakeOpayoOptions {
   readonly reporting?: { readonly vendor: string; readonly user: string; readonly password: string }
   /** The clock for created dates. @default () => new Date() */
   readonly now?: () => Date
+  /**
+   * What a getBatchDetail `<transaction>` row carries (UNCONFIRMED). `'thin'`: only what the
+   * public clients read from it, `vpstxid`, `vendortxcode`, `started` and `refunded`
+   * (fhdalikhan/opayo-reporting-api `src/OpayoReportingApi.php`); a client needing the amount
+   * must ask getTransactionDetail. `'full'`: every field of a getTransactionList row.
+   * @default 'thin'
+   */
+  readonly batchDetailRows?: 'thin' | 'full'
 }
 
 /**
@@ -219,6 +227,7 @@ export class FakeOpayo {
       vendorName: options.vendorName ?? 'sandbox',
       reporting: options.reporting ?? { vendor: 'sandbox', user: 'reporter', password: 'secret' },
       now: options.now ?? (() => new Date()),
+      batchDetailRows: options.batchDetailRows ?? 'thin',
     }
   }
 
@@ -874,8 +883,10 @@ export class FakeOpayo {
           .slice(Math.max(0, start - 1), Math.max(0, end))
           .map((id) => this.transactions.get(id))
           .filter((t): t is FakeOpayoTransaction => t !== undefined)
+        const row = (t: FakeOpayoTransaction) =>
+          this.options.batchDetailRows === 'full' ? this.#reportingRow(t) : this.#thinBatchRow(t)
         return xmlResponse(
-          `<errorcode>0000</errorcode><transactions>${rows.map((t) => `<transaction>${this.#reportingRow(t)}</transaction>`).join('')}</transactions>`,
+          `<errorcode>0000</errorcode><transactions>${rows.map((t) => `<transaction>${row(t)}</transaction>`).join('')}</transactions>`,
         )
       }
       default:
@@ -906,6 +917,22 @@ export class FakeOpayo {
     )
       .map(([k, v]) => element(k, v))
       .join('')}</batch>`
+  }
+
+  /** A getBatchDetail row with only the fields the public clients read (`batchDetailRows: 'thin'`). */
+  #thinBatchRow(tx: FakeOpayoTransaction): string {
+    const refunded = [...this.transactions.values()].some(
+      (t) => t.relatedTransactionId === tx.transactionId && t.transactionType === 'Refund',
+    )
+    const fields: Record<string, string> = {
+      vpstxid: tx.transactionId,
+      vendortxcode: tx.vendorTxCode,
+      started: `${toReportingDate(tx.createdAt)}.000`,
+      refunded: refunded ? 'YES' : 'NO',
+    }
+    return Object.entries(fields)
+      .map(([k, v]) => `<${k}>${escape(v)}</${k}>`)
+      .join('')
   }
 
   #reportingRow(tx: FakeOpayoTransaction): string {
