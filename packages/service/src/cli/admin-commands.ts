@@ -5,6 +5,7 @@ import { matchingLines, resolutionLines } from '../service/explain-matching.js'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
 import { resolveDeadLetterCommand } from './resolve-command.js'
+import { terminalLine } from './terminal-text.js'
 
 /** `status`: counts per state, backlog age, conflicts; exit 1 while dead letters wait. */
 export const statusCommand: Command = {
@@ -53,7 +54,9 @@ export const deadLettersCommand: Command = {
           })),
           () =>
             dead.length
-              ? dead.map((e) => `${e.id}  ${e.reason ?? ''}  ${explain(e)}`).join('\n')
+              ? dead
+                  .map((e) => terminalLine(`${e.id}  ${e.reason ?? ''}  ${explain(e)}`))
+                  .join('\n')
               : 'No dead letters.',
         )
         return EXIT.ok
@@ -64,7 +67,7 @@ export const deadLettersCommand: Command = {
         if (!explained) {
           io.err(
             id
-              ? `No event ${id}. Run opayo-kashflow dead-letters list for the ids.`
+              ? `No event ${terminalLine(id)}. Run opayo-kashflow dead-letters list for the ids.`
               : 'Usage: opayo-kashflow dead-letters show ID',
           )
           return id ? EXIT.failed : EXIT.usage
@@ -82,7 +85,10 @@ export const deadLettersCommand: Command = {
             ...matchingLines(event),
             ...resolutionLines(ledger),
             ...(ledger.length ? ['ledger:', ...ledger.map((l) => `  ${l.marker} ${l.state}`)] : []),
-          ].join('\n'),
+          ]
+            // One line per fact: a reason or an error message cannot add lines of its own.
+            .map(terminalLine)
+            .join('\n'),
         )
         return EXIT.ok
       }
@@ -98,7 +104,7 @@ export const deadLettersCommand: Command = {
         print(
           { replayed, dryRun },
           () =>
-            `${dryRun ? 'Would replay' : 'Replayed'} ${replayed.length}: ${replayed.join(', ')}`,
+            `${dryRun ? 'Would replay' : 'Replayed'} ${replayed.length}: ${terminalLine(replayed.join(', '))}`,
         )
         return EXIT.ok
       }
@@ -111,7 +117,7 @@ export const deadLettersCommand: Command = {
         }
         const done = await letters.discard(id, options.reason)
         print({ discarded: done }, () =>
-          done ? `Discarded ${id}.` : `${id} is not a dead letter.`,
+          terminalLine(done ? `Discarded ${id}.` : `${id} is not a dead letter.`),
         )
         return done ? EXIT.ok : EXIT.failed
       }

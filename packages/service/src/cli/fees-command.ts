@@ -6,6 +6,7 @@ import { openStore } from './build.js'
 import type { CommandContext, ExitCode } from './command.js'
 import type { ServiceConfig } from './config.js'
 import { readImportFile, reportImportIssues } from './import-file.js'
+import { terminalLine } from './terminal-text.js'
 
 /** What `fees import` did, as `--json` prints it. */
 export interface FeesImportResult {
@@ -50,9 +51,11 @@ export async function feesCommand(
     })
     const result: FeesImportResult = { file, outcome, rows: parsed.value.length, digest }
     print(result, () =>
-      outcome === 'created'
-        ? `imported ${result.rows} fee row(s) from ${file}`
-        : `${file} was imported before (same content): nothing changed`,
+      terminalLine(
+        outcome === 'created'
+          ? `imported ${result.rows} fee row(s) from ${file}`
+          : `${file} was imported before (same content): nothing changed`,
+      ),
     )
     return 0
   } finally {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { CommandIo } from './command.js'
+import { terminalLine } from './terminal-text.js'
 
 const MAX_ISSUES_SHOWN = 50
 
@@ -29,7 +30,11 @@ export function readImportFile<T = string>(input: {
   try {
     return { file, content: read(readFileSync(resolve(file), 'utf8')) }
   } catch (error) {
-    io.err(`${command} import: cannot read ${file}${input.as ?? ''}: ${(error as Error).message}`)
+    io.err(
+      terminalLine(
+        `${command} import: cannot read ${file}${input.as ?? ''}: ${(error as Error).message}`,
+      ),
+    )
     return 2
   }
 }
@@ -44,8 +49,9 @@ export function reportImportIssues(
   const shown = lines.slice(0, MAX_ISSUES_SHOWN)
   io.err(
     [
-      `${command} import: ${lines.length} problem(s) in ${file}; nothing was imported:`,
-      ...shown.map((line) => `  - ${line}`),
+      `${command} import: ${lines.length} problem(s) in ${terminalLine(file)}; nothing was imported:`,
+      // A cell of the file is printed inside its line, never as control characters or lines.
+      ...shown.map((line) => `  - ${terminalLine(line)}`),
       ...(lines.length > shown.length ? [`  ... and ${lines.length - shown.length} more`] : []),
     ].join('\n'),
   )

@@ -14,6 +14,7 @@ import { runDemoCommand } from './demo-command.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { registrationsCommand } from './registrations-command.js'
+import { terminalText } from './terminal-text.js'
 import {
   backfillCommand,
   doctorCommand,
@@ -125,6 +126,15 @@ export async function main(
     err: (s: string) => process.stderr.write(`${s}\n`),
   },
 ): Promise<ExitCode> {
+  return run(argv, {
+    // Whatever a command prints reaches a terminal: no control character of the data it shows
+    // (reasons, codes, file cells) is printed raw.
+    out: (s: string) => io.out(terminalText(s)),
+    err: (s: string) => io.err(terminalText(s)),
+  })
+}
+
+async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
   let parsed: ReturnType<typeof parse>
   const parse = () => parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS })
   try {

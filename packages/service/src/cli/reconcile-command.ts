@@ -21,6 +21,7 @@ import {
 import type { BatchReconciliationRow } from '../service/reconcile-batches.js'
 import type { PostingMarkerParts, ReconciliationSummary } from '../service/reconcile.js'
 import { openReconciliationReports } from '../service/report-writers.js'
+import { terminalLine } from './terminal-text.js'
 import type { ReconciliationReportPaths } from '../service/report-writers.js'
 
 /**
@@ -185,7 +186,9 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
         rows += 1
         if (collect && rows % collectEvery === 0) collect()
         if (!input.json && row.status !== 'matched')
-          input.out(`${row.status.padEnd(20)} ${row.vendorTxCode.padEnd(24)} ${row.note}`)
+          input.out(
+            terminalLine(`${row.status.padEnd(20)} ${row.vendorTxCode.padEnd(24)} ${row.note}`),
+          )
       },
     })
   } catch (error) {
@@ -211,7 +214,7 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       input.out(
         `${t.currency.padEnd(20)} ${t.rows} rows, ${t.needsAttention} need attention; Opayo ${t.opayo}, KashFlow ${t.kashflow} (minor units)`,
       )
-    for (const row of batches?.rows ?? []) input.out(describeBatchRow(row))
+    for (const row of batches?.rows ?? []) input.out(terminalLine(describeBatchRow(row)))
     input.out(
       `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html${batches ? ', settlement-batches.csv' : ''}`,
     )

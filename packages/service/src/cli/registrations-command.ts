@@ -6,6 +6,7 @@ import { openStore } from './build.js'
 import type { CommandContext, ExitCode } from './command.js'
 import type { ServiceConfig } from './config.js'
 import { readImportFile, reportImportIssues } from './import-file.js'
+import { terminalLine } from './terminal-text.js'
 
 /** Opayo's VendorTxCode: 1 to 40 characters. */
 const VendorTxCode = z.string().min(1).max(40)
@@ -158,7 +159,9 @@ export async function registrationsCommand(
               `conflicting vendorTxCodes (the registration already stored was kept): ${result.conflicts.join(', ')}`,
             ]
           : []),
-      ].join('\n'),
+      ]
+        .map(terminalLine)
+        .join('\n'),
     )
     return result.conflicts.length > 0 ? 1 : 0
   } finally {

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os'
 import type { SyncAdmin } from '@opayo-kashflow/sync'
 import type { CommandContext, ExitCode } from './command.js'
 import { EXIT } from './command.js'
+import { terminalLine } from './terminal-text.js'
 
 const USAGE =
   'Usage: opayo-kashflow dead-letters resolve ID --invoice N [--by NAME] --reason "why this invoice"'
@@ -39,9 +40,11 @@ export async function resolveDeadLetterCommand(
     reason: options.reason,
   })
   print(result, () =>
-    result.resolved
-      ? `Resolved: ${result.message} The service posts it on its next round.`
-      : `Not resolved: ${result.message}`,
+    terminalLine(
+      result.resolved
+        ? `Resolved: ${result.message} The service posts it on its next round.`
+        : `Not resolved: ${result.message}`,
+    ),
   )
   return result.resolved ? EXIT.ok : EXIT.failed
 }

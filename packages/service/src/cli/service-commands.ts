@@ -4,6 +4,7 @@ import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
 import { runReconcileCommand } from './reconcile-command.js'
+import { terminalLine } from './terminal-text.js'
 
 /** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
 export const serveCommand: Command = {
@@ -148,7 +149,9 @@ export const doctorCommand: Command = {
     if (reporting)
       await run('Opayo Reporting API', async () => `version ${await reporting.version()}`)
     print(checks, () =>
-      checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`).join('\n'),
+      checks
+        .map((c) => terminalLine(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`))
+        .join('\n'),
     )
     await kashflow.logout()
     return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed
