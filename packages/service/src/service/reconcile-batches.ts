@@ -14,6 +14,7 @@ import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import { settlementEventId } from '@opayo-kashflow/sync'
 import type { SettledBatchRecord, Store } from '@opayo-kashflow/sync'
 import { readSettlementBatch } from './settlement-poll.js'
+import { csvCell } from './csv-cell.js'
 
 /** Where a batch stands. */
 export type BatchReconciliationStatus =
@@ -230,12 +231,11 @@ const COLUMNS = [
   'note',
 ] as const
 
-const csvCell = (value: string | number | undefined): string => {
-  const text = value === undefined ? '' : String(value)
-  return /[",\r\n]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
-/** Writes `settlement-batches.csv` (amounts in minor units) in `dir`; returns its path. */
+/**
+ * Writes `settlement-batches.csv` (amounts in minor units) in `dir`; returns its path. Cells are
+ * written as in reconciliation.csv ({@link csvCell}): text that would start a formula is made
+ * inert with a leading `'`, amounts stay numbers.
+ */
 export async function writeBatchReconciliationCsv(
   dir: string,
   reconciliation: BatchReconciliation,

@@ -9,6 +9,7 @@ import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
 import type { Store } from '@opayo-kashflow/sync'
 import { MarkerSet } from './report-marker-set.js'
+import { csvCell } from './csv-cell.js'
 
 /**
  * How one Opayo money movement compares with the ledger and KashFlow. `unknown`: KashFlow could
@@ -464,22 +465,6 @@ export const RECONCILIATION_COLUMNS = [
   'engineState',
   'note',
 ] as const
-
-// A text cell a spreadsheet would run as a formula (OWASP "CSV injection"): =, +, -, @, tab, CR.
-const FORMULA_START = /^[=+\-@\t\r]/
-
-/**
- * One CSV cell. Text (codes, reasons, names, error text: data others control) that would start a
- * formula gets a leading single quote, so the spreadsheet shows it as text; numbers this module
- * produces (amounts in minor units, invoice numbers, refunds negative) are written as they are and
- * stay numeric. Then RFC 4180 quoting when the cell holds a comma, quote, CR or LF.
- */
-const csvCell = (value: string | number | undefined): string => {
-  if (value === undefined) return ''
-  const text =
-    typeof value === 'number' ? String(value) : FORMULA_START.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
 
 /** The CSV header line, CRLF-terminated. */
 export const reconciliationCsvHeader = (): string => `${RECONCILIATION_COLUMNS.join(',')}\r\n`
