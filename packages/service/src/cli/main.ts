@@ -14,6 +14,7 @@ import { runDemoCommand } from './demo-command.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { registrationsCommand } from './registrations-command.js'
+import { markNegativeNumbers, unmarkNegativeNumber } from './negative-numbers.js'
 import { terminalText } from './terminal-text.js'
 import {
   backfillCommand,
@@ -55,6 +56,7 @@ Commands:
   fees import FILE              an acquirer fee statement (CSV) into the store  [--json]
                                 (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
   settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
+                                (AMOUNT in the home currency; -97.80 when the acquirer took money)
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]
@@ -136,7 +138,8 @@ export async function main(
 
 async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
   let parsed: ReturnType<typeof parse>
-  const parse = () => parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS })
+  const parse = () =>
+    parseArgs({ args: markNegativeNumbers(argv), allowPositionals: true, options: OPTIONS })
   try {
     parsed = parse()
   } catch (error) {
@@ -144,7 +147,11 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
     io.err(`${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`)
     return EXIT.usage
   }
-  const { values, positionals } = parsed
+  // A negative amount (`settlement received 77 -97.80`) is a word, not an option.
+  const positionals = parsed.positionals.map(unmarkNegativeNumber)
+  const values = Object.fromEntries(
+    Object.entries(parsed.values).map(([k, v]) => [k, unmarkNegativeNumber(v)]),
+  ) as typeof parsed.values
   const [name, sub, ...args] = positionals
   if (values.version) {
     io.out(`opayo-kashflow ${packageVersion()}`)

@@ -4,6 +4,7 @@ import { parseAmount } from '@opayo-kashflow/core'
 import { SettlementBatchEventSchema, settlementEventId } from '@opayo-kashflow/sync'
 import type { BuiltService } from './build.js'
 import type { ServiceConfig } from './config.js'
+import { terminalLine } from './terminal-text.js'
 
 /** What `settlement received` did, as `--json` prints it. */
 export interface SettlementReceivedResult {
@@ -36,16 +37,16 @@ export async function settlementCommand(input: {
     return 2
   }
   const currency = config.posting.homeCurrency ?? 'GBP'
-  const negative = text.trim().startsWith('-')
-  const parsed = parseAmount(negative ? text.trim().slice(1) : text, currency)
-  if (!parsed.ok) {
-    io.err(`settlement received: ${parsed.issues.map((i) => i.message).join('; ')}`)
+  // One optional leading minus and digits, as the usage shows: `--97.80` or `+97.80` is refused,
+  // never read as its opposite.
+  const parsed = /^-?\d/.test(text) ? parseAmount(text, currency) : undefined
+  if (!parsed?.ok) {
+    io.err(
+      `settlement received: ${parsed ? parsed.issues.map((i) => i.message).join('; ') : `"${terminalLine(text)}" is not an amount such as 97.80 or -97.80`}`,
+    )
     return 2
   }
-  const received = {
-    amount: (negative ? -1 : 1) * parsed.value.amount,
-    currency: parsed.value.currency,
-  }
+  const received = { amount: parsed.value.amount, currency: parsed.value.currency }
   let id: string
   try {
     id = settlementEventId(batchId)
