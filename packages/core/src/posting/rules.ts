@@ -56,6 +56,13 @@ export const PostingRulesSchema = z
           nominalCode: Id,
           /** The VAT rate in percent included in the amount paid. @default 0 */
           vatRate: z.number().min(0).max(100).default(0),
+          /**
+           * The VAT rates set up in KashFlow (`GET /vat/settings/vatrates`): a basket line is
+           * posted only at one of these (or `vatRate`); a basket with a line at any other rate,
+           * or a negative line, becomes one line of the amount paid at `vatRate`.
+           * @default [0, 5, 20] (KashFlow's UK levels)
+           */
+          vatRates: z.array(z.number().min(0).max(100)).min(1).max(20).optional(),
           /** The customer to invoice when the payer gives no email. @default none (dead-lettered) */
           customerCode: z.string().min(1).optional(),
         }),

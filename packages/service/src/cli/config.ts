@@ -91,6 +91,8 @@ export const ServiceConfigSchema = z.strictObject({
       .strictObject({
         nominalCode: z.number().int().positive(),
         vatRate: z.number().min(0).max(100).default(0),
+        /** KashFlow's VAT rates: basket lines at any other rate fall back to one line. @default [0, 5, 20] */
+        vatRates: z.array(z.number().min(0).max(100)).min(1).max(20).optional(),
         customerCode: z.string().min(1).optional(),
       })
       .optional(),

@@ -19,6 +19,7 @@ import type { InvoiceCreateInput, InvoiceLineInput } from '@opayo-kashflow/kashf
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { writeOnce } from './ledger.js'
+import { allowedVatRates, vatLevelOf } from './basket-vat.js'
 
 type CreateInvoiceRule = Extract<
   PostingRules['unmatchedReference'],
@@ -65,14 +66,17 @@ export function oneLineFor(
 
 /**
  * The invoice lines of the registration's basket, when they add up to the amount paid: each line
- * at its unit net price, its VAT (unit tax x quantity) and the rate that makes, on `nominalCode`.
- * Undefined (one line instead) when there is no basket, it does not parse, it has discounts or a
- * delivery charge (no VAT breakdown to post them with), or its lines do not add up to the payment.
+ * at its unit net price, its VAT (unit tax x quantity) and the allowed VAT rate that makes, on
+ * `nominalCode`. Undefined (one line instead) when there is no basket, it does not parse, it has
+ * discounts or a delivery charge (no VAT breakdown to post them with), a line cannot be posted (a
+ * negative amount, or a VAT no rate of `vatRates` or `vatRate` explains: see basket-vat.ts), or
+ * its lines do not add up to the payment.
  */
 export function basketLinesFor(
   payment: CanonicalPayment,
   registration: { readonly basket?: string | undefined; readonly basketXml?: string | undefined },
-  rule: Pick<CreateInvoiceRule, 'nominalCode'>,
+  rule: Pick<CreateInvoiceRule, 'nominalCode'> &
+    Partial<Pick<CreateInvoiceRule, 'vatRate' | 'vatRates'>>,
 ): InvoiceLineInput[] | undefined {
   const currency = payment.amount.currency
   const parsed = parseOpayoBasket(registration, currency)
@@ -80,15 +84,18 @@ export function basketLinesFor(
   const basket = parsed.value
   if (basket.discounts.length > 0 || (basket.delivery && basket.delivery.amount !== 0))
     return undefined
-  const lines = basket.lines.map((line) => ({
+  const allowed = allowedVatRates({ vatRate: rule.vatRate ?? 0, vatRates: rule.vatRates })
+  const levels = basket.lines.map((line) =>
+    vatLevelOf({ unitNet: line.unitNet.amount, unitTax: line.unitTax.amount }, allowed),
+  )
+  // One line that cannot be posted and the basket is not used: one line of the amount instead.
+  if (levels.some((level) => level === undefined)) return undefined
+  const lines = basket.lines.map((line, i) => ({
     description: line.description,
     quantity: line.quantity,
     rate: money(line.unitNet.amount, currency),
     vatAmount: money(line.unitTax.amount * line.quantity, currency),
-    vatLevel:
-      line.unitNet.amount === 0
-        ? 0
-        : Math.round((line.unitTax.amount / line.unitNet.amount) * 10_000) / 100,
+    vatLevel: levels[i] ?? 0,
     nominalCode: rule.nominalCode,
   }))
   const total = lines.reduce((sum, l) => sum + l.rate.amount * l.quantity + l.vatAmount.amount, 0)
