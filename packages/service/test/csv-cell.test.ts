@@ -49,7 +49,7 @@ describe('every CSV the project writes', () => {
       rows: FORMULAS.map((f) => ({
         batchId: f,
         date: '2026-11-03',
-        status: 'missing_transfer',
+        status: 'journal_mismatch',
         currency: 'GBP',
         opayoTotal: 12000,
         postedToClearing: 12000,
