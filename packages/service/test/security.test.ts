@@ -252,7 +252,7 @@ describe('Form returns give an attacker nothing', () => {
     await settle()
     await service.engine.drain()
     expect(lines()).toEqual([])
-    expect(await store.get('hint:form:CCCC0000-0000-4000-8000-0000000000F1')).toMatchObject({
+    expect(await store.get('hint:form:INV-1043-X1')).toMatchObject({
       state: 'waiting',
     })
     expect(await store.get('opayo:CCCC0000-0000-4000-8000-0000000000F2:payment')).toMatchObject({
@@ -287,7 +287,7 @@ describe('the Pi hand-over moves only what Opayo says', () => {
     expect((await post(server.url, forged, HANDOVER)).status).toBe(202)
     await service.engine.drain()
     expect(lines()).toEqual([])
-    expect(await store.get('hint:pi:00000000-0000-4000-8000-00000000DEAD')).toMatchObject({
+    expect(await store.get('hint:pi:INV-1042-P9')).toMatchObject({
       state: 'waiting',
       lastError: { message: 'Opayo Pi has no such transaction.' },
     })
@@ -343,7 +343,7 @@ describe('a hand-over cannot move a genuine transaction to another invoice', () 
     expect(response.status).toBe(202)
     await service.engine.drain()
     expect(lines()).toEqual([])
-    expect((await store.get(`hint:pi:${real.transactionId}`))?.lastError?.message).toContain(
+    expect((await store.get('hint:pi:INV-1043-P2'))?.lastError?.message).toContain(
       'Opayo records this transaction under VendorTxCode INV-1042-P2, not INV-1043-P2.',
     )
   })

@@ -193,12 +193,12 @@ describe('the sync service', () => {
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe('https://shop.example/thanks?order=&order=7')
     await settle()
-    expect(await store.get('hint:form:BBBB0000-0000-4000-8000-000000000002')).toMatchObject({
+    expect(await store.get('hint:form:INV-1043-F2')).toMatchObject({
       state: 'received',
     })
     expect(await store.get('opayo:BBBB0000-0000-4000-8000-000000000002:payment')).toBeUndefined()
     await service.engine.drain()
-    expect(await store.get('hint:form:BBBB0000-0000-4000-8000-000000000002')).toMatchObject({
+    expect(await store.get('hint:form:INV-1043-F2')).toMatchObject({
       state: 'skipped',
       reason: 'confirmed',
     })
@@ -225,7 +225,7 @@ describe('the sync service', () => {
     await call(`/opayo/form-return?crypt=${encodeURIComponent(crypt)}`)
     await settle()
     await service.engine.drain()
-    const id = 'hint:form:BBBB0000-0000-4000-8000-000000000003'
+    const id = 'hint:form:INV-1043-F3'
     // Asked once per attempt (no wait in this test's schedule), then dead with the reason.
     expect(await store.get(id)).toMatchObject({ state: 'dead', reason: 'unconfirmed', attempts: 3 })
     expect((await store.get(id))?.detail).toMatchObject({

@@ -182,7 +182,7 @@ describe('hints: unsigned claims are confirmed with Opayo before anything posts'
       },
     })
     const result = await engine.ingest(claim)
-    expect(result.id).toBe(`hint:form:${claim.source.transactionId}`)
+    expect(result.id).toBe(`hint:form:${claim.source.vendorTxCode}`)
     expect(await store.get(claim.id)).toBeUndefined()
     await settle()
     expect(asked).toHaveLength(1)

@@ -40,7 +40,7 @@ describe('sync public types', () => {
   it('reports what ingest did', () => {
     expectTypeOf<SyncEngine['ingest']>().returns.resolves.toEqualTypeOf<IngestResult>()
     expectTypeOf<IngestResult['outcome']>().toEqualTypeOf<
-      'received' | 'duplicate' | 'conflict' | 'dead'
+      'received' | 'duplicate' | 'conflict' | 'dead' | 'refused'
     >()
   })
 

@@ -17,6 +17,17 @@ export const REPORTING_UNCONFIRMED = {
    * and the signature vectors) sends `vendorTxCode`; other clients send `vendortxcode`.
    */
   vendorTxCodeElement: 'vendorTxCode',
+  /**
+   * The pace at which the sync service asks the Reporting API to confirm hints (Form returns, Pi
+   * hand-overs): at most `limit` getTransactionDetail requests in any `windowMs`. Opayo publishes
+   * no Reporting rate limit (developer-eu.elavon.com/docs/opayo-reporting-api states none, and
+   * no public client paces itself), so this is a conservative guess: one request a second and a
+   * burst of one. If Opayo allows less, confirmations meet errors and hints wait for their next
+   * step on the confirmation schedule (the Reporting poll still finds every payment); if it
+   * allows more, a flood of hints is confirmed more slowly than it could be. Configurable
+   * (`confirmationRateBudget`, CLI `hints.confirmationRateBudget`).
+   */
+  confirmationRateBudget: { limit: 2, windowMs: 1000 },
   /** Reporting `errorcode` for "transaction not found" (ebizmarts TRANSACTION_NOT_FOUND). */
   notFoundCode: '0043',
   /**

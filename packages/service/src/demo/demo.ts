@@ -448,7 +448,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       redirect: 'manual',
     })
     sent += 1
-    expected.set(`hint:form:${guid(600)}`, 'dead')
+    expected.set(`hint:form:${vendorTxCode}`, 'dead')
   }
   // A genuine notification replayed with TxType=REFUND added (TxType is not signed): the same
   // reply as the first time, and no refund.

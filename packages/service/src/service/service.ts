@@ -50,6 +50,8 @@ import { customerFromRegistration } from './registration-customer.js'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {
+import { confirmationReads } from './confirmation-budget.js'
+import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
     /** Your Opayo vendor name. */
     readonly vendorName: string
     /**
@@ -73,6 +75,13 @@ export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint
   }
   /**
    * Bearer token your app sends to `POST /pi/transactions`. The route exists only when this and
+    /**
+     * The pace of the Reporting reads that confirm hints: at most `limit` in any `windowMs`, or
+     * one `RateBudget` (e.g. `postgresRateBudget`, to share it between workers). Each read is one
+     * request (no client retries: the confirmation schedule retries). Opayo publishes no limit.
+     * @default REPORTING_UNCONFIRMED.confirmationRateBudget: { limit: 2, windowMs: 1000 }, per process
+     */
+    readonly confirmationRateBudget?: RateBudget | RateBudgetOptions
    * `opayo.pi` are both set. @default none (no hand-over route)
    */
   readonly handoverToken?: string | Secret
@@ -257,6 +266,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const notify = createServerNotificationHandler({
     vendorName: options.opayo.vendorName,
     async lookupRegistration(vendorTxCode) {
+  const confirmationRead = reporting
+    ? confirmationReads({
+        reporting,
+        budget: options.opayo.confirmationRateBudget,
+        clock: options.clock,
+        sleep: options.sleep,
+      })
+    : undefined
       const record = await store.getRegistration(vendorTxCode)
       // A registration without a SecurityKey (a Form transaction) can never verify a notification.
       return record ? registrationFor(record) : undefined
@@ -398,11 +415,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     (error as { code?: unknown } | null)?.code === 'opayo_not_found'
 
   async function fromReporting(hint: PaymentHint): Promise<HintConfirmation> {
-    if (!reporting)
+    if (!confirmationRead)
       return { outcome: 'unconfirmed', reason: 'No Reporting client is configured to confirm it.' }
     let row
     try {
-      row = await reporting.transactions.get({ vpsTxId: hint.transactionId })
+      row = await confirmationRead(hint.transactionId)
     } catch (error) {
       if (isNotFound(error))
         return { outcome: 'unconfirmed', reason: 'The Reporting API has no such transaction.' }
@@ -418,6 +435,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return { outcome: 'unconfirmed', reason: 'Opayo reports the transaction still in progress.' }
     return { outcome: 'confirmed', payment: payment.value }
   }
+    // The hint cap is reached: the app may hand it over again later (the poll finds it anyway).
+    if (result.outcome === 'refused')
+      return json(503, { error: 'Too many hand-overs wait for Opayo; try again later.', ...result })
 
   async function confirmHint(hint: PaymentHint): Promise<HintConfirmation> {
     if (hint.protocol !== 'pi' || !pi) return fromReporting(hint)

@@ -8,6 +8,7 @@ import { createDeadLetterAdmin } from './dead-letters.js'
 import { SyncConfigError } from './errors.js'
 import { SyncEvents } from './events.js'
 import type { SyncEvent } from './events.js'
+import { DEFAULT_MAX_PENDING_HINTS, createHintGate } from './hint-gate.js'
 import { createIngest } from './ingest.js'
 import { DEFAULT_RETRY_SCHEDULE } from './options.js'
 import type { RetrySchedule, SyncEngineOptions } from './options.js'
@@ -25,6 +26,7 @@ import { createWorker } from './worker.js'
  * @param options the store, the KashFlow client, the posting rules and the reference parser; see {@link SyncEngineOptions}
  * @throws {SyncConfigError} when the rules ask for credit-note refunds, which this engine does not post
  * @throws {MatchingPolicyError} when `options.matching` does not fit core's `MatchingPolicySchema`
+ * @throws {SyncConfigError} when `options.maxPendingHints` is not a positive whole number
  * @example
  * const engine = createSyncEngine({ store: memoryStore(), kashflow, rules, references })
  * await engine.ingest(payment)
@@ -36,6 +38,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       'Posting rules say refunds: "credit-note", which this engine does not post yet (the KashFlow client has no credit-note write): every refund would be dead-lettered. Use refunds: "negative-payment".',
     )
   defineMatchingPolicy(options.matching ?? {})
+  const maxPendingHints = options.maxPendingHints
+  if (
+    maxPendingHints !== undefined &&
+    !(Number.isSafeInteger(maxPendingHints) && maxPendingHints > 0)
+  )
+    throw new SyncConfigError(
+      `maxPendingHints must be a positive whole number (e.g. 1000), got ${String(maxPendingHints)}.`,
+    )
   const configured: RetrySchedule = { ...DEFAULT_RETRY_SCHEDULE, ...options.retry }
   // Without a way to ask Opayo, a hint is dead-lettered at its first attempt.
   const schedule: RetrySchedule = options.confirmHint
@@ -58,7 +68,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     emit,
     gate: createPauseGate({ kashflow: options.kashflow, schedule, now, emit }),
   })
-  const { ingest, ingestHint } = createIngest(ctx)
+  const hintGate = createHintGate({
+    store: options.store,
+    maxPending: options.maxPendingHints ?? DEFAULT_MAX_PENDING_HINTS,
+    now,
+    logger: options.logger,
+  })
+  const { ingest, ingestHint } = createIngest(ctx, hintGate)
   const worker = createWorker(ctx, (event) => processEvent(ctx, ingest, event))
 
   return {
@@ -69,7 +85,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     start: worker.start,
     stop: worker.stop,
     drain: worker.drain,
-    status: () => statusOf(ctx),
+    status: async () => ({ ...(await statusOf(ctx)), hints: hintGate.status() }),
     paused: () => ctx.gate.current()?.reason,
     resume: () => ctx.gate.resume(),
     on: (type, listener) => events.on(type, listener),

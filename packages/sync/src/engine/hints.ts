@@ -34,13 +34,31 @@ export type HintConfirmation =
   /** Opayo cannot confirm it (yet): the hint is asked again on the confirmation schedule. */
   | { readonly outcome: 'unconfirmed'; readonly reason: string }
 
-/** The event id a hint is stored under (one per channel and transaction). */
+/**
+ * The event id a hint is stored under: one per channel and VendorTxCode (compared exactly, as
+ * Opayo does), so every later claim about a code with a pending hint is folded into that hint
+ * instead of becoming another event that Opayo is asked about on its own schedule. A
+ * VendorTxCode names one Opayo transaction, so nothing a genuine hint needs is lost.
+ * @example hintEventId({ protocol: 'form', transactionId: 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2', vendorTxCode: 'INV-1042-1', receivedAt: '2024-05-01T10:00:00Z' }) // 'hint:form:INV-1042-1'
+ */
 export const hintEventId = (hint: PaymentHint): string =>
-  `hint:${hint.protocol}:${normaliseTransactionId(hint.transactionId)}`
+  `hint:${hint.protocol}:${hint.vendorTxCode}`
+
+/**
+ * How many times a pending hint takes the transaction id of a later claim for its VendorTxCode.
+ * A later claim naming another transaction (the shopper's genuine return after a forged one)
+ * replaces the pending hint's and restarts its confirmation schedule; bounded, so claims cycling
+ * transaction ids cannot restart it for ever (the Reporting poll still finds a genuine payment).
+ */
+export const MAX_HINT_REVISIONS = 3
 
 /** The stored payload of a hint event. */
 export interface HintPayload {
   readonly hint: PaymentHint
+  /** Times a later claim replaced the transaction id (at most {@link MAX_HINT_REVISIONS}). */
+  readonly revisions?: number
+  /** Transaction ids earlier claims named, oldest first (kept for the record, never asked). */
+  readonly earlierTransactionIds?: readonly string[]
 }
 
 /** The hint in a stored payload, or undefined when the payload is not a hint. */

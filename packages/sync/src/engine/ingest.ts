@@ -1,10 +1,18 @@
 // Ingest: payments and hints stored durably, once, under a fingerprint of what they do.
 import { createHash } from 'node:crypto'
-import { parseCanonicalPayment } from '@opayo-kashflow/core'
+import { normaliseTransactionId, parseCanonicalPayment } from '@opayo-kashflow/core'
 import type { CanonicalPayment } from '@opayo-kashflow/core'
+import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
-import { PaymentHintSchema, hintEventId, hintFromPayment } from './hints.js'
-import type { PaymentHint } from './hints.js'
+import type { HintGate } from './hint-gate.js'
+import {
+  MAX_HINT_REVISIONS,
+  PaymentHintSchema,
+  hintEventId,
+  hintFromPayment,
+  hintOf,
+} from './hints.js'
+import type { HintPayload, PaymentHint } from './hints.js'
 import type { IngestResult } from './sync-engine.js'
 
 /** JSON with sorted keys and no undefined members, so equal values hash equally. */
@@ -44,8 +52,11 @@ export interface Ingest {
   readonly ingestHint: (input: PaymentHint) => Promise<IngestResult>
 }
 
-/** Ingest over the context's store: invalid data dead at once, unverified payments as hints. */
-export function createIngest(ctx: EngineContext): Ingest {
+/**
+ * Ingest over the context's store: invalid data dead at once, unverified payments as hints
+ * (bounded by `hintGate` when given: one pending hint per VendorTxCode, and a cap).
+ */
+export function createIngest(ctx: EngineContext, hintGate?: HintGate): Ingest {
   const { store, emit, now, options } = ctx
 
   // Events for one invoice are never claimed at once, so postings to it are serialised.
@@ -106,18 +117,64 @@ export function createIngest(ctx: EngineContext): Ingest {
     return { outcome: result.outcome, id: payment.id }
   }
 
+  /**
+   * A later claim for a VendorTxCode whose hint is stored: folded into it (a duplicate). When
+   * the hint still waits for Opayo and the claim names another transaction, that transaction id
+   * replaces the hint's, a bounded number of times (MAX_HINT_REVISIONS), so a genuine return
+   * that follows a forged one is still the one asked about.
+   */
+  async function foldHint(existing: EventRecord, hint: PaymentHint): Promise<IngestResult> {
+    const id = existing.id
+    const stored = hintOf(existing.payment)
+    const { revisions = 0, earlierTransactionIds = [] } = existing.payment as HintPayload
+    const waiting = existing.state === 'received' || existing.state === 'waiting'
+    if (
+      stored &&
+      waiting &&
+      revisions < MAX_HINT_REVISIONS &&
+      normaliseTransactionId(stored.transactionId) !== normaliseTransactionId(hint.transactionId)
+    ) {
+      const payment: HintPayload = {
+        hint,
+        revisions: revisions + 1,
+        earlierTransactionIds: [...earlierTransactionIds, stored.transactionId],
+      }
+      // Refused (false) while a worker is asking Opayo about it: the claim is folded unrecorded.
+      if (await store.supersede({ id, payment, fingerprint: fingerprintOf({ id }), now: now() }))
+        ctx.logger?.info?.('hint folded: a later claim names another transaction', {
+          id,
+          revision: revisions + 1,
+        })
+    }
+    emit({ type: 'duplicate', id })
+    return { outcome: 'duplicate', id }
+  }
+
   async function ingestHint(input: PaymentHint): Promise<IngestResult> {
     const hint = PaymentHintSchema.parse(input)
     const id = hintEventId(hint)
-    // A repeat of the same claim is a duplicate whatever it claimed: only Opayo's answer counts.
-    const fingerprint = fingerprintOf({
-      id,
-      vendorTxCode: hint.vendorTxCode,
-      relatedTransactionId: hint.relatedTransactionId,
-    })
-    const result = await store.ingest({ id, payment: { hint }, fingerprint, now: now() })
-    emit({ type: result.outcome, id })
-    return { outcome: result.outcome, id }
+    // One hint per VendorTxCode: a repeat, whatever it claimed, is folded into the stored one
+    // (only Opayo's answer counts), so it costs no new question and no room under the cap.
+    const existing = await store.get(id)
+    if (existing) return foldHint(existing, hint)
+    if (hintGate && !(await hintGate.admit())) return { outcome: 'refused', id }
+    let created = false
+    let result
+    try {
+      result = await store.ingest({
+        id,
+        payment: { hint } satisfies HintPayload,
+        fingerprint: fingerprintOf({ id }),
+        now: now(),
+      })
+      created = result.outcome === 'received'
+    } finally {
+      hintGate?.settle(created)
+    }
+    // Another request stored the same code first: fold into it.
+    if (!created) return foldHint(result.event, hint)
+    emit({ type: 'received', id })
+    return { outcome: 'received', id }
   }
 
   return { ingest, ingestHint }

@@ -111,6 +111,13 @@ export interface SyncEngineOptions {
    */
   readonly confirmHint?: (hint: PaymentHint) => Promise<HintConfirmation>
   /**
+   * Hints (one per channel and VendorTxCode) that may wait for Opayo at once; a new hint beyond
+   * it is refused (`ingestHint` answers `refused`), with one warning in the log each time the
+   * cap is reached. Each pending hint costs up to one question per step of `confirmDelaysMs`.
+   * @default 1000 (DEFAULT_MAX_PENDING_HINTS)
+   */
+  readonly maxPendingHints?: number
+  /**
    * Called after each successful KashFlow write, before the ledger records it. For crash tests
    * and tracing; a throw here is treated like a crash in that window.
    */

@@ -14,9 +14,12 @@ import type { ResolveResult } from './matching.js'
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */
 export type PauseReason = 'kashflow_unavailable' | 'authentication'
 
-/** What `ingest` did. */
+/**
+ * What `ingest` did. `refused`: a hint was not stored because `maxPendingHints` hints already
+ * wait for Opayo (counted in `status().hints.refused`, logged once per crossing of the cap).
+ */
 export interface IngestResult {
-  readonly outcome: 'received' | 'duplicate' | 'conflict' | 'dead'
+  readonly outcome: 'received' | 'duplicate' | 'conflict' | 'dead' | 'refused'
   readonly id: string
 }
 
@@ -42,6 +45,8 @@ export interface SyncStatus extends BacklogStatus {
     readonly id: string
     readonly error: RecordedError
   }[]
+  /** The bound on pending hints: the cap in force, and hints refused at it since the start. */
+  readonly hints?: { readonly maxPending: number; readonly refused: number }
 }
 
 /** A dead letter, explained: which rule or error, and every attempt. */
@@ -102,7 +107,9 @@ export interface SyncEngine {
   ingest(input: unknown): Promise<IngestResult>
   /**
    * Stores an unsigned claim of a payment (a Form return, a Pi hand-over) durably. It posts
-   * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer.
+   * nothing itself: a worker asks Opayo through `confirmHint` and ingests Opayo's answer. One
+   * hint per channel and VendorTxCode: a later claim for the code is a `duplicate` folded into
+   * it; `refused` when `maxPendingHints` hints already wait.
    */
   ingestHint(input: PaymentHint): Promise<IngestResult>
   /**
