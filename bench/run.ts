@@ -14,6 +14,7 @@ const SECTIONS: Readonly<Record<string, () => Promise<{ section: BenchSection }>
   matching: () => import('./matching.js'),
   'invoice-create': () => import('./invoice-create.js'),
   settlement: () => import('./settlement.js'),
+  'form-timing': () => import('./form-timing.js'),
 }
 
 const asked = process.argv.slice(2)

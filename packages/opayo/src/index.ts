@@ -42,8 +42,13 @@ export type {
   StoredReply,
 } from './server-notification/handler.js'
 
-export { encryptFormCrypt, decryptFormCrypt } from './form/crypt.js'
-export type { FormFields, DecryptFormCryptOptions } from './form/crypt.js'
+export { encryptFormCrypt, decryptFormCrypt, createFormDecryptor } from './form/crypt.js'
+export type {
+  FormFields,
+  DecryptFormCryptOptions,
+  FormDecryption,
+  FormDecryptor,
+} from './form/crypt.js'
 export { FormReturnSchema, parseFormReturn } from './form/form-return.js'
 export type { FormReturn } from './form/form-return.js'
 

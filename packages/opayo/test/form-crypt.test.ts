@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import {
   OpayoCryptError,
+  createFormDecryptor,
   decryptFormCrypt,
   encryptFormCrypt,
   parseFormReturn,
@@ -28,6 +29,17 @@ const reasonOf = (fn: () => unknown): string | undefined => {
 describe('Form crypt (omnipay-sagepay FormGatewayTest, real sandbox data)', () => {
   it('decrypts the lower-case sandbox crypt to the published plaintext fields', () => {
     expect(decryptFormCrypt(V.crypt, V.password)).toEqual(plainFields)
+  })
+
+  it('decrypts the sandbox crypt with the never-throwing decryptor too, in either hex case', () => {
+    const decrypt = createFormDecryptor(V.password)
+    expect(decrypt(V.crypt)).toEqual({ ok: true, fields: plainFields })
+    expect(decrypt(V.crypt.toUpperCase())).toEqual({ ok: true, fields: plainFields })
+    expect(decrypt(V.crypt.slice(0, -2))).toEqual({ ok: false, reason: 'undecryptable' })
+  })
+
+  it('checks the password once, when the decryptor is made', () => {
+    expect(reasonOf(() => createFormDecryptor('short'))).toBe('bad_password')
   })
 
   it('encrypts the same fields to the same crypt, in upper-case hex', () => {

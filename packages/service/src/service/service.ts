@@ -7,8 +7,8 @@ import {
 } from '@opayo-kashflow/core'
 import type { CanonicalCustomer, CanonicalPayment, Money, Secret } from '@opayo-kashflow/core'
 import {
+  createFormDecryptor,
   createServerNotificationHandler,
-  decryptFormCrypt,
   parseFormReturn,
   toCanonicalPayment,
 } from '@opayo-kashflow/opayo'
@@ -330,8 +330,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     let hint: PaymentHint | undefined
     try {
       if (crypt.length > FORM_CRYPT_MAX_LENGTH) throw new Error('too long')
-      const parsed = parseFormReturn(decryptFormCrypt(crypt, password.reveal()))
-      if (!parsed.ok) throw new Error('fields')
+      // The decryptor never throws and does the same work for a good and a bad padding (the
+      // throwing decrypt made a bad padding cost more, an oracle to a follow-up request).
+      const opened = createFormDecryptor(password.reveal())(crypt)
+      const parsed = opened.ok ? parseFormReturn(opened.fields) : undefined
+      if (!parsed?.ok) throw new Error('fields')
       const registration = await store.getRegistration(parsed.value.VendorTxCode)
       if (!registration || !isCurrencyCode(registration.currency)) throw new Error('unknown')
       const payment = toCanonicalPayment({
