@@ -85,7 +85,7 @@ function offClearing(journal: Journal, clearingNominal: number, currency: Curren
  * @example const { rows } = await reconcileBatches({ reporting, store, kashflow, clearingNominalCode: 1210, from, to })
  */
 export async function reconcileBatches(input: {
-  readonly reporting: Pick<OpayoReportingClient, 'batches'>
+  readonly reporting: Pick<OpayoReportingClient, 'batches' | 'transactions'>
   readonly store: Pick<Store, 'get'>
   readonly kashflow: Pick<KashflowClient, 'journals'>
   readonly clearingNominalCode: number
