@@ -25,6 +25,7 @@ describe('the internal surface', () => {
       'resolveRetryPolicy',
       'retryAfterMs',
       'retryDelay',
+      'scrubVendorText',
       'sleep',
       'statesRateLimit',
       'statusRange',

@@ -224,6 +224,42 @@ const SCENARIOS: readonly Scenario[] = [
       }),
   },
   {
+    // Issue 19: a KashFlow (or a proxy) that echoes the request's Authorization header in its
+    // error body must not put the session token into message, kashflowMessage, JSON or inspect.
+    name: 'a 400 whose body echoes the Authorization header',
+    expected: 'KashflowValidationError',
+    setup: () =>
+      server.use(
+        http.get(`${BASE}/invoices/1042`, ({ request }) =>
+          HttpResponse.json(
+            {
+              Error: `${request.headers.get('authorization')}`,
+              Message: `Bad header Authorization: ${request.headers.get('authorization')}`,
+            },
+            { status: 400 },
+          ),
+        ),
+      ),
+    run: (c) => c.invoices.get(1042),
+  },
+  {
+    name: 'a 401 whose body echoes every request header, token bare',
+    expected: 'KashflowAuthenticationError',
+    setup: () =>
+      server.use(
+        http.get(`${BASE}/invoices/1042`, ({ request }) =>
+          HttpResponse.json(
+            {
+              Error: 'InvalidToken',
+              Message: `Token ${/^KfToken (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? ''} expired; headers ${JSON.stringify(Object.fromEntries(request.headers))}`,
+            },
+            { status: 401 },
+          ),
+        ),
+      ),
+    run: (c) => c.invoices.get(1042),
+  },
+  {
     name: 'a read is answered with a status no class names (418)',
     expected: 'KashflowError',
     setup: (fake) => fake.inject({ kind: 'status', status: 418 }),

@@ -173,6 +173,37 @@ const SCENARIOS: readonly Scenario[] = [
     run: ({ pi }) => pi.merchantSessionKeys.create(),
   },
   {
+    // Issue 19: a server (or proxy) that echoes the request's Authorization header in its error
+    // body must not put the Basic credentials into the error.
+    name: 'Pi: a 400 whose body echoes the Authorization header',
+    expected: 'OpayoValidationError',
+    setup: () =>
+      server.use(
+        http.post(`${PI}/merchant-session-keys`, ({ request }) =>
+          piError(400, {
+            code: 1000,
+            description: `Bad request. Authorization: ${request.headers.get('authorization')}`,
+            clientMessage: `${request.headers.get('authorization')}`,
+          }),
+        ),
+      ),
+    run: ({ pi }) => pi.merchantSessionKeys.create(),
+  },
+  {
+    name: 'Pi: a 401 whose body echoes every request header',
+    expected: 'OpayoAuthenticationError',
+    setup: () =>
+      server.use(
+        http.post(`${PI}/merchant-session-keys`, ({ request }) =>
+          piError(401, {
+            code: 1001,
+            description: JSON.stringify(Object.fromEntries(request.headers)),
+          }),
+        ),
+      ),
+    run: ({ pi }) => pi.merchantSessionKeys.create(),
+  },
+  {
     name: 'Pi: a read is rate limited (429)',
     expected: 'OpayoRateLimitError',
     setup: () =>

@@ -8,7 +8,7 @@ import {
   KashflowValidationError,
 } from './kashflow-error.js'
 import { KashflowErrorBodySchema } from '../wire/schemas.js'
-import { retryAfterMs } from '@opayo-kashflow/http-core'
+import { retryAfterMs, scrubVendorText } from '@opayo-kashflow/http-core'
 
 /**
  * KashFlow's SQL timeout, surfaced verbatim as a 400 (seen by CappyTech/hcs-sync, CHANGELOG.md and
@@ -21,7 +21,8 @@ export const KASHFLOW_SQL_TIMEOUT_CODE = '-2146232060'
  * kashflow.com/developers/rest-api/authentication and in the KashFlow API v2 swagger):
  * 400 `{Error, Message}` validation, except `Error: "-2146232060"` which is transient; 401/403
  * authentication; 404 not found; 429 rate limit with `retryAfterMs`; 5xx server. Every error
- * carries status, KashFlow's code and message, method and path, never credentials or the token.
+ * carries status, KashFlow's code and message (capped at 200 characters, control characters and
+ * anything token-like removed), method and path, never credentials or the token.
  */
 export function errorFromResponse(
   status: number,
@@ -33,7 +34,13 @@ export function errorFromResponse(
   let body: { Error?: string | null | undefined; Message?: string | null | undefined } = {}
   try {
     const parsed = KashflowErrorBodySchema.safeParse(JSON.parse(bodyText))
-    if (parsed.success) body = parsed.data
+    // What KashFlow said is kept capped and scrubbed: a server that echoed the request would
+    // otherwise put the session token (the Authorization header) into the error.
+    if (parsed.success)
+      body = {
+        Error: scrubVendorText(parsed.data.Error ?? undefined),
+        Message: scrubVendorText(parsed.data.Message ?? undefined),
+      }
   } catch {
     // Not JSON (a proxy's HTML page): keep the status alone.
   }

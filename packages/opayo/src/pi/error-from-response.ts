@@ -7,10 +7,12 @@ import {
 } from '../errors/http-errors.js'
 import { OpayoError } from '../errors/opayo-error.js'
 import type { OpayoVendorError } from '../errors/opayo-error.js'
-import { retryAfterMs } from '@opayo-kashflow/http-core'
+import { retryAfterMs, scrubVendorText } from '@opayo-kashflow/http-core'
 import type { RawResponse } from '../internal/http.js'
 import { PiErrorBodySchema } from './schemas.js'
 import type { PiErrorEntry } from './schemas.js'
+
+const scrub = <T>(value: T): T => (typeof value === 'string' ? scrubVendorText(value) : value) as T
 
 function vendorErrorsOf(body: Uint8Array): OpayoVendorError[] {
   let json: unknown
@@ -25,13 +27,15 @@ function vendorErrorsOf(body: Uint8Array): OpayoVendorError[] {
   const entries: PiErrorEntry[] = Array.isArray(data.errors) ? data.errors : [data]
   return entries.map((e) =>
     Object.fromEntries(
+      // Each text capped and scrubbed: a server that echoed the request would otherwise put the
+      // Authorization header (the Basic integration key and password) into the error.
       Object.entries({
-        code: e.code,
-        property: e.property,
-        description: e.description,
-        clientMessage: e.clientMessage,
-        statusCode: e.statusCode,
-        statusDetail: e.statusDetail,
+        code: scrub(e.code),
+        property: scrub(e.property),
+        description: scrub(e.description),
+        clientMessage: scrub(e.clientMessage),
+        statusCode: scrub(e.statusCode),
+        statusDetail: scrub(e.statusDetail),
       }).filter(([, v]) => v !== undefined),
     ),
   )

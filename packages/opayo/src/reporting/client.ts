@@ -1,6 +1,7 @@
 import { InvalidArgumentError, toSecret } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
 import type { z } from 'zod'
+import { scrubVendorText } from '@opayo-kashflow/http-core'
 import {
   OpayoNotFoundError,
   OpayoReportingError,
@@ -182,7 +183,8 @@ export function createOpayoReportingClient(
       })
     const errorCode = typeof doc['errorcode'] === 'string' ? doc['errorcode'] : ''
     if (errorCode === '0000') return doc
-    const text = typeof doc['error'] === 'string' ? doc['error'] : 'no error text'
+    // Opayo's words, capped and scrubbed (an echo of the request would hold the signed XML).
+    const text = typeof doc['error'] === 'string' ? scrubVendorText(doc['error']) : 'no error text'
     if (errorCode === REPORTING_UNCONFIRMED.notFoundCode) {
       throw new OpayoNotFoundError(
         `${operation}: transaction not found (errorcode ${errorCode}).`,

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Secret } from '@opayo-kashflow/core'
+import { scrubVendorText } from '@opayo-kashflow/http-core'
 import { OpayoAmbiguousResultError } from '../errors/http-errors.js'
 import { httpFor } from '../internal/http.js'
 import { httpError } from '../internal/http-error.js'
@@ -137,7 +138,8 @@ function readRegistration(
   if (isFailure(status)) {
     throw new OpayoServerRegistrationError({
       registrationStatus: status,
-      statusDetail,
+      // Opayo's words, capped and scrubbed: never an echoed header or key.
+      statusDetail: scrubVendorText(statusDetail),
       vendorTxCode,
       status: response.status,
       operation,
@@ -160,7 +162,7 @@ function readRegistration(
           .join(', ')}`
       : status === ''
         ? 'no Status'
-        : `an unknown Status "${status.slice(0, 20)}"`
+        : `an unknown Status "${scrubVendorText(status, 20)}"`
     throw new OpayoAmbiguousResultError(
       `${operation} was answered with ${missing}; Opayo may or may not have registered the transaction. Look up VendorTxCode ${vendorTxCode} with the Reporting API, and register again only with a new VendorTxCode.`,
       { operation, status: response.status, vendorTxCode },
