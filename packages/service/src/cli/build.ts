@@ -132,7 +132,11 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
       ...(formPassword ? { formPassword } : {}),
       ...(reporting ? { reporting } : {}),
       ...(pi ? { pi } : {}),
+      ...(config.opayo.confirmationRateBudget
+        ? { confirmationRateBudget: config.opayo.confirmationRateBudget }
+        : {}),
     },
+    ...(config.hints?.maxPending !== undefined ? { maxPendingHints: config.hints.maxPending } : {}),
     ...(handoverToken ? { handoverToken } : {}),
     ...(adminToken ? { adminToken } : {}),
     bodyLimitBytes: config.server.bodyLimitBytes,

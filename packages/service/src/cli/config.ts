@@ -38,7 +38,25 @@ export const ServiceConfigSchema = z.strictObject({
         environment: Environment.optional(),
       })
       .optional(),
+    /**
+     * The pace of the Reporting reads that confirm hints (Form returns, hand-overs): at most
+     * `limit` per `windowMs`. Opayo publishes no limit. Omitted:
+     * REPORTING_UNCONFIRMED.confirmationRateBudget (2 per second), per process.
+     */
+    confirmationRateBudget: z
+      .strictObject({
+        limit: z.number().int().positive(),
+        windowMs: z.number().int().positive().default(1000),
+      })
+      .optional(),
   }),
+  /**
+   * Hints waiting for Opayo's confirmation: at most `maxPending` at once; beyond it new hints are
+   * refused (one warning line per crossing). Omitted: 1,000.
+   */
+  hints: z
+    .strictObject({ maxPending: z.number().int().positive().max(1_000_000).optional() })
+    .optional(),
   kashflow: z.strictObject({
     username: z.string().min(1),
     baseUrl: z.url().default('https://api.kashflow.com/v2'),
@@ -154,7 +172,9 @@ export const ServiceConfigSchema = z.strictObject({
     /**
      * A second listener for the admin routes (status page, detailed health), bound to loopback
      * by default. The admin routes are also served on the main listener when
-     * OPAYO_KASHFLOW_ADMIN_TOKEN is set (as a bearer token).
+     * OPAYO_KASHFLOW_ADMIN_TOKEN is set (as a bearer token). A `host` that is not a loopback
+     * address needs OPAYO_KASHFLOW_ADMIN_TOKEN: `serve` refuses to start without it
+     * (admin-listener.ts), and every request to that listener then needs the bearer token.
      */
     admin: z
       .strictObject({
