@@ -10,7 +10,9 @@ import { SyncConfigError } from '@opayo-kashflow/sync'
 /**
  * Reads a transaction from the Reporting API to confirm a hint, after taking a token from the
  * confirmation budget.
- * @example const row = await confirmationRead('F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2')
+ * @example
+ * const read: ConfirmationRead = confirmationReads({ reporting })
+ * const row = await read('F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2')
  */
 export type ConfirmationRead = (vpsTxId: string) => Promise<ReportingTransaction>
 
