@@ -93,6 +93,9 @@ export async function listen(
 ): Promise<Listening> {
   const host = options.host ?? '127.0.0.1'
   const limit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes
+  // Requests' URLs are built on the bound address and port (set once listening), never on the
+  // client's Host: the admin handler tells its own Host values from it (admin-guard.ts).
+  let origin = ''
   const server = createServer(
     {
       requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
@@ -107,7 +110,7 @@ export async function listen(
         refuse(res, 405, 'Method not allowed.')
         return
       }
-      toRequest(req, `http://${host.includes(':') ? `[${host}]` : host}`, limit)
+      toRequest(req, origin, limit)
         .then(handler)
         .then((response) => send(response, res))
         .catch((error: unknown) => {
@@ -125,6 +128,7 @@ export async function listen(
     server.listen(options.port ?? 0, host, resolve)
   })
   const { port } = server.address() as AddressInfo
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     port,

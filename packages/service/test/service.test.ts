@@ -338,7 +338,14 @@ describe('the sync service', () => {
     // The details are admin routes: not on the public handler without a token.
     expect((await call('/admin/health')).status).toBe(404)
     expect((await call('/admin')).status).toBe(404)
-    const admin = (path: string) => service.adminHandler(new Request(`http://admin.local${path}`))
+    // In-process, the admin handler answers only a loopback URL with its own Host (admin-guard.ts).
+    const admin = (path: string) =>
+      service.adminHandler(
+        new Request(`http://127.0.0.1:8081${path}`, { headers: { host: 'localhost:8081' } }),
+      )
+    expect(
+      (await service.adminHandler(new Request('http://admin.local/admin/health'))).status,
+    ).toBe(401)
     expect(await (await admin('/admin/health')).json()).toMatchObject({
       ok: true,
       counts: { dead: 1, waiting: 1 },

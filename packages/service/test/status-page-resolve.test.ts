@@ -50,12 +50,16 @@ const service = createSyncService({
 })
 let main: Awaited<ReturnType<typeof listen>>
 let admin: Awaited<ReturnType<typeof listen>>
+/** The page token of the status page's forms (every post needs one: admin-rebinding.test.ts). */
+let token = ''
 
 beforeAll(async () => {
   main = await listen(service.handler, { port: 0 })
   admin = await listen(service.adminHandler, { port: 0 })
   await service.engine.ingest(payment)
   await service.engine.drain()
+  const page = await (await fetch(`${admin.url}/admin`)).text()
+  token = /name="token" value="([^"]+)"/.exec(page)?.[1] ?? ''
 })
 afterAll(async () => {
   await main.close()
@@ -68,7 +72,8 @@ const post = (base: string, body: string, headers: Record<string, string> = {}) 
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body,
   })
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
+const form = (fields: Record<string, string>) =>
+  new URLSearchParams({ token, ...fields }).toString()
 
 describe('the status page resolve form', () => {
   it('shows a form for a dead letter a person can resolve, on the admin listener only', async () => {

@@ -4,6 +4,7 @@ import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
 import { runReconcileCommand } from './reconcile-command.js'
+import { adminListenerGuard } from './admin-listener.js'
 import { terminalLine } from './terminal-text.js'
 
 /** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
@@ -11,6 +12,8 @@ export const serveCommand: Command = {
   needs: 'service',
   subcommands: [],
   async run({ config, built: { service }, io }) {
+    // Before anything listens: an admin listener beyond loopback needs the admin token (exit 2).
+    const adminGuard = adminListenerGuard(config)
     const { listen } = await import('../node.js')
     const limits = {
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -27,7 +30,7 @@ export const serveCommand: Command = {
     })
     service.start({ concurrency: config.server.concurrency })
     io.out(
-      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health)` : ''}`,
+      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health${adminGuard === 'bearer' ? '; every admin request needs Authorization: Bearer' : ''})` : ''}`,
     )
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)

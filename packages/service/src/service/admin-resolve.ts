@@ -2,6 +2,7 @@
 // the invoice for an unmatched_reference or invoice_not_found dead letter; the engine's
 // `deadLetters.resolve` keeps who, why and when, and the worker posts it exactly once.
 import type { DeadLetterAdmin } from '@opayo-kashflow/sync'
+import type { PageTokens } from './admin-guard.js'
 import {
   mediaType,
   methodNotAllowed,
@@ -47,17 +48,24 @@ function crossSite(request: Request): boolean {
   }
 }
 
+/** An invoice number: a positive whole number of at most 15 digits (every one a safe integer). */
+const INVOICE = /^[1-9]\d{0,14}$/
+
 /**
- * Handles the resolve form: POST only, `application/x-www-form-urlencoded` with `id`, `invoice`,
- * `reason` and optional `by` (default `status page`), within the body limit, same-origin only.
- * Answers 200 when resolved, 409 when refused (with the reason), 400 for a bad field, 403 for a
- * cross-site post, 405, 413 or 415 otherwise.
- * @example const response = await resolveRoute(request, { deadLetters: engine.deadLetters, bodyLimit: 65536, back: '/admin' })
+ * Handles the resolve form: POST only, `application/x-www-form-urlencoded` with `token` (the
+ * status page's page token), `id`, `invoice`, `reason` and optional `by` (default `status page`),
+ * within the body limit, same-origin only. The admin listener's gate (admin-guard.ts) has already
+ * checked the `Host`. Answers 200 when resolved, 409 when refused (with the reason), 400 for a
+ * bad field (an invoice number of more than 15 digits included), 403 for a cross-site post or a
+ * missing, forged or expired page token, 405, 413 or 415 otherwise.
+ * @example const response = await resolveRoute(request, { deadLetters: engine.deadLetters, pageTokens, bodyLimit: 65536, back: '/admin' })
  */
 export async function resolveRoute(
   request: Request,
   input: {
     readonly deadLetters: DeadLetterAdmin
+    /** Verifies the page token the status page put in the form. */
+    readonly pageTokens: Pick<PageTokens, 'verify'>
     readonly bodyLimit: number
     /** The status page's path, for the link back. */
     readonly back: string
@@ -70,14 +78,20 @@ export async function resolveRoute(
   const text = await readBodyLimited(request, input.bodyLimit)
   if (text === undefined) return tooLarge(input.bodyLimit)
   const form = new URLSearchParams(text)
+  if (!input.pageTokens.verify(form.get('token') ?? ''))
+    return page(
+      403,
+      'Refused: the form carries no valid page token. Reload the status page and submit it again.',
+      input.back,
+    )
   const id = form.get('id')?.trim() ?? ''
   const invoice = form.get('invoice')?.trim() ?? ''
   const reason = form.get('reason')?.trim() ?? ''
   const by = form.get('by')?.trim() || 'status page'
-  if (!id || !/^[1-9]\d{0,15}$/.test(invoice) || !reason)
+  if (!id || !INVOICE.test(invoice) || !Number.isSafeInteger(Number(invoice)) || !reason)
     return page(
       400,
-      'Give the dead letter, the invoice number (a positive whole number) and a reason.',
+      'Give the dead letter, the invoice number (a positive whole number of at most 15 digits) and a reason.',
       input.back,
     )
   const result = await input.deadLetters.resolve(id, {

@@ -46,6 +46,7 @@ import { pollSettlementBatches } from './settlement-poll.js'
 import type { Reconciliation } from './reconcile.js'
 import { statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
+import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
@@ -87,7 +88,8 @@ import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
   readonly handoverToken?: string | Secret
   /**
    * Bearer token for the admin routes (`GET /admin`, `GET /admin/health`) on `handler`. Without
-   * it they are served only by `adminHandler`, which you bind to a private listener.
+   * it they are served only by `adminHandler`, which you bind to a loopback listener. With it,
+   * `adminHandler` also serves a listener bound beyond loopback, to requests that carry it.
    * @default none
    */
   readonly adminToken?: string | Secret
@@ -139,7 +141,14 @@ export interface SyncService {
    * admin routes when `adminToken` is set.
    */
   readonly handler: (request: Request) => Promise<Response>
-  /** The admin routes without a token (`GET /admin`, `GET /admin/health`): bind it to loopback. */
+  /**
+   * The admin routes (`GET /admin`, `GET /admin/health`, `POST /admin/resolve`): bind it to
+   * loopback with `listen`. It answers only requests whose `Host` is one of its own loopback names
+   * with its port (421 otherwise), read from the request's URL, which `listen` builds from the
+   * bound address. On any other address, or called in-process with a URL that is not a loopback
+   * address, it answers only `Authorization: Bearer <adminToken>` (401 otherwise, and always
+   * without `adminToken`). The resolve form also needs the status page's page token.
+   */
   readonly adminHandler: (request: Request) => Promise<Response>
   /**
    * Registers a Server transaction with Opayo and stores the registration durably before
@@ -218,6 +227,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const adminToken = options.adminToken === undefined ? undefined : toSecret(options.adminToken)
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   const now = () => (options.clock ?? Date).now()
+  // The status page's resolve forms carry one of these; a key drawn for this process signs them.
+  const pageTokens = createPageTokens({ now })
   const base = (options.basePath ?? '').replace(/\/$/, '')
   const pollIntervalMs = (options.poll ? options.poll.intervalMs : undefined) ?? 15 * 60_000
   const pollWindowMs = (options.poll ? options.poll.windowMs : undefined) ?? 48 * 3_600_000
@@ -505,7 +516,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       dead,
       recent: recent.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 25),
       ...(options.title ? { title: options.title } : {}),
-      ...(onAdminListener ? { resolveAction: `${base}/admin/resolve` } : {}),
+      ...(onAdminListener
+        ? { resolveAction: `${base}/admin/resolve`, resolveToken: pageTokens.issue() }
+        : {}),
     })
     return new Response(html, {
       headers: {
@@ -582,11 +595,15 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   }
 
   async function adminHandler(request: Request): Promise<Response> {
+    // Before any route, GET too: a rebound browser page must not even read the status page.
+    const refused = adminGate(request, { adminToken })
+    if (refused) return refused
     return guarded(request, (route) =>
       // The resolve form posts only here, on the admin listener (see admin-resolve.ts).
       route === '/admin/resolve'
         ? resolveRoute(request, {
             deadLetters: engine.deadLetters,
+            pageTokens,
             bodyLimit,
             back: `${base}/admin`,
           })

@@ -28,13 +28,13 @@ function summary(event: EventRecord): string {
 }
 
 /** The resolve form of a dead letter a person can resolve by naming the invoice; '' otherwise. */
-function resolveForm(event: EventRecord, action: string): string {
+function resolveForm(event: EventRecord, action: string, token: string): string {
   if (event.reason !== 'unmatched_reference' && event.reason !== 'invoice_not_found') return ''
   const candidates =
     (event.detail as { matching?: { candidates?: { invoiceNumber?: unknown }[] } } | null)?.matching
       ?.candidates ?? []
   const first = candidates.map((c) => c.invoiceNumber).find((n) => typeof n === 'number')
-  return `<form method="post" action="${escapeHtml(action)}" class="resolve"><input type="hidden" name="id" value="${escapeHtml(event.id)}"><label>Invoice <input name="invoice" inputmode="numeric" pattern="[1-9][0-9]*" required size="8"${first === undefined ? '' : ` placeholder="${escapeHtml(String(first))}"`}></label> <label>Reason <input name="reason" required size="24"></label> <label>By <input name="by" size="10"></label> <button>Resolve</button></form>`
+  return `<form method="post" action="${escapeHtml(action)}" class="resolve"><input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="id" value="${escapeHtml(event.id)}"><label>Invoice <input name="invoice" inputmode="numeric" pattern="[1-9][0-9]{0,14}" maxlength="15" required size="8"${first === undefined ? '' : ` placeholder="${escapeHtml(String(first))}"`}></label> <label>Reason <input name="reason" required size="24"></label> <label>By <input name="by" size="10"></label> <button>Resolve</button></form>`
 }
 
 /** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
@@ -48,6 +48,11 @@ export function statusPage(input: {
    * shown (the bearer-token view on the main listener cannot be posted to from a browser form).
    */
   resolveAction?: string
+  /**
+   * The page token every resolve form carries (admin-guard.ts `createPageTokens`), required by
+   * `POST /admin/resolve`; without it no form is shown either.
+   */
+  resolveToken?: string
 }): string {
   const { status } = input
   const counts = Object.entries(status.counts)
@@ -56,7 +61,7 @@ export function statusPage(input: {
   const dead = input.dead
     .map(
       (e) =>
-        `<tr><td>${summary(e)}</td><td><b>${escapeHtml(e.reason ?? '')}</b></td><td>${escapeHtml(explain(e))}${input.resolveAction ? resolveForm(e, input.resolveAction) : ''}</td><td>${e.attempts}</td><td>${when(e.updatedAt)}</td></tr>`,
+        `<tr><td>${summary(e)}</td><td><b>${escapeHtml(e.reason ?? '')}</b></td><td>${escapeHtml(explain(e))}${input.resolveAction && input.resolveToken ? resolveForm(e, input.resolveAction, input.resolveToken) : ''}</td><td>${e.attempts}</td><td>${when(e.updatedAt)}</td></tr>`,
     )
     .join('')
   // A page with a resolve form does not refresh itself: it would wipe what a person is typing.
