@@ -48,11 +48,11 @@ import { statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
+import { confirmationReads } from './confirmation-budget.js'
+import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
   readonly opayo: {
-import { confirmationReads } from './confirmation-budget.js'
-import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
     /** Your Opayo vendor name. */
     readonly vendorName: string
     /**
@@ -73,9 +73,6 @@ import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
     readonly reporting?: OpayoReportingClient
     /** Pi client: hand-overs are re-read from Opayo with `GET /transactions/{id}`. */
     readonly pi?: OpayoPiClient
-  }
-  /**
-   * Bearer token your app sends to `POST /pi/transactions`. The route exists only when this and
     /**
      * The pace of the Reporting reads that confirm hints: at most `limit` in any `windowMs`, or
      * one `RateBudget` (e.g. `postgresRateBudget`, to share it between workers). Each read is one
@@ -83,6 +80,9 @@ import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
      * @default REPORTING_UNCONFIRMED.confirmationRateBudget: { limit: 2, windowMs: 1000 }, per process
      */
     readonly confirmationRateBudget?: RateBudget | RateBudgetOptions
+  }
+  /**
+   * Bearer token your app sends to `POST /pi/transactions`. The route exists only when this and
    * `opayo.pi` are both set. @default none (no hand-over route)
    */
   readonly handoverToken?: string | Secret
@@ -252,6 +252,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return result
   }
 
+  const confirmationRead = reporting
+    ? confirmationReads({
+        reporting,
+        budget: options.opayo.confirmationRateBudget,
+        clock: options.clock,
+        sleep: options.sleep,
+      })
+    : undefined
   const engine = createSyncEngine({ ...options, store: engineStore, confirmHint })
 
   const fill = (template: string, values: Record<string, string>) =>
@@ -277,14 +285,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const notify = createServerNotificationHandler({
     vendorName: options.opayo.vendorName,
     async lookupRegistration(vendorTxCode) {
-  const confirmationRead = reporting
-    ? confirmationReads({
-        reporting,
-        budget: options.opayo.confirmationRateBudget,
-        clock: options.clock,
-        sleep: options.sleep,
-      })
-    : undefined
       const record = await store.getRegistration(vendorTxCode)
       // A registration without a SecurityKey (a Form transaction) can never verify a notification.
       return record ? registrationFor(record) : undefined
@@ -421,6 +421,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         : {}),
       receivedAt: new Date(now()).toISOString(),
     })
+    // The hint cap is reached: the app may hand it over again later (the poll finds it anyway).
+    if (result.outcome === 'refused')
+      return json(503, { error: 'Too many hand-overs wait for Opayo; try again later.', ...result })
     return json(202, result)
   }
 
@@ -449,9 +452,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return { outcome: 'unconfirmed', reason: 'Opayo reports the transaction still in progress.' }
     return { outcome: 'confirmed', payment: payment.value }
   }
-    // The hint cap is reached: the app may hand it over again later (the poll finds it anyway).
-    if (result.outcome === 'refused')
-      return json(503, { error: 'Too many hand-overs wait for Opayo; try again later.', ...result })
 
   async function confirmHint(hint: PaymentHint): Promise<HintConfirmation> {
     if (hint.protocol !== 'pi' || !pi) return fromReporting(hint)
