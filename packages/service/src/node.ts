@@ -2,6 +2,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { defaultPerClient, limitConnectionsPerClient } from './connection-limits.js'
 
 /** A running server. */
 export interface Listening {
@@ -27,6 +28,14 @@ export interface ListenOptions {
   readonly keepAliveTimeoutMs?: number
   /** At most this many open connections. @default 1000 */
   readonly maxConnections?: number
+  /**
+   * At most this many open connections from one client address (IPv6: one /64), so one client
+   * cannot hold the whole cap; a connection over it is closed at once, and near the cap an idle
+   * keep-alive connection of the client holding the most is closed for each newcomer. Behind a
+   * proxy every connection comes from the proxy: set it to `maxConnections`.
+   * @default max(10, maxConnections / 10)
+   */
+  readonly maxConnectionsPerClient?: number
 }
 
 const DEFAULTS = {
@@ -84,7 +93,7 @@ function refuse(res: ServerResponse, status: number, text: string): void {
 /**
  * Serves `(Request) => Promise<Response>` on node:http (the sync service's `handler`, or any
  * other web handler), with a body limit (413), header and request timeouts (slow clients are
- * cut off) and a connection cap.
+ * cut off), a connection cap and a fair share of it per client address.
  * @example const server = await listen(service.handler, { port: 8080, host: '0.0.0.0' })
  */
 export async function listen(
@@ -123,6 +132,10 @@ export async function listen(
     },
   )
   server.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections
+  limitConnectionsPerClient(server, {
+    maxConnections: server.maxConnections,
+    perClient: options.maxConnectionsPerClient ?? defaultPerClient(server.maxConnections),
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, host, resolve)

@@ -169,6 +169,14 @@ export const ServiceConfigSchema = z.strictObject({
     requestTimeoutMs: z.number().int().min(100).default(10_000),
     /** The headers must arrive within this. */
     headersTimeoutMs: z.number().int().min(100).default(5_000),
+    /** At most this many open connections on the public listener. */
+    maxConnections: z.number().int().min(1).max(100_000).default(1_000),
+    /**
+     * At most this many of them from one client address (IPv6: one /64): a fair share, so one
+     * client cannot hold the cap. Behind a proxy every connection is the proxy's: set it to
+     * maxConnections and limit per client in the proxy. @default max(10, maxConnections / 10)
+     */
+    maxConnectionsPerClient: z.number().int().min(1).max(100_000).optional(),
     /**
      * A second listener for the admin routes (status page, detailed health), bound to loopback
      * by default. The admin routes are also served on the main listener when

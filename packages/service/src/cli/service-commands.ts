@@ -27,6 +27,11 @@ export const serveCommand: Command = {
       ...limits,
       port: config.server.port,
       host: config.server.host,
+      // The public listener: a fair share of the connection cap per client address.
+      maxConnections: config.server.maxConnections,
+      ...(config.server.maxConnectionsPerClient === undefined
+        ? {}
+        : { maxConnectionsPerClient: config.server.maxConnectionsPerClient }),
     })
     service.start({ concurrency: config.server.concurrency })
     io.out(
