@@ -28,6 +28,7 @@ describe('definePostingRules()', () => {
       unmatchedReference: { action: 'dead-letter' },
       voids: 'dead-letter',
       upsertCustomers: false,
+      overpayments: 'dead-letter',
     })
   })
 

@@ -91,6 +91,9 @@ export {
   SERVER_REGISTRATION_OK_STATUSES,
   ServerRegistrationInputSchema,
   ServerRegistrationContactSchema,
+  SECURITY_KEY_PATTERN,
+  RegistrationTrustSchema,
+  foldVendorTxCode,
 } from './server-registration/schema.js'
 export type {
   ServerRegistration,
@@ -98,6 +101,7 @@ export type {
   ServerRegistrationRequest,
   ServerRegistrationContact,
   ServerRegistrationTxType,
+  RegistrationTrust,
 } from './server-registration/schema.js'
 export { parseOpayoBasket } from './basket/basket.js'
 export type { OpayoBasket, BasketLine, BasketDiscount } from './basket/basket.js'

@@ -469,4 +469,31 @@ describe('opayo-kashflow registrations import', () => {
     expect((await cli(['--help'])).stdout).toContain('registrations import FILE')
     expect((await cli(['registrations', 'import', 'missing.json', ...args])).code).toBe(2)
   }, 60_000)
+
+  it('refuses an import whose vendorTxCode differs from a stored one only by case, importing nothing (exit 2)', async () => {
+    const args = configFile('reg-near')
+    writeFileSync(
+      join(dir, 'near-first.json'),
+      JSON.stringify({
+        'INV-1042-1': { securityKey: 'IK776BWNHN', amount: 12000, currency: 'GBP' },
+      }),
+    )
+    expect((await cli(['registrations', 'import', 'near-first.json', ...args])).code).toBe(0)
+    writeFileSync(
+      join(dir, 'near-second.json'),
+      JSON.stringify([
+        { vendorTxCode: 'INV-1043-1', securityKey: 'QW2ERTY3UI', amount: 100, currency: 'GBP' },
+        { vendorTxCode: 'inv-1042-1', securityKey: 'OWNKEY0001', amount: 777700, currency: 'GBP' },
+      ]),
+    )
+    const result = await cli(['registrations', 'import', 'near-second.json', ...args])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('nothing was imported')
+    expect(result.stderr).toContain(
+      '"inv-1042-1" differs from the stored "INV-1042-1" only by letter case',
+    )
+    expect(result.stderr).not.toContain('OWNKEY0001')
+    expect(await registered('reg-near', 'inv-1042-1')).toBeUndefined()
+    expect(await registered('reg-near', 'INV-1043-1')).toBeUndefined()
+  }, 60_000)
 })

@@ -171,6 +171,22 @@ describe('the sync service', () => {
     expect(await store.list()).toEqual([])
   })
 
+  it('refuses to record a Form transaction Opayo would not take: a REFUND TxType, a code with a space (issue 19)', async () => {
+    const { store, service } = setup()
+    await expect(
+      service.recordFormTransaction({
+        vendorTxCode: 'INV-1042-R1',
+        amount: money(12000, 'GBP'),
+        txType: 'REFUND' as 'PAYMENT',
+      }),
+    ).rejects.toThrow(/txType: Must be one of PAYMENT, DEFERRED, AUTHENTICATE/)
+    await expect(
+      service.recordFormTransaction({ vendorTxCode: 'INV-1042-1 ', amount: money(12000, 'GBP') }),
+    ).rejects.toThrow(/vendorTxCode: 1-40 characters/)
+    expect(await store.getRegistration('INV-1042-R1')).toBeUndefined()
+    expect(await store.getRegistration('INV-1042-1 ')).toBeUndefined()
+  })
+
   it('records a Form return as a hint and posts what the Reporting API says, not what the crypt claims', async () => {
     const { call, store, opayoFake, service, settle, kashflowFake } = setup()
     await service.recordFormTransaction({ vendorTxCode: 'INV-1043-F2', amount: money(5000, 'GBP') })

@@ -43,6 +43,7 @@ export type {
   TransitionInput,
   StoreStats,
   RegistrationRecord,
+  RegistrationNearDuplicate,
   StoredNotificationReply,
   StoredFeeRow,
 } from './store/store.js'

@@ -578,6 +578,34 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
+    it('refuses a whole import when a vendorTxCode differs from a stored or earlier one only by case', async () => {
+      const store = await fresh()
+      await store.saveRegistration(registration(1))
+      const stored = registration(1).vendorTxCode
+      const result = await store.importRegistrations([
+        registration(2),
+        registration(1, { vendorTxCode: stored.toLowerCase(), securityKey: 'OWNKEY0001' }),
+        registration(3),
+        registration(3, { vendorTxCode: registration(3).vendorTxCode.toLowerCase() }),
+      ])
+      expect(result).toEqual({
+        created: 0,
+        duplicates: 0,
+        conflicts: [],
+        nearDuplicates: [
+          { vendorTxCode: stored.toLowerCase(), other: stored, stored: true },
+          {
+            vendorTxCode: registration(3).vendorTxCode.toLowerCase(),
+            other: registration(3).vendorTxCode,
+            stored: false,
+          },
+        ],
+      })
+      expect(await store.getRegistration(registration(2).vendorTxCode)).toBeUndefined()
+      expect(await store.getRegistration(stored.toLowerCase())).toBeUndefined()
+      await store.close()
+    })
+
     it('keeps a notification reply byte-identical, CRLF included; an unknown key has none', async () => {
       const store = await fresh()
       const key = 'B9000000-0000-4000-8000-000000000002'

@@ -75,6 +75,14 @@ export const PostingRulesSchema = z
     voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
     /** Create or update the KashFlow customer from the payment's customer data. @default false */
     upsertCustomers: z.boolean().default(false),
+    /**
+     * A payment or capture larger than what its invoice still owes (read where the invoice is
+     * read for planning; kashflow's `invoiceAmountOwed`): `dead-letter` posts nothing and parks it
+     * as `overpayment` for a person, and so does an invoice whose amount owed cannot be told;
+     * `post` posts it anyway. Bounds what a registration's amount (which the notification does not
+     * carry) can put on an invoice. Refunds are not capped. @default 'dead-letter'
+     */
+    overpayments: z.enum(['dead-letter', 'post']).default('dead-letter'),
   })
   .superRefine((rules, ctx) => {
     if (rules.mode !== 'clearing') return

@@ -268,6 +268,64 @@ export type ServerRegistrationInput = z.input<typeof ServerRegistrationInputSche
 export type ServerRegistrationRequest = z.output<typeof ServerRegistrationInputSchema>
 
 /**
+ * A SecurityKey as Opayo issues it: exactly 10 letters and digits, e.g. `IK776BWNHN`
+ * (thephpleague/omnipay-sagepay `tests/Mock/ServerPurchaseSuccess.txt`) and `JEUPDN1N7E`
+ * (`tests/Message/ServerNotifyRequestTest.php`). Anything else was not issued by Opayo.
+ * @example SECURITY_KEY_PATTERN.test('IK776BWNHN') // true
+ */
+export const SECURITY_KEY_PATTERN = /^[A-Za-z0-9]{10}$/
+
+/**
+ * A VendorTxCode as compared for near-duplicates: two codes that fold alike differ only by letter
+ * case. Opayo's case rules are not published, so the service never relies on case: a code that
+ * folds like a stored one but is not the same is refused, never kept as a second registration.
+ * @example foldVendorTxCode('inv-1042-1') === foldVendorTxCode('INV-1042-1') // true
+ */
+export function foldVendorTxCode(code: string): string {
+  return code.toLowerCase()
+}
+
+/**
+ * What decides whether a stored registration verifies a notification and what it posts, checked
+ * the same way wherever a registration enters the store (`registerServerTransaction`,
+ * `recordFormTransaction`, `registrations import`):
+ * - `vendorTxCode`: Opayo's rules, compared exactly: 1-40 of `A-Z a-z 0-9 - . _ { }` (Opayo's
+ *   Direct/Server transaction registration reference; omnipay-sagepay
+ *   `src/Message/ServerAuthorizeRequest.php` sends it as given). Nothing is trimmed: a code with a
+ *   space is refused, not tidied into another code.
+ * - `securityKey`: as Opayo issues it ({@link SECURITY_KEY_PATTERN}), or empty for a Form
+ *   transaction (Form has none, so such a record never verifies a notification).
+ * - `txType`: only what a Server or Form registration can ask for,
+ *   {@link SERVER_REGISTRATION_TX_TYPES} (omnipay `ServerAuthorizeRequest` is PAYMENT, DEFERRED
+ *   or AUTHENTICATE); never REFUND, TOKEN, VOID, ...
+ *
+ * Messages name the rule, never the value (a SecurityKey is a secret; a value may be megabytes).
+ * @example
+ * const checked = RegistrationTrustSchema.safeParse({ vendorTxCode: 'INV-1042-1', securityKey: 'IK776BWNHN', txType: 'PAYMENT' })
+ */
+export const RegistrationTrustSchema = z.object({
+  // One check each (the length first, so a huge value costs nothing), one message each.
+  vendorTxCode: z
+    .string()
+    .refine((code) => code.length <= L.vendorTxCode && VENDOR_TX_CODE_PATTERN.test(code), {
+      message: '1-40 characters of A-Z a-z 0-9 - . _ { } (Opayo); nothing is trimmed.',
+    }),
+  securityKey: z
+    .string()
+    .refine((key) => key === '' || (key.length === 10 && SECURITY_KEY_PATTERN.test(key)), {
+      message: 'Must be the 10 letters and digits Opayo issued, or empty for Form.',
+    }),
+  txType: z.enum(SERVER_REGISTRATION_TX_TYPES, {
+    error: `Must be one of ${SERVER_REGISTRATION_TX_TYPES.join(', ')} (what a Server or Form registration can ask for).`,
+  }),
+})
+/**
+ * The checked trust fields of a registration (see {@link RegistrationTrustSchema}).
+ * @example const trust: RegistrationTrust = RegistrationTrustSchema.parse({ vendorTxCode: 'INV-1042-1', securityKey: '', txType: 'PAYMENT' })
+ */
+export type RegistrationTrust = z.output<typeof RegistrationTrustSchema>
+
+/**
  * Statuses of an accepted registration (omnipay `ServerAuthorizeResponse::isRedirect()`).
  * @example SERVER_REGISTRATION_OK_STATUSES.includes(registration.status) // always true
  */

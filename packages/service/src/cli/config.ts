@@ -94,6 +94,12 @@ export const ServiceConfigSchema = z.strictObject({
       .default('negative-payment'),
     voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
     upsertCustomers: z.boolean().default(false),
+    /**
+     * The amount ceiling: a payment above what its invoice still owes (or on an invoice whose
+     * amount owed cannot be told) is dead-lettered `overpayment`, not posted; `post` turns it off
+     * (docs/security.md, "whoever can register or import").
+     */
+    overpayments: z.enum(['dead-letter', 'post']).default('dead-letter'),
     suspense: z
       .strictObject({
         suspenseNominalCode: z.number().int().positive(),

@@ -1,5 +1,6 @@
 import {
   CanonicalCustomerSchema,
+  InvalidArgumentError,
   isCurrencyCode,
   money,
   normaliseTransactionId,
@@ -10,6 +11,7 @@ import {
   createFormDecryptor,
   createServerNotificationHandler,
   parseFormReturn,
+  RegistrationTrustSchema,
   toCanonicalPayment,
 } from '@opayo-kashflow/opayo'
 import type {
@@ -184,6 +186,18 @@ const HandoverSchema = z.object({
 })
 
 const FORM_CRYPT_MAX_LENGTH = 16 * 1024
+
+/**
+ * A registration's trust fields checked by opayo's RegistrationTrustSchema (the rules
+ * `registrations import` applies too) before it is stored: never a value in the message.
+ */
+const checkedRegistration = (operation: string, record: RegistrationRecord): RegistrationRecord => {
+  const checked = RegistrationTrustSchema.safeParse(record)
+  if (checked.success) return record
+  throw new InvalidArgumentError(
+    `${operation}: not stored: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  )
+}
 
 const registrationFor = (
   record: RegistrationRecord,
@@ -621,7 +635,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     const registered = await options.opayo.server.register(request)
     // Without a customer of the caller's, the one Opayo was given (billing details and email).
     const customer = given ?? customerFromRegistration(request)
-    const outcome = await store.saveRegistration({
+    const record = checkedRegistration('registerServerTransaction', {
       vendorTxCode: registered.vendorTxCode,
       securityKey: registered.securityKey.reveal(),
       amount: registered.amount.amount,
@@ -635,6 +649,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       ...(request.basketXml ? { basketXml: request.basketXml } : {}),
       createdAt: now(),
     })
+    const outcome = await store.saveRegistration(record)
     if (outcome === 'conflict')
       throw new SyncConfigError(
         `VendorTxCode ${request.vendorTxCode} is already registered with different details: use a new VendorTxCode per attempt.`,
@@ -642,8 +657,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return { nextUrl: registered.nextUrl, vpsTxId: registered.vpsTxId }
   }
 
-  function recordFormTransaction(input: FormTransactionInput) {
-    return store.saveRegistration({
+  async function recordFormTransaction(input: FormTransactionInput) {
+    const record = checkedRegistration('recordFormTransaction', {
       vendorTxCode: input.vendorTxCode,
       // Form transactions have no SecurityKey: this record can never verify a notification.
       securityKey: '',
@@ -654,6 +669,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       ...(input.invoiceReference ? { invoiceReference: input.invoiceReference } : {}),
       createdAt: now(),
     })
+    return store.saveRegistration(record)
   }
 
   // --- pull ---------------------------------------------------------------------------------------

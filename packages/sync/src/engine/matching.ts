@@ -33,8 +33,15 @@ import { CannotCreateInvoice, createInvoiceFor } from './create-invoice.js'
 /** The ledger kind of a resolution: a person's choice of invoice, kept beside the writes. */
 export const RESOLUTION_KIND = 'resolution'
 
-/** The dead-letter reasons a person can resolve by naming the invoice. */
-export const RESOLVABLE_REASONS: readonly string[] = ['unmatched_reference', 'invoice_not_found']
+/**
+ * The dead-letter reasons a person can resolve by naming the invoice (`overpayment`: naming the
+ * invoice its reference names posts it despite the amount ceiling).
+ */
+export const RESOLVABLE_REASONS: readonly string[] = [
+  'unmatched_reference',
+  'invoice_not_found',
+  'overpayment',
+]
 
 /**
  * A person's choice of invoice for a dead letter: who, why, when, which invoice.

@@ -22,6 +22,7 @@ import type { WriteIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
 import { processSettlement, settlementBatchOf } from './settlement.js'
 import { lookUpWithMatching } from './matching.js'
+import { refusedOverpayment } from './overpayment.js'
 
 /** The invoice a payment names is not in KashFlow yet: deferred on the not-found schedule. */
 class InvoiceNotFoundYet extends Error {
@@ -167,6 +168,8 @@ export async function processEvent(
     const writes = intents.filter(
       (i): i is WriteIntent => i.kind !== 'skip' && i.kind !== 'dead-letter',
     )
+    // The amount ceiling, against the invoice already read: dead-lettered for a person if above.
+    if (await refusedOverpayment(ctx, event, writes, looked.invoice, match)) return
     const kinds = writes.map((i) => i.kind)
     if (
       !(await move(event, 'planned', {

@@ -4,6 +4,7 @@ import type {
   EventState,
   LedgerEntry,
   RecordedError,
+  RegistrationNearDuplicate,
   RegistrationRecord,
 } from './store.js'
 
@@ -188,6 +189,29 @@ export function importOutcome(
     else result.conflicts.push(code)
   }
   return result
+}
+
+/**
+ * The VendorTxCodes of an import that differ only by letter case from a stored code (given in
+ * `storedCodes`: any superset of the stored codes that fold like the batch's) or from an earlier
+ * code of the batch. Empty when the import may go ahead.
+ * @example nearDuplicatesIn([{ ...a, vendorTxCode: 'inv-1' }], ['INV-1']) // [{ vendorTxCode: 'inv-1', other: 'INV-1', stored: true }]
+ */
+export function nearDuplicatesIn(
+  records: readonly RegistrationRecord[],
+  storedCodes: Iterable<string>,
+): RegistrationNearDuplicate[] {
+  const fold = (code: string) => code.toLowerCase()
+  const known = new Map<string, { code: string; stored: boolean }>()
+  for (const code of storedCodes) known.set(fold(code), { code, stored: true })
+  const near: RegistrationNearDuplicate[] = []
+  for (const { vendorTxCode } of records) {
+    const first = known.get(fold(vendorTxCode))
+    if (first === undefined) known.set(fold(vendorTxCode), { code: vendorTxCode, stored: false })
+    else if (first.code !== vendorTxCode)
+      near.push({ vendorTxCode, other: first.code, stored: first.stored })
+  }
+  return near
 }
 
 /**

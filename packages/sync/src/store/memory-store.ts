@@ -1,5 +1,6 @@
 import {
   importOutcome,
+  nearDuplicatesIn,
   normaliseRegistration,
   pickClaims,
   sameRegistration,
@@ -267,6 +268,9 @@ export function memoryStore(): Store {
       settle(() => {
         // Every record is checked before any is kept: all or nothing, like the SQL transactions.
         const records = input.map(normaliseRegistration)
+        const nearDuplicates = nearDuplicatesIn(records, registrations.keys())
+        if (nearDuplicates.length > 0)
+          return { created: 0, duplicates: 0, conflicts: [], nearDuplicates }
         const inserted = new Set<string>()
         for (const record of records) {
           if (registrations.has(record.vendorTxCode)) continue

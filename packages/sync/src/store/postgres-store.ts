@@ -6,6 +6,7 @@ import {
   attemptFromRow,
   eventFromRow,
   importOutcome,
+  nearDuplicatesIn,
   ledgerFromRow,
   normaliseRegistration,
   pickClaims,
@@ -351,6 +352,17 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         const records = input.map(normaliseRegistration)
         return tx(async (c) => {
           const codes = [...new Set(records.map((r) => r.vendorTxCode))]
+          // Stored codes that fold like the batch's (VendorTxCodes are ASCII: lower()).
+          const alike = await c.query<{ vendor_tx_code: string }>(
+            `SELECT vendor_tx_code FROM ${t('registrations')} WHERE lower(vendor_tx_code) = ANY($1)`,
+            [[...new Set(codes.map((code) => code.toLowerCase()))]],
+          )
+          const nearDuplicates = nearDuplicatesIn(
+            records,
+            alike.rows.map((r) => r.vendor_tx_code),
+          )
+          if (nearDuplicates.length > 0)
+            return { created: 0, duplicates: 0, conflicts: [], nearDuplicates }
           const stored = await registrationsIn(c, codes)
           // The first occurrence of each new code, inserted in one statement.
           const fresh = new Map<string, RegistrationRecord>()

@@ -5,6 +5,7 @@ import {
   attemptFromRow,
   eventFromRow,
   importOutcome,
+  nearDuplicatesIn,
   ledgerFromRow,
   normaliseRegistration,
   pickClaims,
@@ -180,6 +181,9 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     ),
     conflicts: db.prepare('SELECT COUNT(*) AS n FROM conflicts'),
     registrationGet: db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?'),
+    registrationFolded: db.prepare(
+      'SELECT vendor_tx_code FROM registrations WHERE lower(vendor_tx_code) IN (SELECT value FROM json_each(?))',
+    ),
     registrationInsert: db.prepare(
       `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -244,6 +248,14 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   )
   const importRegistrations = db.transaction((input: readonly RegistrationRecord[]) => {
     const records = input.map(normaliseRegistration)
+    // One scan for stored codes that fold like the batch's (VendorTxCodes are ASCII: lower()).
+    const folded = JSON.stringify([...new Set(records.map((r) => r.vendorTxCode.toLowerCase()))])
+    const alike = (q.registrationFolded.all(folded) as { vendor_tx_code: string }[]).map(
+      (r) => r.vendor_tx_code,
+    )
+    const nearDuplicates = nearDuplicatesIn(records, alike)
+    if (nearDuplicates.length > 0)
+      return { created: 0, duplicates: 0, conflicts: [], nearDuplicates }
     const stored = new Map<string, RegistrationRecord>()
     const inserted = new Set<string>()
     for (const record of records) {

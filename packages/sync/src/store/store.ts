@@ -164,6 +164,18 @@ export interface RegistrationRecord {
 }
 
 /**
+ * A VendorTxCode refused by an import because it differs from another only by letter case.
+ * @example const near: RegistrationNearDuplicate = { vendorTxCode: 'inv-1042-1', other: 'INV-1042-1', stored: true }
+ */
+export interface RegistrationNearDuplicate {
+  readonly vendorTxCode: string
+  /** The code it folds like. */
+  readonly other: string
+  /** Whether `other` is already stored (else it is earlier in the same import). */
+  readonly stored: boolean
+}
+
+/**
  * A reply given to a Server notification, kept so a repeat gets the byte-identical reply.
  * @example const again = await store.getReply('A9000000-0000-4000-8000-000000000009') // { status: 'OK', body: 'Status=OK\r\n...' }
  */
@@ -262,10 +274,17 @@ export interface Store {
   saveRegistration(record: RegistrationRecord): Promise<'created' | 'duplicate' | 'conflict'>
   /** One indexed read (primary key). */
   getRegistration(vendorTxCode: string): Promise<RegistrationRecord | undefined>
-  /** Many registrations in one transaction (CLI import); returns counts and the vendorTxCodes that conflicted. */
-  importRegistrations(
-    records: readonly RegistrationRecord[],
-  ): Promise<{ created: number; duplicates: number; conflicts: readonly string[] }>
+  /**
+   * Many registrations in one transaction (CLI import); returns counts and the vendorTxCodes that
+   * conflicted. VendorTxCodes are compared exactly: when any differs from a stored one (or from
+   * another in the batch) only by letter case, nothing is imported and `nearDuplicates` lists them.
+   */
+  importRegistrations(records: readonly RegistrationRecord[]): Promise<{
+    created: number
+    duplicates: number
+    conflicts: readonly string[]
+    nearDuplicates?: readonly RegistrationNearDuplicate[]
+  }>
   /** The reply last given for a transaction (key: VPSTxId without braces, upper case). */
   getReply(key: string): Promise<StoredNotificationReply | undefined>
   /**
