@@ -49,8 +49,8 @@ export type {
 } from './store/store.js'
 
 export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'
-export type { PaymentHint, HintConfirmation } from './engine/hints.js'
 export { DEFAULT_MAX_PENDING_HINTS } from './engine/hint-gate.js'
+export type { PaymentHint, HintConfirmation } from './engine/hints.js'
 export { SyncConfigError } from './engine/errors.js'
 export {
   SETTLEMENT_TRANSFER_AS_JOURNAL,
