@@ -48,9 +48,9 @@ export function clientKey(address: string | undefined): string {
  * within a tenth of its cap, closes one idle keep-alive connection of the client holding the most
  * for every new connection. Returns how many connections were refused and shed.
  * @example
- * const server = createServer(handler)
- * server.maxConnections = 1000
- * limitConnectionsPerClient(server, { maxConnections: 1000, perClient: 100 })
+ * // `server`: a node:http Server with `maxConnections` set, not listening yet
+ * const counts = limitConnectionsPerClient(server, { maxConnections: 1000, perClient: 100 })
+ * console.log(counts.refused(), counts.shed())
  */
 export function limitConnectionsPerClient(
   server: Server,

@@ -70,7 +70,14 @@ const config = (overrides: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   kashflow = await startFakeKashflowServer({
     port: 0,
-    seed: { invoices: [{ number: 1042, gross: 120 }] },
+    // 1042 is paid by the backfill test; 1045 stays open for the serve test (an invoice with
+    // nothing owed would dead-letter its payment as an overpayment).
+    seed: {
+      invoices: [
+        { number: 1042, gross: 120 },
+        { number: 1045, gross: 120 },
+      ],
+    },
   })
   opayo = await startFakeOpayoServer({
     port: 0,
@@ -235,7 +242,7 @@ describe('the opayo-kashflow CLI', () => {
     writeFileSync(
       join(dir, 'registrations.json'),
       JSON.stringify({
-        'INV-1042-9': { securityKey: 'IK776BWNHN', amount: 1000, currency: 'GBP' },
+        'INV-1045-9': { securityKey: 'IK776BWNHN', amount: 1000, currency: 'GBP' },
       }),
     )
     writeFileSync(
@@ -289,7 +296,7 @@ describe('the opayo-kashflow CLI', () => {
     })
     const fields = signServerNotification(
       buildServerNotification({
-        VendorTxCode: 'INV-1042-9',
+        VendorTxCode: 'INV-1045-9',
         VPSTxId: '{A9000000-0000-4000-8000-000000000009}',
       }),
       {

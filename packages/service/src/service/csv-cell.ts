@@ -10,7 +10,7 @@ const FORMULA_START = /^[=+\-@\t\r]/
  * shows it as text (quoting alone does not stop a formula: `"=1+1"` still runs); numbers the
  * project produces (amounts in minor units, invoice numbers, refunds negative) are written as they
  * are and stay numeric. Then RFC 4180 quoting when the cell holds a comma, quote, CR or LF.
- * @example csvCell('=HYPERLINK("https://evil.example")') // `"'=HYPERLINK(""https://evil.example"")"`
+ * @example csvCell('=1+1') // "'=1+1"
  * @example csvCell(-5000) // '-5000'
  */
 export function csvCell(value: string | number | undefined): string {
