@@ -15,6 +15,7 @@ export type {
   BacklogStatus,
   DeadLetterExplanation,
 } from './engine/sync-engine.js'
+export { RESOLVABLE_REASONS } from './engine/matching.js'
 export type { DeadLetterResolution, ResolveResult, MatchRecord } from './engine/matching.js'
 export { createSyncAdmin } from './engine/admin.js'
 export type { SyncAdmin } from './engine/admin.js'

@@ -1,4 +1,5 @@
 import { MoneySchema, format } from '@opayo-kashflow/core'
+import { RESOLVABLE_REASONS } from '@opayo-kashflow/sync'
 import type { EventRecord, SyncStatus } from '@opayo-kashflow/sync'
 import { explain } from './explain.js'
 
@@ -29,7 +30,8 @@ function summary(event: EventRecord): string {
 
 /** The resolve form of a dead letter a person can resolve by naming the invoice; '' otherwise. */
 function resolveForm(event: EventRecord, action: string, token: string): string {
-  if (event.reason !== 'unmatched_reference' && event.reason !== 'invoice_not_found') return ''
+  // The reasons `deadLetters.resolve` accepts (an unknown invoice, or an overpayment).
+  if (!RESOLVABLE_REASONS.includes(event.reason ?? '')) return ''
   const candidates =
     (event.detail as { matching?: { candidates?: { invoiceNumber?: unknown }[] } } | null)?.matching
       ?.candidates ?? []

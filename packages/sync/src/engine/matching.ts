@@ -36,6 +36,8 @@ export const RESOLUTION_KIND = 'resolution'
 /**
  * The dead-letter reasons a person can resolve by naming the invoice (`overpayment`: naming the
  * invoice its reference names posts it despite the amount ceiling).
+ * @example
+ * const resolvable = RESOLVABLE_REASONS.includes('overpayment') // true
  */
 export const RESOLVABLE_REASONS: readonly string[] = [
   'unmatched_reference',
