@@ -75,6 +75,13 @@ export type ServerNotificationHandlerEvent =
       readonly reply: 'INVALID' | 'ERROR'
       readonly reason: string
       readonly vendorTxCode?: string
+      /** The verified VPSTxId (without braces, upper case), once the signature checked out. */
+      readonly transactionId?: string
+      /**
+       * What failed, for an ERROR reply: the error's class, code and message (the SecurityKey
+       * masked out). Opayo is told only `reason`.
+       */
+      readonly error?: { readonly name: string; readonly code?: string; readonly message: string }
     }
 
 export interface ServerNotificationHandlerOptions {
@@ -179,14 +186,24 @@ export function createServerNotificationHandler(
     reason: string,
     vendorTxCode?: string,
     detail = reason,
+    failure?: { readonly transactionId?: string | undefined; readonly error?: ErrorFacts },
   ) => {
-    emit({ type: 'rejected', reply: status, reason, ...(vendorTxCode ? { vendorTxCode } : {}) })
+    emit({
+      type: 'rejected',
+      reply: status,
+      reason,
+      ...(vendorTxCode ? { vendorTxCode } : {}),
+      ...(failure?.transactionId ? { transactionId: failure.transactionId } : {}),
+      ...(failure?.error ? { error: failure.error } : {}),
+    })
     return respond(answer(status, detail))
   }
 
   // Reads the request's method and text() only (the sync service hands over a body it already
   // read under its size limit on those two members alone).
   return async (request) => {
+    // Known once verified: named in the ERROR event if a later step fails.
+    let verified: { vendorTxCode: string; transactionId: string; securityKey: string } | undefined
     try {
       if (request.method !== 'POST')
         return reject('INVALID', `Expected a POST, got ${request.method}.`)
@@ -250,6 +267,7 @@ export function createServerNotificationHandler(
         return reject('INVALID', reason, notification.VendorTxCode, NOT_VERIFIED)
       }
       const transactionId = normaliseTransactionId(notification.VPSTxId)
+      verified = { vendorTxCode: notification.VendorTxCode, transactionId, securityKey }
       const previous = await options.replies?.get(transactionId)
       if (previous !== undefined) {
         if (previous.status === notification.Status) {
@@ -299,11 +317,13 @@ export function createServerNotificationHandler(
           payment: payment.value,
           replyFor,
         })
-      } catch {
+      } catch (error) {
         return reject(
           'ERROR',
           'The merchant could not record the notification.',
           notification.VendorTxCode,
+          undefined,
+          { transactionId, error: errorFacts(error, securityKey) },
         )
       }
       const accepted = typeof outcome === 'object' ? outcome : { redirectUrl: outcome }
@@ -313,8 +333,33 @@ export function createServerNotificationHandler(
         await options.replies?.set(transactionId, reply)
       emit({ type: 'accepted', transactionId, status: notification.Status })
       return respond(body)
-    } catch {
-      return reject('ERROR', 'Unexpected error handling the notification.')
+    } catch (error) {
+      return reject(
+        'ERROR',
+        'Unexpected error handling the notification.',
+        verified?.vendorTxCode,
+        undefined,
+        {
+          transactionId: verified?.transactionId,
+          error: errorFacts(error, verified?.securityKey),
+        },
+      )
     }
+  }
+}
+
+/** An error's class, code and message for `onEvent`. */
+type ErrorFacts = { readonly name: string; readonly code?: string; readonly message: string }
+
+/** What an error says, capped, with the SecurityKey masked should a message ever carry it. */
+function errorFacts(error: unknown, securityKey: string | undefined): ErrorFacts {
+  const raw = error instanceof Error ? error : undefined
+  const code = (error as { code?: unknown } | null)?.code
+  let message = raw ? raw.message : String(error)
+  if (securityKey) message = message.split(securityKey).join('<redacted>')
+  return {
+    name: raw?.name ?? typeof error,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: message.slice(0, 300),
   }
 }

@@ -20,6 +20,7 @@ import type {
   OpayoServerClient,
   Registration,
   ReplyStore,
+  ServerNotificationHandlerEvent,
   ServerNotificationStatus,
 } from '@opayo-kashflow/opayo'
 import { z } from 'zod'
@@ -321,7 +322,44 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     redirectUrl: fill(options.redirectUrl, { vendorTxCode: '' }),
     replies,
     now: () => new Date(now()),
+    onEvent: logNotificationEvent,
   })
+
+  /** The notification route's decisions in the log: an ERROR reply (nothing stored) at error. */
+  function logNotificationEvent(event: ServerNotificationHandlerEvent): void {
+    const logger = options.logger
+    switch (event.type) {
+      case 'accepted':
+      case 'duplicate':
+        logger?.info?.(`opayo notification ${event.type}`, {
+          vpsTxId: event.transactionId,
+          status: event.status,
+        })
+        return
+      case 'conflict':
+        logger?.warn?.('opayo notification conflicts with one already received', {
+          vpsTxId: event.transactionId,
+          previousStatus: event.previousStatus,
+          status: event.status,
+        })
+        return
+      case 'rejected': {
+        const fields = {
+          reply: event.reply,
+          reason: event.reason,
+          ...(event.vendorTxCode ? { vendorTxCode: event.vendorTxCode } : {}),
+          ...(event.transactionId ? { vpsTxId: event.transactionId } : {}),
+          ...(event.error ? { error: event.error } : {}),
+        }
+        // ERROR: Opayo will retry, but nothing is stored until the cause (a full disk, a lost
+        // database) is fixed.
+        if (event.reply === 'ERROR')
+          logger?.error?.('opayo notification not recorded: answered ERROR', fields)
+        else logger?.warn?.('opayo notification refused: answered INVALID', fields)
+        return
+      }
+    }
+  }
 
   async function notifyRoute(request: Request): Promise<Response> {
     if (request.method !== 'POST') return methodNotAllowed('POST')
