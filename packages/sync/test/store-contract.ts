@@ -2,7 +2,7 @@
 // conflicts, claims, leases and their expiry, crash before commit, the ledger, dead letters,
 // registrations and notification replies.
 import { describe, expect, it } from 'vitest'
-import type { RegistrationRecord, Store } from '../src/index.js'
+import type { EventState, RegistrationRecord, Store } from '../src/index.js'
 
 export interface StoreFactory {
   /** A fresh, empty store. */
@@ -465,6 +465,71 @@ export function storeContract(name: string, factory: StoreFactory) {
       const stats = await store.stats()
       expect(stats.counts).toMatchObject({ posted: 1, received: 1, dead: 0 })
       expect(stats.oldestPendingAt).toBe(T0 + 10)
+      await store.close()
+    })
+
+    it("lists the latest events by state: newest change first, ties by id, at most the limit; 'created' order unchanged", async () => {
+      const store = await fresh()
+      const latest = (states: readonly EventState[], limit?: number) =>
+        store
+          .list({ states, order: 'latest', ...(limit === undefined ? {} : { limit }) })
+          .then((events) => events.map((e) => e.id))
+      expect(await latest(['posted', 'skipped', 'waiting'], 25)).toEqual([])
+      for (const n of [1, 2, 3, 4, 5, 6]) await add(store, n)
+      await store.claim({ worker: 'a', now: T0 + 1, leaseMs: 60_000, limit: 10 })
+      const move = (id: string, now: number, to: EventState) =>
+        store.transition({ id, worker: 'a', now, to, outcome: 'test', nextAttemptAt: now + 1000 })
+      await move('e1', T0 + 10, 'posted')
+      await move('e2', T0 + 30, 'posted')
+      await move('e3', T0 + 20, 'skipped')
+      await move('e4', T0 + 30, 'waiting')
+      await move('e5', T0 + 30, 'posted')
+      const shown: EventState[] = ['posted', 'skipped', 'waiting']
+      expect(await latest(shown)).toEqual(['e5', 'e4', 'e2', 'e3', 'e1'])
+      expect(await latest(shown, 3)).toEqual(['e5', 'e4', 'e2'])
+      expect(await latest(['posted'], 2)).toEqual(['e5', 'e2'])
+      expect(await latest(['posted', 'posted'], 5)).toEqual(['e5', 'e2', 'e1'])
+      expect(await latest(['dead'], 5)).toEqual([])
+      expect(await latest([], 5)).toEqual([])
+      // Without an order: oldest created first, as before.
+      expect((await store.list({ states: ['posted'] })).map((e) => e.id)).toEqual([
+        'e1',
+        'e2',
+        'e5',
+      ])
+      expect((await store.list({ states: shown, order: 'latest', limit: 1 }))[0]).toMatchObject({
+        id: 'e5',
+        state: 'posted',
+        updatedAt: T0 + 30,
+      })
+      await store.close()
+    })
+
+    it('lists the latest 25 of 1,000 events in a state, and no more', async () => {
+      const store = await fresh()
+      const id = (n: number) => `d${String(n).padStart(4, '0')}`
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, n) =>
+          store.ingest({
+            id: id(n),
+            payment: payment(n),
+            fingerprint: `f${n}`,
+            // Ten events a millisecond: ties throughout.
+            now: T0 + Math.floor(n / 10),
+            dead: { reason: 'invalid_payment', detail: null },
+          }),
+        ),
+      )
+      await add(store, 1, { now: T0 + 5000 })
+      const latest = await store.list({ states: ['dead'], order: 'latest', limit: 25 })
+      expect(latest.map((e) => e.id)).toEqual(Array.from({ length: 25 }, (_, i) => id(999 - i)))
+      expect((await store.list({ order: 'latest', limit: 3 })).map((e) => [e.id, e.state])).toEqual(
+        [
+          ['e1', 'received'],
+          ['d0999', 'dead'],
+          ['d0998', 'dead'],
+        ],
+      )
       await store.close()
     })
 

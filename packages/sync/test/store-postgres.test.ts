@@ -31,6 +31,56 @@ if (reachable) {
     reopen: () => postgresStore({ connectionString, schema: current }),
   })
 
+  describe('PostgreSQL latest-by-state reads', () => {
+    it('reads at most N rows a state through the events_recent index (EXPLAIN ANALYZE)', async () => {
+      const schema = `${run}_latest`
+      schemas.push(schema)
+      const pool = adminPool()
+      const queries: { text: string; values: unknown[] }[] = []
+      const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<unknown>
+      pool.query = ((text: string, values?: unknown[]) => {
+        if (typeof text === 'string') queries.push({ text, values: values ?? [] })
+        return query(text, values)
+      }) as typeof pool.query
+      const store = await postgresStore({ pool, schema })
+      await admin.query(
+        `INSERT INTO ${schema}.events (id, payment, fingerprint, state, next_attempt_at, created_at, updated_at)
+         SELECT 'p' || n, '{}', 'f', CASE WHEN n % 10 = 0 THEN 'skipped' ELSE 'posted' END, n, n, n
+         FROM generate_series(1, 5000) AS n`,
+      )
+      await admin.query(`ANALYZE ${schema}.events`)
+      const latest = await store.list({ states: ['posted', 'skipped'], order: 'latest', limit: 25 })
+      expect(latest.map((e) => e.id)).toEqual(Array.from({ length: 25 }, (_, i) => `p${5000 - i}`))
+      const read = queries.findLast((q) => q.text.includes('LATERAL'))!
+      const explained = await admin.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${read.text}`,
+        read.values,
+      )
+      interface PlanNode {
+        'Node Type': string
+        'Index Name'?: string
+        'Relation Name'?: string
+        'Actual Rows': number
+        Plans?: PlanNode[]
+      }
+      const nodes: PlanNode[] = []
+      const walk = (node: PlanNode) => {
+        nodes.push(node)
+        node.Plans?.forEach(walk)
+      }
+      walk((explained.rows[0]!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan)
+      const scans = nodes.filter((node) => node['Relation Name'] === 'events')
+      expect(scans.length).toBeGreaterThan(0)
+      for (const scan of scans) {
+        expect(scan['Node Type']).toMatch(/^Index (Only )?Scan/)
+        expect(scan['Index Name']).toBe('events_recent')
+        expect(scan['Actual Rows']).toBeLessThanOrEqual(25)
+      }
+      await store.close()
+      await pool.end()
+    })
+  })
+
   describe('PostgreSQL store upgrades', () => {
     it('adds the registrations and reply tables to a schema made before them', async () => {
       const schema = `${run}_old`

@@ -35,7 +35,34 @@ describe('SQLite store upgrades', () => {
       { version: 3 },
       { version: 4 },
       { version: 5 },
+      { version: 6 },
     ])
+    db.close()
+  })
+
+  it('reads the latest N of each state through the events_recent index, also in a file made before it', async () => {
+    const path = join(dir, 'plan.db')
+    await (await sqliteStore({ path })).close()
+    const Database = (await import('better-sqlite3')).default
+    const db = new Database(path)
+    // Back to schema version 5, as a database from before the index.
+    db.exec('DROP INDEX events_recent; DELETE FROM schema_migrations WHERE version > 5')
+    const statements: string[] = []
+    const prepare = db.prepare.bind(db)
+    db.prepare = (sql: string) => (statements.push(sql), prepare(sql))
+    const store = await sqliteStore({ database: db })
+    await store.list({ states: ['posted', 'skipped'], order: 'latest', limit: 25 })
+    const sql = statements.findLast((s) => s.includes('ORDER BY updated_at DESC'))
+    const plan = (
+      prepare(`EXPLAIN QUERY PLAN ${sql}`).all('posted', 25, 'skipped', 25, 25) as {
+        detail: string
+      }[]
+    ).map((row) => row.detail)
+    const reads = plan.filter((detail) => /\bevents\b/.test(detail))
+    expect(reads).toHaveLength(2)
+    for (const read of reads)
+      expect(read).toMatch(/^SEARCH events USING INDEX events_recent \(state=\?\)$/)
+    await store.close()
     db.close()
   })
 

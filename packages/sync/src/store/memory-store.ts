@@ -19,6 +19,8 @@ import type {
 } from './store.js'
 
 const clone = <T>(value: T): T => structuredClone(value)
+// By code unit, as SQLite compares text (and PostgreSQL in the C collation).
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * An in-memory {@link Store} for tests and experiments: same contract as the durable stores,
@@ -185,7 +187,11 @@ export function memoryStore(): Store {
     list(filter = {}) {
       const rows = [...events.values()]
         .filter((e) => !filter.states || filter.states.includes(e.state))
-        .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+        .sort(
+          filter.order === 'latest'
+            ? (a, b) => b.updatedAt - a.updatedAt || compareIds(b.id, a.id)
+            : (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+        )
       return Promise.resolve(rows.slice(0, filter.limit ?? rows.length).map(clone))
     },
     supersede({ id, payment, fingerprint, now }) {

@@ -169,6 +169,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE ${d.table('registrations')} ADD COLUMN basket_xml TEXT`,
     ],
   },
+  {
+    version: 6,
+    // The status page's "latest N by state" (`list({ order: 'latest' })`): a backward range scan
+    // per state that stops after N rows, instead of reading every posted event to show 25.
+    description: 'events by state and last change',
+    statements: (d) => [
+      `CREATE INDEX IF NOT EXISTS events_recent ON ${d.table('events')} (state, updated_at, id)`,
+    ],
+  },
 ]
 
 /** The work of one migration run, for a target to carry out inside one exclusive transaction. */

@@ -249,6 +249,18 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       return r.rows.map((row) => attemptFromRow(textRow(row)))
     },
     async list(filter = {}) {
+      if (filter.order === 'latest') {
+        // One backward range of the events_recent index per state, each cut at the limit, then
+        // merged: at most `limit` rows a state are read, however many the table holds.
+        const latest = await pool.query<Record<string, unknown>>(
+          `SELECT e.* FROM unnest($1::text[]) AS s(state)
+             CROSS JOIN LATERAL (SELECT * FROM ${t('events')} WHERE state = s.state
+               ORDER BY updated_at DESC, id DESC LIMIT $2) AS e
+           ORDER BY e.updated_at DESC, e.id DESC LIMIT $2`,
+          [[...new Set(filter.states ?? EVENT_STATES)], filter.limit ?? null],
+        )
+        return latest.rows.map((row) => eventFromRow(textRow(row)))
+      }
       const r = await pool.query<Record<string, unknown>>(
         `SELECT * FROM ${t('events')} WHERE state = ANY($1) ORDER BY created_at, id LIMIT $2`,
         [[...(filter.states ?? EVENT_STATES)], filter.limit ?? null],

@@ -371,6 +371,23 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       Promise.resolve((q.attempts.all(id) as Record<string, unknown>[]).map(attemptFromRow)),
     list(filter = {}) {
       const states = filter.states ?? EVENT_STATES
+      if (filter.order === 'latest') {
+        const distinct = [...new Set(states)]
+        if (distinct.length === 0) return Promise.resolve([])
+        // One backward range of the events_recent index per state, each cut at the limit, then
+        // merged: at most `limit` rows a state are read, however many the table holds.
+        const limit = filter.limit ?? -1
+        const perState = distinct
+          .map(
+            () =>
+              'SELECT * FROM (SELECT * FROM events WHERE state = ? ORDER BY updated_at DESC, id DESC LIMIT ?)',
+          )
+          .join(' UNION ALL ')
+        const rows = db
+          .prepare(`${perState} ORDER BY updated_at DESC, id DESC LIMIT ?`)
+          .all(...distinct.flatMap((state) => [state, limit]), limit) as Record<string, unknown>[]
+        return Promise.resolve(rows.map(eventFromRow))
+      }
       const placeholders = states.map(() => '?').join(',')
       const rows = db
         .prepare(

@@ -254,7 +254,18 @@ export interface Store {
   ledger(eventId: string): Promise<LedgerEntry[]>
   get(id: string): Promise<EventRecord | undefined>
   attempts(id: string): Promise<AttemptRecord[]>
-  list(filter?: { states?: readonly EventState[]; limit?: number }): Promise<EventRecord[]>
+  /**
+   * Events in `states` (default: every state), at most `limit` (default: all). By default oldest
+   * first (`createdAt`, then `id`). With `order: 'latest'`, the most recently changed first
+   * (`updatedAt` descending, ties by `id` descending), and the limit is applied by the store: SQL
+   * stores read at most `limit` rows per state through the `(state, updated_at, id)` index, so an
+   * admin page asking for the latest 25 reads 25 per state, not the whole table.
+   */
+  list(filter?: {
+    states?: readonly EventState[]
+    limit?: number
+    order?: 'created' | 'latest'
+  }): Promise<EventRecord[]>
   /**
    * Replaces the payload of an event that is not claimed (a PENDING payment that Opayo has since
    * settled) and queues it again. False when it is claimed by a live lease.
