@@ -47,7 +47,7 @@ import {
 import { reconcile } from './reconcile.js'
 import { pollSettlementBatches } from './settlement-poll.js'
 import type { Reconciliation } from './reconcile.js'
-import { statusPage } from './status-page.js'
+import { STATUS_RECENT_SHOWN, STATUS_WAITING_SHOWN, invoicesOf, statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
@@ -558,15 +558,20 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       const status = await engine.status()
       return json(200, { ok: status.paused === undefined, ...status })
     }
-    const [status, dead, recent] = await Promise.all([
+    // Only what the page shows: each list bounded and cut by the store (list order 'latest').
+    const [status, dead, waiting, recent] = await Promise.all([
       engine.status(),
       engine.deadLetters.list({ limit: 100 }),
-      store.list({ states: ['posted', 'skipped', 'waiting'] }),
+      store.list({ states: ['waiting'], order: 'latest', limit: STATUS_WAITING_SHOWN }),
+      store.list({ states: ['posted', 'skipped'], order: 'latest', limit: STATUS_RECENT_SHOWN }),
     ])
+    const invoices = await invoicesOf(waiting, options.references, store)
     const html = statusPage({
       status,
       dead,
-      recent: recent.sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 25),
+      waiting,
+      recent,
+      invoiceOf: (event) => invoices.get(event.id),
       ...(options.title ? { title: options.title } : {}),
       ...(onAdminListener
         ? { resolveAction: `${base}/admin/resolve`, resolveToken: pageTokens.issue() }

@@ -1,6 +1,7 @@
 import { MoneySchema, format } from '@opayo-kashflow/core'
 import { RESOLVABLE_REASONS } from '@opayo-kashflow/sync'
-import type { EventRecord, SyncStatus } from '@opayo-kashflow/sync'
+import type { ReferenceParser } from '@opayo-kashflow/core'
+import type { EventRecord, Store, SyncStatus } from '@opayo-kashflow/sync'
 import { explain } from './explain.js'
 
 const escapeHtml = (text: string) =>
@@ -39,11 +40,70 @@ function resolveForm(event: EventRecord, action: string, token: string): string 
   return `<form method="post" action="${escapeHtml(action)}" class="resolve"><input type="hidden" name="token" value="${escapeHtml(token)}"><input type="hidden" name="id" value="${escapeHtml(event.id)}"><label>Invoice <input name="invoice" inputmode="numeric" pattern="[1-9][0-9]{0,14}" maxlength="15" required size="8"${first === undefined ? '' : ` placeholder="${escapeHtml(String(first))}"`}></label> <label>Reason <input name="reason" required size="24"></label> <label>By <input name="by" size="10"></label> <button>Resolve</button></form>`
 }
 
-/** A small, self-contained HTML status page: backlog, dead letters with their explanation, recent postings. */
+/** How many waiting payments the status page lists (newest change first); the tile counts all. */
+export const STATUS_WAITING_SHOWN = 50
+/** How many posted and skipped events the status page lists under Recent. */
+export const STATUS_RECENT_SHOWN = 25
+
+/**
+ * The invoice each event is for, where it can be told: the payment's reference through the
+ * service's parser; else, for the few the reference does not name, the event's ledger (a
+ * person's resolution, or the invoice a write was for): one indexed read each.
+ * @example const invoices = await invoicesOf(waiting, references, store) // Map { 'opayo:...:payment' => 1042 }
+ */
+export async function invoicesOf(
+  events: readonly EventRecord[],
+  references: ReferenceParser,
+  store: Pick<Store, 'ledger'>,
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>()
+  await Promise.all(
+    events.map(async (event) => {
+      const p = event.payment as {
+        invoiceReference?: string
+        source?: { vendorTxCode?: string }
+        hint?: { vendorTxCode?: string }
+      } | null
+      const reference = p?.invoiceReference ?? p?.source?.vendorTxCode ?? p?.hint?.vendorTxCode
+      const parsed = typeof reference === 'string' ? references.parse(reference) : undefined
+      if (parsed?.ok) return void found.set(event.id, parsed.value)
+      const named = (value: unknown) => {
+        const n = (value as { invoiceNumber?: unknown } | null)?.invoiceNumber
+        return typeof n === 'number' ? n : undefined
+      }
+      const fromDetail = named(event.detail)
+      if (fromDetail !== undefined) return void found.set(event.id, fromDetail)
+      const ledger = [...(await store.ledger(event.id))].sort((a, b) => b.updatedAt - a.updatedAt)
+      for (const entry of ledger) {
+        const n = named(entry.request) ?? named(entry.result)
+        if (n !== undefined) return void found.set(event.id, n)
+      }
+    }),
+  )
+  return found
+}
+
+/** Why a waiting event waits: its last error (class, code and message), else its reason. */
+function waitingReason(event: EventRecord): string {
+  const error = event.lastError
+  if (!error) return event.reason ?? ''
+  const label = error.code ? `${error.name} (${error.code})` : error.name
+  return `${label}: ${error.message}`
+}
+
+/**
+ * A small, self-contained HTML status page: backlog, dead letters with their explanation, the
+ * payments waiting to be tried again (why, for which invoice, when next), recent postings.
+ * @example new Response(statusPage({ status: await engine.status(), dead, waiting, recent }), { headers: { 'content-type': 'text/html' } })
+ */
 export function statusPage(input: {
   status: SyncStatus
   dead: readonly EventRecord[]
+  /** Events in `waiting`, as many as the page shows (the total is in `status.counts`). */
+  waiting?: readonly EventRecord[]
   recent: readonly EventRecord[]
+  /** The invoice an event is for, when known (the service: its reference parser, or the match). */
+  invoiceOf?: (event: EventRecord) => number | undefined
   title?: string
   /**
    * Where the resolve form posts (the admin listener's `/admin/resolve`); without it no form is
@@ -57,6 +117,8 @@ export function statusPage(input: {
   resolveToken?: string
 }): string {
   const { status } = input
+  const waitingEvents = input.waiting ?? []
+  const more = (shown: number, total: number) => (total > shown ? `${shown} of ${total}` : shown)
   const counts = Object.entries(status.counts)
     .map(([state, n]) => `<div class="tile ${state}"><b>${n}</b><span>${state}</span></div>`)
     .join('')
@@ -71,6 +133,12 @@ export function statusPage(input: {
   const recent = input.recent
     .map((e) => `<tr><td>${summary(e)}</td><td>${e.state}</td><td>${when(e.updatedAt)}</td></tr>`)
     .join('')
+  const waiting = waitingEvents
+    .map(
+      (e) =>
+        `<tr><td>${summary(e)}</td><td>${escapeHtml(String(input.invoiceOf?.(e) ?? '?'))}</td><td>${escapeHtml(waitingReason(e))}</td><td>${e.attempts}</td><td>${when(e.nextAttemptAt)}</td></tr>`,
+    )
+    .join('')
   const paused = status.paused
     ? `<p class="alert">Posting is <b>paused</b> (${status.paused.reason.replace(/_/g, ' ')}) since ${when(status.paused.since)}: ${escapeHtml(status.paused.error.message)}</p>`
     : '<p class="ok">Posting is running.</p>'
@@ -80,8 +148,10 @@ export function statusPage(input: {
 ${paused}
 <div class="tiles">${counts}</div>
 <p>Oldest pending event: ${age(status.oldestPendingAgeMs)}. Conflicts recorded: ${status.conflicts}.</p>
-<h2>Dead letters (${input.dead.length})</h2>
+<h2>Dead letters (${more(input.dead.length, status.counts.dead)})</h2>
 ${input.dead.length ? `<table><thead><tr><th>Payment</th><th>Reason</th><th>Explanation</th><th>Attempts</th><th>Since</th></tr></thead><tbody>${dead}</tbody></table>` : '<p>None.</p>'}
+<h2>Waiting (${more(waitingEvents.length, status.counts.waiting)})</h2>
+${waitingEvents.length ? `<table><thead><tr><th>Payment</th><th>Invoice</th><th>Reason</th><th>Attempts</th><th>Next attempt</th></tr></thead><tbody>${waiting}</tbody></table>` : '<p>None.</p>'}
 <h2>Recent</h2>
 <table><thead><tr><th>Payment</th><th>State</th><th>At</th></tr></thead><tbody>${recent}</tbody></table>
 </html>
