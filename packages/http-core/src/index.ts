@@ -12,7 +12,14 @@ export {
 } from './retry/retry-policy.js'
 export type { HttpMethod, RetryOptions, RetryPolicy } from './retry/retry-policy.js'
 export { RETRY_AFTER_CAP_MS, parseRetryAfter, retryAfterMs } from './retry/retry-after.js'
-export { createRateBudget, learnRate, newBucket, takeTokens } from './rate/rate-budget.js'
+export {
+  createRateBudget,
+  learnRate,
+  newBucket,
+  recoverRate,
+  recoveryDue,
+  takeTokens,
+} from './rate/rate-budget.js'
 export type {
   InMemoryRateBudgetOptions,
   RateBucketState,

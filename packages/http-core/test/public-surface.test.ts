@@ -22,6 +22,8 @@ describe('the internal surface', () => {
       'newBucket',
       'parseRetryAfter',
       'rateSignalFrom',
+      'recoverRate',
+      'recoveryDue',
       'resolveRetryPolicy',
       'retryAfterMs',
       'retryDelay',

@@ -14,7 +14,14 @@ export type {
   KashflowRetryOptions,
   WriteThrottleOptions,
 } from './internal/transport.js'
-export { createRateBudget, newBucket, takeTokens, learnRate } from './internal/rate-budget.js'
+export {
+  createRateBudget,
+  newBucket,
+  takeTokens,
+  learnRate,
+  recoverRate,
+  recoveryDue,
+} from './internal/rate-budget.js'
 export type {
   InMemoryRateBudgetOptions,
   RateBucketState,

@@ -100,8 +100,46 @@ if (reachable) {
       await w.budget(0).learn({ status: 429, retryAfterMs: 5000 })
       expect(await w.sendAt(1, 1_000_010)).toBeGreaterThanOrEqual(1_005_000)
       const sent: number[] = []
-      for (let i = 0; i < 400; i += 1) sent.push(await w.sendAt(i % 2, 1_006_000))
-      expect(busiestWindow(sent, 1000)).toBeLessThanOrEqual(90)
+      for (let i = 0; i < 200; i += 1) sent.push(await w.sendAt(i % 2, 1_005_000))
+      // In the window after the pause (quiet windows later grow it back).
+      expect(
+        busiestWindow(
+          sent.filter((t) => t <= sent[0]! + 1000),
+          1000,
+        ),
+      ).toBeLessThanOrEqual(90)
+    })
+
+    it('shrinks once per incident, never below the floor, and grows back to the configured limit after a quiet period', async () => {
+      const w = await workers(2, { limit: 60, windowMs: 1000 })
+      const limitNow = async () =>
+        Number(
+          (
+            await admin.query<{ limit_count: number }>(
+              `SELECT limit_count FROM ${w.schema}.rate_budgets`,
+            )
+          ).rows[0]!.limit_count,
+        )
+      let t = 1_000_000
+      // 10 × 429 over 2.25 s, within one Retry-After (one incident): one shrink, 60 to 54.
+      for (let i = 0; i < 10; i += 1) {
+        w.at(t + i * 250)
+        await w.budget(i % 2).learn({ status: 429, retryAfterMs: 3000 })
+      }
+      expect(await limitNow()).toBe(54)
+      // 20 incidents in a row, each 429 less than a quiet window after the last pause.
+      t += 3000
+      for (let i = 0; i < 20; i += 1) {
+        t += 1500
+        w.at(t)
+        await w.budget(i % 2).learn({ status: 429, retryAfterMs: 1000 })
+      }
+      const shrunk = await limitNow()
+      expect(shrunk).toBeLessThan(10)
+      expect(shrunk).toBeGreaterThanOrEqual(1)
+      // 30 quiet seconds later a take by either worker grows the shared row back to 60.
+      await w.sendAt(1, t + 31_000)
+      expect(await limitNow()).toBe(60)
     })
 
     it('takes a limit KashFlow states for every worker', async () => {

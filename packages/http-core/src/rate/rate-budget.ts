@@ -35,12 +35,21 @@ export interface RateBudget {
   learn(signal: RateSignal): Promise<void>
 }
 
-/** A budget as numbers: `limit` requests in any `windowMs`. */
+/**
+ * A budget as numbers: `limit` requests in any `windowMs`. A 429 without a stated limit shrinks
+ * `limit` (to what was let through in the window before, by 3% to 10%, {@link RATE_SHRINK}) at
+ * most once per incident (the 429s learned within one window or one Retry-After of the one that
+ * shrank it only pause), never below `minLimit`; every full window after that with no 429 adds
+ * back `max(1, 5% of limit)` ({@link RATE_GROW_SHARE}), up to `limit` (or a limit the server
+ * states in RateLimit headers, which replaces it).
+ */
 export interface RateBudgetOptions {
-  /** Requests allowed in any window of `windowMs`. */
+  /** Requests allowed in any window of `windowMs`; what a shrunk budget grows back to. */
   readonly limit: number
   /** The window, in milliseconds. */
   readonly windowMs: number
+  /** The least a 429 shrinks `limit` to. @default 1 ({@link RATE_FLOOR}) */
+  readonly minLimit?: number
 }
 
 /** The state of one bucket, as the in-memory budget and a shared (SQL) budget both keep it. */
@@ -57,6 +66,14 @@ export interface RateBucketState {
   readonly ratePerMs: number
   /** When a 429 last shrank `limit` (0: never). */
   readonly shrunkAt: number
+  /** What `limit` grows back to: the configured limit, or one the server stated. */
+  readonly ceiling: number
+  /** The least a 429 shrinks `limit` to. */
+  readonly floor: number
+  /** 429s learned before this instant belong to the incident that last shrank `limit`. */
+  readonly incidentUntil: number
+  /** The start of the current stretch with no 429 (after its pause); growth is counted from it. */
+  readonly calmSince: number
 }
 
 /**
@@ -72,6 +89,10 @@ export const RATE_BURST_SHARE = 0.01
 export const RATE_SHRINK = 0.9
 /** The least a 429 without a stated limit takes off `limit`. */
 export const RATE_SHRINK_MIN = 0.97
+/** The least `limit` a 429 shrinks to, unless `minLimit` says otherwise. */
+export const RATE_FLOOR = 1
+/** What each full window with no 429 adds back to a shrunk `limit`: this share of its ceiling (at least 1). */
+export const RATE_GROW_SHARE = 0.05
 
 /**
  * The burst and refill rate for a budget of `limit` requests per `windowMs`.
@@ -105,7 +126,42 @@ export function newBucket(options: RateBudgetOptions, now: number): RateBucketSt
     windowMs: options.windowMs,
     ...shape,
     shrunkAt: 0,
+    ceiling: options.limit,
+    floor: Math.min(options.limit, Math.max(RATE_FLOOR, options.minLimit ?? RATE_FLOOR)),
+    incidentUntil: 0,
+    calmSince: now,
   }
+}
+
+/**
+ * Grows a shrunk `limit` back at `now`: `max(1, 5% of the ceiling)` for every full window since
+ * the last 429 (and its pause) or the last growth, up to the ceiling. Returns `state` itself
+ * when nothing is due.
+ * @example const grown = recoverRate(learnRate(newBucket({ limit: 60, windowMs: 1000 }, 0), { status: 429 }, 0), 60_000)
+ */
+export function recoverRate(state: RateBucketState, now: number): RateBucketState {
+  if (state.limit >= state.ceiling) return state
+  const windows = Math.floor((now - state.calmSince) / state.windowMs)
+  if (windows < 1) return state
+  const step = Math.max(1, Math.round(state.ceiling * RATE_GROW_SHARE))
+  const limit = Math.min(state.ceiling, state.limit + windows * step)
+  const shape = bucketShape(limit, state.windowMs)
+  return {
+    ...state,
+    limit,
+    ...shape,
+    tokens: Math.min(state.tokens, shape.capacity),
+    calmSince: state.calmSince + windows * state.windowMs,
+  }
+}
+
+/**
+ * Whether {@link recoverRate} would grow `state` at `now` (for a budget kept elsewhere, which
+ * applies it only then).
+ * @example recoveryDue(newBucket({ limit: 60, windowMs: 1000 }, 0), 5000) // false: not shrunk
+ */
+export function recoveryDue(state: RateBucketState, now: number): boolean {
+  return state.limit < state.ceiling && now - state.calmSince >= state.windowMs
 }
 
 /**
@@ -119,9 +175,11 @@ export function takeTokens(
   now: number,
 ): { readonly state: RateBucketState; readonly waitMs: number } {
   const elapsed = Math.max(0, now - state.updatedAt)
-  const tokens = Math.min(state.capacity, state.tokens + elapsed * state.ratePerMs) - n
+  const refilled = Math.min(state.capacity, state.tokens + elapsed * state.ratePerMs)
+  const grown = recoverRate({ ...state, tokens: refilled }, now)
+  const tokens = grown.tokens - n
   return {
-    state: { ...state, tokens, updatedAt: Math.max(state.updatedAt, now) },
+    state: { ...grown, tokens, updatedAt: Math.max(state.updatedAt, now) },
     waitMs: tokens < 0 ? -tokens / state.ratePerMs : 0,
   }
 }
@@ -129,11 +187,14 @@ export function takeTokens(
 /**
  * What a response teaches the bucket at `now`. A stated limit (and window) replaces the
  * bucket's; `remaining` caps the tokens in hand, and none remaining makes callers wait for the
- * reset. A 429 makes every caller wait for Retry-After (or the reset, or a window) and, when the
- * server stated no limit, shrinks the limit, at most once a window (the 429s of requests already
- * on their way say nothing new): by 10% ({@link RATE_SHRINK}), or, given `sentInWindow` (the
- * requests let through in the window before it: what the server just accepted), to that count,
- * taking off at least 3% ({@link RATE_SHRINK_MIN}) and at most 10%.
+ * reset; a stated limit is also what a shrunk limit grows back to. A 429 makes every caller wait
+ * for Retry-After (or the reset, or a window) and, when the server stated no limit, shrinks the
+ * limit once per incident (a 429 learned within a window or a Retry-After of the one that shrank
+ * it only pauses: the 429s of requests already on their way say nothing new): by 10%
+ * ({@link RATE_SHRINK}), or, given `sentInWindow` (the requests let through in the window before
+ * it: what the server just accepted), to that count, taking off at least 3%
+ * ({@link RATE_SHRINK_MIN}) and at most 10%; never below the floor (`minLimit`, default 1). Each
+ * full window after the pause with no 429 grows it back (see {@link recoverRate}).
  * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
  */
 export function learnRate(
@@ -157,18 +218,23 @@ export function learnRate(
         tokens: Math.min(next.tokens, shape.capacity),
       }
     }
-  } else if (
-    signal.status === 429 &&
-    (next.shrunkAt === 0 || now - next.shrunkAt >= next.windowMs)
-  ) {
+    next = { ...next, ceiling: next.limit }
+  } else if (signal.status === 429 && now >= next.incidentUntil) {
     // Never below RATE_SHRINK: a 429 met after a quiet spell (another client of the account
     // spent the window) says little about the limit.
     const shrunk =
       sentInWindow === undefined
         ? next.limit * RATE_SHRINK
         : Math.max(next.limit * RATE_SHRINK, Math.min(next.limit * RATE_SHRINK_MIN, sentInWindow))
-    const limit = Math.max(1, Math.floor(shrunk))
-    next = { ...next, limit, ...bucketShape(limit, next.windowMs), shrunkAt: now }
+    const limit = Math.max(next.floor, Math.min(next.limit, Math.floor(shrunk)))
+    const incidentMs = Math.max(next.windowMs, signal.retryAfterMs ?? 0, signal.resetMs ?? 0)
+    next = {
+      ...next,
+      limit,
+      ...bucketShape(limit, next.windowMs),
+      shrunkAt: now,
+      incidentUntil: now + incidentMs,
+    }
   }
   const debtFor = (ms: number) => -Math.max(0, ms) * next.ratePerMs
   if (usable(signal.remaining)) {
@@ -179,7 +245,12 @@ export function learnRate(
   }
   if (signal.status === 429) {
     const waitMs = signal.retryAfterMs ?? signal.resetMs ?? next.windowMs
-    next = { ...next, tokens: Math.min(next.tokens, debtFor(waitMs)) }
+    // Quiet is counted from the end of this pause: no growth for windows nobody was sending in.
+    next = {
+      ...next,
+      tokens: Math.min(next.tokens, debtFor(waitMs)),
+      calmSince: Math.max(next.calmSince, now + Math.max(0, waitMs)),
+    }
   }
   return next
 }

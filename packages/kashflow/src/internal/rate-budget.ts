@@ -4,6 +4,8 @@ import {
   createRateBudget as coreCreateRateBudget,
   learnRate as coreLearnRate,
   newBucket as coreNewBucket,
+  recoverRate as coreRecoverRate,
+  recoveryDue as coreRecoveryDue,
   takeTokens as coreTakeTokens,
 } from '@opayo-kashflow/http-core'
 
@@ -37,12 +39,20 @@ export interface RateBudget {
   learn(signal: RateSignal): Promise<void>
 }
 
-/** A budget as numbers: `limit` requests in any `windowMs`. */
+/**
+ * A budget as numbers: `limit` requests in any `windowMs`. It learns and recovers: a 429
+ * without a stated limit shrinks `limit` by 3% to 10% (to what was let through in the window
+ * before) at most once per incident (further 429s within a window or a Retry-After of it only
+ * pause every caller), never below `minLimit`; each full window with no 429 after the pause adds
+ * back `max(1, 5% of limit)`, up to `limit` (or a limit KashFlow states in RateLimit headers).
+ */
 export interface RateBudgetOptions {
-  /** Requests allowed in any window of `windowMs`. */
+  /** Requests allowed in any window of `windowMs`; what a shrunk budget grows back to. */
   readonly limit: number
   /** The window, in milliseconds. */
   readonly windowMs: number
+  /** The least a 429 shrinks `limit` to. @default 1 */
+  readonly minLimit?: number
 }
 
 /** Options of {@link createRateBudget}. */
@@ -67,6 +77,14 @@ export interface RateBucketState {
   readonly ratePerMs: number
   /** When a 429 last shrank `limit` (0: never). */
   readonly shrunkAt: number
+  /** What `limit` grows back to: the configured limit, or one KashFlow stated. */
+  readonly ceiling: number
+  /** The least a 429 shrinks `limit` to. */
+  readonly floor: number
+  /** 429s learned before this instant belong to the incident that last shrank `limit`. */
+  readonly incidentUntil: number
+  /** The start of the current stretch with no 429 (after its pause); growth counts from it. */
+  readonly calmSince: number
 }
 
 /**
@@ -98,8 +116,21 @@ export const takeTokens: (
 ) => { readonly state: RateBucketState; readonly waitMs: number } = coreTakeTokens
 
 /**
+ * Grows a shrunk bucket back at `now`: `max(1, 5% of its ceiling)` per full window with no 429.
+ * @example const grown = recoverRate(newBucket({ limit: 60, windowMs: 1000 }, 0), 5000)
+ */
+export const recoverRate: (state: RateBucketState, now: number) => RateBucketState = coreRecoverRate
+
+/**
+ * Whether {@link recoverRate} would grow `state` at `now`.
+ * @example recoveryDue(newBucket({ limit: 60, windowMs: 1000 }, 0), 5000) // false
+ */
+export const recoveryDue: (state: RateBucketState, now: number) => boolean = coreRecoveryDue
+
+/**
  * What an answer teaches a bucket at `now`: a stated limit replaces it, a 429 makes callers wait
- * and (with no stated limit) shrinks it by 3 to 10%, at most once a window.
+ * and (with no stated limit) shrinks it by 3 to 10%, at most once per incident, never below its
+ * floor; it grows back after quiet windows (see {@link recoverRate}).
  * @example const next = learnRate(newBucket({ limit: 100, windowMs: 1000 }, 0), { status: 429, retryAfterMs: 1000 }, 0)
  */
 export const learnRate: (

@@ -1,7 +1,13 @@
 // The KashFlow request budget shared by every worker of one account: the token bucket of
 // @opayo-kashflow/kashflow kept in one PostgreSQL row. A take is one atomic statement (refill,
 // take, and the debt to wait out); what a response teaches is applied under the row's lock.
-import { KASHFLOW_UNCONFIRMED, learnRate, newBucket, takeTokens } from '@opayo-kashflow/kashflow'
+import {
+  KASHFLOW_UNCONFIRMED,
+  learnRate,
+  newBucket,
+  recoveryDue,
+  takeTokens,
+} from '@opayo-kashflow/kashflow'
 import type { RateBucketState, RateBudget, RateSignal } from '@opayo-kashflow/kashflow'
 import type { Pool, PoolClient } from 'pg'
 import { SyncConfigError } from '../engine/errors.js'
@@ -30,6 +36,11 @@ export interface PostgresRateBudgetOptions {
   readonly limit?: number
   readonly windowMs?: number
   /**
+   * The least a 429 shrinks the shared limit to; it grows back as the in-memory budget does
+   * (`createRateBudget`: `max(1, 5% of limit)` per full window with no 429). @default 1
+   */
+  readonly minLimit?: number
+  /**
    * The clock, in ms since the epoch. Workers' clocks should agree (NTP): a clock running ahead
    * refills the bucket early by the difference, once. @default Date.now
    */
@@ -52,6 +63,10 @@ interface BucketRow {
   capacity: number
   rate_per_ms: number
   shrunk_at: string | number
+  ceiling: number | null
+  floor_count: number | null
+  incident_until: string | number | null
+  calm_since: string | number | null
 }
 
 const stateOf = (row: BucketRow): RateBucketState => ({
@@ -62,6 +77,11 @@ const stateOf = (row: BucketRow): RateBucketState => ({
   capacity: Number(row.capacity),
   ratePerMs: Number(row.rate_per_ms),
   shrunkAt: Number(row.shrunk_at),
+  // Rows from before recovery was kept: grow back to what they hold, from now.
+  ceiling: Number(row.ceiling ?? row.limit_count),
+  floor: Number(row.floor_count ?? 1),
+  incidentUntil: Number(row.incident_until ?? 0),
+  calmSince: Number(row.calm_since ?? row.updated_at),
 })
 
 const timerSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -113,14 +133,27 @@ export async function postgresRateBudget(
   const tx = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => pgTransaction(pool, fn)
 
   await migratePostgres(pool, schema)
+  // What recovery keeps (the limit to grow back to, the floor, the incident, the quiet stretch).
+  // ADD COLUMN IF NOT EXISTS is checked under the table's lock, so workers may race here.
+  await pool.query(
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ceiling DOUBLE PRECISION,
+       ADD COLUMN IF NOT EXISTS floor_count DOUBLE PRECISION,
+       ADD COLUMN IF NOT EXISTS incident_until BIGINT,
+       ADD COLUMN IF NOT EXISTS calm_since BIGINT`,
+  )
 
   const configured = limit !== undefined && windowMs !== undefined
   const seed = newBucket(
-    configured ? { limit, windowMs } : KASHFLOW_UNCONFIRMED.defaultRateBudget,
+    {
+      ...(configured ? { limit, windowMs } : KASHFLOW_UNCONFIRMED.defaultRateBudget),
+      ...(options.minLimit === undefined ? {} : { minLimit: options.minLimit }),
+    },
     now(),
   )
   const columns =
-    'account, tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at'
+    'account, tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at, ceiling, floor_count, incident_until, calm_since'
+  const returning =
+    'tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at, ceiling, floor_count, incident_until, calm_since'
   const seedValues = (s: RateBucketState) => [
     account,
     s.tokens,
@@ -130,14 +163,20 @@ export async function postgresRateBudget(
     s.capacity,
     s.ratePerMs,
     Math.trunc(s.shrunkAt),
+    s.ceiling,
+    s.floor,
+    Math.trunc(s.incidentUntil),
+    Math.trunc(s.calmSince),
   ]
   await pool.query(
-    `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (account) DO ${
        configured
          ? `UPDATE SET limit_count = EXCLUDED.limit_count, window_ms = EXCLUDED.window_ms,
               capacity = EXCLUDED.capacity, rate_per_ms = EXCLUDED.rate_per_ms,
-              tokens = LEAST(${table}.tokens, EXCLUDED.capacity), shrunk_at = 0`
+              tokens = LEAST(${table}.tokens, EXCLUDED.capacity), shrunk_at = 0,
+              ceiling = EXCLUDED.ceiling, floor_count = EXCLUDED.floor_count,
+              incident_until = 0, calm_since = EXCLUDED.calm_since`
          : 'NOTHING'
      }`,
     seedValues(seed),
@@ -148,18 +187,43 @@ export async function postgresRateBudget(
   // Counts the 429s this process learned: a caller that waited through one takes again.
   let refusals = 0
 
+  /** Applies `change` to the row (or the seed) under its lock, at `now()`, and stores the result. */
+  const update = (change: (current: RateBucketState, at: number) => RateBucketState) =>
+    tx(async (c) => {
+      const r = await c.query<BucketRow>(
+        `SELECT ${returning} FROM ${table} WHERE account = $1 FOR UPDATE`,
+        [account],
+      )
+      const row = r.rows[0]
+      const at = now()
+      const next = change(takeTokens(row ? stateOf(row) : seed, 0, at).state, at)
+      await c.query(
+        `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (account) DO UPDATE SET tokens = EXCLUDED.tokens, updated_at = EXCLUDED.updated_at,
+           limit_count = EXCLUDED.limit_count, window_ms = EXCLUDED.window_ms, capacity = EXCLUDED.capacity,
+           rate_per_ms = EXCLUDED.rate_per_ms, shrunk_at = EXCLUDED.shrunk_at, ceiling = EXCLUDED.ceiling,
+           floor_count = EXCLUDED.floor_count, incident_until = EXCLUDED.incident_until,
+           calm_since = EXCLUDED.calm_since`,
+        seedValues(next),
+      )
+      known = next
+    })
+
   const budget: PostgresRateBudget = {
     async take(n = 1, signal) {
       if (signal?.aborted)
         throw signal.reason instanceof Error ? signal.reason : new Error('Aborted')
+      // A shrunk budget due to grow: grow it under the row's lock first (the same rule as
+      // in memory, `takeTokens`); otherwise a take stays one statement.
+      if (recoveryDue(known, now())) await update((current) => current)
       // Refill since updated_at (never for a clock that went back), take n, and return the rest:
       // below zero is the debt this caller waits out. One statement, so workers never interleave.
       const r = await pool.query<BucketRow>(
-        `INSERT INTO ${table} AS b (${columns}) VALUES ($1, $2::double precision - $9::double precision, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO ${table} AS b (${columns}) VALUES ($1, $2::double precision - $13::double precision, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (account) DO UPDATE SET
-           tokens = LEAST(b.capacity, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * b.rate_per_ms) - $9::double precision,
+           tokens = LEAST(b.capacity, b.tokens + GREATEST(0, EXCLUDED.updated_at - b.updated_at) * b.rate_per_ms) - $13::double precision,
            updated_at = GREATEST(b.updated_at, EXCLUDED.updated_at)
-         RETURNING tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at`,
+         RETURNING ${returning}`,
         [...seedValues({ ...seed, updatedAt: now() }), n],
       )
       const row = r.rows[0]
@@ -181,26 +245,11 @@ export async function postgresRateBudget(
         (signal.remaining !== undefined && signal.remaining < known.capacity)
       if (!news) return
       if (signal.status === 429) refusals += 1
-      await tx(async (c) => {
-        const r = await c.query<BucketRow>(
-          `SELECT tokens, updated_at, limit_count, window_ms, capacity, rate_per_ms, shrunk_at FROM ${table} WHERE account = $1 FOR UPDATE`,
-          [account],
-        )
-        const row = r.rows[0]
-        const at = now()
-        const current = takeTokens(row ? stateOf(row) : seed, 0, at).state
+      await update((current, at) => {
         // No log of requests here: a bucket in debt (callers waiting) was spending its whole plan.
         const saturated = current.tokens < 0
         const planned = Math.floor(current.capacity + current.ratePerMs * current.windowMs)
-        const next = learnRate(current, signal, at, saturated ? planned : undefined)
-        await c.query(
-          `INSERT INTO ${table} (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ON CONFLICT (account) DO UPDATE SET tokens = EXCLUDED.tokens, updated_at = EXCLUDED.updated_at,
-             limit_count = EXCLUDED.limit_count, window_ms = EXCLUDED.window_ms, capacity = EXCLUDED.capacity,
-             rate_per_ms = EXCLUDED.rate_per_ms, shrunk_at = EXCLUDED.shrunk_at`,
-          seedValues(next),
-        )
-        known = next
+        return learnRate(current, signal, at, saturated ? planned : undefined)
       })
     },
     async close() {
