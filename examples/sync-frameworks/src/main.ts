@@ -1,5 +1,8 @@
-// For each framework: mount the sync service, post a signed Opayo notification the way Opayo
-// does, let the engine post it to the fake KashFlow, and read /health (public: ok or degraded).
+// For each framework: mount the sync service, start its workers, post a signed Opayo
+// notification the way Opayo does, wait for a worker to post it to the fake KashFlow, read
+// /health (public: ok or degraded), and stop the workers before closing. Without
+// `service.start()` notifications are acknowledged but nothing is posted, and /health turns 503
+// `workers_not_running`.
 import {
   buildServerNotification,
   postServerNotification,
@@ -19,17 +22,23 @@ for (const [name, start] of Object.entries(frameworks)) {
   })
   const service = await buildService(kashflow.url)
   const server = await start(service)
+  // The worker loops: without them nothing reaches KashFlow.
+  service.start()
   const fields = signServerNotification(buildServerNotification(), {
     vendorName: 'myshop',
     securityKey: 'IK776BWNHN',
   })
   const reply = await postServerNotification(`${server.url}/opayo/notify`, fields)
-  await service.engine.drain()
+  // A worker posts it; wait for that (at most 10 s).
+  for (let i = 0; i < 200 && (await service.engine.status()).counts.posted === 0; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 50))
   const health = (await (await fetch(`${server.url}/health`)).json()) as { status: string }
   const { counts } = await service.engine.status()
   console.log(
     `${name.padEnd(8)} notify -> ${reply.status}; health ${health.status}; posted ${counts.posted}; invoice 1042 ${kashflow.fake.invoiceView(kashflow.fake.invoices.get(1042)!)['Status'] as string}`,
   )
+  // Stop the workers first (they finish the event in hand), then the listener.
+  await service.stop()
   await server.close()
   await kashflow.close()
 }

@@ -10,6 +10,7 @@ export type {
   ServerTransactionInput,
   FormTransactionInput,
 } from './service/service.js'
+export type { HealthOptions, HealthReason, HealthDetail } from './service/health.js'
 export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
 export type {
   Reconciliation,

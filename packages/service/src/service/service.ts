@@ -52,6 +52,8 @@ import { resolveRoute } from './admin-resolve.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
 import { confirmationReads } from './confirmation-budget.js'
+import { createHealthMonitor } from './health.js'
+import type { HealthOptions, HealthReason } from './health.js'
 import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
@@ -112,6 +114,12 @@ export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint
   readonly basePath?: string
   /** Title of the status page. @default 'opayo-kashflow' */
   readonly title?: string
+  /**
+   * When `/health` turns degraded because money stopped moving (see {@link HealthOptions}):
+   * no worker loop, a due event older than 15 min, KashFlow refusing for 10 min.
+   * @default {} (those defaults)
+   */
+  readonly health?: HealthOptions
 }
 
 /** What `registerServerTransaction` takes: the registration call's input plus what KashFlow needs. */
@@ -275,7 +283,26 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         sleep: options.sleep,
       })
     : undefined
-  const engine = createSyncEngine({ ...options, store: engineStore, confirmHint })
+  // The engine as handed out: its loops tracked, so `/health` knows whether any runs.
+  const health = createHealthMonitor({
+    engine: createSyncEngine({ ...options, store: engineStore, confirmHint }),
+    store,
+    now,
+    logger: options.logger,
+    sleep: options.sleep,
+    options: options.health,
+  })
+  const engine = health.engine
+
+  /** Why money is not moving (503 reasons), with the monitor's detail. */
+  const moneyMoving = async () => {
+    const detail = await health.detail()
+    const reasons: HealthReason[] = [
+      ...(engine.paused() === undefined ? [] : (['posting_paused'] as const)),
+      ...detail.reasons,
+    ]
+    return { ...detail, reasons }
+  }
 
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
@@ -322,7 +349,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     redirectUrl: fill(options.redirectUrl, { vendorTxCode: '' }),
     replies,
     now: () => new Date(now()),
-    onEvent: logNotificationEvent,
+    onEvent(event) {
+      if (event.type === 'accepted') health.acknowledged()
+      logNotificationEvent(event)
+    },
   })
 
   /** The notification route's decisions in the log: an ERROR reply (nothing stored) at error. */
@@ -555,8 +585,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     if (route !== '/admin' && route !== '/admin/health') return undefined
     if (request.method !== 'GET') return methodNotAllowed('GET')
     if (route === '/admin/health') {
-      const status = await engine.status()
-      return json(200, { ok: status.paused === undefined, ...status })
+      const [status, detail] = await Promise.all([engine.status(), moneyMoving()])
+      return json(200, { ok: detail.reasons.length === 0, ...status, health: detail })
     }
     // Only what the page shows: each list bounded and cut by the store (list order 'latest').
     const [status, dead, waiting, recent] = await Promise.all([
@@ -631,16 +661,18 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
       if (route === '/health') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
-        // Degraded while posting is paused (503, so a load balancer that reads only the status
-        // code notices) or while dead letters wait for a person (200: the service still takes
-        // notifications). The dead-letter count is read at most every 5 s, so the public route
-        // costs the store nothing per request.
+        // Degraded, 503 (so a load balancer that reads only the status code notices), while
+        // money stops moving: posting paused, no worker loop, a due event waiting too long,
+        // KashFlow refusing for too long (health.ts). Degraded but 200 while dead letters wait
+        // for a person: the service still takes notifications. The store reads behind it are
+        // reused for 5 s, so the public route costs the store nothing per request.
+        const stopped = (await moneyMoving()).reasons
         const reasons = [
-          ...(engine.paused() === undefined ? [] : ['posting_paused']),
-          ...((await deadLettersWaiting()) > 0 ? ['dead_letters'] : []),
+          ...stopped,
+          ...((await deadLettersWaiting()) > 0 ? (['dead_letters'] as const) : []),
         ]
         if (reasons.length === 0) return json(200, { status: 'ok' })
-        return json(engine.paused() === undefined ? 200 : 503, { status: 'degraded', reasons })
+        return json(stopped.length === 0 ? 200 : 503, { status: 'degraded', reasons })
       }
       if (route === '/admin' || route === '/admin/health') {
         if (!adminToken || !bearerMatches(request, adminToken))
