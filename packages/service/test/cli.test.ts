@@ -313,6 +313,23 @@ describe('the opayo-kashflow CLI', () => {
       ).counts.posted
     }
     expect(posted).toBe(1)
+    // The engine's and the route's decisions as JSON lines, each with the event id.
+    for (let i = 0; i < 50 && !output.includes('"sync posted"'); i += 1)
+      await new Promise((r) => setTimeout(r, 100))
+    const logs = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string; id?: string })
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'sync posted', id: expect.any(String) }),
+    )
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: 'opayo notification accepted',
+        vpsTxId: 'A9000000-0000-4000-8000-000000000009',
+      }),
+    )
+    expect(output).not.toContain('IK776BWNHN')
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' })
     expect((await fetch(`${url}/admin`)).status).toBe(404)
     expect(await (await fetch(`${adminUrl}/admin`)).text()).toContain('opayo-kashflow')

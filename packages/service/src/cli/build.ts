@@ -9,7 +9,7 @@ import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import type { KashflowClient, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
-import type { Store } from '@opayo-kashflow/sync'
+import type { Store, SyncLogger } from '@opayo-kashflow/sync'
 import type { PostgresRateBudget } from '@opayo-kashflow/sync/postgres'
 import { createSyncService } from '../service/service.js'
 import type { SyncService } from '../service/service.js'
@@ -62,7 +62,10 @@ async function openRateBudget(
 }
 
 /** Builds the service from a validated config and the environment's secrets. */
-export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltService> {
+export async function serviceFromConfig(
+  config: ServiceConfig,
+  extra: { readonly logger?: SyncLogger } = {},
+): Promise<BuiltService> {
   const store = await openStore(config)
   const rateBudget = await openRateBudget(config)
   const kashflow = createKashflowClient({
@@ -103,6 +106,7 @@ export async function serviceFromConfig(config: ServiceConfig): Promise<BuiltSer
     )
   const settlement = settlementFromConfig(config)
   const service = createSyncService({
+    ...(extra.logger ? { logger: extra.logger } : {}),
     store,
     kashflow,
     rules: definePostingRules({

@@ -71,6 +71,11 @@ export type Command =
       /** Needs the whole service: the store, the KashFlow client and the Opayo clients. */
       readonly needs: 'service'
       readonly subcommands: readonly string[]
+      /**
+       * The service logs JSON lines while it runs (level from `OPAYO_KASHFLOW_LOG_LEVEL`).
+       * @default false (one-shot commands print their own output)
+       */
+      readonly logs?: boolean
       run(
         ctx: CommandContext & { readonly config: ServiceConfig; readonly built: BuiltService },
       ): Promise<ExitCode>

@@ -7,6 +7,7 @@ import { isOpayoKashflowError } from '@opayo-kashflow/core'
 import { createSyncAdmin } from '@opayo-kashflow/sync'
 import { deadLettersCommand, statusCommand } from './admin-commands.js'
 import { openStore, serviceFromConfig } from './build.js'
+import { jsonLogger } from './json-logger.js'
 import type { Command, CommandContext, CommandIo, ExitCode } from './command.js'
 import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -228,7 +229,10 @@ async function runCommand(command: Command, ctx: CommandContext, configPath: str
       await store.close()
     }
   }
-  const built = await serviceFromConfig(config)
+  const built = await serviceFromConfig(
+    config,
+    command.logs ? { logger: jsonLogger({ level: process.env['OPAYO_KASHFLOW_LOG_LEVEL'] }) } : {},
+  )
   try {
     return await command.run({ ...ctx, config, built })
   } finally {

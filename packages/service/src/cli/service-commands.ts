@@ -11,6 +11,7 @@ import { terminalLine } from './terminal-text.js'
 export const serveCommand: Command = {
   needs: 'service',
   subcommands: [],
+  logs: true,
   async run({ config, built: { service }, io }) {
     // Before anything listens: an admin listener beyond loopback needs the admin token (exit 2).
     const adminGuard = adminListenerGuard(config)

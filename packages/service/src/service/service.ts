@@ -804,8 +804,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       engine.start(input)
       if (reporting && options.poll !== false) {
         pollTimer = setInterval(() => {
-          poll().catch((error: unknown) =>
-            options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
+          poll().then(
+            (totals) => options.logger?.info?.('reporting poll', totals),
+            (error: unknown) =>
+              options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
           )
           // Clearing mode: closed settlement batches of the last week, each settled once.
           if (options.settlement)
