@@ -9,6 +9,7 @@ const SECTIONS: Readonly<Record<string, () => Promise<{ section: BenchSection }>
   transform: () => import('./transform.js'),
   ack: () => import('./ack.js'),
   budget: () => import('./budget.js'),
+  'budget-recovery': () => import('./budget-recovery.js'),
   reconcile: () => import('./reconcile.js'),
   scale: () => import('./scale.js'),
   matching: () => import('./matching.js'),
