@@ -85,26 +85,34 @@ describe('createRateBudget', () => {
     expect(span / 1000).toBeCloseTo(999 / 97, 1)
   })
 
-  it('makes every caller wait out a 429 with Retry-After, and shrinks the budget', async () => {
+  it('makes every caller wait out a 429 with Retry-After; off pace (one request sent) it shrinks nothing', async () => {
     const { budget, sendAt } = fakeBudget(100, 1000)
     await sendAt(1_000_000)
     await budget.learn({ status: 429, retryAfterMs: 3000 })
     const next = await sendAt(1_000_000)
     expect(next).toBeGreaterThanOrEqual(1_003_000)
-    // Shrunk to 90: in the window after the pause no more than 90 get through (later quiet
-    // windows grow it back).
+    // The budget had let one request through, far below its limit: the 429 is not its pace, so
+    // the window after the pause still lets (nearly) the whole budget through.
     const sent: number[] = []
     for (let i = 0; i < 300; i += 1) sent.push(await sendAt(1_003_000))
     const first = sent.filter((t) => t < 1_004_000)
-    expect(busiestWindow(first, 1000)).toBeLessThanOrEqual(90)
-    expect(busiestWindow(first, 1000)).toBeGreaterThan(85)
+    expect(busiestWindow(first, 1000)).toBeLessThanOrEqual(100)
+    expect(busiestWindow(first, 1000)).toBeGreaterThan(90) // a shrink to 90 would hold it to 90
   })
 
-  it('shrinks a saturated budget by 3% on a 429, to what it had let through when that is lower, never by more than 10%', () => {
+  it('shrinks a saturated budget by 3% on a 429, to what it had let through when that is lower, never by more than 10%; off pace not at all', () => {
     const at100 = newBucket({ limit: 100, windowMs: 1000 }, 0)
     expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 98).limit).toBe(97)
     expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 93).limit).toBe(93)
-    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 3).limit).toBe(90)
+    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 55).limit).toBe(90)
+    // Under half the limit let through (RATE_BUSY_SHARE): the 429 is not this budget's pace.
+    const offPace = learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10, 3)
+    expect(offPace.limit).toBe(100)
+    expect(offPace.tokens).toBeLessThan(0) // still a pause for its Retry-After
+    // Off pace without a Retry-After: no pause either (its own caller waits).
+    expect(learnRate(at100, { status: 429 }, 10, 3).tokens).toBeGreaterThan(0)
+    // Not counted (a shared budget not saturated): a 429 out of the blue shrinks by 10%.
+    expect(learnRate(at100, { status: 429, retryAfterMs: 1000 }, 10).limit).toBe(90)
   })
 
   it('measures a 429 against what it let through in the last window', async () => {
@@ -194,8 +202,8 @@ describe('createRateBudget', () => {
     let floored = newBucket({ limit: 60, windowMs: 1000, minLimit: 5 }, 0)
     let one = newBucket({ limit: 60, windowMs: 1000 }, 0)
     for (let i = 0; i < 100; i += 1) {
-      floored = learnRate(floored, { status: 429, retryAfterMs: 1000 }, 1500 * i, 0)
-      one = learnRate(one, { status: 429, retryAfterMs: 1000 }, 1500 * i, 0)
+      floored = learnRate(floored, { status: 429, retryAfterMs: 1000 }, 1500 * i)
+      one = learnRate(one, { status: 429, retryAfterMs: 1000 }, 1500 * i)
     }
     expect(floored.limit).toBe(5)
     expect(one.limit).toBe(1)

@@ -91,6 +91,11 @@ export const RATE_SHRINK = 0.9
 export const RATE_SHRINK_MIN = 0.97
 /** The least `limit` a 429 shrinks to, unless `minLimit` says otherwise. */
 export const RATE_FLOOR = 1
+/**
+ * Below this share of its limit let through in the window before a 429, the budget was not
+ * pacing at its limit: that 429 says nothing about the limit (see {@link learnRate}).
+ */
+export const RATE_BUSY_SHARE = 0.5
 /** What each full window with no 429 adds back to a shrunk `limit`: this share of its ceiling (at least 1). */
 export const RATE_GROW_SHARE = 0.05
 
@@ -205,6 +210,18 @@ export function learnRate(
 ): RateBucketState {
   let next = takeTokens(state, 0, now).state
   const usable = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v)
+  // A 429 met while this budget let through under half its limit in the window before (known
+  // only where the budget counts what it sent) cannot be this budget's pace: KashFlow failing,
+  // or a refusal unrelated to the rate. It neither shrinks the limit nor pauses every caller;
+  // its own caller still waits its Retry-After (the client before retrying a read, the sync
+  // engine before writing again).
+  const offPace =
+    signal.status === 429 &&
+    !(usable(signal.limit) && signal.limit > 0) &&
+    sentInWindow !== undefined &&
+    sentInWindow < next.limit * RATE_BUSY_SHARE
+  // Off pace with a Retry-After: every caller still waits it (the server asked), nothing shrinks.
+  if (offPace && !usable(signal.retryAfterMs)) return next
   if (usable(signal.limit) && signal.limit > 0) {
     const windowMs =
       usable(signal.windowMs) && signal.windowMs > 0 ? signal.windowMs : next.windowMs
@@ -219,7 +236,7 @@ export function learnRate(
       }
     }
     next = { ...next, ceiling: next.limit }
-  } else if (signal.status === 429 && now >= next.incidentUntil) {
+  } else if (signal.status === 429 && !offPace && now >= next.incidentUntil) {
     // Never below RATE_SHRINK: a 429 met after a quiet spell (another client of the account
     // spent the window) says little about the limit.
     const shrunk =
