@@ -110,7 +110,7 @@ async function drain(withBudget: boolean): Promise<Run> {
   }
   const rateBudget: RateBudget = withBudget
     ? createRateBudget({ limit: GUESS, windowMs: 1000, now: time.now, sleep: time.sleep })
-    : { take: () => Promise.resolve(), learn: () => undefined }
+    : { take: () => Promise.resolve(), learn: () => Promise.resolve() }
   const kashflow = createKashflowClient({
     ...CREDENTIALS,
     fetch,
