@@ -24,6 +24,7 @@ import { createSyncEngine, memoryStore } from '@opayo-kashflow/sync'
 import { FakeKashflow } from '@opayo-kashflow/testkit'
 import type { FakeKashflowFault } from '@opayo-kashflow/testkit'
 import { CREDENTIALS, payment } from '../test/support/payments.js'
+import { virtualTime } from '../test/support/virtual-time.js'
 import { runSections } from './lib/figure.js'
 import type { BenchSection, Figure } from './lib/figure.js'
 
@@ -32,38 +33,6 @@ const ACCOUNT_LIMIT = 40
 const GUESS = 60
 const LOOPS = 4
 const START = Date.UTC(2026, 10, 2, 10, 0, 0)
-
-/** A virtual clock with timers: `run` settles pending work, then jumps to the next deadline. */
-function virtualTime(start: number) {
-  let now = start
-  const timers: { at: number; resolve: () => void }[] = []
-  const settle = () => new Promise<void>((r) => setImmediate(r))
-  return {
-    now: () => now,
-    sleep: (ms: number) =>
-      new Promise<void>((resolve) => {
-        timers.push({ at: now + ms, resolve })
-      }),
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      let done = false
-      const result = work().finally(() => {
-        done = true
-      })
-      result.catch(() => undefined)
-      while (!done) {
-        await settle()
-        if (done || timers.length === 0) continue
-        timers.sort((a, b) => a.at - b.at)
-        now = Math.max(now, timers[0]!.at)
-        for (const t of timers.filter((x) => x.at <= now)) {
-          timers.splice(timers.indexOf(t), 1)
-          t.resolve()
-        }
-      }
-      return result
-    },
-  }
-}
 
 /** A seeded random (mulberry32), so both runs meet the same faults in the same order. */
 function seeded(seed: number): () => number {

@@ -6,43 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createSyncEngine, memoryStore } from '../src/index.js'
 import type { SyncEvent } from '../src/index.js'
 import { CREDENTIALS, payment } from './helpers.js'
-
-/**
- * A fake clock with timers: `sleep` resolves when `run` has moved the clock to its deadline.
- * `run` lets every pending callback settle, then jumps to the next deadline, until `work` ends;
- * so the engine's loops really interleave, and nothing depends on how fast this machine is.
- */
-function fakeTime(start: number) {
-  let now = start
-  const timers: { at: number; resolve: () => void }[] = []
-  const settle = () => new Promise<void>((r) => setImmediate(r))
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      timers.push({ at: now + ms, resolve })
-    })
-  return {
-    now: () => now,
-    sleep,
-    async run<T>(work: () => Promise<T>): Promise<T> {
-      let done = false
-      const result = work().finally(() => {
-        done = true
-      })
-      result.catch(() => undefined)
-      while (!done) {
-        await settle()
-        if (done || timers.length === 0) continue
-        timers.sort((a, b) => a.at - b.at)
-        now = Math.max(now, timers[0]!.at)
-        for (const t of timers.filter((t) => t.at <= now)) {
-          timers.splice(timers.indexOf(t), 1)
-          t.resolve()
-        }
-      }
-      return result
-    },
-  }
-}
+import { virtualTime as fakeTime } from '../../../test/support/virtual-time.js'
 
 /** An engine with `loops` loops, one KashFlow client and its budget, and a budgeted fake. */
 function rig(input: { readonly invoices: number; readonly limit: number }) {
