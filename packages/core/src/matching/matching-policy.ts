@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
+import { assertArray } from './normalise.js'
 import { issuesFromZod } from '../model/parse.js'
 import type { InvoiceNumber } from '../reference/reference-parser.js'
 import type { InvoiceCandidate } from './invoice-candidate.js'
@@ -107,13 +107,11 @@ export function decideMatch(
   policy: MatchingPolicyInput,
 ): MatchDecision {
   const { autoPost } = defineMatchingPolicy(policy)
-  // Checked as unknown: narrowing the readonly array type itself would make it any[].
-  const givenCandidates: unknown = candidates
-  if (!Array.isArray(givenCandidates)) {
-    throw new InvalidArgumentError(
-      `decideMatch(): candidates must be the array rankInvoiceCandidates returned, got ${typeof candidates}.`,
-    )
-  }
+  assertArray(
+    candidates,
+    'decideMatch()',
+    'candidates must be the array rankInvoiceCandidates returned',
+  )
   const review = (reason: MatchReviewReason, message: string): MatchDecision => ({
     action: 'review',
     candidates,

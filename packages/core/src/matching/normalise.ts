@@ -1,5 +1,6 @@
 // Normalisation shared by the matcher: each function turns a messy value into the form two
 // values are compared in. Not public: the docs (docs/matching.md) describe the rules in words.
+import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
 
 /** An email for comparison: trimmed, lower case; undefined when empty or without an `@`. */
 export function normaliseEmail(email: string | undefined): string | undefined {
@@ -52,4 +53,14 @@ export function dayNumber(date: string): number {
 /** The YYYY-MM-DD date `days` after (or before, when negative) `date`. */
 export function addDays(date: string, days: number): string {
   return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10)
+}
+
+/**
+ * Throws `InvalidArgumentError` (`${where}: ${what}, got <type>.`) unless `value` is an array,
+ * for callers that pass the matcher untyped data. Checked as unknown: narrowing the readonly
+ * array type itself would make it any[].
+ */
+export function assertArray(value: unknown, where: string, what: string): void {
+  if (!Array.isArray(value))
+    throw new InvalidArgumentError(`${where}: ${what}, got ${typeof value}.`)
 }

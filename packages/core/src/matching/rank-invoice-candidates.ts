@@ -17,7 +17,7 @@ import type {
   MatchReason,
   MatchReasonCode,
 } from './invoice-candidate.js'
-import { compactPostcode, dayNumber, nameKey, normaliseEmail } from './normalise.js'
+import { assertArray, compactPostcode, dayNumber, nameKey, normaliseEmail } from './normalise.js'
 import { suggestInvoiceNumbers } from './suggest-invoice-numbers.js'
 
 /** Options of {@link rankInvoiceCandidates}. */
@@ -115,13 +115,7 @@ export function rankInvoiceCandidates(
       `rankInvoiceCandidates(): payment ${id} cannot be matched: ${describeIssues(checkedPayment.error)}.`,
     )
   }
-  // Checked as unknown: narrowing the readonly array type itself would make it any[].
-  const givenInvoices: unknown = invoices
-  if (!Array.isArray(givenInvoices)) {
-    throw new InvalidArgumentError(
-      `rankInvoiceCandidates(): invoices must be an array of open invoices, got ${typeof invoices}.`,
-    )
-  }
+  assertArray(invoices, 'rankInvoiceCandidates()', 'invoices must be an array of open invoices')
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS
   if (!Number.isSafeInteger(windowDays) || windowDays < 0) {
     throw new InvalidArgumentError(

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
+import { assertArray } from './normalise.js'
 import { toInvoiceNumber } from '../reference/reference-parser.js'
 import type { InvoiceNumber } from '../reference/reference-parser.js'
 import type { ReferenceResemblance } from './invoice-candidate.js'
@@ -98,13 +99,7 @@ export function suggestInvoiceNumbers(
       `suggestInvoiceNumbers(): reference must be a string, got ${reference === null ? 'null' : typeof reference}.`,
     )
   }
-  // Checked as unknown: narrowing the readonly array type itself would make it any[].
-  const givenInvoiceNumbers: unknown = invoiceNumbers
-  if (!Array.isArray(givenInvoiceNumbers)) {
-    throw new InvalidArgumentError(
-      `suggestInvoiceNumbers(): invoiceNumbers must be an array, got ${typeof invoiceNumbers}.`,
-    )
-  }
+  assertArray(invoiceNumbers, 'suggestInvoiceNumbers()', 'invoiceNumbers must be an array')
   const numbers = new Set<InvoiceNumber>()
   for (const value of invoiceNumbers) {
     const invoiceNumber = toInvoiceNumber(value)
