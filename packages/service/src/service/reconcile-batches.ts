@@ -14,6 +14,7 @@ import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import { settlementEventId } from '@opayo-kashflow/sync'
 import type { SettledBatchRecord, Store } from '@opayo-kashflow/sync'
 import { readSettlementBatch } from './settlement-poll.js'
+import { unreadableReason } from './reconcile.js'
 import { csvCell } from './csv-cell.js'
 
 /** Where a batch stands. */
@@ -176,9 +177,7 @@ export async function reconcileBatches(input: {
         if (error instanceof KashflowCannotTellError || e.name === 'KashflowCannotTellError')
           cannotTell.push(String(e.message))
         else if (typeof e.name === 'string' && /^Kashflow\w*Error$/.test(e.name))
-          cannotTell.push(
-            `KashFlow unavailable: ${typeof e.status === 'number' ? `HTTP ${e.status}, ` : ''}${String(e.code)}`,
-          )
+          cannotTell.push(unreadableReason(error))
         else throw error
       }
     }

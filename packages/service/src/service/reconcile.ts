@@ -180,8 +180,11 @@ type LinesRead =
   | { readonly lines: readonly InvoicePaymentRecord[] }
   | { readonly lines: readonly []; readonly unreadable: string }
 
-/** The reason a read failed, in words safe to print (client errors hold no secret). */
-const unreadableReason = (error: unknown): string => {
+/**
+ * Why KashFlow could not be read, in words safe to print (client errors hold no secret): e.g.
+ * `KashFlow unavailable: HTTP 503, kashflow_server_error`. Shared by the batch reconciliation.
+ */
+export const unreadableReason = (error: unknown): string => {
   const e = error as { code?: unknown; status?: unknown; message?: unknown } | null
   const status = typeof e?.status === 'number' ? `HTTP ${e.status}` : undefined
   const code = typeof e?.code === 'string' ? e.code : undefined
