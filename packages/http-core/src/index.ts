@@ -25,6 +25,7 @@ export type {
   RateBucketState,
   RateBudget,
   RateBudgetOptions,
+  RateBudgetReading,
   RateSignal,
 } from './rate/rate-budget.js'
 export { rateSignalFrom, statesRateLimit } from './rate/rate-limit-headers.js'

@@ -56,6 +56,25 @@ function seeded(seed: number) {
 }
 
 describe('createRateBudget', () => {
+  it('reads what it holds for metrics: the limit in force, its ceiling and the tokens in hand', async () => {
+    const b = fakeBudget(100, 1000)
+    expect(await b.budget.inspect?.()).toEqual({
+      limit: 100,
+      ceiling: 100,
+      windowMs: 1000,
+      tokens: 1,
+    })
+    for (let i = 0; i < 11; i += 1) await b.sendAt(1_000_000)
+    expect((await b.budget.inspect?.())?.tokens).toBe(-10)
+    const paced = fakeBudget(10, 1000)
+    for (let t = 0; t < 10; t += 1) await paced.sendAt(1_000_000 + t * 100)
+    paced.at(1_000_950)
+    await paced.budget.learn({ status: 429 })
+    const shrunk = await paced.budget.inspect?.()
+    expect(shrunk?.limit).toBeLessThan(10)
+    expect(shrunk?.ceiling).toBe(10)
+  })
+
   it.each([
     [100, 1000],
     [60, 60_000],

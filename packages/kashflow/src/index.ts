@@ -27,6 +27,7 @@ export type {
   RateBucketState,
   RateBudget,
   RateBudgetOptions,
+  RateBudgetReading,
   RateSignal,
 } from './internal/rate-budget.js'
 export { Secret } from '@opayo-kashflow/core'

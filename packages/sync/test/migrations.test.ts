@@ -63,6 +63,7 @@ describe('the migration runner', () => {
         .replace(/JSONB/g, 'TEXT')
         .replace(/BIGSERIAL PRIMARY KEY/g, 'INTEGER PRIMARY KEY AUTOINCREMENT')
         .replace(/BIGINT/g, 'INTEGER')
+        .replace(/ADD COLUMN IF NOT EXISTS/g, 'ADD COLUMN')
     expect(postgres.committed.slice(1).map(normalise)).toEqual(sqlite.committed)
     expect(sqlite.versions).toEqual(MIGRATIONS.map((m) => m.version))
   })

@@ -170,6 +170,32 @@ if (reachable) {
       expect(after.rows).toEqual([{ limit_count: 40 }])
     })
 
+    it('reads the shared row for metrics: the limit every worker is held to and the tokens left', async () => {
+      const w = await workers(2, { limit: 10, windowMs: 1000 })
+      for (let i = 0; i < 4; i += 1) await w.sendAt(i % 2, 1_000_000)
+      await w.budget(0).learn({ status: 429 })
+      const seen = await w.budget(1).inspect?.()
+      expect(seen?.ceiling).toBe(10)
+      expect(seen?.limit).toBeLessThan(10)
+      expect(seen?.tokens).toBeLessThan(0)
+    })
+
+    it('opens a schema whose recovery columns an earlier version added before migration 7', async () => {
+      const w = await workers(1, { limit: 10, windowMs: 1000 })
+      await admin.query(`DELETE FROM ${w.schema}.schema_migrations WHERE version = 7`)
+      const again = await postgresRateBudget({
+        connectionString,
+        schema: w.schema,
+        account: 'accounts@example.co.uk',
+      })
+      budgets.push(again)
+      const versions = await admin.query<{ version: number }>(
+        `SELECT version FROM ${w.schema}.schema_migrations WHERE version = 7`,
+      )
+      expect(versions.rows).toEqual([{ version: 7 }])
+      expect((await again.inspect?.())?.ceiling).toBe(10)
+    })
+
     it('refuses half a budget or a budget that is not a positive rate', async () => {
       await expect(postgresRateBudget({ connectionString, limit: 10 })).rejects.toBeInstanceOf(
         SyncConfigError,

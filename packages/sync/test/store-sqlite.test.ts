@@ -36,6 +36,7 @@ describe('SQLite store upgrades', () => {
       { version: 4 },
       { version: 5 },
       { version: 6 },
+      { version: 7 },
     ])
     db.close()
   })
@@ -45,8 +46,8 @@ describe('SQLite store upgrades', () => {
     await (await sqliteStore({ path })).close()
     const Database = (await import('better-sqlite3')).default
     const db = new Database(path)
-    // Back to schema version 5, as a database from before the index.
-    db.exec('DROP INDEX events_recent; DELETE FROM schema_migrations WHERE version > 5')
+    // Without schema version 6, as a database from before the index.
+    db.exec('DROP INDEX events_recent; DELETE FROM schema_migrations WHERE version = 6')
     const statements: string[] = []
     const prepare = db.prepare.bind(db)
     db.prepare = (sql: string) => (statements.push(sql), prepare(sql))
@@ -73,7 +74,7 @@ describe('SQLite store upgrades', () => {
     const Database = (await import('better-sqlite3')).default
     const old = new Database(path)
     old.exec(
-      'DROP TABLE registrations; DROP TABLE notification_replies; DELETE FROM schema_migrations WHERE version > 1',
+      'DROP TABLE registrations; DROP TABLE notification_replies; DROP TABLE rate_budgets; DELETE FROM schema_migrations WHERE version > 1',
     )
     old.close()
     const store = await sqliteStore({ path })

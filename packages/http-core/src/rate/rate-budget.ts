@@ -33,6 +33,22 @@ export interface RateBudget {
   take(n?: number, signal?: AbortSignal): Promise<void>
   /** Tells the budget what a response said; a 429 makes every later `take` wait. */
   learn(signal: RateSignal): Promise<void>
+  /** What the budget holds now, for metrics; optional (a budget of your own may leave it out). */
+  inspect?(): Promise<RateBudgetReading>
+}
+
+/**
+ * What a budget holds at one instant, for metrics: the limit in force (shrunk after a 429, grown
+ * back after quiet windows), what it grows back to, and the tokens in hand (below zero: requests
+ * already waiting).
+ * @example
+ * const gauge = (r: RateBudgetReading) => `${r.limit}/${r.windowMs} ms, ${r.tokens.toFixed(1)} in hand`
+ */
+export interface RateBudgetReading {
+  readonly limit: number
+  readonly ceiling: number
+  readonly windowMs: number
+  readonly tokens: number
 }
 
 /**
@@ -281,6 +297,19 @@ export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
 }
 
 /**
+ * A bucket's {@link RateBudgetReading}: bring it up to date first (`takeTokens(state, 0, now)`).
+ * @example const reading = readingOf(newBucket({ limit: 100, windowMs: 1000 }, Date.now()))
+ */
+function readingOf(state: RateBucketState): RateBudgetReading {
+  return {
+    limit: state.limit,
+    ceiling: state.ceiling,
+    windowMs: state.windowMs,
+    tokens: state.tokens,
+  }
+}
+
+/**
  * A token bucket in this process: `limit` requests in any `windowMs` (with a little headroom,
  * see {@link RATE_HEADROOM}), shared by every caller holding it. A caller reserves its tokens
  * when it asks, so callers are served in order and a wait never polls; a caller whose wait a 429
@@ -337,6 +366,9 @@ export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget
       const at = now()
       state = learnRate(state, signal, at, signal.status === 429 ? sentInWindow(at) : undefined)
       return Promise.resolve()
+    },
+    inspect() {
+      return Promise.resolve(readingOf(takeTokens(state, 0, now()).state))
     },
   }
 }

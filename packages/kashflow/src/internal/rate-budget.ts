@@ -37,6 +37,22 @@ export interface RateBudget {
   take(n?: number, signal?: AbortSignal): Promise<void>
   /** Tells the budget what a response said; a 429 makes every later `take` wait. */
   learn(signal: RateSignal): Promise<void>
+  /** What the budget holds now, for metrics; optional (a budget of your own may leave it out). */
+  inspect?(): Promise<RateBudgetReading>
+}
+
+/**
+ * What a budget holds at one instant, for metrics: the limit in force (shrunk after a 429, grown
+ * back after quiet windows), what it grows back to, and the tokens in hand (below zero: requests
+ * already waiting).
+ * @example
+ * const gauge = (r: RateBudgetReading) => `${r.limit}/${r.windowMs} ms, ${r.tokens.toFixed(1)} in hand`
+ */
+export interface RateBudgetReading {
+  readonly limit: number
+  readonly ceiling: number
+  readonly windowMs: number
+  readonly tokens: number
 }
 
 /**

@@ -15,6 +15,11 @@ export interface SqlDialect {
   readonly serialKey: string
   /** Statements run before any migration, in the same transaction (PostgreSQL: the schema). */
   readonly setup: readonly string[]
+  /**
+   * How a migration adds a column: PostgreSQL skips one already there (`IF NOT EXISTS`); SQLite
+   * has no such clause, and needs none (no column was ever added outside a migration there).
+   */
+  readonly addColumn: string
 }
 
 /** SQLite through better-sqlite3: one file, every table in it. */
@@ -25,6 +30,7 @@ export const SQLITE_DIALECT: SqlDialect = {
   int64: 'INTEGER',
   serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   setup: [],
+  addColumn: 'ADD COLUMN',
 }
 
 /** PostgreSQL through pg: every table in `schema`, created if missing. */
@@ -38,6 +44,7 @@ export function postgresDialect(schema: string): SqlDialect {
     int64: 'BIGINT',
     serialKey: 'BIGSERIAL PRIMARY KEY',
     setup: [`CREATE SCHEMA IF NOT EXISTS ${schema}`],
+    addColumn: 'ADD COLUMN IF NOT EXISTS',
   }
 }
 
@@ -177,6 +184,24 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (d) => [
       `CREATE INDEX IF NOT EXISTS events_recent ON ${d.table('events')} (state, updated_at, id)`,
     ],
+  },
+  {
+    version: 7,
+    // What a shared rate budget's recovery keeps: the limit to grow back to, the floor, the
+    // incident a 429 belongs to, and the start of the quiet stretch (http-core `learnRate`).
+    // PostgreSQL: IF NOT EXISTS (`addColumn`), for a schema where postgresRateBudget added them
+    // itself before this migration existed.
+    description: 'rate budget recovery',
+    statements: (d) =>
+      [
+        ['ceiling', 'DOUBLE PRECISION'],
+        ['floor_count', 'DOUBLE PRECISION'],
+        ['incident_until', d.int64],
+        ['calm_since', d.int64],
+      ].map(
+        ([column, type]) =>
+          `ALTER TABLE ${d.table('rate_budgets')} ${d.addColumn} ${column} ${type}`,
+      ),
   },
 ]
 

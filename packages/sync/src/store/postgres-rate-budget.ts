@@ -133,15 +133,6 @@ export async function postgresRateBudget(
   const tx = <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => pgTransaction(pool, fn)
 
   await migratePostgres(pool, schema)
-  // What recovery keeps (the limit to grow back to, the floor, the incident, the quiet stretch).
-  // ADD COLUMN IF NOT EXISTS is checked under the table's lock, so workers may race here.
-  await pool.query(
-    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ceiling DOUBLE PRECISION,
-       ADD COLUMN IF NOT EXISTS floor_count DOUBLE PRECISION,
-       ADD COLUMN IF NOT EXISTS incident_until BIGINT,
-       ADD COLUMN IF NOT EXISTS calm_since BIGINT`,
-  )
-
   const configured = limit !== undefined && windowMs !== undefined
   const seed = newBucket(
     {
@@ -251,6 +242,20 @@ export async function postgresRateBudget(
         const planned = Math.floor(current.capacity + current.ratePerMs * current.windowMs)
         return learnRate(current, signal, at, saturated ? planned : undefined)
       })
+    },
+    async inspect() {
+      const r = await pool.query<BucketRow>(
+        `SELECT ${returning} FROM ${table} WHERE account = $1`,
+        [account],
+      )
+      const row = r.rows[0]
+      const state = takeTokens(row ? stateOf(row) : seed, 0, now()).state
+      return {
+        limit: state.limit,
+        ceiling: state.ceiling,
+        windowMs: state.windowMs,
+        tokens: state.tokens,
+      }
     },
     async close() {
       if (!options.pool) await pool.end()
