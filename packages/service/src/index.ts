@@ -11,6 +11,8 @@ export type {
   FormTransactionInput,
 } from './service/service.js'
 export type { HealthOptions, HealthReason, HealthDetail } from './service/health.js'
+export { createServiceMetrics } from './service/metrics.js'
+export type { ServiceMetrics, ServiceMetricsOptions, MetricsUpstream } from './service/metrics.js'
 export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
 export type {
   Reconciliation,

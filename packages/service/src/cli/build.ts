@@ -5,12 +5,17 @@ import {
   definePostingRules,
   staticRateProvider,
 } from '@opayo-kashflow/core'
-import { createKashflowClient } from '@opayo-kashflow/kashflow'
-import type { KashflowClient, RateBudgetOptions } from '@opayo-kashflow/kashflow'
+import {
+  KASHFLOW_UNCONFIRMED,
+  createKashflowClient,
+  createRateBudget,
+} from '@opayo-kashflow/kashflow'
+import type { KashflowClient, RateBudget } from '@opayo-kashflow/kashflow'
 import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { Store, SyncLogger } from '@opayo-kashflow/sync'
 import type { PostgresRateBudget } from '@opayo-kashflow/sync/postgres'
+import { createServiceMetrics } from '../service/metrics.js'
 import { createSyncService } from '../service/service.js'
 import type { SyncService } from '../service/service.js'
 import type { ServiceConfig } from './config.js'
@@ -45,13 +50,13 @@ export interface BuiltService {
 
 /**
  * The KashFlow request budget: on PostgreSQL one row shared by every worker of the database
- * (keyed by the KashFlow user), otherwise this process's own bucket given to the client.
+ * (keyed by the KashFlow user), otherwise this process's own bucket given to the client. Made
+ * here, not by the client, so `/metrics` can read it.
  */
-async function openRateBudget(
-  config: ServiceConfig,
-): Promise<RateBudgetOptions | PostgresRateBudget | undefined> {
+async function openRateBudget(config: ServiceConfig): Promise<RateBudget | PostgresRateBudget> {
   const budget = config.kashflow.rateBudget
-  if ('sqlite' in config.store) return budget
+  if ('sqlite' in config.store)
+    return createRateBudget(budget ?? KASHFLOW_UNCONFIRMED.defaultRateBudget)
   const { postgresRateBudget } = await import('@opayo-kashflow/sync/postgres')
   return postgresRateBudget({
     connectionString: secret('databaseUrl'),
@@ -68,8 +73,10 @@ export async function serviceFromConfig(
 ): Promise<BuiltService> {
   const store = await openStore(config)
   const rateBudget = await openRateBudget(config)
+  const metrics = createServiceMetrics({ rateBudget })
   const kashflow = createKashflowClient({
-    ...(rateBudget ? { rateBudget } : {}),
+    rateBudget,
+    fetch: metrics.instrumentFetch('kashflow'),
     username: config.kashflow.username,
     password: secret('kashflowPassword'),
     memorableWord: secret('kashflowMemorableWord'),
@@ -83,6 +90,7 @@ export async function serviceFromConfig(
         user: config.opayo.reportingUser,
         password: secret('reportingPassword'),
         environment,
+        fetch: metrics.instrumentFetch('opayo'),
       })
     : undefined
   const formPassword = optionalSecret('formPassword')
@@ -96,6 +104,7 @@ export async function serviceFromConfig(
         integrationKey: secret('piIntegrationKey'),
         integrationPassword: secret('piIntegrationPassword'),
         environment: toEnvironment(config.opayo.pi.environment ?? config.opayo.environment),
+        fetch: metrics.instrumentFetch('opayo'),
       })
     : undefined
   const handoverToken = config.opayo.pi ? secret('handoverToken') : undefined
@@ -107,6 +116,7 @@ export async function serviceFromConfig(
   const settlement = settlementFromConfig(config)
   const service = createSyncService({
     ...(extra.logger ? { logger: extra.logger } : {}),
+    metrics,
     store,
     kashflow,
     rules: definePostingRules({
@@ -161,7 +171,7 @@ export async function serviceFromConfig(
     reporting,
     close: async () => {
       await store.close()
-      if (rateBudget && 'close' in rateBudget) await rateBudget.close()
+      if ('close' in rateBudget) await rateBudget.close()
     },
   }
 }

@@ -54,6 +54,8 @@ import { customerFromRegistration } from './registration-customer.js'
 import { confirmationReads } from './confirmation-budget.js'
 import { createHealthMonitor } from './health.js'
 import type { HealthOptions, HealthReason } from './health.js'
+import { bindMetrics, createServiceMetrics, pendingHintCounter } from './metrics.js'
+import type { ServiceMetrics } from './metrics.js'
 import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 
 export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint'> {
@@ -120,6 +122,14 @@ export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint
    * @default {} (those defaults)
    */
   readonly health?: HealthOptions
+  /**
+   * The metrics `GET /metrics` serves (Prometheus text, on the admin listener, and on `handler`
+   * with `adminToken`). Make them with `createServiceMetrics({ rateBudget })` to pass the same
+   * ones to the clients (`fetch: metrics.instrumentFetch('kashflow')`), so vendor requests and
+   * the rate budget are counted too.
+   * @default the service's own (events, health, hints and acknowledgements; no vendor requests)
+   */
+  readonly metrics?: ServiceMetrics
 }
 
 /** What `registerServerTransaction` takes: the registration call's input plus what KashFlow needs. */
@@ -293,6 +303,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     options: options.health,
   })
   const engine = health.engine
+  const metrics = options.metrics ?? createServiceMetrics()
 
   /** Why money is not moving (503 reasons), with the monitor's detail. */
   const moneyMoving = async () => {
@@ -303,6 +314,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     ]
     return { ...detail, reasons }
   }
+  const record = bindMetrics(metrics, {
+    counts: async () => (await store.stats()).counts,
+    health: moneyMoving,
+    pendingHints: pendingHintCounter(store, now),
+  })
+  engine.on('*', record.event)
 
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
@@ -351,6 +368,9 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     now: () => new Date(now()),
     onEvent(event) {
       if (event.type === 'accepted') health.acknowledged()
+      record.notification(
+        event.type === 'rejected' ? (event.reply === 'ERROR' ? 'error' : 'invalid') : event.type,
+      )
       logNotificationEvent(event)
     },
   })
@@ -400,7 +420,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     // The handler reads a request's method and text() and nothing else (handler.ts): the body,
     // already read under the limit, is handed over as is instead of being wrapped in a second
     // Request (a web stream built and read again on every notification).
-    return notify(bodyRead('POST', body))
+    const started = performance.now()
+    try {
+      return await notify(bodyRead('POST', body))
+    } finally {
+      record.acknowledged((performance.now() - started) / 1000)
+    }
   }
 
   // --- Form returns: one reply whatever the crypt holds -------------------------------------
@@ -582,8 +607,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     request: Request,
     onAdminListener = false,
   ): Promise<Response | undefined> {
-    if (route !== '/admin' && route !== '/admin/health') return undefined
+    if (route !== '/admin' && route !== '/admin/health' && route !== '/metrics') return undefined
     if (request.method !== 'GET') return methodNotAllowed('GET')
+    if (route === '/metrics')
+      return new Response(await metrics.registry.metrics(), {
+        headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
+      })
     if (route === '/admin/health') {
       const [status, detail] = await Promise.all([engine.status(), moneyMoving()])
       return json(200, { ok: detail.reasons.length === 0, ...status, health: detail })
@@ -674,7 +703,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         if (reasons.length === 0) return json(200, { status: 'ok' })
         return json(stopped.length === 0 ? 200 : 503, { status: 'degraded', reasons })
       }
-      if (route === '/admin' || route === '/admin/health') {
+      if (route === '/admin' || route === '/admin/health' || route === '/metrics') {
         if (!adminToken || !bearerMatches(request, adminToken))
           return json(404, { error: 'No such route.' })
         return adminRoute(route, request)
