@@ -12,6 +12,8 @@ export type {
 } from './service/service.js'
 export type { HealthOptions, HealthReason, HealthDetail } from './service/health.js'
 export { createServiceMetrics } from './service/metrics.js'
+export type { ServiceAlertOptions } from './service/alert-watch.js'
+export type { AlertMessage, AlertOptions } from './service/alerts.js'
 export type { ServiceMetrics, ServiceMetricsOptions, MetricsUpstream } from './service/metrics.js'
 export { reconcile, reconciliationCsv, reconciliationHtml } from './service/reconcile.js'
 export type {

@@ -20,7 +20,11 @@ import { CREDENTIALS } from './helpers.js'
 const KEY = 'IK776BWNHN'
 const ADMIN = 'metrics-admin-token-0123456789'
 
-async function setup(input: { fetch?: typeof fetch; overrides?: Partial<SyncServiceOptions> }) {
+async function setup(input: {
+  fetch?: typeof fetch
+  overrides?: Partial<SyncServiceOptions>
+  ownMetrics?: boolean
+}) {
   const store = memoryStore()
   for (const [code, tx] of [
     ['INV-1042-1', '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}'],
@@ -52,7 +56,7 @@ async function setup(input: { fetch?: typeof fetch; overrides?: Partial<SyncServ
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
     poll: false,
     adminToken: ADMIN,
-    metrics,
+    ...(input.ownMetrics ? {} : { metrics }),
     retry: { notFoundDelaysMs: [] },
     ...input.overrides,
   })
@@ -205,7 +209,7 @@ describe('GET /metrics', () => {
   })
 
   it('makes its own metrics when none are given (no vendor requests, no budget)', async () => {
-    const { service } = await setup({ overrides: { metrics: undefined } })
+    const { service } = await setup({ ownMetrics: true })
     const response = await service.adminHandler(
       new Request('http://127.0.0.1:8081/metrics', { headers: { host: '127.0.0.1:8081' } }),
     )

@@ -55,6 +55,8 @@ import { confirmationReads } from './confirmation-budget.js'
 import { createHealthMonitor } from './health.js'
 import type { HealthOptions, HealthReason } from './health.js'
 import { bindMetrics, createServiceMetrics, pendingHintCounter } from './metrics.js'
+import { watchAlerts } from './alert-watch.js'
+import type { ServiceAlertOptions } from './alert-watch.js'
 import type { ServiceMetrics } from './metrics.js'
 import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/kashflow'
 
@@ -130,6 +132,13 @@ export interface SyncServiceOptions extends Omit<SyncEngineOptions, 'confirmHint
    * @default the service's own (events, health, hints and acknowledgements; no vendor requests)
    */
   readonly metrics?: ServiceMetrics
+  /**
+   * A webhook told (a JSON POST, see `AlertMessage`) when an event is dead-lettered and when
+   * `/health` turns degraded or recovers (checked every `healthIntervalMs` while started).
+   * Sending never blocks the engine: retried, rate-limited, dropped and counted beyond the limit.
+   * @default none
+   */
+  readonly alerts?: ServiceAlertOptions
 }
 
 /** What `registerServerTransaction` takes: the registration call's input plus what KashFlow needs. */
@@ -320,6 +329,14 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     pendingHints: pendingHintCounter(store, now),
   })
   engine.on('*', record.event)
+  const alerts = options.alerts
+    ? watchAlerts({
+        options: options.alerts,
+        engine,
+        health: async () => (await moneyMoving()).reasons,
+        logger: options.logger,
+      })
+    : undefined
 
   const fill = (template: string, values: Record<string, string>) =>
     template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
@@ -831,6 +848,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     poll,
     start(input: { readonly concurrency?: number } = {}): void {
       engine.start(input)
+      alerts?.start()
       if (reporting && options.poll !== false) {
         pollTimer = setInterval(() => {
           poll().then(
@@ -858,6 +876,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (pollTimer) clearInterval(pollTimer)
       await Promise.all([...recording])
       await engine.stop()
+      await alerts?.stop()
     },
   }
 }
