@@ -11,6 +11,7 @@ import {
   signServerNotification,
 } from '@opayo-kashflow/testkit'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { createServiceMetrics, createSyncService } from '../src/index.js'
 import type { SyncServiceOptions } from '../src/index.js'
@@ -216,6 +217,32 @@ describe('GET /metrics', () => {
     const m = parsePrometheusTextFormat(await response.text())
     expect(m.map((f) => f.name)).toContain('opayo_kashflow_events')
     expect(m.map((f) => f.name)).not.toContain('opayo_kashflow_rate_budget_limit')
+  })
+})
+
+describe('docs/monitoring.md', () => {
+  it('names only metrics a scrape has (the metric table and every alert rule)', async () => {
+    const { service, notify, scrape } = await setup({})
+    expect(await notify('INV-1042-1', '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}')).toBe('OK')
+    await service.engine.drain()
+    const families = new Set((await scrape()).map((f) => f.name))
+    const doc = readFileSync(new URL('../../../docs/monitoring.md', import.meta.url), 'utf8')
+    const named = new Set(doc.match(/opayo_kashflow_[a-z_]+/g))
+    expect(named.size).toBeGreaterThan(10)
+    const missing = [...named].filter(
+      (name) => !families.has(name) && !families.has(name.replace(/_(bucket|count|sum)$/, '')),
+    )
+    expect(missing).toEqual([])
+  })
+})
+
+describe('GET /health/live', () => {
+  it('answers 200 whenever the process answers, even while /health is 503', async () => {
+    const { service } = await setup({ overrides: { health: { workerStartGraceMs: 0 } } })
+    expect((await service.handler(new Request('http://service.local/health'))).status).toBe(503)
+    const live = await service.handler(new Request('http://service.local/health/live'))
+    expect(live.status).toBe(200)
+    expect(await live.json()).toEqual({ status: 'ok' })
   })
 })
 

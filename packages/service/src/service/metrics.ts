@@ -73,6 +73,24 @@ const HEALTH_REASONS = [
   'dead_letters',
 ] as const
 
+/**
+ * The engine's event types and the notification outcomes, each counted from 0 at start: a rule
+ * such as `increase(...{type="posted"}[30m]) == 0` then has a series to read before the first.
+ */
+const EVENT_TYPES: readonly SyncEvent['type'][] = [
+  'received',
+  'duplicate',
+  'conflict',
+  'planned',
+  'posted',
+  'skipped',
+  'retry-scheduled',
+  'paused',
+  'resumed',
+  'dead-lettered',
+]
+const NOTIFICATION_OUTCOMES = ['accepted', 'duplicate', 'conflict', 'invalid', 'error'] as const
+
 /** Distinct route labels kept per upstream; any more are counted as `other`. */
 const MAX_ROUTES = 100
 
@@ -209,6 +227,8 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
     labelNames: ['outcome'],
     registers,
   })
+  for (const type of EVENT_TYPES) transitions.inc({ type }, 0)
+  for (const outcome of NOTIFICATION_OUTCOMES) notifications.inc({ outcome }, 0)
   const ack = new Histogram({
     name: 'opayo_kashflow_notification_ack_seconds',
     help: 'From a notification read to its answer (stored first): what Opayo waits for.',

@@ -167,7 +167,8 @@ export interface SyncService {
   readonly engine: SyncEngine
   /**
    * `(Request) => Promise<Response>` for the public routes: `POST /opayo/notify`,
-   * `GET /opayo/form-return`, `POST /pi/transactions` (when configured), `GET /health`, and the
+   * `GET /opayo/form-return`, `POST /pi/transactions` (when configured), `GET /health`,
+   * `GET /health/live` (the process answers), and the
    * admin routes when `adminToken` is set.
    */
   readonly handler: (request: Request) => Promise<Response>
@@ -705,6 +706,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (route === '/opayo/notify') return notifyRoute(request)
       if (route === '/opayo/form-return') return formReturnRoute(request)
       if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
+      if (route === '/health/live') {
+        if (request.method !== 'GET') return methodNotAllowed('GET')
+        // Liveness only: the process answers. For a balancer's check; /health says whether money
+        // moves, which every instance shares (KashFlow, the store) and so must not drop them all.
+        return json(200, { status: 'ok' })
+      }
       if (route === '/health') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
         // Degraded, 503 (so a load balancer that reads only the status code notices), while
