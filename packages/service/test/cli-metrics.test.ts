@@ -1,0 +1,157 @@
+// `serve`'s /metrics through the real CLI (node + tsx on the sources), against the testkit's fake
+// KashFlow over loopback HTTP: a signed notification is posted, and the admin listener's metrics
+// show it posted, the KashFlow requests it took by route and status, and the rate budget.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
+import {
+  buildServerNotification,
+  signServerNotification,
+  startFakeKashflowServer,
+} from '@opayo-kashflow/testkit'
+import type { FakeKashflowServer } from '@opayo-kashflow/testkit'
+import parsePrometheusTextFormat from 'parse-prometheus-text-format'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { CREDENTIALS } from './helpers.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const source = join(root, 'src/cli/bin.ts')
+const dir = mkdtempSync(join(tmpdir(), 'ok-cli-metrics-'))
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+const KEY = 'IK776BWNHN'
+const VPS_TX_ID = '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}'
+
+vi.setConfig({ testTimeout: 60_000 })
+
+let kashflow: FakeKashflowServer
+beforeAll(async () => {
+  kashflow = await startFakeKashflowServer({
+    port: 0,
+    seed: { invoices: [{ number: 1042, gross: 120 }] },
+  })
+})
+afterAll(async () => {
+  await kashflow.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('opayo-kashflow serve: GET /metrics on the admin listener', () => {
+  it('shows a posted payment, the KashFlow requests it took and the rate budget, in Prometheus text', async () => {
+    const store = await sqliteStore({ path: join(dir, 'metrics.db') })
+    await store.saveRegistration({
+      vendorTxCode: 'INV-1042-1',
+      securityKey: KEY,
+      amount: 12000,
+      currency: 'GBP',
+      txType: 'PAYMENT',
+      createdAt: 0,
+    })
+    await store.close()
+    writeFileSync(
+      join(dir, 'metrics.json'),
+      JSON.stringify({
+        opayo: { vendorName: 'myshop' },
+        kashflow: {
+          username: CREDENTIALS.username,
+          baseUrl: kashflow.url,
+          rateBudget: { limit: 30, windowMs: 1000 },
+        },
+        posting: { bankAccountId: 55166, paymentMethodId: 409844 },
+        references: ['INV-{invoice}-{*}'],
+        store: { sqlite: join(dir, 'metrics.db') },
+        server: { port: 0, redirectUrl: 'https://shop.example/thanks', admin: { port: 0 } },
+        poll: false,
+      }),
+    )
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@opayo-kashflow/source',
+        '--import',
+        tsx,
+        source,
+        'serve',
+        '--config',
+        'metrics.json',
+      ],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          OPAYO_KASHFLOW_KASHFLOW_PASSWORD: CREDENTIALS.password,
+          OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: CREDENTIALS.memorableWord,
+          OPAYO_KASHFLOW_LOG_LEVEL: 'silent',
+        },
+      },
+    )
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    let output = ''
+    const [publicUrl, adminUrl] = await new Promise<[string, string]>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 30_000)
+      const read = (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /listening on (http:\/\/\S+) .*admin on (http:\/\/\S+)/.exec(output)
+        if (match?.[1] && match[2]) {
+          clearTimeout(timer)
+          resolve([match[1], match[2]])
+        }
+      }
+      child.stdout.on('data', read)
+      child.stderr.on('data', read)
+    })
+    try {
+      const reply = await fetch(`${publicUrl}/opayo/notify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(
+          signServerNotification(
+            buildServerNotification({ VendorTxCode: 'INV-1042-1', VPSTxId: VPS_TX_ID }),
+            { vendorName: 'myshop', securityKey: KEY },
+          ),
+        ).toString(),
+      })
+      expect(await reply.text()).toMatch(/^Status=OK/)
+      const scrape = async () => {
+        const response = await fetch(`${adminUrl}/metrics`)
+        expect(response.status).toBe(200)
+        return parsePrometheusTextFormat(await response.text())
+      }
+      const value = (m: Awaited<ReturnType<typeof scrape>>, name: string, labels = {}) =>
+        Number(
+          m
+            .find((f) => f.name === name)
+            ?.metrics.find((s) => Object.entries(labels).every(([k, v]) => s.labels?.[k] === v))
+            ?.value,
+        )
+      let m = await scrape()
+      for (
+        let i = 0;
+        i < 200 && value(m, 'opayo_kashflow_events', { state: 'posted' }) !== 1;
+        i++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        m = await scrape()
+      }
+      expect(value(m, 'opayo_kashflow_events', { state: 'posted' })).toBe(1)
+      expect(value(m, 'opayo_kashflow_notifications_total', { outcome: 'accepted' })).toBe(1)
+      expect(value(m, 'opayo_kashflow_workers_running')).toBe(1)
+      expect(value(m, 'opayo_kashflow_rate_budget_ceiling')).toBe(30)
+      expect(
+        value(m, 'opayo_kashflow_upstream_requests_total', {
+          upstream: 'kashflow',
+          method: 'GET',
+          route: '/v2/invoices/:id',
+          status: '200',
+        }),
+      ).toBeGreaterThanOrEqual(1)
+      expect(kashflow.fake.invoices.get(1042)?.PaymentLines).toHaveLength(1)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+  })
+})
