@@ -2,6 +2,7 @@
 // admin API, or the whole service), and its handler. main.ts dispatches from a table of these.
 import type { SyncAdmin } from '@opayo-kashflow/sync'
 import type { BuiltService } from './build.js'
+import type { CliLogger } from './cli-logger.js'
 import type { ServiceConfig } from './config.js'
 
 /** Exit codes a script can rely on. */
@@ -72,11 +73,18 @@ export type Command =
       readonly needs: 'service'
       readonly subcommands: readonly string[]
       /**
-       * The service logs JSON lines while it runs (level from `OPAYO_KASHFLOW_LOG_LEVEL`).
+       * The service logs while it runs, through pino (cli-logger.ts: level and format from
+       * `OPAYO_KASHFLOW_LOG_LEVEL` / `_FORMAT`, then the config's `log` section); the handler
+       * gets the same logger as `logger`.
        * @default false (one-shot commands print their own output)
        */
       readonly logs?: boolean
       run(
-        ctx: CommandContext & { readonly config: ServiceConfig; readonly built: BuiltService },
+        ctx: CommandContext & {
+          readonly config: ServiceConfig
+          readonly built: BuiltService
+          /** The service's logger, when the command `logs`. */
+          readonly logger?: CliLogger
+        },
       ): Promise<ExitCode>
     }

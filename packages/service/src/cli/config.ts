@@ -18,6 +18,14 @@ export const SECRET_ENV = {
   databaseUrl: 'OPAYO_KASHFLOW_DATABASE_URL',
 } as const
 
+/** The levels `OPAYO_KASHFLOW_LOG_LEVEL` and `log.level` take; `silent` writes nothing. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** `json`: one JSON object per line; `pretty`: pino-pretty's text, for a person at a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
+
 const Environment = z.union([z.enum(['sandbox', 'live']), z.url()])
 
 /** The service configuration file (`opayo-kashflow.config.json`, or a .js/.mjs exporting it). */
@@ -206,6 +214,18 @@ export const ServiceConfigSchema = z.strictObject({
       }),
     ])
     .default({ intervalMinutes: 15, windowHours: 48 }),
+  /**
+   * `serve`'s log lines: `level` (`info` when absent) and `format` (`pretty` when stdout is a
+   * terminal, else `json`). OPAYO_KASHFLOW_LOG_LEVEL and OPAYO_KASHFLOW_LOG_FORMAT win over them.
+   */
+  log: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+      format: z
+        .enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
+        .optional(),
+    })
+    .optional(),
 })
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>
 

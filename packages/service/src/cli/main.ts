@@ -7,7 +7,7 @@ import { isOpayoKashflowError } from '@opayo-kashflow/core'
 import { createSyncAdmin } from '@opayo-kashflow/sync'
 import { deadLettersCommand, statusCommand } from './admin-commands.js'
 import { openStore, serviceFromConfig } from './build.js'
-import { jsonLogger } from './json-logger.js'
+import { cliLogger, logSettings } from './cli-logger.js'
 import type { Command, CommandContext, CommandIo, ExitCode } from './command.js'
 import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
@@ -229,12 +229,13 @@ async function runCommand(command: Command, ctx: CommandContext, configPath: str
       await store.close()
     }
   }
-  const built = await serviceFromConfig(
-    config,
-    command.logs ? { logger: jsonLogger({ level: process.env['OPAYO_KASHFLOW_LOG_LEVEL'] }) } : {},
-  )
+  // The level and format are checked before anything opens: a bad one exits 2.
+  const logger = command.logs
+    ? cliLogger(logSettings({ config: config.log, isTTY: process.stdout.isTTY === true }))
+    : undefined
+  const built = await serviceFromConfig(config, logger ? { logger } : {})
   try {
-    return await command.run({ ...ctx, config, built })
+    return await command.run({ ...ctx, config, built, ...(logger ? { logger } : {}) })
   } finally {
     await built.close()
   }

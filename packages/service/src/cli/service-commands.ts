@@ -2,19 +2,63 @@
 // store, the KashFlow client and the Opayo clients, with their secrets from the environment).
 import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
+import type { ServiceConfig } from './config.js'
+import { optionalSecret } from './config.js'
 import { EXIT } from './command.js'
 import { runReconcileCommand } from './reconcile-command.js'
 import { adminListenerGuard } from './admin-listener.js'
 import { terminalLine } from './terminal-text.js'
+
+/** A URL without the user and password it may carry. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url)
+  parsed.username = ''
+  parsed.password = ''
+  return parsed.href
+}
+
+/**
+ * What `serve` runs with, for its 'service starting' line: the settings that matter, never a
+ * secret (no connection string, password, key or token; whether Form is configured is told by
+ * whether its password is set, not by the password).
+ */
+function startingFields(config: ServiceConfig, logLevel: string): Record<string, unknown> {
+  const { server, kashflow, poll, store } = config
+  return {
+    port: server.port,
+    host: server.host,
+    admin: server.admin ? { host: server.admin.host, port: server.admin.port } : false,
+    store:
+      'sqlite' in store
+        ? { kind: 'sqlite', path: store.sqlite }
+        : // postgres-store.ts' default schema.
+          { kind: 'postgres', schema: store.schema ?? 'opayo_kashflow' },
+    postingMode: config.posting.mode,
+    concurrency: server.concurrency,
+    poll:
+      poll === false
+        ? false
+        : { intervalMinutes: poll.intervalMinutes, windowHours: poll.windowHours },
+    form: optionalSecret('formPassword') !== undefined,
+    pi: config.opayo.pi !== undefined,
+    reporting: config.opayo.reportingUser !== undefined,
+    kashflowBaseUrl: withoutCredentials(kashflow.baseUrl),
+    rateBudget: kashflow.rateBudget
+      ? { limit: kashflow.rateBudget.limit, windowMs: kashflow.rateBudget.windowMs }
+      : 'client default',
+    logLevel,
+  }
+}
 
 /** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
 export const serveCommand: Command = {
   needs: 'service',
   subcommands: [],
   logs: true,
-  async run({ config, built: { service }, io }) {
+  async run({ config, built: { service }, io, logger }) {
     // Before anything listens: an admin listener beyond loopback needs the admin token (exit 2).
     const adminGuard = adminListenerGuard(config)
+    logger?.info('service starting', startingFields(config, logger.level))
     const { listen } = await import('../node.js')
     const limits = {
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -35,13 +79,16 @@ export const serveCommand: Command = {
         : { maxConnectionsPerClient: config.server.maxConnectionsPerClient }),
     })
     service.start({ concurrency: config.server.concurrency })
-    io.out(
-      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health${adminGuard === 'bearer' ? '; every admin request needs Authorization: Bearer' : ''})` : ''}`,
-    )
-    await new Promise<void>((resolve) => {
+    // Listening for the stop signals before saying it listens: a supervisor (or a test) that
+    // signals on reading the line is heard.
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
+    io.out(
+      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health${adminGuard === 'bearer' ? '; every admin request needs Authorization: Bearer' : ''})` : ''}`,
+    )
+    await stopped
     io.out('Stopping: finishing the work in hand...')
     await service.stop()
     await server.close()
