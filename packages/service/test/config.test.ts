@@ -20,4 +20,28 @@ describe('the CLI configuration', () => {
     expect(parse({ homeCurrency: 'XYZ' }).success).toBe(false)
     expect(parse({ homeCurrency: 'EUR' }).success).toBe(true)
   })
+
+  it('takes an alert webhook section and refuses a URL that is not http(s), naming the key', () => {
+    const config = (alerts: Record<string, unknown>) =>
+      ServiceConfigSchema.safeParse({
+        opayo: { vendorName: 'myshop' },
+        kashflow: { username: 'u' },
+        references: ['INV-{invoice}-{*}'],
+        server: { redirectUrl: 'https://shop.example/' },
+        posting: { bankAccountId: 1, paymentMethodId: 2 },
+        alerts,
+      })
+    const ok = config({ url: 'https://hooks.example/pay', name: 'shop-uk', maxPerMinute: 10 })
+    expect(ok.success).toBe(true)
+    expect(ok.data?.alerts).toEqual({
+      url: 'https://hooks.example/pay',
+      name: 'shop-uk',
+      maxPerMinute: 10,
+    })
+    const ftp = config({ url: 'ftp://hooks.example/pay' })
+    expect(ftp.success).toBe(false)
+    expect(ftp.error?.issues[0]?.path).toEqual(['alerts', 'url'])
+    expect(ftp.error?.issues[0]?.message).toBe('must be an http:// or https:// URL')
+    expect(config({ url: 'https://hooks.example/', token: 'x' }).success).toBe(false)
+  })
 })

@@ -114,9 +114,23 @@ export async function serviceFromConfig(
       'posting.suspense and posting.createInvoice both say what to do with a reference that matches no pattern: keep one.',
     )
   const settlement = settlementFromConfig(config)
+  const alertToken = optionalSecret('alertToken')
   const service = createSyncService({
     ...(extra.logger ? { logger: extra.logger } : {}),
     metrics,
+    ...(config.alerts
+      ? {
+          alerts: {
+            url: config.alerts.url,
+            ...(alertToken ? { headers: { authorization: `Bearer ${alertToken}` } } : {}),
+            ...(config.alerts.name ? { name: config.alerts.name } : {}),
+            ...(config.alerts.maxPerMinute ? { maxPerMinute: config.alerts.maxPerMinute } : {}),
+            ...(config.alerts.healthIntervalSeconds
+              ? { healthIntervalMs: config.alerts.healthIntervalSeconds * 1000 }
+              : {}),
+          },
+        }
+      : {}),
     store,
     kashflow,
     rules: definePostingRules({

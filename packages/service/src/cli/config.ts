@@ -16,6 +16,7 @@ export const SECRET_ENV = {
   handoverToken: 'OPAYO_KASHFLOW_HANDOVER_TOKEN',
   adminToken: 'OPAYO_KASHFLOW_ADMIN_TOKEN',
   databaseUrl: 'OPAYO_KASHFLOW_DATABASE_URL',
+  alertToken: 'OPAYO_KASHFLOW_ALERT_TOKEN',
 } as const
 
 /** The levels `OPAYO_KASHFLOW_LOG_LEVEL` and `log.level` take; `silent` writes nothing. */
@@ -224,6 +225,19 @@ export const ServiceConfigSchema = z.strictObject({
       format: z
         .enum(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
         .optional(),
+    })
+    .optional(),
+  /**
+   * The alert webhook (docs/monitoring.md): a JSON POST when an event is dead-lettered and when
+   * health turns degraded or recovers. OPAYO_KASHFLOW_ALERT_TOKEN, when set, is sent as
+   * `Authorization: Bearer`. Without this section no alert is sent.
+   */
+  alerts: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }),
+      name: z.string().min(1).max(100).optional(),
+      maxPerMinute: z.number().int().positive().optional(),
+      healthIntervalSeconds: z.number().positive().optional(),
     })
     .optional(),
 })
