@@ -1,11 +1,17 @@
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
-import { createKashflowClient } from '@opayo-kashflow/kashflow'
-import { createSyncService } from '@opayo-kashflow/service'
-import type { SyncService } from '@opayo-kashflow/service'
+import { createKashflowClient, createRateBudget } from '@opayo-kashflow/kashflow'
+import { createServiceMetrics, createSyncService } from '@opayo-kashflow/service'
+import type { ServiceMetrics, SyncService } from '@opayo-kashflow/service'
 import { memoryStore } from '@opayo-kashflow/sync'
 
-/** A sync service against the given KashFlow URL (the fake, here), with one known registration. */
-export async function buildService(kashflowUrl: string): Promise<SyncService> {
+/**
+ * A sync service against the given KashFlow URL (the fake, here), with one known registration,
+ * and its metrics: the KashFlow client sends through them, so `/metrics` (served by
+ * `service.adminHandler`, or `metrics.registry` in your own registry) counts its requests.
+ */
+export async function buildService(
+  kashflowUrl: string,
+): Promise<{ service: SyncService; metrics: ServiceMetrics }> {
   const store = memoryStore() // sqliteStore({ path }) in production
   // In production `service.registerServerTransaction(...)` stores this when your checkout
   // registers the transaction with Opayo (or `opayo-kashflow registrations import FILE`).
@@ -17,18 +23,24 @@ export async function buildService(kashflowUrl: string): Promise<SyncService> {
     txType: 'PAYMENT',
     createdAt: Date.now(),
   })
-  return createSyncService({
+  const rateBudget = createRateBudget({ limit: 60, windowMs: 1000 })
+  const metrics = createServiceMetrics({ rateBudget })
+  const service = createSyncService({
     store,
     kashflow: createKashflowClient({
       username: 'accounts@example.co.uk',
       password: 's3cret',
       memorableWord: 'pineapple',
       baseUrl: kashflowUrl,
+      rateBudget,
+      fetch: metrics.instrumentFetch('kashflow'),
     }),
+    metrics,
     rules: definePostingRules({ bankAccountId: 55166, paymentMethodId: 409844 }),
     references: createReferenceParser(['INV-{invoice}-{*}']),
     opayo: { vendorName: 'myshop' },
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
     poll: false,
   })
+  return { service, metrics }
 }

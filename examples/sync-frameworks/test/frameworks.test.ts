@@ -12,7 +12,9 @@ describe('the sync service in Express, Fastify and Hono', () => {
     )
     for (const name of ['express', 'fastify', 'hono'])
       expect(out).toMatch(
-        new RegExp(`${name} +notify -> OK; health ok; posted 1; invoice 1042 Paid`),
+        new RegExp(
+          `${name} +notify -> OK; health ok; posted 1; invoice 1042 Paid; KashFlow requests [1-9]`,
+        ),
       )
   }, 60_000)
 })
