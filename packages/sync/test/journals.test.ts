@@ -110,6 +110,7 @@ describe('journals through the engine, on the live shape', () => {
       type: 'dead-lettered',
       id: first.id,
       reason: 'journal_shape_unverified',
+      vendorTxCode: first.source.vendorTxCode,
     })
   })
 

@@ -86,7 +86,12 @@ export async function processHint(
         detail: { paymentId: payment.value.id, ingest: ingested.outcome, mismatches },
         outcome: 'confirmed by Opayo',
       })
-      ctx.emit({ type: 'skipped', id: event.id, reason: 'confirmed' })
+      ctx.emit({
+        type: 'skipped',
+        id: event.id,
+        reason: 'confirmed',
+        vendorTxCode: hint.vendorTxCode,
+      })
       return
     }
   } else unconfirmed = confirmation.reason

@@ -10,6 +10,7 @@ import type {
 } from '../store/store.js'
 import { recordError } from './errors.js'
 import type { SyncEvent } from './events.js'
+import { vendorTxCodeOf } from './events.js'
 import { decideFailure } from './failure-policy.js'
 import type { FailureCause } from './failure-policy.js'
 import { LeaseLostError } from './leases.js'
@@ -85,7 +86,7 @@ export function createContext(input: {
     fields: Omit<MoveFields, 'reason'>,
   ): Promise<void> => {
     await move(event, 'dead', { reason, ...fields })
-    emit({ type: 'dead-lettered', id: event.id, reason })
+    emit({ type: 'dead-lettered', id: event.id, reason, ...vendorTxCodeOf(event.payment) })
   }
 
   return {
@@ -149,6 +150,7 @@ export function createContext(input: {
             attempt: decision.attempts,
             error: waitingError,
             cause: decision.cause,
+            ...vendorTxCodeOf(event.payment),
           })
       }
       if (decision.pause && fields.lastError) gate.pause(decision.pause, fields.lastError)

@@ -56,7 +56,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const emit = (event: SyncEvent) => {
     events.emit(event)
     const level = event.type === 'dead-lettered' || event.type === 'paused' ? 'warn' : 'info'
-    options.logger?.[level]?.(`sync ${event.type}`, { ...event })
+    // A retry says when it happens next, as a date a person reads.
+    options.logger?.[level]?.(`sync ${event.type}`, {
+      ...event,
+      ...(event.type === 'retry-scheduled'
+        ? { nextAttemptAt: new Date(event.at).toISOString() }
+        : {}),
+    })
   }
   const ctx = createContext({
     options,

@@ -108,12 +108,12 @@ export function createIngest(ctx: EngineContext, hintGate?: HintGate): Ingest {
       const previous = parseCanonicalPayment(result.event.payment)
       if (previous.ok && previous.value.status === 'pending' && payment.status !== 'pending') {
         if (await store.supersede({ id: payment.id, payment, fingerprint, now: at })) {
-          emit({ type: 'received', id: payment.id })
+          emit({ type: 'received', id: payment.id, vendorTxCode: payment.source.vendorTxCode })
           return { outcome: 'received', id: payment.id }
         }
       }
     }
-    emit({ type: result.outcome, id: payment.id })
+    emit({ type: result.outcome, id: payment.id, vendorTxCode: payment.source.vendorTxCode })
     return { outcome: result.outcome, id: payment.id }
   }
 
@@ -146,7 +146,7 @@ export function createIngest(ctx: EngineContext, hintGate?: HintGate): Ingest {
           revision: revisions + 1,
         })
     }
-    emit({ type: 'duplicate', id })
+    emit({ type: 'duplicate', id, vendorTxCode: hint.vendorTxCode })
     return { outcome: 'duplicate', id }
   }
 
@@ -173,7 +173,7 @@ export function createIngest(ctx: EngineContext, hintGate?: HintGate): Ingest {
     }
     // Another request stored the same code first: fold into it.
     if (!created) return foldHint(result.event, hint)
-    emit({ type: 'received', id })
+    emit({ type: 'received', id, vendorTxCode: hint.vendorTxCode })
     return { outcome: 'received', id }
   }
 

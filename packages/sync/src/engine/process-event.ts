@@ -142,6 +142,12 @@ export async function processEvent(
     )
     if (!placed) return // dead-lettered with the ranked candidates, for a person
     const { looked, match } = placed
+    // What the log lines name: the VendorTxCode, and the invoice once it is read or matched.
+    const invoiceNumber = looked.invoice?.Number ?? match?.invoiceNumber
+    const refs = {
+      vendorTxCode: payment.source.vendorTxCode,
+      ...(invoiceNumber === undefined ? {} : { invoice: String(invoiceNumber) }),
+    }
     const intents = planPostings(payment, options.rules, {
       references: placed.references,
       ...(options.customFields ? { customFields: options.customFields } : {}),
@@ -162,7 +168,7 @@ export async function processEvent(
         detail: { message: first.message },
         outcome: `skipped: ${first.reason}`,
       })
-      emit({ type: 'skipped', id: event.id, reason: first.reason })
+      emit({ type: 'skipped', id: event.id, reason: first.reason, ...refs })
       return
     }
     const writes = intents.filter(
@@ -179,7 +185,7 @@ export async function processEvent(
       }))
     )
       return
-    emit({ type: 'planned', id: event.id, intents: kinds })
+    emit({ type: 'planned', id: event.id, intents: kinds, ...refs })
     if (!(await move(event, 'posting', { keepClaim: true, outcome: 'posting' }))) return
     const markers: string[] = []
     for (const intent of writes)
@@ -193,7 +199,7 @@ export async function processEvent(
         detail: { markers, ...(match ? { match } : {}) },
       })
     )
-      emit({ type: 'posted', id: event.id, markers })
+      emit({ type: 'posted', id: event.id, markers, ...refs })
   } catch (error) {
     if (isLeaseLost(error)) {
       // Another loop or worker holds the event now: drop it without a write, a transition or a
