@@ -1,12 +1,9 @@
 // `serve`'s /metrics through the real CLI (node + tsx on the sources), against the testkit's fake
 // KashFlow over loopback HTTP: a signed notification is posted, and the admin listener's metrics
 // show it posted, the KashFlow requests it took by route and status, and the rate budget.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
 import {
   buildServerNotification,
@@ -17,11 +14,9 @@ import type { FakeKashflowServer } from '@opayo-kashflow/testkit'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
+import { startCli } from './support/cli-child.js'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const source = join(root, 'src/cli/bin.ts')
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-metrics-'))
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 const KEY = 'IK776BWNHN'
 const VPS_TX_ID = '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}'
 
@@ -67,42 +62,18 @@ describe('opayo-kashflow serve: GET /metrics on the admin listener', () => {
         poll: false,
       }),
     )
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@opayo-kashflow/source',
-        '--import',
-        tsx,
-        source,
-        'serve',
-        '--config',
-        'metrics.json',
-      ],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          OPAYO_KASHFLOW_KASHFLOW_PASSWORD: CREDENTIALS.password,
-          OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: CREDENTIALS.memorableWord,
-          OPAYO_KASHFLOW_LOG_LEVEL: 'silent',
-        },
+    const serve = startCli(['serve', '--config', 'metrics.json'], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        OPAYO_KASHFLOW_KASHFLOW_PASSWORD: CREDENTIALS.password,
+        OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: CREDENTIALS.memorableWord,
+        OPAYO_KASHFLOW_LOG_LEVEL: 'silent',
       },
-    )
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-    let output = ''
-    const [publicUrl, adminUrl] = await new Promise<[string, string]>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 30_000)
-      const read = (chunk: Buffer) => {
-        output += chunk.toString()
-        const match = /listening on (http:\/\/\S+) .*admin on (http:\/\/\S+)/.exec(output)
-        if (match?.[1] && match[2]) {
-          clearTimeout(timer)
-          resolve([match[1], match[2]])
-        }
-      }
-      child.stdout.on('data', read)
-      child.stderr.on('data', read)
     })
+    const [, publicUrl, adminUrl] = await serve.waitFor(
+      /listening on (http:\/\/\S+) .*admin on (http:\/\/\S+)/,
+    )
     try {
       const reply = await fetch(`${publicUrl}/opayo/notify`, {
         method: 'POST',
@@ -150,8 +121,7 @@ describe('opayo-kashflow serve: GET /metrics on the admin listener', () => {
       ).toBeGreaterThanOrEqual(1)
       expect(kashflow.fake.invoices.get(1042)?.PaymentLines).toHaveLength(1)
     } finally {
-      child.kill('SIGTERM')
+      expect(await serve.stop()).toBe(0)
     }
-    expect(await exited).toBe(0)
   })
 })

@@ -69,7 +69,11 @@ async function openRateBudget(config: ServiceConfig): Promise<RateBudget | Postg
 /** Builds the service from a validated config and the environment's secrets. */
 export async function serviceFromConfig(
   config: ServiceConfig,
-  extra: { readonly logger?: SyncLogger } = {},
+  extra: {
+    readonly logger?: SyncLogger
+    /** `serve --role ack`: the workers run in another process (`/health` does not ask for them). */
+    readonly workersElsewhere?: boolean
+  } = {},
 ): Promise<BuiltService> {
   const store = await openStore(config)
   const rateBudget = await openRateBudget(config)
@@ -117,6 +121,7 @@ export async function serviceFromConfig(
   const alertToken = optionalSecret('alertToken')
   const service = createSyncService({
     ...(extra.logger ? { logger: extra.logger } : {}),
+    ...(extra.workersElsewhere ? { health: { requireWorkers: false } } : {}),
     metrics,
     ...(config.alerts
       ? {

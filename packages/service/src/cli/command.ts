@@ -34,6 +34,8 @@ export interface CommandOptions {
   readonly 'dry-run': boolean
   /** `demo`: `direct` (default) or `clearing`. */
   readonly mode?: string | undefined
+  /** `serve`: `all` (default), `ack` or `worker` (see SERVE_ROLES). */
+  readonly role?: string | undefined
 }
 
 /** What every handler gets: the subcommand, the rest of the words, the options, and output. */

@@ -46,6 +46,7 @@ Usage: opayo-kashflow <command> [options]
 
 Commands:
   serve                         run the service (notifications, Form returns, Pi hand-over, poller, status page)
+                                [--role all|ack|worker]: ack answers Opayo only, worker only posts
   status                        counts per state, backlog age, dead letters   [--json]
   dead-letters list             the dead letters with their reasons           [--json]
   dead-letters show <id>        one dead letter explained, every attempt      [--json]
@@ -117,6 +118,7 @@ const OPTIONS = {
   by: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   mode: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const
@@ -183,6 +185,10 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
     )
     return EXIT.usage
   }
+  if (values.role !== undefined && name !== 'serve') {
+    io.err(`--role applies to serve only (got it with "${name}").`)
+    return EXIT.usage
+  }
   const ctx: CommandContext = {
     sub,
     args,
@@ -233,7 +239,10 @@ async function runCommand(command: Command, ctx: CommandContext, configPath: str
   const logger = command.logs
     ? cliLogger(logSettings({ config: config.log, isTTY: process.stdout.isTTY === true }))
     : undefined
-  const built = await serviceFromConfig(config, logger ? { logger } : {})
+  const built = await serviceFromConfig(config, {
+    ...(logger ? { logger } : {}),
+    ...(ctx.options.role === 'ack' ? { workersElsewhere: true } : {}),
+  })
   try {
     return await command.run({ ...ctx, config, built, ...(logger ? { logger } : {}) })
   } finally {

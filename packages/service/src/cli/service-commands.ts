@@ -3,7 +3,7 @@
 import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
 import type { ServiceConfig } from './config.js'
-import { optionalSecret } from './config.js'
+import { ConfigError, optionalSecret } from './config.js'
 import { EXIT } from './command.js'
 import { runReconcileCommand } from './reconcile-command.js'
 import { adminListenerGuard } from './admin-listener.js'
@@ -50,15 +50,35 @@ function startingFields(config: ServiceConfig, logLevel: string): Record<string,
   }
 }
 
+/**
+ * What one `serve` process does. `all`: everything. `ack`: the routes only (Opayo is answered as
+ * soon as a notification is stored; no worker or poll shares its event loop). `worker`: the
+ * worker loops and the Reporting poll, no public listener. `ack` and `worker` processes share
+ * the store (SQLite on one host; PostgreSQL for several).
+ */
+export const SERVE_ROLES = ['all', 'ack', 'worker'] as const
+export type ServeRole = (typeof SERVE_ROLES)[number]
+
+/** `--role`, or a ConfigError naming the values allowed. */
+export function serveRole(value: string | undefined): ServeRole {
+  const role = SERVE_ROLES.find((r) => r === (value ?? 'all'))
+  if (!role)
+    throw new ConfigError(
+      `--role must be one of ${SERVE_ROLES.join(', ')} (got "${String(value)}"): ack answers Opayo, worker posts to KashFlow, all does both.`,
+    )
+  return role
+}
+
 /** `serve`: the routes on the configured port (and the admin listener), workers until a signal. */
 export const serveCommand: Command = {
   needs: 'service',
   subcommands: [],
   logs: true,
-  async run({ config, built: { service }, io, logger }) {
+  async run({ config, built: { service }, io, logger, options }) {
+    const role = serveRole(options.role)
     // Before anything listens: an admin listener beyond loopback needs the admin token (exit 2).
     const adminGuard = adminListenerGuard(config)
-    logger?.info('service starting', startingFields(config, logger.level))
+    logger?.info('service starting', { role, ...startingFields(config, logger.level) })
     const { listen } = await import('../node.js')
     const limits = {
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -68,30 +88,38 @@ export const serveCommand: Command = {
     const admin = config.server.admin
       ? await listen(service.adminHandler, { ...limits, ...config.server.admin })
       : undefined
-    const server = await listen(service.handler, {
-      ...limits,
-      port: config.server.port,
-      host: config.server.host,
-      // The public listener: a fair share of the connection cap per client address.
-      maxConnections: config.server.maxConnections,
-      ...(config.server.maxConnectionsPerClient === undefined
-        ? {}
-        : { maxConnectionsPerClient: config.server.maxConnectionsPerClient }),
-    })
-    service.start({ concurrency: config.server.concurrency })
+    const server =
+      role === 'worker'
+        ? undefined
+        : await listen(service.handler, {
+            ...limits,
+            port: config.server.port,
+            host: config.server.host,
+            // The public listener: a fair share of the connection cap per client address.
+            maxConnections: config.server.maxConnections,
+            ...(config.server.maxConnectionsPerClient === undefined
+              ? {}
+              : { maxConnectionsPerClient: config.server.maxConnectionsPerClient }),
+          })
+    if (role !== 'ack') service.start({ concurrency: config.server.concurrency })
     // Listening for the stop signals before saying it listens: a supervisor (or a test) that
     // signals on reading the line is heard.
     const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
+    const adminLine = admin
+      ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health${adminGuard === 'bearer' ? '; every admin request needs Authorization: Bearer' : ''})`
+      : ''
     io.out(
-      `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${admin ? `; admin on ${admin.url} (status page ${admin.url}/admin, health ${admin.url}/admin/health${adminGuard === 'bearer' ? '; every admin request needs Authorization: Bearer' : ''})` : ''}`,
+      server
+        ? `opayo-kashflow is listening on ${server.url} (health ${server.url}/health)${role === 'ack' ? ', role ack: no worker runs here' : ''}${adminLine}`
+        : `opayo-kashflow worker is running (role worker: ${config.server.concurrency} loops, no public listener)${adminLine}`,
     )
     await stopped
     io.out('Stopping: finishing the work in hand...')
     await service.stop()
-    await server.close()
+    await server?.close()
     await admin?.close()
     return EXIT.ok
   },

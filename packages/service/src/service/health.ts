@@ -135,6 +135,7 @@ export function createHealthMonitor(deps: {
     loops || (lastDirectRoundAt !== undefined && now() - lastDirectRoundAt <= oldestDueMaxAgeMs)
 
   const warnIfIdle = () => {
+    if (!requireWorkers) return
     if (warned || firstAckAt === undefined || now() - firstAckAt < graceMs) return
     if (loops || (lastDirectRoundAt !== undefined && lastDirectRoundAt >= firstAckAt)) return
     warned = true
