@@ -269,6 +269,7 @@ describe('opayo-kashflow serve logs', () => {
       level: 'info',
       time: expect.any(String),
       msg: 'service starting',
+      role: 'all',
       port: 0,
       host: '127.0.0.1',
       admin: { host: '127.0.0.1', port: 0 },
