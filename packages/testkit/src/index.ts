@@ -22,7 +22,7 @@ export type {
   FakeSettlementBatch,
   FakeTransactionGroup,
   FakeBatchListOverride,
-} from './opayo/fake-opayo.js'
+} from './opayo/types.js'
 export type {
   FakeServerRegistration,
   ServerRegistrationRefusal,

@@ -6,7 +6,7 @@ import { DroppedConnectionError, KashflowFaults, serveFault } from './faults.js'
 import { addInvoice, invoiceView } from './invoices.js'
 import { linesSentWith } from './invoice-payments.js'
 import { journalsCarrying } from './journals.js'
-import { RateBudget } from './rate-budget.js'
+import { RequestBudget } from './rate-budget.js'
 import { answerResource, findRoute, kashflowCall, sessionRoutes } from './routes.js'
 import { checkSession } from './session.js'
 import { createKashflowState } from './state.js'
@@ -40,7 +40,7 @@ import type {
 export class FakeKashflow {
   readonly #state: KashflowState
   readonly #faults = new KashflowFaults()
-  readonly #budget = new RateBudget()
+  readonly #budget = new RequestBudget()
   readonly user: FakeKashflowUser
   readonly invoices: Map<number, FakeInvoice>
   readonly customers: Map<string, Record<string, unknown>>

@@ -5,10 +5,10 @@ import { error } from './http.js'
 /**
  * A sliding-window request budget on the fake's clock.
  * @example
- * const budget = new RateBudget()
+ * const budget = new RequestBudget()
  * budget.set(100, 1000, true)
  */
-export class RateBudget {
+export class RequestBudget {
   #budget: { limit: number; windowMs: number; hits: number[]; headers: boolean } | undefined
 
   /** At most `limit` requests in any `windowMs`; `headers` states the budget on every answer. */
