@@ -9,7 +9,7 @@ import { answerOpayo } from './routes.js'
 import { completeServerTransaction } from './server-transactions.js'
 import { closeBatches, feeStatementCsv, transactionGroups } from './settlement.js'
 import { createOpayoState, seedTransaction } from './state.js'
-import type { OpayoState, ResolvedOpayoOptions } from './state.js'
+import type { OpayoState } from './state.js'
 import type {
   CompleteServerTransactionOptions,
   FakeBatchListOverride,
@@ -46,7 +46,7 @@ export class FakeOpayo {
   readonly requests: { method: string; url: string }[]
   /** Settlement batches closed by `closeBatches`, by batch id. */
   readonly batches: Map<string, FakeSettlementBatch>
-  readonly options: ResolvedOpayoOptions
+  readonly options: Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
 
   constructor(options: FakeOpayoOptions = {}) {
     const state = createOpayoState(options)
