@@ -22,12 +22,13 @@ export type {
   FakeSettlementBatch,
   FakeTransactionGroup,
   FakeBatchListOverride,
-} from './opayo/fake-opayo.js'
+} from './opayo/types.js'
 export type {
   FakeServerRegistration,
   ServerRegistrationRefusal,
 } from './opayo/server-registrations.js'
-export { FakeKashflow, DroppedConnectionError } from './kashflow/fake-kashflow.js'
+export { FakeKashflow } from './kashflow/fake-kashflow.js'
+export { DroppedConnectionError } from './kashflow/faults.js'
 export type {
   FakeKashflowSeed,
   FakeKashflowUnconfirmed,
@@ -36,7 +37,7 @@ export type {
   FakeKashflowFault,
   FakeInvoice,
   FakePaymentLine,
-} from './kashflow/fake-kashflow.js'
+} from './kashflow/types.js'
 export { startFakeKashflowServer } from './kashflow/server.js'
 export type { FakeKashflowServer } from './kashflow/server.js'
 export { startFakeOpayoServer } from './opayo/server.js'

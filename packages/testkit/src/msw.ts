@@ -1,7 +1,8 @@
 // @opayo-kashflow/testkit/msw: the fakes as msw request handlers.
 import { http, HttpResponse } from 'msw'
 import type { HttpHandler } from 'msw'
-import { DroppedConnectionError, FakeKashflow } from './kashflow/fake-kashflow.js'
+import { FakeKashflow } from './kashflow/fake-kashflow.js'
+import { DroppedConnectionError } from './kashflow/faults.js'
 import { FakeOpayo } from './opayo/fake-opayo.js'
 
 export interface OpayoHandlersOptions {

@@ -1,6 +1,6 @@
 import { serveFetch } from '../serve.js'
 import { FakeKashflow } from './fake-kashflow.js'
-import type { FakeKashflowSeed } from './fake-kashflow.js'
+import type { FakeKashflowSeed } from './types.js'
 
 /** A running loopback KashFlow. */
 export interface FakeKashflowServer {

@@ -1,6 +1,6 @@
 import { serveFetch } from '../serve.js'
 import { FakeOpayo } from './fake-opayo.js'
-import type { FakeOpayoOptions } from './fake-opayo.js'
+import type { FakeOpayoOptions } from './types.js'
 
 /** A running loopback Opayo (Pi, Reporting and Server registration). */
 export interface FakeOpayoServer {

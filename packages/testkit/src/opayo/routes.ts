@@ -1,0 +1,53 @@
+// The fake Opayo's route table: which protocol answers a request, by its path.
+import { json } from './http.js'
+import { answerPi } from './pi.js'
+import { answerReporting } from './reporting.js'
+import { paymentPage, registerServerTransaction } from './server-transactions.js'
+import type { OpayoState } from './state.js'
+
+/**
+ * One row of the route table: the first row whose `matches` holds answers.
+ * @example const row: OpayoRoute = { matches: (url: URL) => url.pathname.endsWith('/ping'), handle: () => new Response('pong') }
+ */
+export interface OpayoRoute {
+  readonly matches: (url: URL, method: string) => boolean
+  readonly handle: (state: OpayoState, request: Request, url: URL) => Promise<Response> | Response
+}
+
+const PI = /\/api\/v1\/(.*)$/
+
+/**
+ * Reporting, Server registration, the Server payment page, then Pi (`.../api/v1/...`).
+ * @example const route = opayoRoutes.find((r) => r.matches(new URL('https://x/access/access.htm'), 'POST'))
+ */
+export const opayoRoutes: readonly OpayoRoute[] = [
+  {
+    matches: (url) => url.pathname.endsWith('/access/access.htm'),
+    handle: (state, request) => answerReporting(state, request),
+  },
+  {
+    matches: (url) => url.pathname.endsWith('/gateway/service/vspserver-register.vsp'),
+    handle: (state, request) => registerServerTransaction(state, request),
+  },
+  {
+    matches: (url, method) =>
+      url.pathname.endsWith('/Simulator/VSPServerPaymentPage.asp') && method === 'GET',
+    handle: (_state, _request, url) => paymentPage(url),
+  },
+  {
+    matches: (url) => PI.test(url.pathname),
+    handle: (state, request, url) => answerPi(state, request, PI.exec(url.pathname)?.[1] ?? ''),
+  },
+]
+
+/**
+ * Answers a request from {@link opayoRoutes}, or Pi's 404.
+ * @example const answer = await answerOpayo(state, new Request('https://x/api/v1/transactions/1'))
+ */
+export async function answerOpayo(state: OpayoState, request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  const route = opayoRoutes.find((r) => r.matches(url, request.method))
+  return route
+    ? route.handle(state, request, url)
+    : json(404, { description: 'Not found', code: 1010 })
+}
