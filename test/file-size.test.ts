@@ -24,14 +24,6 @@ const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: s
     lines: 610,
     job: 'TO SPLIT (issue 21): the demo, its scenarios still inline',
   },
-  'packages/testkit/src/kashflow/fake-kashflow.ts': {
-    lines: 1122,
-    job: 'TO SPLIT (issue 21): the fake KashFlow, every resource',
-  },
-  'packages/testkit/src/opayo/fake-opayo.ts': {
-    lines: 1025,
-    job: 'TO SPLIT (issue 21): the fake Opayo, every protocol',
-  },
   'packages/service/src/service/reconcile.ts': {
     lines: 551,
     job: 'reconciliation: Opayo vs ledger vs KashFlow rows, streamed',
