@@ -43,6 +43,40 @@ function typesTargets(node, into = []) {
   return into
 }
 
+// vitest (the optional peer of @opayo-kashflow/sync/testing, which registers tests) refuses to
+// load outside a vitest run, by require() or import() alike. The consumer gets a stand-in with the
+// same names, so the entry's builds are still loaded and their exports compared; registering a
+// test does nothing there.
+function writeVitestStub(target) {
+  mkdirSync(target, { recursive: true })
+  const names = [
+    'describe',
+    'it',
+    'test',
+    'expect',
+    'beforeAll',
+    'afterAll',
+    'beforeEach',
+    'afterEach',
+  ]
+  writeFileSync(
+    join(target, 'package.json'),
+    JSON.stringify({
+      name: 'vitest',
+      version: '0.0.0-stub',
+      exports: { '.': { import: './index.mjs', require: './index.cjs' } },
+    }),
+  )
+  writeFileSync(
+    join(target, 'index.mjs'),
+    names.map((name) => `export const ${name} = () => {}\n`).join(''),
+  )
+  writeFileSync(
+    join(target, 'index.cjs'),
+    names.map((name) => `exports.${name} = () => {}\n`).join(''),
+  )
+}
+
 const packagesDir = join(root, 'packages')
 // Private workspace packages (the shared HTTP core) are bundled into the packages that use them,
 // never depended on: a user could not install them.
@@ -109,7 +143,8 @@ for (const name of readdirSync(packagesDir).sort()) {
     for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
       const target = join(consumer, 'node_modules', ...dep.split('/'))
       mkdirSync(dirname(target), { recursive: true })
-      symlinkSync(join(dir, 'node_modules', ...dep.split('/')), target)
+      if (dep === 'vitest') writeVitestStub(target)
+      else symlinkSync(join(dir, 'node_modules', ...dep.split('/')), target)
     }
     if (existsSync(join(installed, 'src')))
       problems.push('the tarball ships src/ (files should be ["dist"])')

@@ -1,4 +1,4 @@
 import { memoryStore } from '../src/index.js'
-import { storeContract } from './store-contract.js'
+import { describeStoreContract } from '@opayo-kashflow/sync/testing'
 
-storeContract('memory', { make: () => Promise.resolve(memoryStore()) })
+describeStoreContract('memory', () => Promise.resolve(memoryStore()))

@@ -1,7 +1,7 @@
 import { adminPool, connectionString, postgresReachable } from './support/postgres.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { postgresStore } from '../src/postgres.js'
-import { storeContract } from './store-contract.js'
+import { describeStoreContract } from '@opayo-kashflow/sync/testing'
 
 // PostgreSQL runs at 127.0.0.1:5432 on our machines and in CI (trust auth, database `test`).
 // Each run creates its own schemas and drops them. In CI an unreachable server fails the run;
@@ -19,17 +19,20 @@ afterAll(async () => {
 if (reachable) {
   let n = 0
   let current = ''
-  storeContract('PostgreSQL (FOR UPDATE SKIP LOCKED, leases)', {
-    make: () => {
+  describeStoreContract(
+    'PostgreSQL (FOR UPDATE SKIP LOCKED, leases)',
+    () => {
       n += 1
       current = `${run}_${n}`
       schemas.push(current)
       return postgresStore({ connectionString, schema: current })
     },
-    second: () => postgresStore({ connectionString, schema: current }),
-    // A new store (new pool) on the same schema, as after a restart.
-    reopen: () => postgresStore({ connectionString, schema: current }),
-  })
+    {
+      second: () => postgresStore({ connectionString, schema: current }),
+      // A new store (new pool) on the same schema, as after a restart.
+      reopen: () => postgresStore({ connectionString, schema: current }),
+    },
+  )
 
   describe('PostgreSQL latest-by-state reads', () => {
     it('reads at most N rows a state through the events_recent index (EXPLAIN ANALYZE)', async () => {

@@ -3,24 +3,27 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sqliteStore } from '../src/sqlite.js'
-import { storeContract } from './store-contract.js'
+import { describeStoreContract } from '@opayo-kashflow/sync/testing'
 
 const dir = mkdtempSync(join(tmpdir(), 'ok-sqlite-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 let n = 0
 let current = ''
 
-storeContract('SQLite (WAL, synchronous FULL)', {
-  make: () => {
+describeStoreContract(
+  'SQLite (WAL, synchronous FULL)',
+  () => {
     n += 1
     current = join(dir, `store-${n}.db`)
     return sqliteStore({ path: current })
   },
-  // A second connection to the same file, as a second process would open it.
-  second: () => sqliteStore({ path: current }),
-  // The same file opened again after close, as after a restart.
-  reopen: () => sqliteStore({ path: current }),
-})
+  {
+    // A second connection to the same file, as a second process would open it.
+    second: () => sqliteStore({ path: current }),
+    // The same file opened again after close, as after a restart.
+    reopen: () => sqliteStore({ path: current }),
+  },
+)
 
 describe('SQLite store upgrades', () => {
   it('migrates a new file once when two stores of one process open it at the same time', async () => {

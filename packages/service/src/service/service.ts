@@ -285,14 +285,40 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     string,
     { readonly reply: NonNullable<IngestInput['reply']>; stored: boolean }
   >()
-  const engineStore: Store = Object.create(store) as Store
-  engineStore.ingest = async (input) => {
-    const pending = pendingReplies.get(input.id)
-    if (!pending) return store.ingest(input)
-    const result = await store.ingest({ ...input, reply: pending.reply })
-    // A conflict stores no reply (a settled PENDING payment is superseded afterwards).
-    if (result.outcome !== 'conflict') pending.stored = true
-    return result
+  // Every other method is called on the store itself, never inherited through a prototype: a
+  // store written as a class with private #fields only answers calls made on its own instance.
+  const engineStore: Store = {
+    ingest: async (input) => {
+      const pending = pendingReplies.get(input.id)
+      if (!pending) return store.ingest(input)
+      const result = await store.ingest({ ...input, reply: pending.reply })
+      // A conflict stores no reply (a settled PENDING payment is superseded afterwards).
+      if (result.outcome !== 'conflict') pending.stored = true
+      return result
+    },
+    claim: (input) => store.claim(input),
+    heartbeat: (input) => store.heartbeat(input),
+    transition: (input) => store.transition(input),
+    release: (input) => store.release(input),
+    ledgerBegin: (input) => store.ledgerBegin(input),
+    ledgerRefused: (input) => store.ledgerRefused(input),
+    ledgerComplete: (input) => store.ledgerComplete(input),
+    ledger: (eventId) => store.ledger(eventId),
+    get: (id) => store.get(id),
+    attempts: (id) => store.attempts(id),
+    list: (filter) => store.list(filter),
+    supersede: (input) => store.supersede(input),
+    requeue: (input) => store.requeue(input),
+    discard: (input) => store.discard(input),
+    stats: () => store.stats(),
+    saveRegistration: (record) => store.saveRegistration(record),
+    getRegistration: (vendorTxCode) => store.getRegistration(vendorTxCode),
+    importRegistrations: (records) => store.importRegistrations(records),
+    getReply: (key) => store.getReply(key),
+    importFeeStatement: (input) => store.importFeeStatement(input),
+    feeStatementRows: () => store.feeStatementRows(),
+    saveReply: (input) => store.saveReply(input),
+    close: () => store.close(),
   }
 
   const confirmationRead = reporting

@@ -2,7 +2,6 @@ import type { Pool, PoolClient } from 'pg'
 import {
   CLAIMABLE_SQL,
   REGISTRATION_COLUMNS,
-  TERMINAL_SQL,
   attemptFromRow,
   eventFromRow,
   importOutcome,
@@ -18,6 +17,7 @@ import {
 } from './common.js'
 import { postgresDialect } from './migrations.js'
 import { migratePostgres, pgTransaction } from './postgres-common.js'
+import { sharedStatements } from './sql-statements.js'
 import { EVENT_STATES } from './store.js'
 import type { EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
 
@@ -56,6 +56,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   const schema = options.schema ?? 'opayo_kashflow'
   const dialect = postgresDialect(schema)
   const t = dialect.table
+  const sql = sharedStatements(dialect)
   const REPLY_PUT = `INSERT INTO ${t('notification_replies')} (reply_key, status, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (reply_key) DO UPDATE SET status = EXCLUDED.status, body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`
 
@@ -112,17 +113,17 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
           await saveReply()
           return { outcome: 'received' as const, event: eventFromRow(inserted) }
         }
-        const existing = eventFromRow(
-          (await one(c, `SELECT * FROM ${t('events')} WHERE id = $1`, [input.id]))!,
-        )
+        const existing = eventFromRow((await one(c, sql.eventById, [input.id]))!)
         if (existing.fingerprint === input.fingerprint) {
           await saveReply()
           return { outcome: 'duplicate' as const, event: existing }
         }
-        await c.query(
-          `INSERT INTO ${t('conflicts')} (id, fingerprint, payment, at) VALUES ($1, $2, $3, $4)`,
-          [input.id, input.fingerprint, JSON.stringify(input.payment ?? null), input.now],
-        )
+        await c.query(sql.conflictInsert, [
+          input.id,
+          input.fingerprint,
+          JSON.stringify(input.payment ?? null),
+          input.now,
+        ])
         return { outcome: 'conflict' as const, event: existing }
       }),
     claim: ({ worker, now, leaseMs, limit }) =>
@@ -134,10 +135,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
            ORDER BY next_attempt_at, created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [now, Math.max(limit * 20, 100)],
         )
-        const held = await c.query<{ partition_key: string }>(
-          `SELECT DISTINCT partition_key FROM ${t('events')} WHERE lease_until > $1 AND partition_key IS NOT NULL`,
-          [now],
-        )
+        const held = await c.query<{ partition_key: string }>(sql.heldPartitions, [now])
         const picked = pickClaims(
           due.rows.map((r) => eventFromRow(textRow(r))),
           held.rows.map((r) => r.partition_key),
@@ -160,9 +158,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
     },
     transition: (input) =>
       tx(async (c) => {
-        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [
-          input.id,
-        ])
+        const current = await one(c, `${sql.eventById} FOR UPDATE`, [input.id])
         if (!current || current['claimed_by'] !== input.worker) return false
         const e = eventFromRow(current)
         await c.query(
@@ -181,17 +177,18 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
             input.keepClaim ? (e.leaseUntil ?? null) : null,
           ],
         )
-        await c.query(
-          `INSERT INTO ${t('attempts')} (event_id, at, from_state, to_state, outcome, error) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [input.id, input.now, e.state, input.to, input.outcome, toJson(input.lastError)],
-        )
+        await c.query(sql.attemptInsert, [
+          input.id,
+          input.now,
+          e.state,
+          input.to,
+          input.outcome,
+          toJson(input.lastError),
+        ])
         return true
       }),
     async release({ worker }) {
-      await pool.query(
-        `UPDATE ${t('events')} SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $1`,
-        [worker],
-      )
+      await pool.query(sql.release, [worker])
     },
     ledgerBegin: (input) =>
       tx(async (c) => {
@@ -211,41 +208,30 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
           [input.eventId, input.marker, input.kind, toJson(input.request), input.now],
         )
         if (restarted) return { entry: ledgerFromRow(restarted), created: true }
-        const existing = await one(
-          c,
-          `SELECT * FROM ${t('ledger')} WHERE event_id = $1 AND marker = $2`,
-          [input.eventId, input.marker],
-        )
+        const existing = await one(c, sql.ledgerGet, [input.eventId, input.marker])
         return { entry: ledgerFromRow(existing!), created: false }
       }),
     async ledgerRefused(input) {
-      await pool.query(
-        `UPDATE ${t('ledger')} SET state = 'refused', updated_at = $1 WHERE event_id = $2 AND marker = $3 AND state = 'intent'`,
-        [input.now, input.eventId, input.marker],
-      )
+      await pool.query(sql.ledgerRefused, [input.now, input.eventId, input.marker])
     },
     async ledgerComplete(input) {
-      await pool.query(
-        `UPDATE ${t('ledger')} SET state = 'done', result = $1, updated_at = $2 WHERE event_id = $3 AND marker = $4`,
-        [toJson(input.result), input.now, input.eventId, input.marker],
-      )
+      await pool.query(sql.ledgerDone, [
+        toJson(input.result),
+        input.now,
+        input.eventId,
+        input.marker,
+      ])
     },
     async ledger(eventId) {
-      const r = await pool.query<Record<string, unknown>>(
-        `SELECT * FROM ${t('ledger')} WHERE event_id = $1 ORDER BY created_at, marker`,
-        [eventId],
-      )
+      const r = await pool.query<Record<string, unknown>>(sql.ledgerList, [eventId])
       return r.rows.map((row) => ledgerFromRow(textRow(row)))
     },
     async get(id) {
-      const r = await one(pool, `SELECT * FROM ${t('events')} WHERE id = $1`, [id])
+      const r = await one(pool, sql.eventById, [id])
       return r ? eventFromRow(r) : undefined
     },
     async attempts(id) {
-      const r = await pool.query<Record<string, unknown>>(
-        `SELECT * FROM ${t('attempts')} WHERE event_id = $1 ORDER BY seq`,
-        [id],
-      )
+      const r = await pool.query<Record<string, unknown>>(sql.attemptList, [id])
       return r.rows.map((row) => attemptFromRow(textRow(row)))
     },
     async list(filter = {}) {
@@ -269,7 +255,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
     },
     supersede: ({ id, payment, fingerprint, now }) =>
       tx(async (c) => {
-        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [id])
+        const current = await one(c, `${sql.eventById} FOR UPDATE`, [id])
         if (!current) return false
         const lease = current['lease_until']
         if (lease !== null && lease !== undefined && Number(lease) > now) return false
@@ -299,7 +285,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       }),
     discard: ({ id, reason, now }) =>
       tx(async (c) => {
-        const current = await one(c, `SELECT * FROM ${t('events')} WHERE id = $1 FOR UPDATE`, [id])
+        const current = await one(c, `${sql.eventById} FOR UPDATE`, [id])
         if (!current || current['state'] !== 'dead') return false
         const detail = { ...(eventFromRow(current).detail as object), discardReason: reason }
         await c.query(
@@ -317,20 +303,10 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         EventState,
         number
       >
-      for (const r of (
-        await pool.query<{ state: EventState; n: string }>(
-          `SELECT state, COUNT(*) AS n FROM ${t('events')} GROUP BY state`,
-        )
-      ).rows)
+      for (const r of (await pool.query<{ state: EventState; n: string }>(sql.stateCounts)).rows)
         counts[r.state] = Number(r.n)
-      const oldest = (
-        await pool.query<{ t: string | null }>(
-          `SELECT MIN(created_at) AS t FROM ${t('events')} WHERE state NOT IN ${TERMINAL_SQL}`,
-        )
-      ).rows[0]?.t
-      const conflicts = (
-        await pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${t('conflicts')}`)
-      ).rows[0]?.n
+      const oldest = (await pool.query<{ t: string | null }>(sql.oldestPending)).rows[0]?.t
+      const conflicts = (await pool.query<{ n: string }>(sql.conflictCount)).rows[0]?.n
       return {
         counts,
         oldestPendingAt: oldest === null || oldest === undefined ? undefined : Number(oldest),
@@ -354,9 +330,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         })
       }),
     async getRegistration(vendorTxCode) {
-      const r = await one(pool, `SELECT * FROM ${t('registrations')} WHERE vendor_tx_code = $1`, [
-        vendorTxCode,
-      ])
+      const r = await one(pool, sql.registrationGet, [vendorTxCode])
       return r ? registrationFromRow(r) : undefined
     },
     importRegistrations: (input) =>
@@ -406,10 +380,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
         })
       }),
     async getReply(key) {
-      const r = await pool.query<{ status: string; body: string }>(
-        `SELECT status, body FROM ${t('notification_replies')} WHERE reply_key = $1`,
-        [key],
-      )
+      const r = await pool.query<{ status: string; body: string }>(sql.replyGet, [key])
       const reply = r.rows[0]
       return reply && { status: reply.status, body: reply.body }
     },
@@ -424,9 +395,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       return r.rowCount === 1 ? 'created' : 'duplicate'
     },
     async feeStatementRows() {
-      const r = await pool.query<{ fee_rows: StoredFeeRow[] }>(
-        `SELECT fee_rows FROM ${t('fee_statements')} ORDER BY imported_at, digest`,
-      )
+      const r = await pool.query<{ fee_rows: StoredFeeRow[] }>(sql.feeStatements)
       return r.rows.flatMap((row) => row.fee_rows)
     },
     async close() {

@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3'
 import {
   REGISTRATION_COLUMNS,
-  TERMINAL_SQL,
   attemptFromRow,
   eventFromRow,
   importOutcome,
@@ -16,6 +15,7 @@ import {
   toJson,
 } from './common.js'
 import { SQLITE_DIALECT, migrate } from './migrations.js'
+import { sharedStatements } from './sql-statements.js'
 import type { MigrationTarget } from './migrations.js'
 import { CLAIMABLE_STATES, EVENT_STATES } from './store.js'
 import type { EventRecord, EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
@@ -117,15 +117,14 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
   db.pragma('foreign_keys = ON')
   await migrate(sqliteMigrationTarget(db))
 
+  const sql = sharedStatements(SQLITE_DIALECT)
   const q = {
-    get: db.prepare('SELECT * FROM events WHERE id = ?'),
+    get: db.prepare(sql.eventById),
     insert: db.prepare(
       `INSERT INTO events (id, payment, fingerprint, state, attempts, next_attempt_at, partition_key, reason, detail, created_at, updated_at)
        VALUES (@id, @payment, @fingerprint, @state, 0, @now, @partition, @reason, @detail, @now, @now)`,
     ),
-    conflict: db.prepare(
-      'INSERT INTO conflicts (id, fingerprint, payment, at) VALUES (?, ?, ?, ?)',
-    ),
+    conflict: db.prepare(sql.conflictInsert),
     // The first rows due of each claimable state, then of all of them: one ordered walk of
     // events_due (state, next_attempt_at) per state, where `state IN (...)` would sort every due
     // row (the whole backlog) on each claim, on the event loop. Same rows, same order.
@@ -136,9 +135,7 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
              AND (lease_until IS NULL OR lease_until <= @now) ORDER BY next_attempt_at, created_at, id LIMIT @n)`,
       ).join(' UNION ALL ')}) ORDER BY next_attempt_at, created_at, id LIMIT @n`,
     ),
-    held: db.prepare(
-      'SELECT DISTINCT partition_key FROM events WHERE lease_until > ? AND partition_key IS NOT NULL',
-    ),
+    held: db.prepare(sql.heldPartitions),
     lease: db.prepare('UPDATE events SET claimed_by = ?, lease_until = ? WHERE id = ?'),
     heartbeat: db.prepare(
       'UPDATE events SET lease_until = ? WHERE id = ? AND claimed_by = ? AND lease_until > ?',
@@ -148,50 +145,40 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
          detail = @detail, updated_at = @now, claimed_by = @claimedBy, lease_until = @leaseUntil
        WHERE id = @id AND claimed_by = @worker`,
     ),
-    attempt: db.prepare(
-      'INSERT INTO attempts (event_id, at, from_state, to_state, outcome, error) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    release: db.prepare(
-      'UPDATE events SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?',
-    ),
-    ledgerGet: db.prepare('SELECT * FROM ledger WHERE event_id = ? AND marker = ?'),
+    attempt: db.prepare(sql.attemptInsert),
+    release: db.prepare(sql.release),
+    ledgerGet: db.prepare(sql.ledgerGet),
     ledgerInsert: db.prepare(
       `INSERT INTO ledger (event_id, marker, kind, state, request, result, created_at, updated_at) VALUES (?, ?, ?, 'intent', ?, NULL, ?, ?)`,
     ),
     ledgerRestart: db.prepare(
       `UPDATE ledger SET kind = ?, state = 'intent', request = ?, result = NULL, updated_at = ? WHERE event_id = ? AND marker = ? AND state = 'refused'`,
     ),
-    ledgerRefused: db.prepare(
-      `UPDATE ledger SET state = 'refused', updated_at = ? WHERE event_id = ? AND marker = ? AND state = 'intent'`,
-    ),
-    ledgerDone: db.prepare(
-      `UPDATE ledger SET state = 'done', result = ?, updated_at = ? WHERE event_id = ? AND marker = ?`,
-    ),
-    ledgerList: db.prepare('SELECT * FROM ledger WHERE event_id = ? ORDER BY created_at, marker'),
-    attempts: db.prepare('SELECT * FROM attempts WHERE event_id = ? ORDER BY seq'),
+    ledgerRefused: db.prepare(sql.ledgerRefused),
+    ledgerDone: db.prepare(sql.ledgerDone),
+    ledgerList: db.prepare(sql.ledgerList),
+    attempts: db.prepare(sql.attemptList),
     requeue: db.prepare(
       `UPDATE events SET state = 'received', attempts = 0, next_attempt_at = ?, updated_at = ?, reason = NULL, detail = NULL WHERE id = ? AND state = 'dead'`,
     ),
     discard: db.prepare(
       `UPDATE events SET state = 'discarded', updated_at = ?, detail = ? WHERE id = ? AND state = 'dead'`,
     ),
-    counts: db.prepare('SELECT state, COUNT(*) AS n FROM events GROUP BY state'),
-    oldest: db.prepare(
-      `SELECT MIN(created_at) AS t FROM events WHERE state NOT IN ${TERMINAL_SQL}`,
-    ),
-    conflicts: db.prepare('SELECT COUNT(*) AS n FROM conflicts'),
-    registrationGet: db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?'),
+    counts: db.prepare(sql.stateCounts),
+    oldest: db.prepare(sql.oldestPending),
+    conflicts: db.prepare(sql.conflictCount),
+    registrationGet: db.prepare(sql.registrationGet),
     registrationFolded: db.prepare(
       'SELECT vendor_tx_code FROM registrations WHERE lower(vendor_tx_code) IN (SELECT value FROM json_each(?))',
     ),
     registrationInsert: db.prepare(
       `INSERT INTO registrations (${REGISTRATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    replyGet: db.prepare('SELECT status, body FROM notification_replies WHERE reply_key = ?'),
+    replyGet: db.prepare(sql.replyGet),
     feeInsert: db.prepare(
       'INSERT INTO fee_statements (digest, fee_rows, imported_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING',
     ),
-    feeAll: db.prepare('SELECT fee_rows FROM fee_statements ORDER BY imported_at, digest'),
+    feeAll: db.prepare(sql.feeStatements),
     replyPut: db.prepare(
       `INSERT INTO notification_replies (reply_key, status, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (reply_key) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,

@@ -1,5 +1,6 @@
 // The Store port: everything the engine persists, behind one interface with three adapters
-// (memory, SQLite, PostgreSQL) and one contract suite (test/store-contract.ts).
+// (memory, SQLite, PostgreSQL) and one contract suite (testing/store-contract.ts, published as
+// @opayo-kashflow/sync/testing).
 
 /**
  * Where an event is:

@@ -1,16 +1,28 @@
-// One contract, run against every Store adapter (memory, SQLite, PostgreSQL): duplicates,
-// conflicts, claims, leases and their expiry, crash before commit, the ledger, dead letters,
-// registrations and notification replies.
+// The Store contract: one suite every Store adapter must pass (memory, SQLite, PostgreSQL, and a
+// user's own): duplicates, conflicts, claims, leases and their expiry, crash before commit, the
+// ledger, dead letters, registrations, notification replies and fee statements. Published as
+// @opayo-kashflow/sync/testing; the only module of the package that imports vitest.
 import { describe, expect, it } from 'vitest'
-import type { EventState, RegistrationRecord, Store } from '../src/index.js'
+import type { EventState, RegistrationRecord, Store } from '../store/store.js'
 
-export interface StoreFactory {
-  /** A fresh, empty store. */
-  make(): Promise<Store>
-  /** A second handle on the same data (another process or machine), when the adapter has one. */
-  second?(): Promise<Store>
-  /** The data of the last store made, opened again after it was closed (a restart), when durable. */
-  reopen?(): Promise<Store>
+/**
+ * Optional capabilities of the adapter under test, each adding the tests that need it.
+ * @example
+ * const options: StoreContractOptions = { reopen: () => sqliteStore({ path: './contract.db' }) }
+ */
+export interface StoreContractOptions {
+  /**
+   * A second handle on the data of the store `makeStore` returned last (as another process or
+   * machine opens it), when the adapter has one: adds the test that two handles claiming at once
+   * never get the same event.
+   */
+  readonly second?: () => Promise<Store>
+  /**
+   * The data of the store `makeStore` returned last, opened again after it was closed (a
+   * restart), when the adapter is durable: adds the tests that registrations, replies and fee
+   * statements survive it.
+   */
+  readonly reopen?: () => Promise<Store>
 }
 
 const T0 = 1_790_000_000_000
@@ -54,9 +66,30 @@ const payment = (n: number) => ({
   amount: { amount: n, currency: 'GBP' },
 })
 
-export function storeContract(name: string, factory: StoreFactory) {
+/**
+ * Registers the Store contract as vitest `describe`/`it` blocks (one `describe` named
+ * `Store contract: <name>`), so a Store adapter proves it behaves as the engine needs. Call it at
+ * the top level of a test file run by vitest (an optional peer dependency of this package).
+ * `makeStore` must return a fresh, empty store each time; each test closes the store it made.
+ * @example
+ * // A test file of your own adapter, run by vitest (here the memory store stands in for it):
+ * describeStoreContract('memory', () => Promise.resolve(memoryStore()))
+ * // A durable adapter adds a reopen (and, when it has one, a second handle on the same data):
+ * let path = ''
+ * describeStoreContract(
+ *   'SQLite',
+ *   () => sqliteStore({ path: (path = `./contract-${Date.now()}.db`) }),
+ *   { reopen: () => sqliteStore({ path }), second: () => sqliteStore({ path }) },
+ * )
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  options: StoreContractOptions = {},
+): void {
   describe(`Store contract: ${name}`, () => {
-    const fresh = async () => factory.make()
+    const fresh = async () => makeStore()
+    const { reopen: reopenStore, second: secondHandle } = options
     const add = (store: Store, n: number, extra: { partition?: string; now?: number } = {}) =>
       store.ingest({
         id: `e${n}`,
@@ -743,13 +776,13 @@ export function storeContract(name: string, factory: StoreFactory) {
       await store.close()
     })
 
-    if (factory.reopen) {
+    if (reopenStore) {
       it('keeps fee statements across close and reopen', async () => {
         const store = await fresh()
         const rows = [{ line: 2, batchId: '7', fee: { amount: 5, currency: 'GBP' } }]
         await store.importFeeStatement({ digest: 'keep', rows, now: T0 })
         await store.close()
-        const again = await factory.reopen!()
+        const again = await reopenStore()
         expect(await again.feeStatementRows()).toStrictEqual(rows)
         expect(await again.importFeeStatement({ digest: 'keep', rows, now: T0 })).toBe('duplicate')
         await again.close()
@@ -761,7 +794,7 @@ export function storeContract(name: string, factory: StoreFactory) {
         await store.importRegistrations([registration(1), registration(2)])
         await store.saveReply({ key: 'D9000000', status: 'OK', body: REPLY_BODY, now: T0 })
         await store.close()
-        const again = await factory.reopen!()
+        const again = await reopenStore()
         expect(await again.getRegistration(FULL.vendorTxCode)).toStrictEqual(FULL)
         expect(await again.getRegistration(registration(2).vendorTxCode)).toStrictEqual(
           registration(2),
@@ -772,10 +805,10 @@ export function storeContract(name: string, factory: StoreFactory) {
       })
     }
 
-    if (factory.second) {
+    if (secondHandle) {
       it('never gives one event to two handles claiming at once', async () => {
         const a = await fresh()
-        const b = await factory.second!()
+        const b = await secondHandle()
         for (let n = 1; n <= 40; n += 1) await add(a, n, { partition: `invoice:${n % 10}` })
         const seen: string[] = []
         for (let round = 0; round < 10; round += 1) {
