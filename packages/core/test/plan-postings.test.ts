@@ -109,7 +109,7 @@ describe('planPostings()', () => {
     expect(londonDate('2026-01-01T23:30:00Z')).toBe('2026-01-01')
   })
 
-  it('records a refund as a negative payment, or a credit note, as the rules say', () => {
+  it('records a refund as a negative payment', () => {
     const refund = aPayment({
       id: `opayo:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund`,
       kind: 'refund',
@@ -133,14 +133,20 @@ describe('planPostings()', () => {
         marker: 'OPAYO:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund',
       },
     ])
-    const creditNotes = definePostingRules({
-      bankAccountId: 3,
-      paymentMethodId: 7,
-      refunds: 'credit-note',
-    })
-    expect(planPostings(refund, creditNotes, { references })).toMatchObject([
-      { mode: 'credit-note' },
-    ])
+  })
+
+  it('refuses refunds: "credit-note" (not built), naming the key and what to use', () => {
+    const refuse = () =>
+      definePostingRules({
+        bankAccountId: 3,
+        paymentMethodId: 7,
+        // @ts-expect-error credit-note refunds are not a mode the rules accept
+        refunds: 'credit-note',
+      })
+    expect(refuse).toThrow(PostingRulesError)
+    expect(refuse).toThrow(
+      /\[refunds\] must be "negative-payment" .*got "credit-note"; credit-note refunds are not built yet/,
+    )
   })
 
   it.each([

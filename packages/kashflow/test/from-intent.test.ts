@@ -120,17 +120,4 @@ describe('from core intents to KashFlow inputs', () => {
       ]),
     ).toBe('M\nA: x y\nB: No')
   })
-
-  it('refuses credit-note refunds, which this client does not post yet', () => {
-    const rulesCn = definePostingRules({
-      bankAccountId: 1,
-      paymentMethodId: 1,
-      refunds: 'credit-note',
-    })
-    const [refund] = planPostings({ ...payment, kind: 'refund', id: 'opayo:X:refund' }, rulesCn, {
-      references,
-    })
-    if (refund?.kind !== 'invoice-refund') throw new Error('expected a refund intent')
-    expect(() => paymentFromIntent(refund)).toThrow(/credit-note/)
-  })
 })

@@ -27,9 +27,14 @@ export const PostingRulesSchema = z
     paymentMethodId: Id,
     /**
      * How a refund is recorded: a negative payment on the invoice marked as an external refund,
-     * or a credit note. @default 'negative-payment'
+     * the only way built (credit-note refunds are not). @default 'negative-payment'
      */
-    refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+    refunds: z
+      .enum(['negative-payment'], {
+        error: (issue) =>
+          `must be "negative-payment" (a negative payment on the invoice, marked as an external refund), got ${JSON.stringify(issue.input)}; credit-note refunds are not built yet`,
+      })
+      .default('negative-payment'),
     /**
      * A money movement whose vendorTxCode matches no invoice pattern: dead-letter it for a person,
      * or post it to a suspense nominal with a journal (debit bank, credit suspense).

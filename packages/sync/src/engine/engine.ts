@@ -24,7 +24,6 @@ import { createWorker } from './worker.js'
  * exactly once (ledger + read-back against the pre-image), retries and pauses on failure, and
  * dead-letters what needs a person, with the reason.
  * @param options the store, the KashFlow client, the posting rules and the reference parser; see {@link SyncEngineOptions}
- * @throws {SyncConfigError} when the rules ask for credit-note refunds, which this engine does not post
  * @throws {MatchingPolicyError} when `options.matching` does not fit core's `MatchingPolicySchema`
  * @throws {SyncConfigError} when `options.maxPendingHints` is not a positive whole number
  * @example
@@ -33,10 +32,6 @@ import { createWorker } from './worker.js'
  * await engine.runOnce()
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
-  if (options.rules.refunds === 'credit-note')
-    throw new SyncConfigError(
-      'Posting rules say refunds: "credit-note", which this engine does not post yet (the KashFlow client has no credit-note write): every refund would be dead-lettered. Use refunds: "negative-payment".',
-    )
   defineMatchingPolicy(options.matching ?? {})
   const maxPendingHints = options.maxPendingHints
   if (
