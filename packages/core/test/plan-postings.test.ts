@@ -20,7 +20,6 @@ const TX = 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2'
 describe('definePostingRules()', () => {
   it('fills the documented defaults', () => {
     expect(rules).toEqual({
-      homeCurrency: 'GBP',
       bankAccountId: 3,
       mode: 'direct',
       paymentMethodId: 7,
@@ -213,7 +212,7 @@ describe('planPostings()', () => {
       },
     })
     const payment = aPayment({ source: { ...aPayment().source, vendorTxCode: 'mystery-1' } })
-    expect(planPostings(payment, suspense, { references })).toMatchObject([
+    expect(planPostings(payment, suspense, { references, homeCurrency: 'GBP' })).toMatchObject([
       {
         kind: 'journal',
         marker: `OPAYO:${TX}:payment`,
@@ -224,6 +223,61 @@ describe('planPostings()', () => {
         ],
       },
     ])
+  })
+
+  describe('the suspense journal is in the home currency, never an assumed GBP', () => {
+    const unmatchedReference = {
+      action: 'suspense-journal',
+      suspenseNominalCode: 9999,
+      bankNominalCode: 1200,
+    } as const
+    const suspense = definePostingRules({
+      bankAccountId: 3,
+      paymentMethodId: 7,
+      unmatchedReference,
+    })
+    const euros = aPayment({
+      amount: { amount: 5000, currency: 'EUR' },
+      source: { ...aPayment().source, vendorTxCode: 'mystery-2' },
+    })
+
+    it("is in the context's home currency (KashFlow's setting, passed in) when the rules name none", () => {
+      expect(suspense.homeCurrency).toBeUndefined()
+      expect(planPostings(euros, suspense, { references, homeCurrency: 'EUR' })).toMatchObject([
+        {
+          kind: 'journal',
+          lines: [
+            { nominalCode: 1200, debit: { amount: 5000, currency: 'EUR' } },
+            { nominalCode: 9999, credit: { amount: 5000, currency: 'EUR' } },
+          ],
+        },
+      ])
+    })
+
+    it("is in the rules' home currency when configured", () => {
+      const configured = definePostingRules({
+        bankAccountId: 3,
+        paymentMethodId: 7,
+        homeCurrency: 'EUR',
+        unmatchedReference,
+      })
+      expect(planPostings(euros, configured, { references })).toMatchObject([
+        {
+          kind: 'journal',
+          lines: [{ debit: { currency: 'EUR' } }, { credit: { currency: 'EUR' } }],
+        },
+      ])
+    })
+
+    it('is dead-lettered, not journalled in GBP, when no home currency is given', () => {
+      expect(planPostings(euros, suspense, { references })).toMatchObject([
+        {
+          kind: 'dead-letter',
+          reason: 'unexpected',
+          issues: [{ code: 'missing_value', path: ['homeCurrency'] }],
+        },
+      ])
+    })
   })
 
   it('dead-letters invalid Opayo data at once, with the issues', () => {

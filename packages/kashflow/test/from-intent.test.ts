@@ -99,7 +99,7 @@ describe('from core intents to KashFlow inputs', () => {
     const [journal] = planPostings(
       { ...payment, source: { ...payment.source, vendorTxCode: 'phone-7' } },
       suspense,
-      { references },
+      { references, homeCurrency: 'GBP' },
     )
     if (journal?.kind !== 'journal') throw new Error('expected a journal intent')
     expect(journalFromIntent(journal)).toMatchObject({

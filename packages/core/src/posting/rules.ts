@@ -11,8 +11,12 @@ const Id = z.number().int().positive()
  */
 export const PostingRulesSchema = z
   .object({
-    /** The KashFlow account's home currency. @default 'GBP' */
-    homeCurrency: CurrencyCodeSchema.default('GBP'),
+    /**
+     * The KashFlow account's home currency, when you configure it. Absent, it is KashFlow's own
+     * setting (`kashflow.settings.homeCurrency()`), which the sync engine reads and passes to
+     * planning as `PlanContext.homeCurrency`. Never assumed. @default none (KashFlow's setting)
+     */
+    homeCurrency: CurrencyCodeSchema.optional(),
     /** KashFlow bank account `Id` that card receipts land in (in `clearing` mode: the real bank). */
     bankAccountId: Id,
     /**

@@ -24,6 +24,7 @@ import { createWorker } from './worker.js'
  * exactly once (ledger + read-back against the pre-image), retries and pauses on failure, and
  * dead-letters what needs a person, with the reason.
  * @param options the store, the KashFlow client, the posting rules and the reference parser; see {@link SyncEngineOptions}
+ * @throws {SyncConfigError} when the rules and the settlement accounts name different home currencies
  * @throws {MatchingPolicyError} when `options.matching` does not fit core's `MatchingPolicySchema`
  * @throws {SyncConfigError} when `options.maxPendingHints` is not a positive whole number
  * @example
@@ -32,6 +33,12 @@ import { createWorker } from './worker.js'
  * await engine.runOnce()
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const rulesHome = options.rules.homeCurrency
+  const settlementHome = options.settlement?.accounts.homeCurrency
+  if (rulesHome !== undefined && settlementHome !== undefined && rulesHome !== settlementHome)
+    throw new SyncConfigError(
+      `The posting rules say homeCurrency ${rulesHome} and the settlement accounts ${settlementHome}: the KashFlow account has one home currency. Set it in one place (or in neither, and it is read from KashFlow).`,
+    )
   defineMatchingPolicy(options.matching ?? {})
   const maxPendingHints = options.maxPendingHints
   if (
