@@ -19,6 +19,7 @@ import type { BenchSection, Figure } from './lib/figure.js'
 
 const SIZE = 1_000
 const accounts = defineSettlementAccounts({
+  homeCurrency: 'GBP',
   clearing: { bankAccountId: 7, nominalCode: 1210 },
   bank: { bankAccountId: 1, nominalCode: 1200 },
   feesNominalCode: 7901,

@@ -20,7 +20,6 @@ const TX = 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2'
 describe('definePostingRules()', () => {
   it('fills the documented defaults', () => {
     expect(rules).toEqual({
-      homeCurrency: 'GBP',
       bankAccountId: 3,
       mode: 'direct',
       paymentMethodId: 7,
@@ -109,7 +108,7 @@ describe('planPostings()', () => {
     expect(londonDate('2026-01-01T23:30:00Z')).toBe('2026-01-01')
   })
 
-  it('records a refund as a negative payment, or a credit note, as the rules say', () => {
+  it('records a refund as a negative payment', () => {
     const refund = aPayment({
       id: `opayo:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund`,
       kind: 'refund',
@@ -133,14 +132,20 @@ describe('planPostings()', () => {
         marker: 'OPAYO:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund',
       },
     ])
-    const creditNotes = definePostingRules({
-      bankAccountId: 3,
-      paymentMethodId: 7,
-      refunds: 'credit-note',
-    })
-    expect(planPostings(refund, creditNotes, { references })).toMatchObject([
-      { mode: 'credit-note' },
-    ])
+  })
+
+  it('refuses refunds: "credit-note" (not built), naming the key and what to use', () => {
+    const refuse = () =>
+      definePostingRules({
+        bankAccountId: 3,
+        paymentMethodId: 7,
+        // @ts-expect-error credit-note refunds are not a mode the rules accept
+        refunds: 'credit-note',
+      })
+    expect(refuse).toThrow(PostingRulesError)
+    expect(refuse).toThrow(
+      /\[refunds\] must be "negative-payment" .*got "credit-note"; credit-note refunds are not built yet/,
+    )
   })
 
   it.each([
@@ -207,7 +212,7 @@ describe('planPostings()', () => {
       },
     })
     const payment = aPayment({ source: { ...aPayment().source, vendorTxCode: 'mystery-1' } })
-    expect(planPostings(payment, suspense, { references })).toMatchObject([
+    expect(planPostings(payment, suspense, { references, homeCurrency: 'GBP' })).toMatchObject([
       {
         kind: 'journal',
         marker: `OPAYO:${TX}:payment`,
@@ -218,6 +223,61 @@ describe('planPostings()', () => {
         ],
       },
     ])
+  })
+
+  describe('the suspense journal is in the home currency, never an assumed GBP', () => {
+    const unmatchedReference = {
+      action: 'suspense-journal',
+      suspenseNominalCode: 9999,
+      bankNominalCode: 1200,
+    } as const
+    const suspense = definePostingRules({
+      bankAccountId: 3,
+      paymentMethodId: 7,
+      unmatchedReference,
+    })
+    const euros = aPayment({
+      amount: { amount: 5000, currency: 'EUR' },
+      source: { ...aPayment().source, vendorTxCode: 'mystery-2' },
+    })
+
+    it("is in the context's home currency (KashFlow's setting, passed in) when the rules name none", () => {
+      expect(suspense.homeCurrency).toBeUndefined()
+      expect(planPostings(euros, suspense, { references, homeCurrency: 'EUR' })).toMatchObject([
+        {
+          kind: 'journal',
+          lines: [
+            { nominalCode: 1200, debit: { amount: 5000, currency: 'EUR' } },
+            { nominalCode: 9999, credit: { amount: 5000, currency: 'EUR' } },
+          ],
+        },
+      ])
+    })
+
+    it("is in the rules' home currency when configured", () => {
+      const configured = definePostingRules({
+        bankAccountId: 3,
+        paymentMethodId: 7,
+        homeCurrency: 'EUR',
+        unmatchedReference,
+      })
+      expect(planPostings(euros, configured, { references })).toMatchObject([
+        {
+          kind: 'journal',
+          lines: [{ debit: { currency: 'EUR' } }, { credit: { currency: 'EUR' } }],
+        },
+      ])
+    })
+
+    it('is dead-lettered, not journalled in GBP, when no home currency is given', () => {
+      expect(planPostings(euros, suspense, { references })).toMatchObject([
+        {
+          kind: 'dead-letter',
+          reason: 'unexpected',
+          issues: [{ code: 'missing_value', path: ['homeCurrency'] }],
+        },
+      ])
+    })
   })
 
   it('dead-letters invalid Opayo data at once, with the issues', () => {

@@ -22,6 +22,7 @@ import type {
 } from '../src/index.js'
 
 const accounts = defineSettlementAccounts({
+  homeCurrency: 'GBP',
   clearing: { bankAccountId: 7, nominalCode: 1210 },
   bank: { bankAccountId: 1, nominalCode: 1200 },
   feesNominalCode: 7901,

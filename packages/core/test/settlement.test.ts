@@ -32,6 +32,7 @@ const TX2 = '{1E5D1C5E-2E0B-4C55-9D0A-1A6F2B3C4D5E}'
 const TX3 = '{7C3A9B10-6F1E-4D2A-8B7C-9E0D1F2A3B4C}'
 
 const accounts = defineSettlementAccounts({
+  homeCurrency: 'GBP',
   clearing: { bankAccountId: 7, nominalCode: 1210 },
   bank: { bankAccountId: 1, nominalCode: 1200 },
   feesNominalCode: 7901,
@@ -258,8 +259,23 @@ describe('defineSettlementAccounts', () => {
     ).toThrow(SettlementConfigError)
   })
 
-  it('defaults the home currency to GBP', () => {
-    expect(accounts.homeCurrency).toBe('GBP')
+  it('assumes no home currency: planSettlement refuses accounts without one', () => {
+    const { homeCurrency: _gbp, ...rest } = accounts
+    const unset = defineSettlementAccounts(rest)
+    expect(unset.homeCurrency).toBeUndefined()
+    const plan = () => planSettlement(gbpBatch(), { accounts: unset, fees: { source: 'none' } })
+    expect(plan).toThrow(InvalidArgumentError)
+    expect(plan).toThrow(/accounts\.homeCurrency is not set/)
+    // Given EUR, the GBP postings are foreign: they need the rate KashFlow booked them at.
+    const euro = planSettlement(gbpBatch(), {
+      accounts: { ...unset, homeCurrency: 'EUR' },
+      fees: { source: 'none' },
+    })
+    expect(euro.kind).toBe('dead-letter')
+    expect(euro.kind === 'dead-letter' && euro.issues[0]).toMatchObject({
+      code: 'missing_exchange_rate',
+      message: expect.stringMatching(/GBP\/EUR/),
+    })
   })
 })
 

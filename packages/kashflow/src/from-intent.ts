@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from '@opayo-kashflow/core'
 import type {
   CustomField,
   CustomerUpsertIntent,
@@ -37,16 +36,10 @@ export function buildPaymentNote(
 /**
  * The `invoicePayments.create` / `.refund` input for a core invoice-payment or invoice-refund
  * intent (pass it to `refund` for a refund intent).
- * @throws {InvalidArgumentError} for a credit-note refund, which this client does not post yet.
  */
 export function paymentFromIntent(
   intent: InvoicePaymentIntent | InvoiceRefundIntent,
 ): InvoicePaymentInput {
-  if (intent.kind === 'invoice-refund' && intent.mode === 'credit-note') {
-    throw new InvalidArgumentError(
-      'paymentFromIntent(): credit-note refunds are not posted by this client yet; use refunds: "negative-payment" in the posting rules.',
-    )
-  }
   return {
     invoiceNumber: intent.invoiceNumber,
     amount: intent.amount,

@@ -113,7 +113,8 @@ describe('settlement received BATCH AMOUNT', () => {
     JSON.stringify({
       opayo: { vendorName: 'myshop' },
       kashflow: { username: 'u', baseUrl: 'http://127.0.0.1:9/' },
-      posting: { bankAccountId: 1, paymentMethodId: 2 },
+      // Configured: KashFlow (unreachable here) is not asked for it.
+      posting: { bankAccountId: 1, paymentMethodId: 2, homeCurrency: 'GBP' },
       references: ['INV-{invoice}-{*}'],
       server: { redirectUrl: 'https://shop.example/' },
       store: { sqlite: db },

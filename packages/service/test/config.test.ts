@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ServiceConfigSchema } from '../src/cli/config.js'
+import { ServiceConfigSchema, loadConfig } from '../src/cli/config.js'
 
 describe('the CLI configuration', () => {
   it('refuses credit-note refunds and an unknown home currency, saying why', () => {
@@ -16,9 +19,31 @@ describe('the CLI configuration', () => {
       })
     const creditNote = parse({ refunds: 'credit-note' })
     expect(creditNote.success).toBe(false)
-    expect(creditNote.error?.issues[0]?.message).toMatch(/credit-note refunds are not posted/)
+    expect(creditNote.error?.issues).toHaveLength(1)
+    expect(creditNote.error?.issues[0]?.path).toEqual(['posting', 'refunds'])
+    expect(creditNote.error?.issues[0]?.message).toMatch(
+      /^must be "negative-payment" .*got "credit-note"; credit-note refunds are not built yet$/,
+    )
+    expect(parse({}).data?.posting.refunds).toBe('negative-payment')
     expect(parse({ homeCurrency: 'XYZ' }).success).toBe(false)
     expect(parse({ homeCurrency: 'EUR' }).success).toBe(true)
+  })
+
+  it('tells whoever loads a config with refunds: "credit-note" which key and what to write', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'config-')), 'config.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        opayo: { vendorName: 'myshop' },
+        kashflow: { username: 'u' },
+        references: ['INV-{invoice}-{*}'],
+        server: { redirectUrl: 'https://shop.example/' },
+        posting: { bankAccountId: 1, paymentMethodId: 2, refunds: 'credit-note' },
+      }),
+    )
+    await expect(loadConfig(file)).rejects.toThrow(
+      /- posting\.refunds: must be "negative-payment" .*credit-note refunds are not built yet/,
+    )
   })
 
   it('takes an alert webhook section and refuses a URL that is not http(s), naming the key', () => {

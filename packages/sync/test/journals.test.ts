@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest'
 import { createSyncEngine } from '../src/index.js'
 import { harness, payment } from './helpers.js'
 
-// A payment whose reference names no invoice goes to suspense: one journal.
+// A payment whose reference names no invoice goes to suspense: one journal. The home currency is
+// configured, so the journal write is the first request (the faults below are aimed at it).
 const rules = definePostingRules({
+  homeCurrency: 'GBP',
   bankAccountId: 55166,
   paymentMethodId: 409844,
   unmatchedReference: {

@@ -1,8 +1,6 @@
 // Exactly once on the weakest documented KashFlow: line notes may be empty (the bulk Comment is
 // not copied), a write may commit and lose its response, and a restart may come at any point.
-import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
-import { createSyncEngine, memoryStore } from '../src/index.js'
 import { harness, payment } from './helpers.js'
 
 const invoices = [
@@ -213,20 +211,6 @@ describe('requests', () => {
       .sort()
     expect(other).toHaveLength(3)
     expect(other.join(', ')).toMatch(/settings\/customerandsupplier x1/)
-  })
-})
-
-describe('configuration that cannot work is refused', () => {
-  it('refuses credit-note refunds at construction, saying why', () => {
-    const h = harness()
-    expect(() =>
-      createSyncEngine({
-        store: memoryStore(),
-        kashflow: h.kashflow,
-        rules: definePostingRules({ bankAccountId: 1, paymentMethodId: 2, refunds: 'credit-note' }),
-        references: createReferenceParser(['INV-{invoice}-{*}']),
-      }),
-    ).toThrow(/credit-note.*negative-payment/)
   })
 })
 

@@ -45,8 +45,8 @@ export interface InvoicePaymentIntent extends InvoicePostingFields {
 /** Money returned to the card, recorded against the invoice. */
 export interface InvoiceRefundIntent extends InvoicePostingFields {
   readonly kind: 'invoice-refund'
-  /** `negative-payment`: a negative payment marked as an external refund; or a credit note. */
-  readonly mode: 'negative-payment' | 'credit-note'
+  /** `negative-payment`: a negative payment marked as an external refund (the only mode built). */
+  readonly mode: 'negative-payment'
   /** The Opayo id of the payment being refunded, when known. */
   readonly relatedTransactionId?: string
 }

@@ -31,6 +31,12 @@ export interface PlanContext {
   /** The target invoice's currency, when known (the engine reads it from KashFlow). */
   readonly invoiceCurrency?: CurrencyCode
   /**
+   * The KashFlow account's home currency when `rules.homeCurrency` is not set (the engine reads
+   * KashFlow's setting): a suspense journal is posted in it. Without either, such a payment is
+   * dead-lettered `unexpected` rather than journalled in a guessed currency.
+   */
+  readonly homeCurrency?: CurrencyCode
+  /**
    * The rate from the payment's currency to the invoice's currency (or to the home currency for
    * a suspense journal). Needed only when they differ.
    */
@@ -180,7 +186,18 @@ function planMoney(
     ) {
       return [deadLetter(paymentId, 'unmatched_reference', invoice.issues)]
     }
-    const home = toCurrency(payment.amount, rules.homeCurrency, context.rate)
+    const homeCurrency = rules.homeCurrency ?? context.homeCurrency
+    if (homeCurrency === undefined)
+      return [
+        deadLetter(paymentId, 'unexpected', [
+          issue(
+            'missing_value',
+            ['homeCurrency'],
+            "A suspense journal is posted in the home currency, and none was given: set rules.homeCurrency or pass context.homeCurrency (KashFlow's kashflow.settings.homeCurrency()).",
+          ),
+        ]),
+      ]
+    const home = toCurrency(payment.amount, homeCurrency, context.rate)
     if (!home.ok) return [deadLetter(paymentId, 'missing_exchange_rate', home.issues)]
     const { suspenseNominalCode, bankNominalCode } = rules.unmatchedReference
     const incoming = payment.kind !== 'refund'

@@ -11,8 +11,12 @@ const Id = z.number().int().positive()
  */
 export const PostingRulesSchema = z
   .object({
-    /** The KashFlow account's home currency. @default 'GBP' */
-    homeCurrency: CurrencyCodeSchema.default('GBP'),
+    /**
+     * The KashFlow account's home currency, when you configure it. Absent, it is KashFlow's own
+     * setting (`kashflow.settings.homeCurrency()`), which the sync engine reads and passes to
+     * planning as `PlanContext.homeCurrency`. Never assumed. @default none (KashFlow's setting)
+     */
+    homeCurrency: CurrencyCodeSchema.optional(),
     /** KashFlow bank account `Id` that card receipts land in (in `clearing` mode: the real bank). */
     bankAccountId: Id,
     /**
@@ -27,9 +31,14 @@ export const PostingRulesSchema = z
     paymentMethodId: Id,
     /**
      * How a refund is recorded: a negative payment on the invoice marked as an external refund,
-     * or a credit note. @default 'negative-payment'
+     * the only way built (credit-note refunds are not). @default 'negative-payment'
      */
-    refunds: z.enum(['negative-payment', 'credit-note']).default('negative-payment'),
+    refunds: z
+      .enum(['negative-payment'], {
+        error: (issue) =>
+          `must be "negative-payment" (a negative payment on the invoice, marked as an external refund), got ${JSON.stringify(issue.input)}; credit-note refunds are not built yet`,
+      })
+      .default('negative-payment'),
     /**
      * A money movement whose vendorTxCode matches no invoice pattern: dead-letter it for a person,
      * or post it to a suspense nominal with a journal (debit bank, credit suspense).

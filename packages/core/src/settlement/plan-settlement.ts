@@ -32,8 +32,12 @@ export type SettlementBankAccount = z.output<typeof SettlementBankAccountSchema>
 /** Where settlement entries go in KashFlow. Validate once with {@link defineSettlementAccounts}. */
 export const SettlementAccountsSchema = z
   .object({
-    /** The KashFlow account's home currency: every planned entry is in it. @default 'GBP' */
-    homeCurrency: CurrencyCodeSchema.default('GBP'),
+    /**
+     * The KashFlow account's home currency: every planned entry is in it. Never assumed: give it
+     * here or let the sync engine fill it in from KashFlow (`kashflow.settings.homeCurrency()`);
+     * {@link planSettlement} refuses accounts without it.
+     */
+    homeCurrency: CurrencyCodeSchema.optional(),
     /** The clearing bank account card payments and refunds post to (for example "Opayo clearing"). */
     clearing: SettlementBankAccountSchema,
     /** The real bank account the acquirer pays each batch into. */
@@ -321,7 +325,8 @@ export type SettlementPlan = SettlementPostPlan | SettlementWaitPlan | Settlemen
  *   batch-level fees and the exchange difference are spread over the transactions with
  *   {@link allocate}, so no minor unit is lost; afterwards the batch leaves zero on clearing.
  *
- * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer.
+ * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer, or
+ * `accounts.homeCurrency` is not set.
  * @example
  * const plan = planSettlement(
  *   {
@@ -343,6 +348,11 @@ export function planSettlement(
       `planSettlement(): maxFeeDifference must be a non-negative integer of minor units, got ${String(tolerance)}.`,
     )
   }
+  const home = options.accounts.homeCurrency
+  if (home === undefined)
+    throw new InvalidArgumentError(
+      "planSettlement(): accounts.homeCurrency is not set: pass the KashFlow account's home currency (kashflow.settings.homeCurrency()); it is never assumed.",
+    )
   const parsed = SettlementBatchSchema.safeParse(input)
   if (!parsed.success) {
     const raw = (input as { batchId?: unknown } | undefined)?.batchId
@@ -385,7 +395,6 @@ export function planSettlement(
     )
   }
 
-  const home = options.accounts.homeCurrency
   const currency = batch.currency
   const issues: Issue[] = []
   if (batch.gross.currency !== currency) {

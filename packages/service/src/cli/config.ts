@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { MatchingPolicySchema, isCurrencyCode } from '@opayo-kashflow/core'
+import { MatchingPolicySchema, PostingRulesSchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
 import { SettlementConfigSchema } from './settlement-config-schema.js'
 
@@ -94,13 +94,8 @@ export const ServiceConfigSchema = z.strictObject({
       .string()
       .refine(isCurrencyCode, { message: 'must be an ISO 4217 code such as GBP' })
       .optional(),
-    refunds: z
-      .enum(['negative-payment', 'credit-note'])
-      .refine((value) => value === 'negative-payment', {
-        message:
-          'credit-note refunds are not posted by this version (the KashFlow client has no credit-note write yet); use "negative-payment"',
-      })
-      .default('negative-payment'),
+    /** Core's own field: only `negative-payment` is built (credit-note refunds are not yet). */
+    refunds: PostingRulesSchema.shape.refunds,
     voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
     upsertCustomers: z.boolean().default(false),
     /**

@@ -1,6 +1,7 @@
 // `opayo-kashflow settlement received BATCH AMOUNT`: the amount that reached the bank for a
 // foreign-currency settlement batch (from the bank statement), so the engine can settle it.
 import { parseAmount } from '@opayo-kashflow/core'
+import type { CurrencyCode } from '@opayo-kashflow/core'
 import { SettlementBatchEventSchema, settlementEventId } from '@opayo-kashflow/sync'
 import type { BuiltService } from './build.js'
 import type { ServiceConfig } from './config.js'
@@ -15,16 +16,18 @@ export interface SettlementReceivedResult {
 }
 
 /**
- * Records the amount received for a batch the engine holds: exit 0 when queued (or it already
- * had that amount), 1 when the batch is unknown or something of it was already written to
- * KashFlow (a person must look), 2 for a usage error or an amount that is not money.
+ * Records the amount received for a batch the engine holds, in the home currency every posting
+ * path uses: `posting.homeCurrency` when configured, else KashFlow's setting (the client answers
+ * the configured one without a request). Exit 0 when queued (or it already had that amount), 1
+ * when the batch is unknown, something of it was already written to KashFlow (a person must
+ * look) or the home currency cannot be read, 2 for a usage error or an amount that is not money.
  * @example await settlementCommand({ sub: 'received', args: ['77', '97.80'], config, built, io, print })
  */
 export async function settlementCommand(input: {
   readonly sub: string | undefined
   readonly args: readonly string[]
   readonly config: ServiceConfig
-  readonly built: Pick<BuiltService, 'service' | 'store'>
+  readonly built: Pick<BuiltService, 'service' | 'store' | 'kashflow'>
   readonly io: { readonly out: (s: string) => void; readonly err: (s: string) => void }
   readonly print: (value: unknown, text: () => string) => void
 }): Promise<0 | 1 | 2> {
@@ -36,10 +39,21 @@ export async function settlementCommand(input: {
     )
     return 2
   }
-  const currency = config.posting.homeCurrency ?? 'GBP'
   // One optional leading minus and digits, as the usage shows: `--97.80` or `+97.80` is refused,
   // never read as its opposite.
-  const parsed = /^-?\d/.test(text) ? parseAmount(text, currency) : undefined
+  const looksLikeAmount = /^-?\d/.test(text)
+  let currency: CurrencyCode | undefined
+  if (looksLikeAmount) {
+    try {
+      currency = config.posting.homeCurrency ?? (await built.kashflow.settings.homeCurrency())
+    } catch (error) {
+      io.err(
+        `settlement received: cannot read the home currency from KashFlow (${terminalLine((error as Error).message)}); set posting.homeCurrency in the config.`,
+      )
+      return 1
+    }
+  }
+  const parsed = currency === undefined ? undefined : parseAmount(text, currency)
   if (!parsed?.ok) {
     io.err(
       `settlement received: ${parsed ? parsed.issues.map((i) => i.message).join('; ') : `"${terminalLine(text)}" is not an amount such as 97.80 or -97.80`}`,

@@ -3,6 +3,7 @@
 // `deadLetters.resolve` keeps who, why and when, and the worker posts it exactly once.
 import type { DeadLetterAdmin } from '@opayo-kashflow/sync'
 import type { PageTokens } from './admin-guard.js'
+import { escapeHtml } from './html.js'
 import {
   mediaType,
   methodNotAllowed,
@@ -12,9 +13,6 @@ import {
 } from './http.js'
 
 const FORM = 'application/x-www-form-urlencoded'
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const page = (status: number, message: string, back: string): Response =>
   new Response(

@@ -10,6 +10,7 @@ import type { KashflowClient, InvoicePaymentRecord } from '@opayo-kashflow/kashf
 import type { Store } from '@opayo-kashflow/sync'
 import { MarkerSet } from './report-marker-set.js'
 import { csvCell } from './csv-cell.js'
+import { escapeHtml } from './html.js'
 
 /**
  * How one Opayo money movement compares with the ledger and KashFlow. `unknown`: KashFlow could
@@ -485,9 +486,6 @@ export const reconciliationCsvLine = (row: ReconciliationRow): string =>
 export function reconciliationCsv(result: Pick<Reconciliation, 'rows'>): string {
   return reconciliationCsvHeader() + result.rows.map(reconciliationCsvLine).join('')
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const htmlAmount = (v: number | undefined, c: string) =>
   v === undefined ? '' : isCurrencyCode(c) ? format(money(v, c)) : `${v} ${c}`

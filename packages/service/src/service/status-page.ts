@@ -3,9 +3,8 @@ import { RESOLVABLE_REASONS } from '@opayo-kashflow/sync'
 import type { ReferenceParser } from '@opayo-kashflow/core'
 import type { EventRecord, Store, SyncStatus } from '@opayo-kashflow/sync'
 import { explain } from './explain.js'
+import { escapeHtml } from './html.js'
 
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
 const age = (ms: number | undefined) =>
   ms === undefined

@@ -1,5 +1,6 @@
 // What the engine's modules share: the options, the store, the clock, the events, the pause gate,
 // and the transitions every module makes (each one store transaction under the event's claim).
+import type { CurrencyCode } from '@opayo-kashflow/core'
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import type {
   EventRecord,
@@ -25,6 +26,13 @@ export interface EngineContext {
   readonly options: SyncEngineOptions
   readonly store: Store
   readonly kashflow: KashflowClient
+  /**
+   * The one home currency of every posting path (invoice payments, overpayment and matching
+   * checks, suspense journals, settlement): the posting rules' `homeCurrency` when configured,
+   * else the settlement accounts', else KashFlow's setting (`kashflow.settings.homeCurrency()`:
+   * the client's `homeCurrency` option, or read once from KashFlow). Never assumed.
+   */
+  readonly homeCurrency: () => Promise<CurrencyCode>
   /** The schedule in force (with no confirmation delays when hints cannot be confirmed). */
   readonly schedule: RetrySchedule
   readonly leaseMs: number
@@ -89,10 +97,17 @@ export function createContext(input: {
     emit({ type: 'dead-lettered', id: event.id, reason, ...vendorTxCodeOf(event.payment) })
   }
 
+  const configuredHome = options.rules.homeCurrency ?? options.settlement?.accounts.homeCurrency
+  const homeCurrency = (): Promise<CurrencyCode> =>
+    configuredHome === undefined
+      ? options.kashflow.settings.homeCurrency()
+      : Promise.resolve(configuredHome)
+
   return {
     options,
     store,
     kashflow: options.kashflow,
+    homeCurrency,
     schedule,
     leaseMs,
     workerId: input.workerId,

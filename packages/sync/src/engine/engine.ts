@@ -24,7 +24,7 @@ import { createWorker } from './worker.js'
  * exactly once (ledger + read-back against the pre-image), retries and pauses on failure, and
  * dead-letters what needs a person, with the reason.
  * @param options the store, the KashFlow client, the posting rules and the reference parser; see {@link SyncEngineOptions}
- * @throws {SyncConfigError} when the rules ask for credit-note refunds, which this engine does not post
+ * @throws {SyncConfigError} when the rules and the settlement accounts name different home currencies
  * @throws {MatchingPolicyError} when `options.matching` does not fit core's `MatchingPolicySchema`
  * @throws {SyncConfigError} when `options.maxPendingHints` is not a positive whole number
  * @example
@@ -33,9 +33,11 @@ import { createWorker } from './worker.js'
  * await engine.runOnce()
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
-  if (options.rules.refunds === 'credit-note')
+  const rulesHome = options.rules.homeCurrency
+  const settlementHome = options.settlement?.accounts.homeCurrency
+  if (rulesHome !== undefined && settlementHome !== undefined && rulesHome !== settlementHome)
     throw new SyncConfigError(
-      'Posting rules say refunds: "credit-note", which this engine does not post yet (the KashFlow client has no credit-note write): every refund would be dead-lettered. Use refunds: "negative-payment".',
+      `The posting rules say homeCurrency ${rulesHome} and the settlement accounts ${settlementHome}: the KashFlow account has one home currency. Set it in one place (or in neither, and it is read from KashFlow).`,
     )
   defineMatchingPolicy(options.matching ?? {})
   const maxPendingHints = options.maxPendingHints

@@ -146,7 +146,7 @@ export async function executeIntent(
       // Planning makes these only for an invoice it read (see process-event.ts).
       if (!invoice) throw new Error(`No invoice was read for ${intent.marker}.`)
       const input = paymentFromIntent(intent)
-      const home = await kashflow.settings.homeCurrency()
+      const home = await ctx.homeCurrency()
       const request: PaymentLedgerRequest = {
         ...input,
         ...(intent.conversion ? { conversion: intent.conversion } : {}),

@@ -222,7 +222,7 @@ async function readCandidates(
   readonly owedUnknown: ReadonlyMap<number, string>
 }> {
   const { kashflow } = ctx
-  const home = await kashflow.settings.homeCurrency()
+  const home = await ctx.homeCurrency()
   const owedUnknown = new Map<number, string>()
   const toCandidate = (
     row: InvoiceSummary,

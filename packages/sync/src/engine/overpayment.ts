@@ -33,7 +33,7 @@ export async function refusedOverpayment(
   const owed =
     invoice === undefined
       ? ({ known: false, reason: 'the invoice was not read' } as const)
-      : invoiceAmountOwed(invoice, await ctx.kashflow.settings.homeCurrency())
+      : invoiceAmountOwed(invoice, await ctx.homeCurrency())
   const amount = payment.amount
   const within =
     owed.known && owed.owed.currency === amount.currency && amount.amount <= owed.owed.amount

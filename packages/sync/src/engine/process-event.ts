@@ -46,13 +46,18 @@ async function lookUp(
   payment: CanonicalPayment,
   references: ReferenceParser = ctx.options.references,
 ): Promise<{
-  readonly plan: { readonly invoiceCurrency?: CurrencyCode; readonly rate?: RateRecord }
+  readonly plan: {
+    readonly invoiceCurrency?: CurrencyCode
+    readonly homeCurrency?: CurrencyCode
+    readonly rate?: RateRecord
+  }
   readonly invoice: Invoice | undefined
 }> {
   const { options, kashflow } = ctx
   const reference = payment.invoiceReference ?? payment.source.vendorTxCode
   const invoiceNumber = references.parse(reference)
   let invoiceCurrency: CurrencyCode | undefined
+  let homeCurrency: CurrencyCode | undefined
   let target: CurrencyCode | undefined
   let invoice: Invoice | undefined
   if (
@@ -65,7 +70,7 @@ async function lookUp(
         // The one invoice read a payment needs: existence, currency, and the pre-image of its
         // payment lines for the read-back (passed to the write, which then reads nothing).
         invoice = await kashflow.invoices.get(invoiceNumber.value)
-        invoiceCurrency = invoiceCurrencyOf(invoice, await kashflow.settings.homeCurrency())
+        invoiceCurrency = invoiceCurrencyOf(invoice, await ctx.homeCurrency())
         target = invoiceCurrency
       } catch (error) {
         if (classify(error, { invoiceLookup: true }).kind === 'deferred')
@@ -73,7 +78,8 @@ async function lookUp(
         throw error
       }
     } else if (options.rules.unmatchedReference.action === 'suspense-journal') {
-      target = options.rules.homeCurrency
+      homeCurrency = await ctx.homeCurrency()
+      target = homeCurrency
     }
   }
   let rate: RateRecord | undefined
@@ -81,7 +87,11 @@ async function lookUp(
     rate = await options.rates.rate(payment.amount.currency, target, payment.occurredAt)
   }
   return {
-    plan: { ...(invoiceCurrency ? { invoiceCurrency } : {}), ...(rate ? { rate } : {}) },
+    plan: {
+      ...(invoiceCurrency ? { invoiceCurrency } : {}),
+      ...(homeCurrency ? { homeCurrency } : {}),
+      ...(rate ? { rate } : {}),
+    },
     invoice,
   }
 }

@@ -12,6 +12,7 @@ import {
   planSettlement,
 } from '@opayo-kashflow/core'
 import type {
+  CurrencyCode,
   FeeStatementRow,
   JournalIntent,
   Money,
@@ -184,7 +185,7 @@ async function postedOf(
 async function bookedRate(
   ctx: EngineContext,
   posted: PostedLookup,
-  homeCurrency: SettlementAccounts['homeCurrency'],
+  homeCurrency: CurrencyCode,
 ): Promise<RateRecord | undefined> {
   const amount = posted.amount
   if (!amount || amount.currency === homeCurrency || posted.invoiceNumber === undefined)
@@ -235,6 +236,9 @@ export async function processSettlement(
     return
   }
   try {
+    // The one home currency (ctx.homeCurrency), filled into the accounts planSettlement reads.
+    const homeCurrency = await ctx.homeCurrency()
+    const accounts = { ...settlement.accounts, homeCurrency }
     const elsewhere: string[] = []
     const transactions: SettlementBatchInput['transactions'][number][] = []
     for (const tx of batch.transactions) {
@@ -248,7 +252,7 @@ export async function processSettlement(
       else {
         // A posting in a foreign invoice currency is valued at the invoice's own rate: the FX
         // journal books what the payout differs from that.
-        const rate = await bookedRate(ctx, posted, settlement.accounts.homeCurrency)
+        const rate = await bookedRate(ctx, posted, homeCurrency)
         transactions.push({ ...tx, posted: { amount: posted.amount, ...(rate ? { rate } : {}) } })
       }
     }
@@ -270,7 +274,7 @@ export async function processSettlement(
     const plan = planSettlement(
       { ...batch, transactions },
       {
-        accounts: settlement.accounts,
+        accounts,
         fees,
         ...(settlement.maxFeeDifference === undefined
           ? {}
