@@ -13,12 +13,16 @@ const GROWTH = 1.1
 /** Files allowed past the limit: the one job each does, and its size when listed. */
 const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: string }>> = {
   'packages/service/src/service/service.ts': {
-    lines: 889,
-    job: 'TO SPLIT (issue 21): routes by trust level, confirmation, polling and backfill still live here',
+    lines: 791,
+    job: 'TO SPLIT (issue 21): the routes by trust level and registrations still live here (confirmation.ts and pull.ts are out)',
   },
   'packages/core/src/settlement/plan-settlement.ts': {
     lines: 874,
     job: 'TO SPLIT (issue 21): one planner of a settlement batch, its steps still inline',
+  },
+  'packages/sync/src/testing/store-contract.ts': {
+    lines: 837,
+    job: 'the exported Store contract suite: one test per promise of the Store port',
   },
   'packages/service/src/demo/demo.ts': {
     lines: 610,

@@ -6,7 +6,7 @@ import {
   normaliseTransactionId,
   toSecret,
 } from '@opayo-kashflow/core'
-import type { CanonicalCustomer, CanonicalPayment, Money, Secret } from '@opayo-kashflow/core'
+import type { CanonicalCustomer, Money, Secret } from '@opayo-kashflow/core'
 import {
   createFormDecryptor,
   createServerNotificationHandler,
@@ -44,14 +44,13 @@ import {
   tooLarge,
   unsupportedMediaType,
 } from './http.js'
-import { reconcile } from './reconcile.js'
-import { pollSettlementBatches } from './settlement-poll.js'
+import { createPull } from './pull.js'
 import type { Reconciliation } from './reconcile.js'
 import { STATUS_RECENT_SHOWN, STATUS_WAITING_SHOWN, invoicesOf, statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
-import { confirmationReads } from './confirmation-budget.js'
+import { hintConfirmer } from './confirmation.js'
 import { createHealthMonitor } from './health.js'
 import type { HealthOptions, HealthReason } from './health.js'
 import { bindMetrics, createServiceMetrics, pendingHintCounter } from './metrics.js'
@@ -273,9 +272,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // The status page's resolve forms carry one of these; a key drawn for this process signs them.
   const pageTokens = createPageTokens({ now })
   const base = (options.basePath ?? '').replace(/\/$/, '')
-  const pollIntervalMs = (options.poll ? options.poll.intervalMs : undefined) ?? 15 * 60_000
-  const pollWindowMs = (options.poll ? options.poll.windowMs : undefined) ?? 48 * 3_600_000
-  let pollTimer: ReturnType<typeof setInterval> | undefined
   const recording = new Set<Promise<void>>()
 
   // A notification's reply is stored in the same transaction as its event: the route hands it
@@ -321,14 +317,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     close: () => store.close(),
   }
 
-  const confirmationRead = reporting
-    ? confirmationReads({
-        reporting,
-        budget: options.opayo.confirmationRateBudget,
-        clock: options.clock,
-        sleep: options.sleep,
-      })
-    : undefined
+  const confirmHint = hintConfirmer({
+    reporting,
+    pi,
+    budget: options.opayo.confirmationRateBudget,
+    clock: options.clock,
+    sleep: options.sleep,
+  })
   // The engine as handed out: its loops tracked, so `/health` knows whether any runs.
   const health = createHealthMonitor({
     engine: createSyncEngine({ ...options, store: engineStore, confirmHint }),
@@ -578,73 +573,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return json(202, result)
   }
 
-  // --- confirmation: only what Opayo says ----------------------------------------------------
-  const isNotFound = (error: unknown) =>
-    (error as { code?: unknown } | null)?.code === 'opayo_not_found'
-
-  async function fromReporting(hint: PaymentHint): Promise<HintConfirmation> {
-    if (!confirmationRead)
-      return { outcome: 'unconfirmed', reason: 'No Reporting client is configured to confirm it.' }
-    let row
-    try {
-      row = await confirmationRead(hint.transactionId)
-    } catch (error) {
-      if (isNotFound(error))
-        return { outcome: 'unconfirmed', reason: 'The Reporting API has no such transaction.' }
-      throw error
-    }
-    const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
-    if (!payment.ok)
-      return {
-        outcome: 'unconfirmed',
-        reason: `The Reporting API's record cannot be read: ${payment.issues.map((i) => i.message).join(' ')}`,
-      }
-    if (payment.value.status === 'pending' || payment.value.status === 'requires_action')
-      return { outcome: 'unconfirmed', reason: 'Opayo reports the transaction still in progress.' }
-    return { outcome: 'confirmed', payment: payment.value }
-  }
-
-  async function confirmHint(hint: PaymentHint): Promise<HintConfirmation> {
-    if (hint.protocol !== 'pi' || !pi) return fromReporting(hint)
-    let transaction
-    try {
-      transaction = await pi.transactions.get(hint.transactionId)
-    } catch (error) {
-      if (isNotFound(error))
-        return { outcome: 'unconfirmed', reason: 'Opayo Pi has no such transaction.' }
-      throw error
-    }
-    if (transaction.status === '3DAuth')
-      return { outcome: 'unconfirmed', reason: 'The transaction still awaits 3-D Secure.' }
-    const payment = toCanonicalPayment({
-      protocol: 'pi',
-      transaction,
-      vendorTxCode: hint.vendorTxCode,
-      ...(hint.relatedTransactionId ? { relatedTransactionId: hint.relatedTransactionId } : {}),
-      receivedAt: hint.receivedAt,
-    })
-    if (payment.ok && reporting) {
-      // Pi does not return the vendorTxCode, so the hand-over names it. Where the Reporting API
-      // can say, it must agree: a hand-over cannot move a transaction to another invoice.
-      const record = await fromReporting(hint)
-      if (
-        record.outcome === 'confirmed' &&
-        record.payment.source.vendorTxCode !== hint.vendorTxCode
-      )
-        return {
-          outcome: 'unconfirmed',
-          reason: `Opayo records this transaction under VendorTxCode ${record.payment.source.vendorTxCode}, not ${hint.vendorTxCode}.`,
-        }
-    }
-    if (payment.ok) return { outcome: 'confirmed', payment: payment.value }
-    // Pi leaves the amount out of some answers (refunds): the Reporting API has it.
-    if (reporting) return fromReporting(hint)
-    return {
-      outcome: 'unconfirmed',
-      reason: `Opayo Pi's record is incomplete (${payment.issues.map((i) => i.message).join(' ')}) and no Reporting client is configured.`,
-    }
-  }
-
   // --- admin ------------------------------------------------------------------------------------
   async function adminRoute(
     route: string,
@@ -826,48 +754,17 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return store.saveRegistration(record)
   }
 
-  // --- pull ---------------------------------------------------------------------------------------
-  async function backfill(input: {
-    from: Date
-    to: Date
-    onProgress?: (done: number) => void
-  }): Promise<{ seen: number; received: number; duplicates: number; invalid: number }> {
-    if (!reporting)
-      throw new SyncConfigError('backfill needs a Reporting client (opayo.reporting).')
-    const totals = { seen: 0, received: 0, duplicates: 0, invalid: 0 }
-    for await (const row of reporting.transactions.list({ from: input.from, to: input.to })) {
-      totals.seen += 1
-      const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
-      if (!payment.ok) {
-        totals.invalid += 1
-        continue
-      }
-      const result = await engine.ingest(payment.value)
-      if (result.outcome === 'received') totals.received += 1
-      else totals.duplicates += 1
-      input.onProgress?.(totals.seen)
-    }
-    return totals
-  }
-
-  async function reconcileRange(input: { from: Date; to: Date }): Promise<Reconciliation> {
-    if (!reporting)
-      throw new SyncConfigError('reconcile needs a Reporting client (opayo.reporting).')
-    const payments: CanonicalPayment[] = []
-    for await (const row of reporting.transactions.list(input)) {
-      const payment = toCanonicalPayment({ protocol: 'reporting', transaction: row })
-      if (payment.ok) payments.push(payment.value)
-    }
-    return reconcile({
-      payments,
-      store,
-      kashflow: options.kashflow,
-      references: options.references,
-      ...input,
-    })
-  }
-
-  const poll = () => backfill({ from: new Date(now() - pollWindowMs), to: new Date(now()) })
+  const pull = createPull({
+    reporting,
+    engine,
+    store,
+    kashflow: options.kashflow,
+    references: options.references,
+    settlement: options.settlement !== undefined,
+    poll: options.poll,
+    logger: options.logger,
+    now,
+  })
 
   return {
     engine,
@@ -876,37 +773,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     registerServerTransaction,
     recordFormTransaction,
     confirmHint,
-    backfill,
-    reconcile: reconcileRange,
-    poll,
+    backfill: pull.backfill,
+    reconcile: pull.reconcile,
+    poll: pull.poll,
     start(input: { readonly concurrency?: number } = {}): void {
       engine.start(input)
       alerts?.start()
-      if (reporting && options.poll !== false) {
-        pollTimer = setInterval(() => {
-          poll().then(
-            (totals) => options.logger?.info?.('reporting poll', totals),
-            (error: unknown) =>
-              options.logger?.warn?.('reporting poll failed', { error: (error as Error).message }),
-          )
-          // Clearing mode: closed settlement batches of the last week, each settled once.
-          if (options.settlement)
-            pollSettlementBatches({
-              reporting,
-              engine,
-              from: new Date(now() - 7 * 86_400_000),
-              to: new Date(now()),
-            }).catch((error: unknown) =>
-              options.logger?.warn?.('settlement batch poll failed', {
-                error: (error as Error).message,
-              }),
-            )
-        }, pollIntervalMs)
-        pollTimer.unref?.()
-      }
+      pull.start()
     },
     async stop(): Promise<void> {
-      if (pollTimer) clearInterval(pollTimer)
+      pull.stop()
       await Promise.all([...recording])
       await engine.stop()
       await alerts?.stop()
