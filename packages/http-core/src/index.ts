@@ -1,5 +1,6 @@
 // Internal: the HTTP core the KashFlow and Opayo clients share. Not published; each client's
-// build bundles it (tsup `noExternal`), and lint lets only those two packages import it.
+// build bundles its code (tsup `noExternal`) and inlines its types into the client's declarations
+// (`bundleHttpCore` in tsup.package.ts), and lint lets only those two packages import it.
 
 export {
   statusRange,
@@ -11,6 +12,14 @@ export {
   retryDelay,
 } from './retry/retry-policy.js'
 export type { HttpMethod, RetryOptions, RetryPolicy } from './retry/retry-policy.js'
+export { runWithRetry } from './retry/run-with-retry.js'
+export type {
+  AttemptOutcome,
+  RetryableError,
+  RetryEvent,
+  RetryRun,
+  WriteFailure,
+} from './retry/run-with-retry.js'
 export { RETRY_AFTER_CAP_MS, parseRetryAfter, retryAfterMs } from './retry/retry-after.js'
 export {
   createRateBudget,

@@ -27,6 +27,7 @@ describe('the internal surface', () => {
       'resolveRetryPolicy',
       'retryAfterMs',
       'retryDelay',
+      'runWithRetry',
       'scrubVendorText',
       'sleep',
       'statesRateLimit',

@@ -9,14 +9,7 @@ import {
   statusRange,
 } from '../src/index.js'
 import type { RetryPolicy } from '../src/index.js'
-
-const POLICY: RetryPolicy = {
-  limit: 3,
-  baseDelayMs: 1000,
-  maxDelayMs: 30_000,
-  methods: ['GET'],
-  statuses: [429, ...statusRange(500, 599)],
-}
+import { POLICY } from './policy.js'
 
 /** The waits a client following the policy makes before giving up, with a fixed jitter. */
 const schedule = (policy: RetryPolicy, random: () => number) => {

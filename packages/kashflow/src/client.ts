@@ -1,9 +1,8 @@
 import { InvalidArgumentError, isCurrencyCode, toSecret } from '@opayo-kashflow/core'
 import type { CurrencyCode, Secret } from '@opayo-kashflow/core'
-import { sleep as defaultSleep } from '@opayo-kashflow/http-core'
+import { createRateBudget, sleep as defaultSleep } from '@opayo-kashflow/http-core'
+import type { RateBudget, RateBudgetOptions } from '@opayo-kashflow/http-core'
 import type { Hooks } from 'ky'
-import { createRateBudget } from './internal/rate-budget.js'
-import type { RateBudget, RateBudgetOptions } from './internal/rate-budget.js'
 import { rateClock } from './internal/rate-clock.js'
 import { KashflowTransport } from './internal/transport.js'
 import type {

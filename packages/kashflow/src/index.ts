@@ -14,6 +14,7 @@ export type {
   KashflowRetryOptions,
   WriteThrottleOptions,
 } from './internal/transport.js'
+// The rate budget is http-core's, declared once there; the build inlines its types (tsup.config.ts).
 export {
   createRateBudget,
   newBucket,
@@ -21,7 +22,7 @@ export {
   learnRate,
   recoverRate,
   recoveryDue,
-} from './internal/rate-budget.js'
+} from '@opayo-kashflow/http-core'
 export type {
   InMemoryRateBudgetOptions,
   RateBucketState,
@@ -29,7 +30,7 @@ export type {
   RateBudgetOptions,
   RateBudgetReading,
   RateSignal,
-} from './internal/rate-budget.js'
+} from '@opayo-kashflow/http-core'
 export { Secret } from '@opayo-kashflow/core'
 export { KASHFLOW_UNCONFIRMED } from './internal/unconfirmed.js'
 

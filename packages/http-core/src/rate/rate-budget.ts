@@ -5,7 +5,7 @@
 import type { Sleep } from '../sleep.js'
 import { sleep as defaultSleep } from '../sleep.js'
 
-/** What a server said about the budget in one response (see `rateSignalFrom`). */
+/** What a server said about the budget in one response (from Retry-After and rate-limit headers). */
 export interface RateSignal {
   /** The response status; 429 means the budget was exceeded. */
   readonly status: number
@@ -22,11 +22,11 @@ export interface RateSignal {
 }
 
 /**
- * A request budget: every request takes a token first, and every answer teaches it.
+ * A request budget: every request takes a token first, and every answer teaches it. Give one to
+ * every client of the same KashFlow account (`rateBudget`).
  * @example
  * const budget: RateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
- * await budget.take()
- * await budget.learn({ status: 429, retryAfterMs: 1000 })
+ * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget: budget })
  */
 export interface RateBudget {
   /** Waits until `n` requests (default 1) may be sent, and takes them. Rejects if `signal` aborts. */
@@ -52,23 +52,30 @@ export interface RateBudgetReading {
 }
 
 /**
- * A budget as numbers: `limit` requests in any `windowMs`. A 429 without a stated limit shrinks
- * `limit` (to what was let through in the window before, by 3% to 10%, {@link RATE_SHRINK}) at
+ * A budget as numbers: `limit` requests in any `windowMs`. It learns and recovers: a 429 without
+ * a stated limit shrinks `limit` (to what was let through in the window before, by 3% to 10%) at
  * most once per incident (the 429s learned within one window or one Retry-After of the one that
- * shrank it only pause), never below `minLimit`; every full window after that with no 429 adds
- * back `max(1, 5% of limit)` ({@link RATE_GROW_SHARE}), up to `limit` (or a limit the server
- * states in RateLimit headers, which replaces it).
+ * shrank it only pause every caller), never below `minLimit`; every full window after that with
+ * no 429 adds back `max(1, 5% of limit)`, up to `limit` (or a limit the server states in
+ * RateLimit headers, which replaces it).
+ * @example
+ * const options: RateBudgetOptions = { limit: 60, windowMs: 1000, minLimit: 10 }
  */
 export interface RateBudgetOptions {
   /** Requests allowed in any window of `windowMs`; what a shrunk budget grows back to. */
   readonly limit: number
   /** The window, in milliseconds. */
   readonly windowMs: number
-  /** The least a 429 shrinks `limit` to. @default 1 ({@link RATE_FLOOR}) */
+  /** The least a 429 shrinks `limit` to. @default 1 */
   readonly minLimit?: number
 }
 
-/** The state of one bucket, as the in-memory budget and a shared (SQL) budget both keep it. */
+/**
+ * The state of one bucket, as the in-memory budget and a budget kept elsewhere (a shared SQL
+ * one, see `postgresRateBudget`) both keep it.
+ * @example
+ * const state: RateBucketState = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ */
 export interface RateBucketState {
   /** Tokens in hand; below zero is debt that the next callers wait out. */
   readonly tokens: number
@@ -211,10 +218,10 @@ export function takeTokens(
  * reset; a stated limit is also what a shrunk limit grows back to. A 429 makes every caller wait
  * for Retry-After (or the reset, or a window) and, when the server stated no limit, shrinks the
  * limit once per incident (a 429 learned within a window or a Retry-After of the one that shrank
- * it only pauses: the 429s of requests already on their way say nothing new): by 10%
- * ({@link RATE_SHRINK}), or, given `sentInWindow` (the requests let through in the window before
- * it: what the server just accepted), to that count, taking off at least 3%
- * ({@link RATE_SHRINK_MIN}) and at most 10%; never below the floor (`minLimit`, default 1). Each
+ * it only pauses: the 429s of requests already on their way say nothing new): by 10%, or, given
+ * `sentInWindow` (the requests let through in the window before it: what the server just
+ * accepted), to that count, taking off at least 3% and at most 10%; never below the floor
+ * (`minLimit`, default 1). Each
  * full window after the pause with no 429 grows it back (see {@link recoverRate}).
  * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
  */
@@ -288,7 +295,11 @@ export function learnRate(
   return next
 }
 
-/** Options of {@link createRateBudget}. */
+/**
+ * Options of {@link createRateBudget}.
+ * @example
+ * const options: InMemoryRateBudgetOptions = { limit: 100, windowMs: 1000, now: () => Date.now() }
+ */
 export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
   /** The clock. @default Date.now */
   readonly now?: () => number
@@ -310,14 +321,14 @@ function readingOf(state: RateBucketState): RateBudgetReading {
 }
 
 /**
- * A token bucket in this process: `limit` requests in any `windowMs` (with a little headroom,
- * see {@link RATE_HEADROOM}), shared by every caller holding it. A caller reserves its tokens
- * when it asks, so callers are served in order and a wait never polls; a caller whose wait a 429
- * interrupted (learned meanwhile) takes again, behind the Retry-After.
+ * A token bucket in this process: `limit` requests in any `windowMs`, planning 98% of it less a
+ * burst of 1% (at least one request), shared by every caller (every client) holding it. A caller
+ * reserves its tokens when it asks, so callers are served in order and a wait never polls; a
+ * caller whose wait a 429 interrupted (learned meanwhile) takes again, behind the Retry-After.
  * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
  * @example
- * const budget = createRateBudget({ limit: 100, windowMs: 1000 })
- * await budget.take() // then send the request
+ * const rateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
+ * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
  */
 export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget {
   const now = options.now ?? Date.now

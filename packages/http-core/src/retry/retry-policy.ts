@@ -1,9 +1,19 @@
 /** The HTTP methods the clients send. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** What a user may tune: the numbers of the schedule, never which requests are retried. */
+// The one declaration of the retry option: the Opayo clients export it as `RetryOptions`, the
+// KashFlow client as `KashflowRetryOptions`, and their builds inline it into their published
+// declarations (`bundleHttpCore` in tsup.package.ts), so this doc is what their users read.
+/**
+ * How reads are retried: capped exponential backoff with jitter, Retry-After honoured. Only the
+ * numbers of the schedule can be tuned, never which requests are retried: writes (KashFlow's
+ * POST, PUT and DELETE, Opayo's money-moving POSTs) are never retried. The defaults are on each
+ * client's `retry` option (KashFlow: 3, 1000, 30000 ms; Opayo: 3, 500, 10000 ms).
+ * @example
+ * const retry: RetryOptions = { limit: 5, baseDelayMs: 250, maxDelayMs: 5000 }
+ */
 export interface RetryOptions {
-  /** Attempts after the first. */
+  /** Attempts after the first (`0` disables retries). */
   readonly limit?: number
   /** First back-off delay in milliseconds; doubles each attempt, with jitter. */
   readonly baseDelayMs?: number

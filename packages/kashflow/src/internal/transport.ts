@@ -13,33 +13,25 @@ import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
 import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
 import {
-  backoffDelay,
-  hasAttemptsLeft,
-  isRetryableRequest,
-  isRetryableStatus,
   rateSignalFrom,
   resolveRetryPolicy,
-  retryDelay,
+  runWithRetry,
   sleep as defaultSleep,
   statesRateLimit,
   statusRange,
 } from '@opayo-kashflow/http-core'
-import type { RetryPolicy } from '@opayo-kashflow/http-core'
-import type { RateBudget } from './rate-budget.js'
+import type { RateBudget, RetryOptions, RetryPolicy } from '@opayo-kashflow/http-core'
 import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
 
 /**
  * How reads are retried (5xx, 429, KashFlow's SQL timeout, timeouts and resets). Writes (POST,
  * PUT, DELETE) are never retried: every failure of a write goes straight back to the caller.
+ * Defaults: `{ limit: 3, baseDelayMs: 1000, maxDelayMs: 30000 }`. The same type as the Opayo
+ * clients' `RetryOptions`, declared once and shared.
+ * @example
+ * const kashflow = createKashflowClient({ username, password, memorableWord, retry: { limit: 5 } satisfies KashflowRetryOptions })
  */
-export interface KashflowRetryOptions {
-  /** Attempts after the first. @default 3 */
-  readonly limit?: number
-  /** First back-off delay; doubles each attempt, with jitter. @default 1000 */
-  readonly baseDelayMs?: number
-  /** Ceiling for one back-off delay (Retry-After is honoured even when longer). @default 30000 */
-  readonly maxDelayMs?: number
-}
+export type KashflowRetryOptions = RetryOptions
 
 /** Keeps a burst of writes within KashFlow's (unpublished) limits. */
 export interface WriteThrottleOptions {
@@ -133,90 +125,81 @@ export class KashflowTransport {
     const write = input.method !== 'GET'
     const release = write ? await this.#acquireWrite(call.signal) : undefined
     try {
-      return await this.#withRetries(input, call, write)
+      return await this.#withRetries(input, call)
     } finally {
       release?.()
     }
   }
 
-  async #withRetries<T>(
-    input: RequestInput<T>,
-    call: KashflowCallOptions,
-    write: boolean,
-  ): Promise<T> {
-    const policy = resolveRetryPolicy(KASHFLOW_RETRY, this.#o.retry)
-    const retryable = isRetryableRequest(policy, input.method)
-    const sleep = this.#o.sleep ?? defaultSleep
-    const random = this.#o.random ?? Math.random
+  #withRetries<T>(input: RequestInput<T>, call: KashflowCallOptions): Promise<T> {
+    const path = `/${input.path}`
+    let token: Secret
     let renewed = false
-    for (let attempt = 0; ; attempt += 1) {
-      const token = await this.#session(call.signal)
-      // A wait for the budget is not a failure: it happens before the request is sent.
-      await this.#o.rateBudget.take(1, call.signal)
-      let raw: Raw
-      try {
-        raw = await this.#send(input, token, call)
-      } catch (cause) {
-        if (call.signal?.aborted) throw cause
-        // ky's TimeoutError and fetch's TypeError can hold the request with its Authorization
-        // header: only the kind of failure is copied, never the error itself.
+    return runWithRetry<Raw, T, KashflowError>({
+      policy: resolveRetryPolicy(KASHFLOW_RETRY, this.#o.retry),
+      method: input.method,
+      signal: call.signal,
+      sleep: this.#o.sleep ?? defaultSleep,
+      random: this.#o.random ?? Math.random,
+      prepare: async () => {
+        token = await this.#session(call.signal)
+        // A wait for the budget is not a failure: it happens before the request is sent.
+        await this.#o.rateBudget.take(1, call.signal)
+      },
+      send: () => this.#send(input, token, call),
+      classify: (raw) => {
+        if (raw.status >= 200 && raw.status < 300)
+          return { kind: 'done', value: this.#parse(input, raw) }
+        const error = errorFromResponse(raw.status, raw.text, raw.headers, input.method, path)
+        if (error.kashflowCode === 'InvalidSessionToken' && !renewed) {
+          // Expired by inactivity or revoked: log in again once and retry this request once.
+          renewed = true
+          this.#invalidate(token)
+          return { kind: 'again', wait: false }
+        }
+        // runWithRetry never retries a write, not even after a 429 (which asks for a wait that
+        // may be longer than the caller's lease): the caller decides when to write again.
+        return {
+          kind: 'failed',
+          status: raw.status,
+          error,
+          transient: error.name === 'KashflowTransientError',
+        }
+      },
+      // ky's TimeoutError and fetch's TypeError can hold the request with its Authorization
+      // header: only the kind of failure is copied, never the error itself.
+      unanswered: (cause, attempts) => {
         const { timedOut, reason } = describeTransportFailure(cause)
-        const details = { method: input.method, path: `/${input.path}` }
-        if (write) {
-          throw new KashflowAmbiguousWriteError(
-            `${input.method} /${input.path} ${timedOut ? 'timed out' : `lost its connection${reason}`}; KashFlow may have applied it. Read back (invoicePayments.findNew, journals.find) before writing again.`,
-            details,
-          )
-        }
-        if (retryable && hasAttemptsLeft(policy, attempt)) {
-          await sleep(backoffDelay(policy, attempt, random), call.signal)
-          continue
-        }
-        const message = `${input.method} /${input.path} ${timedOut ? 'timed out' : `could not reach KashFlow${reason}`} after ${attempt + 1} attempt(s).`
-        throw timedOut
+        const message = `${input.method} ${path} ${timedOut ? 'timed out' : `could not reach KashFlow${reason}`} after ${attempts} attempt(s).`
+        const details = { method: input.method, path }
+        return timedOut
           ? new KashflowTimeoutError(message, details)
           : new KashflowNetworkError(message, details)
-      }
-      if (raw.status >= 200 && raw.status < 300) return this.#parse(input, raw)
-
-      const error = errorFromResponse(
-        raw.status,
-        raw.text,
-        raw.headers,
-        input.method,
-        `/${input.path}`,
-      )
-      if (error.kashflowCode === 'InvalidSessionToken' && !renewed) {
-        // Expired by inactivity or revoked: log in again once and retry this request once.
-        renewed = true
-        this.#invalidate(token)
-        attempt -= 1
-        continue
-      }
-      if (write && raw.status >= 500) {
-        throw new KashflowAmbiguousWriteError(
-          `${input.method} /${input.path} failed with HTTP ${raw.status}; KashFlow may have applied it. Read back (invoicePayments.findNew, journals.find) before writing again.`,
-          { method: input.method, path: `/${input.path}`, status: raw.status, cause: error },
+      },
+      mayHaveApplied: (failure) => {
+        const readBack =
+          'KashFlow may have applied it. Read back (invoicePayments.findNew, journals.find) before writing again.'
+        if ('status' in failure)
+          return new KashflowAmbiguousWriteError(
+            `${input.method} ${path} failed with HTTP ${failure.status}; ${readBack}`,
+            { method: input.method, path, status: failure.status, cause: failure.error },
+          )
+        const { timedOut, reason } = describeTransportFailure(failure.cause)
+        return new KashflowAmbiguousWriteError(
+          `${input.method} ${path} ${timedOut ? 'timed out' : `lost its connection${reason}`}; ${readBack}`,
+          { method: input.method, path },
         )
-      }
-      // Writes are never retried here, not even after a 429 (which asks for a wait that may be
-      // longer than the caller's lease): the caller decides when to write again.
-      if (write) throw error
-      const retryableAnswer =
-        isRetryableStatus(policy, raw.status) || error.name === 'KashflowTransientError'
-      if (retryable && retryableAnswer && hasAttemptsLeft(policy, attempt)) {
-        const wait = retryDelay(policy, attempt, random, error.retryAfterMs)
+      },
+      onRetry: ({ status, delayMs }) => {
+        if (status === undefined) return
         this.#o.logger?.warn?.('kashflow retry', {
           method: input.method,
-          path: `/${input.path}`,
-          status: raw.status,
-          waitMs: wait,
+          path,
+          status,
+          waitMs: delayMs,
         })
-        await sleep(wait, call.signal)
-        continue
-      }
-      throw error
-    }
+      },
+    })
   }
 
   async #send(

@@ -1,15 +1,7 @@
 import { describeTransportFailure } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
-import {
-  backoffDelay,
-  hasAttemptsLeft,
-  isRetryableRequest,
-  isRetryableStatus,
-  resolveRetryPolicy,
-  retryDelay,
-  sleep as defaultSleep,
-} from '@opayo-kashflow/http-core'
-import type { RetryPolicy } from '@opayo-kashflow/http-core'
+import { resolveRetryPolicy, runWithRetry, sleep as defaultSleep } from '@opayo-kashflow/http-core'
+import type { RetryOptions, RetryPolicy } from '@opayo-kashflow/http-core'
 import ky from 'ky'
 import type { Hooks, KyInstance } from 'ky'
 import {
@@ -19,18 +11,9 @@ import {
 } from '../errors/http-errors.js'
 import type { OpayoError } from '../errors/opayo-error.js'
 
-/**
- * How reads are retried: capped exponential backoff with jitter, Retry-After honoured.
- * Money-moving POSTs are never retried.
- */
-export interface RetryOptions {
-  /** Attempts after the first. @default 3 */
-  readonly limit?: number
-  /** First delay; doubles each attempt. @default 500 */
-  readonly baseDelayMs?: number
-  /** Ceiling for one delay (a Retry-After longer than this is still honoured). @default 10000 */
-  readonly maxDelayMs?: number
-}
+// `RetryOptions` (how reads are retried; money-moving POSTs never are) is declared once, in
+// http-core, and exported from this package's index under that name; the build inlines it.
+export type { RetryOptions }
 
 /** Per-call options every method takes as its last argument. */
 export interface CallOptions {
@@ -152,16 +135,16 @@ export class Http {
 
   async send(input: SendInput, call: CallOptions = {}): Promise<RawResponse> {
     const operation = `${input.method} /${input.path}`
-    const policy = resolveRetryPolicy(OPAYO_RETRY, this.#options.retry, call.retry)
-    const retryable = isRetryableRequest(policy, input.method, input.idempotent)
-    const sleep = this.#options.sleep ?? defaultSleep
-    const random = this.#options.random ?? Math.random
+    const txCode = input.vendorTxCode ?? '(unknown)'
     let notFoundLeft = input.notFoundRetries ?? 0
-    for (let attempt = 0; ; attempt += 1) {
-      const canRetry = retryable && hasAttemptsLeft(policy, attempt)
-      const backoff = () => backoffDelay(policy, attempt, random)
-      let response: RawResponse
-      try {
+    return runWithRetry<RawResponse, RawResponse, OpayoError>({
+      policy: resolveRetryPolicy(OPAYO_RETRY, this.#options.retry, call.retry),
+      method: input.method,
+      idempotent: input.idempotent,
+      signal: call.signal,
+      sleep: this.#options.sleep ?? defaultSleep,
+      random: this.#options.random ?? Math.random,
+      send: async () => {
         const authorization = this.#options.authorization
         const res = await this.#ky(input.path, {
           method: input.method,
@@ -171,54 +154,51 @@ export class Http {
           ...(call.signal ? { signal: call.signal } : {}),
           ...(call.timeout === undefined ? {} : { timeout: call.timeout }),
         })
-        response = {
+        return {
           status: res.status,
           headers: res.headers,
           body: new Uint8Array(await res.arrayBuffer()),
         }
-      } catch (cause) {
-        if (call.signal?.aborted) throw cause
-        // Only the kind of failure is copied into our errors, never the ky/fetch error itself.
+      },
+      classify: (response) => {
+        if (response.status < 300 || input.accept?.(response))
+          return { kind: 'done', value: response }
+        if (response.status === 404 && notFoundLeft > 0) {
+          notFoundLeft -= 1
+          return { kind: 'again', wait: true }
+        }
+        return {
+          kind: 'failed',
+          status: response.status,
+          error: input.toError(response, operation),
+        }
+      },
+      // Only the kind of failure is copied into our errors, never the ky/fetch error itself.
+      unanswered: (cause, attempts) => {
         const { timedOut, reason } = describeTransportFailure(cause)
-        if (canRetry) {
-          await sleep(backoff(), call.signal)
-          continue
-        }
-        if (!input.idempotent) {
-          throw new OpayoAmbiguousResultError(
-            `${operation} ${timedOut ? 'timed out' : `failed on the network${reason}`}; Opayo may or may not have processed it. It was not retried: look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
-            { operation, vendorTxCode: input.vendorTxCode },
-          )
-        }
-        const message = `${operation} ${timedOut ? 'timed out' : `could not reach Opayo${reason}`} after ${attempt + 1} attempt(s).`
-        throw timedOut
+        const message = `${operation} ${timedOut ? 'timed out' : `could not reach Opayo${reason}`} after ${attempts} attempt(s).`
+        return timedOut
           ? new OpayoTimeoutError(message, { operation })
           : new OpayoNetworkError(message, { operation })
-      }
-      if (response.status < 300 || input.accept?.(response)) return response
-      if (response.status === 404 && notFoundLeft > 0) {
-        notFoundLeft -= 1
-        await sleep(backoff(), call.signal)
-        continue
-      }
-      const error = input.toError(response, operation)
-      if (canRetry && isRetryableStatus(policy, response.status)) {
-        await sleep(retryDelay(policy, attempt, random, error.retryAfterMs), call.signal)
-        continue
-      }
-      if (!input.idempotent && response.status >= 500) {
-        throw new OpayoAmbiguousResultError(
-          `${operation} failed with HTTP ${response.status}; Opayo may or may not have processed it. Look up VendorTxCode ${input.vendorTxCode ?? '(unknown)'} with the Reporting API before trying again.`,
-          {
-            operation,
-            status: response.status,
-            vendorErrors: error.vendorErrors,
-            vendorTxCode: input.vendorTxCode,
-            cause: error,
-          },
+      },
+      mayHaveApplied: (failure) => {
+        if ('status' in failure)
+          return new OpayoAmbiguousResultError(
+            `${operation} failed with HTTP ${failure.status}; Opayo may or may not have processed it. Look up VendorTxCode ${txCode} with the Reporting API before trying again.`,
+            {
+              operation,
+              status: failure.status,
+              vendorErrors: failure.error.vendorErrors,
+              vendorTxCode: input.vendorTxCode,
+              cause: failure.error,
+            },
+          )
+        const { timedOut, reason } = describeTransportFailure(failure.cause)
+        return new OpayoAmbiguousResultError(
+          `${operation} ${timedOut ? 'timed out' : `failed on the network${reason}`}; Opayo may or may not have processed it. It was not retried: look up VendorTxCode ${txCode} with the Reporting API before trying again.`,
+          { operation, vendorTxCode: input.vendorTxCode },
         )
-      }
-      throw error
-    }
+      },
+    })
   }
 }
