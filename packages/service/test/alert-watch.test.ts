@@ -5,18 +5,17 @@ import type { AddressInfo } from 'node:net'
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { createKashflowClient } from '@opayo-kashflow/kashflow'
 import { memoryStore } from '@opayo-kashflow/sync'
-import {
-  FakeKashflow,
-  buildServerNotification,
-  parseNotificationReply,
-  signServerNotification,
-} from '@opayo-kashflow/testkit'
+import { FakeKashflow, parseNotificationReply } from '@opayo-kashflow/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSyncService } from '../src/index.js'
 import type { AlertMessage } from '../src/service/alerts.js'
 import { CREDENTIALS } from './helpers.js'
+import {
+  notificationRequest,
+  signedNotification,
+  testRegistration,
+} from './support/notifications.js'
 
-const KEY = 'IK776BWNHN'
 const closers: (() => Promise<void>)[] = []
 afterEach(async () => {
   for (const close of closers.splice(0)) await close()
@@ -52,14 +51,7 @@ async function until(what: () => boolean, ms = 10_000) {
 async function setup(kashflowFetch: typeof fetch, url: string) {
   const store = memoryStore()
   for (const code of ['INV-1042-1', 'INV-9999-1'])
-    await store.saveRegistration({
-      vendorTxCode: code,
-      securityKey: KEY,
-      amount: 12000,
-      currency: 'GBP',
-      txType: 'PAYMENT',
-      createdAt: 0,
-    })
+    await store.saveRegistration(testRegistration(code))
   const service = createSyncService({
     store,
     kashflow: createKashflowClient({ ...CREDENTIALS, fetch: kashflowFetch, retry: { limit: 0 } }),
@@ -81,16 +73,10 @@ async function setup(kashflowFetch: typeof fetch, url: string) {
   closers.push(() => service.stop())
   const notify = async (vendorTxCode: string, vpsTxId: string) => {
     const response = await service.handler(
-      new Request('http://service.local/opayo/notify', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(
-          signServerNotification(
-            buildServerNotification({ VendorTxCode: vendorTxCode, VPSTxId: vpsTxId }),
-            { vendorName: 'myshop', securityKey: KEY },
-          ),
-        ).toString(),
-      }),
+      notificationRequest(
+        'http://service.local/opayo/notify',
+        signedNotification(vendorTxCode, vpsTxId),
+      ),
     )
     return parseNotificationReply(await response.text(), response.status).status
   }

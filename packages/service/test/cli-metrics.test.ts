@@ -5,19 +5,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
-import {
-  buildServerNotification,
-  signServerNotification,
-  startFakeKashflowServer,
-} from '@opayo-kashflow/testkit'
+import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
 import type { FakeKashflowServer } from '@opayo-kashflow/testkit'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
+import {
+  notificationRequest,
+  signedNotification,
+  testRegistration,
+} from './support/notifications.js'
 import { startCli } from './support/cli-child.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-metrics-'))
-const KEY = 'IK776BWNHN'
 const VPS_TX_ID = '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}'
 
 vi.setConfig({ testTimeout: 60_000 })
@@ -37,14 +37,7 @@ afterAll(async () => {
 describe('opayo-kashflow serve: GET /metrics on the admin listener', () => {
   it('shows a posted payment, the KashFlow requests it took and the rate budget, in Prometheus text', async () => {
     const store = await sqliteStore({ path: join(dir, 'metrics.db') })
-    await store.saveRegistration({
-      vendorTxCode: 'INV-1042-1',
-      securityKey: KEY,
-      amount: 12000,
-      currency: 'GBP',
-      txType: 'PAYMENT',
-      createdAt: 0,
-    })
+    await store.saveRegistration(testRegistration('INV-1042-1'))
     await store.close()
     writeFileSync(
       join(dir, 'metrics.json'),
@@ -75,16 +68,12 @@ describe('opayo-kashflow serve: GET /metrics on the admin listener', () => {
       /listening on (http:\/\/\S+) .*admin on (http:\/\/\S+)/,
     )
     try {
-      const reply = await fetch(`${publicUrl}/opayo/notify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(
-          signServerNotification(
-            buildServerNotification({ VendorTxCode: 'INV-1042-1', VPSTxId: VPS_TX_ID }),
-            { vendorName: 'myshop', securityKey: KEY },
-          ),
-        ).toString(),
-      })
+      const reply = await fetch(
+        notificationRequest(
+          `${publicUrl}/opayo/notify`,
+          signedNotification('INV-1042-1', VPS_TX_ID),
+        ),
+      )
       expect(await reply.text()).toMatch(/^Status=OK/)
       const scrape = async () => {
         const response = await fetch(`${adminUrl}/metrics`)

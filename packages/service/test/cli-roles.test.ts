@@ -7,18 +7,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
-import {
-  buildServerNotification,
-  signServerNotification,
-  startFakeKashflowServer,
-} from '@opayo-kashflow/testkit'
+import { startFakeKashflowServer } from '@opayo-kashflow/testkit'
 import type { FakeKashflowServer } from '@opayo-kashflow/testkit'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS } from './helpers.js'
+import {
+  notificationRequest,
+  signedNotification,
+  testRegistration,
+} from './support/notifications.js'
 import { startCli } from './support/cli-child.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-roles-'))
-const KEY = 'IK776BWNHN'
 const env = {
   ...process.env,
   OPAYO_KASHFLOW_KASHFLOW_PASSWORD: CREDENTIALS.password,
@@ -35,14 +35,7 @@ beforeAll(async () => {
     seed: { invoices: [{ number: 1042, gross: 120 }] },
   })
   const store = await sqliteStore({ path: join(dir, 'roles.db') })
-  await store.saveRegistration({
-    vendorTxCode: 'INV-1042-1',
-    securityKey: KEY,
-    amount: 12000,
-    currency: 'GBP',
-    txType: 'PAYMENT',
-    createdAt: 0,
-  })
+  await store.saveRegistration(testRegistration('INV-1042-1'))
   await store.close()
   writeFileSync(
     join(dir, 'roles.json'),
@@ -73,16 +66,9 @@ describe('opayo-kashflow serve --role', () => {
       const [, url] = await ack.waitFor(/listening on (http:\/\/\S+) .*role ack/)
       await worker.waitFor(/worker is running \(role worker/)
       expect(worker.output()).not.toContain('listening on')
-      const reply = await fetch(`${url}/opayo/notify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(
-          signServerNotification(buildServerNotification({ VendorTxCode: 'INV-1042-1' }), {
-            vendorName: 'myshop',
-            securityKey: KEY,
-          }),
-        ).toString(),
-      })
+      const reply = await fetch(
+        notificationRequest(`${url}/opayo/notify`, signedNotification('INV-1042-1')),
+      )
       expect(await reply.text()).toMatch(/^Status=OK/)
       for (let i = 0; i < 200 && !kashflow.fake.invoices.get(1042)?.PaymentLines.length; i++)
         await new Promise((resolve) => setTimeout(resolve, 50))

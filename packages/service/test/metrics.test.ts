@@ -4,12 +4,7 @@
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
 import { createKashflowClient, createRateBudget } from '@opayo-kashflow/kashflow'
 import { memoryStore } from '@opayo-kashflow/sync'
-import {
-  FakeKashflow,
-  buildServerNotification,
-  parseNotificationReply,
-  signServerNotification,
-} from '@opayo-kashflow/testkit'
+import { FakeKashflow, parseNotificationReply } from '@opayo-kashflow/testkit'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -17,8 +12,12 @@ import { createServiceMetrics, createSyncService } from '../src/index.js'
 import type { SyncServiceOptions } from '../src/index.js'
 import { routeLabel } from '../src/service/metrics.js'
 import { CREDENTIALS } from './helpers.js'
+import {
+  notificationRequest,
+  signedNotification,
+  testRegistration,
+} from './support/notifications.js'
 
-const KEY = 'IK776BWNHN'
 const ADMIN = 'metrics-admin-token-0123456789'
 
 async function setup(input: {
@@ -31,15 +30,7 @@ async function setup(input: {
     ['INV-1042-1', '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}'],
     ['INV-9999-1', '{A155C22E-F67B-4DA3-8EA3-6DAC68FA59D3}'],
   ] as const)
-    await store.saveRegistration({
-      vendorTxCode: code,
-      securityKey: KEY,
-      amount: 12000,
-      currency: 'GBP',
-      txType: 'PAYMENT',
-      createdAt: 0,
-      vpsTxId: tx,
-    })
+    await store.saveRegistration(testRegistration(code, { vpsTxId: tx }))
   const rateBudget = createRateBudget({ limit: 40, windowMs: 1000 })
   const metrics = createServiceMetrics({ rateBudget })
   const fake = new FakeKashflow({ invoices: [{ number: 1042, gross: 120 }] })
@@ -63,21 +54,10 @@ async function setup(input: {
   })
   const notify = async (vendorTxCode: string, vpsTxId: string, body?: string) => {
     const response = await service.handler(
-      new Request('http://service.local/opayo/notify', {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body:
-          body ??
-          new URLSearchParams(
-            signServerNotification(
-              buildServerNotification({ VendorTxCode: vendorTxCode, VPSTxId: vpsTxId }),
-              {
-                vendorName: 'myshop',
-                securityKey: KEY,
-              },
-            ),
-          ).toString(),
-      }),
+      notificationRequest(
+        'http://service.local/opayo/notify',
+        body ?? signedNotification(vendorTxCode, vpsTxId),
+      ),
     )
     return parseNotificationReply(await response.text(), response.status).status
   }
