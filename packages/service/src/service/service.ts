@@ -7,13 +7,7 @@ import {
   toSecret,
 } from '@opayo-kashflow/core'
 import type { CanonicalCustomer, Money, Secret } from '@opayo-kashflow/core'
-import {
-  createFormDecryptor,
-  createServerNotificationHandler,
-  parseFormReturn,
-  RegistrationTrustSchema,
-  toCanonicalPayment,
-} from '@opayo-kashflow/opayo'
+import { createServerNotificationHandler, RegistrationTrustSchema } from '@opayo-kashflow/opayo'
 import type {
   OpayoPiClient,
   OpayoReportingClient,
@@ -23,8 +17,7 @@ import type {
   ServerNotificationHandlerEvent,
   ServerNotificationStatus,
 } from '@opayo-kashflow/opayo'
-import { z } from 'zod'
-import { SyncConfigError, createSyncEngine, hintFromPayment } from '@opayo-kashflow/sync'
+import { SyncConfigError, createSyncEngine } from '@opayo-kashflow/sync'
 import type {
   HintConfirmation,
   IngestInput,
@@ -45,6 +38,7 @@ import {
   unsupportedMediaType,
 } from './http.js'
 import { createPull } from './pull.js'
+import { createHintRoutes } from './hint-routes.js'
 import type { Reconciliation } from './reconcile.js'
 import { STATUS_RECENT_SHOWN, STATUS_WAITING_SHOWN, invoicesOf, statusPage } from './status-page.js'
 import { resolveRoute } from './admin-resolve.js'
@@ -205,16 +199,6 @@ export interface SyncService {
   stop(): Promise<void>
 }
 
-const HandoverSchema = z.object({
-  transactionId: z.string().min(1).max(64).optional(),
-  /** Accepted for compatibility: only its transactionId is read. */
-  transaction: z.object({ transactionId: z.string().min(1).max(64) }).optional(),
-  vendorTxCode: z.string().min(1).max(40),
-  relatedTransactionId: z.string().min(1).max(64).optional(),
-})
-
-const FORM_CRYPT_MAX_LENGTH = 16 * 1024
-
 /**
  * A registration's trust fields checked by opayo's RegistrationTrustSchema (the rules
  * `registrations import` applies too) before it is stored: never a value in the message.
@@ -272,7 +256,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // The status page's resolve forms carry one of these; a key drawn for this process signs them.
   const pageTokens = createPageTokens({ now })
   const base = (options.basePath ?? '').replace(/\/$/, '')
-  const recording = new Set<Promise<void>>()
 
   // A notification's reply is stored in the same transaction as its event: the route hands it
   // over here, keyed by the payment id, and the engine's store adds it to that ingest. One commit
@@ -467,111 +450,17 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     }
   }
 
-  // --- Form returns: one reply whatever the crypt holds -------------------------------------
-  const formRedirect = options.formRedirectUrl ?? fill(options.redirectUrl, {})
-
-  function formReply(url: URL): Response {
-    const target = new URL(formRedirect)
-    for (const [name, value] of url.searchParams)
-      if (name !== 'crypt') target.searchParams.append(name, value)
-    return new Response(null, {
-      status: 303,
-      headers: { location: target.href, 'cache-control': 'no-store' },
-    })
-  }
-
-  /** Decrypts and records a Form return as a hint. Every failure ends the same silent way. */
-  async function recordFormReturn(crypt: string, password: Secret): Promise<void> {
-    // Not even the decryption runs before the reply has been handed back.
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    let hint: PaymentHint | undefined
-    try {
-      if (crypt.length > FORM_CRYPT_MAX_LENGTH) throw new Error('too long')
-      // The decryptor never throws and does the same work for a good and a bad padding (the
-      // throwing decrypt made a bad padding cost more, an oracle to a follow-up request).
-      const opened = createFormDecryptor(password.reveal())(crypt)
-      const parsed = opened.ok ? parseFormReturn(opened.fields) : undefined
-      if (!parsed?.ok) throw new Error('fields')
-      const registration = await store.getRegistration(parsed.value.VendorTxCode)
-      if (!registration || !isCurrencyCode(registration.currency)) throw new Error('unknown')
-      const payment = toCanonicalPayment({
-        protocol: 'form',
-        formReturn: parsed.value,
-        currency: registration.currency,
-        txType: registration.txType,
-        receivedAt: new Date(now()).toISOString(),
-      })
-      if (!payment.ok) throw new Error('fields')
-      hint = hintFromPayment(payment.value)
-    } catch {
-      // Nothing about why: the reply was already the same for every crypt, and logs must not
-      // become an oracle either.
-      options.logger?.warn?.('form return not recorded (unreadable or unknown crypt)')
-      return
-    }
-    await engine.ingestHint(hint)
-  }
-
-  function formReturnRoute(request: Request): Response {
-    if (request.method !== 'GET') return methodNotAllowed('GET')
-    if (!formPassword) return json(404, { error: 'Form integration is not configured.' })
-    const url = new URL(request.url)
-    const crypt = url.searchParams.get('crypt') ?? ''
-    // The reply is built before the crypt is looked at and recording runs after it, so neither
-    // the reply nor its timing depends on the crypt: no padding oracle. A return lost in a crash
-    // here is still found by the Reporting poll.
-    const reply = formReply(url)
-    const task = recordFormReturn(crypt, formPassword)
-      .catch((error: unknown) =>
-        options.logger?.error?.('form return could not be stored', {
-          error: (error as Error).message,
-        }),
-      )
-      .finally(() => recording.delete(task))
-    recording.add(task)
-    return reply
-  }
-
-  // --- Pi hand-over: a hint, re-read from Opayo --------------------------------------------
-  async function piHandover(request: Request): Promise<Response> {
-    if (request.method !== 'POST') return methodNotAllowed('POST')
-    if (!handoverToken || !bearerMatches(request, handoverToken))
-      return json(401, { error: 'A valid Authorization: Bearer token is required.' })
-    if (mediaType(request) !== 'application/json') return unsupportedMediaType('application/json')
-    const text = await readBodyLimited(request, bodyLimit)
-    if (text === undefined) return tooLarge(bodyLimit)
-    let raw: unknown
-    try {
-      raw = JSON.parse(text)
-    } catch {
-      raw = undefined
-    }
-    const body = HandoverSchema.safeParse(raw)
-    const transactionId = body.success
-      ? (body.data.transactionId ?? body.data.transaction?.transactionId)
-      : undefined
-    if (!body.success || transactionId === undefined)
-      return json(400, {
-        error: 'Expected { transactionId, vendorTxCode, relatedTransactionId? }.',
-        issues: body.success
-          ? []
-          : body.error.issues.map((i) => ({ path: i.path, message: i.message })),
-      })
-    // Amount, status and type are never taken from the caller: the worker reads them from Opayo.
-    const result = await engine.ingestHint({
-      protocol: 'pi',
-      transactionId: normaliseTransactionId(transactionId),
-      vendorTxCode: body.data.vendorTxCode,
-      ...(body.data.relatedTransactionId
-        ? { relatedTransactionId: body.data.relatedTransactionId }
-        : {}),
-      receivedAt: new Date(now()).toISOString(),
-    })
-    // The hint cap is reached: the app may hand it over again later (the poll finds it anyway).
-    if (result.outcome === 'refused')
-      return json(503, { error: 'Too many hand-overs wait for Opayo; try again later.', ...result })
-    return json(202, result)
-  }
+  // --- hints: Form returns and Pi hand-overs (hint-routes.ts) ------------------------------
+  const hints = createHintRoutes({
+    engine,
+    store,
+    formPassword,
+    handoverToken,
+    formRedirect: options.formRedirectUrl ?? fill(options.redirectUrl, {}),
+    bodyLimit,
+    now,
+    logger: options.logger,
+  })
 
   // --- admin ------------------------------------------------------------------------------------
   async function adminRoute(
@@ -658,8 +547,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   async function handler(request: Request): Promise<Response> {
     return guarded(request, async (route) => {
       if (route === '/opayo/notify') return notifyRoute(request)
-      if (route === '/opayo/form-return') return formReturnRoute(request)
-      if (route === '/pi/transactions' && pi && handoverToken) return piHandover(request)
+      if (route === '/opayo/form-return') return hints.formReturn(request)
+      if (route === '/pi/transactions' && pi && handoverToken) return hints.piHandover(request)
       if (route === '/health/live') {
         if (request.method !== 'GET') return methodNotAllowed('GET')
         // Liveness only: the process answers. For a balancer's check; /health says whether money
@@ -783,7 +672,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     },
     async stop(): Promise<void> {
       pull.stop()
-      await Promise.all([...recording])
+      await hints.settled()
       await engine.stop()
       await alerts?.stop()
     },
