@@ -39,9 +39,8 @@ import {
 } from './http.js'
 import { createPull } from './pull.js'
 import { createHintRoutes } from './hint-routes.js'
+import { createAdminRoutes } from './admin-routes.js'
 import type { Reconciliation } from './reconcile.js'
-import { STATUS_RECENT_SHOWN, STATUS_WAITING_SHOWN, invoicesOf, statusPage } from './status-page.js'
-import { resolveRoute } from './admin-resolve.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
 import { customerFromRegistration } from './registration-customer.js'
 import { hintConfirmer } from './confirmation.js'
@@ -462,62 +461,21 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     logger: options.logger,
   })
 
-  // --- admin ------------------------------------------------------------------------------------
-  async function adminRoute(
-    route: string,
-    request: Request,
-    onAdminListener = false,
-  ): Promise<Response | undefined> {
-    if (route !== '/admin' && route !== '/admin/health' && route !== '/metrics') return undefined
-    if (request.method !== 'GET') return methodNotAllowed('GET')
-    if (route === '/metrics')
-      return new Response(await metrics.registry.metrics(), {
-        headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
-      })
-    if (route === '/admin/health') {
-      const [status, detail] = await Promise.all([engine.status(), moneyMoving()])
-      return json(200, { ok: detail.reasons.length === 0, ...status, health: detail })
-    }
-    // Only what the page shows: each list bounded and cut by the store (list order 'latest').
-    const [status, dead, waiting, recent] = await Promise.all([
-      engine.status(),
-      engine.deadLetters.list({ limit: 100 }),
-      store.list({ states: ['waiting'], order: 'latest', limit: STATUS_WAITING_SHOWN }),
-      store.list({ states: ['posted', 'skipped'], order: 'latest', limit: STATUS_RECENT_SHOWN }),
-    ])
-    const invoices = await invoicesOf(waiting, options.references, store)
-    const html = statusPage({
-      status,
-      dead,
-      waiting,
-      recent,
-      invoiceOf: (event) => invoices.get(event.id),
-      ...(options.title ? { title: options.title } : {}),
-      ...(onAdminListener
-        ? { resolveAction: `${base}/admin/resolve`, resolveToken: pageTokens.issue() }
-        : {}),
-    })
-    return new Response(html, {
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      },
-    })
-  }
+  // --- health, metrics and the admin pages (admin-routes.ts) ---------------------------------
+  const admin = createAdminRoutes({
+    engine,
+    store,
+    metrics,
+    moneyMoving,
+    references: options.references,
+    title: options.title,
+    base,
+    pageTokens,
+    bodyLimit,
+    now,
+  })
 
   /** The route below `basePath`; undefined for a path outside it. */
-  let deadCount: { at: number; count: Promise<number> } | undefined
-  const deadLettersWaiting = (): Promise<number> => {
-    if (!deadCount || now() - deadCount.at > 5_000) {
-      const count = store.stats().then((stats) => stats.counts.dead)
-      // A failed read is not cached.
-      void count.catch(() => (deadCount = undefined))
-      deadCount = { at: now(), count }
-    }
-    return deadCount.count
-  }
-
   const routeOf = (request: Request): string | undefined => {
     const path = new URL(request.url).pathname
     if (!base) return path
@@ -555,25 +513,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         // moves, which every instance shares (KashFlow, the store) and so must not drop them all.
         return json(200, { status: 'ok' })
       }
-      if (route === '/health') {
-        if (request.method !== 'GET') return methodNotAllowed('GET')
-        // Degraded, 503 (so a load balancer that reads only the status code notices), while
-        // money stops moving: posting paused, no worker loop, a due event waiting too long,
-        // KashFlow refusing for too long (health.ts). Degraded but 200 while dead letters wait
-        // for a person: the service still takes notifications. The store reads behind it are
-        // reused for 5 s, so the public route costs the store nothing per request.
-        const stopped = (await moneyMoving()).reasons
-        const reasons = [
-          ...stopped,
-          ...((await deadLettersWaiting()) > 0 ? (['dead_letters'] as const) : []),
-        ]
-        if (reasons.length === 0) return json(200, { status: 'ok' })
-        return json(stopped.length === 0 ? 200 : 503, { status: 'degraded', reasons })
-      }
+      if (route === '/health') return admin.health(request)
       if (route === '/admin' || route === '/admin/health' || route === '/metrics') {
         if (!adminToken || !bearerMatches(request, adminToken))
           return json(404, { error: 'No such route.' })
-        return adminRoute(route, request)
+        return admin.route(route, request, false)
       }
       return undefined
     })
@@ -586,13 +530,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return guarded(request, (route) =>
       // The resolve form posts only here, on the admin listener (see admin-resolve.ts).
       route === '/admin/resolve'
-        ? resolveRoute(request, {
-            deadLetters: engine.deadLetters,
-            pageTokens,
-            bodyLimit,
-            back: `${base}/admin`,
-          })
-        : adminRoute(route === '/' ? '/admin' : route, request, true),
+        ? admin.resolve(request)
+        : admin.route(route === '/' ? '/admin' : route, request, true),
     )
   }
 
