@@ -1,44 +1,19 @@
-import {
-  CanonicalCustomerSchema,
-  InvalidArgumentError,
-  isCurrencyCode,
-  money,
-  normaliseTransactionId,
-  toSecret,
-} from '@opayo-kashflow/core'
+import { InvalidArgumentError, normaliseTransactionId, toSecret } from '@opayo-kashflow/core'
 import type { CanonicalCustomer, Money, Secret } from '@opayo-kashflow/core'
-import { createServerNotificationHandler, RegistrationTrustSchema } from '@opayo-kashflow/opayo'
-import type {
-  OpayoPiClient,
-  OpayoReportingClient,
-  OpayoServerClient,
-  Registration,
-  ReplyStore,
-  ServerNotificationHandlerEvent,
-  ServerNotificationStatus,
-} from '@opayo-kashflow/opayo'
+import { RegistrationTrustSchema } from '@opayo-kashflow/opayo'
+import type { OpayoPiClient, OpayoReportingClient, OpayoServerClient } from '@opayo-kashflow/opayo'
 import { SyncConfigError, createSyncEngine } from '@opayo-kashflow/sync'
 import type {
   HintConfirmation,
-  IngestInput,
   PaymentHint,
   RegistrationRecord,
-  Store,
   SyncEngine,
   SyncEngineOptions,
 } from '@opayo-kashflow/sync'
-import {
-  DEFAULT_BODY_LIMIT_BYTES,
-  bearerMatches,
-  json,
-  mediaType,
-  methodNotAllowed,
-  readBodyLimited,
-  tooLarge,
-  unsupportedMediaType,
-} from './http.js'
+import { DEFAULT_BODY_LIMIT_BYTES, bearerMatches, json, methodNotAllowed } from './http.js'
 import { createPull } from './pull.js'
 import { createHintRoutes } from './hint-routes.js'
+import { createNotificationRoute, createReplyCarrier, fillTemplate } from './notification-route.js'
 import { createAdminRoutes } from './admin-routes.js'
 import type { Reconciliation } from './reconcile.js'
 import { adminGate, createPageTokens } from './admin-guard.js'
@@ -210,22 +185,6 @@ const checkedRegistration = (operation: string, record: RegistrationRecord): Reg
   )
 }
 
-const registrationFor = (
-  record: RegistrationRecord,
-): (Registration & { securityKey: string }) | undefined => {
-  if (!record.securityKey || !isCurrencyCode(record.currency)) return undefined
-  const customer = CanonicalCustomerSchema.safeParse(record.customer)
-  return {
-    securityKey: record.securityKey,
-    amount: money(record.amount, record.currency),
-    txType: record.txType,
-    ...(customer.success && record.customer !== undefined ? { customer: customer.data } : {}),
-    ...(record.invoiceReference ? { invoiceReference: record.invoiceReference } : {}),
-    ...(record.relatedTransactionId ? { relatedTransactionId: record.relatedTransactionId } : {}),
-    ...(record.vpsTxId ? { vpsTxId: record.vpsTxId } : {}),
-  }
-}
-
 /**
  * The sync service: the engine plus Opayo's ways in. Money moves only on a Server notification
  * signed with the SecurityKey of a stored registration (amount, currency and type from that
@@ -256,48 +215,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const pageTokens = createPageTokens({ now })
   const base = (options.basePath ?? '').replace(/\/$/, '')
 
-  // A notification's reply is stored in the same transaction as its event: the route hands it
-  // over here, keyed by the payment id, and the engine's store adds it to that ingest. One commit
-  // (one group-commit wait on SQLite) then makes both durable before Opayo is answered.
-  const pendingReplies = new Map<
-    string,
-    { readonly reply: NonNullable<IngestInput['reply']>; stored: boolean }
-  >()
-  // Every other method is called on the store itself, never inherited through a prototype: a
-  // store written as a class with private #fields only answers calls made on its own instance.
-  const engineStore: Store = {
-    ingest: async (input) => {
-      const pending = pendingReplies.get(input.id)
-      if (!pending) return store.ingest(input)
-      const result = await store.ingest({ ...input, reply: pending.reply })
-      // A conflict stores no reply (a settled PENDING payment is superseded afterwards).
-      if (result.outcome !== 'conflict') pending.stored = true
-      return result
-    },
-    claim: (input) => store.claim(input),
-    heartbeat: (input) => store.heartbeat(input),
-    transition: (input) => store.transition(input),
-    release: (input) => store.release(input),
-    ledgerBegin: (input) => store.ledgerBegin(input),
-    ledgerRefused: (input) => store.ledgerRefused(input),
-    ledgerComplete: (input) => store.ledgerComplete(input),
-    ledger: (eventId) => store.ledger(eventId),
-    get: (id) => store.get(id),
-    attempts: (id) => store.attempts(id),
-    list: (filter) => store.list(filter),
-    supersede: (input) => store.supersede(input),
-    requeue: (input) => store.requeue(input),
-    discard: (input) => store.discard(input),
-    stats: () => store.stats(),
-    saveRegistration: (record) => store.saveRegistration(record),
-    getRegistration: (vendorTxCode) => store.getRegistration(vendorTxCode),
-    importRegistrations: (records) => store.importRegistrations(records),
-    getReply: (key) => store.getReply(key),
-    importFeeStatement: (input) => store.importFeeStatement(input),
-    feeStatementRows: () => store.feeStatementRows(),
-    saveReply: (input) => store.saveReply(input),
-    close: () => store.close(),
-  }
+  // Each notification's reply is written in the same transaction as its event (notification-route.ts).
+  const carrier = createReplyCarrier(store)
 
   const confirmHint = hintConfirmer({
     reporting,
@@ -308,7 +227,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   })
   // The engine as handed out: its loops tracked, so `/health` knows whether any runs.
   const health = createHealthMonitor({
-    engine: createSyncEngine({ ...options, store: engineStore, confirmHint }),
+    engine: createSyncEngine({ ...options, store: carrier.store, confirmHint }),
     store,
     now,
     logger: options.logger,
@@ -342,112 +261,24 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       })
     : undefined
 
-  const fill = (template: string, values: Record<string, string>) =>
-    template.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(values[k] ?? ''))
-
-  // Replies live in the store, so a repeat after a restart, or on another worker, gets the
-  // byte-identical reply without being processed again.
-  const replies: ReplyStore = {
-    get: async (key) => {
-      const reply = await store.getReply(key)
-      return reply
-        ? { status: reply.status as ServerNotificationStatus, body: reply.body }
-        : undefined
-    },
-    set: (key, reply) =>
-      store.saveReply({ key, status: reply.status, body: reply.body, now: now() }),
-  }
-
-  /** What the notification handler reads of a request, for a body already read. */
-  const bodyRead = (method: string, body: string): Request =>
-    ({ method, text: () => Promise.resolve(body) }) as Pick<Request, 'method' | 'text'> as Request
-
-  const notify = createServerNotificationHandler({
+  // --- signed Server notifications (notification-route.ts) ------------------------------------
+  const notifyRoute = createNotificationRoute({
+    store,
+    engine,
+    carrier,
     vendorName: options.opayo.vendorName,
-    async lookupRegistration(vendorTxCode) {
-      const record = await store.getRegistration(vendorTxCode)
-      // A registration without a SecurityKey (a Form transaction) can never verify a notification.
-      return record ? registrationFor(record) : undefined
-    },
-    async onNotification({ payment, notification, replyFor }) {
-      const redirectUrl = fill(options.redirectUrl, { vendorTxCode: notification.VendorTxCode })
-      const { status, body } = replyFor(redirectUrl)
-      const key = normaliseTransactionId(notification.VPSTxId)
-      const pending = { reply: { key, status, body }, stored: false }
-      pendingReplies.set(payment.id, pending)
-      let result
-      try {
-        result = await engine.ingest(payment)
-      } finally {
-        if (pendingReplies.get(payment.id) === pending) pendingReplies.delete(payment.id)
-      }
-      if (result.outcome === 'conflict') throw new Error('conflicting notification') // answered ERROR
-      return { redirectUrl, replyStored: pending.stored }
-    },
-    redirectUrl: fill(options.redirectUrl, { vendorTxCode: '' }),
-    replies,
-    now: () => new Date(now()),
+    redirectUrl: options.redirectUrl,
+    bodyLimit,
+    now,
+    logger: options.logger,
     onEvent(event) {
       if (event.type === 'accepted') health.acknowledged()
       record.notification(
         event.type === 'rejected' ? (event.reply === 'ERROR' ? 'error' : 'invalid') : event.type,
       )
-      logNotificationEvent(event)
     },
+    acknowledged: (seconds) => record.acknowledged(seconds),
   })
-
-  /** The notification route's decisions in the log: an ERROR reply (nothing stored) at error. */
-  function logNotificationEvent(event: ServerNotificationHandlerEvent): void {
-    const logger = options.logger
-    switch (event.type) {
-      case 'accepted':
-      case 'duplicate':
-        logger?.info?.(`opayo notification ${event.type}`, {
-          vpsTxId: event.transactionId,
-          status: event.status,
-        })
-        return
-      case 'conflict':
-        logger?.warn?.('opayo notification conflicts with one already received', {
-          vpsTxId: event.transactionId,
-          previousStatus: event.previousStatus,
-          status: event.status,
-        })
-        return
-      case 'rejected': {
-        const fields = {
-          reply: event.reply,
-          reason: event.reason,
-          ...(event.vendorTxCode ? { vendorTxCode: event.vendorTxCode } : {}),
-          ...(event.transactionId ? { vpsTxId: event.transactionId } : {}),
-          ...(event.error ? { error: event.error } : {}),
-        }
-        // ERROR: Opayo will retry, but nothing is stored until the cause (a full disk, a lost
-        // database) is fixed.
-        if (event.reply === 'ERROR')
-          logger?.error?.('opayo notification not recorded: answered ERROR', fields)
-        else logger?.warn?.('opayo notification refused: answered INVALID', fields)
-        return
-      }
-    }
-  }
-
-  async function notifyRoute(request: Request): Promise<Response> {
-    if (request.method !== 'POST') return methodNotAllowed('POST')
-    if (mediaType(request) !== 'application/x-www-form-urlencoded')
-      return unsupportedMediaType('application/x-www-form-urlencoded')
-    const body = await readBodyLimited(request, bodyLimit)
-    if (body === undefined) return tooLarge(bodyLimit)
-    // The handler reads a request's method and text() and nothing else (handler.ts): the body,
-    // already read under the limit, is handed over as is instead of being wrapped in a second
-    // Request (a web stream built and read again on every notification).
-    const started = performance.now()
-    try {
-      return await notify(bodyRead('POST', body))
-    } finally {
-      record.acknowledged((performance.now() - started) / 1000)
-    }
-  }
 
   // --- hints: Form returns and Pi hand-overs (hint-routes.ts) ------------------------------
   const hints = createHintRoutes({
@@ -455,7 +286,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     store,
     formPassword,
     handoverToken,
-    formRedirect: options.formRedirectUrl ?? fill(options.redirectUrl, {}),
+    formRedirect: options.formRedirectUrl ?? fillTemplate(options.redirectUrl, {}),
     bodyLimit,
     now,
     logger: options.logger,
