@@ -9,7 +9,7 @@ export type {
   SyncServiceOptions,
   ServerTransactionInput,
   FormTransactionInput,
-} from './service/service.js'
+} from './service/service-types.js'
 export type { HealthOptions, HealthReason, HealthDetail } from './service/health.js'
 export { createServiceMetrics } from './service/metrics.js'
 export type { ServiceAlertOptions } from './service/alert-watch.js'
