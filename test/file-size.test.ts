@@ -16,10 +16,6 @@ const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: s
     lines: 791,
     job: 'TO SPLIT (issue 21): the routes by trust level and registrations still live here (confirmation.ts and pull.ts are out)',
   },
-  'packages/core/src/settlement/plan-settlement.ts': {
-    lines: 874,
-    job: 'TO SPLIT (issue 21): one planner of a settlement batch, its steps still inline',
-  },
   'packages/sync/src/testing/store-contract.ts': {
     lines: 837,
     job: 'the exported Store contract suite: one test per promise of the Store port',
