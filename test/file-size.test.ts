@@ -20,10 +20,6 @@ const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: s
     lines: 837,
     job: 'the exported Store contract suite: one test per promise of the Store port',
   },
-  'packages/service/src/demo/demo.ts': {
-    lines: 610,
-    job: 'TO SPLIT (issue 21): the demo, its scenarios still inline',
-  },
   'packages/service/src/service/reconcile.ts': {
     lines: 551,
     job: 'reconciliation: Opayo vs ledger vs KashFlow rows, streamed',
