@@ -163,21 +163,26 @@ export { SettlementConfigError } from './settlement/settlement-config-error.js'
 export {
   SettlementBankAccountSchema,
   SettlementAccountsSchema,
-  SettlementTransactionSchema,
-  SettlementBatchSchema,
-  SettlementOpayoTotalsSchema,
-  SETTLEMENT_WAIT_REASONS,
   defineSettlementAccounts,
-  planSettlement,
-} from './settlement/plan-settlement.js'
+} from './settlement/settlement-accounts.js'
 export type {
   SettlementBankAccount,
   SettlementAccounts,
   SettlementAccountsInput,
+} from './settlement/settlement-accounts.js'
+export {
+  SettlementTransactionSchema,
+  SettlementBatchSchema,
+  SettlementOpayoTotalsSchema,
+} from './settlement/settlement-batch.js'
+export type {
   SettlementTransaction,
   SettlementBatch,
   SettlementBatchInput,
   SettlementOpayoTotals,
+} from './settlement/settlement-batch.js'
+export { SETTLEMENT_WAIT_REASONS } from './settlement/settlement-plan-types.js'
+export type {
   SettlementFees,
   PlanSettlementOptions,
   SettlementTransferIntent,
@@ -188,7 +193,8 @@ export type {
   SettlementWaitPlan,
   SettlementDeadLetterPlan,
   SettlementPlan,
-} from './settlement/plan-settlement.js'
+} from './settlement/settlement-plan-types.js'
+export { planSettlement } from './settlement/plan-settlement.js'
 
 // Matching when the reference fails: ranked invoice candidates with reasons, policy as data.
 export { InvoiceCandidateInputSchema, MATCH_REASON_WEIGHTS } from './matching/invoice-candidate.js'

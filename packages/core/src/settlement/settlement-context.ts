@@ -1,0 +1,119 @@
+// The first step of planSettlement: the options checked, the batch parsed, and what every later
+// step shares (the batch, its ids and marker, the home currency); and how a step stops the plan.
+import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
+import { normaliseTransactionId } from '../model/canonical-payment.js'
+import { issuesFromZod } from '../model/parse.js'
+import type { CurrencyCode } from '../money/currency.js'
+import type { Issue } from '../result/issue.js'
+import type { SettlementAccounts } from './settlement-accounts.js'
+import { SettlementBatchSchema } from './settlement-batch.js'
+import type { SettlementBatch, SettlementBatchInput } from './settlement-batch.js'
+import { BATCH_ID, normaliseBatchId, settlementMarker } from './settlement-marker.js'
+import type {
+  PlanSettlementOptions,
+  SettlementDeadLetterPlan,
+  SettlementWaitPlan,
+  SettlementWaitReason,
+} from './settlement-plan-types.js'
+
+/** One valid batch being planned, and what every step of the plan reads. */
+export interface SettlementContext {
+  readonly batch: SettlementBatch
+  /** Normalised batch id. */
+  readonly batchId: string
+  /** `OPAYO-BATCH:{batchId}:settlement`: the batch event's key. */
+  readonly marker: string
+  /** `opayo-batch:{batchId}`: the event every planned entry comes from. */
+  readonly eventId: string
+  /** The transactions' ids, normalised, in the batch's order. */
+  readonly ids: readonly string[]
+  /** The KashFlow account's home currency. */
+  readonly home: CurrencyCode
+  readonly accounts: SettlementAccounts
+  /** `maxFeeDifference`, in minor units. */
+  readonly tolerance: number
+}
+
+/** The plan stops here: the batch waits, or is dead-lettered. */
+export interface Stop {
+  readonly stop: SettlementWaitPlan | SettlementDeadLetterPlan
+}
+
+/** A step's outcome: the next value, or the plan stops here. */
+export type Step<T> = { readonly next: T } | Stop
+
+/**
+ * Stops the plan: the batch is dead-lettered with these issues.
+ * @example return deadLetter(ctx, [issue('invalid_amount', ['gross'], 'gross is wrong')])
+ */
+export function deadLetter(ctx: SettlementContext, issues: readonly Issue[]): Stop {
+  return { stop: { kind: 'dead-letter', batchId: ctx.batchId, marker: ctx.marker, issues } }
+}
+
+/**
+ * Stops the plan: the batch waits (and is planned again later).
+ * @example return wait(ctx, 'fees_not_imported', 'No fee statement row covers batch 1001 yet.')
+ */
+export function wait(
+  ctx: SettlementContext,
+  reason: SettlementWaitReason,
+  message: string,
+  unposted: readonly string[] = [],
+): Stop {
+  const { batchId, marker } = ctx
+  return { stop: { kind: 'wait', batchId, marker, reason, message, unposted } }
+}
+
+/**
+ * Checks the options (throwing on a programming error) and parses the batch: its context, or a
+ * dead letter listing the schema's issues (with the marker when the batch id itself is valid).
+ * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer, or
+ * `accounts.homeCurrency` is not set.
+ * @example
+ * const opened = openBatch(input, { accounts, fees: { source: 'none' } })
+ * if ('stop' in opened) console.log(opened.stop.kind) // 'dead-letter'
+ */
+export function openBatch(
+  input: SettlementBatchInput,
+  options: PlanSettlementOptions,
+): Step<SettlementContext> {
+  const tolerance = options.maxFeeDifference ?? 0
+  if (!Number.isSafeInteger(tolerance) || tolerance < 0) {
+    throw new InvalidArgumentError(
+      `planSettlement(): maxFeeDifference must be a non-negative integer of minor units, got ${String(tolerance)}.`,
+    )
+  }
+  const home = options.accounts.homeCurrency
+  if (home === undefined)
+    throw new InvalidArgumentError(
+      "planSettlement(): accounts.homeCurrency is not set: pass the KashFlow account's home currency (kashflow.settings.homeCurrency()); it is never assumed.",
+    )
+  const parsed = SettlementBatchSchema.safeParse(input)
+  if (!parsed.success) {
+    const raw = (input as { batchId?: unknown } | undefined)?.batchId
+    const id = typeof raw === 'string' ? raw : ''
+    const valid = BATCH_ID.test(id.trim().toUpperCase())
+    return {
+      stop: {
+        kind: 'dead-letter',
+        batchId: valid ? normaliseBatchId(id) : id,
+        ...(valid ? { marker: settlementMarker(id, 'settlement') } : {}),
+        issues: issuesFromZod(parsed.error),
+      },
+    }
+  }
+  const batch = parsed.data
+  const batchId = normaliseBatchId(batch.batchId)
+  return {
+    next: {
+      batch,
+      batchId,
+      marker: settlementMarker(batchId, 'settlement'),
+      eventId: `opayo-batch:${batchId}`,
+      ids: batch.transactions.map((t) => normaliseTransactionId(t.transactionId)),
+      home,
+      accounts: options.accounts,
+      tolerance,
+    },
+  }
+}

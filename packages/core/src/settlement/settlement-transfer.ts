@@ -1,0 +1,55 @@
+// The transfer step of planSettlement: what reached the bank, moved between the clearing account
+// and the bank account (from bank to clearing when refunds exceeded payments).
+import { format } from '../money/money.js'
+import { journalLine, present } from './clearing-journals.js'
+import type { MoneyOf } from './settlement-amounts.js'
+import type { SettlementContext } from './settlement-context.js'
+import { settlementMarker } from './settlement-marker.js'
+import type { SettlementTransferIntent } from './settlement-plan-types.js'
+
+/**
+ * The batch's transfer of `received` (home currency, signed), with the same movement as a
+ * balanced journal between the two bank nominals; absent when nothing moved.
+ * @example const transfer = settlementTransfer(ctx, money, 9830n)
+ */
+export function settlementTransfer(
+  ctx: SettlementContext,
+  money: MoneyOf,
+  received: bigint,
+): SettlementTransferIntent | undefined {
+  if (received === 0n) return undefined
+  const { accounts, batch, batchId, home } = ctx
+  const transferMarker = settlementMarker(batchId, 'transfer')
+  const outward = received > 0n
+  const amount = money(outward ? received : -received, home, ['received'])
+  const comment = outward
+    ? `Opayo batch ${batchId} of ${batch.date}: ${format(amount)} from clearing to bank`
+    : `Opayo batch ${batchId} of ${batch.date}: ${format(amount)} from bank to clearing (refunds exceeded payments)`
+  return {
+    kind: 'bank-transfer',
+    paymentId: ctx.eventId,
+    marker: transferMarker,
+    date: batch.date,
+    reference: transferMarker,
+    comment,
+    amount,
+    fromBankAccountId: outward ? accounts.clearing.bankAccountId : accounts.bank.bankAccountId,
+    toBankAccountId: outward ? accounts.bank.bankAccountId : accounts.clearing.bankAccountId,
+    lines: present([
+      journalLine(
+        ctx,
+        money,
+        accounts.bank.nominalCode,
+        received,
+        `Opayo batch ${batchId} of ${batch.date}`,
+      ),
+      journalLine(
+        ctx,
+        money,
+        accounts.clearing.nominalCode,
+        -received,
+        `Opayo batch ${batchId} of ${batch.date}`,
+      ),
+    ]),
+  }
+}
