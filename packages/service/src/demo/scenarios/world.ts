@@ -18,7 +18,7 @@ import type { FakeKashflow, FakeKashflowServer, FakeOpayoServer } from '@opayo-k
 import { listen } from '../../node.js'
 import type { Listening } from '../../node.js'
 import { createSyncService } from '../../service/service.js'
-import type { SyncService } from '../../service/service.js'
+import type { SyncService } from '../../service/service-types.js'
 import { DEMO_CREATE_INVOICE, DEMO_MATCHING } from '../matching.js'
 
 /** The demo shop's Opayo vendor name. */
