@@ -11,8 +11,9 @@ import {
 import type { KashflowError } from '../errors/kashflow-error.js'
 import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
-import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
+import { Secret } from '@opayo-kashflow/core'
 import {
+  describeTransportFailure,
   rateSignalFrom,
   resolveRetryPolicy,
   runWithRetry,
