@@ -26,7 +26,7 @@ export interface RateSignal {
  * every client of the same KashFlow account (`rateBudget`).
  * @example
  * const budget: RateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget: budget })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget: budget })
  */
 export interface RateBudget {
   /** Waits until `n` requests (default 1) may be sent, and takes them. Rejects if `signal` aborts. */
@@ -309,7 +309,7 @@ export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
 
 /**
  * A bucket's {@link RateBudgetReading}: bring it up to date first (`takeTokens(state, 0, now)`).
- * @example const reading = readingOf(newBucket({ limit: 100, windowMs: 1000 }, Date.now()))
+ * (Module-private, so it has no example: nothing outside this file can call it.)
  */
 function readingOf(state: RateBucketState): RateBudgetReading {
   return {
@@ -328,7 +328,7 @@ function readingOf(state: RateBucketState): RateBudgetReading {
  * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
  * @example
  * const rateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget })
  */
 export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget {
   const now = options.now ?? Date.now

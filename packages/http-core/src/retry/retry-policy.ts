@@ -110,7 +110,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 /**
  * How long to wait before the next attempt: the server's Retry-After when it sent one (honoured
  * even when longer than `maxDelayMs`), otherwise the backoff.
- * @example retryDelay(policy, attempt, Math.random, error.retryAfterMs)
+ * @example retryDelay(policy, 2, Math.random, 5000) // 5000: the server's Retry-After wins
  */
 export function retryDelay(
   policy: RetryPolicy,

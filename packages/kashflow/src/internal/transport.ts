@@ -30,7 +30,7 @@ import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
  * Defaults: `{ limit: 3, baseDelayMs: 1000, maxDelayMs: 30000 }`. The same type as the Opayo
  * clients' `RetryOptions`, declared once and shared.
  * @example
- * const kashflow = createKashflowClient({ username, password, memorableWord, retry: { limit: 5 } satisfies KashflowRetryOptions })
+ * const kashflow = createKashflowClient({ ...credentials, retry: { limit: 5 } satisfies KashflowRetryOptions })
  */
 export type KashflowRetryOptions = RetryOptions
 

@@ -105,7 +105,7 @@ const timerSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * @throws {SyncConfigError} when `limit`/`windowMs` is not a positive number or only one is given
  * @example
  * const rateBudget = await postgresRateBudget({ connectionString, account: 'accounts@example.co.uk', limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget })
  */
 export async function postgresRateBudget(
   options: PostgresRateBudgetOptions,
