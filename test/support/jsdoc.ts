@@ -43,6 +43,7 @@ export function examples(source: string): { line: number; code: string }[] {
  */
 export const ASSUMED_VARIABLES: Readonly<Record<string, string>> = {
   kashflow: 'KashflowClient',
+  pi: 'OpayoPiClient',
   reporting: 'OpayoReportingClient',
   store: 'Store',
   engine: 'SyncEngine',
@@ -167,7 +168,7 @@ function entries(root: string): Entry[] {
 const declaredBy = (code: string) =>
   new Set(
     [
-      ...code.matchAll(/\b(?:function|const|let|var|class|interface|type)\s+([\w$]+)/g),
+      ...code.matchAll(/\b(?:function|const|let|var|class|interface|type)[ \t]+([\w$]+)/g),
       ...code.matchAll(/\b(?:const|let|var)\s*\{([^}=]*)\}/g),
     ].flatMap((m) =>
       (m[1] ?? '')

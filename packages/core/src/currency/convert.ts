@@ -102,7 +102,9 @@ export function staticRateProvider(
  * Converts money at the given rate, rounding once to the target currency's minor unit.
  * Exact: the rate and the amount are multiplied as integers, no floats.
  * @param options.rounding how a result exactly half-way is rounded. @default 'half-even'
- * @example convert(money(10000, 'GBP'), 'EUR', rate) // { ok: true, value: { money: €116.50, rate } }
+ * @example
+ * const rate = { from: 'GBP', to: 'EUR', value: '1.165', source: 'ECB', at: '2026-11-02' } as const
+ * convert(money(10000, 'GBP'), 'EUR', rate) // { ok: true, value: { money: €116.50, rate } }
  */
 export function convert(
   amount: Money,
