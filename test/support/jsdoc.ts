@@ -59,6 +59,7 @@ export const ASSUMED_VARIABLES: Readonly<Record<string, string>> = {
   response: 'Response',
   fake: 'FakeKashflow',
   fakeOpayo: 'FakeOpayo',
+  expect: "typeof import('vitest').expect", // the testkit's examples are tests
   // The testkit's route modules take the fakes' state, which only the testkit sees.
   state: "import('../../../packages/testkit/src/kashflow/state.js').KashflowState",
   opayoState: "import('../../../packages/testkit/src/opayo/state.js').OpayoState",
