@@ -195,7 +195,9 @@ export function recoveryDue(state: RateBucketState, now: number): boolean {
 /**
  * Takes `n` tokens at `now`, refilling first: the new state, and how long the caller must wait
  * before sending (0 when the tokens were there). A clock that went back refills nothing.
- * @example const { state, waitMs } = takeTokens(bucket, 1, Date.now())
+ * @example
+ * const bucket = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ * const { state, waitMs } = takeTokens(bucket, 1, Date.now())
  */
 export function takeTokens(
   state: RateBucketState,
@@ -223,7 +225,9 @@ export function takeTokens(
  * accepted), to that count, taking off at least 3% and at most 10%; never below the floor
  * (`minLimit`, default 1). Each
  * full window after the pause with no 429 grows it back (see {@link recoverRate}).
- * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
+ * @example
+ * const bucket = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ * const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
  */
 export function learnRate(
   state: RateBucketState,
