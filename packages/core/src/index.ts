@@ -12,7 +12,6 @@ export {
   PostingRulesError,
 } from './errors/opayo-kashflow-error.js'
 export { Secret, toSecret } from './secret/secret.js'
-export { describeTransportFailure } from './errors/transport-failure.js'
 
 export { CurrencyCodeSchema, isCurrencyCode, minorUnitExponent } from './money/currency.js'
 export type { CurrencyCode } from './money/currency.js'
@@ -34,14 +33,7 @@ export {
 } from './money/money.js'
 export type { MinorUnits, Money } from './money/money.js'
 
-export {
-  RateRecordSchema,
-  staticRateProvider,
-  convert,
-  invertRate,
-  toKashflowExchangeRate,
-  fromKashflowExchangeRate,
-} from './currency/convert.js'
+export { RateRecordSchema, staticRateProvider, convert, invertRate } from './currency/convert.js'
 export type { RateRecord, RateProvider, Conversion, RoundingMode } from './currency/convert.js'
 
 export { CanonicalAddressSchema, standardiseAddress, fitAddressLines } from './address/address.js'

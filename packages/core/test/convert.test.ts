@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest'
 import {
   InvalidArgumentError,
   convert,
-  fromKashflowExchangeRate,
   invertRate,
   money,
   staticRateProvider,
-  toKashflowExchangeRate,
 } from '../src/index.js'
 import type { RateRecord } from '../src/index.js'
 
@@ -81,30 +79,15 @@ describe('staticRateProvider()', () => {
   })
 })
 
-describe("KashFlow's ExchangeRate convention (foreign units per 1 home unit)", () => {
-  it('reads the documented example: AUD ExchangeRate 2.0000 means home = foreign / 2', () => {
-    // KashFlow's example in CappyTech/KashFlowAPI-CRON-ts docs/PurchasesRESTExample.json:
-    // GrossAmount 195.08 AUD, ExchangeRate 2.0000, HomeCurrencyGrossAmount 97.54
-    const rate = fromKashflowExchangeRate({
-      homeCurrency: 'GBP',
-      currency: 'AUD',
-      exchangeRate: 2.0,
+describe('invertRate', () => {
+  it('turns a rate round, same source and date, and refuses a non-positive one', () => {
+    expect(invertRate(gbpEur)).toEqual({
+      from: 'EUR',
+      to: 'GBP',
+      value: '0.8583690987124464',
+      source: 'static',
       at: '2026-11-01',
     })
-    expect(rate).toMatchObject({ ok: true, value: { from: 'GBP', to: 'AUD', value: '2' } })
-    if (!rate.ok) return
-    const home = convert(money(19508, 'AUD'), 'GBP', invertRate(rate.value))
-    expect(home).toMatchObject({ value: { money: money(9754, 'GBP') } })
-  })
-
-  it('gives the KashFlow rate from a rate in either direction', () => {
-    expect(toKashflowExchangeRate(gbpEur, 'GBP')).toBe('1.1650')
-    expect(Number(toKashflowExchangeRate(invertRate(gbpEur), 'GBP'))).toBeCloseTo(1.165, 10)
-    expect(() => toKashflowExchangeRate({ ...gbpEur, from: 'USD' }, 'GBP')).toThrow(
-      InvalidArgumentError,
-    )
-    expect(
-      fromKashflowExchangeRate({ homeCurrency: 'GBP', currency: 'EUR', exchangeRate: 0, at: 'x' }),
-    ).toMatchObject({ ok: false })
+    expect(() => invertRate({ ...gbpEur, value: '0' })).toThrow(InvalidArgumentError)
   })
 })

@@ -3,7 +3,7 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
 /**
  * The default `Sleep`: a timer, cleared when `signal` aborts (rejecting with its reason).
- * @example await sleep(250, call.signal)
+ * @example await sleep(250, AbortSignal.timeout(1000))
  */
 export const sleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve, reject) => {

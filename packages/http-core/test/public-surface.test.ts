@@ -14,6 +14,7 @@ describe('the internal surface', () => {
       'RETRY_AFTER_CAP_MS',
       'backoffDelay',
       'createRateBudget',
+      'describeTransportFailure',
       'errorClassFactory',
       'hasAttemptsLeft',
       'isRetryableRequest',

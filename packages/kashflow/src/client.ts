@@ -80,7 +80,7 @@ export interface KashflowClientOptions {
 /**
  * The typed KashFlow REST client.
  * @example
- * const kashflow: KashflowClient = createKashflowClient({ username, password, memorableWord })
+ * const kashflow: KashflowClient = createKashflowClient({ ...credentials })
  */
 export interface KashflowClient {
   /** Sales invoices: read, list, candidates for matching, create exactly once. */
@@ -124,7 +124,7 @@ function build(
  * that never carry credentials.
  * @throws {InvalidArgumentError} for missing credentials or a `homeCurrency` that is not an ISO 4217 code.
  * @example
- * const kashflow = createKashflowClient({ username, password, memorableWord })
+ * const kashflow = createKashflowClient({ ...credentials })
  * const invoice = await kashflow.invoices.get(1042)
  */
 export function createKashflowClient(options: KashflowClientOptions): KashflowClient {

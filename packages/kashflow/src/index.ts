@@ -83,6 +83,7 @@ export type {
 
 export { toKashflowDate, parseKashflowDate } from './wire/dates.js'
 export { toKashflowAmount, fromKashflowAmount } from './wire/money.js'
+export { toKashflowExchangeRate, fromKashflowExchangeRate } from './wire/exchange-rate.js'
 export {
   InvoiceSchema,
   InvoiceSummarySchema,

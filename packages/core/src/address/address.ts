@@ -163,7 +163,9 @@ function latin1Address(address: CanonicalAddress, changes: AddressChange[]): Can
  * dropping a character: each line is first wrapped on its own at word boundaries; if that gives
  * too many lines, all the text is joined and wrapped again. A word longer than a line is split.
  * Returns `address_too_long` when the text cannot fit at all.
- * @example fitAddressLines(address, { maxLines: 2, maxLength: 50 }) // Opayo Pi address1/address2
+ * @example
+ * const address = CanonicalAddressSchema.parse({ lines: ['Flat 3, The Old Rectory', 'Long Lane', 'Near the Green'], city: 'Bath' })
+ * fitAddressLines(address, { maxLines: 2, maxLength: 50 }) // Opayo Pi address1/address2
  */
 export function fitAddressLines(
   address: CanonicalAddress,

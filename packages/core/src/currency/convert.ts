@@ -102,7 +102,9 @@ export function staticRateProvider(
  * Converts money at the given rate, rounding once to the target currency's minor unit.
  * Exact: the rate and the amount are multiplied as integers, no floats.
  * @param options.rounding how a result exactly half-way is rounded. @default 'half-even'
- * @example convert(money(10000, 'GBP'), 'EUR', rate) // { ok: true, value: { money: €116.50, rate } }
+ * @example
+ * const rate = { from: 'GBP', to: 'EUR', value: '1.165', source: 'ECB', at: '2026-11-02' } as const
+ * convert(money(10000, 'GBP'), 'EUR', rate) // { ok: true, value: { money: €116.50, rate } }
  */
 export function convert(
   amount: Money,
@@ -153,49 +155,4 @@ export function invertRate(rate: RateRecord): RateRecord {
     source: rate.source,
     at: rate.at,
   }
-}
-
-/**
- * KashFlow's `ExchangeRate` for a foreign-currency document: foreign units per 1 unit of the
- * home currency, so `home = foreign / ExchangeRate` (KashFlow's own AUD purchase example, copied
- * in CappyTech/KashFlowAPI-CRON-ts docs/PurchasesRESTExample.json). Accepts a rate in either
- * direction between the home currency and the foreign one.
- * @throws {InvalidArgumentError} when the rate does not involve the home currency.
- * @example toKashflowExchangeRate({ from: 'GBP', to: 'EUR', value: '1.165', source: 'ECB', at: '2026-11-02' }, 'GBP') // '1.165'
- */
-export function toKashflowExchangeRate(rate: RateRecord, homeCurrency: CurrencyCode): string {
-  if (rate.from === homeCurrency) return rate.value
-  if (rate.to === homeCurrency) return invertRate(rate).value
-  throw new InvalidArgumentError(
-    `toKashflowExchangeRate(): rate ${rate.from}->${rate.to} does not involve home currency ${homeCurrency}.`,
-  )
-}
-
-/**
- * The {@link RateRecord} (home -> foreign) that a KashFlow `ExchangeRate` stands for.
- * @example fromKashflowExchangeRate({ homeCurrency: 'GBP', currency: 'EUR', exchangeRate: 1.165, at: '2026-11-01' })
- */
-export function fromKashflowExchangeRate(input: {
-  readonly homeCurrency: CurrencyCode
-  readonly currency: CurrencyCode
-  readonly exchangeRate: string | number
-  readonly at: string
-}): Result<RateRecord> {
-  const decimal = parseDecimal(input.exchangeRate)
-  if (decimal === undefined || decimal.units <= 0n) {
-    return err([
-      issue(
-        'invalid_amount',
-        ['exchangeRate'],
-        `KashFlow ExchangeRate "${String(input.exchangeRate)}" is not a positive number.`,
-      ),
-    ])
-  }
-  return ok({
-    from: input.homeCurrency,
-    to: input.currency,
-    value: formatDecimal(decimal),
-    source: 'kashflow',
-    at: input.at,
-  })
 }

@@ -119,7 +119,9 @@ export function defineCustomFieldMappings(
 /**
  * Applies mappings to a payment. Pure: the same payment gives the same fields. Values that do not
  * fit their kind or length are issues; a mapping whose source is absent writes nothing.
- * @example applyCustomFieldMappings(mappings, payment) // ok({ customer: [], invoice: [{ kind: 'text', name: 'Fraud score', value: '37' }] })
+ * @example
+ * const mappings = defineCustomFieldMappings([{ target: 'invoice', kind: 'text', name: 'Fraud score', from: 'risk.fraud.score' }])
+ * applyCustomFieldMappings(mappings, payment) // ok({ customer: [], invoice: [{ kind: 'text', name: 'Fraud score', value: '37' }] })
  */
 export function applyCustomFieldMappings(
   mappings: CustomFieldMappings,

@@ -96,6 +96,7 @@ function unknownDue(candidate: InvoiceCandidate): boolean {
  * @throws {MatchingPolicyError} when `policy` does not fit {@link MatchingPolicySchema}.
  * @throws {InvalidArgumentError} when `candidates` is not an array.
  * @example
+ * const invoices = [{ number: 1042, currency: 'GBP', amountDue: 12000, customerEmail: 'jane@example.com', issueDate: '2026-10-20' }] as const
  * const decision = decideMatch(
  *   rankInvoiceCandidates(payment, invoices).candidates,
  *   defineMatchingPolicy({ autoPost: { minScore: 80, requireUnique: true } }),

@@ -66,6 +66,7 @@ export function isValidatedCanonicalPayment(value: unknown): value is CanonicalP
  * copy (the input is never frozen or kept): mutating it throws a TypeError, so a payment that
  * was validated once stays valid and `planPostings` does not validate it again.
  * @example
+ * const row = { payment: '{"id":"opayo:..."}' } // a stored row
  * const result = parseCanonicalPayment(JSON.parse(row.payment))
  * if (result.ok) planPostings(result.value, rules, { references })
  */

@@ -36,7 +36,7 @@ export class Secret {
 
 /**
  * A `Secret` from a string or a `Secret` (options accept either).
- * @example const key = toSecret(options.password)
+ * @example const key = toSecret(process.env.KASHFLOW_PASSWORD ?? '')
  */
 export function toSecret(value: string | Secret): Secret {
   if (value instanceof Secret) return value

@@ -35,6 +35,7 @@ import { checkBatch } from './validate-batch.js'
  * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer, or
  * `accounts.homeCurrency` is not set.
  * @example
+ * const accounts = defineSettlementAccounts({ clearing: { bankAccountId: 7, nominalCode: 1210 }, bank: { bankAccountId: 1, nominalCode: 1200 }, feesNominalCode: 7901, fxNominalCode: 7906 })
  * const plan = planSettlement(
  *   {
  *     batchId: '1234', date: '2026-11-02', currency: 'GBP', gross: money(10000, 'GBP'),

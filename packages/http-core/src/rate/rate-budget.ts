@@ -26,7 +26,7 @@ export interface RateSignal {
  * every client of the same KashFlow account (`rateBudget`).
  * @example
  * const budget: RateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget: budget })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget: budget })
  */
 export interface RateBudget {
   /** Waits until `n` requests (default 1) may be sent, and takes them. Rejects if `signal` aborts. */
@@ -195,7 +195,9 @@ export function recoveryDue(state: RateBucketState, now: number): boolean {
 /**
  * Takes `n` tokens at `now`, refilling first: the new state, and how long the caller must wait
  * before sending (0 when the tokens were there). A clock that went back refills nothing.
- * @example const { state, waitMs } = takeTokens(bucket, 1, Date.now())
+ * @example
+ * const bucket = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ * const { state, waitMs } = takeTokens(bucket, 1, Date.now())
  */
 export function takeTokens(
   state: RateBucketState,
@@ -223,7 +225,9 @@ export function takeTokens(
  * accepted), to that count, taking off at least 3% and at most 10%; never below the floor
  * (`minLimit`, default 1). Each
  * full window after the pause with no 429 grows it back (see {@link recoverRate}).
- * @example const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
+ * @example
+ * const bucket = newBucket({ limit: 100, windowMs: 1000 }, Date.now())
+ * const next = learnRate(bucket, { status: 429, retryAfterMs: 1000 }, Date.now())
  */
 export function learnRate(
   state: RateBucketState,
@@ -309,7 +313,7 @@ export interface InMemoryRateBudgetOptions extends RateBudgetOptions {
 
 /**
  * A bucket's {@link RateBudgetReading}: bring it up to date first (`takeTokens(state, 0, now)`).
- * @example const reading = readingOf(newBucket({ limit: 100, windowMs: 1000 }, Date.now()))
+ * (Module-private, so it has no example: nothing outside this file can call it.)
  */
 function readingOf(state: RateBucketState): RateBudgetReading {
   return {
@@ -328,7 +332,7 @@ function readingOf(state: RateBucketState): RateBudgetReading {
  * @throws {RangeError} when `limit` or `windowMs` is not a positive finite number
  * @example
  * const rateBudget = createRateBudget({ limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget })
  */
 export function createRateBudget(options: InMemoryRateBudgetOptions): RateBudget {
   const now = options.now ?? Date.now

@@ -85,6 +85,7 @@ export function rateSignalFrom(status: number, headers: Headers, now: number): R
  * Whether a response says anything a budget can learn from: a 429, Retry-After, or any
  * rate-limit header. Cheap enough for every response.
  * @example
+ * const budget = createRateBudget({ limit: 60, windowMs: 1000 })
  * if (statesRateLimit(response.status, response.headers))
  *   await budget.learn(rateSignalFrom(response.status, response.headers, Date.now()))
  */

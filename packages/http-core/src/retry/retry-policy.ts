@@ -50,7 +50,9 @@ export function statusRange(first: number, last: number): number[] {
  * The policy with the user's schedule laid over the client's defaults, later overrides winning.
  * Only `limit`, `baseDelayMs` and `maxDelayMs` are read from an override, so no option can make
  * a write retryable; negative or non-finite numbers keep the default.
- * @example resolveRetryPolicy(DEFAULTS, clientOptions.retry, call.retry)
+ * @example
+ * const defaults: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * resolveRetryPolicy(defaults, { limit: 5 }, { maxDelayMs: 5000 }) // limit 5, maxDelayMs 5000
  */
 export function resolveRetryPolicy(
   defaults: RetryPolicy,
@@ -70,7 +72,9 @@ export function resolveRetryPolicy(
 /**
  * Whether a request may be retried at all. `idempotent` overrides the method list for a read
  * that is sent as a POST (Opayo's Reporting API); a write passes `false` or nothing.
- * @example isRetryableRequest(policy, 'GET') // true with methods ['GET']
+ * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * isRetryableRequest(policy, 'GET') // true with methods ['GET']
  */
 export function isRetryableRequest(
   policy: RetryPolicy,
@@ -82,7 +86,9 @@ export function isRetryableRequest(
 
 /**
  * Whether a response status is one the policy retries.
- * @example isRetryableStatus(policy, 503)
+ * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * isRetryableStatus(policy, 503)
  */
 export function isRetryableStatus(policy: RetryPolicy, status: number): boolean {
   return policy.statuses.includes(status)
@@ -90,7 +96,9 @@ export function isRetryableStatus(policy: RetryPolicy, status: number): boolean 
 
 /**
  * Whether another attempt is left after `attempt` (0 for the first try).
- * @example hasAttemptsLeft(policy, 0) // true when limit >= 1
+ * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * hasAttemptsLeft(policy, 0) // true when limit >= 1
  */
 export function hasAttemptsLeft(policy: RetryPolicy, attempt: number): boolean {
   return attempt < policy.limit
@@ -100,7 +108,9 @@ export function hasAttemptsLeft(policy: RetryPolicy, attempt: number): boolean {
  * Capped exponential backoff with jitter: `min(maxDelayMs, baseDelayMs * 2^attempt)` scaled by a
  * factor in [0.5, 1) from `random` (which returns a number in [0, 1)), so clients that failed
  * together do not come back together.
- * @example backoffDelay(policy, 1, () => 0.5) // 1500 with baseDelayMs 1000
+ * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * backoffDelay(policy, 1, () => 0.5) // 1500 with baseDelayMs 1000
  */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
@@ -110,7 +120,9 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
 /**
  * How long to wait before the next attempt: the server's Retry-After when it sent one (honoured
  * even when longer than `maxDelayMs`), otherwise the backoff.
- * @example retryDelay(policy, attempt, Math.random, error.retryAfterMs)
+ * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * retryDelay(policy, 2, Math.random, 5000) // 5000: the server's Retry-After wins
  */
 export function retryDelay(
   policy: RetryPolicy,

@@ -76,6 +76,8 @@ export interface RetryEvent {
  * client's hooks. A request the policy does not retry (a write) is sent once, and a failure that
  * may have applied it (no answer, or a 5xx) is handed to `mayHaveApplied`, never retried.
  * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * const url = 'https://api.example/things'
  * const run: RetryRun<Response, Response, RetryableError> = {
  *   policy, method: 'GET', sleep, random: Math.random,
  *   send: () => fetch(url),
@@ -117,6 +119,9 @@ export interface RetryRun<R, T, E extends RetryableError> {
  * (the server may have applied it; read back before writing again), any other failure its own
  * error. Once the signal aborts, the request's failure is rethrown as is.
  * @example
+ * const policy: RetryPolicy = { limit: 3, baseDelayMs: 1000, maxDelayMs: 30000, methods: ['GET'], statuses: statusRange(500, 599) }
+ * const url = 'https://api.example/things'
+ * const signal = AbortSignal.timeout(30000)
  * const response = await runWithRetry({
  *   policy, method: 'GET', sleep, random: Math.random, signal,
  *   send: () => fetch(url, { signal }),

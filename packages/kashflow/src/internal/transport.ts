@@ -11,8 +11,9 @@ import {
 import type { KashflowError } from '../errors/kashflow-error.js'
 import { errorFromResponse } from '../errors/error-from-response.js'
 import { SessionStartResponseSchema, SessionTokenResponseSchema } from '../wire/schemas.js'
-import { Secret, describeTransportFailure } from '@opayo-kashflow/core'
+import { Secret } from '@opayo-kashflow/core'
 import {
+  describeTransportFailure,
   rateSignalFrom,
   resolveRetryPolicy,
   runWithRetry,
@@ -29,7 +30,7 @@ import { KASHFLOW_UNCONFIRMED } from './unconfirmed.js'
  * Defaults: `{ limit: 3, baseDelayMs: 1000, maxDelayMs: 30000 }`. The same type as the Opayo
  * clients' `RetryOptions`, declared once and shared.
  * @example
- * const kashflow = createKashflowClient({ username, password, memorableWord, retry: { limit: 5 } satisfies KashflowRetryOptions })
+ * const kashflow = createKashflowClient({ ...credentials, retry: { limit: 5 } satisfies KashflowRetryOptions })
  */
 export type KashflowRetryOptions = RetryOptions
 

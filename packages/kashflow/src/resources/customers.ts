@@ -122,6 +122,7 @@ export function mergeCustomer(
 /**
  * What `customers.upsertByEmail` did.
  * @example
+ * const input = { name: 'Jane Smith', contact: { email: 'jane@example.com' } }
  * const { customer, created }: CustomerUpsertResult = await kashflow.customers.upsertByEmail(input)
  */
 export interface CustomerUpsertResult {

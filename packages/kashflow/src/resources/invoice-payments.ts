@@ -66,7 +66,7 @@ export interface InvoicePaymentRecord {
 /**
  * What `create`/`refund` return: the bulk payment number when KashFlow sends one.
  * @example
- * const created: CreatedPayment = await kashflow.invoicePayments.create(input)
+ * const created: CreatedPayment = await kashflow.invoicePayments.create({ invoiceNumber: 1042, amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 2, bankAccountId: 1, note: 'Opayo card payment' })
  */
 export interface CreatedPayment {
   readonly invoiceNumber: number
@@ -95,6 +95,8 @@ export interface ExpectedPaymentLine {
 /**
  * The input of `invoicePayments.findNew`.
  * @example
+ * const preImage = await kashflow.invoicePayments.list(1042) // before the write
+ * const expected = { amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 2, bankAccountId: 1 }
  * const input: FindNewPaymentInput = { invoiceNumber: 1042, preImage, expected, marker }
  */
 export interface FindNewPaymentInput {
@@ -213,7 +215,8 @@ export interface InvoicePaymentsResource {
    * throws KashflowRateLimitError (not applied; write again after `retryAfterMs`).
    * @throws {InvalidArgumentError} for an amount that is not positive or not in the invoice's currency.
    * @example
-   * await kashflow.invoicePayments.create({ ...input, invoice })
+   * const invoice = await kashflow.invoices.get(1042) // read once, so the POST is the only request
+   * await kashflow.invoicePayments.create({ ...{ invoiceNumber: 1042, amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 2, bankAccountId: 1, note: 'Opayo card payment' }, invoice })
    */
   create(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment>
   /**
@@ -222,7 +225,7 @@ export interface InvoicePaymentsResource {
    * UNCONFIRMED, see KASHFLOW_UNCONFIRMED.negativeBulkAmounts). Give the amount as positive.
    * Same request count and error rules as `create`.
    * @example
-   * await kashflow.invoicePayments.refund({ ...input, amount: money(2000, 'GBP'), invoice })
+   * await kashflow.invoicePayments.refund({ ...{ invoiceNumber: 1042, amount: money(12000, 'GBP'), date: '2026-11-02', methodId: 2, bankAccountId: 1, note: 'Opayo card payment' }, amount: money(2000, 'GBP') })
    */
   refund(input: InvoicePaymentInput, call?: KashflowCallOptions): Promise<CreatedPayment>
   /**

@@ -60,6 +60,7 @@ export interface InvoiceLineInput {
  * it a deterministic marker of what the invoice is for, so a create whose answer was lost can
  * be read back instead of repeated.
  * @example
+ * const line: InvoiceLineInput = { description: 'Widget', quantity: 1, rate: money(10000, 'GBP'), vatAmount: money(2000, 'GBP'), nominalCode: 4000 }
  * const input: InvoiceCreateInput = {
  *   customerCode: 'SMITH01',
  *   reference: 'OPAYO-INV:5f1c9a2e',
@@ -121,6 +122,7 @@ function checkNonNegativeIn(money: Money, currency: string, field: string, where
  * Pure: the request `invoices.create` sends.
  * @throws {InvalidArgumentError} naming the first field that is missing or wrong.
  * @example
+ * const input: InvoiceCreateInput = { customerCode: 'SMITH01', reference: 'OPAYO-INV:5f1c9a2e', currency: 'GBP', issuedDate: '2026-11-02', lines: [{ description: 'Widget', quantity: 1, rate: money(10000, 'GBP'), vatAmount: money(2000, 'GBP'), nominalCode: 4000 }] }
  * const body = invoiceCreateBody(input) // { CustomerCode: 'SMITH01', CustomerReference: 'OPAYO-INV:5f1c9a2e', ... }
  */
 export function invoiceCreateBody(input: InvoiceCreateInput): Record<string, unknown> {
@@ -295,9 +297,12 @@ function owedIn(
  * `Status` is never read (its values are not published).
  * @param homeCurrency the account's home currency, used when the row carries no `Currency.Code`.
  * @example
- * const owed = invoiceAmountOwed(row, await kashflow.settings.homeCurrency())
- * if (owed.known && owed.owed.amount > 0) console.log(`owed ${owed.owed.amount} (${owed.from})`)
- * else if (!owed.known) console.log(owed.reason)
+ * const home = await kashflow.settings.homeCurrency()
+ * for await (const row of kashflow.invoices.list({ customerCode: 'SMITH01' })) {
+ *   const owed = invoiceAmountOwed(row, home)
+ *   if (owed.known && owed.owed.amount > 0) console.log(`owed ${owed.owed.amount} (${owed.from})`)
+ *   else if (!owed.known) console.log(owed.reason)
+ * }
  */
 export function invoiceAmountOwed(
   invoice: InvoiceSummary,

@@ -54,6 +54,7 @@ export interface JournalInput {
  * currency throughout, debits equal credits.
  * @throws {InvalidArgumentError}
  * @example
+ * const input: JournalInput = { date: '2026-11-02', reference: 'OPAYO-BATCH-77', comment: 'Opayo batch 77', lines: [{ nominalCode: 1210, debit: money(9830, 'GBP') }, { nominalCode: 1200, credit: money(9830, 'GBP') }] }
  * assertBalanced(input) // throws before anything is sent when debits and credits differ
  */
 export function assertBalanced(input: JournalInput): void {
@@ -220,6 +221,7 @@ export interface JournalsResource {
    * shape with `verify`.
    * @throws {InvalidArgumentError} for an unbalanced journal, a bad date or a reference with spaces.
    * @example
+   * const input: JournalInput = { date: '2026-11-02', reference: 'OPAYO-BATCH-77', comment: 'Opayo batch 77', lines: [{ nominalCode: 1210, debit: money(9830, 'GBP') }, { nominalCode: 1200, credit: money(9830, 'GBP') }] }
    * const journal = await kashflow.journals.create(input)
    */
   create(input: JournalInput, call?: KashflowCallOptions): Promise<Journal>
@@ -266,6 +268,7 @@ export interface JournalsResource {
    * read (`KashflowCannotTellError`, `KashflowResponseError`) is `not-as-written`; other failures
    * (5xx, timeouts) are thrown.
    * @example
+   * const input: JournalInput = { date: '2026-11-02', reference: 'OPAYO-BATCH-77', comment: 'Opayo batch 77', lines: [{ nominalCode: 1210, debit: money(9830, 'GBP') }, { nominalCode: 1200, credit: money(9830, 'GBP') }] }
    * const check = await kashflow.journals.verify(input, { number: 301 })
    * if (check.state === 'not-as-written') console.log(check.differences)
    */

@@ -38,7 +38,7 @@ export interface OpayoVendorError {
  * opayo-kashflow error, so no request, response or header can ride along into a log.
  * @example
  * try {
- *   await pi.transactions.get(transactionId)
+ *   await pi.transactions.get('T6569400-1516-0A3F-E3FA-7F222CC79221')
  * } catch (error) {
  *   if (error instanceof OpayoError) logger.warn(error.code, { status: error.status, operation: error.operation })
  * }

@@ -116,7 +116,7 @@ export function createFormDecryptor(password: string): FormDecryptor {
  * @throws {OpayoCryptError} `undecryptable` when the crypt does not decrypt to Form fields, `replay`
  * when it does but for another VendorTxCode than expected, `bad_password` for a password that is
  * not 16 ASCII characters.
- * @example decryptFormCrypt(new URL(request.url).searchParams.get('crypt') ?? '', password, { expectedVendorTxCode })
+ * @example decryptFormCrypt(new URL(request.url).searchParams.get('crypt') ?? '', process.env.OPAYO_FORM_PASSWORD ?? '', { expectedVendorTxCode: 'INV-1042-1' })
  */
 export function decryptFormCrypt(
   crypt: string,

@@ -20,7 +20,7 @@ const KNOWN = new Set(Object.keys(FormReturnSchema.shape).filter((k) => k !== 'e
 
 /**
  * Types the fields of a decrypted Form return; unknown fields go to `extra`. Never throws.
- * @example parseFormReturn(decryptFormCrypt(crypt, password, { expectedVendorTxCode }))
+ * @example parseFormReturn(decryptFormCrypt(new URL(request.url).searchParams.get('crypt') ?? '', process.env.OPAYO_FORM_PASSWORD ?? '', { expectedVendorTxCode: 'INV-1042-1' }))
  */
 export function parseFormReturn(fields: Readonly<Record<string, string>>): Result<FormReturn> {
   const known: Record<string, string> = {}

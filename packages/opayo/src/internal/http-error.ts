@@ -11,7 +11,7 @@ import type { RawResponse } from './http.js'
  * The error for a non-2xx answer of the Reporting API or the Server registration endpoint, by
  * what the caller does next. `note` is added to the refusal and rate-limit messages (for a
  * registration: that nothing was registered).
- * @example throw httpError(response, 'register', '; nothing was registered')
+ * @example throw httpError({ status: 403, headers: new Headers(), body: new Uint8Array() }, 'register', '; nothing was registered')
  */
 export function httpError(response: RawResponse, operation: string, note = ''): OpayoError {
   const details = {

@@ -1,6 +1,10 @@
-import { describeTransportFailure } from '@opayo-kashflow/core'
 import type { Secret } from '@opayo-kashflow/core'
-import { resolveRetryPolicy, runWithRetry, sleep as defaultSleep } from '@opayo-kashflow/http-core'
+import {
+  describeTransportFailure,
+  resolveRetryPolicy,
+  runWithRetry,
+  sleep as defaultSleep,
+} from '@opayo-kashflow/http-core'
 import type { RetryOptions, RetryPolicy } from '@opayo-kashflow/http-core'
 import ky from 'ky'
 import type { Hooks, KyInstance } from 'ky'

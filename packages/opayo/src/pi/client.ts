@@ -92,7 +92,7 @@ export interface OpayoPiClient {
  * Creates a Pi client over ky with Basic auth (`integrationKey:integrationPassword`).
  * @throws {InvalidArgumentError} for missing credentials.
  * @example
- * const pi = createOpayoPiClient({ integrationKey, integrationPassword, vendorName: 'myshop' })
+ * const pi = createOpayoPiClient({ integrationKey: process.env.OPAYO_INTEGRATION_KEY ?? '', integrationPassword: process.env.OPAYO_INTEGRATION_PASSWORD ?? '', vendorName: 'myshop' })
  * const tx = await pi.transactions.get('T6569400-1516-0A3F-E3FA-7F222CC79221')
  */
 export function createOpayoPiClient(options: OpayoPiClientOptions): OpayoPiClient {

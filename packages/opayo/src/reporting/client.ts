@@ -79,7 +79,7 @@ export interface OpayoReportingClient {
      * a page is requested only when the rows of the one before have all been consumed, and only
      * that page is held, so a year of rows costs the memory of one page.
      * @example
-     * for await (const tx of reporting.transactions.list({ from, to })) console.log(tx.vendortxcode)
+     * for await (const tx of reporting.transactions.list({ from: new Date('2026-11-01'), to: new Date('2026-11-02') })) console.log(tx.vendortxcode)
      */
     list(
       filters: TransactionListFilters,
@@ -119,8 +119,8 @@ const DAY = 86_400_000
  * Creates a Reporting & Admin API client: XML over a form POST, MD5-signed with your password
  * (never sent), ISO-8859-1 responses, dates in Europe/London.
  * @example
- * const reporting = createOpayoReportingClient({ vendor: 'myshop', user: 'api', password })
- * for await (const tx of reporting.transactions.list({ from, to })) console.log(tx.vendortxcode)
+ * const reporting = createOpayoReportingClient({ vendor: 'myshop', user: 'api', password: process.env.OPAYO_REPORTING_PASSWORD ?? '' })
+ * for await (const tx of reporting.transactions.list({ from: new Date('2026-11-01'), to: new Date('2026-11-02') })) console.log(tx.vendortxcode)
  */
 export function createOpayoReportingClient(
   options: OpayoReportingClientOptions,

@@ -2,7 +2,7 @@ import { OpayoError } from '../errors/opayo-error.js'
 
 /**
  * The Statuses with which Opayo refuses a Server registration.
- * @example SERVER_REGISTRATION_FAILURE_STATUSES.includes(error.registrationStatus)
+ * @example if (error instanceof OpayoServerRegistrationError) console.log(SERVER_REGISTRATION_FAILURE_STATUSES.includes(error.registrationStatus)) // true
  */
 export const SERVER_REGISTRATION_FAILURE_STATUSES = [
   'MALFORMED',
@@ -13,7 +13,7 @@ export const SERVER_REGISTRATION_FAILURE_STATUSES = [
 /**
  * MALFORMED (missing or badly formed field), INVALID (a value Opayo refuses), ERROR (Opayo's
  * side) or REJECTED (your account's rules).
- * @example if (error.registrationStatus === 'ERROR') await reporting.transactions.get({ vendorTxCode })
+ * @example if (error instanceof OpayoServerRegistrationError && error.registrationStatus === 'ERROR') await reporting.transactions.get({ vendorTxCode: error.vendorTxCode })
  */
 export type ServerRegistrationFailureStatus = (typeof SERVER_REGISTRATION_FAILURE_STATUSES)[number]
 

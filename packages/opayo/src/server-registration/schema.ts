@@ -13,7 +13,7 @@ import { isLatin1 } from '../internal/latin1.js'
  * Opayo's Server registration endpoints: the service host plus `vspserver-register.vsp`
  * (thephpleague/omnipay-sagepay `src/Message/AbstractRequest.php` `getEndpoint()`, with
  * `SERVICE_SERVER_REGISTER` from `src/ConstantsInterface.php`).
- * @example createOpayoServerClient({ vendorName, environment: 'live' }) // posts to OPAYO_SERVER_URLS.live
+ * @example createOpayoServerClient({ vendorName: 'myshop', environment: 'live' }) // posts to OPAYO_SERVER_URLS.live
  */
 export const OPAYO_SERVER_URLS = {
   live: 'https://live.opayo.eu.elavon.com/gateway/service/vspserver-register.vsp',
@@ -22,7 +22,7 @@ export const OPAYO_SERVER_URLS = {
 
 /**
  * The TxTypes a Server registration can ask for (omnipay `ConstantsInterface` TXTYPE_*).
- * @example SERVER_REGISTRATION_TX_TYPES.includes(txType)
+ * @example SERVER_REGISTRATION_TX_TYPES.includes('PAYMENT') // true
  */
 export const SERVER_REGISTRATION_TX_TYPES = ['PAYMENT', 'DEFERRED', 'AUTHENTICATE'] as const
 /**
@@ -34,7 +34,7 @@ export type ServerRegistrationTxType = (typeof SERVER_REGISTRATION_TX_TYPES)[num
 /**
  * Opayo's field limits for a Server registration, in ISO-8859-1 characters (one byte each), from
  * academe/SagePay `src/Academe/SagePay/Metadata/Transaction.php` (source `server-registration`).
- * @example description.slice(0, SERVER_REGISTRATION_LIMITS.description)
+ * @example 'Invoice 1042: widgets'.slice(0, SERVER_REGISTRATION_LIMITS.description)
  */
 export const SERVER_REGISTRATION_LIMITS = {
   vendorTxCode: 40,

@@ -28,7 +28,7 @@ import type { ReconciliationReportPaths } from '../service/report-writers.js'
  * What `reconcile` needs: the clients and store the service was built from (`serviceFromConfig`
  * returns them), the reference parser of the config, the range and where to write.
  * @example
- * const input: ReconcileCommandInput = { reporting, store, kashflow, references, from, to, outDir: '.', json: false, out: console.log }
+ * const input: ReconcileCommandInput = { reporting, store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01'), outDir: '.', json: false, out: console.log }
  */
 export interface ReconcileCommandInput {
   /** The Reporting client; without one the command is a configuration error. */
@@ -160,7 +160,7 @@ async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGener
  * @throws {SyncConfigError} without a Reporting client (the CLI exits 2).
  * @example
  * const references = createReferenceParser(['INV-{invoice}-{*}'])
- * const code = await runReconcileCommand({ reporting, store, kashflow, references, from, to, outDir: '.', json: false, out: console.log })
+ * const code = await runReconcileCommand({ reporting, store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01'), outDir: '.', json: false, out: console.log })
  */
 export async function runReconcileCommand(input: ReconcileCommandInput): Promise<ExitCode> {
   if (!input.reporting)

@@ -61,7 +61,7 @@ const unauthorized = () =>
  * <adminToken>` is served (401 otherwise, and always when no admin token is configured).
  * @param request the request as the listener built it: its URL is the listener's own address
  * @param input `adminToken`: the admin bearer token, if one is configured
- * @example const refused = adminGate(request, { adminToken }); if (refused) return refused
+ * @example const refused = adminGate(request, { adminToken: new Secret(process.env.ADMIN_TOKEN ?? '') }); if (refused) return refused
  */
 export function adminGate(
   request: Request,

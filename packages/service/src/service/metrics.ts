@@ -129,6 +129,7 @@ const binders = new WeakMap<ServiceMetrics, (source: MetricsSource) => MetricsRe
  * `instrumentFetch` to the KashFlow and Opayo clients. Names start `opayo_kashflow_`; see the
  * monitoring section of the service docs for each one and example alerts.
  * @example
+ * const rateBudget = createRateBudget({ limit: 60, windowMs: 1000 })
  * const metrics = createServiceMetrics({ rateBudget })
  * const kashflow = createKashflowClient({ ...credentials, rateBudget, fetch: metrics.instrumentFetch('kashflow') })
  */

@@ -83,7 +83,7 @@ function offClearing(journal: Journal, clearingNominal: number, currency: Curren
  * getBatchDetail per batch (for Opayo's total), the batch event in the store, and one
  * `journals.find` (with the journal's detail, for its lines) per journal the engine posted for it.
  * A journal KashFlow's answer cannot show present or absent makes the batch `unknown`.
- * @example const { rows } = await reconcileBatches({ reporting, store, kashflow, clearingNominalCode: 1210, from, to })
+ * @example const { rows } = await reconcileBatches({ reporting, store, kashflow, clearingNominalCode: 1210, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
  */
 export async function reconcileBatches(input: {
   readonly reporting: Pick<OpayoReportingClient, 'batches' | 'transactions'>

@@ -28,7 +28,7 @@ export interface ReconciliationReportPaths {
  * Writes the reports row by row: `write` each row as `reconcileEach` produces it, then `finish`
  * with its summary. `abort` closes and removes what was written.
  * @example
- * const reports = await openReconciliationReports('reports', { from, to })
+ * const reports = await openReconciliationReports('reports', { from: new Date('2026-11-01'), to: new Date('2026-12-01') })
  * for (const row of rows) await reports.write(row)
  * await reports.finish(summary)
  */
@@ -82,7 +82,7 @@ class FileSink {
  * `{"from":…,"to":…,"rows":[` then one row per line, then `],"summary":{…},"totals":[…]}` — the
  * shape of a `Reconciliation`, with the counts after the rows because they are only known then.
  * @example
- * const reports = await openReconciliationReports('reports', { from, to })
+ * const reports = await openReconciliationReports('reports', { from: new Date('2026-11-01'), to: new Date('2026-12-01') })
  */
 export async function openReconciliationReports(
   outDir: string,

@@ -7,7 +7,6 @@ import {
   SettlementBatchSchema,
   SettlementTransactionSchema,
   canonicalPaymentId,
-  fromKashflowExchangeRate,
   normaliseBatchId,
   planSettlement,
 } from '@opayo-kashflow/core'
@@ -23,6 +22,7 @@ import type {
   SettlementPostPlan,
   SettlementTotals,
 } from '@opayo-kashflow/core'
+import { fromKashflowExchangeRate } from '@opayo-kashflow/kashflow'
 import { z } from 'zod'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'

@@ -104,8 +104,8 @@ const timerSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * Makes the table if the schema lacks it (the same migrations as `postgresStore`).
  * @throws {SyncConfigError} when `limit`/`windowMs` is not a positive number or only one is given
  * @example
- * const rateBudget = await postgresRateBudget({ connectionString, account: 'accounts@example.co.uk', limit: 100, windowMs: 1000 })
- * const kashflow = createKashflowClient({ username, password, memorableWord, rateBudget })
+ * const rateBudget = await postgresRateBudget({ connectionString: process.env.DATABASE_URL ?? '', account: 'accounts@example.co.uk', limit: 100, windowMs: 1000 })
+ * const kashflow = createKashflowClient({ ...credentials, rateBudget })
  */
 export async function postgresRateBudget(
   options: PostgresRateBudgetOptions,

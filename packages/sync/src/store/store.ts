@@ -134,7 +134,7 @@ export interface StoreStats {
 
 /**
  * A Server transaction as registered with Opayo: the only source of a notification's amount, currency and type.
- * @example await store.saveRegistration({ vendorTxCode: 'INV-1042-1', securityKey, amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: Date.now() })
+ * @example await store.saveRegistration({ vendorTxCode: 'INV-1042-1', securityKey: 'JEUPDN1N7E', amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: Date.now() })
  */
 export interface RegistrationRecord {
   readonly vendorTxCode: string

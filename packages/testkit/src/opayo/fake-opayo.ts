@@ -67,7 +67,7 @@ export class FakeOpayo {
    * prices each transaction in minor units (the acquirer's deduction, for `feeStatementCsv`).
    * Returns the new batches.
    * @example
-   * const [batch] = fake.closeBatches({ date: '2026-11-03', fee: (tx) => Math.round(tx.amount * 0.015) + 20 })
+   * const [batch] = fakeOpayo.closeBatches({ date: '2026-11-03', fee: (tx) => Math.round(tx.amount * 0.015) + 20 })
    */
   closeBatches(
     input: {
@@ -93,7 +93,7 @@ export class FakeOpayo {
    * Opayo's totals for a closed batch, one `transactiongroup` per currency, as getBatchList
    * serves them by default: `paymentnumber`/`paymentvalue` over payments, repeats and released
    * deferreds, `refundnumber`/`refundvalue` over refunds, values in major units.
-   * @example fake.transactionGroups('1001') // [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '120.00', ... }]
+   * @example fakeOpayo.transactionGroups('1001') // [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '120.00', ... }]
    */
   transactionGroups(batchId: string): FakeTransactionGroup[] {
     return transactionGroups(this.#state, batchId)
@@ -103,7 +103,7 @@ export class FakeOpayo {
    * Serves this getBatchList row for a batch instead of the one its transactions make: the
    * switch for a list that disagrees with getBatchDetail (`transactionGroups`), or a row the
    * client must refuse (`completed: 'YES'`, no groups). `undefined` removes the override.
-   * @example fake.overrideBatchListRow('1001', { transactionGroups: [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '99.00', refundvalue: '0.00' }] })
+   * @example fakeOpayo.overrideBatchListRow('1001', { transactionGroups: [{ currency: 'GBP', paymentnumber: '1', paymentvalue: '99.00', refundvalue: '0.00' }] })
    */
   overrideBatchListRow(batchId: string, row: FakeBatchListOverride | undefined): void {
     if (row === undefined) this.#state.batchListOverrides.delete(batchId)
@@ -129,7 +129,7 @@ export class FakeOpayo {
    * come first, by date). Replaces any rows generated before. getTransactionDetail finds one by its
    * default transactionId.
    * @example
-   * fake.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
+   * fakeOpayo.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
    */
   generateReportingRows(options: FakeReportingRowsOptions): void {
     generateRows(this.#state, options)
@@ -142,7 +142,7 @@ export class FakeOpayo {
    * becomes a transaction Reporting can read. Call it again for a repeated notification.
    * @throws {Error} for a VendorTxCode that was never registered.
    * @example
-   * const { notificationUrl, body } = fake.completeServerTransaction('INV-1042-1')
+   * const { notificationUrl, body } = fakeOpayo.completeServerTransaction('INV-1042-1')
    * await fetch(notificationUrl, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
    */
   completeServerTransaction(
@@ -155,7 +155,7 @@ export class FakeOpayo {
   /**
    * {@link completeServerTransaction}, then POSTs the notification to the NotificationURL as Opayo
    * does and parses the reply.
-   * @example const reply = await fake.notifyServerTransaction('INV-1042-1', { fetch: app.request })
+   * @example const reply = await fakeOpayo.notifyServerTransaction('INV-1042-1', { fetch: app.request })
    */
   async notifyServerTransaction(
     vendorTxCode: string,

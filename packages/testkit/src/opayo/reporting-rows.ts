@@ -8,7 +8,7 @@ import type { FakeOpayoTransaction, FakeReportingRowsOptions } from './types.js'
 
 /**
  * Replaces the generated rows with `options` (checked), as `fake.generateReportingRows` does.
- * @example generateRows(state, { count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
+ * @example generateRows(opayoState, { count: 1_000_000, from: new Date('2026-01-01T00:00:00Z') })
  */
 export function generateRows(state: OpayoState, options: FakeReportingRowsOptions): void {
   if (!Number.isInteger(options.count) || options.count < 0)
@@ -26,7 +26,7 @@ export function generateRows(state: OpayoState, options: FakeReportingRowsOption
 
 /**
  * Generated row `index`, as `fake.generateReportingRows` describes it.
- * @example const row = generatedRow(state, 41)
+ * @example const row = generatedRow(opayoState, 41)
  */
 export function generatedRow(state: OpayoState, index: number): FakeOpayoTransaction {
   const g = state.generated
@@ -50,7 +50,7 @@ export function generatedRow(state: OpayoState, index: number): FakeOpayoTransac
 
 /**
  * The generated row with this default transactionId (its index in hex), if there is one.
- * @example const row = generatedById(state, 'AE000000-0000-4000-8000-000000000029')
+ * @example const row = generatedById(opayoState, 'AE000000-0000-4000-8000-000000000029')
  */
 export function generatedById(
   state: OpayoState,
@@ -67,7 +67,7 @@ export function generatedById(
 /**
  * Rows `start..end` (1-based, inclusive) of getTransactionList over `[from, to)`: the held
  * transactions by date, then the generated rows.
- * @example const rows = listPage(state, from, to, 1, 50)
+ * @example const rows = listPage(opayoState, from, to, 1, 50)
  */
 export function listPage(
   state: OpayoState,
@@ -94,7 +94,7 @@ export function listPage(
 /**
  * A transaction as a getTransactionList or getTransactionDetail row, `txstateid` from its status
  * and instruction.
- * @example const xml = reportingRow(state, tx)
+ * @example const xml = reportingRow(opayoState, tx)
  */
 export function reportingRow(state: OpayoState, tx: FakeOpayoTransaction): string {
   const txState =
@@ -139,7 +139,7 @@ export function reportingRow(state: OpayoState, tx: FakeOpayoTransaction): strin
 
 /**
  * A getBatchDetail row with only the fields the public clients read (`batchDetailRows: 'thin'`).
- * @example const xml = thinBatchRow(state, tx)
+ * @example const xml = thinBatchRow(opayoState, tx)
  */
 export function thinBatchRow(state: OpayoState, tx: FakeOpayoTransaction): string {
   const refunded = [...state.transactions.values()].some(

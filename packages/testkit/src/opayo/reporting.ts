@@ -19,7 +19,7 @@ import type { FakeOpayoTransaction } from './types.js'
  * Answers a Reporting API request (`XML=` form field): the signature checked the way Opayo does,
  * then version, getTransactionDetail, getTransactionList, getFraudScreenDetail, getBatchList and
  * getBatchDetail.
- * @example const answer = await answerReporting(state, request)
+ * @example const answer = await answerReporting(opayoState, request)
  */
 export async function answerReporting(state: OpayoState, request: Request): Promise<Response> {
   const form = new URLSearchParams(await request.text())

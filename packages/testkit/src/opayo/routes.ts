@@ -42,7 +42,7 @@ export const opayoRoutes: readonly OpayoRoute[] = [
 
 /**
  * Answers a request from {@link opayoRoutes}, or Pi's 404.
- * @example const answer = await answerOpayo(state, new Request('https://x/api/v1/transactions/1'))
+ * @example const answer = await answerOpayo(opayoState, new Request('https://x/api/v1/transactions/1'))
  */
 export async function answerOpayo(state: OpayoState, request: Request): Promise<Response> {
   const url = new URL(request.url)

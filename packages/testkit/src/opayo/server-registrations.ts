@@ -5,7 +5,7 @@ import { isCurrencyCode, parseAmount } from '@opayo-kashflow/core'
 
 /**
  * A Server registration as the fake keeps it (`fake.serverRegistrations`, by VendorTxCode).
- * @example fake.serverRegistrations.get('INV-1042-1')?.securityKey // e.g. 'Q7D2K9ZP4M'
+ * @example fakeOpayo.serverRegistrations.get('INV-1042-1')?.securityKey // e.g. 'Q7D2K9ZP4M'
  */
 export interface FakeServerRegistration {
   readonly vendorTxCode: string

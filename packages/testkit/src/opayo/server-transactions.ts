@@ -30,7 +30,7 @@ const NOTIFICATION_DETAIL: Partial<Record<FakeServerNotificationStatus, string>>
 /**
  * `POST vspserver-register.vsp`: the registration checked, a reused VendorTxCode refused (4042),
  * then kept with a new VPSTxId and SecurityKey and answered with the NextURL.
- * @example const answer = await registerServerTransaction(state, request)
+ * @example const answer = await registerServerTransaction(opayoState, request)
  */
 export async function registerServerTransaction(
   state: OpayoState,
@@ -97,7 +97,7 @@ export function paymentPage(url: URL): Response {
  * The signed notification Opayo would POST for a registered Server transaction, as
  * `fake.completeServerTransaction` describes; an OK, NOTAUTHED or REJECTED outcome also becomes
  * a transaction Reporting can read.
- * @example const { notificationUrl, body } = completeServerTransaction(state, 'INV-1042-1')
+ * @example const { notificationUrl, body } = completeServerTransaction(opayoState, 'INV-1042-1')
  */
 export function completeServerTransaction(
   state: OpayoState,

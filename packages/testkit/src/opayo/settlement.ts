@@ -7,7 +7,7 @@ import type { FakeOpayoTransaction, FakeSettlementBatch, FakeTransactionGroup } 
 /**
  * Closes settlement batches over every settled transaction not yet in one, as
  * `fake.closeBatches` describes. Returns the new batches.
- * @example const batches = closeBatches(state, { date: '2026-11-03' })
+ * @example const batches = closeBatches(opayoState, { date: '2026-11-03' })
  */
 export function closeBatches(
   state: OpayoState,
@@ -50,7 +50,7 @@ export function closeBatches(
 
 /**
  * The acquirer's fee statement for closed batches, as `fake.feeStatementCsv` describes.
- * @example const csv = feeStatementCsv(state, ['1001'])
+ * @example const csv = feeStatementCsv(opayoState, ['1001'])
  */
 export function feeStatementCsv(
   state: OpayoState,
@@ -72,7 +72,7 @@ export function feeStatementCsv(
 
 /**
  * Opayo's totals for a closed batch, one `transactiongroup` per currency.
- * @example const groups = transactionGroups(state, '1001')
+ * @example const groups = transactionGroups(opayoState, '1001')
  */
 export function transactionGroups(state: OpayoState, batchId: string): FakeTransactionGroup[] {
   const batch = state.batches.get(batchId)
@@ -101,7 +101,7 @@ export function transactionGroups(state: OpayoState, batchId: string): FakeTrans
  * src/GetBatchList.php; Ebizmarts SagePaySuite M1 Dashboard::getSettlements): `batchid`,
  * `authprocessorname`, `completed` (London date-time), `transactiongroups/transactiongroup[]`; an override
  * (`fake.overrideBatchListRow`) served instead.
- * @example const xml = batchListRow(state, state.batches.get('1001')!)
+ * @example const xml = batchListRow(opayoState, opayoState.batches.get('1001')!)
  */
 export function batchListRow(state: OpayoState, b: FakeSettlementBatch): string {
   const override = state.batchListOverrides.get(b.batchId) ?? {}

@@ -13,7 +13,7 @@ import type {
 
 /**
  * The options with every default filled in.
- * @example const vendor: string = fake.options.vendorName
+ * @example const vendor: string = fakeOpayo.options.vendorName
  */
 export type ResolvedOpayoOptions = Required<Omit<FakeOpayoOptions, 'now'>> & { now: () => Date }
 
@@ -25,7 +25,7 @@ export type GeneratedRows = Required<Omit<FakeReportingRowsOptions, 'from'>> & {
 
 /**
  * Everything the fake Opayo holds: one object, handed to every protocol handler.
- * @example const state: OpayoState = createOpayoState({ vendorName: 'acme' })
+ * @example const opayoState: OpayoState = createOpayoState({ vendorName: 'acme' })
  */
 export interface OpayoState {
   readonly transactions: Map<string, FakeOpayoTransaction>
@@ -46,7 +46,7 @@ export interface OpayoState {
 
 /**
  * The state for these options, with nothing taken yet.
- * @example const state = createOpayoState({ batchDetailRows: 'full' })
+ * @example const opayoState = createOpayoState({ batchDetailRows: 'full' })
  */
 export function createOpayoState(options: FakeOpayoOptions = {}): OpayoState {
   return {
@@ -75,7 +75,7 @@ export function createOpayoState(options: FakeOpayoOptions = {}): OpayoState {
 /**
  * Adds a transaction directly (as if taken through Server or Form), a successful Visa payment in
  * GBP unless `transaction` says otherwise.
- * @example const tx = seedTransaction(state, { vendorTxCode: 'INV-1042-1', amount: 12000 })
+ * @example const tx = seedTransaction(opayoState, { vendorTxCode: 'INV-1042-1', amount: 12000 })
  */
 export function seedTransaction(
   state: OpayoState,

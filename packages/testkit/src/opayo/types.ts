@@ -4,7 +4,7 @@ import type { ServerNotificationFields } from './server-notifications.js'
 
 /**
  * A transaction as the fake keeps it (one record serves both Pi and Reporting views).
- * @example const tx: FakeOpayoTransaction = fake.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
+ * @example const tx: FakeOpayoTransaction = fakeOpayo.seed({ vendorTxCode: 'INV-1042-1', amount: 12000 })
  */
 export interface FakeOpayoTransaction {
   transactionId: string
@@ -30,7 +30,7 @@ export interface FakeOpayoTransaction {
  * A settlement batch the fake closed (`closeBatches`): what getBatchList and getBatchDetail
  * serve. The fee is not Opayo's (the acquirer deducts it); the fake keeps it to write the
  * acquirer's statement (`feeStatementCsv`).
- * @example const batch: FakeSettlementBatch | undefined = fake.batches.get('1001')
+ * @example const batch: FakeSettlementBatch | undefined = fakeOpayo.batches.get('1001')
  */
 export interface FakeSettlementBatch {
   readonly batchId: string
@@ -70,7 +70,7 @@ export interface FakeTransactionGroup {
  * (`fake.overrideBatchListRow`): a list row that disagrees with getBatchDetail, or one in a shape
  * the client must refuse.
  * @example
- * fake.overrideBatchListRow('1001', { completed: 'YES', transactionGroups: null })
+ * fakeOpayo.overrideBatchListRow('1001', { completed: 'YES', transactionGroups: null })
  */
 export interface FakeBatchListOverride {
   /** `completed` as served; `null` leaves the element out. */
@@ -84,7 +84,7 @@ export interface FakeBatchListOverride {
 /**
  * How a {@link FakeOpayo} is set up: credentials, the clock, and the unconfirmed batch row shape.
  * @example
- * const fake = new FakeOpayo({ vendorName: 'acme', reporting: { vendor: 'acme', user: 'reporter', password: 'secret' } })
+ * const fakeOpayo = new FakeOpayo({ vendorName: 'acme', reporting: { vendor: 'acme', user: 'reporter', password: 'secret' } })
  */
 export interface FakeOpayoOptions {
   readonly integrationKey?: string
@@ -108,7 +108,7 @@ export interface FakeOpayoOptions {
  * Rows the Reporting API serves without the fake holding them: row `index` is made from its
  * index when a page asks for it, so a million rows cost no memory.
  * @example
- * fake.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z'), spacingMs: 1000 })
+ * fakeOpayo.generateReportingRows({ count: 1_000_000, from: new Date('2026-01-01T00:00:00Z'), spacingMs: 1000 })
  */
 export interface FakeReportingRowsOptions {
   /** How many rows. */
@@ -127,7 +127,7 @@ export interface FakeReportingRowsOptions {
 
 /**
  * A fault to serve instead of the real answer.
- * @example fake.failNext({ status: 503 }, { status: 429, headers: { 'retry-after': '1' } })
+ * @example fakeOpayo.failNext({ status: 503 }, { status: 429, headers: { 'retry-after': '1' } })
  */
 export interface FakeFault {
   readonly status: number
@@ -137,14 +137,14 @@ export interface FakeFault {
 
 /**
  * The Status a completed Server transaction's notification carries.
- * @example fake.completeServerTransaction('INV-1042-1', { status: 'NOTAUTHED' })
+ * @example fakeOpayo.completeServerTransaction('INV-1042-1', { status: 'NOTAUTHED' })
  */
 export type FakeServerNotificationStatus =
   'OK' | 'NOTAUTHED' | 'REJECTED' | 'ABORT' | 'ERROR' | 'PENDING' | 'AUTHENTICATED' | 'REGISTERED'
 
 /**
  * How {@link FakeOpayo.completeServerTransaction} completes a registered transaction.
- * @example fake.completeServerTransaction('INV-1042-1', { status: 'OK', fields: { CardType: 'MC' } })
+ * @example fakeOpayo.completeServerTransaction('INV-1042-1', { status: 'OK', fields: { CardType: 'MC' } })
  */
 export interface CompleteServerTransactionOptions {
   /**
@@ -158,7 +158,7 @@ export interface CompleteServerTransactionOptions {
 /**
  * A signed Server notification, ready to POST to the registration's NotificationURL.
  * @example
- * const { notificationUrl, body } = fake.completeServerTransaction('INV-1042-1')
+ * const { notificationUrl, body } = fakeOpayo.completeServerTransaction('INV-1042-1')
  * await fetch(notificationUrl, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
  */
 export interface FakeServerNotification {

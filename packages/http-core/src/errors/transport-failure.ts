@@ -2,7 +2,7 @@
  * What may be copied from a failed fetch into an error of ours: whether it timed out, and a
  * system error code such as `ECONNREFUSED` found in its cause chain (as ` (ECONNREFUSED)`, or
  * empty). Nothing else: ky's TimeoutError and fetch's TypeError can hold the request and its
- * Authorization header, so neither is ever kept. Both vendor clients use it.
+ * Authorization header, so neither is ever kept. Both vendor clients use it (internal to them).
  * @example describeTransportFailure(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })) // { timedOut: false, reason: ' (ECONNREFUSED)' }
  */
 export function describeTransportFailure(cause: unknown): { timedOut: boolean; reason: string } {
