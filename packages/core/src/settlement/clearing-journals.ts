@@ -12,7 +12,7 @@ import type { SettlementTotals } from './settlement-plan-types.js'
 /**
  * One journal line in the home currency: a debit when `units` is positive, a credit when
  * negative, none when zero.
- * @example const line = journalLine(ctx, money, 7901, 170n, 'Opayo card fees, batch 1001')
+ * @example const line = journalLine(ctx, moneyOf, 7901, 170n, 'Opayo card fees, batch 1001')
  */
 export function journalLine(
   ctx: SettlementContext,
@@ -28,7 +28,7 @@ export function journalLine(
 
 /**
  * The lines that are there (a zero amount makes no line).
- * @example const lines = present([journalLine(ctx, money, 1200, 100n, 'x'), undefined])
+ * @example const lines = present([journalLine(ctx, moneyOf, 1200, 100n, 'x'), undefined])
  */
 export function present(lines: readonly (JournalLine | undefined)[]): JournalLine[] {
   return lines.filter((l): l is JournalLine => l !== undefined)
@@ -55,7 +55,7 @@ function journal(
 /**
  * The fee journal: the fees nominal debited with the planned fees (plus a named "fee difference"
  * line when the acquirer deducted a little more or less), clearing credited; absent when zero.
- * @example const fees = feeJournal(ctx, money, figures, totals)
+ * @example const fees = feeJournal(ctx, moneyOf, figures, totals)
  */
 export function feeJournal(
   ctx: SettlementContext,
@@ -96,7 +96,7 @@ export function feeJournal(
 
 /**
  * The realised exchange gain or loss journal for what is left on clearing; absent when zero.
- * @example const fx = fxJournal(ctx, money, figures, totals)
+ * @example const fx = fxJournal(ctx, moneyOf, figures, totals)
  */
 export function fxJournal(
   ctx: SettlementContext,

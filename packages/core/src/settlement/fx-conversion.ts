@@ -18,7 +18,7 @@ import type { SettlementContext, Step } from './settlement-context.js'
  * Posted money in the home currency, at the rate KashFlow books it at (exact, half-even): either
  * direction of the rate, a KashFlow `ExchangeRate` being home -> foreign.
  * @example
- * const rate = { from: 'GBP', to: 'EUR', value: '1.1650', source: 'kashflow-invoice', at: '2026-11-02' }
+ * const rate = { from: 'GBP', to: 'EUR', value: '1.1650', source: 'kashflow-invoice', at: '2026-11-02' } as const
  * const home = toHome(money(10000, 'EUR'), 'GBP', rate, [])
  * if (home.ok) console.log(home.value) // 8584n
  */

@@ -15,7 +15,7 @@ import type {
 /**
  * The batch's figures as Money: batch-currency ones in the batch currency, the rest in the home
  * currency.
- * @example const totals = settlementTotals(ctx, money, figures)
+ * @example const totals = settlementTotals(ctx, moneyOf, figures)
  */
 export function settlementTotals(
   ctx: SettlementContext,
@@ -40,7 +40,7 @@ export function settlementTotals(
 /**
  * One line per transaction: what it settled, its fee, what it posted, and its share of the
  * exchange difference (spread by posted amount with allocate, so no minor unit is lost).
- * @example const lines = transactionLines(ctx, money, fees, postedHome, totals)
+ * @example const lines = transactionLines(ctx, moneyOf, fees, postedHome, totals)
  */
 export function transactionLines(
   ctx: SettlementContext,

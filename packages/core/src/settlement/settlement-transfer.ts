@@ -10,7 +10,7 @@ import type { SettlementTransferIntent } from './settlement-plan-types.js'
 /**
  * The batch's transfer of `received` (home currency, signed), with the same movement as a
  * balanced journal between the two bank nominals; absent when nothing moved.
- * @example const transfer = settlementTransfer(ctx, money, 9830n)
+ * @example const transfer = settlementTransfer(ctx, moneyOf, 9830n)
  */
 export function settlementTransfer(
   ctx: SettlementContext,
