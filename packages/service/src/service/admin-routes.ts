@@ -7,6 +7,7 @@ import type { Store, SyncEngine } from '@opayo-kashflow/sync'
 import { resolveRoute } from './admin-resolve.js'
 import type { createPageTokens } from './admin-guard.js'
 import type { HealthDetail, HealthReason } from './health.js'
+import { cachedRead } from './cached-read.js'
 import { json, methodNotAllowed } from './http.js'
 import type { ServiceMetrics } from './metrics.js'
 import { STATUS_RECENT_SHOWN, STATUS_WAITING_SHOWN, invoicesOf, statusPage } from './status-page.js'
@@ -84,16 +85,7 @@ export function createAdminRoutes(deps: {
     })
   }
 
-  let deadCount: { at: number; count: Promise<number> } | undefined
-  const deadLettersWaiting = (): Promise<number> => {
-    if (!deadCount || now() - deadCount.at > 5_000) {
-      const count = store.stats().then((stats) => stats.counts.dead)
-      // A failed read is not cached.
-      void count.catch(() => (deadCount = undefined))
-      deadCount = { at: now(), count }
-    }
-    return deadCount.count
-  }
+  const deadLettersWaiting = cachedRead(async () => (await store.stats()).counts.dead, 5_000, now)
 
   async function health(request: Request): Promise<Response> {
     if (request.method !== 'GET') return methodNotAllowed('GET')

@@ -1,6 +1,7 @@
 // Whether money still moves: worker loops running, no due event left waiting too long, KashFlow
 // not refusing for too long, and a warning when notifications are acknowledged but nothing runs.
 import type { Store, SyncEngine, SyncEvent, SyncLogger } from '@opayo-kashflow/sync'
+import { cachedRead } from './cached-read.js'
 
 /**
  * The thresholds `/health` judges by. Every field is optional; the defaults are documented.
@@ -101,7 +102,6 @@ export function createHealthMonitor(deps: {
   let refusingSince: number | undefined
   let firstAckAt: number | undefined
   let warned = false
-  let oldestDue: { at: number; ageAt: Promise<number | undefined> } | undefined
 
   engine.on('*', (event: SyncEvent) => {
     if (event.type === 'posted' || event.type === 'resumed' || event.type === 'skipped')
@@ -145,20 +145,20 @@ export function createHealthMonitor(deps: {
     )
   }
 
-  const oldestDueAge = (): Promise<number | undefined> => {
-    if (!oldestDue || now() - oldestDue.at > CACHE_MS) {
+  // When the oldest event due at the last read became due (the age grows with the clock).
+  const oldestDueAt = cachedRead(
+    async () => {
       const at = now()
-      const ageAt = store.list({ states: QUEUED, limit: QUEUED_READ_LIMIT }).then((events) => {
-        const due = events.filter((e) => e.nextAttemptAt <= at).map((e) => e.nextAttemptAt)
-        return due.length === 0 ? undefined : at - Math.min(...due)
-      })
-      // A failed read is not cached.
-      void ageAt.catch(() => (oldestDue = undefined))
-      oldestDue = { at, ageAt }
-    }
-    const cached = oldestDue
-    // The age grows with the clock between reads.
-    return cached.ageAt.then((age) => (age === undefined ? undefined : age + now() - cached.at))
+      const events = await store.list({ states: QUEUED, limit: QUEUED_READ_LIMIT })
+      const due = events.filter((e) => e.nextAttemptAt <= at).map((e) => e.nextAttemptAt)
+      return due.length === 0 ? undefined : Math.min(...due)
+    },
+    CACHE_MS,
+    now,
+  )
+  const oldestDueAge = async (): Promise<number | undefined> => {
+    const since = await oldestDueAt()
+    return since === undefined ? undefined : now() - since
   }
 
   return {

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { CLAIMABLE_STATES, EVENT_STATES } from '@opayo-kashflow/sync'
 import type { EventState, Store, SyncEvent } from '@opayo-kashflow/sync'
 import type { RateBudget } from '@opayo-kashflow/kashflow'
+import { cachedRead } from './cached-read.js'
 
 /** The vendors a request metric is about. */
 export type MetricsUpstream = 'kashflow' | 'opayo'
@@ -138,20 +139,19 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
   const registers = [registry]
   let source: MetricsSource | undefined
   // One read of the store per scrape, shared by the gauges that need it.
-  let snapshot: { at: number; read: Promise<Snapshot> } | undefined
+  let snapshot: (() => Promise<Snapshot>) | undefined
   const read = (): Promise<Snapshot> | undefined => {
     if (!source) return undefined
     const current = source
-    if (!snapshot || Date.now() - snapshot.at > 1_000) {
-      const readNow = Promise.all([
-        current.counts(),
-        current.health(),
-        current.pendingHints(),
-      ]).then(([counts, health, pendingHints]) => ({ counts, health, pendingHints }))
-      void readNow.catch(() => (snapshot = undefined))
-      snapshot = { at: Date.now(), read: readNow }
-    }
-    return snapshot.read
+    snapshot ??= cachedRead(
+      () =>
+        Promise.all([current.counts(), current.health(), current.pendingHints()]).then(
+          ([counts, health, pendingHints]) => ({ counts, health, pendingHints }),
+        ),
+      1_000,
+      Date.now,
+    )
+    return snapshot()
   }
 
   new Gauge({
@@ -254,15 +254,7 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
     const inspect = budget.inspect.bind(budget)
     type Reading = Awaited<ReturnType<typeof inspect>>
     // One reading per scrape, shared by the four gauges.
-    let reading: { at: number; read: Promise<Reading> } | undefined
-    const once = (): Promise<Reading> => {
-      if (!reading || Date.now() - reading.at > 1_000) {
-        const readNow = inspect()
-        void readNow.catch(() => (reading = undefined))
-        reading = { at: Date.now(), read: readNow }
-      }
-      return reading.read
-    }
+    const once = cachedRead(inspect, 1_000, Date.now)
     const field = (name: string, help: string, pick: (r: Reading) => number) =>
       new Gauge({
         name,
@@ -336,6 +328,7 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
   }
   binders.set(metrics, (given) => {
     source = given
+    snapshot = undefined
     return {
       event(event) {
         transitions.inc({ type: event.type })
@@ -373,15 +366,12 @@ const HINT_READ_EVERY_MS = 30_000
  * oldest {@link HINT_READ_LIMIT} unfinished events, reading the store at most every 30 s.
  */
 export function pendingHintCounter(store: Store, now: () => number): () => Promise<number> {
-  let last: { at: number; count: Promise<number> } | undefined
-  return () => {
-    if (!last || now() - last.at > HINT_READ_EVERY_MS) {
-      const count = store
+  return cachedRead(
+    () =>
+      store
         .list({ states: CLAIMABLE_STATES, limit: HINT_READ_LIMIT })
-        .then((events) => events.filter((event) => event.id.startsWith('hint:')).length)
-      void count.catch(() => (last = undefined))
-      last = { at: now(), count }
-    }
-    return last.count
-  }
+        .then((events) => events.filter((event) => event.id.startsWith('hint:')).length),
+    HINT_READ_EVERY_MS,
+    now,
+  )
 }
