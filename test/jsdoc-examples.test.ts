@@ -152,9 +152,9 @@ function sources(): ExampleToCheck[] {
 describe('JSDoc @examples', () => {
   let real: ExampleToCheck[] = []
   let problems: ExampleProblem[] = []
-  beforeAll(() => {
+  beforeAll(async () => {
     real = sources()
-    problems = checkExamples(root, scratch, [...real, ...fixtures])
+    problems = await checkExamples(root, scratch, [...real, ...fixtures])
   }, 180_000)
 
   const fileOf = (origin: string) => origin.replace(/:\d+$/, '')

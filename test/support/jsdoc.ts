@@ -1,6 +1,7 @@
 // The JSDoc @example blocks of a source file, for the tests that check them, and the checker.
 
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -225,11 +226,11 @@ export interface ExampleProblem {
  * first) and returns every problem. Nothing is tolerated but a
  * fragment that does not return on every path: an unknown name is a problem like any other.
  */
-export function checkExamples(
+export async function checkExamples(
   root: string,
   scratch: string,
   items: readonly ExampleToCheck[],
-): ExampleProblem[] {
+): Promise<ExampleProblem[]> {
   rmSync(scratch, { recursive: true, force: true })
   mkdirSync(scratch, { recursive: true })
   const all = entries(root)
@@ -247,16 +248,16 @@ export function checkExamples(
       include: ['./*.ts'],
     }),
   )
-  let output = ''
-  try {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', scratch], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: 'pipe',
-    })
-  } catch (error) {
-    output = String((error as { stdout?: string }).stdout ?? error)
-  }
+  // Asynchronous, so the test worker keeps answering vitest while tsc runs (a worker blocked for
+  // a minute fails the run with "Timeout calling onTaskUpdate").
+  const output = await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', scratch],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  ).then(
+    () => '',
+    (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+  )
   return [...output.matchAll(/^(\S+?\.ts)\((\d+),\d+\): error TS(\d+): (.*)$/gm)]
     .filter((m) => !TOLERATED.has(Number(m[3])))
     .map((m) => {

@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 describe('the KashFlow post-payment example', () => {
-  it('posts once through a dropped connection and a repeat, against the loopback fake', () => {
+  it('posts once through a dropped connection and a repeat, against the loopback fake', async () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url))
-    const out = execFileSync(
+    const { stdout: out } = await promisify(execFile)(
       process.execPath,
       ['--conditions=@opayo-kashflow/source', '--import', 'tsx', 'src/main.ts'],
       { cwd, encoding: 'utf8' },

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { PLAYGROUND_PAYMENTS } from '../src/payments.js'
@@ -41,9 +42,9 @@ describe('the mapping playground (pnpm demo)', () => {
     expect(text).toMatch(/Summary: .*4 invoice-payment/)
   })
 
-  it('runs as `pnpm demo` does and exits 0', () => {
+  it('runs as `pnpm demo` does and exits 0', async () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url))
-    const out = execFileSync(
+    const { stdout: out } = await promisify(execFile)(
       process.execPath,
       ['--conditions=@opayo-kashflow/source', '--import', 'tsx', 'src/main.ts'],
       { cwd, encoding: 'utf8' },

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import {
   buildServerNotification,
@@ -33,9 +34,9 @@ describe('the Opayo Server notifications example', () => {
     }
   })
 
-  it('runs its script end to end', () => {
+  it('runs its script end to end', async () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url))
-    const out = execFileSync(
+    const { stdout: out } = await promisify(execFile)(
       process.execPath,
       ['--conditions=@opayo-kashflow/source', '--import', 'tsx', 'src/main.ts'],
       {

@@ -1,11 +1,12 @@
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 describe('the sync service in Express, Fastify and Hono', () => {
-  it('accepts a signed notification and posts it, in each framework', () => {
+  it('accepts a signed notification and posts it, in each framework', async () => {
     const cwd = fileURLToPath(new URL('..', import.meta.url))
-    const out = execFileSync(
+    const { stdout: out } = await promisify(execFile)(
       process.execPath,
       ['--conditions=@opayo-kashflow/source', '--import', 'tsx', 'src/main.ts'],
       { cwd, encoding: 'utf8' },
