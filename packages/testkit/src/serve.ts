@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 export interface ServedFetch {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string
-  close(): Promise<void>
+  readonly close: () => Promise<void>
 }
 
 /**
@@ -14,7 +14,7 @@ export interface ServedFetch {
  */
 export async function serveFetch(
   handler: (request: Request) => Promise<Response>,
-  options: { readonly port?: number } = {},
+  options: { readonly port?: number | undefined } = {},
 ): Promise<ServedFetch> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
@@ -47,4 +47,16 @@ export async function serveFetch(
         server.close((e) => (e ? reject(e) : resolve()))
       }),
   }
+}
+
+/**
+ * Serves one of the fakes (anything with a `fetch`) on loopback: the fake, its origin and `close`.
+ * @example const { origin, fake: served, close } = await serveFake(new FakeKashflow(), 0)
+ */
+export async function serveFake<Fake extends { fetch(request: Request): Promise<Response> }>(
+  fake: Fake,
+  port: number | undefined,
+): Promise<ServedFetch & { readonly fake: Fake }> {
+  const served = await serveFetch((request) => fake.fetch(request), { port })
+  return { origin: served.origin, fake, close: () => served.close() }
 }

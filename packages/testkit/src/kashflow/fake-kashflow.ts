@@ -16,8 +16,6 @@ import type {
   FakeInvoiceSeed,
   FakeKashflowFault,
   FakeKashflowSeed,
-  FakeKashflowUnconfirmed,
-  FakeKashflowUser,
   FakePaymentLine,
 } from './types.js'
 
@@ -29,7 +27,7 @@ import type {
  * (create, get, delete), the account settings with the home currency, customers with contacts,
  * addresses and custom fields, balanced journals in the live shape (`unconfirmed.journalShape`),
  * per-route request counts, and fault injection. Behaviours no public source confirms are
- * switches ({@link FakeKashflowUnconfirmed}), pessimistic by default.
+ * switches (`FakeKashflowUnconfirmed`), pessimistic by default.
  *
  * `fake.fetch` is a web-standard fetch; `@opayo-kashflow/testkit/msw` wraps it in msw handlers
  * and `startFakeKashflowServer` serves it over real loopback HTTP.
@@ -41,18 +39,20 @@ export class FakeKashflow {
   readonly #state: KashflowState
   readonly #faults = new KashflowFaults()
   readonly #budget = new RequestBudget()
-  readonly user: FakeKashflowUser
-  readonly invoices: Map<number, FakeInvoice>
-  readonly customers: Map<string, Record<string, unknown>>
-  readonly journals: Map<number, Record<string, unknown>>
-  readonly bulkPayments: Map<number, Record<string, unknown>>
-  readonly bankAccounts: { Id: number; AccountName: string; Code: number }[]
-  readonly paymentMethods: { Id: number; Name: string }[]
-  readonly nominals: { Code: number; Name: string }[]
+  // The records live in the shared state (./state.ts, which declares their types once); these
+  // fields are the same objects, for tests that read or seed them.
+  readonly user: KashflowState['user']
+  readonly invoices: KashflowState['invoices']
+  readonly customers: KashflowState['customers']
+  readonly journals: KashflowState['journals']
+  readonly bulkPayments: KashflowState['bulkPayments']
+  readonly bankAccounts: KashflowState['bankAccounts']
+  readonly paymentMethods: KashflowState['paymentMethods']
+  readonly nominals: KashflowState['nominals']
   /** Every request received: method, path, status answered. */
-  readonly log: { method: string; path: string; status: number }[]
+  readonly log: KashflowState['log']
   /** The switches in force (defaults filled in). */
-  readonly unconfirmed: Required<FakeKashflowUnconfirmed>
+  readonly unconfirmed: KashflowState['unconfirmed']
   /** The account's home currency. */
   readonly homeCurrency: string
   /** Milliseconds added before each answer. */

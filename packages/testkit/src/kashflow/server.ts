@@ -1,4 +1,4 @@
-import { serveFetch } from '../serve.js'
+import { serveFake } from '../serve.js'
 import { FakeKashflow } from './fake-kashflow.js'
 import type { FakeKashflowSeed } from './types.js'
 
@@ -22,10 +22,9 @@ export async function startFakeKashflowServer(
     readonly fake?: FakeKashflow
   } = {},
 ): Promise<FakeKashflowServer> {
-  const fake = options.fake ?? new FakeKashflow(options.seed)
-  const served = await serveFetch(
-    (request) => fake.fetch(request),
-    options.port === undefined ? {} : { port: options.port },
+  const { origin, fake, close } = await serveFake(
+    options.fake ?? new FakeKashflow(options.seed),
+    options.port,
   )
-  return { url: `${served.origin}/v2`, fake, close: () => served.close() }
+  return { url: `${origin}/v2`, fake, close }
 }

@@ -1,4 +1,4 @@
-import { serveFetch } from '../serve.js'
+import { serveFake } from '../serve.js'
 import { FakeOpayo } from './fake-opayo.js'
 import type { FakeOpayoOptions } from './types.js'
 
@@ -22,16 +22,15 @@ export async function startFakeOpayoServer(
     readonly options?: FakeOpayoOptions
   } = {},
 ): Promise<FakeOpayoServer> {
-  const fake = options.fake ?? new FakeOpayo(options.options)
-  const served = await serveFetch(
-    (request) => fake.fetch(request),
-    options.port === undefined ? {} : { port: options.port },
+  const { origin, fake, close } = await serveFake(
+    options.fake ?? new FakeOpayo(options.options),
+    options.port,
   )
   return {
-    piUrl: `${served.origin}/api/v1`,
-    reportingUrl: `${served.origin}/access/access.htm`,
-    serverRegisterUrl: `${served.origin}/gateway/service/vspserver-register.vsp`,
+    piUrl: `${origin}/api/v1`,
+    reportingUrl: `${origin}/access/access.htm`,
+    serverRegisterUrl: `${origin}/gateway/service/vspserver-register.vsp`,
     fake,
-    close: () => served.close(),
+    close,
   }
 }
