@@ -76,13 +76,21 @@ describe('fees import FILE', () => {
 
   it('imports a statement once, all or nothing, with exit codes 0, 1 and 2', async () => {
     const good = join(dir, 'statement.csv')
-    writeFileSync(good, statement())
+    const text = statement()
+    writeFileSync(good, text)
     const first = await cli(['fees', 'import', good, '--config', configPath, '--json'])
     expect(first.code).toBe(0)
     expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'created', rows: 2 })
     const again = await cli(['fees', 'import', good, '--config', configPath])
     expect(again.stdout).toContain('imported before')
     expect(again.code).toBe(0)
+    // The same statement re-exported with its columns (and rows) in another order.
+    const [header = '', ...lines] = text.trim().split('\n')
+    const swap = (line: string) => line.split(',').reverse().join(',')
+    const reordered = join(dir, 'reordered.csv')
+    writeFileSync(reordered, [swap(header), ...lines.reverse().map(swap)].join('\n'))
+    const third = await cli(['fees', 'import', reordered, '--config', configPath, '--json'])
+    expect(JSON.parse(third.stdout)).toMatchObject({ outcome: 'duplicate', rows: 2 })
 
     const bad = join(dir, 'bad.csv')
     writeFileSync(bad, 'batch_id,fee,currency\n1001,0.35,GBP\n1002,-1,GBP\n1003,abc,XXX\n')

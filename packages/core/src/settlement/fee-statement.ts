@@ -22,6 +22,12 @@ export interface FeeStatementRow {
   readonly vendorTxCode?: string
   /** The fee, positive (or zero), in the row's currency. */
   readonly fee: Money
+  /**
+   * Which import the row came from (the sync store sets the statement's digest). When several
+   * imports have rows for one batch, the latest import's rows replace the earlier ones: a
+   * corrected statement re-imported never adds to the first.
+   */
+  readonly statement?: string
 }
 
 /** A problem in a fee statement, with the line of the file it is on (path: `[line, column]`). */

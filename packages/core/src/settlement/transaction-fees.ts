@@ -18,7 +18,9 @@ export type FeeOutcome =
 /**
  * Each transaction's fee in the batch currency, batch-level fees spread with allocate: priced by
  * the rules, taken from statement rows (matched by transaction id, VendorTxCode or batch id), or
- * zero. Statement fees with no row for the batch wait.
+ * zero. Statement fees wait while no row covers the batch, or while rows cover only some of its
+ * transactions and none is a fee for the whole batch; of several imports that cover a batch only
+ * the latest counts (rows carry their import in `statement`).
  * @example
  * const fees = transactionFees(batch, ids, { source: 'none' })
  * if (fees.kind === 'fees') console.log(fees.values) // [0n, ...]
@@ -59,11 +61,8 @@ export function transactionFees(
         byId.set(ids[index] ?? '', index)
         if (t.vendorTxCode !== undefined) byCode.set(t.vendorTxCode.trim(), index)
       })
-      const values: bigint[] = Array.from({ length: count }, () => 0n)
-      const issues: Issue[] = []
-      let batchLevel = 0n
-      let matched = 0
-      for (const row of fees.rows) {
+      // The rows about this batch: each with its transaction's index, or none for a batch fee.
+      const about = fees.rows.flatMap((row) => {
         const index =
           row.transactionId !== undefined
             ? byId.get(normaliseTransactionId(row.transactionId))
@@ -75,8 +74,28 @@ export function transactionFees(
           row.vendorTxCode === undefined &&
           row.batchId !== undefined &&
           row.batchId.trim().toUpperCase() === batchId
-        if (index === undefined && !forBatch) continue
-        matched += 1
+        return index !== undefined || forBatch ? [{ row, index }] : []
+      })
+      if (about.length === 0) {
+        return {
+          kind: 'wait',
+          message: `No fee statement row covers batch ${batchId} or its transactions yet; import the acquirer statement.`,
+        }
+      }
+      // Only the latest import that speaks of this batch counts: a re-import replaces, never adds.
+      const latest = about[about.length - 1]?.row.statement
+      const rows = about.filter(({ row }) => row.statement === latest)
+      const covered = new Set(rows.map(({ index }) => index))
+      if (!covered.has(undefined) && covered.size < count) {
+        return {
+          kind: 'wait',
+          message: `The fee statement covers ${covered.size} of batch ${batchId}'s ${count} transactions and has no fee for the whole batch; import the statement that covers the rest.`,
+        }
+      }
+      const values: bigint[] = Array.from({ length: count }, () => 0n)
+      const issues: Issue[] = []
+      let batchLevel = 0n
+      for (const { row, index } of rows) {
         if (row.fee.currency !== batch.currency) {
           issues.push(
             issue(
@@ -91,12 +110,6 @@ export function transactionFees(
         else values[index] = (values[index] ?? 0n) + BigInt(row.fee.amount)
       }
       if (issues.length > 0) return { kind: 'issues', issues }
-      if (matched === 0) {
-        return {
-          kind: 'wait',
-          message: `No fee statement row covers batch ${batchId} or its transactions yet; import the acquirer statement.`,
-        }
-      }
       if (batchLevel !== 0n) {
         const total = fromBigInt(batchLevel, batch.currency, ['fees'], batchLevel.toString())
         if (!total.ok) return { kind: 'issues', issues: total.issues }

@@ -2,6 +2,7 @@
 // nothing, for clearing mode's `settlement.fees: { "source": "statement" }`.
 import { createHash } from 'node:crypto'
 import { parseFeeStatement } from '@opayo-kashflow/core'
+import type { FeeStatementRow } from '@opayo-kashflow/core'
 import { openStore } from './build.js'
 import type { CommandContext, ExitCode } from './command.js'
 import type { ServiceConfig } from './config.js'
@@ -11,11 +12,24 @@ import { terminalLine } from './terminal-text.js'
 /** What `fees import` did, as `--json` prints it. */
 export interface FeesImportResult {
   readonly file: string
-  /** `created`: stored now; `duplicate`: this very file was imported before (nothing changed). */
+  /** `created`: stored now; `duplicate`: the same fees were imported before (nothing changed). */
   readonly outcome: 'created' | 'duplicate'
   readonly rows: number
-  /** sha-256 of the file: what makes a second import of it a duplicate. */
+  /**
+   * sha-256 of the fees the file holds (ids and amounts, in any row or column order): what makes a
+   * second import of the same statement a duplicate, however it was re-exported.
+   */
   readonly digest: string
+}
+
+/** The digest of a statement's fees: the same rows in another order, columns or lines are equal. */
+function statementDigest(rows: readonly FeeStatementRow[]): string {
+  const keys = rows
+    .map((r) =>
+      JSON.stringify([r.batchId, r.transactionId, r.vendorTxCode, r.fee.amount, r.fee.currency]),
+    )
+    .sort()
+  return createHash('sha256').update(keys.join('\n')).digest('hex')
 }
 
 /**
@@ -41,12 +55,13 @@ export async function feesCommand(
     )
     return 1
   }
-  const digest = createHash('sha256').update(text).digest('hex')
+  const digest = statementDigest(parsed.value)
   const store = await openStore(config)
   try {
     const outcome = await store.importFeeStatement({
       digest,
-      rows: parsed.value,
+      // Each row names its import: of two imports covering one batch, the later one counts.
+      rows: parsed.value.map((row) => ({ ...row, statement: digest })),
       now: Date.now(),
     })
     const result: FeesImportResult = { file, outcome, rows: parsed.value.length, digest }
@@ -54,7 +69,7 @@ export async function feesCommand(
       terminalLine(
         outcome === 'created'
           ? `imported ${result.rows} fee row(s) from ${file}`
-          : `${file} was imported before (same content): nothing changed`,
+          : `${file} was imported before (the same fees): nothing changed`,
       ),
     )
     return 0

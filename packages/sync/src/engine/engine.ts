@@ -39,6 +39,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     throw new SyncConfigError(
       `The posting rules say homeCurrency ${rulesHome} and the settlement accounts ${settlementHome}: the KashFlow account has one home currency. Set it in one place (or in neither, and it is read from KashFlow).`,
     )
+  const unmatched = options.rules.unmatchedReference
+  const clearingNominal = options.settlement?.accounts.clearing.nominalCode
+  if (
+    unmatched.action === 'suspense-journal' &&
+    clearingNominal !== undefined &&
+    unmatched.bankNominalCode !== clearingNominal
+  )
+    throw new SyncConfigError(
+      `In clearing mode every payment lands on the clearing account, suspense journals too: set rules.unmatchedReference.bankNominalCode to the clearing account's nominal code ${clearingNominal} (it is ${unmatched.bankNominalCode}); otherwise the batch transfer takes from clearing money that was booked to the bank.`,
+    )
   defineMatchingPolicy(options.matching ?? {})
   const maxPendingHints = options.maxPendingHints
   if (

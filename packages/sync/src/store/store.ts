@@ -187,6 +187,8 @@ export interface StoredFeeRow {
   readonly transactionId?: string
   readonly vendorTxCode?: string
   readonly fee: { readonly amount: number; readonly currency: string }
+  /** The import it came from (`fees import` sets the statement's digest): the latest one counts. */
+  readonly statement?: string
 }
 
 export interface StoredNotificationReply {
