@@ -12,7 +12,19 @@ import type { SettlementTotals } from './settlement-plan-types.js'
 /**
  * One journal line in the home currency: a debit when `units` is positive, a credit when
  * negative, none when zero.
- * @example const line = journalLine(ctx, moneyOf, 7901, 170n, 'Opayo card fees, batch 1001')
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const line = journalLine(ctx, moneyOf, 7901, 170n, 'Opayo card fees, batch 1001')
+ * // { nominalCode: 7901, debit: { amount: 170, currency: 'GBP' }, comment: 'Opayo card ...' }
  */
 export function journalLine(
   ctx: SettlementContext,
@@ -28,7 +40,8 @@ export function journalLine(
 
 /**
  * The lines that are there (a zero amount makes no line).
- * @example const lines = present([journalLine(ctx, moneyOf, 1200, 100n, 'x'), undefined])
+ * @example
+ * const lines = present([{ nominalCode: 7901, debit: money(170, 'GBP') }, undefined]) // one line
  */
 export function present(lines: readonly (JournalLine | undefined)[]): JournalLine[] {
   return lines.filter((l): l is JournalLine => l !== undefined)
@@ -55,7 +68,24 @@ function journal(
 /**
  * The fee journal: the fees nominal debited with the planned fees (plus a named "fee difference"
  * line when the acquirer deducted a little more or less), clearing credited; absent when zero.
- * @example const fees = feeJournal(ctx, moneyOf, figures, totals)
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
+ *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ * const gbp = (units: number) => money(units, 'GBP')
+ * const totals: SettlementTotals = { gross: gbp(10000), fees: gbp(170), net: gbp(9830),
+ *   postedHome: gbp(10000), received: gbp(9830), feesHome: gbp(170), feeDifference: gbp(0),
+ *   fxDifference: gbp(0), clearingRemainder: gbp(0) }
+ * const fees = feeJournal(ctx, moneyOf, figures, totals) // Dr 7901 £1.70, Cr 1210 £1.70
  */
 export function feeJournal(
   ctx: SettlementContext,
@@ -96,7 +126,28 @@ export function feeJournal(
 
 /**
  * The realised exchange gain or loss journal for what is left on clearing; absent when zero.
- * @example const fx = fxJournal(ctx, moneyOf, figures, totals)
+ * @example
+ * const rate = { from: 'GBP', to: 'EUR', value: '1.1650', source: 'kashflow-invoice',
+ *   at: '2026-11-02' } as const
+ * const posted = { amount: money(10000, 'EUR'), rate } // €100.00 posted: £85.84 at KashFlow's rate
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'EUR',
+ *   gross: money(10000, 'EUR'), received: money(8400, 'GBP'), transactions: [{ transactionId: 'T1',
+ *   kind: 'payment', amount: money(10000, 'EUR'), posted }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 8400n, feesHome: 145n,
+ *   feeDifference: 0n, totalPosted: 8584n, fx: 39n, remainder: 0n }
+ * const eur = (units: number) => money(units, 'EUR')
+ * const gbp = (units: number) => money(units, 'GBP')
+ * const totals: SettlementTotals = { gross: eur(10000), fees: eur(170), net: eur(9830),
+ *   postedHome: gbp(8584), received: gbp(8400), feesHome: gbp(145), feeDifference: gbp(0),
+ *   fxDifference: gbp(39), clearingRemainder: gbp(0) }
+ * const fx = fxJournal(ctx, moneyOf, figures, totals) // a 39p loss: Dr 7906 £0.39, Cr 1210 £0.39
  */
 export function fxJournal(
   ctx: SettlementContext,

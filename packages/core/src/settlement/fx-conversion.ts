@@ -68,7 +68,17 @@ export function toHome(
  * there are none), else at the payout's own rate (received / net, half-up); a dead letter when
  * that rate cannot be derived.
  * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'EUR',
+ *   gross: money(10000, 'EUR'), received: money(8400, 'GBP'), transactions: [{ transactionId: 'T1',
+ *   kind: 'payment', amount: money(10000, 'EUR'), posted: { amount: money(10000, 'EUR') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
  * const feesHome = feesInHome(ctx, { fee: 170n, net: 9830n, received: 8400n })
+ * if ('next' in feesHome) console.log(feesHome.next) // 145n: €1.70 at the payout's £84.00/€98.30
  */
 export function feesInHome(
   ctx: SettlementContext,

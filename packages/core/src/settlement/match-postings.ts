@@ -13,8 +13,17 @@ import type { SettlementContext, Step } from './settlement-context.js'
  * currency; a dead letter when a posting in the batch currency differs from what Opayo settled,
  * or a foreign posting has no usable rate. Every transaction is posted (checkBatch waited).
  * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
  * const matched = postedInHome(ctx)
- * if ('next' in matched) console.log(matched.next) // [10000n, -2500n]
+ * if ('next' in matched) console.log(matched.next) // [10000n]: a refund would be negative
  */
 export function postedInHome(ctx: SettlementContext): Step<bigint[]> {
   const { batch, home, ids } = ctx

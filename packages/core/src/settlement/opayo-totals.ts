@@ -10,6 +10,10 @@ import type { SettlementBatch } from './settlement-batch.js'
  * for the batch currency the same payments and refunds (values, and counts where sent). No issue
  * when Opayo sent no totals.
  * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP') }], // Opayo's own totals say £125.00:
+ *   opayoTotals: [{ currency: 'GBP', payments: money(12500, 'GBP'), refunds: money(0, 'GBP') }] })
  * const against = checkOpayoTotals(batch, '1001')
  * if (against.length > 0) console.log(against[0]?.code) // 'settlement_totals_mismatch'
  */

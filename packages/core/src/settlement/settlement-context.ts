@@ -44,7 +44,12 @@ export type Step<T> = { readonly next: T } | Stop
 
 /**
  * Stops the plan: the batch is dead-lettered with these issues.
- * @example return deadLetter(ctx, [issue('invalid_amount', ['gross'], 'gross is wrong')])
+ * @example
+ * const checkGross = (ctx: SettlementContext): Step<bigint> => {
+ *   const { gross, currency } = ctx.batch
+ *   if (gross.currency === currency) return { next: BigInt(gross.amount) }
+ *   return deadLetter(ctx, [issue('currency_mismatch', ['gross'], `gross is not in ${currency}.`)])
+ * }
  */
 export function deadLetter(ctx: SettlementContext, issues: readonly Issue[]): Stop {
   return { stop: { kind: 'dead-letter', batchId: ctx.batchId, marker: ctx.marker, issues } }
@@ -52,7 +57,11 @@ export function deadLetter(ctx: SettlementContext, issues: readonly Issue[]): St
 
 /**
  * Stops the plan: the batch waits (and is planned again later).
- * @example return wait(ctx, 'fees_not_imported', 'No fee statement row covers batch 1001 yet.')
+ * @example
+ * const allPosted = (ctx: SettlementContext): Step<SettlementContext> => {
+ *   if (ctx.batch.transactions.every((t) => t.posted !== undefined)) return { next: ctx }
+ *   return wait(ctx, 'transactions_not_posted', `Batch ${ctx.batchId}: not all posted yet.`)
+ * }
  */
 export function wait(
   ctx: SettlementContext,
@@ -70,6 +79,11 @@ export function wait(
  * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer, or
  * `accounts.homeCurrency` is not set.
  * @example
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * const input: SettlementBatchInput = { batchId: '1001', date: '2 Nov 2026', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [] } // not a YYYY-MM-DD date, and no transaction
  * const opened = openBatch(input, { accounts, fees: { source: 'none' } })
  * if ('stop' in opened) console.log(opened.stop.kind) // 'dead-letter'
  */

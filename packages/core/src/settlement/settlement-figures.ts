@@ -34,6 +34,15 @@ export interface SettlementFigures {
  * cannot be valued in the home currency or the acquirer's deduction differs from the planned
  * fees by more than `maxFeeDifference`.
  * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
  * const figures = settlementFigures(ctx, 10000n, [170n], [10000n])
  * if ('next' in figures) console.log(figures.next.net) // 9830n
  */

@@ -15,7 +15,20 @@ import type {
 /**
  * The batch's figures as Money: batch-currency ones in the batch currency, the rest in the home
  * currency.
- * @example const totals = settlementTotals(ctx, moneyOf, figures)
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
+ *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ * const totals = settlementTotals(ctx, moneyOf, figures) // net: £98.30, received: £98.30, ...
  */
 export function settlementTotals(
   ctx: SettlementContext,
@@ -40,7 +53,23 @@ export function settlementTotals(
 /**
  * One line per transaction: what it settled, its fee, what it posted, and its share of the
  * exchange difference (spread by posted amount with allocate, so no minor unit is lost).
- * @example const lines = transactionLines(ctx, moneyOf, fees, postedHome, totals)
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
+ *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ * const totals = settlementTotals(ctx, moneyOf, figures)
+ * const lines = transactionLines(ctx, moneyOf, [170n], [10000n], totals)
+ * // [{ transactionId: 'T1', kind: 'payment', amount: £100.00, fee: £1.70, postedHome: £100.00,
+ * //    fxDifference: £0.00 }]
  */
 export function transactionLines(
   ctx: SettlementContext,
@@ -75,7 +104,23 @@ export interface SettlementEntries {
 
 /**
  * The post plan, leaving out the entries that are absent.
- * @example const plan = postPlan(ctx, { transfer, feeJournal, fxJournal, totals, transactions })
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
+ *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ * const totals = settlementTotals(ctx, moneyOf, figures)
+ * const transactions = transactionLines(ctx, moneyOf, [170n], [10000n], totals)
+ * const entries = { transfer: undefined, feeJournal: undefined, fxJournal: undefined }
+ * const plan = postPlan(ctx, { ...entries, totals, transactions }) // no transfer or journal keys
  */
 export function postPlan(ctx: SettlementContext, entries: SettlementEntries): SettlementPostPlan {
   const { transfer, feeJournal, fxJournal, totals, transactions } = entries

@@ -10,7 +10,19 @@ import type { SettlementTransferIntent } from './settlement-plan-types.js'
 /**
  * The batch's transfer of `received` (home currency, signed), with the same movement as a
  * balanced journal between the two bank nominals; absent when nothing moved.
- * @example const transfer = settlementTransfer(ctx, moneyOf, 9830n)
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
+ * const transfer = settlementTransfer(ctx, moneyOf, 9830n)
+ * // £98.30 from bank account 7 (clearing) to 1, its lines Dr 1200 and Cr 1210
  */
 export function settlementTransfer(
   ctx: SettlementContext,

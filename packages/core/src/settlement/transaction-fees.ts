@@ -22,8 +22,12 @@ export type FeeOutcome =
  * transactions and none is a fee for the whole batch; of several imports that cover a batch only
  * the latest counts (rows carry their import in `statement`).
  * @example
- * const fees = transactionFees(batch, ids, { source: 'none' })
- * if (fees.kind === 'fees') console.log(fees.values) // [0n, ...]
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const rules = defineFeeRules({ currency: 'GBP', rules: [{ percent: '1.5', fixed: 20 }] })
+ * const fees = transactionFees(batch, ['T1'], { source: 'rules', rules })
+ * if (fees.kind === 'fees') console.log(fees.values) // [170n]: 1.5% of £100 plus 20p
  */
 export function transactionFees(
   batch: SettlementBatch,

@@ -12,6 +12,15 @@ import type { SettlementContext, Step } from './settlement-context.js'
  * (wait, listing the others), then that it agrees with itself (dead-letter): its gross in minor
  * units when all is well.
  * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-11-02', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), transactions: [{ transactionId: 'T1', kind: 'payment',
+ *   amount: money(10000, 'GBP'), posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * // What openBatch makes of them for every step:
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
  * const checked = checkBatch(ctx)
  * if ('next' in checked) console.log(checked.next) // 10000n
  */

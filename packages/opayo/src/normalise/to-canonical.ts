@@ -130,7 +130,22 @@ export type OpayoPaymentSource =
  *
  * The payment is validated once, here, and returned deep-frozen (see `parseCanonicalPayment`):
  * `planPostings` does not validate it again. The registration's objects are copied, never frozen.
- * @example toCanonicalPayment({ protocol: 'server', notification, registration, receivedAt: new Date().toISOString(), verified: true }) // after verifyServerNotification
+ * @example
+ * const registrations = new Map<string, ServerRegistration>() // your database
+ * const parsed = parseServerNotification(await request.text())
+ * const registration = parsed.ok ? registrations.get(parsed.value.VendorTxCode) : undefined
+ * if (parsed.ok && registration !== undefined) {
+ *   const notification = parsed.value
+ *   const securityKey = registration.securityKey.reveal()
+ *   verifyServerNotification(notification, { vendorName: 'myshop', securityKey })
+ *   const payment = toCanonicalPayment({
+ *     protocol: 'server',
+ *     notification,
+ *     registration,
+ *     receivedAt: new Date().toISOString(),
+ *     verified: true,
+ *   })
+ * }
  */
 export function toCanonicalPayment(source: OpayoPaymentSource): Result<CanonicalPayment> {
   switch (source.protocol) {

@@ -32,8 +32,11 @@ export interface ReportingBatchTotals {
 /**
  * A getBatchList row read as a settlement batch.
  * @example
- * const read = readBatchListRow(row)
- * if (read.ok) console.log(read.value.date, read.value.totals.length)
+ * const july = { from: new Date('2026-07-01'), to: new Date('2026-07-31') }
+ * for (const row of await reporting.batches.list(july)) {
+ *   const read = readBatchListRow(row)
+ *   if (read.ok) console.log(read.value.date, read.value.totals.length)
+ * }
  */
 export interface ReportingBatchSummary {
   readonly batchId: string

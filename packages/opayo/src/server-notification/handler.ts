@@ -20,7 +20,13 @@ export interface ServerNotificationEvent {
    * fallback). To make acknowledging one write, store it in the same transaction as the event
    * and return `{ redirectUrl, replyStored: true }`: the handler then does not write it to
    * `replies` again.
-   * @example const { status, body } = event.replyFor('https://shop.example/thanks')
+   * @example
+   * const replies = new Map<string, StoredReply>() // your database, read by your ReplyStore
+   * const onNotification = (event: ServerNotificationEvent) => {
+   *   const id = normaliseTransactionId(event.notification.VPSTxId)
+   *   replies.set(id, event.replyFor('https://shop.example/thanks')) // in the event's write
+   *   return { redirectUrl: 'https://shop.example/thanks', replyStored: true }
+   * }
    */
   readonly replyFor: (redirectUrl: string | undefined) => StoredReply
 }
@@ -145,7 +151,16 @@ const FINAL: ReadonlySet<ServerNotificationStatus> = new Set(
  * signature formula follows the registration's `txType` (TOKEN or not), never the notification's
  * unsigned `TxType`.
  * @example
- * const handle = createServerNotificationHandler({ vendorName, lookupRegistration, onNotification, redirectUrl: 'https://shop.example/return' })
+ * const registrations = new Map<string, ServerRegistration>() // your database
+ * const handle = createServerNotificationHandler({
+ *   vendorName: 'myshop',
+ *   lookupRegistration: (vendorTxCode) => registrations.get(vendorTxCode),
+ *   onNotification: async ({ payment }) => {
+ *     await engine.ingest(payment) // stored before Opayo is told OK
+ *     return 'https://shop.example/thanks'
+ *   },
+ *   redirectUrl: 'https://shop.example/return',
+ * })
  * // Hono: app.post('/opayo/notify', (c) => handle(c.req.raw))
  */
 export function createServerNotificationHandler(

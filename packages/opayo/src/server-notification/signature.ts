@@ -91,7 +91,15 @@ export function serverNotificationSignatureString(
 
 /**
  * VPSSignature for the given fields: upper-case hex MD5 of the signature string.
- * @example serverNotificationSignature(fields, { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
+ * @example
+ * const fields = {
+ *   VPSTxId: '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}',
+ *   VendorTxCode: 'INV-1042-1',
+ *   Status: 'OK',
+ *   TxAuthNo: '4255',
+ * }
+ * serverNotificationSignature(fields, { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
+ * // '062195B5148161B711110CEFFCFB7877'
  */
 export function serverNotificationSignature(
   fields: SignedFields,
@@ -123,7 +131,14 @@ function sameHex(a: string, b: string): boolean {
  * variant), in constant time and case-insensitively.
  * @throws {OpayoSignatureError} when it does not match; the message diagnoses the usual causes
  * and never prints the key.
- * @example verifyServerNotification(notification, { vendorName: 'myshop', securityKey: registration.securityKey })
+ * @example
+ * const registrations = new Map<string, ServerRegistration>() // your database
+ * const parsed = parseServerNotification(await request.text())
+ * const registration = parsed.ok ? registrations.get(parsed.value.VendorTxCode) : undefined
+ * if (parsed.ok && registration !== undefined) {
+ *   const securityKey = registration.securityKey.reveal()
+ *   verifyServerNotification(parsed.value, { vendorName: 'myshop', securityKey })
+ * }
  */
 export function verifyServerNotification(
   notification: ServerNotification,

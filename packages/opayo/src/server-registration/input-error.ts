@@ -5,10 +5,16 @@ import { OpayoError } from '../errors/opayo-error.js'
  * `register()` was given input Opayo would refuse (checked before anything is sent). `issues`
  * names each field by its path in the input (`['billing', 'surname']`) with a reason.
  * @example
- * try {
- *   await server.register(input)
- * } catch (error) {
- *   if (error instanceof OpayoServerRegistrationInputError) return { field: error.field, issues: error.issues }
+ * const server = createOpayoServerClient({ vendorName: 'myshop' })
+ * async function register(input: ServerRegistrationInput) {
+ *   try {
+ *     return await server.register(input)
+ *   } catch (error) {
+ *     if (error instanceof OpayoServerRegistrationInputError) {
+ *       return { field: error.field, issues: error.issues }
+ *     }
+ *     throw error
+ *   }
  * }
  */
 export class OpayoServerRegistrationInputError extends OpayoError {

@@ -31,11 +31,16 @@ const NEXT: Record<ServerRegistrationFailureStatus, string> = {
  * `statusCode` the 4-digit code before ` : ` in `statusDetail` (3082, 4042, ...), also in
  * `vendorErrors`. Never contains the SecurityKey.
  * @example
- * try {
- *   await server.register(input)
- * } catch (error) {
- *   if (error instanceof OpayoServerRegistrationError && error.statusCode === '4042') {
- *     // the VendorTxCode was used before: register with a new one
+ * const server = createOpayoServerClient({ vendorName: 'myshop' })
+ * async function register(input: ServerRegistrationInput) {
+ *   try {
+ *     return await server.register(input)
+ *   } catch (error) {
+ *     if (error instanceof OpayoServerRegistrationError && error.statusCode === '4042') {
+ *       // the VendorTxCode was used before: register with a new one
+ *       return server.register({ ...input, vendorTxCode: `${input.vendorTxCode}-2` })
+ *     }
+ *     throw error
  *   }
  * }
  */

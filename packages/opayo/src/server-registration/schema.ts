@@ -203,7 +203,7 @@ export type ServerRegistrationContact = z.input<typeof ServerRegistrationContact
  * `Amount`, `BillingSurname`, ...; omnipay `DirectAuthorizeRequest::getBaseAuthorizeData()` and
  * `ServerAuthorizeRequest::getData()`).
  * @example
- * const checked = ServerRegistrationInputSchema.safeParse(input)
+ * const checked = ServerRegistrationInputSchema.safeParse(await request.json())
  * if (!checked.success) return checked.error.issues
  */
 export const ServerRegistrationInputSchema = z
@@ -258,12 +258,24 @@ export const ServerRegistrationInputSchema = z
 /**
  * What `register()` takes (see {@link ServerRegistrationInputSchema}).
  * @example
- * const input: ServerRegistrationInput = { vendorTxCode: 'INV-1042-1', amount: money(12000, 'GBP'), description: 'Invoice 1042', notificationUrl, billing }
+ * const input: ServerRegistrationInput = {
+ *   vendorTxCode: 'INV-1042-1',
+ *   amount: money(12000, 'GBP'),
+ *   description: 'Invoice 1042',
+ *   notificationUrl: 'https://shop.example/opayo/notify',
+ *   billing: {
+ *     firstnames: 'Sam',
+ *     surname: 'Jones',
+ *     address: { lines: ['1 High St'], city: 'Bath', postalCode: 'BA1 1AA', country: 'GB' },
+ *   },
+ * }
  */
 export type ServerRegistrationInput = z.input<typeof ServerRegistrationInputSchema>
 /**
  * The input once validated and standardised: what goes on the wire.
- * @example const request: ServerRegistrationRequest = ServerRegistrationInputSchema.parse(input)
+ * @example
+ * const toWire = (input: ServerRegistrationInput): ServerRegistrationRequest =>
+ *   ServerRegistrationInputSchema.parse(input) // txType defaulted, contacts standardised
  */
 export type ServerRegistrationRequest = z.output<typeof ServerRegistrationInputSchema>
 
@@ -327,7 +339,7 @@ export type RegistrationTrust = z.output<typeof RegistrationTrustSchema>
 
 /**
  * Statuses of an accepted registration (omnipay `ServerAuthorizeResponse::isRedirect()`).
- * @example SERVER_REGISTRATION_OK_STATUSES.includes(registration.status) // always true
+ * @example SERVER_REGISTRATION_OK_STATUSES.includes('OK REPEATED') // true: Opayo had it already
  */
 export const SERVER_REGISTRATION_OK_STATUSES = ['OK', 'OK REPEATED'] as const
 
@@ -337,9 +349,19 @@ export const SERVER_REGISTRATION_OK_STATUSES = ['OK', 'OK REPEATED'] as const
  * the SecurityKey, and its kind and amount are taken from here. It is a `Registration` as it
  * stands, so `lookupRegistration` can return it.
  * @example
- * const registration = await server.register(input)
- * await db.save({ vendorTxCode: registration.vendorTxCode, securityKey: registration.securityKey.reveal(), amount: registration.amount, txType: registration.txType })
- * return Response.redirect(registration.nextUrl, 303)
+ * const server = createOpayoServerClient({ vendorName: 'myshop' })
+ * async function checkout(input: ServerRegistrationInput) {
+ *   const registration = await server.register(input)
+ *   await store.saveRegistration({
+ *     vendorTxCode: registration.vendorTxCode,
+ *     securityKey: registration.securityKey.reveal(),
+ *     amount: registration.amount.amount,
+ *     currency: registration.amount.currency,
+ *     txType: registration.txType,
+ *     createdAt: Date.now(),
+ *   })
+ *   return Response.redirect(registration.nextUrl, 303)
+ * }
  */
 export interface ServerRegistration {
   /** `OK`, or `OK REPEATED` when Opayo had this registration already. */

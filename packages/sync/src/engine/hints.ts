@@ -71,7 +71,16 @@ export function hintOf(payload: unknown): PaymentHint | undefined {
 /**
  * An unverified canonical payment, seen as the hint it is: its transaction and VendorTxCode, with
  * its status and amount kept only as the claim (never posted).
- * @example await engine.ingestHint(hintFromPayment(formReturnPayment))
+ * @example
+ * // A Form return: the shopper's browser brought it back, so it is only a claim
+ * const crypt = new URL(request.url).searchParams.get('crypt') ?? ''
+ * const opened = createFormDecryptor('55a51621a6648525')(crypt)
+ * const formReturn = opened.ok ? parseFormReturn(opened.fields) : undefined
+ * if (formReturn?.ok) {
+ *   const receivedAt = new Date().toISOString()
+ *   const payment = toCanonicalPayment({ protocol: 'form', formReturn: formReturn.value, receivedAt })
+ *   if (payment.ok) await engine.ingestHint(hintFromPayment(payment.value))
+ * }
  */
 export function hintFromPayment(payment: CanonicalPayment): PaymentHint {
   return {

@@ -6,7 +6,12 @@ import type { Store } from '../store/store.js'
  * The store says this loop no longer holds an event's lease: it expired and another loop or
  * worker claimed the event (or it was released). Internal: `processEvent` drops the event on it
  * (no KashFlow write, no transition, no attempt spent); the new holder carries on from the ledger.
- * @example if (!(await store.heartbeat({ worker, ids: [id], now, until })).includes(id)) throw new LeaseLostError(id, worker)
+ * @example
+ * const worker = 'web-1/1'
+ * const id = 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment'
+ * const now = Date.now()
+ * const kept = await store.heartbeat({ worker, ids: [id], now, until: now + 30_000 })
+ * if (!kept.includes(id)) throw new LeaseLostError(id, worker)
  */
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError'
@@ -46,7 +51,19 @@ export interface LeaseKeeper {
  * a Retry-After, Opayo confirming a hint). The timer is a real, unref'd `setTimeout`: an injected
  * `sleep` may resolve at once (tests) and can be neither cancelled nor unref'd; the lease's end
  * is computed from the injected clock, as every other time the store sees.
- * @example const keeper = keepLeases({ store, worker, ids, leaseMs, intervalMs: leaseMs / 3, now, onError })
+ * @example
+ * const leaseMs = 30_000
+ * const keeper = keepLeases({
+ *   store,
+ *   worker: 'web-1/1',
+ *   ids: ['opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment'],
+ *   leaseMs,
+ *   intervalMs: leaseMs / 3,
+ *   now: Date.now,
+ *   onError: (failure) => logger.warn('lease renewal failed', failure),
+ * })
+ * // ... post the event, then:
+ * await keeper.stop()
  */
 export function keepLeases(input: {
   readonly store: Store

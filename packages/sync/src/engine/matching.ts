@@ -61,7 +61,14 @@ export interface DeadLetterResolution {
 /**
  * What `deadLetters.resolve` did: `resolved` with the resolution kept, or why not.
  * @example
- * const { resolved, message }: ResolveResult = await admin.deadLetters.resolve(id, { invoiceNumber: 1042, by: 'jo', reason: 'typo' })
+ * const admin = createSyncAdmin({ store })
+ * const id = 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment' // the dead letter's event
+ * const { resolved, message }: ResolveResult = await admin.deadLetters.resolve(id, {
+ *   invoiceNumber: 1042,
+ *   by: 'jo',
+ *   reason: 'typo',
+ * })
+ * if (!resolved) console.log(message)
  */
 export interface ResolveResult {
   readonly resolved: boolean

@@ -92,7 +92,11 @@ export const TERMINAL_SQL = "('posted','skipped','dead','discarded')"
 
 /**
  * Runs `fn` so that a synchronous throw becomes a rejected promise, as from any Store method.
- * @example saveRegistration: (input) => settle(() => save(normaliseRegistration(input)))
+ * @example
+ * const saved = new Map<string, RegistrationRecord>()
+ * // A Store method: normaliseRegistration's TypeError rejects the promise, it is not thrown
+ * const saveRegistration = (input: RegistrationRecord) =>
+ *   settle(() => void saved.set(input.vendorTxCode, normaliseRegistration(input)))
  */
 export const settle = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
   new Promise<T>((resolve) => resolve(fn()))
@@ -110,7 +114,16 @@ const OPTIONAL_TEXT = [
  * A registration checked and in its one stored shape, shared by every adapter so they agree:
  * absent optional fields (undefined or null) are left out, the customer is copied as JSON.
  * Throws a TypeError naming the field (never the SecurityKey's value).
- * @example const record = normaliseRegistration({ ...input, vpsTxId: undefined }) // no vpsTxId key
+ * @example
+ * const record = normaliseRegistration({
+ *   vendorTxCode: 'INV-1',
+ *   securityKey: 'JEUPDN1N7E',
+ *   amount: 12000,
+ *   currency: 'GBP',
+ *   txType: 'PAYMENT',
+ *   vpsTxId: undefined,
+ *   createdAt: Date.now(),
+ * }) // no vpsTxId key
  */
 export function normaliseRegistration(record: RegistrationRecord): RegistrationRecord {
   const fail = (field: string, expected: string): never => {
@@ -156,7 +169,10 @@ const sortedKeys = (value: unknown): unknown =>
 
 /**
  * Same registration data (createdAt aside: a re-import later is still a duplicate).
- * @example sameRegistration(first, { ...first, createdAt: Date.now() }) // true
+ * @example
+ * const first: RegistrationRecord = { vendorTxCode: 'INV-1', securityKey: 'JEUPDN1N7E',
+ *   amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: 1767225600000 }
+ * sameRegistration(first, { ...first, createdAt: Date.now() }) // true
  */
 export function sameRegistration(a: RegistrationRecord, b: RegistrationRecord): boolean {
   const data = ({ createdAt: _createdAt, ...rest }: RegistrationRecord) =>
@@ -168,7 +184,13 @@ export function sameRegistration(a: RegistrationRecord, b: RegistrationRecord): 
  * The outcome of an import, record by record in order, once the first occurrence of each new
  * vendorTxCode is stored: `stored` holds what each code now maps to, `inserted` the codes this
  * import created.
- * @example importOutcome([a, a, b], new Map([[a.vendorTxCode, a], [b.vendorTxCode, b]]), new Set([a.vendorTxCode])) // { created: 1, duplicates: 2, conflicts: [] }
+ * @example
+ * const a: RegistrationRecord = { vendorTxCode: 'INV-1', securityKey: 'JEUPDN1N7E',
+ *   amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: 1767225600000 }
+ * const b = { ...a, vendorTxCode: 'INV-2' } // stored before this import
+ * const stored = new Map([[a.vendorTxCode, a], [b.vendorTxCode, b]])
+ * importOutcome([a, a, b], stored, new Set([a.vendorTxCode]))
+ * // { created: 1, duplicates: 2, conflicts: [] }: a created, then a and b seen before
  */
 export function importOutcome(
   records: readonly RegistrationRecord[],
@@ -195,7 +217,10 @@ export function importOutcome(
  * The VendorTxCodes of an import that differ only by letter case from a stored code (given in
  * `storedCodes`: any superset of the stored codes that fold like the batch's) or from an earlier
  * code of the batch. Empty when the import may go ahead.
- * @example nearDuplicatesIn([{ ...a, vendorTxCode: 'inv-1' }], ['INV-1']) // [{ vendorTxCode: 'inv-1', other: 'INV-1', stored: true }]
+ * @example
+ * const a: RegistrationRecord = { vendorTxCode: 'inv-1', securityKey: 'JEUPDN1N7E',
+ *   amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: 1767225600000 }
+ * nearDuplicatesIn([a], ['INV-1']) // [{ vendorTxCode: 'inv-1', other: 'INV-1', stored: true }]
  */
 export function nearDuplicatesIn(
   records: readonly RegistrationRecord[],
@@ -216,7 +241,16 @@ export function nearDuplicatesIn(
 
 /**
  * A row of the `registrations` table (either SQL dialect) as a RegistrationRecord.
- * @example registrationFromRow(db.prepare('SELECT * FROM registrations WHERE vendor_tx_code = ?').get(code))
+ * @example
+ * registrationFromRow({
+ *   vendor_tx_code: 'INV-1',
+ *   security_key: 'JEUPDN1N7E',
+ *   amount: 12000,
+ *   currency: 'GBP',
+ *   tx_type: 'PAYMENT',
+ *   vps_tx_id: null,
+ *   created_at: 1767225600000,
+ * }) // { vendorTxCode: 'INV-1', ..., txType: 'PAYMENT', createdAt: 1767225600000 }: no vpsTxId
  */
 export function registrationFromRow(row: Record<string, unknown>): RegistrationRecord {
   const optional = (name: string, column: string) => {
@@ -242,7 +276,10 @@ export function registrationFromRow(row: Record<string, unknown>): RegistrationR
 
 /**
  * A registration's column values, in the order of REGISTRATION_COLUMNS.
- * @example insert.run(...registrationValues(record))
+ * @example
+ * registrationValues({ vendorTxCode: 'INV-1', securityKey: 'JEUPDN1N7E',
+ *   amount: 12000, currency: 'GBP', txType: 'PAYMENT', createdAt: 1767225600000 })
+ * // ['INV-1', 'JEUPDN1N7E', 12000, 'GBP', 'PAYMENT', null, null, null, null, 1767225600000, null, null]
  */
 export const registrationValues = (r: RegistrationRecord): unknown[] => [
   r.vendorTxCode,

@@ -232,7 +232,14 @@ export interface MigrationTarget {
  * Brings a database up to date: in one exclusive transaction, creates `schema_migrations` if
  * missing, then applies, in version order, each migration whose version is not recorded there,
  * and records it. A failure rolls everything back. Returns the versions applied.
- * @example await migrate(target) // target: the store's MigrationTarget, e.g. sqliteMigrationTarget(db)
+ * @example
+ * // A dry run: a target that only collects the SQL a new PostgreSQL database would get
+ * const statements: string[] = []
+ * const target: MigrationTarget = {
+ *   dialect: postgresDialect('opayo_kashflow'),
+ *   apply: async ({ before, plan }) => void statements.push(...before, ...plan([])),
+ * }
+ * const versions = await migrate(target) // every version, in order
  */
 export async function migrate(
   target: MigrationTarget,

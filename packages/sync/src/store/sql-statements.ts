@@ -44,7 +44,18 @@ export interface SharedStatements {
 
 /**
  * The statements both SQL stores share, written once for the given dialect.
- * @example const sql = sharedStatements(SQLITE_DIALECT) // db.prepare(sql.eventById).get(id)
+ * @example
+ * const dialect = {
+ *   name: 'postgres',
+ *   table: (name: string) => `okt.${name}`,
+ *   json: 'JSONB',
+ *   int64: 'BIGINT',
+ *   serialKey: 'BIGSERIAL PRIMARY KEY',
+ *   setup: ['CREATE SCHEMA IF NOT EXISTS okt'],
+ *   addColumn: 'ADD COLUMN IF NOT EXISTS',
+ * } as const // postgresDialect('okt')
+ * const sql = sharedStatements(dialect)
+ * sql.eventById // 'SELECT * FROM okt.events WHERE id = $1'
  */
 export function sharedStatements(dialect: SqlDialect): SharedStatements {
   const t = dialect.table

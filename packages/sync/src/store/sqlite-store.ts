@@ -459,7 +459,10 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
  * write lock keeps a second process opening the same file from migrating at the same time. It
  * runs synchronously, start to commit: an await inside would let another connection of this
  * process block the thread on the lock this one holds. Internal (the runner's tests use it).
- * @example const target = sqliteMigrationTarget(db) // then: await migrate(target)
+ * @example
+ * // db: an open better-sqlite3 database, as sqliteStore's `database` option takes one
+ * const targetOf = (db: Required<SqliteStoreOptions>['database']) => sqliteMigrationTarget(db)
+ * // then: await migrate(targetOf(db)), as sqliteStore does when it opens the file
  */
 export function sqliteMigrationTarget(db: Database.Database): MigrationTarget {
   return {
