@@ -26,14 +26,21 @@ function opayo() {
   return { fake, reporting }
 }
 
-const settled = (batchId: string, postedHome: number): Partial<EventRecord> => ({
+const settled = (
+  batchId: string,
+  postedHome: number,
+  gross = postedHome,
+): Partial<EventRecord> => ({
   id: `batch:${batchId}`,
   state: 'posted',
   detail: {
     batchId,
     date: DATE,
     markers: [`OPAYO-BATCH:${batchId}:transfer`, `OPAYO-BATCH:${batchId}:fees`],
-    totals: { postedHome: { amount: postedHome, currency: 'GBP' } },
+    totals: {
+      gross: { amount: gross, currency: 'GBP' },
+      postedHome: { amount: postedHome, currency: 'GBP' },
+    },
   },
 })
 
@@ -115,6 +122,30 @@ describe('reconcileBatches', () => {
     ])
     expect(result.needsAttention).toBe(2)
     expect(asked).toContain(`${DATE} OPAYO-BATCH:1001:fees`)
+  })
+
+  it('reports a posted batch whose total Opayo now reports differently as batch_changed', async () => {
+    const { reporting } = opayo()
+    // Batch 1001 was settled at £100.00; Opayo now says £120.00.
+    const events = new Map([['batch:1001', settled('1001', 10000)]])
+    const result = await reconcileBatches({
+      reporting,
+      store: { get: (id) => Promise.resolve(events.get(id) as EventRecord | undefined) },
+      kashflow: {
+        journals: { find: () => Promise.resolve(journal(10000) as never) },
+      } as never,
+      clearingNominalCode: 1210,
+      from: FROM,
+      to: TO,
+    })
+    expect(result.rows[0]).toMatchObject({
+      batchId: '1001',
+      status: 'batch_changed',
+      opayoTotal: 12000,
+      postedToClearing: 10000,
+      note: expect.stringContaining('Opayo now reports 12000') as string,
+    })
+    expect(result.needsAttention).toBeGreaterThanOrEqual(1)
   })
 
   it('reads each journal with its detail, and reports a batch unknown (never missing) when KashFlow cannot tell', async () => {

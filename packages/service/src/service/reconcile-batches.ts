@@ -23,6 +23,11 @@ export type BatchReconciliationStatus =
   | 'settled'
   /** Settled by the engine, but a journal is missing in KashFlow or differs: something remains. */
   | 'journal_mismatch'
+  /**
+   * Settled by the engine, but Opayo now reports another total for the batch than the one posted
+   * (the engine also holds a `settlement_batch_changed` dead letter for it): a person looks.
+   */
+  | 'batch_changed'
   /** The engine is waiting (a transaction not posted yet, fees not imported): normal for a day or two. */
   | 'waiting'
   /** Dead-lettered: a person must look (`dead-letters show batch:{id}`). */
@@ -193,17 +198,27 @@ export async function reconcileBatches(input: {
     }
     const posted = Number(record.totals.postedHome.amount)
     const remainder = posted - found.transfer - found.fees - found.fx
+    const postedGross = record.totals.gross as { amount?: unknown } | undefined
+    const changed =
+      opayo.opayoTotal !== undefined &&
+      typeof postedGross?.amount === 'number' &&
+      opayo.opayoTotal !== postedGross.amount
     rows.push({
       batchId: listed.batchid,
       ...opayo,
-      status: remainder === 0 && missing.length === 0 ? 'settled' : 'journal_mismatch',
+      status: changed
+        ? 'batch_changed'
+        : remainder === 0 && missing.length === 0
+          ? 'settled'
+          : 'journal_mismatch',
       postedToClearing: posted,
       transfer: found.transfer,
       fees: found.fees,
       fxDifference: found.fx,
       clearingRemainder: remainder,
-      note:
-        missing.length > 0
+      note: changed
+        ? `Opayo now reports ${opayo.opayoTotal} for the batch; ${String(postedGross?.amount)} was settled (see dead-letters list)`
+        : missing.length > 0
           ? `not found in KashFlow: ${missing.join(', ')}`
           : remainder === 0
             ? ''

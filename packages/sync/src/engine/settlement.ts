@@ -32,6 +32,8 @@ import type { IngestResult } from './sync-engine.js'
 import { fingerprintOf } from './ingest.js'
 import { executeIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
+import { claimSettledTransactions, surfaceChangedBatch } from './settlement-integrity.js'
+import type { SettlementClaim } from './settlement-integrity.js'
 
 /**
  * UNCONFIRMED (the one place this guess is kept): KashFlow's REST API documents no bank-to-bank
@@ -119,13 +121,27 @@ export function createSettlementIngest(
       ctx.emit({ type: 'received', id })
       return { outcome: 'received', id }
     }
+    // Changed after some of it was written: never a duplicate; a dead letter a person sees.
+    // (A new `received` alone is the bank's figure, not Opayo's batch: not a change of it.)
+    if (result.outcome === 'conflict' && opayoPartChanged(result.event.payment, batch))
+      await surfaceChangedBatch(ctx, result.event, payload, fingerprint)
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
 }
 
+/** Whether what Opayo reports of a batch (all but the amount received) differs from the stored. */
+function opayoPartChanged(stored: unknown, batch: SettlementBatchEvent): boolean {
+  const before = settlementBatchOf(stored)
+  if (!before) return true
+  const opayoPart = ({ received: _received, ...rest }: SettlementBatchEvent) => rest
+  return fingerprintOf(opayoPart(before)) !== fingerprintOf(opayoPart(batch))
+}
+
 /** What one transaction of the batch posted to KashFlow, read from its event's ledger. */
 interface PostedLookup {
+  /** The event that posted it (its ledger holds the transaction's settlement claim). */
+  readonly eventId: string
   readonly amount?: Money
   /** The bank account it was posted to, when the posting names one. */
   readonly bankAccountId?: number
@@ -160,6 +176,7 @@ async function postedOf(
       if (entry.kind === 'invoice-payment' || entry.kind === 'invoice-refund') {
         if (request?.amount === undefined) continue
         return {
+          eventId: id,
           amount: request.amount,
           ...(request.bankAccountId === undefined ? {} : { bankAccountId: request.bankAccountId }),
           ...(request.invoiceNumber === undefined ? {} : { invoiceNumber: request.invoiceNumber }),
@@ -170,7 +187,7 @@ async function postedOf(
         // A suspense journal: both lines carry the same amount.
         const line = request?.lines?.[0]
         const amount = line?.debit ?? line?.credit
-        if (amount) return { amount }
+        if (amount) return { eventId: id, amount }
       }
     }
   }
@@ -240,9 +257,11 @@ export async function processSettlement(
     const homeCurrency = await ctx.homeCurrency()
     const accounts = { ...settlement.accounts, homeCurrency }
     const elsewhere: string[] = []
+    const claims: SettlementClaim[] = []
     const transactions: SettlementBatchInput['transactions'][number][] = []
     for (const tx of batch.transactions) {
       const posted = await postedOf(ctx, tx.transactionId, tx.kind)
+      if (posted) claims.push({ transactionId: tx.transactionId, eventId: posted.eventId })
       if (
         posted?.bankAccountId !== undefined &&
         posted.bankAccountId !== settlement.accounts.clearing.bankAccountId
@@ -298,6 +317,15 @@ export async function processSettlement(
       await ctx.deadLetter(event, plan.issues[0]?.code ?? 'settlement_invalid', {
         detail: { batchId: plan.batchId, issues: plan.issues },
         outcome: `settlement batch is inconsistent: ${plan.issues[0]?.message ?? 'no detail'}`,
+      })
+      return
+    }
+    // Each transaction is settled by one batch only: claimed before anything is written.
+    const taken = await claimSettledTransactions(ctx, plan.batchId, claims)
+    if (taken.length > 0) {
+      await ctx.deadLetter(event, 'transaction_already_settled', {
+        detail: { batchId: plan.batchId, settledElsewhere: taken },
+        outcome: `${taken.length} transaction(s) of batch ${plan.batchId} were settled by another batch (${[...new Set(taken.map((t) => t.batchId))].join(', ')}); nothing was posted`,
       })
       return
     }

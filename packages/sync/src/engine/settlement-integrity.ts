@@ -1,0 +1,103 @@
+// Two guards of clearing mode's settlement, each through the store's write-once primitives:
+// a transaction is settled by one batch only (a claim in the transaction's own ledger), and a
+// batch that Opayo changes after it was posted is surfaced as a dead letter of its own, never
+// taken for a duplicate.
+import type { EventRecord } from '../store/store.js'
+import type { EngineContext } from './context.js'
+
+/** The ledger marker of a transaction's settlement claim, in its payment event's ledger. */
+export const SETTLED_MARKER = 'OPAYO-SETTLED'
+
+/** A transaction of a batch and the event its payment was posted by. */
+export interface SettlementClaim {
+  readonly transactionId: string
+  readonly eventId: string
+}
+
+/** A transaction another batch has already settled. */
+export interface SettledElsewhere {
+  readonly transactionId: string
+  readonly batchId: string
+}
+
+/**
+ * Claims each transaction for `batchId` before anything of the batch is written: an entry
+ * `OPAYO-SETTLED` in the ledger of the event that posted the transaction, begun atomically by the
+ * store (`ledgerBegin` returns the existing entry when there is one). Claiming again for the same
+ * batch is a no-op, so a retried batch passes. Returns the transactions another batch holds; the
+ * caller then dead-letters the batch, which posts nothing.
+ * @example
+ * const ctx = { store: memoryStore(), now: () => Date.now() }
+ * const tx = { transactionId: 'F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2', eventId: 'opayo:F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2:payment' }
+ * await claimSettledTransactions(ctx, '1234', [tx]) // [] : batch 1234 holds it now
+ * const elsewhere = await claimSettledTransactions(ctx, '1235', [tx])
+ * console.log(elsewhere) // [{ transactionId: 'F955C22E-…', batchId: '1234' }]
+ */
+export async function claimSettledTransactions(
+  ctx: Pick<EngineContext, 'store' | 'now'>,
+  batchId: string,
+  claims: readonly SettlementClaim[],
+): Promise<SettledElsewhere[]> {
+  const elsewhere: SettledElsewhere[] = []
+  for (const claim of claims) {
+    const { entry, created } = await ctx.store.ledgerBegin({
+      eventId: claim.eventId,
+      marker: SETTLED_MARKER,
+      kind: 'settlement-claim',
+      request: { batchId },
+      now: ctx.now(),
+    })
+    if (created) {
+      await ctx.store.ledgerComplete({
+        eventId: claim.eventId,
+        marker: SETTLED_MARKER,
+        result: { batchId },
+        now: ctx.now(),
+      })
+      continue
+    }
+    const holder = (entry.request as { batchId?: unknown } | null)?.batchId
+    if (holder !== batchId)
+      elsewhere.push({ transactionId: claim.transactionId, batchId: String(holder) })
+  }
+  return elsewhere
+}
+
+/**
+ * A batch Opayo reports again with other content after the engine wrote some of it to KashFlow:
+ * stored straight as a dead letter of its own (`{batch event id}:changed:{digest}`, reason
+ * `settlement_batch_changed`) with the figures posted and the figures now reported, so a person
+ * sees it in `dead-letters list` and the alert webhook. The same change polled again is a
+ * duplicate of that dead letter, never a second one. Returns the dead letter's id.
+ * @example
+ * const ctx = { store: memoryStore(), now: () => Date.now(), emit: () => {}, logger: undefined }
+ * const stored = await ctx.store.get('batch:1234')
+ * const reported = { settlementBatch: { batchId: '1234', gross: { amount: 15000, currency: 'GBP' } } }
+ * if (stored?.state === 'posted') await surfaceChangedBatch(ctx, stored, reported, 'a1b2c3d4e5f6a7b8c9d0')
+ */
+export async function surfaceChangedBatch(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit' | 'logger'>,
+  stored: EventRecord,
+  payload: unknown,
+  fingerprint: string,
+): Promise<string> {
+  const id = `${stored.id}:changed:${fingerprint.slice(0, 16)}`
+  const detail = {
+    batchEventId: stored.id,
+    state: stored.state,
+    posted: stored.detail ?? null,
+    reported: payload,
+  }
+  const result = await ctx.store.ingest({
+    id,
+    payment: payload,
+    fingerprint,
+    now: ctx.now(),
+    dead: { reason: 'settlement_batch_changed', detail },
+  })
+  if (result.outcome === 'received') {
+    ctx.logger?.warn?.('sync settlement batch changed after posting', { id, batch: stored.id })
+    ctx.emit({ type: 'dead-lettered', id, reason: 'settlement_batch_changed' })
+  }
+  return id
+}

@@ -1,0 +1,160 @@
+import { defineSettlementAccounts, definePostingRules } from '@opayo-kashflow/core'
+import type { CanonicalPayment } from '@opayo-kashflow/core'
+import { describe, expect, it } from 'vitest'
+import { trialBalance } from '../../../test/support/trial-balance.js'
+import { SyncConfigError, settlementEventId } from '../src/index.js'
+import type { SettlementBatchEventInput, SettlementOptions } from '../src/index.js'
+import { harness, payment } from './helpers.js'
+
+const CLEARING = 55170
+const seed = {
+  invoices: [
+    { number: 1042, gross: 120 },
+    { number: 1043, gross: 50 },
+  ],
+  bankAccounts: [
+    { Id: 55166, AccountName: 'Current Account', Code: 1200 },
+    { Id: CLEARING, AccountName: 'Opayo clearing', Code: 1210 },
+  ],
+  nominals: [
+    { Code: 1200, Name: 'Current Account' },
+    { Code: 1210, Name: 'Opayo clearing' },
+    { Code: 7901, Name: 'Bank charges' },
+    { Code: 7906, Name: 'Exchange differences' },
+  ],
+}
+const settlement: SettlementOptions = {
+  accounts: defineSettlementAccounts({
+    clearing: { bankAccountId: CLEARING, nominalCode: 1210 },
+    bank: { bankAccountId: 55166, nominalCode: 1200 },
+    feesNominalCode: 7901,
+    fxNominalCode: 7906,
+  }),
+  fees: { source: 'none' },
+}
+const rules = definePostingRules({
+  bankAccountId: 55166,
+  paymentMethodId: 409844,
+  mode: 'clearing',
+  clearingBankAccountId: CLEARING,
+})
+const clearingHarness = () => harness({ seed, engine: { rules, settlement } })
+
+const batchOf = (
+  batchId: string,
+  payments: readonly CanonicalPayment[],
+): SettlementBatchEventInput => ({
+  batchId,
+  date: '2026-11-03',
+  currency: 'GBP',
+  gross: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
+  transactions: payments.map((p) => ({
+    transactionId: p.source.transactionId,
+    kind: 'payment' as const,
+    amount: p.amount,
+  })),
+})
+
+describe('a transaction in two batches', () => {
+  it('is settled by the first batch only; the second is dead-lettered and posts nothing', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.ingestSettlementBatch(batchOf('B-1', [a]))
+    await h.settle()
+    await h.engine.ingestSettlementBatch(batchOf('B-2', [a, b]))
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-1'))).toMatchObject({ state: 'posted' })
+    expect(await h.store.get(settlementEventId('B-2'))).toMatchObject({
+      state: 'dead',
+      reason: 'transaction_already_settled',
+      detail: { settledElsewhere: [{ transactionId: a.source.transactionId, batchId: 'B-1' }] },
+    })
+    // From what KashFlow received: £10 + £10 onto clearing, £10 transferred off by B-1 only.
+    const balances = trialBalance(h.fake)
+    expect(balances.get(1210)).toBe(1000)
+    expect(balances.get(1200)).toBe(1000)
+  })
+
+  it('lets the same batch claim its transactions again (a retried batch posts)', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.ingestSettlementBatch(batchOf('B-1', [a]))
+    await h.settle()
+    await h.engine.ingestSettlementBatch(batchOf('B-1', [a]))
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-1'))).toMatchObject({ state: 'posted' })
+    expect(trialBalance(h.fake).get(1210)).toBe(0)
+  })
+})
+
+describe('a batch that changes after it was posted', () => {
+  it('is surfaced as a dead letter of its own, once, and the posted batch stays as it was', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.ingestSettlementBatch(batchOf('B-9', [a]))
+    await h.settle()
+    const changed = batchOf('B-9', [a, b])
+    expect(await h.engine.ingestSettlementBatch(changed)).toMatchObject({ outcome: 'conflict' })
+    expect(await h.engine.ingestSettlementBatch(changed)).toMatchObject({ outcome: 'conflict' })
+    const dead = (await h.store.list({ states: ['dead'] })).filter((e) =>
+      e.id.startsWith(`${settlementEventId('B-9')}:changed:`),
+    )
+    expect(dead).toHaveLength(1)
+    expect(dead[0]).toMatchObject({
+      reason: 'settlement_batch_changed',
+      detail: {
+        state: 'posted',
+        posted: { totals: { gross: { amount: 1000 } } },
+        reported: { settlementBatch: { gross: { amount: 2000 } } },
+      },
+    })
+    expect(h.events).toContainEqual(
+      expect.objectContaining({ type: 'dead-lettered', reason: 'settlement_batch_changed' }),
+    )
+    expect(await h.store.get(settlementEventId('B-9'))).toMatchObject({ state: 'posted' })
+  })
+
+  it('is not a change when only the amount received is new', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    await h.engine.ingest(a)
+    await h.engine.ingestSettlementBatch(batchOf('B-10', [a]))
+    await h.settle()
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-10', [a]),
+      received: { amount: 990, currency: 'GBP' },
+    })
+    expect(await h.store.list({ states: ['dead'] })).toEqual([])
+  })
+})
+
+describe('suspense journals in clearing mode', () => {
+  it('are refused at start-up unless they debit the clearing nominal', () => {
+    const suspense = (bankNominalCode: number) =>
+      definePostingRules({
+        bankAccountId: 55166,
+        paymentMethodId: 409844,
+        mode: 'clearing',
+        clearingBankAccountId: CLEARING,
+        unmatchedReference: {
+          action: 'suspense-journal',
+          suspenseNominalCode: 9999,
+          bankNominalCode,
+        },
+      })
+    expect(() => harness({ seed, engine: { rules: suspense(1200), settlement } })).toThrow(
+      SyncConfigError,
+    )
+    expect(() => harness({ seed, engine: { rules: suspense(1200), settlement } })).toThrow(
+      /bankNominalCode to the clearing account's nominal code 1210/,
+    )
+    expect(() => harness({ seed, engine: { rules: suspense(1210), settlement } })).not.toThrow()
+  })
+})
