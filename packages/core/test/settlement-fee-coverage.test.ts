@@ -32,8 +32,12 @@ function imported(statement: string, text: string): FeeStatementRow[] {
   return parsed.value.map((row) => ({ ...row, statement }))
 }
 
-const plan = (rows: readonly FeeStatementRow[]) =>
-  planSettlement(batch, { accounts, fees: { source: 'statement', rows } })
+/** Planned with the deposit the acquirer paid: the batch less `fees` (minor units). */
+const plan = (rows: readonly FeeStatementRow[], fees = 0) =>
+  planSettlement(
+    { ...batch, received: gbp(15000 - fees) },
+    { accounts, fees: { source: 'statement', rows } },
+  )
 
 describe('statement fees that cover a batch in part, or twice', () => {
   it('waits while the statement covers one of two transactions and has no batch fee', () => {
@@ -47,25 +51,28 @@ describe('statement fees that cover a batch in part, or twice', () => {
 
   it('posts once every transaction has its fee', () => {
     const rows = imported('a', `transaction_id,fee,currency\n${TX1},1.50,GBP\n${TX2},0.75,GBP`)
-    expect(plan(rows)).toMatchObject({ kind: 'post', totals: { fees: gbp(225) } })
+    expect(plan(rows, 225)).toMatchObject({
+      kind: 'post',
+      totals: { fees: gbp(225), clearingRemainder: gbp(0) },
+    })
   })
 
   it('counts only the latest import: a corrected statement replaces, never adds', () => {
     const first = imported('a', `transaction_id,fee,currency\n${TX1},1.50,GBP\n${TX2},0.75,GBP`)
     // The same statement re-exported with its columns in another order, and one fee corrected.
     const second = imported('b', `currency,fee,transaction_id\nGBP,1.40,${TX1}\nGBP,0.75,${TX2}`)
-    expect(plan([...first, ...second])).toMatchObject({
+    expect(plan([...first, ...second], 215)).toMatchObject({
       kind: 'post',
-      totals: { fees: gbp(215) },
+      totals: { fees: gbp(215), clearingRemainder: gbp(0) },
     })
   })
 
   it('keeps the earlier import for a batch the later one does not mention', () => {
     const first = imported('a', `transaction_id,fee,currency\n${TX1},1.50,GBP\n${TX2},0.75,GBP`)
     const other = imported('b', 'batch_id,fee,currency\n9999,5.00,GBP')
-    expect(plan([...first, ...other])).toMatchObject({
+    expect(plan([...first, ...other], 225)).toMatchObject({
       kind: 'post',
-      totals: { fees: gbp(225) },
+      totals: { fees: gbp(225), clearingRemainder: gbp(0) },
     })
   })
 })

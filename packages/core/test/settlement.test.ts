@@ -80,6 +80,8 @@ function gbpBatch(overrides: Partial<SettlementBatchInput> = {}): SettlementBatc
         posted: { amount: { amount: 2000, currency: 'GBP' } },
       },
     ],
+    // The deposit observed at the bank: the worked example's net (gross less the rules' fees).
+    received: { amount: 14334, currency: 'GBP' },
     ...overrides,
   }
 }
@@ -267,7 +269,7 @@ describe('defineSettlementAccounts', () => {
     expect(plan).toThrow(InvalidArgumentError)
     expect(plan).toThrow(/accounts\.homeCurrency is not set/)
     // Given EUR, the GBP postings are foreign: they need the rate KashFlow booked them at.
-    const euro = planSettlement(gbpBatch(), {
+    const euro = planSettlement(gbpBatch({ received: money(16700, 'EUR') }), {
       accounts: { ...unset, homeCurrency: 'EUR' },
       fees: { source: 'none' },
     })
@@ -374,7 +376,13 @@ describe('parseFeeStatement', () => {
 describe('planSettlement in the home currency', () => {
   const fees = { source: 'rules' as const, rules: gbpRules }
 
-  it('plans the transfer of the net total and the fee journal of the worked example', () => {
+  it('waits for the deposit, saying what is expected, and never posts the expected figure', () => {
+    const plan = planSettlement(gbpBatch({ received: undefined }), { accounts, fees })
+    expect(plan).toMatchObject({ kind: 'wait', reason: 'amount_received_unknown' })
+    expect(plan.kind === 'wait' && plan.message).toContain('£143.34 expected, net of fees')
+  })
+
+  it('plans the transfer of the deposit and the fee journal of the worked example', () => {
     const plan = posted(planSettlement(gbpBatch(), { accounts, fees }))
     expect(plan.marker).toBe('OPAYO-BATCH:1234:settlement')
     // visa £120.00: 1.5% + 20p = £2.00; visa_debit £45.50: 0.3% + 2p = 16p; refund: free
@@ -395,7 +403,7 @@ describe('planSettlement in the home currency', () => {
       marker: 'OPAYO-BATCH:1234:transfer',
       date: '2026-11-02',
       reference: 'OPAYO-BATCH:1234:transfer',
-      comment: 'Opayo batch 1234 of 2026-11-02: £143.34 from clearing to bank',
+      comment: 'Opayo batch 1234 of 2026-11-02: deposit of £143.34, from clearing to bank',
       amount: gbp(14334),
       fromBankAccountId: 7,
       toBankAccountId: 1,
@@ -466,9 +474,53 @@ describe('planSettlement in the home currency', () => {
     expect(plan.totals.clearingRemainder).toEqual(gbp(0))
   })
 
-  it('dead-letters a fee difference beyond maxFeeDifference', () => {
-    const plan = planSettlement(gbpBatch({ received: gbp(14331) }), { accounts, fees })
-    expect(plan).toMatchObject({ kind: 'dead-letter', issues: [{ path: ['received'] }] })
+  it('leaves a difference beyond maxFeeDifference on clearing as the payout difference', () => {
+    // The acquirer withheld a £30.00 chargeback from the deposit: £113.34 arrived, not £143.34.
+    const plan = posted(
+      planSettlement(gbpBatch({ received: gbp(11334) }), { accounts, fees, maxFeeDifference: 5 }),
+    )
+    expect(plan.transfer?.amount).toEqual(gbp(11334))
+    expect(plan.totals).toMatchObject({
+      fees: gbp(216),
+      feeDifference: gbp(0),
+      payoutDifference: gbp(3000),
+      clearingRemainder: gbp(3000),
+      fxDifference: gbp(0),
+    })
+    // Nothing of it is booked as a bank charge or to the bank.
+    expect(plan.feeJournal?.lines).toEqual([
+      dr(7901, 216, 'Opayo card fees, batch 1234 (3 transactions)'),
+      cr(1210, 216, 'Opayo clearing, batch 1234 fees'),
+    ])
+    expect(plan.fxJournal).toBeUndefined()
+  })
+
+  it('pays a gross-settled batch out gross: no fee journal, the deposit is the gross', () => {
+    const plan = posted(
+      planSettlement(gbpBatch({ received: gbp(14550) }), {
+        accounts,
+        fees: { source: 'none' },
+        payout: 'gross',
+      }),
+    )
+    expect(plan.feeJournal).toBeUndefined()
+    expect(plan.transfer?.amount).toEqual(gbp(14550))
+    expect(plan.totals.clearingRemainder).toEqual(gbp(0))
+    expect(() => planSettlement(gbpBatch(), { accounts, fees, payout: 'gross' })).toThrow(
+      /payout 'gross'.*fees: \{ source: 'none' \}/,
+    )
+  })
+
+  it('dates every entry on the day the deposit reached the bank', () => {
+    const plan = posted(planSettlement(gbpBatch({ receivedOn: '2026-11-05' }), { accounts, fees }))
+    expect([plan.date, plan.transfer?.date, plan.feeJournal?.date]).toEqual([
+      '2026-11-05',
+      '2026-11-05',
+      '2026-11-05',
+    ])
+    expect(plan.transfer?.comment).toBe(
+      'Opayo batch 1234 of 2026-11-02: deposit of £143.34 on 2026-11-05, from clearing to bank',
+    )
   })
 
   it('moves money from bank to clearing when refunds exceed payments', () => {
@@ -479,6 +531,7 @@ describe('planSettlement in the home currency', () => {
           date: '2026-11-03',
           currency: 'GBP',
           gross: gbp(-2000),
+          received: gbp(-2000),
           transactions: [
             {
               transactionId: TX3,
@@ -513,6 +566,7 @@ describe('planSettlement in the home currency', () => {
           date: '2026-11-04',
           currency: 'GBP',
           gross: gbp(10000),
+          received: gbp(10000),
           transactions: [
             {
               transactionId: TX1,
@@ -697,7 +751,10 @@ describe('planSettlement with statement fees', () => {
       ].join('\n'),
     )
     const plan = posted(
-      planSettlement(gbpBatch(), { accounts, fees: { source: 'statement', rows } }),
+      planSettlement(gbpBatch({ received: gbp(14495) }), {
+        accounts,
+        fees: { source: 'statement', rows },
+      }),
     )
     expect(plan.totals.fees).toEqual(gbp(55))
     expect(plan.totals.net).toEqual(gbp(14495))
@@ -753,6 +810,28 @@ describe('planSettlement in a foreign currency', () => {
     expect(
       planSettlement(eurBatch(), { accounts, fees: { source: 'rules', rules: eurRules } }),
     ).toMatchObject({ kind: 'wait', reason: 'amount_received_unknown' })
+  })
+
+  it('dead-letters a deposit far from what the batch is worth (9.78 typed for 97.80), never an exchange loss', () => {
+    const plan = planSettlement(eurBatch(978), {
+      accounts,
+      fees: { source: 'rules', rules: eurRules },
+    })
+    expect(plan).toMatchObject({
+      kind: 'dead-letter',
+      issues: [{ code: 'implausible_amount_received', path: ['received'] }],
+    })
+    expect(plan.kind === 'dead-letter' && plan.issues[0]?.message).toMatch(
+      /£9\.78 reached the bank.*worth £99\.\d\d.*more than 5% apart/,
+    )
+    // A wider bound is a choice the caller makes.
+    expect(
+      planSettlement(eurBatch(978), {
+        accounts,
+        fees: { source: 'rules', rules: eurRules },
+        maxRateDeviation: 95,
+      }).kind,
+    ).toBe('post')
   })
 
   it('values the fees at the payout rate and books the rest as a realised exchange difference', () => {

@@ -48,6 +48,8 @@ export const ISSUE_CODES = {
    * `transactiongroup` payment/refund values and counts); the message gives both figures.
    */
   settlement_totals_mismatch: 'settlement_totals_mismatch',
+  /** A foreign batch's amount received implies a rate far from the rates its postings were booked at. */
+  implausible_amount_received: 'implausible_amount_received',
   /** A settlement batch holds several currencies (one `transactiongroup` per currency). */
   settlement_multi_currency: 'settlement_multi_currency',
   /** The event is valid but only a person can decide what to post (for example a void). */

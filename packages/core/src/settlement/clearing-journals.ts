@@ -21,7 +21,7 @@ import type { SettlementTotals } from './settlement-plan-types.js'
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const line = journalLine(ctx, moneyOf, 7901, 170n, 'Opayo card fees, batch 1001')
  * // { nominalCode: 7901, debit: { amount: 170, currency: 'GBP' }, comment: 'Opayo card ...' }
@@ -58,7 +58,7 @@ function journal(
     kind: 'journal',
     paymentId: ctx.eventId,
     marker: entryMarker,
-    date: ctx.batch.date,
+    date: ctx.batch.receivedOn ?? ctx.batch.date,
     reference: entryMarker,
     comment,
     lines,
@@ -77,13 +77,13 @@ function journal(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
- *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
  * const gbp = (units: number) => money(units, 'GBP')
  * const totals: SettlementTotals = { gross: gbp(10000), fees: gbp(170), net: gbp(9830),
- *   postedHome: gbp(10000), received: gbp(9830), feesHome: gbp(170), feeDifference: gbp(0),
+ *   postedHome: gbp(10000), received: gbp(9830), feesHome: gbp(170), feeDifference: gbp(0), payoutDifference: gbp(0),
  *   fxDifference: gbp(0), clearingRemainder: gbp(0) }
  * const fees = feeJournal(ctx, moneyOf, figures, totals) // Dr 7901 £1.70, Cr 1210 £1.70
  */
@@ -138,14 +138,14 @@ export function feeJournal(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 8400n, feesHome: 145n,
- *   feeDifference: 0n, totalPosted: 8584n, fx: 39n, remainder: 0n }
+ *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 8584n, fx: 39n, remainder: 0n }
  * const eur = (units: number) => money(units, 'EUR')
  * const gbp = (units: number) => money(units, 'GBP')
  * const totals: SettlementTotals = { gross: eur(10000), fees: eur(170), net: eur(9830),
- *   postedHome: gbp(8584), received: gbp(8400), feesHome: gbp(145), feeDifference: gbp(0),
+ *   postedHome: gbp(8584), received: gbp(8400), feesHome: gbp(145), feeDifference: gbp(0), payoutDifference: gbp(0),
  *   fxDifference: gbp(39), clearingRemainder: gbp(0) }
  * const fx = fxJournal(ctx, moneyOf, figures, totals) // a 39p loss: Dr 7906 £0.39, Cr 1210 £0.39
  */

@@ -72,11 +72,17 @@ export const SettlementBatchSchema = z.object({
   /** Opayo's total for the batch, payments minus refunds, in the batch currency (may be negative). */
   gross: MoneySchema,
   /**
-   * What arrived at the bank, in the home currency, when known (negative when the acquirer took
-   * money). Absent: the net of fees when the batch is in the home currency; otherwise the batch
-   * waits until it is known.
+   * The deposit observed at the bank for the batch, in the home currency (negative when the
+   * acquirer took money): from the bank account's lines, a bank statement, or set by a person.
+   * Absent: the batch waits until it is known; an expected figure is never posted as if it had
+   * arrived.
    */
   received: MoneySchema.optional(),
+  /** The date the deposit reached the bank (the bank line's date), YYYY-MM-DD: the transfer's date. */
+  receivedOn: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'receivedOn must be YYYY-MM-DD')
+    .optional(),
   transactions: z.array(SettlementTransactionSchema).min(1, 'a batch has at least one transaction'),
   /**
    * Opayo's own totals, one per currency, as getBatchList sent them. When present, the

@@ -32,6 +32,10 @@ export interface SettlementContext {
   readonly accounts: SettlementAccounts
   /** `maxFeeDifference`, in minor units. */
   readonly tolerance: number
+  /** How the acquirer pays the batch out (`PlanSettlementOptions.payout`). */
+  readonly payout: 'net' | 'gross'
+  /** `maxRateDeviation`, in percent. */
+  readonly maxRateDeviation: number
 }
 
 /** The plan stops here: the batch waits, or is dead-lettered. */
@@ -76,8 +80,9 @@ export function wait(
 /**
  * Checks the options (throwing on a programming error) and parses the batch: its context, or a
  * dead letter listing the schema's issues (with the marker when the batch id itself is valid).
- * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer, or
- * `accounts.homeCurrency` is not set.
+ * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer,
+ * `maxRateDeviation` not a percentage, `payout` neither `net` nor `gross` (or `gross` with fees),
+ * or `accounts.homeCurrency` is not set.
  * @example
  * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
  *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
@@ -97,6 +102,21 @@ export function openBatch(
       `planSettlement(): maxFeeDifference must be a non-negative integer of minor units, got ${String(tolerance)}.`,
     )
   }
+  const maxRateDeviation = options.maxRateDeviation ?? 5
+  if (!(Number.isFinite(maxRateDeviation) && maxRateDeviation >= 0 && maxRateDeviation < 100)) {
+    throw new InvalidArgumentError(
+      `planSettlement(): maxRateDeviation must be a percentage from 0 to under 100, got ${String(maxRateDeviation)}.`,
+    )
+  }
+  const payout = options.payout ?? 'net'
+  if (payout !== 'net' && payout !== 'gross')
+    throw new InvalidArgumentError(
+      `planSettlement(): payout must be "net" or "gross", got ${JSON.stringify(payout)}.`,
+    )
+  if (payout === 'gross' && options.fees.source !== 'none')
+    throw new InvalidArgumentError(
+      "planSettlement(): with payout 'gross' the acquirer pays each batch gross and collects its fees later (the monthly charge, posted from the bank), so a batch posts no fees: set fees: { source: 'none' }.",
+    )
   const home = options.accounts.homeCurrency
   if (home === undefined)
     throw new InvalidArgumentError(
@@ -128,6 +148,8 @@ export function openBatch(
       home,
       accounts: options.accounts,
       tolerance,
+      payout,
+      maxRateDeviation,
     },
   }
 }

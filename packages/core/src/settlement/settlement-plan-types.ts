@@ -26,6 +26,22 @@ export interface PlanSettlementOptions {
    * Set a few pence when fees come from rules (an estimate). @default 0
    */
   readonly maxFeeDifference?: number
+  /**
+   * How the acquirer pays a batch out. `net`: the deposit is the batch less its own fees (the fee
+   * journal comes from `fees`). `gross` (Elavon's "gross settle", most merchants): the deposit is
+   * the batch's gross; fees, refunds and chargebacks are collected later by direct debit, so the
+   * batch posts no fee journal and `fees` must be `{ source: 'none' }`. Either way the transfer
+   * is the deposit observed at the bank, and what differs from the expected deposit stays on the
+   * clearing account as the `payoutDifference` (never pushed into the bank or fees nominal).
+   * @default 'net'
+   */
+  readonly payout?: 'net' | 'gross'
+  /**
+   * For a batch in a foreign currency: how far, in percent, the rate implied by the deposit may be
+   * from the rates the batch's postings were booked at before the batch is dead-lettered
+   * `implausible_amount_received` (a typo of 9.78 for 97.80 is a 90% gap). @default 5
+   */
+  readonly maxRateDeviation?: number
 }
 
 /** A transfer of a batch's payout between the clearing account and the bank account. */
@@ -35,7 +51,7 @@ export interface SettlementTransferIntent {
   readonly paymentId: string
   /** `OPAYO-BATCH:{batchId}:transfer`. */
   readonly marker: string
-  /** The batch's settlement date, YYYY-MM-DD. */
+  /** The date the deposit reached the bank (`receivedOn`), else the batch's date, YYYY-MM-DD. */
   readonly date: string
   /** The marker, as the bank line's reference. */
   readonly reference: string
@@ -82,7 +98,13 @@ export interface SettlementTotals {
   readonly feeDifference: Money
   /** Realised exchange difference: positive a loss, negative a gain, home currency. */
   readonly fxDifference: Money
-  /** What is left on the clearing account for this batch after all three entries: always zero. */
+  /**
+   * Expected deposit minus the deposit observed (positive: less arrived), home currency, for a
+   * batch in the home currency beyond `maxFeeDifference`: left on the clearing account, named in
+   * reconcile, for a person or a later bank entry (a chargeback, a refund collected) to explain.
+   */
+  readonly payoutDifference: Money
+  /** What is left on the clearing account for this batch after the entries: the payout difference. */
   readonly clearingRemainder: Money
 }
 
@@ -90,7 +112,7 @@ export interface SettlementTotals {
 export const SETTLEMENT_WAIT_REASONS = {
   /** Some of the batch's transactions are not posted to the clearing account yet. */
   transactions_not_posted: 'transactions_not_posted',
-  /** The batch is in a foreign currency and the amount that reached the bank is not known yet. */
+  /** The deposit that reached the bank for the batch has not been observed (or set) yet. */
   amount_received_unknown: 'amount_received_unknown',
   /** Fees come from statements and no statement row covers this batch yet. */
   fees_not_imported: 'fees_not_imported',

@@ -24,10 +24,10 @@ import type {
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
- *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
  * const totals = settlementTotals(ctx, moneyOf, figures) // net: £98.30, received: £98.30, ...
  */
 export function settlementTotals(
@@ -45,6 +45,7 @@ export function settlementTotals(
     received: money(figures.received, home, ['received']),
     feesHome: money(figures.feesHome, home, ['feesHome']),
     feeDifference: money(figures.feeDifference, home, ['feeDifference']),
+    payoutDifference: money(figures.payoutDifference, home, ['payoutDifference']),
     fxDifference: money(figures.fx, home, ['fxDifference']),
     clearingRemainder: money(figures.remainder, home, ['clearingRemainder']),
   }
@@ -62,10 +63,10 @@ export function settlementTotals(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
- *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
  * const totals = settlementTotals(ctx, moneyOf, figures)
  * const lines = transactionLines(ctx, moneyOf, [170n], [10000n], totals)
  * // [{ transactionId: 'T1', kind: 'payment', amount: £100.00, fee: £1.70, postedHome: £100.00,
@@ -113,10 +114,10 @@ export interface SettlementEntries {
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
- *   feeDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
+ *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
  * const totals = settlementTotals(ctx, moneyOf, figures)
  * const transactions = transactionLines(ctx, moneyOf, [170n], [10000n], totals)
  * const entries = { transfer: undefined, feeJournal: undefined, fxJournal: undefined }
@@ -128,7 +129,7 @@ export function postPlan(ctx: SettlementContext, entries: SettlementEntries): Se
     kind: 'post',
     batchId: ctx.batchId,
     marker: ctx.marker,
-    date: ctx.batch.date,
+    date: ctx.batch.receivedOn ?? ctx.batch.date,
     ...(transfer === undefined ? {} : { transfer }),
     ...(feeJournal === undefined ? {} : { feeJournal }),
     ...(fxJournal === undefined ? {} : { fxJournal }),

@@ -7,6 +7,9 @@ import type { SettlementContext } from './settlement-context.js'
 import { settlementMarker } from './settlement-marker.js'
 import type { SettlementTransferIntent } from './settlement-plan-types.js'
 
+/** ` on YYYY-MM-DD` when the deposit's date is known. */
+const receivedOnText = (date: string | undefined) => (date === undefined ? '' : ` on ${date}`)
+
 /**
  * The batch's transfer of `received` (home currency, signed), with the same movement as a
  * balanced journal between the two bank nominals; absent when nothing moved.
@@ -19,7 +22,7 @@ import type { SettlementTransferIntent } from './settlement-plan-types.js'
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const transfer = settlementTransfer(ctx, moneyOf, 9830n)
  * // £98.30 from bank account 7 (clearing) to 1, its lines Dr 1200 and Cr 1210
@@ -35,13 +38,13 @@ export function settlementTransfer(
   const outward = received > 0n
   const amount = money(outward ? received : -received, home, ['received'])
   const comment = outward
-    ? `Opayo batch ${batchId} of ${batch.date}: ${format(amount)} from clearing to bank`
-    : `Opayo batch ${batchId} of ${batch.date}: ${format(amount)} from bank to clearing (refunds exceeded payments)`
+    ? `Opayo batch ${batchId} of ${batch.date}: deposit of ${format(amount)}${receivedOnText(batch.receivedOn)}, from clearing to bank`
+    : `Opayo batch ${batchId} of ${batch.date}: ${format(amount)} taken by the acquirer${receivedOnText(batch.receivedOn)}, from bank to clearing`
   return {
     kind: 'bank-transfer',
     paymentId: ctx.eventId,
     marker: transferMarker,
-    date: batch.date,
+    date: batch.receivedOn ?? batch.date,
     reference: transferMarker,
     comment,
     amount,
