@@ -110,16 +110,7 @@ const PENDING = new Set<string>([
   'packages/sync/src/store/migrations.ts',
   'packages/sync/src/store/sql-statements.ts',
   'packages/sync/src/store/sqlite-store.ts',
-  'packages/testkit/src/kashflow/faults.ts',
-  'packages/testkit/src/kashflow/http.ts',
-  'packages/testkit/src/kashflow/routes.ts',
-  'packages/testkit/src/kashflow/session.ts',
-  'packages/testkit/src/kashflow/state.ts',
   'packages/testkit/src/msw.ts',
-  'packages/testkit/src/opayo/fake-opayo.ts',
-  'packages/testkit/src/opayo/pi.ts',
-  'packages/testkit/src/opayo/reporting-rows.ts',
-  'packages/testkit/src/opayo/server-notifications.ts',
 ])
 
 const fixtures: ExampleToCheck[] = examples(FIXTURE).map(({ line, code }) => ({
