@@ -48,8 +48,11 @@ export function clientKey(address: string | undefined): string {
  * within a tenth of its cap, closes one idle keep-alive connection of the client holding the most
  * for every new connection. Returns how many connections were refused and shed.
  * @example
- * // `server`: a node:http Server with `maxConnections` set, not listening yet
+ * const http = process.getBuiltinModule('node:http')
+ * const server = http.createServer((request, response) => response.end('ok'))
+ * server.maxConnections = 1000
  * const counts = limitConnectionsPerClient(server, { maxConnections: 1000, perClient: 100 })
+ * server.listen(8080)
  * console.log(counts.refused(), counts.shed())
  */
 export function limitConnectionsPerClient(

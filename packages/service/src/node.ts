@@ -94,7 +94,9 @@ function refuse(res: ServerResponse, status: number, text: string): void {
  * Serves `(Request) => Promise<Response>` on node:http (the sync service's `handler`, or any
  * other web handler), with a body limit (413), header and request timeouts (slow clients are
  * cut off), a connection cap and a fair share of it per client address.
- * @example const server = await listen(service.handler, { port: 8080, host: '0.0.0.0' })
+ * @example
+ * const service = createSyncService({ store, kashflow, rules, references, opayo: { vendorName: 'myshop', reporting }, redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}' })
+ * const server = await listen(service.handler, { port: 8080, host: '0.0.0.0' })
  */
 export async function listen(
   handler: (request: Request) => Promise<Response>,

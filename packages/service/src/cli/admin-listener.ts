@@ -14,7 +14,11 @@ import { ConfigError, SECRET_ENV, optionalSecret } from './config.js'
  * @default env process.env
  * @throws {ConfigError} when `server.admin.host` is not a loopback address and
  * OPAYO_KASHFLOW_ADMIN_TOKEN is not set
- * @example const guard = adminListenerGuard(config) // 'none' | 'host' | 'bearer'
+ * @example
+ * // `serve`, with the configuration loadConfig read, before anything listens:
+ * function startAdmin(config: Parameters<typeof adminListenerGuard>[0]) {
+ *   const guard = adminListenerGuard(config) // 'none' | 'host' | 'bearer'
+ * }
  */
 export function adminListenerGuard(
   config: ServiceConfig,

@@ -36,7 +36,11 @@ function statementDigest(rows: readonly FeeStatementRow[]): string {
  * Imports one fee statement: every row valid or nothing stored. Exit 0 when imported (or
  * imported before), 1 when the file has problems (each listed with its line; nothing stored),
  * 2 for a usage error or a file that cannot be read.
- * @example const code = await feesCommand({ ...ctx, sub: 'import', args: ['statement.csv'], config })
+ * @example
+ * // `fees import statement.csv`, with the command line's context and configuration from main():
+ * async function feesImport(ctx: Parameters<typeof feesCommand>[0]) {
+ *   const code = await feesCommand({ ...ctx, sub: 'import', args: ['statement.csv'] })
+ * }
  */
 export async function feesCommand(
   input: CommandContext & { readonly config: ServiceConfig },

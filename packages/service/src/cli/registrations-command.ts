@@ -175,7 +175,11 @@ const describeRow = (row: number | string, line: number | undefined) =>
  * Runs `registrations import FILE`: exit 0 when every row was created or already there, 1 when
  * some conflicted (the first registration is kept), 2 for usage errors and invalid rows (nothing
  * imported).
- * @example const code = await registrationsCommand({ ...ctx, sub: 'import', args: ['registrations.json'], config })
+ * @example
+ * // `registrations import registrations.json`, with the context and configuration from main():
+ * async function registrationsImport(ctx: Parameters<typeof registrationsCommand>[0]) {
+ *   const code = await registrationsCommand({ ...ctx, sub: 'import', args: ['registrations.json'] })
+ * }
  */
 export async function registrationsCommand(
   input: CommandContext & { readonly config: ServiceConfig },

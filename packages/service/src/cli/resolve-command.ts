@@ -22,7 +22,17 @@ function defaultBy(): string {
  * Records the resolution through the store's admin API (`deadLetters.resolve`) and prints what
  * happened. Exit 0 when resolved, 1 when refused (not such a dead letter, or a write to another
  * invoice was begun), 2 for a usage error.
- * @example await resolveDeadLetterCommand({ ...ctx, admin }) // ctx.options: { invoice: '1042', by: 'jo', reason: 'typo' }
+ * @example
+ * // dead-letters resolve opayo:D0000001-1A2B-4C3D-8E4F-000000000001:payment --invoice 1042 --reason typo
+ * const code = await resolveDeadLetterCommand({
+ *   sub: 'resolve',
+ *   args: ['opayo:D0000001-1A2B-4C3D-8E4F-000000000001:payment'],
+ *   options: { config: './opayo-kashflow.config.json', json: true, 'dry-run': false, invoice: '1042', reason: 'typo' },
+ *   io: { out: console.log, err: console.error },
+ *   print: (value) => console.log(JSON.stringify(value)), // as with --json
+ *   date: () => new Date(),
+ *   admin: createSyncAdmin({ store }),
+ * })
  */
 export async function resolveDeadLetterCommand(
   ctx: CommandContext & { readonly admin: SyncAdmin },

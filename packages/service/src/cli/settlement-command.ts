@@ -21,7 +21,13 @@ export interface SettlementReceivedResult {
  * the configured one without a request). Exit 0 when queued (or it already had that amount), 1
  * when the batch is unknown, something of it was already written to KashFlow (a person must
  * look) or the home currency cannot be read, 2 for a usage error or an amount that is not money.
- * @example await settlementCommand({ sub: 'received', args: ['77', '97.80'], config, built, io, print })
+ * @example
+ * // `settlement received 77 97.80`, with the configuration and the service main() built from it:
+ * async function received({ config, built }: Pick<Parameters<typeof settlementCommand>[0], 'config' | 'built'>) {
+ *   const io = { out: console.log, err: console.error }
+ *   const print = (value: unknown) => io.out(JSON.stringify(value)) // as with --json
+ *   const code = await settlementCommand({ sub: 'received', args: ['77', '97.80'], config, built, io, print })
+ * }
  */
 export async function settlementCommand(input: {
   readonly sub: string | undefined

@@ -37,7 +37,7 @@ const key = (n: number) => `M${String(n).padStart(9, '0')}`.slice(0, 10)
  * notifications whose registrations carry the shopper: Jane's `INV-3402-1` (invoice 3042 with two
  * digits swapped; 3402 does not exist) and Acme's `INV-5531-1` (invoice 5531 does not exist; Acme
  * owes £33.33 on two invoices), and Kim's shop order `SHOP-7001` (no pattern matches).
- * @example const matching = await sendMatchingPayments({ store, notifyUrl, kashflow: fake, opayo: fakeOpayo, vendorName: 'demoshop' })
+ * @example const matching = await sendMatchingPayments({ store, notifyUrl: 'http://127.0.0.1:8080/opayo/notify', kashflow: fake, opayo: fakeOpayo, vendorName: 'demoshop' })
  */
 export async function sendMatchingPayments(input: {
   readonly store: Store

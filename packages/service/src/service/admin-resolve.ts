@@ -56,7 +56,9 @@ const INVOICE = /^[1-9]\d{0,14}$/
  * checked the `Host`. Answers 200 when resolved, 409 when refused (with the reason), 400 for a
  * bad field (an invoice number of more than 15 digits included), 403 for a cross-site post or a
  * missing, forged or expired page token, 405, 413 or 415 otherwise.
- * @example const response = await resolveRoute(request, { deadLetters: engine.deadLetters, pageTokens, bodyLimit: 65536, back: '/admin' })
+ * @example
+ * const pageTokens = { verify: (token: string) => token === 'the token the page was served with' }
+ * const response = await resolveRoute(request, { deadLetters: engine.deadLetters, pageTokens, bodyLimit: 65536, back: '/admin' })
  */
 export async function resolveRoute(
   request: Request,

@@ -24,7 +24,9 @@ function matchingOf(event: EventRecord): StoredMatching | undefined {
  * One sentence on the candidates, or '' when matching did not run:
  * "Candidates: invoice 1042 (score 100), invoice 1051 (score 55); matching left it to a person
  * (...). Resolve with opayo-kashflow dead-letters resolve ID --invoice N --reason R."
- * @example explainMatching(event) // 'Candidates: invoice 1051 (score 45), invoice 1060 (score 45); ...'
+ * @example
+ * const [event] = await engine.deadLetters.list({ limit: 1 })
+ * if (event) explainMatching(event) // 'Candidates: invoice 1051 (score 45), invoice 1060 (score 45); ...'
  */
 export function explainMatching(event: EventRecord): string {
   const matching = matchingOf(event)
@@ -39,7 +41,9 @@ export function explainMatching(event: EventRecord): string {
 /**
  * Every candidate with every reason and its points, for `dead-letters show`: empty when
  * matching did not run.
- * @example matchingLines(event) // ['candidates (the open invoices of customer jane@example.com):', '  1042 score 100', '    +40 amount due equals payment (£120.00)', ...]
+ * @example
+ * const event = await store.get('opayo:D0000001-1A2B-4C3D-8E4F-000000000001:payment')
+ * if (event) matchingLines(event) // ['candidates (the open invoices of customer jane@example.com):', '  1042 score 100', '    +40 amount due equals payment (£120.00)', ...]
  */
 export function matchingLines(event: EventRecord): string[] {
   const matching = matchingOf(event)
@@ -56,7 +60,9 @@ export function matchingLines(event: EventRecord): string[] {
 /**
  * The resolutions a person recorded for an event (ledger entries of kind `resolution`), oldest
  * first: who chose which invoice, when and why.
- * @example resolutionLines(ledger) // ['resolved 2026-11-02 11:00:00 by jo: invoice 1060 (Acme phoned)']
+ * @example
+ * const ledger = await store.ledger('opayo:D0000001-1A2B-4C3D-8E4F-000000000001:payment')
+ * resolutionLines(ledger) // ['resolved 2026-11-02 11:00:00 by jo: invoice 1060 (Acme phoned)']
  */
 export function resolutionLines(ledger: readonly LedgerEntry[]): string[] {
   return ledger

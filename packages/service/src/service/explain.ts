@@ -25,7 +25,9 @@ function describeIssue(issue: StoredIssue): string {
 
 /**
  * One sentence for a dead letter: what went wrong, in words a person can act on.
- * @example explain(event) // 'The payment as stored is not valid, so nothing was posted: amount.currency is missing.'
+ * @example
+ * for (const event of await engine.deadLetters.list({ limit: 100 })) console.log(event.id, explain(event))
+ * // opayo:…:payment The payment as stored is not valid, so nothing was posted: amount.currency is missing.
  */
 export function explain(event: EventRecord): string {
   const matching = explainMatching(event)

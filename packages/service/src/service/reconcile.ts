@@ -40,6 +40,7 @@ export interface ReconciliationRow {
  * The money of one currency across every row of a reconciliation, in signed integer minor units
  * (refunds negative), added up row by row as the rows are produced.
  * @example
+ * const result = await reconcile({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
  * const gbp: ReconciliationCurrencyTotals | undefined = result.totals.find((t) => t.currency === 'GBP')
  */
 export interface ReconciliationCurrencyTotals {
@@ -60,7 +61,7 @@ export interface ReconciliationCurrencyTotals {
  * What a reconciliation adds up to without its rows: the range, the count per status and the
  * money per currency.
  * @example
- * const summary: ReconciliationSummary = await reconcileEach({ ...input, onRow: (row) => csv.write(row) })
+ * const summary: ReconciliationSummary = await reconcileEach({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01'), onRow: (row) => console.log(row.status) })
  */
 export interface ReconciliationSummary {
   readonly from: string
@@ -206,7 +207,7 @@ export const unreadableReason = (error: unknown): string => {
  * movement in the range explains) on the invoices the movements touch, orphans last; and
  * `unknown` when KashFlow could not be read for the movement's invoice (never "missing").
  * @example
- * const summary = await reconcileEach({ payments, store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01'), onRow: (row) => console.log(row.status) })
+ * const summary = await reconcileEach({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01'), onRow: (row) => console.log(row.status) })
  */
 export async function reconcileEach(input: ReconcileEachInput): Promise<ReconciliationSummary> {
   const cacheSize = Math.max(1, input.invoiceCacheSize ?? 1024)
@@ -434,7 +435,7 @@ export async function reconcileEach(input: ReconcileEachInput): Promise<Reconcil
  * the marker in the line's note; orphans can only be seen where it does. Collects every row in
  * memory: for a long range, use {@link reconcileEach} and write the rows as they come.
  * @example
- * const result = await reconcile({ payments, store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
+ * const result = await reconcile({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
  */
 export async function reconcile(input: {
   readonly payments: readonly CanonicalPayment[]
@@ -481,7 +482,9 @@ export const reconciliationCsvLine = (row: ReconciliationRow): string =>
  * The reconciliation as CSV: RFC 4180 quoting, CRLF line ends, text cells escaped against
  * spreadsheet formula injection (a vendorTxCode `=HYPERLINK(...)` comes out as inert text) while
  * amounts stay numbers (`-5000` for a refund of 50.00).
- * @example writeFileSync('reconciliation.csv', reconciliationCsv(await service.reconcile({ from: new Date('2026-11-01'), to: new Date('2026-12-01') })))
+ * @example
+ * const result = await reconcile({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
+ * const response = new Response(reconciliationCsv(result), { headers: { 'content-type': 'text/csv; charset=utf-8' } })
  */
 export function reconciliationCsv(result: Pick<Reconciliation, 'rows'>): string {
   return reconciliationCsvHeader() + result.rows.map(reconciliationCsvLine).join('')
@@ -535,7 +538,9 @@ export const reconciliationHtmlEnd = (): string => `</tbody></table></html>\n`
  * The reconciliation as a standalone HTML report: the count per status, the money per currency,
  * and only the rows that need attention (missing in KashFlow, amount mismatches, orphans; a dead
  * letter shows as a missing row with its reason). Matched rows are left to the CSV and JSON.
- * @example writeFileSync('reconciliation.html', reconciliationHtml(await service.reconcile({ from: new Date('2026-11-01'), to: new Date('2026-12-01') })))
+ * @example
+ * const result = await reconcile({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
+ * const response = new Response(reconciliationHtml(result), { headers: { 'content-type': 'text/html; charset=utf-8' } })
  */
 export function reconciliationHtml(result: Reconciliation): string {
   return (

@@ -28,9 +28,11 @@ export interface ReconciliationReportPaths {
  * Writes the reports row by row: `write` each row as `reconcileEach` produces it, then `finish`
  * with its summary. `abort` closes and removes what was written.
  * @example
- * const reports = await openReconciliationReports('reports', { from: new Date('2026-11-01'), to: new Date('2026-12-01') })
- * for (const row of rows) await reports.write(row)
- * await reports.finish(summary)
+ * const range = { from: new Date('2026-11-01'), to: new Date('2026-12-01') }
+ * const reports = await openReconciliationReports('reports', range)
+ * const result = await reconcile({ payments: [payment], store, kashflow, references, ...range })
+ * for (const row of result.rows) await reports.write(row)
+ * await reports.finish(result)
  */
 export interface ReconciliationReportWriter {
   readonly paths: ReconciliationReportPaths

@@ -40,9 +40,10 @@ const checkedRegistration = (operation: string, record: RegistrationRecord): Reg
  * are hints: stored, then confirmed with Opayo by a worker; nothing they carry is posted.
  * @throws {SyncConfigError} when a Form password is set without a Reporting client
  * @example
- * const service = createSyncService({ ...engineOptions, opayo: { vendorName, server, reporting }, redirectUrl })
- * await listen(service.handler, { port: 8080 }) // from @opayo-kashflow/service/node
+ * const server = createOpayoServerClient({ vendorName: 'myshop' })
+ * const service = createSyncService({ store, kashflow, rules, references, opayo: { vendorName: 'myshop', server, reporting }, redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}' })
  * service.start()
+ * const response = await service.handler(request) // or serve it: listen() from @opayo-kashflow/service/node
  */
 export function createSyncService(options: SyncServiceOptions): SyncService {
   const store = options.store

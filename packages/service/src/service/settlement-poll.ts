@@ -80,8 +80,10 @@ export interface SettlementPollResult {
  * a batch that does not add up or holds several currencies. Undefined with the reason when the
  * list row cannot be read ("cannot tell"), a detail row is unusable or the batch is empty.
  * @example
- * const read = await readSettlementBatch(reporting, listed)
- * if ('batch' in read) await engine.ingestSettlementBatch(read.batch)
+ * for (const listed of await reporting.batches.list({ from: new Date('2026-11-01'), to: new Date('2026-11-08') })) {
+ *   const read = await readSettlementBatch(reporting, listed)
+ *   if ('batch' in read) await engine.ingestSettlementBatch(read.batch)
+ * }
  */
 export async function readSettlementBatch(
   reporting: Pick<OpayoReportingClient, 'batches' | 'transactions'>,

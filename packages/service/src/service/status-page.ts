@@ -48,7 +48,9 @@ export const STATUS_RECENT_SHOWN = 25
  * The invoice each event is for, where it can be told: the payment's reference through the
  * service's parser; else, for the few the reference does not name, the event's ledger (a
  * person's resolution, or the invoice a write was for): one indexed read each.
- * @example const invoices = await invoicesOf(waiting, references, store) // Map { 'opayo:...:payment' => 1042 }
+ * @example
+ * const waiting = await store.list({ states: ['waiting'], order: 'latest', limit: STATUS_WAITING_SHOWN })
+ * const invoices = await invoicesOf(waiting, references, store) // Map { 'opayo:...:payment' => 1042 }
  */
 export async function invoicesOf(
   events: readonly EventRecord[],
@@ -93,7 +95,10 @@ function waitingReason(event: EventRecord): string {
 /**
  * A small, self-contained HTML status page: backlog, dead letters with their explanation, the
  * payments waiting to be tried again (why, for which invoice, when next), recent postings.
- * @example new Response(statusPage({ status: await engine.status(), dead, waiting, recent }), { headers: { 'content-type': 'text/html' } })
+ * @example
+ * const dead = await engine.deadLetters.list({ limit: 100 })
+ * const recent = await store.list({ states: ['posted', 'skipped'], order: 'latest', limit: STATUS_RECENT_SHOWN })
+ * const response = new Response(statusPage({ status: await engine.status(), dead, recent }), { headers: { 'content-type': 'text/html' } })
  */
 export function statusPage(input: {
   status: SyncStatus

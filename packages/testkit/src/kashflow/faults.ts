@@ -6,8 +6,11 @@ import type { FakeKashflowFault } from './types.js'
 /**
  * Thrown by `fake.fetch` to simulate a connection that drops after the write was committed.
  * @example
+ * const failures: unknown[] = []
+ * const kashflow = createKashflowClient({ ...credentials, fetch: (input, init) => fake.fetch(input, init).catch((e: unknown) => { failures.push(e); throw e }) })
  * fake.commitThenDropNextWrite()
- * await expect(fake.fetch(url, { method: 'POST', headers, body })).rejects.toBeInstanceOf(DroppedConnectionError)
+ * await kashflow.customers.create({ name: 'Sam Jones' }).catch(() => undefined) // the client sees a lost connection
+ * expect(failures[0]).toBeInstanceOf(DroppedConnectionError)
  */
 export class DroppedConnectionError extends TypeError {
   readonly dropped = true

@@ -44,7 +44,7 @@ export function error(
 /**
  * One page of a list, in KashFlow's `{ MetaData, Data }` envelope (`page`, `perpage` up to 100
  * unless `skipperpagevalidation=true`).
- * @example return page(rows, url.searchParams, 'invoices')
+ * @example return page([...state.customers.values()], new URL(request.url).searchParams, 'customers')
  */
 export function page(rows: unknown[], q: URLSearchParams, path: string): Response {
   const number = Math.max(1, Number(q.get('page') ?? '1'))

@@ -45,7 +45,9 @@ export function kashflowCall(
 
 /**
  * The first route of `table` for the call's method and path, if any.
- * @example const route = findRoute(resourceRoutes, call)
+ * @example
+ * const call = kashflowCall(state, 'GET', 'invoices/1042', new URL('https://api.kashflow.com/v2/invoices/1042'), undefined)
+ * const route = findRoute(resourceRoutes, call)
  */
 export function findRoute(
   table: readonly KashflowRoute[],
@@ -58,7 +60,9 @@ export function findRoute(
 
 /**
  * Answers a call from {@link resourceRoutes}, or 404 `No resource at /{path}`.
- * @example const answer = answerResource(call)
+ * @example
+ * const call = kashflowCall(state, 'GET', 'invoices/1042', new URL('https://api.kashflow.com/v2/invoices/1042'), undefined)
+ * const answer = answerResource(call)
  */
 export function answerResource(call: KashflowCall): Response {
   const route = findRoute(resourceRoutes, call)

@@ -45,7 +45,10 @@ export function loginStart(state: KashflowState, body: unknown): Response {
 /**
  * `PUT /sessiontoken`: checks the memorable-word characters for the temporary token and opens a
  * session.
- * @example const answer = loginFinish(state, { TemporaryToken: token, MemorableWordList: [{ Position: 1, Value: 'p' }] })
+ * @example
+ * loginStart(state, { UserName: 'accounts@example.co.uk', Password: 's3cret' })
+ * const [token, { positions }] = [...state.temporary][0]!
+ * const answer = loginFinish(state, { TemporaryToken: token, MemorableWordList: positions.map((p) => ({ Position: p, Value: state.user.memorableWord[p - 1] })) })
  */
 export function loginFinish(state: KashflowState, body: unknown): Response {
   const b = (body ?? {}) as {

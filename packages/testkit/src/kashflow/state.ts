@@ -99,7 +99,7 @@ export function createKashflowState(seed: FakeKashflowSeed = {}): KashflowState 
 
 /**
  * The fields of `body` the public schema has, when `unconfirmed.dropUnknownFields` is on.
- * @example const item = known(state, body, new Set(['Id', 'Amount']))
+ * @example const item = known(state, { Id: 1, Amount: 12, Colour: 'red' }, new Set(['Id', 'Amount'])) // { Id: 1, Amount: 12 } (dropUnknownFields is on by default)
  */
 export function known(
   state: KashflowState,

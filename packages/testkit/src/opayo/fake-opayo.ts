@@ -154,8 +154,11 @@ export class FakeOpayo {
 
   /**
    * {@link completeServerTransaction}, then POSTs the notification to the NotificationURL as Opayo
-   * does and parses the reply.
-   * @example const reply = await fakeOpayo.notifyServerTransaction('INV-1042-1', { fetch: app.request })
+   * does and parses the reply; `fetch` (e.g. `(url, init) => handle(new Request(url, init))`)
+   * delivers it to a web handler in-process instead.
+   * @example
+   * const reply = await fakeOpayo.notifyServerTransaction('INV-1042-1')
+   * expect(reply.status).toBe('OK')
    */
   async notifyServerTransaction(
     vendorTxCode: string,

@@ -12,7 +12,7 @@ const DECLINE_PREFIX = 'decline'
 /**
  * Answers a Pi request (`path` is what follows `/api/v1/`): Basic auth checked, then merchant
  * session keys, transactions and their instructions.
- * @example const answer = await answerPi(opayoState, request, 'transactions/' + id)
+ * @example const answer = await answerPi(opayoState, request, 'transactions/D0000001-1A2B-4C3D-8E4F-000000000001')
  */
 export async function answerPi(
   state: OpayoState,

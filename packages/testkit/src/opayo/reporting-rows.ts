@@ -67,7 +67,7 @@ export function generatedById(
 /**
  * Rows `start..end` (1-based, inclusive) of getTransactionList over `[from, to)`: the held
  * transactions by date, then the generated rows.
- * @example const rows = listPage(opayoState, from, to, 1, 50)
+ * @example const rows = listPage(opayoState, Date.parse('2026-11-01'), Date.parse('2026-12-01'), 1, 50)
  */
 export function listPage(
   state: OpayoState,
@@ -94,7 +94,7 @@ export function listPage(
 /**
  * A transaction as a getTransactionList or getTransactionDetail row, `txstateid` from its status
  * and instruction.
- * @example const xml = reportingRow(opayoState, tx)
+ * @example const xml = [...opayoState.transactions.values()].map((tx) => reportingRow(opayoState, tx)).join('')
  */
 export function reportingRow(state: OpayoState, tx: FakeOpayoTransaction): string {
   const txState =
@@ -139,7 +139,7 @@ export function reportingRow(state: OpayoState, tx: FakeOpayoTransaction): strin
 
 /**
  * A getBatchDetail row with only the fields the public clients read (`batchDetailRows: 'thin'`).
- * @example const xml = thinBatchRow(opayoState, tx)
+ * @example const xml = [...opayoState.transactions.values()].map((tx) => thinBatchRow(opayoState, tx)).join('')
  */
 export function thinBatchRow(state: OpayoState, tx: FakeOpayoTransaction): string {
   const refunded = [...state.transactions.values()].some(

@@ -93,7 +93,9 @@ export function parseNotificationReply(body: string, httpStatus = 200): ParsedNo
 /**
  * POSTs fields to a NotificationURL exactly as Opayo does (`application/x-www-form-urlencoded`,
  * server to server) and parses the reply.
- * @example const reply = await postServerNotification('http://127.0.0.1:3000/opayo/notify', signed)
+ * @example
+ * const signed = signServerNotification(buildServerNotification({ VendorTxCode: 'INV-1042-1' }), { vendorName: 'myshop', securityKey: 'JEUPDN1N7E' })
+ * const reply = await postServerNotification('http://127.0.0.1:3000/opayo/notify', signed)
  */
 export async function postServerNotification(
   url: string | URL,

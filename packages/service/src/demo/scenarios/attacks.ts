@@ -10,7 +10,11 @@ import { FORM_PASSWORD, guid } from './world.js'
 /**
  * A Form return forged with the Form password for a transaction Opayo never saw, at £99,999.00:
  * a hint Opayo cannot confirm, so it is retried and dead-lettered as unconfirmed.
- * @example const lines = await forgedFormReturn.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof forgedFormReturn.run>[0]) {
+ *   const lines = await forgedFormReturn.run(run)
+ * }
  */
 export const forgedFormReturn: DemoScenario = {
   name: 'A forged Form return',
@@ -34,7 +38,11 @@ export const forgedFormReturn: DemoScenario = {
 /**
  * A genuine notification replayed with TxType=REFUND added (TxType is not signed): the same reply
  * as the first time, and no refund.
- * @example const lines = await replayWithTxType.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof replayWithTxType.run>[0]) {
+ *   const lines = await replayWithTxType.run(run)
+ * }
  */
 export const replayWithTxType: DemoScenario = {
   name: 'A replay with TxType changed',
@@ -55,7 +63,11 @@ export const replayWithTxType: DemoScenario = {
 
 /**
  * A hand-over with a forged amount: only Opayo's amount posts.
- * @example const lines = await forgedHandoverAmount.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof forgedHandoverAmount.run>[0]) {
+ *   const lines = await forgedHandoverAmount.run(run)
+ * }
  */
 export const forgedHandoverAmount: DemoScenario = {
   name: 'A hand-over with a forged amount',

@@ -18,7 +18,11 @@ export interface DemoReports {
 /**
  * Waits until every expected event ended (posted, skipped, dead or discarded; posted where it
  * must be), or `timeoutMs` passed.
- * @example await waitForEngine(run, 120_000)
+ * @example
+ * // On the demo's run (runDemo's newDemoRun), once every scenario has sent its events:
+ * async function finish(run: Parameters<typeof waitForEngine>[0]) {
+ *   await waitForEngine(run, 120_000)
+ * }
  */
 export async function waitForEngine(run: DemoRun, timeoutMs: number): Promise<void> {
   const { store } = run.world
@@ -39,7 +43,10 @@ export async function waitForEngine(run: DemoRun, timeoutMs: number): Promise<vo
  * Checks every event against what it must end as (each posting in KashFlow once, each dead letter
  * with a reason), every KashFlow line for an Opayo marker, and the reconciliation; each problem is
  * pushed onto `run.problems`. Returns the reconciliation.
- * @example const reconciliation = await checkOutcome(run)
+ * @example
+ * async function check(run: Parameters<typeof checkOutcome>[0]) {
+ *   const reconciliation = await checkOutcome(run) // what it finds wrong is on run.problems
+ * }
  */
 export async function checkOutcome(run: DemoRun): Promise<Reconciliation> {
   const { kashflowFake, service, store } = run.world
@@ -93,7 +100,9 @@ export async function checkOutcome(run: DemoRun): Promise<Reconciliation> {
 
 /**
  * Writes the reconciliation as CSV, JSON and HTML into `dir`.
- * @example const reports = writeReports(dir, reconciliation)
+ * @example
+ * const reconciliation = await reconcile({ payments: [payment], store, kashflow, references, from: new Date('2026-11-01'), to: new Date('2026-12-01') })
+ * const reports = writeReports('/tmp/opayo-kashflow-demo', reconciliation) // { csv, json, html }: the files' paths
  */
 export function writeReports(dir: string, reconciliation: Reconciliation): DemoReports {
   const reports = {

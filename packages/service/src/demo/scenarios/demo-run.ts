@@ -54,7 +54,11 @@ export interface DemoRun {
 
 /**
  * A new run in `world`, started at `started` (before the world was set up), nothing sent.
- * @example const run = newDemoRun(world, Date.now())
+ * @example
+ * // `world`: startDemoWorld(dir), set up after the run's start was taken
+ * function begin(world: Parameters<typeof newDemoRun>[0], started: number): DemoRun {
+ *   return newDemoRun(world, started)
+ * }
  */
 export function newDemoRun(world: DemoWorld, started: number): DemoRun {
   return {
@@ -74,7 +78,10 @@ export function newDemoRun(world: DemoWorld, started: number): DemoRun {
  * Registers `INV-{invoice}-{n}` as the checkout would, seeds Opayo's record of it (unless `seed`
  * is false) and sends its signed Server notification (`extra` fields added; `Status` other than
  * OK makes it a decline).
- * @example const p = await sendServerPayment(run, 1, 1001, 1000)
+ * @example
+ * async function pay(run: DemoRun) {
+ *   const p = await sendServerPayment(run, 1, 1001, 1000) // INV-1001-1, £10.00
+ * }
  */
 export async function sendServerPayment(
   run: DemoRun,
@@ -122,7 +129,11 @@ export async function sendServerPayment(
 
 /**
  * Hands a Pi result over to the service as the shop's app does (bearer token), counted as sent.
- * @example const response = await handover(run, { transactionId, vendorTxCode: 'INV-1031-P0' })
+ * @example
+ * // `transactionId`: the Pi transaction's, as run.world.pi.transactions.create answered
+ * async function handOver(run: DemoRun, transactionId: string) {
+ *   const response = await handover(run, { transactionId, vendorTxCode: 'INV-1031-P0' })
+ * }
  */
 export async function handover(run: DemoRun, body: unknown): Promise<Response> {
   run.sent += 1
@@ -135,7 +146,12 @@ export async function handover(run: DemoRun, body: unknown): Promise<Response> {
 
 /**
  * Logs the engine's counts every second until the returned function is called.
- * @example const stopProgress = startProgress(run, console.log)
+ * @example
+ * async function sendAll(run: DemoRun) {
+ *   const stopProgress = startProgress(run, console.log) // '  sent   1 | received 1 waiting 0 | ...'
+ *   await sendServerPayment(run, 1, 1001, 1000)
+ *   stopProgress()
+ * }
  */
 export function startProgress(run: DemoRun, log: (line: string) => void): () => void {
   const progress = setInterval(() => {

@@ -11,7 +11,11 @@ const card = { merchantSessionKey: 'MSK', cardIdentifier: 'card' }
 
 /**
  * Form returns, through the shopper's browser (one with a thousands separator).
- * @example const lines = await formReturns.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof formReturns.run>[0]) {
+ *   const lines = await formReturns.run(run)
+ * }
  */
 export const formReturns: DemoScenario = {
   name: 'Form returns',
@@ -55,7 +59,11 @@ export const formReturns: DemoScenario = {
 
 /**
  * Pi payments handed over by the shop's app.
- * @example const lines = await piPayments.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof piPayments.run>[0]) {
+ *   const lines = await piPayments.run(run)
+ * }
  */
 export const piPayments: DemoScenario = {
   name: 'Pi payments',
@@ -82,7 +90,11 @@ export const piPayments: DemoScenario = {
 
 /**
  * Refunds of the Pi payments: half of them in full, half £5.00.
- * @example const lines = await piRefunds.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof piRefunds.run>[0]) {
+ *   const lines = await piRefunds.run(run)
+ * }
  */
 export const piRefunds: DemoScenario = {
   name: 'Pi refunds',
@@ -110,7 +122,11 @@ export const piRefunds: DemoScenario = {
 
 /**
  * Deferred payments (skipped) released later: the release is the money (a capture).
- * @example const lines = await deferredReleases.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof deferredReleases.run>[0]) {
+ *   const lines = await deferredReleases.run(run)
+ * }
  */
 export const deferredReleases: DemoScenario = {
   name: 'Deferred payments released later',
@@ -140,7 +156,11 @@ export const deferredReleases: DemoScenario = {
 
 /**
  * A euro payment, posted in pounds at the demo rate.
- * @example const lines = await euroPayment.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof euroPayment.run>[0]) {
+ *   const lines = await euroPayment.run(run)
+ * }
  */
 export const euroPayment: DemoScenario = {
   name: 'A euro payment',
@@ -162,7 +182,11 @@ export const euroPayment: DemoScenario = {
 
 /**
  * An app hands over a result with no vendorTxCode: refused at the door (400), nothing stored.
- * @example const lines = await handoverWithoutVendorTxCode.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof handoverWithoutVendorTxCode.run>[0]) {
+ *   const lines = await handoverWithoutVendorTxCode.run(run)
+ * }
  */
 export const handoverWithoutVendorTxCode: DemoScenario = {
   name: 'A hand-over without a vendorTxCode',

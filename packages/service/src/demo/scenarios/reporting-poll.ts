@@ -4,7 +4,11 @@ import type { DemoScenario } from './scenario.js'
 /**
  * The Reporting poll (every 15 minutes in production) brings in what no push reported: here, the
  * releases of the deferred payments.
- * @example const lines = await reportingPoll.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof reportingPoll.run>[0]) {
+ *   const lines = await reportingPoll.run(run)
+ * }
  */
 export const reportingPoll: DemoScenario = {
   name: 'The Reporting poll',

@@ -13,7 +13,11 @@ import { guid, key, VENDOR } from './world.js'
 
 /**
  * 120 payments; KashFlow rate-limits from the 40th and goes down for 4 seconds at the 80th.
- * @example const lines = await serverPayments.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof serverPayments.run>[0]) {
+ *   const lines = await serverPayments.run(run)
+ * }
  */
 export const serverPayments: DemoScenario = {
   name: 'Server payments through a rate limit and an outage',
@@ -34,7 +38,11 @@ export const serverPayments: DemoScenario = {
 
 /**
  * Opayo resends notifications it thinks went unanswered: the same reply, nothing applied twice.
- * @example const lines = await duplicates.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof duplicates.run>[0]) {
+ *   const lines = await duplicates.run(run)
+ * }
  */
 export const duplicates: DemoScenario = {
   name: 'Duplicate notifications',
@@ -52,7 +60,11 @@ export const duplicates: DemoScenario = {
 
 /**
  * Declines: valid notifications, answered OK, nothing to post.
- * @example const lines = await declines.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof declines.run>[0]) {
+ *   const lines = await declines.run(run)
+ * }
  */
 export const declines: DemoScenario = {
   name: 'Declines',
@@ -69,7 +81,11 @@ export const declines: DemoScenario = {
 
 /**
  * A tampered notification: Status changed after signing. INVALID, never ingested.
- * @example const lines = await tampered.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof tampered.run>[0]) {
+ *   const lines = await tampered.run(run)
+ * }
  */
 export const tampered: DemoScenario = {
   name: 'A tampered notification',
@@ -95,7 +111,11 @@ export const tampered: DemoScenario = {
 
 /**
  * References to invoices that do not exist yet; 2001 is raised during the run.
- * @example const lines = await missingInvoices.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof missingInvoices.run>[0]) {
+ *   const lines = await missingInvoices.run(run)
+ * }
  */
 export const missingInvoices: DemoScenario = {
   name: 'Invoices that do not exist yet',
@@ -115,7 +135,11 @@ export const missingInvoices: DemoScenario = {
 
 /**
  * A reference that names no invoice at all.
- * @example const lines = await noInvoiceReference.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof noInvoiceReference.run>[0]) {
+ *   const lines = await noInvoiceReference.run(run)
+ * }
  */
 export const noInvoiceReference: DemoScenario = {
   name: 'A reference that names no invoice',
@@ -137,7 +161,11 @@ export const noInvoiceReference: DemoScenario = {
 
 /**
  * References that fail: one matching posts by itself, one it leaves to a person (matching.ts).
- * @example const lines = await failedReferences.run(run)
+ * @example
+ * // run: the demo's run (newDemoRun), which the scenarios share in order
+ * async function send(run: Parameters<typeof failedReferences.run>[0]) {
+ *   const lines = await failedReferences.run(run)
+ * }
  */
 export const failedReferences: DemoScenario = {
   name: 'References matching works out',

@@ -15,7 +15,11 @@ export interface DemoSummary {
  * The closing report (a blank line first). Checks that the sends add up to the events stored,
  * and lets the matching scenario check its outcome; problems go onto `run.problems` before the
  * last line says whether everything is accounted for.
- * @example const { lines } = await summarise(run, reconciliation, reports)
+ * @example
+ * // On the demo's run, with checkOutcome's reconciliation and the reports writeReports wrote:
+ * async function close(...[run, reconciliation, reports]: Parameters<typeof summarise>) {
+ *   const { lines } = await summarise(run, reconciliation, reports)
+ * }
  */
 export async function summarise(
   run: DemoRun,
