@@ -165,8 +165,8 @@ export function bankTransactionsResource(
     call?: KashflowCallOptions,
   ): Promise<BankTransaction | undefined> {
     const operation = 'bankTransactions.find'
-    checkAccount(accountId, operation)
-    checkDay(wanted.date, 'date', operation)
+    checkAccount(accountId, `${operation}()`)
+    checkDay(wanted.date, 'date', `${operation}()`)
     if (wanted.reference.trim() === '')
       throw new InvalidArgumentError(`${operation}(): the reference must not be empty.`)
     const day = await rows(operation, accountId, wanted.date, wanted.date, true, call)
@@ -205,7 +205,7 @@ export function bankTransactionsResource(
     options: { readonly currency?: CurrencyCode } = {},
     call?: KashflowCallOptions,
   ): Promise<BankTransaction> {
-    checkAccount(accountId, 'bankTransactions.get')
+    checkAccount(accountId, 'bankTransactions.get()')
     const row = await transport.request(
       { method: 'GET', path: `${path(accountId)}/${id}`, schema: BankTransactionRowSchema },
       call,
@@ -216,12 +216,12 @@ export function bankTransactionsResource(
   return {
     async list(accountId, filters, call) {
       const operation = 'bankTransactions.list'
-      checkAccount(accountId, operation)
-      checkDay(filters.from, 'from', operation)
-      checkDay(filters.to, 'to', operation)
+      checkAccount(accountId, `${operation}()`)
+      checkDay(filters.from, 'from', `${operation}()`)
+      checkDay(filters.to, 'to', `${operation}()`)
       if (filters.from > filters.to)
         throw new InvalidArgumentError(
-          `${operation}: from ${filters.from} is after to ${filters.to}.`,
+          `${operation}(): from ${filters.from} is after to ${filters.to}.`,
         )
       const read = await rows(
         operation,
@@ -238,7 +238,7 @@ export function bankTransactionsResource(
     find,
     async create(accountId, input, call) {
       const operation = 'bankTransactions.create'
-      checkAccount(accountId, operation)
+      checkAccount(accountId, `${operation}()`)
       const amount = checkBankTransactionInput(input, operation)
       const body = KASHFLOW_UNCONFIRMED.bankTransactionPostBody({
         accountId,
