@@ -72,7 +72,9 @@ describe('bankTransactions.create', () => {
     ])
   })
 
-  it.each<[FakeKashflowUnconfirmed['bankTransactionCreateAnswer'], Record<string, number>]>([
+  it.each<
+    [NonNullable<FakeKashflowUnconfirmed['bankTransactionCreateAnswer']>, Record<string, number>]
+  >([
     // 201 with no body: found again by the marker on its date.
     ['empty', { [`GET /${LIST}`]: 1 }],
     // 201 with the row: read back by its Id.
@@ -155,9 +157,11 @@ describe('bankTransactions.create', () => {
   it('refuses a bad input before sending, naming the field', async () => {
     const { kashflow, fake } = setup(server)
     const create = (input: Partial<BankTransactionInput>) =>
-      kashflow.bankTransactions.create(ACCOUNT, { ...fee, ...input } as BankTransactionInput)
+      kashflow.bankTransactions.create(ACCOUNT, { ...fee, ...input })
     await expect(create({ paidIn: money(100, 'GBP') })).rejects.toThrow(/exactly one of paidIn/)
-    await expect(create({ paidOut: money(0, 'GBP') })).rejects.toThrow(/paidOut must be a positive amount/)
+    await expect(create({ paidOut: money(0, 'GBP') })).rejects.toThrow(
+      /paidOut must be a positive amount/,
+    )
     await expect(create({ reference: 'two words' })).rejects.toThrow(/one word/)
     await expect(create({ date: '02/11/2026' })).rejects.toThrow(/date must be YYYY-MM-DD/)
     await expect(create({ vat: { rate: 20, amount: money(57, 'EUR') } })).rejects.toThrow(

@@ -158,7 +158,7 @@ describe('bankTransactions.list', () => {
 })
 
 describe('answers that cannot be read are typed errors', () => {
-  const answer = (body: unknown) =>
+  const answer = (body: Record<string, unknown>) =>
     server.use(http.get(`${BASE}/${LIST}`, () => HttpResponse.json(body)))
   const window = { from: '2026-11-02', to: '2026-11-02' }
   const meta = (total: number, next: string | null = null) => ({
@@ -241,8 +241,9 @@ describe('bankTransactions.get and the fake', () => {
   it('serves the wire shape: MetaData with balances, rows with the documented fields', async () => {
     const answers: { MetaData: Record<string, unknown>; Data: Record<string, unknown>[] }[] = []
     const fetch: typeof globalThis.fetch = async (input, init) => {
-      const response = await globalThis.fetch(new Request(input, init))
-      if (new URL(response.url || String(input)).pathname.endsWith(LIST))
+      const request = new Request(input, init)
+      const response = await globalThis.fetch(request)
+      if (new URL(request.url).pathname.endsWith(LIST))
         answers.push((await response.clone().json()) as (typeof answers)[number])
       return response
     }

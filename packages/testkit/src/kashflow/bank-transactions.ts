@@ -78,7 +78,7 @@ function bulkLines(state: KashflowState, accountId: number): FakeBankTransaction
       const total = items.reduce((sum, item) => sum + cents(Number(item['Amount'] ?? 0)), 0)
       const number = Number(bulk['Number'])
       return {
-        ...blankLine(accountId, String(bulk['Date'] ?? '').slice(0, 10)),
+        ...blankLine(accountId, typeof bulk['Date'] === 'string' ? bulk['Date'].slice(0, 10) : ''),
         Id: BULK_LINE_IDS + number,
         PaidIn: Math.max(total, 0) / 100,
         PaidOut: Math.max(-total, 0) / 100,
