@@ -39,7 +39,8 @@ export interface BankTransactionsResource {
    * in KashFlow's order: what the bank feed brought in, and the lines KashFlow made from payments.
    * The whole window is read and checked before anything is returned: the rows read must be the
    * `MetaData.TotalRecords` KashFlow states, each `Id` once (rows sharing a date are reordered
-   * from one request to the next, so a page can repeat a row and skip another).
+   * from one request to the next, CappyTech/hcs-sync CHANGELOG, so a page can repeat a row and
+   * skip another).
    * @throws {InvalidArgumentError} for a date that is not YYYY-MM-DD, or `from` after `to`.
    * @throws {KashflowResponseError} when an answer or a row cannot be read (see `bankTransactionOf`).
    * @throws {KashflowCannotTellError} when the pages do not add up: a repeated `Id`, a
