@@ -134,7 +134,7 @@ export { planPostings } from './posting/plan-postings.js'
 export type { PlanContext } from './posting/plan-postings.js'
 export { postingMarker, findPostingMarker } from './posting/marker.js'
 export type { MarkerPurpose } from './posting/marker.js'
-export { londonDate } from './posting/london-date.js'
+export { londonDate, addDays } from './posting/london-date.js'
 
 // Settlement accounting (clearing mode): fee rules, fee statements, batch planning.
 export { FeeRuleSchema, FeeRulesSchema, defineFeeRules, feeFor } from './settlement/fee-rules.js'

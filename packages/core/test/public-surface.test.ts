@@ -59,6 +59,7 @@ describe('the public surface', () => {
         "THREE_D_SECURE_STATUSES",
         "VENDOR_TX_CODE_PATTERN",
         "add",
+        "addDays",
         "allocate",
         "applyCustomFieldMappings",
         "candidateQuery",

@@ -10,12 +10,14 @@ import type {
   KashflowRetryOptions,
   WriteThrottleOptions,
 } from './internal/transport.js'
+import { bankTransactionsResource } from './resources/bank-transactions.js'
 import { customersResource } from './resources/customers.js'
 import { invoicePaymentsResource } from './resources/invoice-payments.js'
 import { invoicesResource } from './resources/invoices.js'
 import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
 import { settingsResource } from './resources/settings.js'
+import type { BankTransactionsResource } from './resources/bank-transactions.js'
 import type { CustomersResource } from './resources/customers.js'
 import type { InvoicePaymentsResource } from './resources/invoice-payments.js'
 import type { InvoicesResource } from './resources/invoices.js'
@@ -93,6 +95,8 @@ export interface KashflowClient {
   readonly journals: JournalsResource
   /** The account settings the client needs (the home currency). */
   readonly settings: SettingsResource
+  /** The lines of a bank account: read a window (the bank feed's deposits), find, record a receipt or payment. */
+  readonly bankTransactions: BankTransactionsResource
   readonly bankAccounts: KashflowLookups['bankAccounts']
   readonly paymentMethods: KashflowLookups['paymentMethods']
   readonly currencies: KashflowLookups['currencies']
@@ -113,6 +117,7 @@ function build(
     customers: customersResource(transport),
     journals: journalsResource(transport),
     settings,
+    bankTransactions: bankTransactionsResource(transport, settings),
     ...lookupResources(transport),
     logout: () => transport.logout(),
   }

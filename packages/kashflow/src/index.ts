@@ -7,6 +7,12 @@ export type { InvoicePaymentsResource } from './resources/invoice-payments.js'
 export type { CustomersResource } from './resources/customers.js'
 export type { JournalsResource } from './resources/journals.js'
 export type { SettingsResource } from './resources/settings.js'
+export type { BankTransactionsResource } from './resources/bank-transactions.js'
+export type {
+  BankTransactionFilters,
+  BankTransactionFind,
+  BankTransactionInput,
+} from './resources/bank-transaction-input.js'
 export type { KashflowLookup, KashflowLookups } from './resources/lookups.js'
 export type {
   KashflowCallOptions,
@@ -82,6 +88,12 @@ export type {
 } from './resources/journals.js'
 
 export { toKashflowDate, parseKashflowDate } from './wire/dates.js'
+export {
+  BankTransactionRowSchema,
+  bankTransactionOf,
+  bankTransactionDate,
+} from './wire/bank-transactions.js'
+export type { BankTransaction, BankTransactionRow } from './wire/bank-transactions.js'
 export { toKashflowAmount, fromKashflowAmount } from './wire/money.js'
 export { toKashflowExchangeRate, fromKashflowExchangeRate } from './wire/exchange-rate.js'
 export {

@@ -436,6 +436,8 @@ describe('the switches for what no public source confirms', () => {
       searchTextSearchesCustomerReference: false,
       customerSearchMatch: 'contains',
       dueAmountOnUnpaid: 'zero',
+      bankTransactionCreateAnswer: 'empty',
+      bankTransactionEndDate: 'midnight',
     })
   })
 

@@ -1,6 +1,9 @@
 import type { CurrencyCode, Money } from '@opayo-kashflow/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
+  BankTransaction,
+  BankTransactionFilters,
+  BankTransactionInput,
   Customer,
   CustomerInput,
   CustomerUpsertResult,
@@ -75,5 +78,23 @@ describe('kashflow public types', () => {
       KashflowClient['customers']['upsertByEmail']
     >().returns.resolves.toEqualTypeOf<CustomerUpsertResult>()
     expectTypeOf<CustomerUpsertResult['customer']>().toEqualTypeOf<Customer>()
+  })
+
+  it('types bank transactions: money in minor units, the window read whole, one side written', () => {
+    expectTypeOf<KashflowClient['bankTransactions']['list']>()
+      .parameter(1)
+      .toEqualTypeOf<BankTransactionFilters>()
+    expectTypeOf<KashflowClient['bankTransactions']['list']>().returns.resolves.toEqualTypeOf<
+      BankTransaction[]
+    >()
+    expectTypeOf<KashflowClient['bankTransactions']['create']>()
+      .parameter(1)
+      .toEqualTypeOf<BankTransactionInput>()
+    expectTypeOf<KashflowClient['bankTransactions']['find']>().returns.resolves.toEqualTypeOf<
+      BankTransaction | undefined
+    >()
+    expectTypeOf<BankTransaction['paidIn']>().toEqualTypeOf<Money>()
+    expectTypeOf<BankTransaction['vatAmount']>().toEqualTypeOf<Money | undefined>()
+    expectTypeOf<BankTransactionInput['paidOut']>().toEqualTypeOf<Money | undefined>()
   })
 })

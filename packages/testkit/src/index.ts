@@ -37,6 +37,8 @@ export type {
   FakeKashflowFault,
   FakeInvoice,
   FakePaymentLine,
+  FakeBankTransaction,
+  FakeBankTransactionSeed,
 } from './kashflow/types.js'
 export { startFakeKashflowServer } from './kashflow/server.js'
 export type { FakeKashflowServer } from './kashflow/server.js'

@@ -3,7 +3,8 @@ import type { CanonicalPayment } from '../model/canonical-payment.js'
 import type { CurrencyCode } from '../money/currency.js'
 import type { MinorUnits } from '../money/money.js'
 import { londonDate } from '../posting/london-date.js'
-import { addDays, normaliseEmail } from './normalise.js'
+import { addDays } from '../posting/london-date.js'
+import { normaliseEmail } from './normalise.js'
 
 /** Options of {@link candidateQuery}. */
 export interface CandidateQueryOptions {

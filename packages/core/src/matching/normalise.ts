@@ -42,19 +42,6 @@ export function compactPostcode(postcode: string | undefined): string | undefine
   return value === undefined || value === '' ? undefined : value
 }
 
-const DAY_MS = 86_400_000
-
-/** Days since 1970-01-01 of a YYYY-MM-DD date (calendar arithmetic, no time zone). */
-export function dayNumber(date: string): number {
-  const [year = 0, month = 1, day = 1] = date.split('-').map(Number)
-  return Date.UTC(year, month - 1, day) / DAY_MS
-}
-
-/** The YYYY-MM-DD date `days` after (or before, when negative) `date`. */
-export function addDays(date: string, days: number): string {
-  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10)
-}
-
 /**
  * Throws `InvalidArgumentError` (`${where}: ${what}, got <type>.`) unless `value` is an array,
  * for callers that pass the matcher untyped data. Checked as unknown: narrowing the readonly

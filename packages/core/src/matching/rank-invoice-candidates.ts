@@ -17,7 +17,8 @@ import type {
   MatchReason,
   MatchReasonCode,
 } from './invoice-candidate.js'
-import { assertArray, compactPostcode, dayNumber, nameKey, normaliseEmail } from './normalise.js'
+import { dayNumber } from '../posting/london-date.js'
+import { assertArray, compactPostcode, nameKey, normaliseEmail } from './normalise.js'
 import { suggestInvoiceNumbers } from './suggest-invoice-numbers.js'
 
 /** Options of {@link rankInvoiceCandidates}. */

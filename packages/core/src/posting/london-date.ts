@@ -32,3 +32,20 @@ export function londonDate(instant: string | Date): string {
 
 const BY_HOUR = new Map<number, string>()
 const SINCE_1972 = Date.UTC(1972, 0, 1)
+
+const DAY_MS = 86_400_000
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date (calendar arithmetic, no time zone). */
+export function dayNumber(date: string): number {
+  const [year = 0, month = 1, day = 1] = date.split('-').map(Number)
+  return Date.UTC(year, month - 1, day) / DAY_MS
+}
+
+/**
+ * The YYYY-MM-DD calendar date `days` after (or before, when negative) `date`: calendar
+ * arithmetic on the date as written, never through a time zone.
+ * @example addDays('2026-10-31', 1) // '2026-11-01'
+ */
+export function addDays(date: string, days: number): string {
+  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10)
+}

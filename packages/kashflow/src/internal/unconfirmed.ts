@@ -213,4 +213,76 @@ export const KASHFLOW_UNCONFIRMED = {
    */
   dueAmountOnUnpaidInvoices:
     'not trusted at 0: owed = GrossAmount - (TotalPaidAmount, else sum of PaymentLines)',
+  /**
+   * The body of `POST /bankaccounts/{accountId}/transactions`. The field names are KashFlow's
+   * (Swagger digest; hcs-app `apiDocsConfig.js` "banktransactions-create": `Date` and `MoneyType`
+   * required, `PaidIn`, `PaidOut`, `Comment`, `AccountId`, `CustomerCode`, `SupplierCode`,
+   * `TransactionType`, `VATAble`, `VATRate`, `VATAmount` optional). Guessed: the `MoneyType`
+   * values ("Money type code", none published), 1 for money in and 2 for money out; the `Date` as
+   * `YYYY-MM-DD 12:00:00` (how rows read back); and a line without VAT sent as `VATAble: false`,
+   * `VATRate: 0`, `VATAmount: 0`, so no default rate applies. Refused: `bankTransactions.create`
+   * gets a `KashflowValidationError`, nothing is written. Accepted but read otherwise (money in
+   * taken as out): `create` reads the line back, compares, and throws `KashflowCannotTellError`
+   * naming the difference (the line exists; a person looks).
+   */
+  bankTransactionPostBody: (line: {
+    readonly accountId: number
+    /** YYYY-MM-DD. */
+    readonly date: string
+    /** Major units; exactly one is above 0. */
+    readonly paidIn: number
+    readonly paidOut: number
+    readonly comment: string
+    readonly transactionType?: number | undefined
+    readonly customerCode?: string | undefined
+    readonly supplierCode?: string | undefined
+    /** Major units; absent: no VAT. */
+    readonly vat?: { readonly rate: number; readonly amount: number } | undefined
+  }) => ({
+    Date: `${line.date} 12:00:00`,
+    MoneyType: line.paidIn > 0 ? 1 : 2,
+    AccountId: line.accountId,
+    PaidIn: line.paidIn,
+    PaidOut: line.paidOut,
+    Comment: line.comment,
+    VATAble: line.vat !== undefined,
+    VATRate: line.vat?.rate ?? 0,
+    VATAmount: line.vat?.amount ?? 0,
+    ...(line.transactionType === undefined ? {} : { TransactionType: line.transactionType }),
+    ...(line.customerCode === undefined ? {} : { CustomerCode: line.customerCode }),
+    ...(line.supplierCode === undefined ? {} : { SupplierCode: line.supplierCode }),
+  }),
+  /**
+   * The answer to that POST: "HTTP 201 with the created transaction" (hcs-app `apiDocsConfig.js`;
+   * the Swagger has no schema). Only an object with a numeric `Id` is taken, and that transaction is
+   * read back (`GET .../transactions/{Id}`) and compared; any other answer (empty, a bare number)
+   * is read back by the marker in `Comment` on the line's date. An id is never guessed.
+   */
+  bankTransactionCreateAnswer: 'an object with a numeric Id, read back; otherwise found by marker',
+  /**
+   * `startdate`/`enddate` are documented as "on or after" / "on or before this date", with no
+   * format and no word on time of day. They are sent as YYYY-MM-DD this many days wider on each
+   * side, and rows are kept by their calendar date here: a line stored at 12:00 on the last day
+   * is not lost if KashFlow reads `enddate` as midnight.
+   */
+  bankTransactionDateWidening: 1,
+  /**
+   * Bank transaction rows, and the documented bank account fields, carry no currency. Amounts
+   * are read in the account's home currency (`settings.homeCurrency()`) unless the caller names the
+   * bank account's currency (`currency`); a foreign-currency account read without it would be
+   * read at the wrong unit.
+   */
+  bankTransactionCurrency: 'the home currency, unless the caller names it',
+  /**
+   * `TransactionType` ("Transaction type code", an integer; `Type` is its label) is sent as the
+   * caller gives it. What it holds is not published: KashFlow's nominal settings have a "Bank
+   * Transaction type" category (`PUT /nominals/Code/{code}?nominalCategory=3`), which suggests a
+   * nominal, but not whether its code or its Id. Read an existing line's `TransactionType` first.
+   */
+  bankTransactionType: 'passed through as given; read an existing line to learn the values',
+  /**
+   * `Comment` is kept whole (no published limit): the marker is its first word, so a comment cut
+   * short still carries it; a first word that may be the marker cut short is "cannot tell".
+   */
+  bankTransactionCommentKeptWhole: true,
 } as const

@@ -104,7 +104,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 /** Longest CustomerReference we send. KashFlow documents no limit (KASHFLOW_UNCONFIRMED). */
 const MAX_REFERENCE = KASHFLOW_UNCONFIRMED.customerReferenceMaxLength
 
-function checkDay(value: string | undefined, field: string, where: string): void {
+/** Throws `InvalidArgumentError` naming `field` unless `value` is absent or YYYY-MM-DD. */
+export function checkDay(value: string | undefined, field: string, where: string): void {
   if (value !== undefined && !DAY.test(value))
     throw new InvalidArgumentError(`${where}: ${field} must be YYYY-MM-DD, got "${value}".`)
 }
@@ -339,6 +340,33 @@ export function isOpenInvoice(invoice: InvoiceSummary): boolean {
   return !answer.known || answer.owed > 0
 }
 
+/**
+ * Reads pages until KashFlow says there is no next page: each page's rows with the list's stated
+ * `MetaData.TotalRecords` (undefined when not stated, or for a bare array); both list shapes.
+ */
+export async function* pagesWithTotals<T>(
+  transport: KashflowTransport,
+  path: string,
+  item: z.ZodType<T>,
+  query: Record<string, string | number | boolean | undefined>,
+  perPage: number,
+  call?: KashflowCallOptions,
+): AsyncGenerator<{ readonly rows: readonly T[]; readonly total: number | undefined }> {
+  const size = Math.min(Math.max(1, perPage), KASHFLOW_UNCONFIRMED.maxPerPage)
+  for (let page = 1; ; page += 1) {
+    const result = await transport.request(
+      { method: 'GET', path, query: { ...query, page, perpage: size }, schema: listOf(item) },
+      call,
+    )
+    if (Array.isArray(result)) {
+      yield { rows: result, total: undefined }
+      return
+    }
+    yield { rows: result.Data ?? [], total: result.MetaData?.TotalRecords ?? undefined }
+    if (!result.MetaData?.NextPageUrl || (result.Data ?? []).length === 0) return
+  }
+}
+
 /** Reads pages until KashFlow says there is no next page, one array per page; both list shapes are accepted. */
 export async function* pages<T>(
   transport: KashflowTransport,
@@ -348,19 +376,8 @@ export async function* pages<T>(
   perPage: number,
   call?: KashflowCallOptions,
 ): AsyncGenerator<readonly T[]> {
-  const size = Math.min(Math.max(1, perPage), KASHFLOW_UNCONFIRMED.maxPerPage)
-  for (let page = 1; ; page += 1) {
-    const result = await transport.request(
-      { method: 'GET', path, query: { ...query, page, perpage: size }, schema: listOf(item) },
-      call,
-    )
-    if (Array.isArray(result)) {
-      yield result
-      return
-    }
-    yield result.Data ?? []
-    if (!result.MetaData?.NextPageUrl || (result.Data ?? []).length === 0) return
-  }
+  for await (const page of pagesWithTotals(transport, path, item, query, perPage, call))
+    yield page.rows
 }
 
 /** Reads pages until KashFlow says there is no next page; both list shapes are accepted. */

@@ -108,7 +108,7 @@ function journalBody(input: JournalInput) {
 const has = (row: object, field: string): boolean => Object.hasOwn(row, field)
 
 /** The field names of the rows read, for a cannot-tell error's `seen` (names only, no values). */
-function fieldsOf(rows: readonly object[]): string[] {
+export function fieldsOf(rows: readonly object[]): string[] {
   return [...new Set(rows.flatMap((row) => Object.keys(row)))].sort()
 }
 

@@ -6,7 +6,8 @@ import { z } from 'zod'
 
 const num = z.number()
 const str = z.string()
-const opt = <T extends z.ZodType>(t: T) => t.nullable().optional()
+/** A field KashFlow may leave out or send as null. */
+export const opt = <T extends z.ZodType>(t: T) => t.nullable().optional()
 
 /** Step 1 of login: `POST /sessiontoken`. */
 export const SessionStartResponseSchema = z.looseObject({

@@ -1,6 +1,7 @@
 // The fake KashFlow: a thin class over the shared state (state.ts), the route table (routes.ts)
 // and its resource modules, the session check (session.ts), faults (faults.ts) and the request
 // budget (rate-budget.ts).
+import { addBankTransaction } from './bank-transactions.js'
 import { addCustomer } from './customers.js'
 import { DroppedConnectionError, KashflowFaults, serveFault } from './faults.js'
 import { addInvoice, invoiceView } from './invoices.js'
@@ -12,6 +13,8 @@ import { checkSession } from './session.js'
 import { createKashflowState } from './state.js'
 import type { KashflowState } from './state.js'
 import type {
+  FakeBankTransaction,
+  FakeBankTransactionSeed,
   FakeInvoice,
   FakeInvoiceSeed,
   FakeKashflowFault,
@@ -26,7 +29,8 @@ import type {
  * `DueAmount`, `Status` and `PaymentLines` are recomputed after every payment, bulk payments
  * (create, get, delete), the account settings with the home currency, customers with contacts,
  * addresses and custom fields, balanced journals in the live shape (`unconfirmed.journalShape`),
- * per-route request counts, and fault injection. Behaviours no public source confirms are
+ * bank transactions per bank account (paged, date-filtered, bulk payments' lines with
+ * `includebulk=true`), per-route request counts, and fault injection. Behaviours no public source confirms are
  * switches (`FakeKashflowUnconfirmed`), pessimistic by default.
  *
  * `fake.fetch` is a web-standard fetch; `@opayo-kashflow/testkit/msw` wraps it in msw handlers
@@ -49,6 +53,8 @@ export class FakeKashflow {
   readonly bankAccounts: KashflowState['bankAccounts']
   readonly paymentMethods: KashflowState['paymentMethods']
   readonly nominals: KashflowState['nominals']
+  /** The bank transactions by bank account `Id` (bulk payments' lines are made when listed). */
+  readonly bankTransactions: KashflowState['bankTransactions']
   /** Every request received: method, path, status answered. */
   readonly log: KashflowState['log']
   /** The switches in force (defaults filled in). */
@@ -69,11 +75,14 @@ export class FakeKashflow {
     this.bankAccounts = state.bankAccounts
     this.paymentMethods = state.paymentMethods
     this.nominals = state.nominals
+    this.bankTransactions = state.bankTransactions
     this.log = state.log
     this.unconfirmed = state.unconfirmed
     this.homeCurrency = state.homeCurrency
     for (const customer of seed.customers ?? []) this.addCustomer(customer)
     for (const invoice of seed.invoices ?? []) this.addInvoice(invoice)
+    for (const [accountId, lines] of Object.entries(seed.bankTransactions ?? {}))
+      for (const line of lines) this.addBankTransaction(Number(accountId), line)
   }
 
   /** Logins completed (step 2 succeeded). */
@@ -94,6 +103,15 @@ export class FakeKashflow {
   /** Adds a customer (a code is made up if it has none), as if created in KashFlow. */
   addCustomer(customer: Record<string, unknown>): Record<string, unknown> {
     return addCustomer(this.#state, customer)
+  }
+
+  /**
+   * Adds a line to a bank account as the bank feed brings it in (a deposit: `paidIn`), with a
+   * `BFSTransactionId` of its own. Throws for a bank account the fake does not have.
+   * @example fake.addBankTransaction(55166, { date: '2026-11-02', paidIn: 98.3, comment: 'OPAYO SETTLEMENT' })
+   */
+  addBankTransaction(accountId: number, seed: FakeBankTransactionSeed): FakeBankTransaction {
+    return addBankTransaction(this.#state, accountId, seed)
   }
 
   /**

@@ -43,12 +43,18 @@ export function error(
 
 /**
  * One page of a list, in KashFlow's `{ MetaData, Data }` envelope (`page`, `perpage` up to 100
- * unless `skipperpagevalidation=true`).
+ * unless `skipperpagevalidation=true`). `options.meta` adds fields to `MetaData` (the bank
+ * transactions' `OpeningBalance` and `ClosingBalance`); `options.perPage` is the endpoint's default.
  * @example return page([...state.customers.values()], new URL(request.url).searchParams, 'customers')
  */
-export function page(rows: unknown[], q: URLSearchParams, path: string): Response {
+export function page(
+  rows: unknown[],
+  q: URLSearchParams,
+  path: string,
+  options: { readonly meta?: Record<string, unknown>; readonly perPage?: number } = {},
+): Response {
   const number = Math.max(1, Number(q.get('page') ?? '1'))
-  const perpage = Number(q.get('perpage') ?? '50')
+  const perpage = Number(q.get('perpage') ?? String(options.perPage ?? 50))
   if (perpage > 100 && q.get('skipperpagevalidation') !== 'true') {
     return error(400, 'InvalidPerPage', 'Maximum allowed records per page are 100')
   }
@@ -61,6 +67,7 @@ export function page(rows: unknown[], q: URLSearchParams, path: string): Respons
         ? `https://api.kashflow.com/v2/${path}?page=${number + 1}&perpage=${perpage}`
         : null,
       PreviousPageUrl: null,
+      ...options.meta,
     },
     Data: data,
   })

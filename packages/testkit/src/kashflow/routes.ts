@@ -1,4 +1,5 @@
 // The fake KashFlow's route table: method and path to the resource module that answers.
+import { bankTransactionRoutes } from './bank-transactions.js'
 import { customerRoutes } from './customers.js'
 import { error } from './http.js'
 import { invoicePaymentRoutes } from './invoice-payments.js'
@@ -26,6 +27,7 @@ export const resourceRoutes: readonly KashflowRoute[] = [
   ...invoiceRoutes,
   ...customerRoutes,
   ...journalRoutes,
+  ...bankTransactionRoutes,
   ...lookupRoutes,
 ]
 

@@ -1,5 +1,6 @@
 // The state the fake KashFlow's resource handlers share, and the shape of a routed request.
 import type {
+  FakeBankTransaction,
   FakeInvoice,
   FakeKashflowSeed,
   FakeKashflowUnconfirmed,
@@ -19,6 +20,8 @@ export interface KashflowState {
   readonly bankAccounts: { Id: number; AccountName: string; Code: number }[]
   readonly paymentMethods: { Id: number; Name: string }[]
   readonly nominals: { Code: number; Name: string }[]
+  /** Bank transactions by bank account `Id` (bulk payments' lines are made from `bulkPayments`). */
+  readonly bankTransactions: Map<number, FakeBankTransaction[]>
   /** Every request received: method, path, status answered. */
   readonly log: { method: string; path: string; status: number }[]
   /** The switches in force (defaults filled in). */
@@ -41,6 +44,8 @@ export interface KashflowState {
     bulk: number
     customer: number
     journal: number
+    bankTransaction: number
+    bankFeed: number
   }
   /** Invoices whose detail leaves `Currency` out (`FakeInvoiceSeed.omitCurrency`). */
   readonly currencyless: Set<number>
@@ -74,6 +79,7 @@ export function createKashflowState(seed: FakeKashflowSeed = {}): KashflowState 
         { Code: 9999, Name: 'Suspense' },
       ]),
     ],
+    bankTransactions: new Map(),
     log: [],
     unconfirmed: {
       commentToNote: unconfirmed.commentToNote ?? false,
@@ -85,6 +91,8 @@ export function createKashflowState(seed: FakeKashflowSeed = {}): KashflowState 
       searchTextSearchesCustomerReference: unconfirmed.searchTextSearchesCustomerReference ?? false,
       customerSearchMatch: unconfirmed.customerSearchMatch ?? 'contains',
       dueAmountOnUnpaid: unconfirmed.dueAmountOnUnpaid ?? 'zero',
+      bankTransactionCreateAnswer: unconfirmed.bankTransactionCreateAnswer ?? 'empty',
+      bankTransactionEndDate: unconfirmed.bankTransactionEndDate ?? 'midnight',
     },
     homeCurrency: seed.homeCurrency ?? 'GBP',
     now: seed.now ?? Date.now,
@@ -92,7 +100,15 @@ export function createKashflowState(seed: FakeKashflowSeed = {}): KashflowState 
     temporary: new Map(),
     sessions: new Map(),
     logins: 0,
-    ids: { invoice: 196000, payment: 500000, bulk: 50, customer: 10500, journal: 300 },
+    ids: {
+      invoice: 196000,
+      payment: 500000,
+      bulk: 50,
+      customer: 10500,
+      journal: 300,
+      bankTransaction: 8000,
+      bankFeed: 3_000_000,
+    },
     currencyless: new Set(),
   }
 }

@@ -104,6 +104,20 @@ export interface FakeKashflowUnconfirmed {
    * invoice reads 0 in both. @default 'zero'
    */
   readonly dueAmountOnUnpaid?: 'zero' | 'owed'
+  /**
+   * What `POST /bankaccounts/{accountId}/transactions` answers: `'row'` 201 with the created
+   * transaction (as KashFlow's curated docs say, CappyTech/hcs-app `apiDocsConfig.js`), `'id'` 201
+   * with the bare `Id`, `'empty'` 201 with no body (the Swagger has no response schema).
+   * @default 'empty' (the client must read back)
+   */
+  readonly bankTransactionCreateAnswer?: 'empty' | 'row' | 'id'
+  /**
+   * How `enddate` (and `startdate`) on `GET /bankaccounts/{accountId}/transactions` are read:
+   * documented only as "on or before this date". `'midnight'`: a date without a time is that
+   * day's 00:00:00, so a line stored at 12:00:00 on `enddate` is left out; `'whole-day'`: by
+   * calendar date, both ends inclusive. @default 'midnight'
+   */
+  readonly bankTransactionEndDate?: 'midnight' | 'whole-day'
 }
 
 /**
@@ -122,6 +136,8 @@ export interface FakeKashflowSeed {
   readonly bankAccounts?: readonly { Id: number; AccountName: string; Code: number }[]
   readonly paymentMethods?: readonly { Id: number; Name: string }[]
   readonly nominals?: readonly { Code: number; Name: string }[]
+  /** Bank transactions already on each bank account, by the account's `Id`. */
+  readonly bankTransactions?: Readonly<Record<number, readonly FakeBankTransactionSeed[]>>
   /** The clock for session idle expiry and downtime. @default Date.now */
   readonly now?: () => number
   /** Idle minutes before a session expires (KashFlow: 60, configurable). @default 60 */
@@ -180,4 +196,60 @@ export interface FakeInvoice {
   PaymentLines: FakePaymentLine[]
   /** The lines as created through `POST /invoices` (seeded invoices have none). */
   LineItems?: Record<string, unknown>[]
+}
+
+/**
+ * A bank transaction to seed (`FakeKashflowSeed.bankTransactions`) or add later
+ * (`fake.addBankTransaction`), as the bank feed brings it in. Amounts in major units, as KashFlow
+ * shows them.
+ * @example fake.addBankTransaction(55166, { date: '2026-11-02', paidIn: 98.3, comment: 'OPAYO SETTLEMENT' })
+ */
+export interface FakeBankTransactionSeed {
+  /** YYYY-MM-DD; stored as `YYYY-MM-DD 12:00:00`, as KashFlow shows bank lines. */
+  readonly date: string
+  /** @default 0 */
+  readonly paidIn?: number
+  /** @default 0 */
+  readonly paidOut?: number
+  /** @default '' */
+  readonly comment?: string
+  /** @default assigned */
+  readonly id?: number
+  /** KashFlow's values are not published. @default 0 */
+  readonly moneyType?: number
+  /** @default 0 */
+  readonly transactionType?: number
+  readonly customerCode?: string
+  /** The bank feed line it came from. @default assigned */
+  readonly bankFeedTransactionId?: number
+}
+
+/**
+ * A bank transaction as the fake keeps it (`fake.bankTransactions`, by account `Id`): the fields
+ * of KashFlow's list rows that are not computed per request (`Balance` is).
+ * @example const lines: FakeBankTransaction[] = fake.bankTransactions.get(55166) ?? []
+ */
+export interface FakeBankTransaction {
+  Id: number
+  AccountId: number
+  /** `YYYY-MM-DD 12:00:00`. */
+  Date: string
+  MoneyType: number
+  PaidIn: number
+  PaidOut: number
+  Comment: string
+  TransactionType: number
+  CustomerCode: string
+  SupplierCode: string
+  VATAble: boolean
+  VATRate: number
+  VATAmount: number
+  Reconciled: boolean
+  BFSTransactionId: number
+  /** What KashFlow made the line from: `banktransaction` for a line of its own. */
+  EntityName: string
+  ResourceNumber: number
+  ProjectNumber: number
+  PaymentId: number
+  Disallowed: boolean
 }
