@@ -187,6 +187,13 @@ export type {
   SettlementPlan,
 } from './settlement/settlement-plan-types.js'
 export { planSettlement } from './settlement/plan-settlement.js'
+export { matchDeposit } from './settlement/match-deposit.js'
+export type {
+  DepositCandidate,
+  DepositLine,
+  DepositMatch,
+  ExpectedDeposit,
+} from './settlement/match-deposit.js'
 
 // Matching when the reference fails: ranked invoice candidates with reasons, policy as data.
 export { InvoiceCandidateInputSchema, MATCH_REASON_WEIGHTS } from './matching/invoice-candidate.js'

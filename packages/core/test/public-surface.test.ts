@@ -88,6 +88,7 @@ describe('the public surface', () => {
         "isZero",
         "issue",
         "londonDate",
+        "matchDeposit",
         "minorUnitExponent",
         "money",
         "negate",

@@ -57,10 +57,11 @@ export {
   SETTLEMENT_TRANSFER_AS_JOURNAL,
   SettlementBatchEventSchema,
   settlementEventId,
-} from './engine/settlement.js'
+} from './engine/settlement-types.js'
 export type {
   SettlementBatchEvent,
   SettlementBatchEventInput,
   SettlementOptions,
   SettledBatchRecord,
-} from './engine/settlement.js'
+} from './engine/settlement-types.js'
+export type { SettlementDepositsOptions } from './engine/settlement-deposits.js'

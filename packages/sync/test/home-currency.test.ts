@@ -96,6 +96,7 @@ describe("the home currency of every posting path is KashFlow's, unless configur
       date: '2026-11-03',
       currency: 'EUR',
       gross: euros(10000),
+      received: euros(9830),
       transactions: [
         {
           transactionId: p.source.transactionId,

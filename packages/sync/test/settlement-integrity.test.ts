@@ -48,6 +48,8 @@ const batchOf = (
   date: '2026-11-03',
   currency: 'GBP',
   gross: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
+  // Paid gross (no fees): the deposit observed is the gross.
+  received: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
   transactions: payments.map((p) => ({
     transactionId: p.source.transactionId,
     kind: 'payment' as const,

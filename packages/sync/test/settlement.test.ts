@@ -7,12 +7,14 @@ import {
 } from '@opayo-kashflow/core'
 import type { CanonicalPayment } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
+import type { FakeKashflow } from '@opayo-kashflow/testkit'
 import { settlementEventId } from '../src/index.js'
 import type {
   SettlementBatchEventInput,
   SettlementOptions,
   SyncEngineOptions,
 } from '../src/index.js'
+import { trialBalance } from '../../../test/support/trial-balance.js'
 import { harness, payment } from './helpers.js'
 
 const CLEARING = 55170
@@ -45,7 +47,13 @@ const settlement: SettlementOptions = {
     source: 'rules',
     rules: defineFeeRules({ currency: 'GBP', rules: [{ percent: '1.5', fixed: 20 }] }),
   },
+  // Each batch's deposit is read from the bank account's lines in the fake KashFlow.
+  deposits: { source: 'kashflow' },
 }
+
+/** The acquirer's deposit as the bank feed brings it into the bank account (£, 2 days later). */
+const deposit = (h: { fake: FakeKashflow }, pounds: number, date = '2026-11-05') =>
+  h.fake.addBankTransaction(55166, { date, paidIn: pounds, comment: 'ELAVON MERCH SVCS' })
 const clearingRules = definePostingRules({
   bankAccountId: 55166,
   paymentMethodId: 409844,
@@ -102,6 +110,16 @@ describe('settlement batches (clearing mode)', () => {
     )
 
     await h.engine.ingest(b)
+    await h.engine.drain()
+    h.advance(16 * 60_000) // the batch's next try
+    await h.engine.drain()
+    // Every transaction is posted, but the deposit has not reached the bank: still waiting.
+    expect(await h.store.get(id)).toMatchObject({
+      state: 'waiting',
+      lastError: { message: expect.stringContaining('No deposit of £19.30') as unknown },
+    })
+    expect(h.fake.journals.size).toBe(0)
+    deposit(h, 19.3)
     await h.settle()
     expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
     // The fake keeps journals in the live shape: the marker in JournalName, lines as LineItems.
@@ -143,6 +161,7 @@ describe('settlement batches (clearing mode)', () => {
       },
     })
     const a = payment(1042)
+    deposit(h, 9.65)
     await h.engine.ingest(a)
     await h.engine.ingestSettlementBatch(batchOf('B-200', [a]))
     await h.settle()
@@ -162,6 +181,7 @@ describe('settlement batches (clearing mode)', () => {
   it('dead-letters when the wait runs out, and a replay after the payment posts settles it once', async () => {
     const h = clearingHarness({ retry: { settlementDelaysMs: [] } })
     const a = payment(1042)
+    deposit(h, 9.65)
     await h.engine.ingestSettlementBatch(batchOf('B-300', [a]))
     await h.settle()
     const id = settlementEventId('B-300')
@@ -192,6 +212,7 @@ describe('settlement batches (clearing mode)', () => {
       rows: [{ line: 2, batchId: 'B-600', fee: { amount: 42, currency: 'GBP' } }],
       now: h.clock.now(),
     })
+    deposit(h, 9.58)
     await h.settle()
     expect(await h.store.get(id)).toMatchObject({
       state: 'posted',
@@ -341,6 +362,7 @@ describe('settlement batches (clearing mode)', () => {
   it("posts a batch whose rows add up to Opayo's totals", async () => {
     const h = clearingHarness()
     const a = payment(1042)
+    deposit(h, 9.65)
     await h.engine.ingest(a)
     await h.engine.ingestSettlementBatch({
       ...batchOf('B-602', [a]),
@@ -356,6 +378,61 @@ describe('settlement batches (clearing mode)', () => {
     })
     await h.settle()
     expect(await h.store.get(settlementEventId('B-602'))).toMatchObject({ state: 'posted' })
+  })
+
+  it('waits, listing the candidates, when two deposits could be the batch; a deposit serves one batch only', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.drain()
+    deposit(h, 9.65, '2026-11-04')
+    deposit(h, 9.65, '2026-11-05')
+    await h.engine.ingestSettlementBatch(batchOf('B-700', [a]))
+    await h.engine.drain()
+    const waiting = await h.store.get(settlementEventId('B-700'))
+    expect(waiting).toMatchObject({ state: 'waiting' })
+    expect(waiting?.lastError?.message).toMatch(
+      /2 deposits could be batch B-700's.*£9\.65 on 2026-11-04.*£9\.65 on 2026-11-05/,
+    )
+    expect(h.fake.journals.size).toBe(0)
+    // A person sets B-700's deposit (amount and day): the line that shows it is claimed for it,
+    // so batch B-701 (same amount, same days) finds only the other line, and takes it.
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-700', [a]),
+      received: { amount: 965, currency: 'GBP' },
+      receivedOn: '2026-11-04',
+    })
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-700'))).toMatchObject({ state: 'posted' })
+    await h.engine.ingestSettlementBatch(batchOf('B-701', [b]))
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-701'))).toMatchObject({
+      state: 'posted',
+      detail: { depositId: expect.any(String) as unknown },
+    })
+  })
+
+  it('gives one deposit to one batch: a second batch of the same amount waits for its own', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.drain()
+    deposit(h, 9.65, '2026-11-04')
+    await h.engine.ingestSettlementBatch(batchOf('B-710', [a]))
+    await h.settle()
+    await h.engine.ingestSettlementBatch(batchOf('B-711', [b]))
+    await h.engine.drain()
+    expect(await h.store.get(settlementEventId('B-710'))).toMatchObject({ state: 'posted' })
+    expect(await h.store.get(settlementEventId('B-711'))).toMatchObject({ state: 'waiting' })
+    deposit(h, 9.65, '2026-11-06')
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-711'))).toMatchObject({ state: 'posted' })
+    // From what the fake KashFlow received: the clearing account is back at zero.
+    expect(trialBalance(h.fake).get(1210)).toBe(0)
   })
 
   it('dead-letters a batch when settlement is not configured, and refuses an invalid batch', async () => {

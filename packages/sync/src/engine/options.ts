@@ -9,7 +9,7 @@ import type {
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
 import type { Store } from '../store/store.js'
 import type { HintConfirmation, PaymentHint } from './hints.js'
-import type { SettlementOptions } from './settlement.js'
+import type { SettlementOptions } from './settlement-types.js'
 
 /** The retry policy, as data. Delays are added to the time of the failure. */
 export interface RetrySchedule {

@@ -1,11 +1,10 @@
-// Settlement batches: a closed Opayo batch is an event of its own (`batch:{batchId}`). The engine
+// Settlement batches: a closed Opayo batch is an event of its own (`batch:{batchId}`, its types in
+// settlement-types.ts). The engine
 // fills in what each of its transactions posted to the clearing account (from the ledger), plans
 // the batch with core's planSettlement, and posts the transfer, fee and FX journals through the
 // same write-once ledger (read back by marker and date), waiting or dead-lettering as planned.
 import {
   InvalidArgumentError,
-  SettlementBatchSchema,
-  SettlementTransactionSchema,
   canonicalPaymentId,
   normaliseBatchId,
   planSettlement,
@@ -16,14 +15,11 @@ import type {
   JournalIntent,
   Money,
   RateRecord,
-  SettlementAccounts,
   SettlementBatchInput,
   SettlementFees,
   SettlementPostPlan,
-  SettlementTotals,
 } from '@opayo-kashflow/core'
 import { fromKashflowExchangeRate } from '@opayo-kashflow/kashflow'
-import { z } from 'zod'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { rememberError } from './context.js'
@@ -32,68 +28,20 @@ import type { IngestResult } from './sync-engine.js'
 import { fingerprintOf } from './ingest.js'
 import { executeIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
+import { claimStatedDeposit, findDeposit } from './settlement-deposits.js'
+import {
+  SettlementBatchEventSchema,
+  settlementBatchOf,
+  settlementEventId,
+} from './settlement-types.js'
+import type {
+  SettlementBatchEvent,
+  SettlementBatchEventInput,
+  SettledBatchRecord,
+  SettlementPayload,
+} from './settlement-types.js'
 import { claimSettledTransactions, surfaceChangedBatch } from './settlement-integrity.js'
 import type { SettlementClaim } from './settlement-integrity.js'
-
-/**
- * UNCONFIRMED (the one place this guess is kept): KashFlow's REST API documents no bank-to-bank
- * transfer (only `POST /bankaccounts/{accountId}/transactions`, one account at a time), so the
- * batch transfer is posted as a journal between the two bank nominals, the movement core plans
- * in `transfer.lines`. Whether KashFlow shows such a journal as a line of each bank account is
- * not confirmed; if it does not, the bank feed will not match it automatically.
- */
-export const SETTLEMENT_TRANSFER_AS_JOURNAL = true
-
-/**
- * A closed Opayo settlement batch as the engine ingests it: what Opayo says (getBatchList and
- * getBatchDetail), with no `posted` amounts: the engine reads those from its own ledger.
- */
-export const SettlementBatchEventSchema = SettlementBatchSchema.extend({
-  transactions: z
-    .array(SettlementTransactionSchema.omit({ posted: true }))
-    .min(1, 'a batch has at least one transaction'),
-})
-/** A closed settlement batch, as Opayo reports it (validated). */
-export type SettlementBatchEvent = z.output<typeof SettlementBatchEventSchema>
-/** A closed settlement batch as a caller writes it (plain numbers for minor units). */
-export type SettlementBatchEventInput = z.input<typeof SettlementBatchEventSchema>
-
-/** How the engine settles batches (clearing mode). Without it, a batch event is dead-lettered. */
-export interface SettlementOptions {
-  /** From `defineSettlementAccounts`; its clearing account is where payments were posted. */
-  readonly accounts: SettlementAccounts
-  /**
-   * Where fees come from: `{ source: 'rules', rules }`, `{ source: 'none' }`, or
-   * `{ source: 'statement' }`: the rows imported into the store (`fees import`), read per batch.
-   */
-  readonly fees: SettlementFees | { readonly source: 'statement' }
-  /** See core's `PlanSettlementOptions.maxFeeDifference`. @default 0 */
-  readonly maxFeeDifference?: number
-}
-
-/** The event id of a settlement batch: `batch:{normalised batch id}`. */
-export const settlementEventId = (batchId: string): string => `batch:${normaliseBatchId(batchId)}`
-
-/** The stored payload of a settlement batch event. */
-export interface SettlementPayload {
-  readonly settlementBatch: SettlementBatchEvent
-}
-
-/** The batch in a stored payload, or undefined when the payload is not a settlement batch. */
-export function settlementBatchOf(payload: unknown): SettlementBatchEvent | undefined {
-  if (payload === null || typeof payload !== 'object' || !('settlementBatch' in payload))
-    return undefined
-  const parsed = SettlementBatchEventSchema.safeParse(payload.settlementBatch)
-  return parsed.success ? parsed.data : undefined
-}
-
-/** What a posted batch records in its history (`detail` of the `posted` transition). */
-export interface SettledBatchRecord {
-  readonly batchId: string
-  readonly date: string
-  readonly markers: readonly string[]
-  readonly totals: SettlementTotals
-}
 
 /** The engine's `ingestSettlementBatch` over the context's store. */
 export function createSettlementIngest(
@@ -290,16 +238,58 @@ export async function processSettlement(
             rows: (await ctx.store.feeStatementRows()) as unknown as FeeStatementRow[],
           }
         : settlement.fees
-    const plan = planSettlement(
-      { ...batch, transactions },
-      {
-        accounts,
-        fees,
-        ...(settlement.maxFeeDifference === undefined
-          ? {}
-          : { maxFeeDifference: settlement.maxFeeDifference }),
-      },
+    const options = {
+      accounts,
+      fees,
+      ...(settlement.maxFeeDifference === undefined
+        ? {}
+        : { maxFeeDifference: settlement.maxFeeDifference }),
+      ...(settlement.payout === undefined ? {} : { payout: settlement.payout }),
+      ...(settlement.maxRateDeviation === undefined
+        ? {}
+        : { maxRateDeviation: settlement.maxRateDeviation }),
+    }
+    let input: SettlementBatchInput = { ...batch, transactions }
+    let depositId: string | undefined
+    if (
+      batch.received === undefined &&
+      settlement.deposits &&
+      transactions.every((t) => t.posted !== undefined)
+    ) {
+      const finding = await findDeposit(ctx, input, options, settlement.deposits, homeCurrency)
+      if (finding?.kind === 'wait') {
+        await ctx.settleFailure(
+          event,
+          { kind: 'settlement-wait', message: finding.message },
+          {
+            lastError: undefined,
+            detail: {
+              reason: 'amount_received_unknown',
+              message: finding.message,
+              candidates: finding.candidates,
+            },
+          },
+        )
+        return
+      }
+      if (finding?.kind === 'found') {
+        input = { ...input, received: finding.received, receivedOn: finding.receivedOn }
+        depositId = finding.depositId
+      }
+    } else if (
+      batch.received !== undefined &&
+      batch.receivedOn !== undefined &&
+      settlement.deposits
     )
+      // Stated by a person: the bank line that shows it is claimed, so no other batch takes it.
+      depositId = await claimStatedDeposit(
+        ctx,
+        settlement.accounts.bank.bankAccountId,
+        normaliseBatchId(batch.batchId),
+        batch.received,
+        batch.receivedOn,
+      )
+    const plan = planSettlement(input, options)
     if (plan.kind === 'wait') {
       await ctx.settleFailure(
         event,
@@ -351,6 +341,7 @@ export async function processSettlement(
       date: plan.date,
       markers,
       totals: plan.totals,
+      ...(depositId === undefined ? {} : { depositId }),
     }
     if (await ctx.move(event, 'posted', { outcome: 'posted', detail: record }))
       ctx.emit({ type: 'posted', id: event.id, markers })

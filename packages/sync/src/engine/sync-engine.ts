@@ -8,7 +8,7 @@ import type {
 } from '../store/store.js'
 import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
-import type { SettlementBatchEventInput } from './settlement.js'
+import type { SettlementBatchEventInput } from './settlement-types.js'
 import type { ResolveResult } from './matching.js'
 
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */

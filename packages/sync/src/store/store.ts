@@ -233,6 +233,8 @@ export interface Store {
    * an earlier attempt got this far: its write may have happened, so read back first. An entry
    * left `refused` is begun afresh, atomically: its request replaced by this one (a new
    * pre-image), state `intent`, and created: true, since no write of it can be in KashFlow.
+   * `eventId` may also be a key that is no event: the engine claims a bank deposit for one batch
+   * under `deposit:{bankAccountId}:{lineId}` (the first claim wins).
    */
   ledgerBegin(input: {
     eventId: string

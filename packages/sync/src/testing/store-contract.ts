@@ -406,6 +406,28 @@ export function describeStoreContract(
       await store.close()
     })
 
+    it('keeps ledger entries under a key that is no event, first claim wins (deposit claims)', async () => {
+      const store = await fresh()
+      const claim = (batchId: string, now: number) =>
+        store.ledgerBegin({
+          eventId: 'deposit:55166:8001',
+          marker: 'OPAYO-DEPOSIT',
+          kind: 'deposit-claim',
+          request: { batchId },
+          now,
+        })
+      expect(await claim('B-1', T0)).toMatchObject({ created: true })
+      expect(await claim('B-2', T0 + 1)).toMatchObject({
+        created: false,
+        entry: { request: { batchId: 'B-1' } },
+      })
+      expect(await store.ledger('deposit:55166:8001')).toMatchObject([
+        { marker: 'OPAYO-DEPOSIT', request: { batchId: 'B-1' } },
+      ])
+      expect(await store.get('deposit:55166:8001')).toBeUndefined()
+      await store.close()
+    })
+
     it("supersedes an unclaimed event's payload and queues it again, but not a claimed one", async () => {
       const store = await fresh()
       await add(store, 1)

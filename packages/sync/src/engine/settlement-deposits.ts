@@ -1,0 +1,180 @@
+// The deposit a home-currency batch waits for, read from the bank account's lines in KashFlow
+// (what the bank feed brought in): matched by amount and date window with core's matchDeposit,
+// and claimed for one batch only, so two batches of the same amount never take one deposit.
+import { addDays, matchDeposit, planSettlement } from '@opayo-kashflow/core'
+import type {
+  CurrencyCode,
+  DepositCandidate,
+  DepositLine,
+  Money,
+  PlanSettlementOptions,
+  SettlementBatchInput,
+} from '@opayo-kashflow/core'
+import type { EngineContext } from './context.js'
+
+/** Where a batch's deposit is read from when it was not set on the batch (`received`). */
+export interface SettlementDepositsOptions {
+  /** The real bank account's lines in KashFlow (`GET /bankaccounts/{id}/transactions`). */
+  readonly source: 'kashflow'
+  /** Days after the batch's date the deposit may be dated. @default 5 */
+  readonly windowDays?: number
+}
+
+/** The ledger marker of a deposit's claim, under the key `deposit:{bankAccountId}:{lineId}`. */
+export const DEPOSIT_MARKER = 'OPAYO-DEPOSIT'
+
+/** What the bank account shows for a batch. */
+export type DepositFinding =
+  | {
+      readonly kind: 'found'
+      readonly received: Money
+      readonly receivedOn: string
+      readonly depositId: string
+    }
+  | {
+      readonly kind: 'wait'
+      readonly message: string
+      readonly candidates: readonly DepositCandidate[]
+    }
+
+/**
+ * The deposit of a home-currency batch whose transactions are all posted: what it should be (the
+ * plan's net, or the gross when the acquirer pays gross), the lines paid into the bank account
+ * from the batch's date to `windowDays` after, less those another batch has claimed, then
+ * {@link matchDeposit} (within `maxFeeDifference`). A match is claimed for the batch in the
+ * store's ledger under the key `deposit:{bankAccountId}:{id}` (a ledger key that is no event),
+ * atomically: of two batches racing for one line, the second leaves it out and looks again. Undefined when the
+ * batch is in a foreign currency (its deposit is set by a person: `settlement received`) or cannot
+ * be planned at all (planning then says why).
+ * @example
+ * async function depositOf(
+ *   ctx: Parameters<typeof findDeposit>[0],
+ *   batch: SettlementBatchInput,
+ *   options: PlanSettlementOptions,
+ * ) {
+ *   const finding = await findDeposit(ctx, batch, options, { source: 'kashflow', windowDays: 5 }, 'GBP')
+ *   if (finding?.kind === 'found') console.log(finding.received, finding.receivedOn)
+ * }
+ */
+export async function findDeposit(
+  ctx: Pick<EngineContext, 'kashflow' | 'store' | 'now'>,
+  batch: SettlementBatchInput,
+  options: PlanSettlementOptions,
+  deposits: SettlementDepositsOptions,
+  homeCurrency: CurrencyCode,
+): Promise<DepositFinding | undefined> {
+  if (batch.currency !== homeCurrency) return undefined
+  // The expected deposit, from the plan as if the gross had arrived (only its net is read).
+  const provisional = planSettlement({ ...batch, received: batch.gross }, options)
+  if (provisional.kind !== 'post') return undefined
+  const expected = options.payout === 'gross' ? provisional.totals.gross : provisional.totals.net
+  const account = options.accounts.bank.bankAccountId
+  const batchId = provisional.batchId
+  const wanted = {
+    batchId,
+    amount: expected,
+    tolerance: options.maxFeeDifference ?? 0,
+    from: batch.date,
+    to: addDays(batch.date, deposits.windowDays ?? 5),
+  }
+  for (let left = await freeLines(ctx, account, wanted, homeCurrency); ;) {
+    const found = matchDeposit(wanted, left)
+    if (found.kind === 'none') return { kind: 'wait', message: found.message, candidates: [] }
+    if (found.kind === 'ambiguous')
+      return {
+        kind: 'wait',
+        message: `${found.candidates.length} deposits could be batch ${batchId}'s: set it with settlement received (${found.candidates.map((c) => c.reason).join('; ')}).`,
+        candidates: found.candidates,
+      }
+    if (await claimLine(ctx, account, found.line, batchId))
+      return {
+        kind: 'found',
+        received: found.line.amount,
+        receivedOn: found.line.date,
+        depositId: found.line.id,
+      }
+    left = left.filter((line) => line.id !== found.line.id)
+  }
+}
+
+/**
+ * A deposit a person stated (`received` on `receivedOn`) claimed on the bank line that shows it,
+ * when exactly one unclaimed line of that amount is dated that day, so no other batch takes it.
+ * Returns the line's id, or undefined when none or several fit (the stated figure still stands).
+ * @example
+ * async function stated(ctx: Parameters<typeof claimStatedDeposit>[0], accounts: SettlementAccounts) {
+ *   const id = await claimStatedDeposit(ctx, accounts.bank.bankAccountId, '1234', money(14334, 'GBP'), '2026-11-04')
+ *   console.log(id ?? 'no single line of that amount that day')
+ * }
+ */
+export async function claimStatedDeposit(
+  ctx: Pick<EngineContext, 'kashflow' | 'store' | 'now'>,
+  account: number,
+  batchId: string,
+  received: Money,
+  receivedOn: string,
+): Promise<string | undefined> {
+  const wanted = { batchId, amount: received, tolerance: 0, from: receivedOn, to: receivedOn }
+  const found = matchDeposit(wanted, await freeLines(ctx, account, wanted, received.currency))
+  if (found.kind !== 'matched') return undefined
+  return (await claimLine(ctx, account, found.line, batchId)) ? found.line.id : undefined
+}
+
+const keyOf = (account: number, line: DepositLine) => `deposit:${account}:${line.id}`
+
+/** The lines paid into the account in the window, not ours, not claimed by another batch. */
+async function freeLines(
+  ctx: Pick<EngineContext, 'kashflow' | 'store'>,
+  account: number,
+  wanted: { readonly batchId: string; readonly from: string; readonly to: string },
+  currency: CurrencyCode,
+): Promise<DepositLine[]> {
+  const lines = (
+    await ctx.kashflow.bankTransactions.list(account, {
+      from: wanted.from,
+      to: wanted.to,
+      currency,
+    })
+  )
+    // Money in, and not a line of ours (the batch transfers carry their OPAYO- marker).
+    .filter((line) => line.paidIn.amount > 0 && !line.comment.startsWith('OPAYO-'))
+    .map((line) => ({
+      id: String(line.id),
+      date: line.date,
+      amount: line.paidIn,
+      description: line.comment,
+    }))
+  const holders = await Promise.all(
+    lines.map(async (line) => {
+      const claims = await ctx.store.ledger(keyOf(account, line))
+      const claim = claims.find((entry) => entry.marker === DEPOSIT_MARKER)
+      return (claim?.request as { batchId?: unknown } | null | undefined)?.batchId
+    }),
+  )
+  return lines.filter((_, i) => holders[i] === undefined || holders[i] === wanted.batchId)
+}
+
+/** Claims a line for the batch, atomically; false when another batch holds it. */
+async function claimLine(
+  ctx: Pick<EngineContext, 'store' | 'now'>,
+  account: number,
+  line: DepositLine,
+  batchId: string,
+): Promise<boolean> {
+  const key = keyOf(account, line)
+  const { entry, created } = await ctx.store.ledgerBegin({
+    eventId: key,
+    marker: DEPOSIT_MARKER,
+    kind: 'deposit-claim',
+    request: { batchId },
+    now: ctx.now(),
+  })
+  if (created)
+    await ctx.store.ledgerComplete({
+      eventId: key,
+      marker: DEPOSIT_MARKER,
+      result: { batchId },
+      now: ctx.now(),
+    })
+  return created || (entry.request as { batchId?: unknown } | null)?.batchId === batchId
+}

@@ -1,0 +1,83 @@
+// What a settlement batch is to the engine: the event's schema and payload, its id, the options
+// clearing mode settles it with, and what a posted batch records. The steps are in settlement.ts.
+import {
+  SettlementBatchSchema,
+  SettlementTransactionSchema,
+  normaliseBatchId,
+} from '@opayo-kashflow/core'
+import type { SettlementAccounts, SettlementFees, SettlementTotals } from '@opayo-kashflow/core'
+import { z } from 'zod'
+import type { SettlementDepositsOptions } from './settlement-deposits.js'
+
+/**
+ * UNCONFIRMED (the one place this guess is kept): KashFlow's REST API documents no bank-to-bank
+ * transfer (only `POST /bankaccounts/{accountId}/transactions`, one account at a time), so the
+ * batch transfer is posted as a journal between the two bank nominals, the movement core plans
+ * in `transfer.lines`. Whether KashFlow shows such a journal as a line of each bank account is
+ * not confirmed; if it does not, the bank feed will not match it automatically.
+ */
+export const SETTLEMENT_TRANSFER_AS_JOURNAL = true
+
+/**
+ * A closed Opayo settlement batch as the engine ingests it: what Opayo says (getBatchList and
+ * getBatchDetail), with no `posted` amounts: the engine reads those from its own ledger.
+ */
+export const SettlementBatchEventSchema = SettlementBatchSchema.extend({
+  transactions: z
+    .array(SettlementTransactionSchema.omit({ posted: true }))
+    .min(1, 'a batch has at least one transaction'),
+})
+/** A closed settlement batch, as Opayo reports it (validated). */
+export type SettlementBatchEvent = z.output<typeof SettlementBatchEventSchema>
+/** A closed settlement batch as a caller writes it (plain numbers for minor units). */
+export type SettlementBatchEventInput = z.input<typeof SettlementBatchEventSchema>
+
+/** How the engine settles batches (clearing mode). Without it, a batch event is dead-lettered. */
+export interface SettlementOptions {
+  /** From `defineSettlementAccounts`; its clearing account is where payments were posted. */
+  readonly accounts: SettlementAccounts
+  /**
+   * Where fees come from: `{ source: 'rules', rules }`, `{ source: 'none' }`, or
+   * `{ source: 'statement' }`: the rows imported into the store (`fees import`), read per batch.
+   */
+  readonly fees: SettlementFees | { readonly source: 'statement' }
+  /** See core's `PlanSettlementOptions.maxFeeDifference`. @default 0 */
+  readonly maxFeeDifference?: number
+  /** See core's `PlanSettlementOptions.payout`: `net` or `gross`. @default 'net' */
+  readonly payout?: 'net' | 'gross'
+  /** See core's `PlanSettlementOptions.maxRateDeviation`. @default 5 */
+  readonly maxRateDeviation?: number
+  /**
+   * Where a home-currency batch's deposit is read when the batch does not carry it (`received`):
+   * `{ source: 'kashflow' }` reads the bank account's lines and matches one by amount and date.
+   * Without it, a batch waits until its deposit is set (`settlement received`, or ingesting the
+   * batch again with `received`).
+   */
+  readonly deposits?: SettlementDepositsOptions
+}
+
+/** The event id of a settlement batch: `batch:{normalised batch id}`. */
+export const settlementEventId = (batchId: string): string => `batch:${normaliseBatchId(batchId)}`
+
+/** The stored payload of a settlement batch event. */
+export interface SettlementPayload {
+  readonly settlementBatch: SettlementBatchEvent
+}
+
+/** The batch in a stored payload, or undefined when the payload is not a settlement batch. */
+export function settlementBatchOf(payload: unknown): SettlementBatchEvent | undefined {
+  if (payload === null || typeof payload !== 'object' || !('settlementBatch' in payload))
+    return undefined
+  const parsed = SettlementBatchEventSchema.safeParse(payload.settlementBatch)
+  return parsed.success ? parsed.data : undefined
+}
+
+/** What a posted batch records in its history (`detail` of the `posted` transition). */
+export interface SettledBatchRecord {
+  readonly batchId: string
+  readonly date: string
+  readonly markers: readonly string[]
+  readonly totals: SettlementTotals
+  /** The bank line taken as the batch's deposit, when it was read from the bank account. */
+  readonly depositId?: string
+}
