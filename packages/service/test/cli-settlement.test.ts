@@ -38,6 +38,10 @@ describe('demo --mode clearing', () => {
     expect(result.stdout).toContain('OPAYO-BATCH:1001:transfer')
     expect(result.stdout).toMatch(/Clearing account 1210: .* £0\.00 remains/)
     expect(result.stdout).toContain('The clearing account is at zero')
+    // The bank nominal, from the journals KashFlow received, is what the acquirer paid in.
+    expect(result.stdout).toMatch(
+      /Bank nominal 1200: £658\.51 booked; the acquirer paid in £658\.51/,
+    )
     // What `reconcile` reports per batch, in the demo's own words.
     expect(result.stdout).toMatch(
       /batch 1001 +settled +Opayo 670\.48, clearing 670\.48, .* remains 0\.00/,

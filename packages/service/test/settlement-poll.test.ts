@@ -72,6 +72,7 @@ function setup() {
         source: 'rules',
         rules: defineFeeRules({ currency: 'GBP', rules: [{ percent: '1.5', fixed: 20 }] }),
       },
+      deposits: { source: 'kashflow' },
     },
   })
   const range = { from: new Date('2026-07-01T00:00:00Z'), to: new Date('2026-07-31T00:00:00Z') }
@@ -224,11 +225,13 @@ describe('pollSettlementBatches on the public getBatchList shape', () => {
     })
     await h.postPayments()
     h.opayo.closeBatches({ date: '2026-07-15' })
+    // The acquirer pays £120.00 less 1.5% + 20p = £118.00 two days later.
+    h.kashflowFake.addBankTransaction(BANK.bankAccountId, { date: '2026-07-17', paidIn: 118 })
     expect(await h.poll()).toMatchObject({ received: 1, invalid: [] })
     await h.engine.drain()
     expect(await h.store.get('batch:1001')).toMatchObject({
       state: 'posted',
-      detail: { date: '2026-07-15' },
+      detail: { date: '2026-07-17', totals: { received: { amount: 11800 } } },
     })
   })
 

@@ -1,7 +1,8 @@
 // `pnpm demo --mode clearing`: clearing mode end to end, on fakes, on loopback. Card payments and
 // a refund are read from Opayo's Reporting API and posted to the clearing account; Opayo closes a
-// settlement batch; the poller ingests it; the engine posts the transfer to the bank and the fee
-// journal; the clearing account ends at zero.
+// settlement batch; the acquirer pays it into the bank less its own fees (the fake bank feed
+// brings the deposit into KashFlow's bank account); the engine finds the deposit, posts the
+// transfer and the fee journal; the books are then checked from what the fake KashFlow received.
 import {
   createReferenceParser,
   defineFeeRules,
@@ -21,11 +22,15 @@ import { pollSettlementBatches } from '../service/settlement-poll.js'
 
 /** What the clearing demo found. */
 export interface ClearingDemoResult {
-  /** True when every batch settled and the clearing account is at zero. */
+  /** True when every batch settled, clearing is at zero and the bank nominal is what was paid in. */
   readonly cleared: boolean
   readonly problems: readonly string[]
-  /** The clearing account's balance at the end, in pence. */
+  /** The clearing account's balance at the end, in pence, from what KashFlow received. */
   readonly clearingBalance: number
+  /** The bank nominal's balance at the end, in pence, from what KashFlow received. */
+  readonly bankBalance: number
+  /** What the acquirer paid into the bank, in pence. */
+  readonly deposited: number
   /** What each settled batch posted. */
   readonly batches: readonly SettledBatchRecord[]
 }
@@ -41,13 +46,29 @@ const CLEARING = { bankAccountId: 55170, nominalCode: 1210 }
 const cents = (major: number) => Math.round(major * 100)
 
 /**
+ * The acquirer's own deduction per transaction (its tariff, worked out here apart from the
+ * tool's fee rules): 1.5% + 20p on a credit card payment, nothing on a refund.
+ */
+const acquirerFee = (tx: { readonly transactionType: string; readonly amount: number }) =>
+  tx.transactionType === 'Refund' ? 0 : Math.round(tx.amount * 0.015) + 20
+
+/**
  * Runs the clearing-mode demo and logs what each step did, ending with the clearing account's
  * balance (zero when all is well).
  * @example const { cleared } = await runClearingDemo({ log: console.log })
  */
 export async function runClearingDemo(
-  options: { readonly log?: (line: string) => void; readonly timeoutMs?: number } = {},
+  options: {
+    readonly log?: (line: string) => void
+    readonly timeoutMs?: number
+    /** The acquirer's deduction per transaction, in pence (a test's other acquirer). */
+    readonly acquirerFee?: (tx: {
+      readonly transactionType: string
+      readonly amount: number
+    }) => number
+  } = {},
 ): Promise<ClearingDemoResult> {
+  const feeOf = options.acquirerFee ?? acquirerFee
   const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`))
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   const problems: string[] = []
@@ -106,6 +127,8 @@ export async function runClearingDemo(
           ],
         }),
       },
+      // Each batch's deposit is read from the bank account's lines (the bank feed).
+      deposits: { source: 'kashflow' },
     },
     opayo: { vendorName: REPORTING.vendor, reporting },
     redirectUrl: 'https://shop.example/thanks?order={vendorTxCode}',
@@ -131,12 +154,15 @@ export async function runClearingDemo(
     )
     const refunded = taken[0]
     if (refunded)
-      fake.seed({
-        vendorTxCode: 'INV-2001-R1',
-        amount: 2000,
-        transactionType: 'Refund',
-        relatedTransactionId: refunded.transactionId,
-      })
+      taken.push(
+        fake.seed({
+          vendorTxCode: 'INV-2001-R1',
+          amount: 2000,
+          transactionType: 'Refund',
+          relatedTransactionId: refunded.transactionId,
+        }),
+      )
+    const byId = new Map(taken.map((tx) => [tx.transactionId, tx]))
     log(`Opayo took ${amounts.length} card payments and 1 refund.`)
 
     service.start({ concurrency: 2 })
@@ -160,7 +186,25 @@ export async function runClearingDemo(
       problems.push('not every movement was posted to the clearing account in time')
 
     // --- Opayo closes the day's batch; the poller reads it -------------------------------------
-    const closed = fake.closeBatches({ date: new Date().toISOString().slice(0, 10) })
+    const today = new Date().toISOString().slice(0, 10)
+    const closed = fake.closeBatches({ date: today, fee: feeOf })
+    // The acquirer pays each batch less its deductions; the bank feed brings the line into
+    // KashFlow's bank account, where the engine finds it by amount and date.
+    let deposited = 0
+    for (const batch of closed) {
+      const pence = batch.transactionIds.reduce((sum, id) => {
+        const tx = byId.get(id)
+        if (!tx) return sum
+        return sum + (tx.transactionType === 'Refund' ? -tx.amount : tx.amount) - feeOf(tx)
+      }, 0)
+      deposited += pence
+      kashflowServer.fake.addBankTransaction(BANK.bankAccountId, {
+        date: today,
+        paidIn: pence / 100,
+        comment: 'ELAVON MERCHANT SERVICES',
+      })
+    }
+    log(`The acquirer paid ${format(money(deposited, 'GBP'))} into the bank, less its own fees.`)
     const polled = await pollSettlementBatches({
       reporting,
       engine: service.engine,
@@ -197,23 +241,19 @@ export async function runClearingDemo(
       .flatMap((invoice) => invoice.PaymentLines)
       .filter((line) => line.AccountId === CLEARING.bankAccountId)
       .reduce((sum, line) => sum + cents(line.Amount), 0)
-    let journalled = 0
-    for (const journal of kf.journals.values()) {
-      // The fake stores journals in the live shape: LineItems with Debit and Credit amounts.
-      for (const line of journal['LineItems'] as {
-        NominalCode: number
-        Debit: number
-        Credit: number
-      }[]) {
-        if (line.NominalCode !== CLEARING.nominalCode) continue
-        journalled += cents(line.Debit) - cents(line.Credit)
-      }
-    }
+    const journalled = nominalBalance(kf.journals.values(), CLEARING.nominalCode)
     const clearingBalance = paid + journalled
     log(
       `Clearing account ${CLEARING.nominalCode}: ${format(money(paid, 'GBP'))} in from payments and refunds, ${format(money(-journalled, 'GBP'))} out by transfers and fees: ${format(money(clearingBalance, 'GBP'))} remains.`,
     )
     if (clearingBalance !== 0) problems.push(`the clearing account holds ${clearingBalance}p`)
+    // The bank nominal, from every journal line KashFlow received on it, against the bank.
+    const bankBalance = nominalBalance(kf.journals.values(), BANK.nominalCode)
+    log(
+      `Bank nominal ${BANK.nominalCode}: ${format(money(bankBalance, 'GBP'))} booked; the acquirer paid in ${format(money(deposited, 'GBP'))}.`,
+    )
+    if (bankBalance !== deposited)
+      problems.push(`the bank nominal holds ${bankBalance}p but the acquirer paid in ${deposited}p`)
 
     // --- what `opayo-kashflow reconcile` reports per batch ----------------------------------------
     const perBatch = await reconcileBatches({
@@ -234,11 +274,31 @@ export async function runClearingDemo(
         ? 'The clearing account is at zero: every batch is settled.'
         : 'The clearing account is NOT at zero.',
     )
-    return { cleared: problems.length === 0, problems, clearingBalance, batches }
+    return {
+      cleared: problems.length === 0,
+      problems,
+      clearingBalance,
+      bankBalance,
+      deposited,
+      batches,
+    }
   } finally {
     await service.stop()
     await store.close()
     await kashflowServer.close()
     await opayoServer.close()
   }
+}
+
+/** Debits minus credits on one nominal over journals in the live shape (`LineItems`), in pence. */
+function nominalBalance(journals: Iterable<Record<string, unknown>>, nominalCode: number): number {
+  let balance = 0
+  for (const journal of journals)
+    for (const line of journal['LineItems'] as {
+      NominalCode: number
+      Debit: number
+      Credit: number
+    }[])
+      if (line.NominalCode === nominalCode) balance += cents(line.Debit) - cents(line.Credit)
+  return balance
 }
