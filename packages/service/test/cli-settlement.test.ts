@@ -182,13 +182,32 @@ describe('settlement received BATCH AMOUNT', () => {
     expect(
       (await cli(['settlement', 'received', '77', 'lots', '--config', configPath], env)).code,
     ).toBe(2)
+    const badDay = await cli(
+      ['settlement', 'received', '77', '97.80', '--on', '4/11/2026', '--config', configPath],
+      env,
+    )
+    expect(badDay.stderr).toMatch(/--on must be the day the deposit reached the bank, YYYY-MM-DD/)
+    expect(badDay.code).toBe(2)
+    // The day it reached the bank, which dates the transfer.
+    const dated = await cli(
+      ['settlement', 'received', '77', '97.80', '--on', '2026-11-06', '--config', configPath],
+      env,
+    )
+    expect(dated.stdout).toContain('97.80 received on 2026-11-06 recorded')
+    expect(dated.code).toBe(0)
 
     const reopened = await sqliteStore({ path: db })
     const event = await reopened.get('batch:77')
     await reopened.close()
     expect(event).toMatchObject({
       state: 'received',
-      payment: { settlementBatch: { batchId: '77', received: { amount: 9780, currency: 'GBP' } } },
+      payment: {
+        settlementBatch: {
+          batchId: '77',
+          received: { amount: 9780, currency: 'GBP' },
+          receivedOn: '2026-11-06',
+        },
+      },
     })
   })
 })

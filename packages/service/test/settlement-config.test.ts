@@ -43,6 +43,39 @@ describe('clearing mode in the config file', () => {
     expect(options?.maxFeeDifference).toBe(0)
   })
 
+  it('reads the payout method, the rate bound and where deposits come from', () => {
+    const defaults = settlementFromConfig(parse({ posting: { mode: 'clearing' }, settlement }))
+    expect(defaults).toMatchObject({ payout: 'net', maxRateDeviation: 5 })
+    expect(defaults?.deposits).toBeUndefined()
+    const gross = settlementFromConfig(
+      parse({
+        posting: { mode: 'clearing' },
+        settlement: {
+          ...settlement,
+          fees: { source: 'none' },
+          payout: 'gross',
+          maxRateDeviation: 2.5,
+          deposits: { source: 'kashflow', windowDays: 3 },
+        },
+      }),
+    )
+    expect(gross).toMatchObject({
+      payout: 'gross',
+      maxRateDeviation: 2.5,
+      deposits: { source: 'kashflow', windowDays: 3 },
+    })
+    // Gross payout with fees deducted per batch contradicts itself: a config error naming the fix.
+    const contradiction = parse({
+      posting: { mode: 'clearing' },
+      settlement: { ...settlement, payout: 'gross' },
+    })
+    expect(() => settlementFromConfig(contradiction)).toThrow(ConfigError)
+    expect(() => settlementFromConfig(contradiction)).toThrow(/fees to \{ "source": "none" \}/)
+    expect(() =>
+      parse({ posting: { mode: 'clearing' }, settlement: { ...settlement, payout: 'weekly' } }),
+    ).toThrow()
+  })
+
   it('refuses clearing mode without a settlement section, and bad settlement accounts, as config errors', () => {
     expect(() => clearingRulesFromConfig(parse({ posting: { mode: 'clearing' } }))).toThrow(
       ConfigError,

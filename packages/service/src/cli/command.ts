@@ -36,6 +36,8 @@ export interface CommandOptions {
   readonly mode?: string | undefined
   /** `serve`: `all` (default), `ack` or `worker` (see SERVE_ROLES). */
   readonly role?: string | undefined
+  /** `settlement received`: the day the deposit reached the bank, YYYY-MM-DD. */
+  readonly on?: string | undefined
 }
 
 /** What every handler gets: the subcommand, the rest of the words, the options, and output. */

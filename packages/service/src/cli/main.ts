@@ -93,8 +93,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   settlement: {
     needs: 'service',
     subcommands: ['received'],
-    run: ({ sub, args, config, built, io, print }) =>
-      settlementCommand({ sub, args, config, built, io, print }),
+    run: ({ sub, args, config, built, io, print, options }) =>
+      settlementCommand({ sub, args, config, built, io, print, on: options.on }),
   },
   backfill: backfillCommand,
   reconcile: reconcileCommand,
@@ -119,6 +119,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   mode: { type: 'string' },
   role: { type: 'string' },
+  on: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const

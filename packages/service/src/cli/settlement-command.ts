@@ -36,12 +36,20 @@ export async function settlementCommand(input: {
   readonly built: Pick<BuiltService, 'service' | 'store' | 'kashflow'>
   readonly io: { readonly out: (s: string) => void; readonly err: (s: string) => void }
   readonly print: (value: unknown, text: () => string) => void
+  /** `--on YYYY-MM-DD`: the day the deposit reached the bank (the transfer's date). */
+  readonly on?: string | undefined
 }): Promise<0 | 1 | 2> {
-  const { sub, args, config, built, io, print } = input
+  const { sub, args, config, built, io, print, on } = input
   const [batchId, text] = args
   if (sub !== 'received' || !batchId || !text || args.length > 2) {
     io.err(
-      'Usage: opayo-kashflow settlement received BATCH AMOUNT (AMOUNT in the home currency, e.g. 97.80; negative when the acquirer took money)',
+      'Usage: opayo-kashflow settlement received BATCH AMOUNT [--on YYYY-MM-DD] (AMOUNT in the home currency, e.g. 97.80; negative when the acquirer took money; --on the day it reached the bank)',
+    )
+    return 2
+  }
+  if (on !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(on)) {
+    io.err(
+      `settlement received: --on must be the day the deposit reached the bank, YYYY-MM-DD, got "${terminalLine(on)}".`,
     )
     return 2
   }
@@ -84,7 +92,11 @@ export async function settlementCommand(input: {
     )
     return 1
   }
-  const result = await built.service.engine.ingestSettlementBatch({ ...stored.data, received })
+  const result = await built.service.engine.ingestSettlementBatch({
+    ...stored.data,
+    received,
+    ...(on === undefined ? {} : { receivedOn: on }),
+  })
   if (result.outcome === 'conflict') {
     io.err(
       `settlement received: batch ${batchId} is ${event.state} and something of it was already written to KashFlow; it was not changed. See opayo-kashflow dead-letters show ${id}.`,
@@ -98,7 +110,7 @@ export async function settlementCommand(input: {
   }
   print(printed, () =>
     printed.outcome === 'queued'
-      ? `batch ${batchId}: ${text} received recorded; it is settled on the next round`
+      ? `batch ${batchId}: ${text} received${on === undefined ? '' : ` on ${on}`} recorded; it is settled on the next round`
       : `batch ${batchId} already had ${text} received: nothing changed`,
   )
   return 0

@@ -36,5 +36,23 @@ export const SettlementConfigSchema = z.strictObject({
     .default({ source: 'none' }),
   /** Minor units the acquirer's deduction may differ from the planned fees. @default 0 */
   maxFeeDifference: z.number().int().min(0).default(0),
+  /**
+   * How the acquirer pays a batch out: `"net"` (less its fees) or `"gross"` (fees collected
+   * later by direct debit; then `fees` must be `{ "source": "none" }`). @default "net"
+   */
+  payout: z.enum(['net', 'gross']).default('net'),
+  /** Percent a foreign batch's deposit may imply away from the booked rates. @default 5 */
+  maxRateDeviation: z.number().min(0).lt(100).default(5),
+  /**
+   * Where a batch's deposit is read: `{ "source": "kashflow", "windowDays"?: 5 }` (the bank
+   * account's lines in KashFlow, what the bank feed brought in). Without it, each batch waits
+   * for `opayo-kashflow settlement received`.
+   */
+  deposits: z
+    .strictObject({
+      source: z.literal('kashflow'),
+      windowDays: z.number().int().min(0).max(31).optional(),
+    })
+    .optional(),
 })
 export type SettlementConfig = z.output<typeof SettlementConfigSchema>

@@ -48,7 +48,27 @@ export function settlementFromConfig(config: ServiceConfig): SettlementOptions |
             } as FeeRulesInput),
           }
         : section.fees
-    return { accounts, fees, maxFeeDifference: section.maxFeeDifference }
+    if (section.payout === 'gross' && section.fees.source !== 'none')
+      throw new ConfigError(
+        'settlement: payout "gross" means the acquirer pays each batch whole and collects its fees later, so a batch posts no fees: set settlement.fees to { "source": "none" } (see docs/accounting.md#how-the-acquirer-pays).',
+      )
+    return {
+      accounts,
+      fees,
+      maxFeeDifference: section.maxFeeDifference,
+      payout: section.payout,
+      maxRateDeviation: section.maxRateDeviation,
+      ...(section.deposits
+        ? {
+            deposits: {
+              source: section.deposits.source,
+              ...(section.deposits.windowDays === undefined
+                ? {}
+                : { windowDays: section.deposits.windowDays }),
+            },
+          }
+        : {}),
+    }
   } catch (error) {
     if (isOpayoKashflowError(error) && error.code === 'settlement_config_invalid')
       throw new ConfigError(`settlement: ${error.message}`)
