@@ -137,6 +137,50 @@ describe('a batch that changes after it was posted', () => {
   })
 })
 
+describe('a deposit corrected after its batch was posted', () => {
+  it('is posted once as an adjustment between bank and clearing, never refused', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.ingestSettlementBatch(batchOf('B-20', [a, b]))
+    await h.settle()
+    expect(trialBalance(h.fake).get(1200)).toBe(2000)
+    // The bank statement shows £19.70: a 30p chargeback fee was withheld.
+    const corrected = {
+      ...batchOf('B-20', [a, b]),
+      received: { amount: 1970, currency: 'GBP' },
+      receivedOn: '2026-11-06',
+    }
+    const id = `${settlementEventId('B-20')}:deposit`
+    expect(await h.engine.ingestSettlementBatch(corrected)).toEqual({ outcome: 'received', id })
+    expect(await h.engine.ingestSettlementBatch(corrected)).toEqual({ outcome: 'duplicate', id })
+    await h.settle()
+    expect(await h.store.get(id)).toMatchObject({ state: 'posted' })
+    const journal = [...h.fake.journals.values()].find(
+      (j) => j['JournalName'] === 'OPAYO-BATCH:B-20:deposit',
+    )
+    expect(journal?.['LineItems']).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ NominalCode: 1210, Debit: 0.3 }),
+        expect.objectContaining({ NominalCode: 1200, Credit: 0.3 }),
+      ]),
+    )
+    // From what KashFlow received: the bank holds what arrived; clearing holds the 30p to explain.
+    const balances = trialBalance(h.fake)
+    expect(balances.get(1200)).toBe(1970)
+    expect(balances.get(1210)).toBe(30)
+    // A second, different correction is not guessed at: a conflict for a person.
+    expect(
+      await h.engine.ingestSettlementBatch({
+        ...corrected,
+        received: { amount: 1950, currency: 'GBP' },
+      }),
+    ).toMatchObject({ outcome: 'conflict' })
+  })
+})
+
 describe('suspense journals in clearing mode', () => {
   it('are refused at start-up unless they debit the clearing nominal', () => {
     const suspense = (bankNominalCode: number) =>

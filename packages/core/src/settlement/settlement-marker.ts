@@ -2,9 +2,9 @@ import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
 
 /**
  * What a settlement marker is for: the batch event as a whole (`settlement`, the key a ledger
- * stores it under) or one of the entries it posts.
+ * stores it under), one of the entries it posts, or the adjustment of its deposit after posting.
  */
-export const SETTLEMENT_MARKER_PURPOSES = ['settlement', 'transfer', 'fees', 'fx'] as const
+export const SETTLEMENT_MARKER_PURPOSES = ['settlement', 'transfer', 'fees', 'fx', 'deposit'] as const
 export type SettlementMarkerPurpose = (typeof SETTLEMENT_MARKER_PURPOSES)[number]
 
 /** @internal An Opayo batch id as it may appear in a marker: one word, no colon. */
@@ -41,7 +41,7 @@ export function settlementMarker(batchId: string, purpose: SettlementMarkerPurpo
 
 // Any id between the colons, as findPostingMarker does: an odd id KashFlow holds must still be
 // found so reconciliation can report it.
-const MARKER = /OPAYO-BATCH:([^:\s]+):(settlement|transfer|fees|fx)\b/
+const MARKER = /OPAYO-BATCH:([^:\s]+):(settlement|transfer|fees|fx|deposit)\b/
 
 /** A settlement marker found in text, and its parts. */
 export interface SettlementMarkerMatch {

@@ -99,7 +99,7 @@ export async function settlementCommand(input: {
   })
   if (result.outcome === 'conflict') {
     io.err(
-      `settlement received: batch ${batchId} is ${event.state} and something of it was already written to KashFlow; it was not changed. See opayo-kashflow dead-letters show ${id}.`,
+      `settlement received: batch ${batchId} is ${event.state} and something of it was already written to KashFlow (or its deposit was already corrected once); it was not changed. See opayo-kashflow dead-letters show ${id}.`,
     )
     return 1
   }
@@ -110,7 +110,9 @@ export async function settlementCommand(input: {
   }
   print(printed, () =>
     printed.outcome === 'queued'
-      ? `batch ${batchId}: ${text} received${on === undefined ? '' : ` on ${on}`} recorded; it is settled on the next round`
+      ? result.id.endsWith(':deposit')
+        ? `batch ${batchId} was already posted: the difference to ${text} is posted as an adjustment of its deposit (${result.id})`
+        : `batch ${batchId}: ${text} received${on === undefined ? '' : ` on ${on}`} recorded; it is settled on the next round`
       : `batch ${batchId} already had ${text} received: nothing changed`,
   )
   return 0

@@ -21,6 +21,7 @@ import { NeedsReview, executeIntent } from './ledger.js'
 import type { WriteIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
 import { processSettlement } from './settlement.js'
+import { depositAdjustmentOf, processAdjustment } from './settlement-adjustment.js'
 import { settlementBatchOf } from './settlement-types.js'
 import { lookUpWithMatching } from './matching.js'
 import { refusedOverpayment } from './overpayment.js'
@@ -129,6 +130,8 @@ export async function processEvent(
   if (hint) return processHint(ctx, ingest, event, hint)
   const batch = settlementBatchOf(event.payment)
   if (batch) return processSettlement(ctx, event, batch)
+  const adjustment = depositAdjustmentOf(event.payment)
+  if (adjustment) return processAdjustment(ctx, event, adjustment)
   const parsed = parseCanonicalPayment(event.payment)
   if (!parsed.ok) {
     await deadLetter(event, 'invalid_payment', {

@@ -22,12 +22,11 @@ import type {
 import { fromKashflowExchangeRate } from '@opayo-kashflow/kashflow'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
-import { rememberError } from './context.js'
-import { cannotTellOf, classify } from './errors.js'
 import type { IngestResult } from './sync-engine.js'
 import { fingerprintOf } from './ingest.js'
 import { executeIntent } from './ledger.js'
-import { isLeaseLost } from './leases.js'
+import { queueDepositAdjustment } from './settlement-adjustment.js'
+import { settlementFailed } from './settlement-failure.js'
 import { claimStatedDeposit, findDeposit } from './settlement-deposits.js'
 import {
   SettlementBatchEventSchema,
@@ -73,16 +72,34 @@ export function createSettlementIngest(
     // (A new `received` alone is the bank's figure, not Opayo's batch: not a change of it.)
     if (result.outcome === 'conflict' && opayoPartChanged(result.event.payment, batch))
       await surfaceChangedBatch(ctx, result.event, payload, fingerprint)
+    else if (
+      result.outcome === 'conflict' &&
+      result.event.state === 'posted' &&
+      batch.received !== undefined
+    ) {
+      // The deposit corrected after posting: an adjustment of its own, never a refusal.
+      const record = result.event.detail as SettledBatchRecord
+      const queued = await queueDepositAdjustment(
+        ctx,
+        result.event,
+        batch.received,
+        batch.receivedOn ?? record.date,
+      )
+      const adjustmentId = `${id}:deposit`
+      if (queued === 'received' || queued === 'duplicate')
+        return { outcome: queued, id: adjustmentId }
+      if (queued === 'unchanged') return { outcome: 'duplicate', id }
+    }
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
 }
 
-/** Whether what Opayo reports of a batch (all but the amount received) differs from the stored. */
+/** Whether what Opayo reports of a batch (all but the deposit and its day) differs from the stored. */
 function opayoPartChanged(stored: unknown, batch: SettlementBatchEvent): boolean {
   const before = settlementBatchOf(stored)
   if (!before) return true
-  const opayoPart = ({ received: _received, ...rest }: SettlementBatchEvent) => rest
+  const opayoPart = ({ received: _r, receivedOn: _on, ...rest }: SettlementBatchEvent) => rest
   return fingerprintOf(opayoPart(before)) !== fingerprintOf(opayoPart(batch))
 }
 
@@ -346,16 +363,6 @@ export async function processSettlement(
     if (await ctx.move(event, 'posted', { outcome: 'posted', detail: record }))
       ctx.emit({ type: 'posted', id: event.id, markers })
   } catch (error) {
-    if (isLeaseLost(error)) {
-      ctx.logger?.warn?.('sync lease lost', { id: error.eventId, worker: error.worker })
-      return
-    }
-    const recorded = rememberError(ctx, event.id, error)
-    // A journal read-back that cannot tell, or an answer the client cannot read: needs_review.
-    const cannotTell = cannotTellOf(error)
-    await ctx.settleFailure(event, cannotTell?.cause ?? classify(error, { invoiceLookup: false }), {
-      lastError: recorded,
-      detail: cannotTell?.detail ?? { error: recorded },
-    })
+    await settlementFailed(ctx, event, error)
   }
 }
