@@ -150,7 +150,7 @@ describe('a deposit corrected after its batch was posted', () => {
     // The bank statement shows £19.70: a 30p chargeback fee was withheld.
     const corrected = {
       ...batchOf('B-20', [a, b]),
-      received: { amount: 1970, currency: 'GBP' },
+      received: { amount: 1970, currency: 'GBP' as const },
       receivedOn: '2026-11-06',
     }
     const id = `${settlementEventId('B-20')}:deposit`
