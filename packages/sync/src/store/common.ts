@@ -115,15 +115,9 @@ const OPTIONAL_TEXT = [
  * absent optional fields (undefined or null) are left out, the customer is copied as JSON.
  * Throws a TypeError naming the field (never the SecurityKey's value).
  * @example
- * const record = normaliseRegistration({
- *   vendorTxCode: 'INV-1',
- *   securityKey: 'JEUPDN1N7E',
- *   amount: 12000,
- *   currency: 'GBP',
- *   txType: 'PAYMENT',
- *   vpsTxId: undefined,
- *   createdAt: Date.now(),
- * }) // no vpsTxId key
+ * const record = normaliseRegistration({ vendorTxCode: 'INV-1', securityKey: 'JEUPDN1N7E',
+ *   amount: 12000, currency: 'GBP', txType: 'PAYMENT', vpsTxId: undefined, createdAt: Date.now() })
+ * // no vpsTxId key
  */
 export function normaliseRegistration(record: RegistrationRecord): RegistrationRecord {
   const fail = (field: string, expected: string): never => {
