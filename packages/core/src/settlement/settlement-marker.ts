@@ -4,7 +4,13 @@ import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
  * What a settlement marker is for: the batch event as a whole (`settlement`, the key a ledger
  * stores it under), one of the entries it posts, or the adjustment of its deposit after posting.
  */
-export const SETTLEMENT_MARKER_PURPOSES = ['settlement', 'transfer', 'fees', 'fx', 'deposit'] as const
+export const SETTLEMENT_MARKER_PURPOSES = [
+  'settlement',
+  'transfer',
+  'fees',
+  'fx',
+  'deposit',
+] as const
 export type SettlementMarkerPurpose = (typeof SETTLEMENT_MARKER_PURPOSES)[number]
 
 /** @internal An Opayo batch id as it may appear in a marker: one word, no colon. */
