@@ -196,6 +196,21 @@ describe('settlement received BATCH AMOUNT', () => {
     expect(dated.stdout).toContain('97.80 received on 2026-11-06 recorded')
     expect(dated.code).toBe(0)
 
+    // settlement explain: flags named when missing or wrong; a batch not posted is refused (1).
+    const explain = (...extra: string[]) =>
+      cli(['settlement', 'explain', '77', '5.00', ...extra, '--config', configPath], env)
+    const noKind = await explain('--nominal', '7903')
+    expect(noKind.stderr).toMatch(/--as must be one of chargeback, reserve, charges/)
+    expect(noKind.code).toBe(2)
+    const noNominal = await explain('--as', 'chargeback')
+    expect(noNominal.stderr).toMatch(/--nominal must be the nominal code/)
+    expect(noNominal.code).toBe(2)
+    const notPosted = await explain('--as', 'chargeback', '--nominal', '7903')
+    expect(notPosted.stderr).toMatch(
+      /batch 77 is received; its payout difference is known once it is posted/,
+    )
+    expect(notPosted.code).toBe(1)
+
     const reopened = await sqliteStore({ path: db })
     const event = await reopened.get('batch:77')
     await reopened.close()

@@ -65,3 +65,4 @@ export type {
   SettledBatchRecord,
 } from './engine/settlement-types.js'
 export type { SettlementDepositsOptions } from './engine/settlement-deposits.js'
+export type { PayoutDifferenceInput, PayoutDifferenceKind } from './engine/settlement-adjustment.js'

@@ -1,4 +1,4 @@
-import { defineSettlementAccounts, definePostingRules } from '@opayo-kashflow/core'
+import { defineSettlementAccounts, definePostingRules, money } from '@opayo-kashflow/core'
 import type { CanonicalPayment } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import { trialBalance } from '../../../test/support/trial-balance.js'
@@ -21,6 +21,7 @@ const seed = {
     { Code: 1210, Name: 'Opayo clearing' },
     { Code: 7901, Name: 'Bank charges' },
     { Code: 7906, Name: 'Exchange differences' },
+    { Code: 7903, Name: 'Chargebacks' },
   ],
 }
 const settlement: SettlementOptions = {
@@ -178,6 +179,58 @@ describe('a deposit corrected after its batch was posted', () => {
         received: { amount: 1950, currency: 'GBP' },
       }),
     ).toMatchObject({ outcome: 'conflict' })
+  })
+})
+
+describe("a posted batch's payout difference, explained", () => {
+  it('books a chargeback kept from the deposit to its nominal, once, and clearing comes back to zero', async () => {
+    const h = clearingHarness()
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    // £20.00 of payments; the acquirer kept a £5.00 chargeback: £15.00 arrived.
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-30', [a, b]),
+      received: { amount: 1500, currency: 'GBP' as const },
+    })
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-30'))).toMatchObject({
+      state: 'posted',
+      detail: { totals: { payoutDifference: { amount: 500 } } },
+    })
+    expect(trialBalance(h.fake).get(1210)).toBe(500)
+    const chargeback = {
+      batchId: 'B-30',
+      kind: 'chargeback' as const,
+      amount: money(500, 'GBP'),
+      nominalCode: 7903,
+      date: '2026-11-05',
+    }
+    const id = `${settlementEventId('B-30')}:chargeback`
+    expect(await h.engine.explainPayoutDifference(chargeback)).toEqual({ outcome: 'received', id })
+    expect(await h.engine.explainPayoutDifference(chargeback)).toEqual({ outcome: 'duplicate', id })
+    await h.settle()
+    const balances = trialBalance(h.fake)
+    expect(balances.get(1210)).toBe(0)
+    expect(balances.get(7903)).toBe(500)
+    expect(balances.get(1200)).toBe(1500)
+    expect(
+      await h.engine.explainPayoutDifference({ ...chargeback, amount: money(400, 'GBP') }),
+    ).toMatchObject({ outcome: 'conflict' })
+  })
+
+  it('is refused for a batch not posted yet', async () => {
+    const h = clearingHarness()
+    await expect(
+      h.engine.explainPayoutDifference({
+        batchId: 'B-404',
+        kind: 'reserve',
+        amount: money(100, 'GBP'),
+        nominalCode: 1215,
+        date: '2026-11-05',
+      }),
+    ).rejects.toThrow(/batch B-404 is not in the store/)
   })
 })
 

@@ -2,7 +2,8 @@ import { InvalidArgumentError } from '../errors/opayo-kashflow-error.js'
 
 /**
  * What a settlement marker is for: the batch event as a whole (`settlement`, the key a ledger
- * stores it under), one of the entries it posts, or the adjustment of its deposit after posting.
+ * stores it under), one of the entries it posts, the adjustment of its deposit after posting, or
+ * an explanation of its payout difference (a chargeback, a reserve, charges netted off).
  */
 export const SETTLEMENT_MARKER_PURPOSES = [
   'settlement',
@@ -10,6 +11,9 @@ export const SETTLEMENT_MARKER_PURPOSES = [
   'fees',
   'fx',
   'deposit',
+  'chargeback',
+  'reserve',
+  'charges',
 ] as const
 export type SettlementMarkerPurpose = (typeof SETTLEMENT_MARKER_PURPOSES)[number]
 
@@ -47,7 +51,8 @@ export function settlementMarker(batchId: string, purpose: SettlementMarkerPurpo
 
 // Any id between the colons, as findPostingMarker does: an odd id KashFlow holds must still be
 // found so reconciliation can report it.
-const MARKER = /OPAYO-BATCH:([^:\s]+):(settlement|transfer|fees|fx|deposit)\b/
+const MARKER =
+  /OPAYO-BATCH:([^:\s]+):(settlement|transfer|fees|fx|deposit|chargeback|reserve|charges)\b/
 
 /** A settlement marker found in text, and its parts. */
 export interface SettlementMarkerMatch {

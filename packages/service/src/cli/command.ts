@@ -36,8 +36,12 @@ export interface CommandOptions {
   readonly mode?: string | undefined
   /** `serve`: `all` (default), `ack` or `worker` (see SERVE_ROLES). */
   readonly role?: string | undefined
-  /** `settlement received`: the day the deposit reached the bank, YYYY-MM-DD. */
+  /** `settlement received|explain`: the day, YYYY-MM-DD. */
   readonly on?: string | undefined
+  /** `settlement explain`: `chargeback`, `reserve` or `charges`. */
+  readonly as?: string | undefined
+  /** `settlement explain`: the nominal code to book it to. */
+  readonly nominal?: string | undefined
 }
 
 /** What every handler gets: the subcommand, the rest of the words, the options, and output. */

@@ -14,6 +14,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
+import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
 import { markNegativeNumbers, unmarkNegativeNumber } from './negative-numbers.js'
 import { terminalText } from './terminal-text.js'
@@ -92,9 +93,20 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   settlement: {
     needs: 'service',
-    subcommands: ['received'],
+    subcommands: ['received', 'explain'],
     run: ({ sub, args, config, built, io, print, options }) =>
-      settlementCommand({ sub, args, config, built, io, print, on: options.on }),
+      sub === 'explain'
+        ? settlementExplainCommand({
+            args,
+            config,
+            built,
+            io,
+            print,
+            as: options.as,
+            nominal: options.nominal,
+            on: options.on,
+          })
+        : settlementCommand({ sub, args, config, built, io, print, on: options.on }),
   },
   backfill: backfillCommand,
   reconcile: reconcileCommand,
@@ -120,6 +132,8 @@ const OPTIONS = {
   mode: { type: 'string' },
   role: { type: 'string' },
   on: { type: 'string' },
+  as: { type: 'string' },
+  nominal: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const

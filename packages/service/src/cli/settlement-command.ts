@@ -1,7 +1,7 @@
 // `opayo-kashflow settlement received BATCH AMOUNT`: the amount that reached the bank for a
 // foreign-currency settlement batch (from the bank statement), so the engine can settle it.
 import { parseAmount } from '@opayo-kashflow/core'
-import type { CurrencyCode } from '@opayo-kashflow/core'
+import type { CurrencyCode, Money } from '@opayo-kashflow/core'
 import { SettlementBatchEventSchema, settlementEventId } from '@opayo-kashflow/sync'
 import type { BuiltService } from './build.js'
 import type { ServiceConfig } from './config.js'
@@ -39,7 +39,7 @@ export async function settlementCommand(input: {
   /** `--on YYYY-MM-DD`: the day the deposit reached the bank (the transfer's date). */
   readonly on?: string | undefined
 }): Promise<0 | 1 | 2> {
-  const { sub, args, config, built, io, print, on } = input
+  const { sub, args, built, io, print, on } = input
   const [batchId, text] = args
   if (sub !== 'received' || !batchId || !text || args.length > 2) {
     io.err(
@@ -53,28 +53,8 @@ export async function settlementCommand(input: {
     )
     return 2
   }
-  // One optional leading minus and digits, as the usage shows: `--97.80` or `+97.80` is refused,
-  // never read as its opposite.
-  const looksLikeAmount = /^-?\d/.test(text)
-  let currency: CurrencyCode | undefined
-  if (looksLikeAmount) {
-    try {
-      currency = config.posting.homeCurrency ?? (await built.kashflow.settings.homeCurrency())
-    } catch (error) {
-      io.err(
-        `settlement received: cannot read the home currency from KashFlow (${terminalLine((error as Error).message)}); set posting.homeCurrency in the config.`,
-      )
-      return 1
-    }
-  }
-  const parsed = currency === undefined ? undefined : parseAmount(text, currency)
-  if (!parsed?.ok) {
-    io.err(
-      `settlement received: ${parsed ? parsed.issues.map((i) => i.message).join('; ') : `"${terminalLine(text)}" is not an amount such as 97.80 or -97.80`}`,
-    )
-    return 2
-  }
-  const received = { amount: parsed.value.amount, currency: parsed.value.currency }
+  const received = await readHomeAmount('settlement received', text, input)
+  if (typeof received === 'number') return received
   let id: string
   try {
     id = settlementEventId(batchId)
@@ -116,4 +96,46 @@ export async function settlementCommand(input: {
       : `batch ${batchId} already had ${text} received: nothing changed`,
   )
   return 0
+}
+
+/**
+ * An amount typed in the home currency (`posting.homeCurrency`, else KashFlow's setting), or the
+ * exit code after saying what is wrong: 1 when the home currency cannot be read, 2 when the text
+ * is not money. One optional leading minus and digits: `--97.80` or `+97.80` is refused, never
+ * read as its opposite.
+ * @example
+ * async function amount(input: Parameters<typeof readHomeAmount>[2]) {
+ *   const read = await readHomeAmount('settlement explain', '30.00', input)
+ *   if (typeof read !== 'number') console.log(read.amount) // 3000
+ * }
+ */
+export async function readHomeAmount(
+  command: string,
+  text: string,
+  input: {
+    readonly config: ServiceConfig
+    readonly built: Pick<BuiltService, 'kashflow'>
+    readonly io: { readonly err: (s: string) => void }
+  },
+): Promise<Money | 1 | 2> {
+  const { config, built, io } = input
+  let currency: CurrencyCode | undefined
+  if (/^-?\d/.test(text)) {
+    try {
+      currency = config.posting.homeCurrency ?? (await built.kashflow.settings.homeCurrency())
+    } catch (error) {
+      io.err(
+        `${command}: cannot read the home currency from KashFlow (${terminalLine((error as Error).message)}); set posting.homeCurrency in the config.`,
+      )
+      return 1
+    }
+  }
+  const parsed = currency === undefined ? undefined : parseAmount(text, currency)
+  if (!parsed?.ok) {
+    io.err(
+      `${command}: ${parsed ? parsed.issues.map((i) => i.message).join('; ') : `"${terminalLine(text)}" is not an amount such as 97.80 or -97.80`}`,
+    )
+    return 2
+  }
+  return parsed.value
 }

@@ -15,6 +15,7 @@ import type { RetrySchedule, SyncEngineOptions } from './options.js'
 import { createPauseGate } from './pause.js'
 import { processEvent } from './process-event.js'
 import { createSettlementIngest } from './settlement.js'
+import { createPayoutExplainer } from './settlement-adjustment.js'
 import { isIdle, statusOf } from './status.js'
 import type { SyncEngine } from './sync-engine.js'
 import { createWorker } from './worker.js'
@@ -99,6 +100,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     ingest,
     ingestHint,
     ingestSettlementBatch: createSettlementIngest(ctx),
+    explainPayoutDifference: createPayoutExplainer(ctx),
     runOnce: worker.runOnce,
     start: worker.start,
     stop: worker.stop,

@@ -1,26 +1,77 @@
-// A deposit corrected after its batch was posted: never refused, never rewritten. The difference
-// between the deposit the batch was settled with and the corrected one is an event of its own
-// (`batch:{id}:deposit`), posted once as a journal between the bank and the clearing account
-// (`OPAYO-BATCH:{id}:deposit`), through the same write-once ledger as every entry.
-import { format, money, settlementMarker } from '@opayo-kashflow/core'
+// After a batch was posted: a deposit corrected, or its payout difference explained. Never
+// refused, never rewritten: each is an event of its own (`batch:{id}:deposit`,
+// `batch:{id}:chargeback`, `...:reserve`, `...:charges`), posted once as a journal through the
+// same write-once ledger as every entry: the corrected deposit between the bank and the clearing
+// account, an explanation between its nominal and the clearing account.
+import { InvalidArgumentError, format, money, settlementMarker } from '@opayo-kashflow/core'
 import type { JournalIntent, Money, SettlementAccounts } from '@opayo-kashflow/core'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { executeIntent } from './ledger.js'
 import { settlementFailed } from './settlement-failure.js'
+import type { IngestResult } from './sync-engine.js'
+import { settlementEventId } from './settlement-types.js'
 import type { SettledBatchRecord } from './settlement-types.js'
 
-/** The stored payload of a deposit adjustment. */
+/** What took part of a batch's payout before it reached the bank. */
+export type PayoutDifferenceKind = 'chargeback' | 'reserve' | 'charges'
+
+/** The stored payload of a deposit adjustment or of a payout difference explained. */
 export interface DepositAdjustment {
-  readonly settlementAdjustment: {
-    readonly batchId: string
-    /** The deposit the batch was posted with, home currency. */
-    readonly before: Money
-    /** The corrected deposit. */
-    readonly after: Money
-    /** The day of the corrected deposit, YYYY-MM-DD: the journal's date. */
+  readonly settlementAdjustment:
+    | {
+        readonly batchId: string
+        readonly kind?: 'deposit'
+        /** The deposit the batch was posted with, home currency. */
+        readonly before: Money
+        /** The corrected deposit. */
+        readonly after: Money
+        /** The day of the corrected deposit, YYYY-MM-DD: the journal's date. */
+        readonly date: string
+      }
+    | {
+        readonly batchId: string
+        readonly kind: PayoutDifferenceKind
+        /** What the acquirer kept (positive) or paid back (negative), home currency. */
+        readonly amount: Money
+        /** Where it is booked: the chargebacks, reserve or charges nominal. */
+        readonly nominalCode: number
+        /** YYYY-MM-DD: the journal's date. */
+        readonly date: string
+      }
+}
+
+/**
+ * Queues the explanation of part of a posted batch's payout difference, once per kind: the event
+ * `{batch event id}:{kind}`. The same explanation again is a duplicate; a different one for the
+ * same kind is a conflict (a person adjusts by hand).
+ * @example
+ * async function chargeback(ctx: Parameters<typeof queuePayoutDifference>[0], posted: EventRecord) {
+ *   const outcome = await queuePayoutDifference(ctx, posted, { kind: 'chargeback', amount: money(3000, 'GBP'), nominalCode: 7903, date: '2026-11-04' })
+ *   console.log(outcome) // 'received'
+ * }
+ */
+export async function queuePayoutDifference(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
+  posted: EventRecord,
+  input: {
+    readonly kind: PayoutDifferenceKind
+    readonly amount: Money
+    readonly nominalCode: number
     readonly date: string
-  }
+  },
+): Promise<'received' | 'duplicate' | 'conflict'> {
+  const record = posted.detail as SettledBatchRecord
+  const id = `${posted.id}:${input.kind}`
+  const payload: DepositAdjustment = { settlementAdjustment: { batchId: record.batchId, ...input } }
+  const result = await ctx.store.ingest({
+    id,
+    payment: payload,
+    fingerprint: `${input.amount.amount} ${input.amount.currency} ${input.nominalCode} ${input.date}`,
+    now: ctx.now(),
+  })
+  ctx.emit({ type: result.outcome, id })
+  return result.outcome
 }
 
 /** The adjustment in a stored payload, or undefined. */
@@ -65,8 +116,9 @@ export async function queueDepositAdjustment(
 }
 
 /**
- * Posts a queued deposit adjustment: more arrived (Dr bank, Cr clearing) or less (the reverse),
- * by the difference, dated on the corrected deposit's day; then the event is posted.
+ * Posts a queued adjustment: a corrected deposit (more arrived: Dr bank, Cr clearing; less: the
+ * reverse) or an explained difference (kept by the acquirer: Dr its nominal, Cr clearing; paid
+ * back: the reverse), dated on its day; then the event is posted.
  * @example
  * async function run(ctx: Parameters<typeof processDepositAdjustment>[0], event: EventRecord, accounts: SettlementAccounts) {
  *   const adjustment = depositAdjustmentOf(event.payment)
@@ -79,15 +131,25 @@ export async function processDepositAdjustment(
   adjustment: DepositAdjustment['settlementAdjustment'],
   accounts: SettlementAccounts,
 ): Promise<void> {
-  const { batchId, before, after, date } = adjustment
-  const delta = after.amount - before.amount
-  const size = money(Math.abs(delta), after.currency)
-  const marker = settlementMarker(batchId, 'deposit')
-  const comment = `Opayo batch ${batchId}: deposit corrected from ${format(before)} to ${format(after)}`
-  const [debit, credit] =
-    delta > 0
-      ? [accounts.bank.nominalCode, accounts.clearing.nominalCode]
-      : [accounts.clearing.nominalCode, accounts.bank.nominalCode]
+  const { batchId, date } = adjustment
+  const clearing = accounts.clearing.nominalCode
+  const { delta, comment, other, currency } =
+    'after' in adjustment
+      ? {
+          delta: adjustment.after.amount - adjustment.before.amount,
+          comment: `Opayo batch ${batchId}: deposit corrected from ${format(adjustment.before)} to ${format(adjustment.after)}`,
+          other: accounts.bank.nominalCode,
+          currency: adjustment.after.currency,
+        }
+      : {
+          delta: adjustment.amount.amount,
+          comment: `Opayo batch ${batchId}: ${adjustment.kind} of ${format(adjustment.amount)} kept from the payout`,
+          other: adjustment.nominalCode,
+          currency: adjustment.amount.currency,
+        }
+  const size = money(Math.abs(delta), currency)
+  const marker = settlementMarker(batchId, adjustment.kind ?? 'deposit')
+  const [debit, credit] = delta > 0 ? [other, clearing] : [clearing, other]
   const intent: JournalIntent = {
     kind: 'journal',
     paymentId: event.id,
@@ -105,7 +167,7 @@ export async function processDepositAdjustment(
   if (
     await ctx.move(event, 'posted', {
       outcome: 'posted',
-      detail: { batchId, markers: [written], before, after },
+      detail: { ...adjustment, markers: [written] },
     })
   )
     ctx.emit({ type: 'posted', id: event.id, markers: [written] })
@@ -137,5 +199,45 @@ export async function processAdjustment(
     await processDepositAdjustment(ctx, event, adjustment, settlement.accounts)
   } catch (error) {
     await settlementFailed(ctx, event, error)
+  }
+}
+
+/** What a person states to explain part of a posted batch's payout difference. */
+export interface PayoutDifferenceInput {
+  readonly batchId: string
+  readonly kind: PayoutDifferenceKind
+  /** What the acquirer kept from the payout (positive) or paid back (negative), home currency. */
+  readonly amount: Money
+  /** The nominal it is booked to (chargebacks, a reserve held by the acquirer, charges). */
+  readonly nominalCode: number
+  /** YYYY-MM-DD. */
+  readonly date: string
+}
+
+/**
+ * The engine's `explainPayoutDifference` over its context: for a posted batch only (before
+ * posting, the payout difference is not known yet).
+ * @example
+ * function explainer(ctx: Parameters<typeof createPayoutExplainer>[0]) {
+ *   return createPayoutExplainer(ctx)
+ * }
+ */
+export function createPayoutExplainer(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
+): (input: PayoutDifferenceInput) => Promise<IngestResult> {
+  return async (input) => {
+    const { batchId, kind, amount, nominalCode, date } = input
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isSafeInteger(nominalCode) || nominalCode <= 0)
+      throw new InvalidArgumentError(
+        `explainPayoutDifference(): date must be YYYY-MM-DD and nominalCode a positive whole number, got ${JSON.stringify(date)} and ${String(nominalCode)}.`,
+      )
+    const id = settlementEventId(batchId)
+    const posted = await ctx.store.get(id)
+    if (posted?.state !== 'posted')
+      throw new InvalidArgumentError(
+        `explainPayoutDifference(): batch ${batchId} is ${posted?.state ?? 'not in the store'}; its payout difference is known once it is posted.`,
+      )
+    const outcome = await queuePayoutDifference(ctx, posted, { kind, amount, nominalCode, date })
+    return { outcome, id: `${id}:${kind}` }
   }
 }

@@ -9,6 +9,7 @@ import type {
 import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
 import type { SettlementBatchEventInput } from './settlement-types.js'
+import type { PayoutDifferenceInput } from './settlement-adjustment.js'
 import type { ResolveResult } from './matching.js'
 
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */
@@ -120,6 +121,14 @@ export interface SyncEngine {
    * @throws {InvalidArgumentError} when the batch is not a valid settlement batch.
    */
   ingestSettlementBatch(input: SettlementBatchEventInput): Promise<IngestResult>
+  /**
+   * Explains part of a posted batch's payout difference (what the acquirer kept from the deposit:
+   * a chargeback, a reserve, charges netted off) as its own event `batch:{batchId}:{kind}`,
+   * posted once as a journal: Dr `nominalCode`, Cr clearing (the reverse for a negative amount).
+   * The same explanation again is a duplicate; another for the same kind, a conflict.
+   * @throws {InvalidArgumentError} when the batch is not posted, or the date or nominal is invalid.
+   */
+  explainPayoutDifference(input: PayoutDifferenceInput): Promise<IngestResult>
   /**
    * One round (claim due events, process them) as the direct loop, `${workerId}/0`; calls
    * queue behind each other. Returns how many events were claimed.
