@@ -1,62 +1,27 @@
-import { defineSettlementAccounts, definePostingRules, money } from '@opayo-kashflow/core'
+import { definePostingRules, money } from '@opayo-kashflow/core'
 import type { CanonicalPayment } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import { trialBalance } from '../../../test/support/trial-balance.js'
 import { SyncConfigError, settlementEventId } from '../src/index.js'
-import type { SettlementBatchEventInput, SettlementOptions } from '../src/index.js'
+import type { SettlementOptions } from '../src/index.js'
 import { harness, payment } from './helpers.js'
+import {
+  CLEARING,
+  batchOf as opayoBatch,
+  clearingAccounts,
+  clearingRules,
+  clearingSeed,
+} from './support/clearing.js'
 
-const CLEARING = 55170
-const seed = {
-  invoices: [
-    { number: 1042, gross: 120 },
-    { number: 1043, gross: 50 },
-  ],
-  bankAccounts: [
-    { Id: 55166, AccountName: 'Current Account', Code: 1200 },
-    { Id: CLEARING, AccountName: 'Opayo clearing', Code: 1210 },
-  ],
-  nominals: [
-    { Code: 1200, Name: 'Current Account' },
-    { Code: 1210, Name: 'Opayo clearing' },
-    { Code: 7901, Name: 'Bank charges' },
-    { Code: 7906, Name: 'Exchange differences' },
-    { Code: 7903, Name: 'Chargebacks' },
-  ],
-}
-const settlement: SettlementOptions = {
-  accounts: defineSettlementAccounts({
-    clearing: { bankAccountId: CLEARING, nominalCode: 1210 },
-    bank: { bankAccountId: 55166, nominalCode: 1200 },
-    feesNominalCode: 7901,
-    fxNominalCode: 7906,
-  }),
-  fees: { source: 'none' },
-}
-const rules = definePostingRules({
-  bankAccountId: 55166,
-  paymentMethodId: 409844,
-  mode: 'clearing',
-  clearingBankAccountId: CLEARING,
-})
-const clearingHarness = () => harness({ seed, engine: { rules, settlement } })
+const settlement: SettlementOptions = { accounts: clearingAccounts, fees: { source: 'none' } }
+const rules = clearingRules
+const clearingHarness = () => harness({ seed: clearingSeed, engine: { rules, settlement } })
 
-const batchOf = (
-  batchId: string,
-  payments: readonly CanonicalPayment[],
-): SettlementBatchEventInput => ({
-  batchId,
-  date: '2026-11-03',
-  currency: 'GBP',
-  gross: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
-  // Paid gross (no fees): the deposit observed is the gross.
-  received: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
-  transactions: payments.map((p) => ({
-    transactionId: p.source.transactionId,
-    kind: 'payment' as const,
-    amount: p.amount,
-  })),
-})
+/** Paid gross (no fees): the deposit observed is the gross. */
+const batchOf = (batchId: string, payments: readonly CanonicalPayment[]) => {
+  const batch = opayoBatch(batchId, payments)
+  return { ...batch, received: batch.gross }
+}
 
 describe('a transaction in two batches', () => {
   it('is settled by the first batch only; the second is dead-lettered and posts nothing', async () => {
@@ -248,12 +213,14 @@ describe('suspense journals in clearing mode', () => {
           bankNominalCode,
         },
       })
-    expect(() => harness({ seed, engine: { rules: suspense(1200), settlement } })).toThrow(
-      SyncConfigError,
-    )
-    expect(() => harness({ seed, engine: { rules: suspense(1200), settlement } })).toThrow(
-      /bankNominalCode to the clearing account's nominal code 1210/,
-    )
-    expect(() => harness({ seed, engine: { rules: suspense(1210), settlement } })).not.toThrow()
+    expect(() =>
+      harness({ seed: clearingSeed, engine: { rules: suspense(1200), settlement } }),
+    ).toThrow(SyncConfigError)
+    expect(() =>
+      harness({ seed: clearingSeed, engine: { rules: suspense(1200), settlement } }),
+    ).toThrow(/bankNominalCode to the clearing account's nominal code 1210/)
+    expect(() =>
+      harness({ seed: clearingSeed, engine: { rules: suspense(1210), settlement } }),
+    ).not.toThrow()
   })
 })

@@ -1,47 +1,20 @@
-import {
-  defineFeeRules,
-  definePostingRules,
-  defineSettlementAccounts,
-  format,
-  money,
-} from '@opayo-kashflow/core'
-import type { CanonicalPayment } from '@opayo-kashflow/core'
+import { defineFeeRules, definePostingRules, format, money } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
 import type { FakeKashflow } from '@opayo-kashflow/testkit'
 import { settlementEventId } from '../src/index.js'
-import type {
-  SettlementBatchEventInput,
-  SettlementOptions,
-  SyncEngineOptions,
-} from '../src/index.js'
+import type { SettlementOptions, SyncEngineOptions } from '../src/index.js'
 import { trialBalance } from '../../../test/support/trial-balance.js'
 import { harness, payment } from './helpers.js'
+import {
+  CLEARING,
+  batchOf,
+  clearingAccounts,
+  clearingRules,
+  clearingSeed,
+} from './support/clearing.js'
 
-const CLEARING = 55170
-const seed = {
-  invoices: [
-    { number: 1042, gross: 120 },
-    { number: 1043, gross: 50 },
-  ],
-  bankAccounts: [
-    { Id: 55166, AccountName: 'Current Account', Code: 1200 },
-    { Id: CLEARING, AccountName: 'Opayo clearing', Code: 1210 },
-  ],
-  nominals: [
-    { Code: 1200, Name: 'Current Account' },
-    { Code: 1210, Name: 'Opayo clearing' },
-    { Code: 4000, Name: 'Sales' },
-    { Code: 7901, Name: 'Bank charges' },
-    { Code: 7906, Name: 'Exchange differences' },
-  ],
-}
 const settlement: SettlementOptions = {
-  accounts: defineSettlementAccounts({
-    clearing: { bankAccountId: CLEARING, nominalCode: 1210 },
-    bank: { bankAccountId: 55166, nominalCode: 1200 },
-    feesNominalCode: 7901,
-    fxNominalCode: 7906,
-  }),
+  accounts: clearingAccounts,
   // 1.5 % + 20p: a £10.00 payment costs 15p + 20p = 35p.
   fees: {
     source: 'rules',
@@ -54,33 +27,9 @@ const settlement: SettlementOptions = {
 /** The acquirer's deposit as the bank feed brings it into the bank account (£, 2 days later). */
 const deposit = (h: { fake: FakeKashflow }, pounds: number, date = '2026-11-05') =>
   h.fake.addBankTransaction(55166, { date, paidIn: pounds, comment: 'ELAVON MERCH SVCS' })
-const clearingRules = definePostingRules({
-  bankAccountId: 55166,
-  paymentMethodId: 409844,
-  mode: 'clearing',
-  clearingBankAccountId: CLEARING,
-})
-
 function clearingHarness(engine: Partial<SyncEngineOptions> = {}) {
-  return harness({ seed, engine: { rules: clearingRules, settlement, ...engine } })
+  return harness({ seed: clearingSeed, engine: { rules: clearingRules, settlement, ...engine } })
 }
-
-const batchOf = (
-  batchId: string,
-  payments: readonly CanonicalPayment[],
-): SettlementBatchEventInput => ({
-  batchId,
-  date: '2026-11-03',
-  currency: 'GBP',
-  gross: { amount: payments.reduce((sum, p) => sum + p.amount.amount, 0), currency: 'GBP' },
-  transactions: payments.map((p) => ({
-    transactionId: p.source.transactionId,
-    vendorTxCode: p.source.vendorTxCode,
-    kind: 'payment' as const,
-    amount: p.amount,
-    scheme: 'visa' as const,
-  })),
-})
 
 describe('settlement batches (clearing mode)', () => {
   it('waits while a transaction is not posted, then posts transfer and fees once; the clearing account ends at zero', async () => {
@@ -223,7 +172,7 @@ describe('settlement batches (clearing mode)', () => {
   it('values a foreign-currency batch at the invoice rate and books the realised loss (EUR batch 77 of docs/accounting.md)', async () => {
     const h = harness({
       seed: {
-        ...seed,
+        ...clearingSeed,
         invoices: [{ number: 1077, gross: 500, currency: 'EUR', exchangeRate: 1.165 }],
       },
       engine: {
@@ -436,7 +385,7 @@ describe('settlement batches (clearing mode)', () => {
   })
 
   it('dead-letters a batch when settlement is not configured, and refuses an invalid batch', async () => {
-    const h = harness({ seed })
+    const h = harness({ seed: clearingSeed })
     await h.engine.ingestSettlementBatch(batchOf('B-500', [payment(1042)]))
     await h.settle()
     expect(await h.store.get(settlementEventId('B-500'))).toMatchObject({
