@@ -199,6 +199,54 @@ describe("a posted batch's payout difference, explained", () => {
   })
 })
 
+describe('gross settle, end to end', () => {
+  it('settles from the deposit the bank feed brought in; a chargeback kept from it is explained; the books balance', async () => {
+    const h = harness({
+      seed: clearingSeed,
+      engine: {
+        rules,
+        settlement: { ...settlement, payout: 'gross', deposits: { source: 'kashflow' } },
+      },
+    })
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.drain()
+    // Batch B-40 is £20.00 gross; the acquirer paid £20.00 less a £5.00 chargeback it kept.
+    h.fake.addBankTransaction(55166, { date: '2026-11-04', paidIn: 15, comment: 'ELAVON' })
+    await h.engine.ingestSettlementBatch(opayoBatch('B-40', [a, b]))
+    await h.engine.drain()
+    // £15.00 is not the £20.00 expected: no deposit matched, nothing posted yet.
+    expect(await h.store.get(settlementEventId('B-40'))).toMatchObject({ state: 'waiting' })
+    // A person reads the statement: £15.00 arrived on 2026-11-04 (its line is claimed).
+    await h.engine.ingestSettlementBatch({
+      ...opayoBatch('B-40', [a, b]),
+      received: money(1500, 'GBP'),
+      receivedOn: '2026-11-04',
+    })
+    await h.settle()
+    expect(await h.store.get(settlementEventId('B-40'))).toMatchObject({
+      state: 'posted',
+      detail: { depositId: expect.any(String) as unknown, totals: { fees: { amount: 0 } } },
+    })
+    await h.engine.explainPayoutDifference({
+      batchId: 'B-40',
+      kind: 'chargeback',
+      amount: money(500, 'GBP'),
+      nominalCode: 7903,
+      date: '2026-11-04',
+    })
+    await h.settle()
+    // From what KashFlow received, against what the bank received: £15.00.
+    const balances = trialBalance(h.fake)
+    expect(balances.get(1200)).toBe(1500)
+    expect(balances.get(1210)).toBe(0)
+    expect(balances.get(7903)).toBe(500)
+    expect(balances.get(7901)).toBeUndefined()
+  })
+})
+
 describe('suspense journals in clearing mode', () => {
   it('are refused at start-up unless they debit the clearing nominal', () => {
     const suspense = (bankNominalCode: number) =>
