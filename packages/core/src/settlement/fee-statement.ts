@@ -50,11 +50,13 @@ const HEADERS: Readonly<Record<string, Column>> = {
 }
 
 /**
- * Parses an acquirer fee statement exported as CSV (RFC 4180: comma separated, fields in double
+ * Parses a fee statement in this project's own CSV layout (not any acquirer's format: Opayo
+ * publishes no per-transaction fee statement and acquirers bill monthly; map their figures onto
+ * these columns) (RFC 4180: comma separated, fields in double
  * quotes may hold commas, quotes written `""` and line breaks; CRLF or LF; a UTF-8 BOM is ignored).
  *
  * The first line names the columns, in any order, case and spacing ignored; other columns are
- * ignored, so an acquirer's export can be used as it is:
+ * ignored:
  *
  * | Column | Also accepted as | Required | Meaning |
  * | --- | --- | --- | --- |

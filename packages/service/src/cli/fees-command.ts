@@ -1,4 +1,4 @@
-// `opayo-kashflow fees import FILE`: an acquirer fee statement (CSV) into the store, all or
+// `opayo-kashflow fees import FILE`: a fee statement in our CSV layout into the store, all or
 // nothing, for clearing mode's `settlement.fees: { "source": "statement" }`.
 import { createHash } from 'node:crypto'
 import { parseFeeStatement } from '@opayo-kashflow/core'

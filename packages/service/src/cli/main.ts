@@ -56,7 +56,7 @@ Commands:
   dead-letters discard <id>     close a dead letter                           --reason R
   registrations import FILE     Server registrations into the store           [--json]
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
-  fees import FILE              an acquirer fee statement (CSV) into the store  [--json]
+  fees import FILE              fees per batch or transaction (our CSV layout) into the store  [--json]
                                 (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
   settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
                                 (AMOUNT in the home currency; -97.80 when the acquirer took money)

@@ -304,8 +304,9 @@ export interface Store {
   /** The reply last given for a transaction (key: VPSTxId without braces, upper case). */
   getReply(key: string): Promise<StoredNotificationReply | undefined>
   /**
-   * Stores an acquirer fee statement (clearing mode) under the sha-256 of its file, all its rows
-   * at once: `duplicate` (nothing changes) when that file was imported before.
+   * Stores a fee statement (clearing mode) under its digest (`fees import` digests the fees it
+   * holds, not the file's bytes), all its rows at once: `duplicate` (nothing changes) when that
+   * digest was imported before.
    */
   importFeeStatement(input: {
     digest: string
