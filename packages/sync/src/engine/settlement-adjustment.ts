@@ -61,15 +61,23 @@ export async function queuePayoutDifference(
     readonly date: string
   },
 ): Promise<'received' | 'duplicate' | 'conflict'> {
-  const record = posted.detail as SettledBatchRecord
-  const id = `${posted.id}:${input.kind}`
-  const payload: DepositAdjustment = { settlementAdjustment: { batchId: record.batchId, ...input } }
-  const result = await ctx.store.ingest({
-    id,
-    payment: payload,
-    fingerprint: `${input.amount.amount} ${input.amount.currency} ${input.nominalCode} ${input.date}`,
-    now: ctx.now(),
-  })
+  const { batchId } = posted.detail as SettledBatchRecord
+  return queueAdjustment(
+    ctx,
+    `${posted.id}:${input.kind}`,
+    { settlementAdjustment: { batchId, ...input } },
+    `${input.amount.amount} ${input.amount.currency} ${input.nominalCode} ${input.date}`,
+  )
+}
+
+/** Stores an adjustment as its own event, once (the fingerprint tells a repeat from a change). */
+async function queueAdjustment(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
+  id: string,
+  payload: DepositAdjustment,
+  fingerprint: string,
+): Promise<'received' | 'duplicate' | 'conflict'> {
+  const result = await ctx.store.ingest({ id, payment: payload, fingerprint, now: ctx.now() })
   ctx.emit({ type: result.outcome, id })
   return result.outcome
 }
@@ -101,18 +109,12 @@ export async function queueDepositAdjustment(
   const record = posted.detail as SettledBatchRecord
   const before = record.totals.received
   if (before.amount === after.amount && before.currency === after.currency) return 'unchanged'
-  const id = `${posted.id}:deposit`
-  const payload: DepositAdjustment = {
-    settlementAdjustment: { batchId: record.batchId, before, after, date },
-  }
-  const result = await ctx.store.ingest({
-    id,
-    payment: payload,
-    fingerprint: `${after.amount} ${after.currency} ${date}`,
-    now: ctx.now(),
-  })
-  ctx.emit({ type: result.outcome, id })
-  return result.outcome
+  return queueAdjustment(
+    ctx,
+    `${posted.id}:deposit`,
+    { settlementAdjustment: { batchId: record.batchId, before, after, date } },
+    `${after.amount} ${after.currency} ${date}`,
+  )
 }
 
 /**
@@ -120,12 +122,12 @@ export async function queueDepositAdjustment(
  * reverse) or an explained difference (kept by the acquirer: Dr its nominal, Cr clearing; paid
  * back: the reverse), dated on its day; then the event is posted.
  * @example
- * async function run(ctx: Parameters<typeof processDepositAdjustment>[0], event: EventRecord, accounts: SettlementAccounts) {
+ * async function run(ctx: Parameters<typeof postAdjustment>[0], event: EventRecord, accounts: SettlementAccounts) {
  *   const adjustment = depositAdjustmentOf(event.payment)
- *   if (adjustment) await processDepositAdjustment(ctx, event, adjustment, accounts)
+ *   if (adjustment) await postAdjustment(ctx, event, adjustment, accounts)
  * }
  */
-export async function processDepositAdjustment(
+export async function postAdjustment(
   ctx: EngineContext,
   event: EventRecord,
   adjustment: DepositAdjustment['settlementAdjustment'],
@@ -196,7 +198,7 @@ export async function processAdjustment(
     return
   }
   try {
-    await processDepositAdjustment(ctx, event, adjustment, settlement.accounts)
+    await postAdjustment(ctx, event, adjustment, settlement.accounts)
   } catch (error) {
     await settlementFailed(ctx, event, error)
   }

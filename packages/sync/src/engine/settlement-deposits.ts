@@ -11,6 +11,7 @@ import type {
   SettlementBatchInput,
 } from '@opayo-kashflow/core'
 import type { EngineContext } from './context.js'
+import { claimForBatch } from './settlement-integrity.js'
 
 /** Where a batch's deposit is read from when it was not set on the batch (`received`). */
 export interface SettlementDepositsOptions {
@@ -161,20 +162,5 @@ async function claimLine(
   line: DepositLine,
   batchId: string,
 ): Promise<boolean> {
-  const key = keyOf(account, line)
-  const { entry, created } = await ctx.store.ledgerBegin({
-    eventId: key,
-    marker: DEPOSIT_MARKER,
-    kind: 'deposit-claim',
-    request: { batchId },
-    now: ctx.now(),
-  })
-  if (created)
-    await ctx.store.ledgerComplete({
-      eventId: key,
-      marker: DEPOSIT_MARKER,
-      result: { batchId },
-      now: ctx.now(),
-    })
-  return created || (entry.request as { batchId?: unknown } | null)?.batchId === batchId
+  return (await claimForBatch(ctx, keyOf(account, line), DEPOSIT_MARKER, batchId)) === batchId
 }

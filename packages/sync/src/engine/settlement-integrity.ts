@@ -40,27 +40,38 @@ export async function claimSettledTransactions(
 ): Promise<SettledElsewhere[]> {
   const elsewhere: SettledElsewhere[] = []
   for (const claim of claims) {
-    const { entry, created } = await ctx.store.ledgerBegin({
-      eventId: claim.eventId,
-      marker: SETTLED_MARKER,
-      kind: 'settlement-claim',
-      request: { batchId },
-      now: ctx.now(),
-    })
-    if (created) {
-      await ctx.store.ledgerComplete({
-        eventId: claim.eventId,
-        marker: SETTLED_MARKER,
-        result: { batchId },
-        now: ctx.now(),
-      })
-      continue
-    }
-    const holder = (entry.request as { batchId?: unknown } | null)?.batchId
-    if (holder !== batchId)
-      elsewhere.push({ transactionId: claim.transactionId, batchId: String(holder) })
+    const holder = await claimForBatch(ctx, claim.eventId, SETTLED_MARKER, batchId)
+    if (holder !== batchId) elsewhere.push({ transactionId: claim.transactionId, batchId: holder })
   }
   return elsewhere
+}
+
+/**
+ * Claims a ledger key for one batch, first claim wins, atomically through the store's
+ * `ledgerBegin` (which returns the existing entry when there is one): the batch now holding the
+ * key, which is `batchId` when this claim won or the same batch claimed it before. The key is an
+ * event's id (a transaction's settlement claim) or a key that is no event (a bank deposit's).
+ * @example
+ * const ctx = { store: memoryStore(), now: () => Date.now() }
+ * const holder = await claimForBatch(ctx, 'deposit:55166:8001', 'OPAYO-DEPOSIT', '1234')
+ * console.log(holder) // '1234', and '1234' again for any later batch
+ */
+export async function claimForBatch(
+  ctx: Pick<EngineContext, 'store' | 'now'>,
+  key: string,
+  marker: string,
+  batchId: string,
+): Promise<string> {
+  const { entry, created } = await ctx.store.ledgerBegin({
+    eventId: key,
+    marker,
+    kind: 'batch-claim',
+    request: { batchId },
+    now: ctx.now(),
+  })
+  if (!created) return String((entry.request as { batchId?: unknown } | null)?.batchId)
+  await ctx.store.ledgerComplete({ eventId: key, marker, result: { batchId }, now: ctx.now() })
+  return batchId
 }
 
 /**
