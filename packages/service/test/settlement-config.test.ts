@@ -45,7 +45,7 @@ describe('clearing mode in the config file', () => {
 
   it('reads the payout method, the rate bound and where deposits come from', () => {
     const defaults = settlementFromConfig(parse({ posting: { mode: 'clearing' }, settlement }))
-    expect(defaults).toMatchObject({ payout: 'net', maxRateDeviation: 5 })
+    expect(defaults).toMatchObject({ payout: 'net', maxRateDeviation: 5, monthEnd: 'deposit-date' })
     expect(defaults?.deposits).toBeUndefined()
     const gross = settlementFromConfig(
       parse({
@@ -55,6 +55,7 @@ describe('clearing mode in the config file', () => {
           fees: { source: 'none' },
           payout: 'gross',
           maxRateDeviation: 2.5,
+          monthEnd: 'split',
           deposits: { source: 'kashflow', windowDays: 3 },
         },
       }),
@@ -62,6 +63,7 @@ describe('clearing mode in the config file', () => {
     expect(gross).toMatchObject({
       payout: 'gross',
       maxRateDeviation: 2.5,
+      monthEnd: 'split',
       deposits: { source: 'kashflow', windowDays: 3 },
     })
     // Gross payout with fees deducted per batch contradicts itself: a config error naming the fix.
@@ -73,6 +75,9 @@ describe('clearing mode in the config file', () => {
     expect(() => settlementFromConfig(contradiction)).toThrow(/fees to \{ "source": "none" \}/)
     expect(() =>
       parse({ posting: { mode: 'clearing' }, settlement: { ...settlement, payout: 'weekly' } }),
+    ).toThrow()
+    expect(() =>
+      parse({ posting: { mode: 'clearing' }, settlement: { ...settlement, monthEnd: 'month' } }),
     ).toThrow()
   })
 

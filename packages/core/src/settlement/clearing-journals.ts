@@ -4,6 +4,7 @@ import type { JournalIntent, JournalLine } from '../posting/intent.js'
 import { format } from '../money/money.js'
 import { amountText } from './settlement-amounts.js'
 import type { MoneyOf } from './settlement-amounts.js'
+import { depositDate } from './settlement-context.js'
 import type { SettlementContext } from './settlement-context.js'
 import type { SettlementFigures } from './settlement-figures.js'
 import { settlementMarker } from './settlement-marker.js'
@@ -21,7 +22,8 @@ import type { SettlementTotals } from './settlement-plan-types.js'
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const line = journalLine(ctx, moneyOf, 7901, 170n, 'Opayo card fees, batch 1001')
  * // { nominalCode: 7901, debit: { amount: 170, currency: 'GBP' }, comment: 'Opayo card ...' }
@@ -47,6 +49,28 @@ export function present(lines: readonly (JournalLine | undefined)[]): JournalLin
   return lines.filter((l): l is JournalLine => l !== undefined)
 }
 
+/**
+ * The fee journal's day: the deposit's day, unless `monthEnd` is `split` and the deposit reached
+ * the bank in a later month than the batch: then the batch's own day, in the month of its sales.
+ * @example
+ * const batch = SettlementBatchSchema.parse({ batchId: '1001', date: '2026-10-31', currency: 'GBP',
+ *   gross: money(10000, 'GBP'), received: money(9830, 'GBP'), receivedOn: '2026-11-03',
+ *   transactions: [{ transactionId: 'T1', kind: 'payment', amount: money(10000, 'GBP'),
+ *   posted: { amount: money(10000, 'GBP') } }] })
+ * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
+ *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
+ *   bank: { bankAccountId: 1, nominalCode: 1200 } })
+ * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net',
+ *   maxRateDeviation: 5, monthEnd: 'split' } as const
+ * feeJournalDate(ctx) // '2026-10-31': October's fees stay in October
+ */
+export function feeJournalDate(ctx: SettlementContext): string {
+  const { date } = ctx.batch
+  const deposited = depositDate(ctx)
+  return ctx.monthEnd === 'split' && deposited.slice(0, 7) > date.slice(0, 7) ? date : deposited
+}
+
 function journal(
   ctx: SettlementContext,
   purpose: 'fees' | 'fx',
@@ -58,7 +82,7 @@ function journal(
     kind: 'journal',
     paymentId: ctx.eventId,
     marker: entryMarker,
-    date: ctx.batch.receivedOn ?? ctx.batch.date,
+    date: purpose === 'fees' ? feeJournalDate(ctx) : depositDate(ctx),
     reference: entryMarker,
     comment,
     lines,
@@ -77,7 +101,8 @@ function journal(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
  *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
@@ -138,7 +163,8 @@ export function feeJournal(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 8400n, feesHome: 145n,
  *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 8584n, fx: 39n, remainder: 0n }

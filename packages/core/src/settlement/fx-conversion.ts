@@ -76,7 +76,8 @@ export function toHome(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const feesHome = feesInHome(ctx, { fee: 170n, net: 9830n, received: 8400n })
  * if ('next' in feesHome) console.log(feesHome.next) // 145n: €1.70 at the payout's £84.00/€98.30
  */

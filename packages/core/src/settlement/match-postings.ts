@@ -21,7 +21,8 @@ import type { SettlementContext, Step } from './settlement-context.js'
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const matched = postedInHome(ctx)
  * if ('next' in matched) console.log(matched.next) // [10000n]: a refund would be negative
  */

@@ -36,7 +36,18 @@ export interface SettlementContext {
   readonly payout: 'net' | 'gross'
   /** `maxRateDeviation`, in percent. */
   readonly maxRateDeviation: number
+  /** How entries are dated across a month end (`PlanSettlementOptions.monthEnd`). */
+  readonly monthEnd: 'deposit-date' | 'split'
 }
+
+/**
+ * The deposit's day (`receivedOn`), or the batch's own day until the deposit is known: the day
+ * the transfer, and by default every entry of the batch, is dated.
+ * @example
+ * const day = (ctx: SettlementContext) => depositDate(ctx) // '2026-11-04' when receivedOn is set
+ */
+export const depositDate = (ctx: SettlementContext): string =>
+  ctx.batch.receivedOn ?? ctx.batch.date
 
 /** The plan stops here: the batch waits, or is dead-lettered. */
 export interface Stop {
@@ -82,7 +93,7 @@ export function wait(
  * dead letter listing the schema's issues (with the marker when the batch id itself is valid).
  * @throws {InvalidArgumentError} when `maxFeeDifference` is not a non-negative integer,
  * `maxRateDeviation` not a percentage, `payout` neither `net` nor `gross` (or `gross` with fees),
- * or `accounts.homeCurrency` is not set.
+ * `monthEnd` neither `deposit-date` nor `split`, or `accounts.homeCurrency` is not set.
  * @example
  * const accounts = defineSettlementAccounts({ homeCurrency: 'GBP', feesNominalCode: 7901,
  *   fxNominalCode: 7906, clearing: { bankAccountId: 7, nominalCode: 1210 },
@@ -117,6 +128,11 @@ export function openBatch(
     throw new InvalidArgumentError(
       "planSettlement(): with payout 'gross' the acquirer pays each batch gross and collects its fees later (the monthly charge, posted from the bank), so a batch posts no fees: set fees: { source: 'none' }.",
     )
+  const monthEnd = options.monthEnd ?? 'deposit-date'
+  if (monthEnd !== 'deposit-date' && monthEnd !== 'split')
+    throw new InvalidArgumentError(
+      `planSettlement(): monthEnd must be "deposit-date" or "split", got ${JSON.stringify(monthEnd)}.`,
+    )
   const home = options.accounts.homeCurrency
   if (home === undefined)
     throw new InvalidArgumentError(
@@ -150,6 +166,7 @@ export function openBatch(
       tolerance,
       payout,
       maxRateDeviation,
+      monthEnd,
     },
   }
 }

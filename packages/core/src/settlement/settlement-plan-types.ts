@@ -42,6 +42,14 @@ export interface PlanSettlementOptions {
    * `implausible_amount_received` (a typo of 9.78 for 97.80 is a 90% gap). @default 5
    */
   readonly maxRateDeviation?: number
+  /**
+   * How a batch whose deposit reaches the bank in a later month than the batch is dated.
+   * `deposit-date`: every entry on the deposit's day. `split` (A2X's "split month"): the fee
+   * journal on the batch's own day, in the month of the sales it is the cost of; the transfer and
+   * the exchange difference on the deposit's day (the money was in transit over the month end, on
+   * the clearing account). Within one month both give the same dates. @default 'deposit-date'
+   */
+  readonly monthEnd?: 'deposit-date' | 'split'
 }
 
 /** A transfer of a batch's payout between the clearing account and the bank account. */

@@ -3,6 +3,7 @@
 import type { JournalIntent } from '../posting/intent.js'
 import { spread } from './settlement-amounts.js'
 import type { MoneyOf } from './settlement-amounts.js'
+import { depositDate } from './settlement-context.js'
 import type { SettlementContext } from './settlement-context.js'
 import type { SettlementFigures } from './settlement-figures.js'
 import type {
@@ -24,7 +25,8 @@ import type {
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
  *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
@@ -63,7 +65,8 @@ export function settlementTotals(
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
  *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
@@ -114,7 +117,8 @@ export interface SettlementEntries {
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const figures = { gross: 10000n, fee: 170n, net: 9830n, received: 9830n, feesHome: 170n,
  *   feeDifference: 0n, payoutDifference: 0n, totalPosted: 10000n, fx: 0n, remainder: 0n }
@@ -129,7 +133,7 @@ export function postPlan(ctx: SettlementContext, entries: SettlementEntries): Se
     kind: 'post',
     batchId: ctx.batchId,
     marker: ctx.marker,
-    date: ctx.batch.receivedOn ?? ctx.batch.date,
+    date: depositDate(ctx),
     ...(transfer === undefined ? {} : { transfer }),
     ...(feeJournal === undefined ? {} : { feeJournal }),
     ...(fxJournal === undefined ? {} : { fxJournal }),

@@ -3,6 +3,7 @@
 import { format } from '../money/money.js'
 import { journalLine, present } from './clearing-journals.js'
 import type { MoneyOf } from './settlement-amounts.js'
+import { depositDate } from './settlement-context.js'
 import type { SettlementContext } from './settlement-context.js'
 import { settlementMarker } from './settlement-marker.js'
 import type { SettlementTransferIntent } from './settlement-plan-types.js'
@@ -22,7 +23,8 @@ const receivedOnText = (date: string | undefined) => (date === undefined ? '' : 
  *   bank: { bankAccountId: 1, nominalCode: 1200 } })
  * // What openBatch makes of them for every step:
  * const ctx = { batch, batchId: '1001', marker: 'OPAYO-BATCH:1001:settlement',
- *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5 } as const
+ *   eventId: 'opayo-batch:1001', ids: ['T1'], home: 'GBP', accounts, tolerance: 0, payout: 'net', maxRateDeviation: 5,
+ *   monthEnd: 'deposit-date' } as const
  * const moneyOf = (units: bigint, code: CurrencyCode) => money(Number(units), code)
  * const transfer = settlementTransfer(ctx, moneyOf, 9830n)
  * // £98.30 from bank account 7 (clearing) to 1, its lines Dr 1200 and Cr 1210
@@ -44,7 +46,7 @@ export function settlementTransfer(
     kind: 'bank-transfer',
     paymentId: ctx.eventId,
     marker: transferMarker,
-    date: batch.receivedOn ?? batch.date,
+    date: depositDate(ctx),
     reference: transferMarker,
     comment,
     amount,

@@ -44,6 +44,11 @@ export const SettlementConfigSchema = z.strictObject({
   /** Percent a foreign batch's deposit may imply away from the booked rates. @default 5 */
   maxRateDeviation: z.number().min(0).lt(100).default(5),
   /**
+   * How a batch paid out in the next month is dated: `"deposit-date"` (every entry on the
+   * deposit's day) or `"split"` (the fee journal in the batch's own month). @default "deposit-date"
+   */
+  monthEnd: z.enum(['deposit-date', 'split']).default('deposit-date'),
+  /**
    * Where a batch's deposit is read: `{ "source": "kashflow", "windowDays"?: 5 }` (the bank
    * account's lines in KashFlow, what the bank feed brought in). Without it, each batch waits
    * for `opayo-kashflow settlement received`.

@@ -58,6 +58,7 @@ export function settlementFromConfig(config: ServiceConfig): SettlementOptions |
       maxFeeDifference: section.maxFeeDifference,
       payout: section.payout,
       maxRateDeviation: section.maxRateDeviation,
+      monthEnd: section.monthEnd,
       ...(section.deposits
         ? {
             deposits: {

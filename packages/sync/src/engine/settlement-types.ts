@@ -5,7 +5,12 @@ import {
   SettlementTransactionSchema,
   normaliseBatchId,
 } from '@opayo-kashflow/core'
-import type { SettlementAccounts, SettlementFees, SettlementTotals } from '@opayo-kashflow/core'
+import type {
+  PlanSettlementOptions,
+  SettlementAccounts,
+  SettlementFees,
+  SettlementTotals,
+} from '@opayo-kashflow/core'
 import { z } from 'zod'
 import type { SettlementDepositsOptions } from './settlement-deposits.js'
 
@@ -47,6 +52,8 @@ export interface SettlementOptions {
   readonly payout?: 'net' | 'gross'
   /** See core's `PlanSettlementOptions.maxRateDeviation`. @default 5 */
   readonly maxRateDeviation?: number
+  /** See core's `PlanSettlementOptions.monthEnd`: `deposit-date` or `split`. @default 'deposit-date' */
+  readonly monthEnd?: 'deposit-date' | 'split'
   /**
    * Where a home-currency batch's deposit is read when the batch does not carry it (`received`):
    * `{ source: 'kashflow' }` reads the bank account's lines and matches one by amount and date.
@@ -54,6 +61,29 @@ export interface SettlementOptions {
    * batch again with `received`).
    */
   readonly deposits?: SettlementDepositsOptions
+}
+
+/**
+ * What planSettlement is given for a batch: the accounts (with the home currency filled in), the
+ * fees to use, and each optional setting of `settlement` that is set.
+ * @example
+ * const plan = (settlement: SettlementOptions, accounts: SettlementAccounts) =>
+ *   planOptionsOf(settlement, accounts, { source: 'none' })
+ */
+export function planOptionsOf(
+  settlement: SettlementOptions,
+  accounts: SettlementAccounts,
+  fees: SettlementFees,
+): PlanSettlementOptions {
+  const { maxFeeDifference, payout, maxRateDeviation, monthEnd } = settlement
+  return {
+    accounts,
+    fees,
+    ...(maxFeeDifference === undefined ? {} : { maxFeeDifference }),
+    ...(payout === undefined ? {} : { payout }),
+    ...(maxRateDeviation === undefined ? {} : { maxRateDeviation }),
+    ...(monthEnd === undefined ? {} : { monthEnd }),
+  }
 }
 
 /** The event id of a settlement batch: `batch:{normalised batch id}`. */

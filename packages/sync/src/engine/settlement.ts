@@ -31,6 +31,7 @@ import { claimStatedDeposit, findDeposit } from './settlement-deposits.js'
 import {
   SettlementBatchEventSchema,
   settlementBatchOf,
+  planOptionsOf,
   settlementEventId,
 } from './settlement-types.js'
 import type {
@@ -255,17 +256,7 @@ export async function processSettlement(
             rows: (await ctx.store.feeStatementRows()) as unknown as FeeStatementRow[],
           }
         : settlement.fees
-    const options = {
-      accounts,
-      fees,
-      ...(settlement.maxFeeDifference === undefined
-        ? {}
-        : { maxFeeDifference: settlement.maxFeeDifference }),
-      ...(settlement.payout === undefined ? {} : { payout: settlement.payout }),
-      ...(settlement.maxRateDeviation === undefined
-        ? {}
-        : { maxRateDeviation: settlement.maxRateDeviation }),
-    }
+    const options = planOptionsOf(settlement, accounts, fees)
     let input: SettlementBatchInput = { ...batch, transactions }
     let depositId: string | undefined
     if (
