@@ -20,6 +20,15 @@ import type { SettlementDepositsOptions } from './settlement-deposits.js'
  * batch transfer is posted as a journal between the two bank nominals, the movement core plans
  * in `transfer.lines`. Whether KashFlow shows such a journal as a line of each bank account is
  * not confirmed; if it does not, the bank feed will not match it automatically.
+ *
+ * Also unconfirmed, and the reason `deposits: { source: 'kashflow' }` is opt-in: whether a line
+ * that `GET /bankaccounts/{id}/transactions` lists is still only the bank feed's statement line
+ * or already a booked receipt. The list's own filters (`includefeedmatched`, `includejournals`)
+ * suggest it holds booked lines. The engine takes the line as the observation of the deposit and
+ * books the deposit itself (this journal); if someone has also booked the feed line as a receipt,
+ * the bank nominal counts the deposit twice. So the feed line must be matched to this transfer in
+ * KashFlow's bank reconciliation, never explained as a receipt of its own (docs/accounting.md,
+ * "Unconfirmed in clearing mode").
  */
 export const SETTLEMENT_TRANSFER_AS_JOURNAL = true
 
