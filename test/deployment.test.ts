@@ -243,7 +243,7 @@ describe('the systemd unit', () => {
         `${root}deploy/opayo-kashflow.service`,
       ]).then(
         ({ stderr }) => stderr,
-        (e: { stderr?: string }) => e.stderr ?? String(e),
+        (e: Error & { stderr?: string }) => e.stderr ?? e.message,
       )
       const problems = result
         .split('\n')

@@ -114,7 +114,8 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
     options.database ??
     (await loadStoreDriver(
       'better-sqlite3',
-      async () => new (await import('better-sqlite3')).default(options.path ?? './opayo-kashflow.db'),
+      async () =>
+        new (await import('better-sqlite3')).default(options.path ?? './opayo-kashflow.db'),
     ))
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
