@@ -44,7 +44,9 @@ export class StoreDriverMissingError extends OpayoKashflowError {
  * @param driver the package `load` imports
  * @param load imports the driver (a literal `import('pg')`, so bundlers keep it external), and may open it
  * @throws {StoreDriverMissingError} when the driver is missing or unbuilt
- * @example const pg = await loadStoreDriver('pg', () => import('pg'))
+ * @example
+ * // postgres-store.ts (internal): the literal import, behind the check
+ * // const pg = await loadStoreDriver('pg', () => import('pg'))
  */
 export async function loadStoreDriver<T>(driver: StoreDriver, load: () => Promise<T>): Promise<T> {
   try {
