@@ -13,8 +13,8 @@ FROM node:${NODE_VERSION}-slim AS build
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
-# pnpm at the version package.json's packageManager names.
-RUN corepack enable
+# pnpm 10 from npm (corepack's signature check fails on some machines; npm does not need it).
+RUN npm install -g pnpm@10
 WORKDIR /src
 # The lockfile alone first, so the dependency download is cached until it changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
