@@ -2,11 +2,14 @@
 // 1. every `types` target in package.json (and publishConfig) exists after the build;
 // 2. the packed tarball passes publint (strict) and attw (are the types wrong?);
 // 3. a consumer project can `require` and `import` the packed package, with the same exports;
-// 4. every packed package installed together with npm into one plain project, the command line
-//    runs through its bin link (`npx opayo-kashflow --help`, `--version`), and inside the
-//    monorepo through `pnpm exec opayo-kashflow --version`.
-// Steps 1-3 run offline (dependencies come from the workspace install); step 4 lets npm take
-// third-party dependencies from its cache first (--prefer-offline) and runs no install scripts.
+// 4. every packed package installed together with npm into one new `npm init -y` project, by the
+//    install lines of docs/getting-started.md; the command line runs through its bin link
+//    (`npx opayo-kashflow --help`, `--version`), and inside the monorepo through
+//    `pnpm exec opayo-kashflow --version`;
+// 5. in that same project, getting-started as written: first-payment.ts posts on the fakes, and
+//    without better-sqlite3 `doctor` names the command that installs it (scratch-project.mjs).
+// Steps 1-3 run offline (dependencies come from the workspace install); steps 4-5 let npm take
+// third-party dependencies from its cache first (--prefer-offline).
 import { execFileSync } from 'node:child_process'
 import {
   copyFileSync,
@@ -20,7 +23,9 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
+import { packPackage, publicPackages, workspacePackages } from './pack-packages.mjs'
+import { checkGettingStarted, setUpScratchProject } from './scratch-project.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
@@ -32,6 +37,8 @@ const failures = []
 const packs = mkdtempSync(join(tmpdir(), 'ok-packs-'))
 const tarballs = []
 let cliVersion
+
+const seconds = (since) => `(${((Date.now() - since) / 1000).toFixed(1)} s)`
 
 function typesTargets(node, into = []) {
   if (node && typeof node === 'object') {
@@ -77,22 +84,13 @@ function writeVitestStub(target) {
   )
 }
 
-const packagesDir = join(root, 'packages')
 // Private workspace packages (the shared HTTP core) are bundled into the packages that use them,
 // never depended on: a user could not install them.
-const privateNames = readdirSync(packagesDir)
-  .map((name) => join(packagesDir, name, 'package.json'))
-  .filter((path) => existsSync(path))
-  .map((path) => JSON.parse(readFileSync(path, 'utf8')))
-  .filter((manifest) => manifest.private)
-  .map((manifest) => manifest.name)
+const privateNames = workspacePackages()
+  .filter(({ manifest }) => manifest.private)
+  .map(({ manifest }) => manifest.name)
 
-for (const name of readdirSync(packagesDir).sort()) {
-  const dir = join(packagesDir, name)
-  const manifestPath = join(dir, 'package.json')
-  if (!existsSync(manifestPath)) continue
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-  if (manifest.private) continue
+for (const { folder: name, dir, manifest } of publicPackages()) {
   const label = manifest.name
   const problems = []
 
@@ -109,10 +107,8 @@ for (const name of readdirSync(packagesDir).sort()) {
 
   const work = mkdtempSync(join(tmpdir(), `ok-pack-${name}-`))
   try {
-    run('pnpm', ['pack', '--pack-destination', work], dir)
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))
-    if (!tarball) throw new Error('pnpm pack produced no tarball')
-    const tarPath = join(work, tarball)
+    const tarPath = packPackage(dir, work)
+    const tarball = basename(tarPath)
     copyFileSync(tarPath, join(packs, tarball))
     tarballs.push(join(packs, tarball))
     if (manifest.bin?.['opayo-kashflow']) cliVersion = manifest.version
@@ -215,30 +211,8 @@ function checkCli() {
       problems.push(`${label} failed (exit ${e.status}):\n${e.stdout ?? ''}${e.stderr ?? ''}`)
     }
   }
-  const project = join(packs, 'project')
-  mkdirSync(project)
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'ok-cli-consumer', version: '0.0.0', private: true }),
-  )
-  try {
-    run(
-      'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--ignore-scripts',
-        '--no-audit',
-        '--no-fund',
-        '--no-package-lock',
-        '--loglevel=error',
-        ...tarballs,
-      ],
-      project,
-    )
-  } catch (e) {
-    return [`npm install of the packed packages failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`]
-  }
+  const setUp = setUpScratchProject({ root, project, packs, folders: packedFolders })
+  if (setUp.length > 0) return setUp
   // `--no`: never fetch a package of that name from the registry; `--` ends npx's own options.
   const npx = (flag) => ['--no', '--', 'opayo-kashflow', flag]
   expect('npx opayo-kashflow --help', 'npx', npx('--help'), project, usage)
@@ -253,13 +227,28 @@ function checkCli() {
   return problems
 }
 
+// The one scratch project steps 4 and 5 share (named so that `npm init -y` calls it that).
+const project = join(packs, 'ok-scratch-project')
+mkdirSync(project)
+const packedFolders = publicPackages().map(({ folder }) => folder)
 try {
+  const started = Date.now()
   const problems = checkCli()
   if (problems.length > 0) failures.push(`the opayo-kashflow bin:\n  - ${problems.join('\n  - ')}`)
   else
     process.stdout.write(
-      'ok  opayo-kashflow bin (npm install of every tarball; npx --help, --version; pnpm exec)\n',
+      `ok  opayo-kashflow bin (npm init -y, the install lines of docs/getting-started.md; npx --help, --version; pnpm exec) ${seconds(started)}\n`,
     )
+  if (problems.length === 0) {
+    const started = Date.now()
+    const guide = checkGettingStarted({ root, project })
+    if (guide.length > 0)
+      failures.push(`docs/getting-started.md as written:\n  - ${guide.join('\n  - ')}`)
+    else
+      process.stdout.write(
+        `ok  docs/getting-started.md as written (first-payment.ts on the fakes; doctor without better-sqlite3) ${seconds(started)}\n`,
+      )
+  }
 } finally {
   rmSync(packs, { recursive: true, force: true })
 }

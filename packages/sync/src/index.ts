@@ -53,6 +53,8 @@ export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'
 export { DEFAULT_MAX_PENDING_HINTS } from './engine/hint-gate.js'
 export type { PaymentHint, HintConfirmation } from './engine/hints.js'
 export { SyncConfigError } from './engine/errors.js'
+export { StoreDriverMissingError } from './store/store-driver-missing-error.js'
+export type { StoreDriver } from './store/store-driver-missing-error.js'
 export {
   SETTLEMENT_TRANSFER_AS_JOURNAL,
   SettlementBatchEventSchema,

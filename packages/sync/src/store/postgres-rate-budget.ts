@@ -13,6 +13,7 @@ import type { Pool, PoolClient } from 'pg'
 import { SyncConfigError } from '../engine/errors.js'
 import { postgresDialect } from './migrations.js'
 import { migratePostgres, pgTransaction } from './postgres-common.js'
+import { loadStoreDriver } from './store-driver-missing-error.js'
 
 /** Options of {@link postgresRateBudget}. */
 export interface PostgresRateBudgetOptions {
@@ -120,7 +121,7 @@ export async function postgresRateBudget(
     throw new SyncConfigError(
       `postgresRateBudget(): give both limit and windowMs as positive numbers (e.g. limit: 100, windowMs: 1000), or neither; got limit ${String(limit)} per ${String(windowMs)} ms.`,
     )
-  const pg = await import('pg')
+  const pg = await loadStoreDriver('pg', () => import('pg'))
   const PoolCtor = pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool
   const pool = options.pool ?? new PoolCtor({ connectionString: options.connectionString })
   const schema = options.schema ?? 'opayo_kashflow'

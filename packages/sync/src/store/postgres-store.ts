@@ -20,6 +20,7 @@ import { migratePostgres, pgTransaction } from './postgres-common.js'
 import { sharedStatements } from './sql-statements.js'
 import { EVENT_STATES } from './store.js'
 import type { EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
+import { loadStoreDriver } from './store-driver-missing-error.js'
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://user@127.0.0.1:5432/opayo`. One of connectionString or pool. */
@@ -50,7 +51,7 @@ const textRow = (row: Record<string, unknown>): Record<string, unknown> =>
  * @example const store = await postgresStore({ connectionString: process.env.DATABASE_URL ?? 'postgres://localhost/opayo_kashflow' })
  */
 export async function postgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const pg = await import('pg')
+  const pg = await loadStoreDriver('pg', () => import('pg'))
   const PoolCtor = pg.default?.Pool ?? (pg as unknown as { Pool: typeof Pool }).Pool
   const pool = options.pool ?? new PoolCtor({ connectionString: options.connectionString })
   const schema = options.schema ?? 'opayo_kashflow'

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { loadStoreDriver } from './store-driver-missing-error.js'
 import {
   REGISTRATION_COLUMNS,
   attemptFromRow,
@@ -108,9 +109,14 @@ function groupCommitter(
  * @example const store = await sqliteStore({ path: './opayo-kashflow.db' })
  */
 export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+  // Opening is where an unbuilt native module shows: both go through the driver check.
   const db =
     options.database ??
-    new (await import('better-sqlite3')).default(options.path ?? './opayo-kashflow.db')
+    (await loadStoreDriver(
+      'better-sqlite3',
+      async () =>
+        new (await import('better-sqlite3')).default(options.path ?? './opayo-kashflow.db'),
+    ))
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('busy_timeout = 10000')
