@@ -274,9 +274,21 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     now,
   })
 
+  // What `handler` answers (rather than its 404): the routes a framework adapter claims.
+  const routes = [
+    '/opayo/notify',
+    ...(formPassword === undefined ? [] : ['/opayo/form-return']),
+    ...(pi && handoverToken ? ['/pi/transactions'] : []),
+    '/health',
+    '/health/live',
+    ...(adminToken ? ['/admin', '/admin/health', '/metrics'] : []),
+  ].map((route) => `${base}${route}`)
+
   return {
     engine,
     handler,
+    routes,
+    logger: options.logger,
     adminHandler,
     registerServerTransaction,
     recordFormTransaction,
