@@ -1,6 +1,7 @@
 // The framework adapters over real HTTP on loopback, with real Express, Fastify and Hono: a signed
 // notification is acknowledged OK and posted by the workers the mount started; the workers stop
 // with the mount; the body limit holds; a body a parser read first is answered with the cause.
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createReferenceParser, definePostingRules } from '@opayo-kashflow/core'
@@ -54,15 +55,14 @@ interface Served {
   readonly url: string
   readonly mounted: MountedService
   /** Closes the app the framework's way (Fastify: `app.close()`, which stops the workers). */
-  close(): Promise<void>
+  readonly close: () => Promise<void>
 }
 
 type Before = 'nothing' | 'parser' | 'parser-keeping-raw'
 
-const listening = (server: import('node:http').Server) =>
-  `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+const listening = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-const closing = (server: import('node:http').Server) => () =>
+const closing = (server: Server) => () =>
   new Promise<void>((resolve) => {
     server.closeAllConnections()
     server.close(() => resolve())
@@ -81,7 +81,7 @@ async function serveExpress(service: SyncService, options: MountOptions, before:
   // The app's own routes and parsers still work around it.
   app.use(express.urlencoded())
   app.post('/echo', (req, res) => void res.json(req.body))
-  const server = await new Promise<import('node:http').Server>((resolve) => {
+  const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
   return { url: listening(server), mounted, close: closing(server) }
@@ -96,11 +96,12 @@ async function serveFastify(service: SyncService, options: MountOptions, before:
     (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   )
   if (before === 'parser')
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       Object.assign(request, { body: { parsed: 'by a hook' } })
+      done()
     })
   const mounted = mountFastify(app, service, options)
-  app.post('/echo', async (request) => request.body)
+  app.post('/echo', (request, reply) => reply.send(request.body))
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return { url, mounted, close: () => app.close() }
 }
@@ -116,9 +117,9 @@ async function serveHono(service: SyncService, options: MountOptions, before: Be
     })
   const mounted = mountHono(app, service, options)
   app.post('/echo', async (c) => c.json(await c.req.parseBody()))
-  const server = await new Promise<import('node:http').Server>((resolve) => {
+  const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-      resolve(s as import('node:http').Server),
+      resolve(s as Server),
     )
   })
   return { url: listening(server), mounted, close: closing(server) }

@@ -3,6 +3,7 @@
 // reads the raw bytes under the limit; the workers start with the mount and stop with
 // `app.close()`. Fastify itself is not imported: the app is taken by its shape.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import type { SyncService } from '../service/service-types.js'
 import {
   answerNodeFailure,
@@ -18,7 +19,8 @@ import type { MountOptions, MountedService } from './mount.js'
 
 /** What the Fastify adapter reads of a request. */
 export interface FastifyRequestLike {
-  readonly raw: IncomingMessage
+  /** node:http's request (Fastify types it for HTTP/2 too, which has the same members used here). */
+  readonly raw: IncomingMessage | Http2ServerRequest
   /** What the content-type parser made of the body. */
   readonly body?: unknown
   /** The raw bytes, when a plugin kept them (fastify-raw-body). */
@@ -27,22 +29,26 @@ export interface FastifyRequestLike {
 
 /** What the Fastify adapter does with a reply: takes it over and writes node:http's response. */
 export interface FastifyReplyLike {
-  readonly raw: ServerResponse
+  readonly raw: ServerResponse | Http2ServerResponse
   hijack(): unknown
 }
 
-/** A route handler, as the adapter registers it. */
-export type FastifyHandlerLike = (
-  request: FastifyRequestLike,
-  reply: FastifyReplyLike,
-) => Promise<void>
+/**
+ * A route handler, as the adapter registers it. (Written as a method, so its parameters are
+ * compared both ways: Fastify types a plugin's context for any server, HTTP/2 included.)
+ */
+export type FastifyHandlerLike = {
+  handle(request: FastifyRequestLike, reply: FastifyReplyLike): Promise<void>
+}['handle']
 
-/** A content-type parser, as the adapter registers it. */
-export type FastifyParserLike = (
-  request: unknown,
-  payload: IncomingMessage,
-  done: (error: Error | null, body?: unknown) => void,
-) => void
+/** A content-type parser, as the adapter registers it (a method, like the handler). */
+export type FastifyParserLike = {
+  parse(
+    request: unknown,
+    payload: IncomingMessage,
+    done: (error: Error | null, body?: unknown) => void,
+  ): void
+}['parse']
 
 /** The encapsulated Fastify context the adapter's routes live in. */
 export interface FastifyContextLike {
@@ -81,7 +87,8 @@ export function mountFastify(
   const unread = new WeakSet<object>()
 
   const bodyOf = (request: FastifyRequestLike): Promise<Buffer> | Buffer | 'consumed' => {
-    const { rawBody, body, raw } = request
+    const { rawBody, body } = request
+    const raw = request.raw as IncomingMessage
     if (Buffer.isBuffer(rawBody)) return checkedBody(rawBody, limit)
     if (typeof rawBody === 'string') return checkedBody(Buffer.from(rawBody), limit)
     const stream = typeof body === 'object' && body !== null && unread.has(body) ? body : undefined
@@ -94,7 +101,9 @@ export function mountFastify(
 
   const handler: FastifyHandlerLike = async (request, reply) => {
     reply.hijack()
-    const { raw } = request
+    // HTTP/1 or HTTP/2 compatibility objects: the members used here are the same.
+    const raw = request.raw as IncomingMessage
+    const res = reply.raw as ServerResponse
     try {
       const body = hasBody(raw.method) ? bodyOf(request) : undefined
       const response =
@@ -105,13 +114,13 @@ export function mountFastify(
               path: pathOf(raw.url),
             })
           : await service.handler(webRequest(raw, localOrigin(raw), await body))
-      await sendWebResponse(response, reply.raw)
+      await sendWebResponse(response, res)
     } catch (error) {
-      answerNodeFailure(error, raw, reply.raw)
+      answerNodeFailure(error, raw, res)
     }
   }
 
-  app.register(async (instance) => {
+  app.register((instance) => {
     // Only in this context: the app's own parsers still serve its other routes.
     instance.removeAllContentTypeParsers()
     instance.addContentTypeParser('*', (_request, payload, done) => {
@@ -119,6 +128,7 @@ export function mountFastify(
       done(null, payload)
     })
     for (const route of service.routes) instance.all(route, handler)
+    return Promise.resolve()
   })
   const mounted = mountWorkers(service, options, 'fastify')
   app.addHook('onClose', () => mounted.stop())
