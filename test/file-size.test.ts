@@ -71,6 +71,10 @@ const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: s
   },
   'packages/sync/src/store/store.ts': { lines: 315, job: 'the Store port: its types' },
   'packages/opayo/src/reporting/client.ts': { lines: 315, job: 'the Reporting API client' },
+  'packages/service/src/service/service.ts': {
+    lines: 307,
+    job: 'createSyncService: wires the engine, the routes, the registrations and the workers',
+  },
   'packages/sync/src/store/memory-store.ts': { lines: 308, job: 'the in-memory Store adapter' },
   'packages/service/src/demo/clearing-demo.ts': {
     lines: 304,

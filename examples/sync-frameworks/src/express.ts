@@ -1,35 +1,27 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import type { SyncService } from '@opayo-kashflow/service'
+import { mountExpress } from '@opayo-kashflow/service/express'
 
-/** Mounts the service in Express 5: the raw body becomes a web Request; the Response is copied back. */
+/**
+ * Express 5: the service's routes mounted before the app's own body parsers (the adapter reads
+ * the raw body itself: Opayo signs the fields exactly as posted), its workers started with them.
+ */
 export async function startExpress(service: SyncService) {
   const app = express()
-  app.use(express.raw({ type: () => true }))
-  app.all(/^\/(opayo|pi|health)(\/.*)?$/, async (req, res) => {
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-    const request = new Request(
-      new URL(req.originalUrl, `http://${req.headers.host ?? 'localhost'}`),
-      {
-        method: req.method,
-        headers: new Headers(
-          Object.entries(req.headers).flatMap(([k, v]) =>
-            typeof v === 'string' ? [[k, v] as [string, string]] : [],
-          ),
-        ),
-        ...(hasBody && Buffer.isBuffer(req.body) ? { body: req.body } : {}),
-      },
-    )
-    const response = await service.handler(request)
-    res.status(response.status)
-    response.headers.forEach((value, key) => res.setHeader(key, value))
-    res.send(Buffer.from(await response.arrayBuffer()))
-  })
-  const server = await new Promise<ReturnType<typeof app.listen>>((resolve) => {
+  const mounted = mountExpress(app, service)
+  // The app's own parsers and routes, after the mount.
+  app.use(express.urlencoded(), express.json())
+  const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // The workers first (the event in hand finishes), then the listener.
+    async close() {
+      await mounted.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }

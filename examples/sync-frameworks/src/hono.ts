@@ -1,18 +1,24 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { SyncService } from '@opayo-kashflow/service'
+import { mountHono } from '@opayo-kashflow/service/hono'
 
-/** Mounts the service in Hono: it already speaks web Requests, so it is one line. */
+/** Hono: the service's routes as a middleware with the body limit; the workers start with it. */
 export async function startHono(service: SyncService) {
   const app = new Hono()
-  app.all('*', (c) => service.handler(c.req.raw))
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  const mounted = mountHono(app, service)
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    )
   })
-  const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await mounted.stop()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }

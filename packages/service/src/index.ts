@@ -1,7 +1,8 @@
 // The public surface of @opayo-kashflow/service, the application: the web-standard routes, the
 // admin status page and the reconciliation reports, over the sync engine. Everything exported is
-// listed by name. The Node adapter loads on its own subpath (@opayo-kashflow/service/node); the
-// command line is the `opayo-kashflow` bin.
+// listed by name. The Node adapter loads on its own subpath (@opayo-kashflow/service/node), and so
+// does each framework adapter (/express, /fastify, /hono); the command line is the
+// `opayo-kashflow` bin.
 
 export { createSyncService } from './service/service.js'
 export type {
@@ -21,3 +22,5 @@ export type {
   ReconciliationRow,
   ReconciliationStatus,
 } from './service/reconcile.js'
+export { BodyAlreadyReadError } from './adapters/body-already-read-error.js'
+export type { AdapterFramework } from './adapters/body-already-read-error.js'

@@ -1,8 +1,14 @@
 // @opayo-kashflow/service/node: serve a web-standard handler with node:http.
 import { createServer } from 'node:http'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { defaultPerClient, limitConnectionsPerClient } from './connection-limits.js'
+import {
+  DEFAULT_NODE_BODY_LIMIT_BYTES,
+  answerNodeFailure,
+  refuse,
+  sendWebResponse,
+  toWebRequest,
+} from './internal/node-request.js'
 
 /** A running server. */
 export interface Listening {
@@ -39,56 +45,12 @@ export interface ListenOptions {
 }
 
 const DEFAULTS = {
-  bodyLimitBytes: 64 * 1024,
+  bodyLimitBytes: DEFAULT_NODE_BODY_LIMIT_BYTES,
   requestTimeoutMs: 10_000,
   headersTimeoutMs: 5_000,
   keepAliveTimeoutMs: 5_000,
   maxConnections: 1_000,
 } as const
-
-class TooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN)
-  if (Number.isFinite(declared) && declared > limit) throw new TooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limit) throw new TooLarge()
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
-}
-
-async function toRequest(req: IncomingMessage, origin: string, limit: number): Promise<Request> {
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
-  const body = hasBody ? await readBody(req, limit) : undefined
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string') headers.set(name, value)
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v)
-  }
-  return new Request(new URL(req.url ?? '/', origin), {
-    method: req.method ?? 'GET',
-    headers,
-    ...(body ? { body } : {}),
-  })
-}
-
-async function send(response: Response, res: ServerResponse): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers))
-  res.end(Buffer.from(await response.arrayBuffer()))
-}
-
-function refuse(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
-  res.end(text)
-}
 
 /**
  * Serves `(Request) => Promise<Response>` on node:http (the sync service's `handler`, or any
@@ -121,16 +83,10 @@ export async function listen(
         refuse(res, 405, 'Method not allowed.')
         return
       }
-      toRequest(req, origin, limit)
+      toWebRequest(req, origin, limit)
         .then(handler)
-        .then((response) => send(response, res))
-        .catch((error: unknown) => {
-          if (error instanceof TooLarge) {
-            refuse(res, 413, `The body is larger than the limit of ${limit} bytes.`)
-            // Stop reading what is left of an oversized body.
-            req.destroy()
-          } else refuse(res, 500, 'Internal error')
-        })
+        .then((response) => sendWebResponse(response, res))
+        .catch((error: unknown) => answerNodeFailure(error, req, res))
     },
   )
   server.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections

@@ -72,3 +72,20 @@ export const tooLarge = (limit: number): Response =>
 /** 415 with the expected content type. */
 export const unsupportedMediaType = (expected: string): Response =>
   json(415, { error: `The content type must be ${expected}.` })
+
+/**
+ * The paths `handler` answers as configured (rather than its 404), under `base`: the routes a
+ * framework adapter claims.
+ */
+export const publicRoutes = (
+  base: string,
+  configured: { readonly [option: string]: unknown },
+): string[] =>
+  [
+    '/opayo/notify',
+    ...(configured['formPassword'] === undefined ? [] : ['/opayo/form-return']),
+    ...(configured['pi'] && configured['handoverToken'] ? ['/pi/transactions'] : []),
+    '/health',
+    '/health/live',
+    ...(configured['adminToken'] ? ['/admin', '/admin/health', '/metrics'] : []),
+  ].map((route) => `${base}${route}`)

@@ -8,6 +8,7 @@ import type {
   PaymentHint,
   SyncEngine,
   SyncEngineOptions,
+  SyncLogger,
 } from '@opayo-kashflow/sync'
 import type { ServiceAlertOptions } from './alert-watch.js'
 import type { HealthOptions } from './health.js'
@@ -126,6 +127,14 @@ export interface SyncService {
    * admin routes when `adminToken` is set.
    */
   readonly handler: (request: Request) => Promise<Response>
+  /**
+   * The paths `handler` answers as this service is configured, with `basePath` (e.g.
+   * `['/opayo/notify', '/health', '/health/live']`): a framework adapter claims these and passes
+   * every other request on to the app.
+   */
+  readonly routes: readonly string[]
+  /** The `logger` the service was given (the framework adapters log through it too). */
+  readonly logger: SyncLogger | undefined
   /**
    * The admin routes (`GET /admin`, `GET /admin/health`, `POST /admin/resolve`): bind it to
    * loopback with `listen`. It answers only requests whose `Host` is one of its own loopback names

@@ -2,7 +2,13 @@ import { InvalidArgumentError, normaliseTransactionId, toSecret } from '@opayo-k
 import { RegistrationTrustSchema } from '@opayo-kashflow/opayo'
 import { SyncConfigError, createSyncEngine } from '@opayo-kashflow/sync'
 import type { RegistrationRecord } from '@opayo-kashflow/sync'
-import { DEFAULT_BODY_LIMIT_BYTES, bearerMatches, json, methodNotAllowed } from './http.js'
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  bearerMatches,
+  json,
+  methodNotAllowed,
+  publicRoutes,
+} from './http.js'
 import { createPull } from './pull.js'
 import { createHintRoutes } from './hint-routes.js'
 import { createNotificationRoute, createReplyCarrier, fillTemplate } from './notification-route.js'
@@ -277,6 +283,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   return {
     engine,
     handler,
+    routes: publicRoutes(base, { formPassword, pi, handoverToken, adminToken }),
+    logger: options.logger,
     adminHandler,
     registerServerTransaction,
     recordFormTransaction,
