@@ -167,19 +167,28 @@ export function checkGettingStarted({ root, project }) {
     INSTALL_PG,
   )
 
-  problems.push(...checkFrameworkAdapters({ root, project, page }))
+  problems.push(...checkFrameworkAdapters({ project, page }))
   return problems
 }
 
 /**
- * Hook for the framework adapters (`@opayo-kashflow/service/express` and friends, being added
- * separately): install the framework here (`sh('npm', ['install', 'express'], project)`), save
- * the page's marked Express block (`markedBlock(page, 'express.ts')`) and run it with tsx, as
- * first-payment.ts is above. Returns problems; none yet.
+ * The page's Express path: express installed in the same project (`npm install express`, as the
+ * page says), the marked `express.ts` block saved and run with tsx, as first-payment.ts is: it
+ * mounts the service with `@opayo-kashflow/service/express` and waits for the invoice to be Paid.
  */
-function checkFrameworkAdapters({ root, project, page }) {
-  void root
-  void project
-  void page
-  return []
+function checkFrameworkAdapters({ project, page }) {
+  const problems = []
+  try {
+    const { code } = markedBlock(page, 'express.ts')
+    if (!page.includes('`npm install express`'))
+      problems.push(`${PAGE} no longer says to \`npm install express\``)
+    if (!code.includes("from '@opayo-kashflow/service/express'"))
+      problems.push('express.ts no longer imports @opayo-kashflow/service/express')
+    sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', 'express@^5'], project)
+    writeFileSync(join(project, 'express.ts'), code)
+    sh('npx', ['--no', '--', 'tsx', 'express.ts'], project, { timeout: 120_000 })
+  } catch (e) {
+    problems.push(failed('npx tsx express.ts', e))
+  }
+  return problems
 }
