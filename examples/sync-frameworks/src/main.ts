@@ -24,7 +24,7 @@ for (const [name, start] of Object.entries(frameworks)) {
   const server = await start(service)
   // The worker loops: without them nothing reaches KashFlow.
   service.start()
-  const fields = signServerNotification(buildServerNotification(), {
+  const fields = signServerNotification(buildServerNotification({ VendorTxCode: 'INV-1042-1' }), {
     vendorName: 'myshop',
     securityKey: 'IK776BWNHN',
   })

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { MatchingPolicySchema, PostingRulesSchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import { configIssueMessage } from './config-issues.js'
+import type { DocsSection } from './docs-link.js'
 import { SettlementConfigSchema } from './settlement-config-schema.js'
 
 /** Secrets come from the environment, never from the config file. */
@@ -238,12 +240,35 @@ export const ServiceConfigSchema = z.strictObject({
 })
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>
 
-/** A configuration problem, naming the field. */
+/**
+ * A configuration or usage problem, naming the key or flag; `docs` is the docs section the CLI
+ * links under it (`withDocs`).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
+  /** The docs section that explains the fix. @default 'config' */
+  readonly docs: DocsSection
+  constructor(message: string, options: { readonly docs?: DocsSection } = {}) {
+    super(message)
+    this.docs = options.docs ?? 'config'
+  }
 }
 
-/** Loads and validates the config file, with errors that name each bad field. */
+/**
+ * The config with its file paths (the SQLite file) resolved against the config file's folder,
+ * not the current directory: `status --config svc/config.json` run from the parent folder opens
+ * the database `serve` wrote through the same file.
+ */
+function withPathsFrom(folder: string, config: ServiceConfig): ServiceConfig {
+  const { store } = config
+  if (!('sqlite' in store) || store.sqlite === ':memory:' || isAbsolute(store.sqlite)) return config
+  return { ...config, store: { ...store, sqlite: resolve(folder, store.sqlite) } }
+}
+
+/**
+ * Loads and validates the config file, with errors that name each bad field in words. Relative
+ * paths in it are relative to the file's folder.
+ */
 export async function loadConfig(path: string): Promise<ServiceConfig> {
   const file = resolve(path)
   let raw: unknown
@@ -260,13 +285,13 @@ export async function loadConfig(path: string): Promise<ServiceConfig> {
       `The config file ${file} is invalid:\n  - opayo.registrationsFile: registrations now live in the store. Remove the field and run \`opayo-kashflow registrations import ${String(legacy.registrationsFile)}\` once.`,
     )
   }
-  const parsed = ServiceConfigSchema.safeParse(raw)
+  const parsed = ServiceConfigSchema.safeParse(raw, { error: configIssueMessage })
   if (!parsed.success) {
     throw new ConfigError(
       `The config file ${file} is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
     )
   }
-  return parsed.data
+  return withPathsFrom(dirname(file), parsed.data)
 }
 
 /** Reads a required secret from the environment. */

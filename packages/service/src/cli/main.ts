@@ -12,18 +12,15 @@ import type { Command, CommandContext, CommandIo, ExitCode } from './command.js'
 import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
+import { withDocs } from './docs-link.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
 import { markNegativeNumbers, unmarkNegativeNumber } from './negative-numbers.js'
 import { terminalText } from './terminal-text.js'
-import {
-  backfillCommand,
-  doctorCommand,
-  reconcileCommand,
-  serveCommand,
-} from './service-commands.js'
+import { doctorCommand } from './doctor-command.js'
+import { backfillCommand, reconcileCommand, serveCommand } from './service-commands.js'
 
 /**
  * This package's version, from its package.json: the nearest one above this file, which is
@@ -162,7 +159,12 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
     parsed = parse()
   } catch (error) {
     // parseArgs' words ("Unknown option '--frm'..."), then what to do next.
-    io.err(`${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`)
+    io.err(
+      withDocs(
+        `${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`,
+        'cli',
+      ),
+    )
     return EXIT.usage
   }
   // A negative amount (`settlement received 77 -97.80`) is a word, not an option.
@@ -183,25 +185,34 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (command === undefined) {
     io.err(
-      `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run opayo-kashflow --help for details.`,
+      withDocs(
+        `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   const { subcommands } = command
   if (subcommands.length > 0 && !subcommands.includes(sub ?? '')) {
     io.err(
-      `"${name}" needs one of: ${subcommands.map((s) => `${name} ${s}`).join(', ')}. Run opayo-kashflow --help for details.`,
+      withDocs(
+        `"${name}" needs one of: ${subcommands.map((s) => `${name} ${s}`).join(', ')}. Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   if (subcommands.length === 0 && sub !== undefined) {
     io.err(
-      `"${name}" takes no further words (got "${[sub, ...args].join(' ')}"). Run opayo-kashflow --help for details.`,
+      withDocs(
+        `"${name}" takes no further words (got "${[sub, ...args].join(' ')}"). Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   if (values.role !== undefined && name !== 'serve') {
-    io.err(`--role applies to serve only (got it with "${name}").`)
+    io.err(withDocs(`--role applies to serve only (got it with "${name}").`, 'cli'))
     return EXIT.usage
   }
   const ctx: CommandContext = {
@@ -214,7 +225,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
       const text = values[option]
       const date = text ? new Date(text) : undefined
       if (!date || Number.isNaN(date.getTime()))
-        throw new ConfigError(`--${option} must be a date such as 2026-11-01`)
+        throw new ConfigError(`--${option} must be a date such as 2026-11-01`, { docs: 'cli' })
       return date
     },
   }
@@ -229,7 +240,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
       (isOpayoKashflowError(error) &&
         (error.code === 'sync_config_invalid' || error.code === 'invalid_argument'))
     ) {
-      io.err(error.message)
+      io.err(withDocs(error.message, error instanceof ConfigError ? error.docs : 'config'))
       return EXIT.usage
     }
     io.err(`opayo-kashflow ${name}: ${(error as Error).message}`)
