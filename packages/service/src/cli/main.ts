@@ -13,6 +13,7 @@ import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
 import { withDocs } from './docs-link.js'
+import { HELP } from './help-text.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
@@ -37,41 +38,6 @@ function packageVersion(): string {
 }
 
 export { EXIT }
-
-const HELP = `opayo-kashflow: Opayo card payments into KashFlow, exactly once.
-
-Usage: opayo-kashflow <command> [options]
-
-Commands:
-  serve                         run the service (notifications, Form returns, Pi hand-over, poller, status page)
-                                [--role all|ack|worker]: ack answers Opayo only, worker only posts
-  status                        counts per state, backlog age, dead letters   [--json]
-  dead-letters list             the dead letters with their reasons           [--json]
-  dead-letters show <id>        one dead letter explained, every attempt      [--json]
-  dead-letters replay <id...>   put dead letters back in the queue            [--reason R] [--dry-run] [--json]
-  dead-letters resolve <id>     post it to the invoice a person chose         --invoice N --reason R [--by NAME] [--json]
-  dead-letters discard <id>     close a dead letter                           --reason R
-  registrations import FILE     Server registrations into the store           [--json]
-                                (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
-  fees import FILE              fees per batch or transaction (our CSV layout) into the store  [--json]
-                                (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
-  settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
-                                (AMOUNT in the home currency; -97.80 when the acquirer took money)
-  backfill --from D --to D      pull Opayo's Reporting API and ingest
-  reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
-  doctor                        check credentials and the configured accounts [--json]
-  demo                          the whole job on fakes, on loopback          [--mode clearing]
-
-Options:
-  --config PATH   the config file (default ./opayo-kashflow.config.json)
-  --json          machine-readable output
-  --help, --version
-
-Exit codes: 0 done, 1 failed (or something needs attention), 2 usage or configuration error.
-Secrets come from the environment: OPAYO_KASHFLOW_KASHFLOW_PASSWORD, OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD,
-OPAYO_KASHFLOW_REPORTING_PASSWORD, OPAYO_KASHFLOW_FORM_PASSWORD, OPAYO_KASHFLOW_PI_INTEGRATION_KEY,
-OPAYO_KASHFLOW_PI_INTEGRATION_PASSWORD, OPAYO_KASHFLOW_HANDOVER_TOKEN, OPAYO_KASHFLOW_ADMIN_TOKEN,
-OPAYO_KASHFLOW_DATABASE_URL.`
 
 /** Every command: what it needs, its required subcommands, and its handler. */
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -108,6 +74,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   backfill: backfillCommand,
   reconcile: reconcileCommand,
   doctor: doctorCommand,
+  fakes: {
+    needs: 'nothing',
+    subcommands: [],
+    run: async (ctx) => (await import('./fakes-command.js')).runFakesCommand(ctx),
+  },
+  trigger: {
+    needs: 'service',
+    subcommands: ['payment', 'declined', 'refund', 'deferred'],
+    run: async (ctx) => (await import('./trigger-command.js')).runTriggerCommand(ctx),
+  },
   demo: {
     needs: 'nothing',
     subcommands: [],
@@ -131,6 +107,14 @@ const OPTIONS = {
   on: { type: 'string' },
   as: { type: 'string' },
   nominal: { type: 'string' },
+  'port-kashflow': { type: 'string' },
+  'port-opayo': { type: 'string' },
+  'port-serve': { type: 'string' },
+  invoices: { type: 'string' },
+  seed: { type: 'string' },
+  'write-config': { type: 'string' },
+  amount: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const
