@@ -170,6 +170,9 @@ export async function runFakesCommand({ options, io }: CommandContext): Promise<
   const kashflow = await startFakeKashflowServer({
     port: kashflowPort,
     seed: {
+      // As the demo runs it: a refund is a negative invoice payment line, which the fake refuses
+      // by default (no public source shows KashFlow accepting one; see FakeKashflowUnconfirmed).
+      unconfirmed: { negativeBulkAmounts: 'accepted' },
       invoices: seed.invoices.map((i) => ({
         number: i.number,
         gross: i.gross,

@@ -216,8 +216,8 @@ export async function runTriggerCommand(
 }
 
 /**
- * A refund or release done at the fake Opayo, then one Reporting poll (what serve's poller does
- * on its next tick) to bring it into the store, and its outcome.
+ * A refund or release done at the fake Opayo, then one Reporting read over the last hour (what
+ * serve's poller does on its next tick) to bring it into the store, and its outcome.
  */
 async function afterShared(
   built: BuiltService,
@@ -233,7 +233,13 @@ async function afterShared(
       ok: false,
       detail: `Opayo answered ${status ?? `HTTP ${answer.httpStatus}`} ${answer.reply.get('StatusDetail') ?? ''}`,
     }
-  const totals = await built.service.poll()
+  // The last hour up to a minute ahead: Reporting's dates are whole seconds, so a window ending
+  // "now" can miss what was done this second (serve's next poll would catch it).
+  const now = Date.now()
+  const totals = await built.service.backfill({
+    from: new Date(now - 3_600_000),
+    to: new Date(now + 60_000),
+  })
   const txId = normaliseTransactionId(answer.reply.get('VPSTxId') ?? related ?? '')
   const result = await outcome(built, step, `opayo:${txId}:${kind}`, 'posted')
   return { ...result, detail: `${result.detail} (Reporting poll read ${totals.seen})` }
