@@ -1,7 +1,7 @@
 // `fakes`, `serve` and `trigger` together, each a process of the CLI: the fakes write the config,
 // serve runs on it, and trigger registers, pays and notifies as a shop and its shopper would.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -146,5 +146,41 @@ describe('opayo-kashflow fakes + serve + trigger', () => {
     )
     const status = JSON.parse(result.stdout) as { counts: { posted: number } }
     expect(status.counts.posted).toBeGreaterThanOrEqual(4)
+  })
+})
+
+describe.skipIf(!existsSync(join(root, 'dist/cli.js')))('serve through the installed bin', () => {
+  it('stops cleanly on SIGTERM and exits 0: the bin runs the CLI in its own process, no child is left', async () => {
+    const config = JSON.parse(readFileSync(join(dir, 'opayo-kashflow.config.json'), 'utf8')) as {
+      server: Record<string, unknown>
+    }
+    writeFileSync(
+      join(dir, 'bin.json'),
+      JSON.stringify({
+        ...config,
+        server: { ...config.server, port: 0 },
+        store: { sqlite: 'bin.db' },
+      }),
+    )
+    // The bin as a package manager links it (node_modules/.bin/opayo-kashflow -> bin/opayo-kashflow.js).
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/opayo-kashflow.js'), 'serve', '--config', 'bin.json'],
+      {
+        cwd: dir,
+        env,
+      },
+    )
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    for (let i = 0; i < 300 && !output.includes('listening on'); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(output).toContain('listening on')
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(output).toContain('Stopping: finishing the work in hand')
+    expect(existsSync(join(dir, 'bin.db'))).toBe(true)
   })
 })

@@ -29,7 +29,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
 /**
  * The zod error map the config file is parsed with: each issue in words (what the key takes, and
  * what the file has). Messages a schema sets itself are kept; this only replaces zod's defaults.
- * @example ServiceConfigSchema.safeParse(raw, { error: configIssueMessage })
+ * @example const parseOptions = { error: configIssueMessage } // what loadConfig passes to safeParse
  */
 export function configIssueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
