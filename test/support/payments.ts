@@ -34,3 +34,12 @@ export function payment(
     ...overrides,
   })
 }
+
+/**
+ * The fixed ids of the tests that need them: the testkit's buildServerNotification makes fresh
+ * ones on every call, so a test that registers `INV-1042-1` or expects this VPSTxId passes them.
+ */
+export const FIXED_NOTIFICATION_IDS = {
+  VendorTxCode: 'INV-1042-1',
+  VPSTxId: '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}',
+} as const

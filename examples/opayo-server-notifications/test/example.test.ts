@@ -13,10 +13,13 @@ describe('the Opayo Server notifications example', () => {
   it('acknowledges a signed notification over real HTTP and records the payment', async () => {
     const server = await startNotificationServer({ vendorName: 'myshop' })
     try {
-      const fields = signServerNotification(buildServerNotification(), {
-        vendorName: 'myshop',
-        securityKey: 'IK776BWNHN',
-      })
+      const fields = signServerNotification(
+        buildServerNotification({ VendorTxCode: 'INV-1042-1' }),
+        {
+          vendorName: 'myshop',
+          securityKey: 'IK776BWNHN',
+        },
+      )
       const reply = await postServerNotification(server.url, fields)
       expect(reply).toMatchObject({
         httpStatus: 200,

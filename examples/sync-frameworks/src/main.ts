@@ -26,7 +26,7 @@ for (const [name, start] of Object.entries(frameworks)) {
   const { service, metrics } = await buildService(kashflow.url)
   // The adapter starts the worker loops: without them nothing reaches KashFlow.
   const server = await start(service)
-  const fields = signServerNotification(buildServerNotification(), {
+  const fields = signServerNotification(buildServerNotification({ VendorTxCode: 'INV-1042-1' }), {
     vendorName: 'myshop',
     securityKey: 'IK776BWNHN',
   })

@@ -12,6 +12,7 @@ import type {
   ServerNotificationHandlerEvent,
   ServerNotificationHandlerOptions,
 } from '../src/index.js'
+import { FIXED_NOTIFICATION_IDS } from '../../../test/support/payments.js'
 
 const secrets = { vendorName: 'myshop', securityKey: 'IK776BWNHN' }
 const registration = {
@@ -58,7 +59,10 @@ function setup(overrides: Partial<ServerNotificationHandlerOptions> = {}) {
 }
 
 const signed = (overrides: Partial<ServerNotificationFields> = {}) =>
-  signServerNotification(buildServerNotification(overrides), secrets)
+  signServerNotification(
+    buildServerNotification({ ...FIXED_NOTIFICATION_IDS, ...overrides }),
+    secrets,
+  )
 
 describe('createServerNotificationHandler()', () => {
   it('answers OK with the redirect from onNotification, handing over a canonical payment', async () => {

@@ -12,6 +12,7 @@ import {
 } from '../src/index.js'
 import type { ServerNotification } from '../src/index.js'
 import { SERVER_SIGNATURE_VECTOR as V } from './fixtures/vectors.js'
+import { FIXED_NOTIFICATION_IDS } from '../../../test/support/payments.js'
 
 const parse = (fields: Record<string, string>): ServerNotification => {
   const result = parseServerNotification(fields)
@@ -49,7 +50,10 @@ describe('verifyServerNotification()', () => {
 
   it('verifies a protocol 4.00 notification whose 4.00 fields are appended to the hash', () => {
     const signed = parse(
-      signServerNotification(buildServerNotification({ SchemeTraceID: 'S123' }), secrets),
+      signServerNotification(
+        buildServerNotification({ ...FIXED_NOTIFICATION_IDS, SchemeTraceID: 'S123' }),
+        secrets,
+      ),
     )
     expect(() => verifyServerNotification(signed, secrets)).not.toThrow()
     const withoutV4 = serverNotificationSignature(
@@ -61,7 +65,10 @@ describe('verifyServerNotification()', () => {
 
   it('hashes the vendor name lower-cased, whatever case it is configured in', () => {
     const signed = parse(
-      signServerNotification(buildServerNotification(), { ...secrets, vendorName: 'myshop' }),
+      signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), {
+        ...secrets,
+        vendorName: 'myshop',
+      }),
     )
     expect(() =>
       verifyServerNotification(signed, { ...secrets, vendorName: 'MYSHOP' }),
@@ -70,6 +77,7 @@ describe('verifyServerNotification()', () => {
 
   it('verifies the TOKEN variant (VPSTxId without braces, Token, no card fields)', () => {
     const fields = buildServerNotification({
+      ...FIXED_NOTIFICATION_IDS,
       TxType: 'TOKEN',
       Token: '{A1B2C3D4-0000-4000-8000-0123456789AB}',
     })
@@ -82,7 +90,7 @@ describe('verifyServerNotification()', () => {
   })
 
   it('rejects a tampered field with a message that diagnoses without printing the key', () => {
-    const signed = signServerNotification(buildServerNotification(), secrets)
+    const signed = signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), secrets)
     const tampered = parse({ ...signed, Status: 'NOTAUTHED' })
     let error: unknown
     try {
@@ -100,13 +108,20 @@ describe('verifyServerNotification()', () => {
 
   it('says so when the notification was signed for an empty vendor name', () => {
     const signed = parse(
-      signServerNotification(buildServerNotification(), { ...secrets, vendorName: '' }),
+      signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), {
+        ...secrets,
+        vendorName: '',
+      }),
     )
     expect(() => verifyServerNotification(signed, secrets)).toThrow(/empty vendor name/)
   })
 
   it('says so when the body was decoded with "+" kept as "+"', () => {
-    const fields = buildServerNotification({ StatusDetail: 'x', AVSCV2: 'ALL MATCH' })
+    const fields = buildServerNotification({
+      ...FIXED_NOTIFICATION_IDS,
+      StatusDetail: 'x',
+      AVSCV2: 'ALL MATCH',
+    })
     const signed = signServerNotification(fields, secrets)
     // Opayo signed "ALL MATCH"; a handler that did not decode '+' to ' ' sees "ALL+MATCH".
     const misread = parse({ ...signed, AVSCV2: 'ALL+MATCH' })
@@ -118,7 +133,9 @@ describe('verifyServerNotification()', () => {
   })
 
   it('rejects a different SecurityKey', () => {
-    const signed = parse(signServerNotification(buildServerNotification(), secrets))
+    const signed = parse(
+      signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), secrets),
+    )
     expect(() =>
       verifyServerNotification(signed, { ...secrets, securityKey: 'WRONGKEY00' }),
     ).toThrow(OpayoSignatureError)
@@ -203,7 +220,7 @@ describe('serverNotificationReply()', () => {
 describe('a verified notification means what was registered, whatever its unsigned fields say', () => {
   const secrets = { vendorName: 'myshop', securityKey: 'IK776BWNHN' }
   const registration = { securityKey: secrets.securityKey, amount: money(12000, 'GBP') }
-  const genuine = signServerNotification(buildServerNotification(), secrets)
+  const genuine = signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), secrets)
   const toPayment = (fields: Record<string, string>) => {
     const notification = parse(fields)
     verifyServerNotification(notification, secrets)
@@ -257,7 +274,7 @@ describe('a verified notification means what was registered, whatever its unsign
 describe('toCanonicalPayment for a Server notification', () => {
   it('is unverified unless the caller says it verified the signature', () => {
     const notification = parseServerNotification(
-      signServerNotification(buildServerNotification(), {
+      signServerNotification(buildServerNotification(FIXED_NOTIFICATION_IDS), {
         vendorName: 'myshop',
         securityKey: 'IK776BWNHN',
       }),

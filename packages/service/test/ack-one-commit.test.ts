@@ -47,10 +47,17 @@ async function setup(store: Store) {
       new Request('http://service.local/opayo/notify', {
         method: 'POST',
         body: new URLSearchParams(
-          signServerNotification(buildServerNotification({ VPSTxId: `{${TX}}`, ...overrides }), {
-            vendorName: 'myshop',
-            securityKey: KEY,
-          }),
+          signServerNotification(
+            buildServerNotification({
+              VendorTxCode: 'INV-1042-1',
+              VPSTxId: `{${TX}}`,
+              ...overrides,
+            }),
+            {
+              vendorName: 'myshop',
+              securityKey: KEY,
+            },
+          ),
         ),
       }),
     )

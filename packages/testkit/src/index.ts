@@ -2,6 +2,7 @@
 
 export {
   buildServerNotification,
+  uniqueVendorTxCode,
   signServerNotification,
   postServerNotification,
   parseNotificationReply,

@@ -11,7 +11,11 @@ import {
   createRateBudget,
 } from '@opayo-kashflow/kashflow'
 import type { KashflowClient, RateBudget } from '@opayo-kashflow/kashflow'
-import { createOpayoPiClient, createOpayoReportingClient } from '@opayo-kashflow/opayo'
+import {
+  createOpayoPiClient,
+  createOpayoReportingClient,
+  createOpayoServerClient,
+} from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { Store, SyncLogger } from '@opayo-kashflow/sync'
 import type { PostgresRateBudget } from '@opayo-kashflow/sync/postgres'
@@ -111,6 +115,13 @@ export async function serviceFromConfig(
         fetch: metrics.instrumentFetch('opayo'),
       })
     : undefined
+  const server = config.opayo.server
+    ? createOpayoServerClient({
+        vendorName: config.opayo.vendorName,
+        environment: toEnvironment(config.opayo.server.environment ?? config.opayo.environment),
+        fetch: metrics.instrumentFetch('opayo'),
+      })
+    : undefined
   const handoverToken = config.opayo.pi ? secret('handoverToken') : undefined
   const adminToken = optionalSecret('adminToken')
   if (config.posting.suspense && config.posting.createInvoice)
@@ -165,6 +176,7 @@ export async function serviceFromConfig(
       ...(formPassword ? { formPassword } : {}),
       ...(reporting ? { reporting } : {}),
       ...(pi ? { pi } : {}),
+      ...(server ? { server } : {}),
       ...(config.opayo.confirmationRateBudget
         ? { confirmationRateBudget: config.opayo.confirmationRateBudget }
         : {}),

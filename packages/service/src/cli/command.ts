@@ -42,6 +42,20 @@ export interface CommandOptions {
   readonly as?: string | undefined
   /** `settlement explain`: the nominal code to book it to. */
   readonly nominal?: string | undefined
+  /** `fakes`: ports of the fake KashFlow, the fake Opayo and the `serve` the config points at. */
+  readonly 'port-kashflow'?: string | undefined
+  readonly 'port-opayo'?: string | undefined
+  readonly 'port-serve'?: string | undefined
+  /** `fakes`: the invoices to seed, `1042:120.00,1043:50.00`. */
+  readonly invoices?: string | undefined
+  /** `fakes`: a JSON seed file (invoices, customers, bank accounts, payment methods). */
+  readonly seed?: string | undefined
+  /** `fakes`: write the config there instead of printing it. */
+  readonly 'write-config'?: string | undefined
+  /** `trigger`: the amount, in major units. @default 10.00 */
+  readonly amount?: string | undefined
+  /** `trigger`: serve's base URL. @default from the config's server.host and server.port */
+  readonly url?: string | undefined
 }
 
 /** What every handler gets: the subcommand, the rest of the words, the options, and output. */

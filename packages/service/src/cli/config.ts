@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { MatchingPolicySchema, PostingRulesSchema, isCurrencyCode } from '@opayo-kashflow/core'
 import { z } from 'zod'
+import { configIssueMessage } from './config-issues.js'
+import type { DocsSection } from './docs-link.js'
+import { ServerConfigSchema } from './server-config-schema.js'
 import { SettlementConfigSchema } from './settlement-config-schema.js'
 
 /** Secrets come from the environment, never from the config file. */
@@ -44,6 +47,16 @@ export const ServiceConfigSchema = z.strictObject({
     pi: z
       .strictObject({
         /** @default opayo.environment */
+        environment: Environment.optional(),
+      })
+      .optional(),
+    /**
+     * Server registrations (`registerServerTransaction`, and `trigger` against the fakes): where
+     * they are sent. Without this section the CLI-built service registers nothing.
+     */
+    server: z
+      .strictObject({
+        /** `live`, `sandbox` or the registration URL. @default opayo.environment */
         environment: Environment.optional(),
       })
       .optional(),
@@ -165,42 +178,7 @@ export const ServiceConfigSchema = z.strictObject({
       }),
     ])
     .default({ sqlite: './opayo-kashflow.db' }),
-  server: z.strictObject({
-    port: z.number().int().min(0).max(65535).default(8080),
-    host: z.string().default('127.0.0.1'),
-    /** Where Opayo sends the shopper; {vendorTxCode} is replaced. */
-    redirectUrl: z.url(),
-    /** Where every Form return sends the shopper (the return's own query parameters are appended). */
-    formRedirectUrl: z.url().optional(),
-    concurrency: z.number().int().positive().default(2),
-    /** Largest request body, in bytes (413 above it). */
-    bodyLimitBytes: z.number().int().min(1024).max(10_485_760).default(65_536),
-    /** The whole request must arrive within this (slow clients are cut off). */
-    requestTimeoutMs: z.number().int().min(100).default(10_000),
-    /** The headers must arrive within this. */
-    headersTimeoutMs: z.number().int().min(100).default(5_000),
-    /** At most this many open connections on the public listener. */
-    maxConnections: z.number().int().min(1).max(100_000).default(1_000),
-    /**
-     * At most this many of them from one client address (IPv6: one /64): a fair share, so one
-     * client cannot hold the cap. Behind a proxy every connection is the proxy's: set it to
-     * maxConnections and limit per client in the proxy. @default max(10, maxConnections / 10)
-     */
-    maxConnectionsPerClient: z.number().int().min(1).max(100_000).optional(),
-    /**
-     * A second listener for the admin routes (status page, detailed health), bound to loopback
-     * by default. The admin routes are also served on the main listener when
-     * OPAYO_KASHFLOW_ADMIN_TOKEN is set (as a bearer token). A `host` that is not a loopback
-     * address needs OPAYO_KASHFLOW_ADMIN_TOKEN: `serve` refuses to start without it
-     * (admin-listener.ts), and every request to that listener then needs the bearer token.
-     */
-    admin: z
-      .strictObject({
-        port: z.number().int().min(0).max(65535),
-        host: z.string().default('127.0.0.1'),
-      })
-      .optional(),
-  }),
+  server: ServerConfigSchema,
   poll: z
     .union([
       z.literal(false),
@@ -238,12 +216,35 @@ export const ServiceConfigSchema = z.strictObject({
 })
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>
 
-/** A configuration problem, naming the field. */
+/**
+ * A configuration or usage problem, naming the key or flag; `docs` is the docs section the CLI
+ * links under it (`withDocs`).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
+  /** The docs section that explains the fix. @default 'config' */
+  readonly docs: DocsSection
+  constructor(message: string, options: { readonly docs?: DocsSection } = {}) {
+    super(message)
+    this.docs = options.docs ?? 'config'
+  }
 }
 
-/** Loads and validates the config file, with errors that name each bad field. */
+/**
+ * The config with its file paths (the SQLite file) resolved against the config file's folder,
+ * not the current directory: `status --config svc/config.json` run from the parent folder opens
+ * the database `serve` wrote through the same file.
+ */
+function withPathsFrom(folder: string, config: ServiceConfig): ServiceConfig {
+  const { store } = config
+  if (!('sqlite' in store) || store.sqlite === ':memory:' || isAbsolute(store.sqlite)) return config
+  return { ...config, store: { ...store, sqlite: resolve(folder, store.sqlite) } }
+}
+
+/**
+ * Loads and validates the config file, with errors that name each bad field in words. Relative
+ * paths in it are relative to the file's folder.
+ */
 export async function loadConfig(path: string): Promise<ServiceConfig> {
   const file = resolve(path)
   let raw: unknown
@@ -260,13 +261,13 @@ export async function loadConfig(path: string): Promise<ServiceConfig> {
       `The config file ${file} is invalid:\n  - opayo.registrationsFile: registrations now live in the store. Remove the field and run \`opayo-kashflow registrations import ${String(legacy.registrationsFile)}\` once.`,
     )
   }
-  const parsed = ServiceConfigSchema.safeParse(raw)
+  const parsed = ServiceConfigSchema.safeParse(raw, { error: configIssueMessage })
   if (!parsed.success) {
     throw new ConfigError(
       `The config file ${file} is invalid:\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
     )
   }
-  return parsed.data
+  return withPathsFrom(dirname(file), parsed.data)
 }
 
 /** Reads a required secret from the environment. */

@@ -12,7 +12,7 @@ export async function runDemoCommand(
     return (await runClearingDemo({ log })).cleared
   }
   if (mode !== 'direct')
-    throw new ConfigError(`--mode must be "direct" or "clearing", not "${mode}".`)
+    throw new ConfigError(`--mode must be "direct" or "clearing", not "${mode}".`, { docs: 'cli' })
   const { runDemo } = await import('../demo/demo.js')
   const result = await runDemo({ log })
   return result.accounted

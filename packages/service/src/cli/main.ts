@@ -12,18 +12,16 @@ import type { Command, CommandContext, CommandIo, ExitCode } from './command.js'
 import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
+import { withDocs } from './docs-link.js'
+import { HELP } from './help-text.js'
 import { feesCommand } from './fees-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
 import { markNegativeNumbers, unmarkNegativeNumber } from './negative-numbers.js'
 import { terminalText } from './terminal-text.js'
-import {
-  backfillCommand,
-  doctorCommand,
-  reconcileCommand,
-  serveCommand,
-} from './service-commands.js'
+import { doctorCommand } from './doctor-command.js'
+import { backfillCommand, reconcileCommand, serveCommand } from './service-commands.js'
 
 /**
  * This package's version, from its package.json: the nearest one above this file, which is
@@ -40,41 +38,6 @@ function packageVersion(): string {
 }
 
 export { EXIT }
-
-const HELP = `opayo-kashflow: Opayo card payments into KashFlow, exactly once.
-
-Usage: opayo-kashflow <command> [options]
-
-Commands:
-  serve                         run the service (notifications, Form returns, Pi hand-over, poller, status page)
-                                [--role all|ack|worker]: ack answers Opayo only, worker only posts
-  status                        counts per state, backlog age, dead letters   [--json]
-  dead-letters list             the dead letters with their reasons           [--json]
-  dead-letters show <id>        one dead letter explained, every attempt      [--json]
-  dead-letters replay <id...>   put dead letters back in the queue            [--reason R] [--dry-run] [--json]
-  dead-letters resolve <id>     post it to the invoice a person chose         --invoice N --reason R [--by NAME] [--json]
-  dead-letters discard <id>     close a dead letter                           --reason R
-  registrations import FILE     Server registrations into the store           [--json]
-                                (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
-  fees import FILE              fees per batch or transaction (our CSV layout) into the store  [--json]
-                                (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
-  settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
-                                (AMOUNT in the home currency; -97.80 when the acquirer took money)
-  backfill --from D --to D      pull Opayo's Reporting API and ingest
-  reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
-  doctor                        check credentials and the configured accounts [--json]
-  demo                          the whole job on fakes, on loopback          [--mode clearing]
-
-Options:
-  --config PATH   the config file (default ./opayo-kashflow.config.json)
-  --json          machine-readable output
-  --help, --version
-
-Exit codes: 0 done, 1 failed (or something needs attention), 2 usage or configuration error.
-Secrets come from the environment: OPAYO_KASHFLOW_KASHFLOW_PASSWORD, OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD,
-OPAYO_KASHFLOW_REPORTING_PASSWORD, OPAYO_KASHFLOW_FORM_PASSWORD, OPAYO_KASHFLOW_PI_INTEGRATION_KEY,
-OPAYO_KASHFLOW_PI_INTEGRATION_PASSWORD, OPAYO_KASHFLOW_HANDOVER_TOKEN, OPAYO_KASHFLOW_ADMIN_TOKEN,
-OPAYO_KASHFLOW_DATABASE_URL.`
 
 /** Every command: what it needs, its required subcommands, and its handler. */
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -111,6 +74,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   backfill: backfillCommand,
   reconcile: reconcileCommand,
   doctor: doctorCommand,
+  fakes: {
+    needs: 'nothing',
+    subcommands: [],
+    run: async (ctx) => (await import('./fakes-command.js')).runFakesCommand(ctx),
+  },
+  trigger: {
+    needs: 'service',
+    subcommands: ['payment', 'declined', 'refund', 'deferred'],
+    run: async (ctx) => (await import('./trigger-command.js')).runTriggerCommand(ctx),
+  },
   demo: {
     needs: 'nothing',
     subcommands: [],
@@ -134,6 +107,14 @@ const OPTIONS = {
   on: { type: 'string' },
   as: { type: 'string' },
   nominal: { type: 'string' },
+  'port-kashflow': { type: 'string' },
+  'port-opayo': { type: 'string' },
+  'port-serve': { type: 'string' },
+  invoices: { type: 'string' },
+  seed: { type: 'string' },
+  'write-config': { type: 'string' },
+  amount: { type: 'string' },
+  url: { type: 'string' },
   help: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
 } as const
@@ -162,7 +143,12 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
     parsed = parse()
   } catch (error) {
     // parseArgs' words ("Unknown option '--frm'..."), then what to do next.
-    io.err(`${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`)
+    io.err(
+      withDocs(
+        `${(error as Error).message}\nRun opayo-kashflow --help for the commands and options.`,
+        'cli',
+      ),
+    )
     return EXIT.usage
   }
   // A negative amount (`settlement received 77 -97.80`) is a word, not an option.
@@ -183,25 +169,34 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
   if (command === undefined) {
     io.err(
-      `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run opayo-kashflow --help for details.`,
+      withDocs(
+        `Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   const { subcommands } = command
   if (subcommands.length > 0 && !subcommands.includes(sub ?? '')) {
     io.err(
-      `"${name}" needs one of: ${subcommands.map((s) => `${name} ${s}`).join(', ')}. Run opayo-kashflow --help for details.`,
+      withDocs(
+        `"${name}" needs one of: ${subcommands.map((s) => `${name} ${s}`).join(', ')}. Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   if (subcommands.length === 0 && sub !== undefined) {
     io.err(
-      `"${name}" takes no further words (got "${[sub, ...args].join(' ')}"). Run opayo-kashflow --help for details.`,
+      withDocs(
+        `"${name}" takes no further words (got "${[sub, ...args].join(' ')}"). Run opayo-kashflow --help for details.`,
+        'cli',
+      ),
     )
     return EXIT.usage
   }
   if (values.role !== undefined && name !== 'serve') {
-    io.err(`--role applies to serve only (got it with "${name}").`)
+    io.err(withDocs(`--role applies to serve only (got it with "${name}").`, 'cli'))
     return EXIT.usage
   }
   const ctx: CommandContext = {
@@ -214,7 +209,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
       const text = values[option]
       const date = text ? new Date(text) : undefined
       if (!date || Number.isNaN(date.getTime()))
-        throw new ConfigError(`--${option} must be a date such as 2026-11-01`)
+        throw new ConfigError(`--${option} must be a date such as 2026-11-01`, { docs: 'cli' })
       return date
     },
   }
@@ -229,7 +224,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<ExitCode> {
       (isOpayoKashflowError(error) &&
         (error.code === 'sync_config_invalid' || error.code === 'invalid_argument'))
     ) {
-      io.err(error.message)
+      io.err(withDocs(error.message, error instanceof ConfigError ? error.docs : 'config'))
       return EXIT.usage
     }
     io.err(`opayo-kashflow ${name}: ${(error as Error).message}`)

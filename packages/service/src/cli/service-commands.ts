@@ -1,5 +1,6 @@
-// `serve`, `backfill`, `reconcile` and `doctor`: the commands that need the whole service (the
-// store, the KashFlow client and the Opayo clients, with their secrets from the environment).
+// `serve`, `backfill` and `reconcile`: commands that need the whole service (the store, the
+// KashFlow client and the Opayo clients, with their secrets from the environment). `doctor` is in
+// doctor-command.ts.
 import { createReferenceParser } from '@opayo-kashflow/core'
 import type { Command } from './command.js'
 import type { ServiceConfig } from './config.js'
@@ -7,7 +8,6 @@ import { ConfigError, optionalSecret } from './config.js'
 import { EXIT } from './command.js'
 import { runReconcileCommand } from './reconcile-command.js'
 import { adminListenerGuard } from './admin-listener.js'
-import { terminalLine } from './terminal-text.js'
 
 /** A URL without the user and password it may carry. */
 function withoutCredentials(url: string): string {
@@ -65,6 +65,7 @@ export function serveRole(value: string | undefined): ServeRole {
   if (!role)
     throw new ConfigError(
       `--role must be one of ${SERVE_ROLES.join(', ')} (got "${String(value)}"): ack answers Opayo, worker posts to KashFlow, all does both.`,
+      { docs: 'cli' },
     )
   return role
 }
@@ -175,69 +176,4 @@ export const reconcileCommand: Command = {
           }
         : {}),
     }),
-}
-
-/** `doctor`: the credentials and the configured accounts, each check marked ok or FAIL. */
-export const doctorCommand: Command = {
-  needs: 'service',
-  subcommands: [],
-  async run({ config, built: { kashflow, reporting }, print }) {
-    const checks: { check: string; ok: boolean; detail: string }[] = []
-    let loginFailed = false
-    const run = async (check: string, fn: () => Promise<string>) => {
-      if (loginFailed && check !== 'Opayo Reporting API') {
-        checks.push({ check, ok: false, detail: 'not checked: the KashFlow login failed' })
-        return
-      }
-      try {
-        checks.push({ check, ok: true, detail: await fn() })
-      } catch (error) {
-        checks.push({ check, ok: false, detail: (error as Error).message })
-      }
-    }
-    let accounts: Awaited<ReturnType<typeof kashflow.bankAccounts.list>> = []
-    await run('KashFlow login', async () => {
-      accounts = await kashflow.bankAccounts.list()
-      return `${accounts.length} bank account(s)`
-    })
-    loginFailed = checks[0]?.ok === false
-    await run(`bank account ${config.posting.bankAccountId}`, () =>
-      Promise.resolve(
-        accounts.some((a) => a.Id === config.posting.bankAccountId)
-          ? 'exists'
-          : Promise.reject(new Error('not found among the bank accounts')),
-      ),
-    )
-    await run(`payment method ${config.posting.paymentMethodId}`, async () =>
-      (await kashflow.paymentMethods.list()).some((m) => m.Id === config.posting.paymentMethodId)
-        ? 'exists'
-        : Promise.reject(new Error('not found among the invoice payment methods')),
-    )
-    if (config.posting.suspense) {
-      const { suspenseNominalCode, bankNominalCode } = config.posting.suspense
-      await run(`nominal codes ${suspenseNominalCode}, ${bankNominalCode}`, async () => {
-        const codes = new Set((await kashflow.nominals.list()).map((n) => n.Code))
-        const missing = [suspenseNominalCode, bankNominalCode].filter((c) => !codes.has(c))
-        return missing.length
-          ? Promise.reject(new Error(`missing: ${missing.join(', ')}`))
-          : 'exist'
-      })
-    }
-    if (config.customFields.some((c) => c.target === 'customer')) {
-      await run('customer custom fields', () =>
-        Promise.resolve(
-          'KashFlow does not list custom field definitions; create one customer by hand and check the names match',
-        ),
-      )
-    }
-    if (reporting)
-      await run('Opayo Reporting API', async () => `version ${await reporting.version()}`)
-    print(checks, () =>
-      checks
-        .map((c) => terminalLine(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.detail}`))
-        .join('\n'),
-    )
-    await kashflow.logout()
-    return checks.every((c) => c.ok) ? EXIT.ok : EXIT.failed
-  },
 }

@@ -2,6 +2,11 @@
 import { json } from './http.js'
 import { answerPi } from './pi.js'
 import { answerReporting } from './reporting.js'
+import {
+  payOnPaymentPage,
+  refundServerTransaction,
+  releaseServerTransaction,
+} from './server-simulator.js'
 import { paymentPage, registerServerTransaction } from './server-transactions.js'
 import type { OpayoState } from './state.js'
 
@@ -17,7 +22,8 @@ export interface OpayoRoute {
 const PI = /\/api\/v1\/(.*)$/
 
 /**
- * Reporting, Server registration, the Server payment page, then Pi (`.../api/v1/...`).
+ * Reporting, Server registration, the Server payment page (GET shows it, POST pays), the Shared
+ * protocol's refund and release, then Pi (`.../api/v1/...`).
  * @example const route = opayoRoutes.find((r) => r.matches(new URL('https://x/access/access.htm'), 'POST'))
  */
 export const opayoRoutes: readonly OpayoRoute[] = [
@@ -33,6 +39,21 @@ export const opayoRoutes: readonly OpayoRoute[] = [
     matches: (url, method) =>
       url.pathname.endsWith('/Simulator/VSPServerPaymentPage.asp') && method === 'GET',
     handle: (_state, _request, url) => paymentPage(url),
+  },
+  {
+    matches: (url, method) =>
+      url.pathname.endsWith('/Simulator/VSPServerPaymentPage.asp') && method === 'POST',
+    handle: (state, request, url) => payOnPaymentPage(state, request, url),
+  },
+  {
+    matches: (url, method) =>
+      url.pathname.endsWith('/gateway/service/refund.vsp') && method === 'POST',
+    handle: (state, request) => refundServerTransaction(state, request),
+  },
+  {
+    matches: (url, method) =>
+      url.pathname.endsWith('/gateway/service/release.vsp') && method === 'POST',
+    handle: (state, request) => releaseServerTransaction(state, request),
   },
   {
     matches: (url) => PI.test(url.pathname),

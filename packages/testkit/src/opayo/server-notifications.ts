@@ -1,12 +1,26 @@
+import { randomBytes } from 'node:crypto'
 import { serverNotificationSignature } from '@opayo-kashflow/opayo'
 import type { ServerNotificationSecrets } from '@opayo-kashflow/opayo'
+import { randomVpsTxId } from './server-registrations.js'
 
 /** Server notification fields by wire name, as Opayo posts them. */
 export type ServerNotificationFields = Record<string, string>
 
 /**
+ * A VendorTxCode for invoice 1042 with a fresh random suffix (`INV-1042-` and 8 upper-case hex
+ * digits): a second order never reuses the first one's code.
+ * @example const vendorTxCode = uniqueVendorTxCode() // e.g. 'INV-1042-9F3A01BC'
+ */
+export function uniqueVendorTxCode(prefix = 'INV-1042-'): string {
+  return `${prefix}${randomBytes(4).toString('hex').toUpperCase()}`
+}
+
+/**
  * A realistic, unsigned Server notification (protocol 4.00, a successful Visa payment), with
- * your overrides. Pass it to {@link signServerNotification}.
+ * your overrides. Pass it to {@link signServerNotification}. Each call makes a fresh `VPSTxId`
+ * and `VendorTxCode` (`INV-1042-` and a random suffix, see {@link uniqueVendorTxCode}) unless
+ * you pass them: pass both when a test needs fixed ids (a registration stored under a known
+ * VendorTxCode, a repeat of the same notification).
  * @example buildServerNotification({ VendorTxCode: 'INV-1042-1', Status: 'NOTAUTHED' })
  */
 export function buildServerNotification(
@@ -15,8 +29,8 @@ export function buildServerNotification(
   const base: ServerNotificationFields = {
     VPSProtocol: '4.00',
     TxType: 'PAYMENT',
-    VendorTxCode: 'INV-1042-1',
-    VPSTxId: '{F955C22E-F67B-4DA3-8EA3-6DAC68FA59D2}',
+    VendorTxCode: uniqueVendorTxCode(),
+    VPSTxId: randomVpsTxId(),
     Status: 'OK',
     StatusDetail: '0000 : The Authorisation was Successful.',
     TxAuthNo: '4255',
