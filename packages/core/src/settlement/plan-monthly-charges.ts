@@ -147,10 +147,11 @@ export function planMonthlyCharges(
     }
     const net = line.net.amount
     const vat = line.vat.amount
-    const mismatch = (why: string) =>
+    const mismatch = (why: string): void => {
       issues.push(
         issue('charge_vat_mismatch', at('vat'), `Statement ${statement.statementId} ${name}: ${why}.`),
       )
+    }
     if (rule.vat === 'exempt') {
       if (vat !== 0)
         return mismatch(`VAT of ${vat} minor units on fee type "${line.feeType}", which is exempt`)
