@@ -173,7 +173,12 @@ export function parseChargeStatements(
   for (const required of ['statementId', 'feeType', 'net', 'vat', 'currency'] as const)
     if (!columns.has(required))
       issues.push(
-        lineIssue('missing_value', header.line, required, `The header has no "${required}" column.`),
+        lineIssue(
+          'missing_value',
+          header.line,
+          required,
+          `The header has no "${required}" column.`,
+        ),
       )
   if (!columns.has('date') && !columns.has('period'))
     issues.push(

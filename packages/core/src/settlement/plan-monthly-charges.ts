@@ -65,7 +65,11 @@ export function defineChargeRules(input: ChargeRulesInput): ChargeRules {
     if (key === '') issues.push(issue('invalid_posting_rule', [feeType], 'a fee type is empty'))
     else if (Object.hasOwn(rules, key))
       issues.push(
-        issue('invalid_posting_rule', [feeType], `fee type "${feeType}" is given twice (case aside)`),
+        issue(
+          'invalid_posting_rule',
+          [feeType],
+          `fee type "${feeType}" is given twice (case aside)`,
+        ),
       )
     else rules[key] = rule
   }
@@ -149,7 +153,11 @@ export function planMonthlyCharges(
     const vat = line.vat.amount
     const mismatch = (why: string): void => {
       issues.push(
-        issue('charge_vat_mismatch', at('vat'), `Statement ${statement.statementId} ${name}: ${why}.`),
+        issue(
+          'charge_vat_mismatch',
+          at('vat'),
+          `Statement ${statement.statementId} ${name}: ${why}.`,
+        ),
       )
     }
     if (rule.vat === 'exempt') {
@@ -193,7 +201,9 @@ export function planMonthlyCharges(
         .join(', '),
     })
   })
-  return issues.length > 0 ? err(issues) : ok({ statementId: statement.statementId, lines, skipped })
+  return issues.length > 0
+    ? err(issues)
+    : ok({ statementId: statement.statementId, lines, skipped })
 }
 
 /** `net × rate / 100`, rounded half-up to a minor unit, exactly (the rate as a decimal). */

@@ -5,7 +5,12 @@ import {
   SettlementTransactionSchema,
   normaliseBatchId,
 } from '@opayo-kashflow/core'
-import type { SettlementAccounts, SettlementFees, SettlementTotals } from '@opayo-kashflow/core'
+import type {
+  ChargeRules,
+  SettlementAccounts,
+  SettlementFees,
+  SettlementTotals,
+} from '@opayo-kashflow/core'
 import { z } from 'zod'
 import type { SettlementDepositsOptions } from './settlement-deposits.js'
 
@@ -54,6 +59,12 @@ export interface SettlementOptions {
    * batch again with `received`).
    */
   readonly deposits?: SettlementDepositsOptions
+  /**
+   * Monthly acquirer and gateway charges per fee type (from core's `defineChargeRules`): how a
+   * charge statement (`ingestChargeStatement`) is written, one bank line per statement line.
+   * Without it, a charge statement is dead-lettered `charges_not_configured`.
+   */
+  readonly charges?: ChargeRules
 }
 
 /** The event id of a settlement batch: `batch:{normalised batch id}`. */
