@@ -13,6 +13,7 @@ import { EXIT } from './command.js'
 import { ConfigError, loadConfig } from './config.js'
 import { runDemoCommand } from './demo-command.js'
 import { feesCommand } from './fees-command.js'
+import { chargesCommand } from './charges-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
@@ -58,6 +59,8 @@ Commands:
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
   fees import FILE              fees per batch or transaction (our CSV layout) into the store  [--json]
                                 (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
+  charges import FILE           monthly acquirer and gateway charges (our CSV layout), queued  [--json]
+                                (columns: statement_id, date | period, fee_type, net, vat, currency)
   settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
                                 (AMOUNT in the home currency; -97.80 when the acquirer took money)
   backfill --from D --to D      pull Opayo's Reporting API and ingest
@@ -90,6 +93,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     needs: 'config',
     subcommands: ['import'],
     run: feesCommand,
+  },
+  charges: {
+    needs: 'service',
+    subcommands: ['import'],
+    run: ({ sub, args, config, built, io, print }) =>
+      chargesCommand({ sub, args, config, built, io, print }),
   },
   settlement: {
     needs: 'service',
