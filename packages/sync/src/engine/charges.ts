@@ -21,7 +21,7 @@ import type { EngineContext } from './context.js'
 import { fingerprintOf } from './ingest.js'
 import { writeOnce } from './ledger.js'
 import { settlementFailed } from './settlement-failure.js'
-import { surfaceChangedBatch } from './settlement-integrity.js'
+import { supersedeUnwritten, surfaceChangedBatch } from './settlement-integrity.js'
 import type { IngestResult } from './sync-engine.js'
 
 /** The event id of a charge statement: `charges:{statementId}`. */
@@ -51,7 +51,7 @@ export interface PostedChargesRecord {
 /**
  * The statement in a stored payload, or undefined when the payload is not a charge statement.
  * @example
- * const statement = chargeStatementOf(event.payment)
+ * chargeStatementOf({ settlementBatch: { batchId: '1234' } }) // undefined: not a charge statement
  */
 export function chargeStatementOf(payload: unknown): ChargeStatement | undefined {
   if (payload === null || typeof payload !== 'object' || !('chargeStatement' in payload))
@@ -85,14 +85,8 @@ export function createChargeIngest(
     const result = await ctx.store.ingest({ id, payment: payload, fingerprint, now: ctx.now() })
     if (result.outcome === 'conflict') {
       // Nothing of it written yet: the corrected statement replaces the stored one.
-      if (
-        ['received', 'waiting', 'dead'].includes(result.event.state) &&
-        (await ctx.store.ledger(id)).length === 0 &&
-        (await ctx.store.supersede({ id, payment: payload, fingerprint, now: ctx.now() }))
-      ) {
-        ctx.emit({ type: 'received', id })
+      if (await supersedeUnwritten(ctx, result.event, payload, fingerprint))
         return { outcome: 'received', id }
-      }
       const surfaced = await surfaceChangedBatch(
         ctx,
         result.event,

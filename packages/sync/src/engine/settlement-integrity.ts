@@ -114,3 +114,29 @@ export async function surfaceChangedBatch(
   }
   return id
 }
+
+/**
+ * An event ingested again with other content while nothing of it was written to KashFlow (no
+ * ledger entry) and it is not being worked on (`received`, `waiting` or `dead`): the new content
+ * replaces the stored one, as if it had arrived first, and `received` is emitted. False when
+ * something was written (the caller then surfaces the change for a person) or it is in hand.
+ * @example
+ * async function corrected(ctx: Parameters<typeof supersedeUnwritten>[0], stored: EventRecord) {
+ *   const replaced = await supersedeUnwritten(ctx, stored, { settlementBatch: { batchId: '1234' } }, 'b2c3d4e5f6a7b8c9d0e1')
+ *   console.log(replaced ? 'queued with the new content' : 'a person looks')
+ * }
+ */
+export async function supersedeUnwritten(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
+  stored: EventRecord,
+  payload: unknown,
+  fingerprint: string,
+): Promise<boolean> {
+  const { id } = stored
+  if (!['received', 'waiting', 'dead'].includes(stored.state)) return false
+  if ((await ctx.store.ledger(id)).length > 0) return false
+  if (!(await ctx.store.supersede({ id, payment: payload, fingerprint, now: ctx.now() })))
+    return false
+  ctx.emit({ type: 'received', id })
+  return true
+}
