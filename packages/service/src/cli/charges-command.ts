@@ -1,7 +1,14 @@
 // `opayo-kashflow charges import FILE`: monthly acquirer and gateway charge statements, in this
 // project's CSV layout, checked against `settlement.charges` and queued for the engine, which
 // writes one bank line per statement line, once.
-import { add, format, money, parseChargeStatements, planMonthlyCharges } from '@opayo-kashflow/core'
+import {
+  add,
+  format,
+  money,
+  negate,
+  parseChargeStatements,
+  planMonthlyCharges,
+} from '@opayo-kashflow/core'
 import type { ChargeRules, Money } from '@opayo-kashflow/core'
 import type { BuiltService } from './build.js'
 import type { CommandIo, ExitCode } from './command.js'
@@ -97,11 +104,7 @@ function totals(
     lines
       .filter((l) => l.from === from)
       .reduce(
-        (total, l) =>
-          add(
-            total,
-            l.direction === 'paidOut' ? l.amount : money(-l.amount.amount, l.amount.currency),
-          ),
+        (total, l) => add(total, l.direction === 'paidOut' ? l.amount : negate(l.amount)),
         money(0, statement.currency),
       )
   return {
