@@ -179,3 +179,10 @@ describe('defineChargeRules and chargeMarker', () => {
     expect(() => chargeMarker('has space', 1)).toThrow(/statement id/)
   })
 })
+
+describe('statement ids', () => {
+  it('are upper-cased, so a re-export in other case is the same statement', () => {
+    const [lower] = parsed(`${HEADER}\nelv-2026-10,2026-10,,msc,,3.75,0.00,GBP\n`)
+    expect(lower?.statementId).toBe('ELV-2026-10')
+  })
+})

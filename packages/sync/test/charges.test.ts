@@ -128,6 +128,35 @@ describe('a charge statement', () => {
     expect(balances.get(1200)).toBe(1500 - 2400)
   })
 
+  it('under gross settle, the direct debit leaves the bank and clearing was never short', async () => {
+    const gross: SettlementOptions = {
+      ...settlement,
+      payout: 'gross',
+      charges: defineChargeRules({
+        msc: { nominalCode: 7901, vat: 'exempt', from: 'bank' },
+        authorisation: { nominalCode: 7901, vat: 'exempt', from: 'bank' },
+        gateway: { nominalCode: 7902, vat: { rate: 20 }, from: 'bank' },
+      }),
+    }
+    const h = harness({ seed, engine: { rules: clearingRules, settlement: gross } })
+    const a = payment(1042)
+    const b = payment(1043)
+    await h.engine.ingest(a)
+    await h.engine.ingest(b)
+    await h.engine.ingestSettlementBatch({ ...batchOf('B-2', [a, b]), received: gbp(2000) })
+    await h.engine.ingestChargeStatement(october)
+    await h.settle()
+    const balances = trialBalance(h.fake)
+    expect(balances.get(1210)).toBe(0)
+    expect(balances.get(7901)).toBe(500)
+    expect(balances.get(VAT)).toBe(400)
+    // £20.00 paid gross; £5.00 of charges and £24.00 to the gateway debited from the bank.
+    expect(balances.get(1200)).toBe(2000 - 500 - 2400)
+    expect(linesWith(h, 'OPAYO-CHARGE:ELV-2026-10:1')).toEqual([
+      expect.objectContaining({ AccountId: BANK, PaidOut: 3.75, VATAble: false }),
+    ])
+  })
+
   it('a crash after a write, or a lost answer, never writes a line twice', async () => {
     let crashes = 1
     const h = harness({

@@ -45,10 +45,14 @@ export type ChargeStatementLine = z.output<typeof ChargeStatementLineSchema>
  */
 export const ChargeStatementSchema = z
   .object({
-    /** The statement's (or invoice's) id: one word of letters, digits and `-._{}`, 1-40 long. */
+    /**
+     * The statement's (or invoice's) id: one word of letters, digits and `-._{}`, 1-40 long; upper
+     * cased (as batch ids are), so `elv-2026-10` re-exported as `ELV-2026-10` is the same statement.
+     */
     statementId: z
       .string()
       .trim()
+      .toUpperCase()
       .regex(STATEMENT_ID, 'statementId must be 1-40 letters, digits or -._{} characters'),
     currency: CurrencyCodeSchema,
     lines: z.array(ChargeStatementLineSchema).min(1, 'a statement has at least one line'),
@@ -205,7 +209,7 @@ function readRow(
   const before = issues.length
   const problem = (column: string, message: string, code: LineIssue['code'] = 'missing_value') =>
     issues.push(lineIssue(code, line, column, message))
-  const statementId = cell('statementId')
+  const statementId = cell('statementId')?.toUpperCase()
   const feeType = cell('feeType')
   const currency = cell('currency')?.toUpperCase()
   const period = cell('period')
