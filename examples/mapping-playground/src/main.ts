@@ -1,4 +1,5 @@
 // `pnpm demo`: plans KashFlow postings for a bundled day of Opayo payments and prints them.
+import { planCharges, renderCharges } from './charges.js'
 import { planPlayground, renderPlayground } from './playground.js'
 
 const rows = await planPlayground()
@@ -8,3 +9,5 @@ if (unaccounted.length > 0) {
   console.error(`${unaccounted.length} payments got no decision`)
   process.exitCode = 1
 }
+console.log()
+console.log(renderCharges(planCharges()))

@@ -140,6 +140,31 @@ export { londonDate, addDays } from './posting/london-date.js'
 export { FeeRuleSchema, FeeRulesSchema, defineFeeRules, feeFor } from './settlement/fee-rules.js'
 export type { FeeRule, FeeRules, FeeRulesInput, FeeSubject } from './settlement/fee-rules.js'
 export { parseFeeStatement } from './settlement/fee-statement.js'
+export {
+  ChargeStatementLineSchema,
+  ChargeStatementSchema,
+  chargeMarker,
+  parseChargeStatements,
+} from './settlement/charge-statement.js'
+export type {
+  ChargeStatement,
+  ChargeStatementInput,
+  ChargeStatementLine,
+} from './settlement/charge-statement.js'
+export type { LineIssue } from './internal/csv.js'
+export {
+  ChargeRuleSchema,
+  ChargeRulesSchema,
+  defineChargeRules,
+  planMonthlyCharges,
+} from './settlement/plan-monthly-charges.js'
+export type {
+  ChargeRule,
+  ChargeRules,
+  ChargeRulesInput,
+  MonthlyChargePlan,
+  PlannedCharge,
+} from './settlement/plan-monthly-charges.js'
 export type { FeeStatementRow, FeeStatementIssue } from './settlement/fee-statement.js'
 export {
   SETTLEMENT_MARKER_PURPOSES,

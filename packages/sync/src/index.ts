@@ -68,3 +68,5 @@ export type {
 } from './engine/settlement-types.js'
 export type { SettlementDepositsOptions } from './engine/settlement-deposits.js'
 export type { PayoutDifferenceInput, PayoutDifferenceKind } from './engine/settlement-adjustment.js'
+export { chargeEventId } from './engine/charges.js'
+export type { PostedChargesRecord } from './engine/charges.js'

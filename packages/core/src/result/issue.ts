@@ -52,6 +52,13 @@ export const ISSUE_CODES = {
   implausible_amount_received: 'implausible_amount_received',
   /** A settlement batch holds several currencies (one `transactiongroup` per currency). */
   settlement_multi_currency: 'settlement_multi_currency',
+  /** A charge statement line's fee type has no charge rule (`settlement.charges`); the message names it. */
+  unknown_fee_type: 'unknown_fee_type',
+  /**
+   * A charge statement line's VAT is not what its fee type's rule explains: VAT on a VAT-exempt
+   * type, or more than 1 minor unit away from the net at the configured rate. Never guessed.
+   */
+  charge_vat_mismatch: 'charge_vat_mismatch',
   /** The event is valid but only a person can decide what to post (for example a void). */
   manual_review_required: 'manual_review_required',
   /** A callback supplied by the user threw, or planning hit a bug; the message says what. */

@@ -1,8 +1,8 @@
 import { normaliseTransactionId } from '../model/canonical-payment.js'
 import { parseAmount } from '../money/money.js'
 import type { Money } from '../money/money.js'
-import { issue } from '../result/issue.js'
-import type { Issue, IssueCode } from '../result/issue.js'
+import { cellOf, headerColumns, lineIssue, readCsv } from '../internal/csv.js'
+import type { Issue } from '../result/issue.js'
 import { err, ok } from '../result/result.js'
 import type { Result } from '../result/result.js'
 
@@ -83,14 +83,7 @@ export function parseFeeStatement(
     return err([lineIssue('missing_value', 1, 'header', 'The fee statement is empty.')])
   }
   const issues: FeeStatementIssue[] = []
-  const columns = new Map<Column, number>()
-  header.fields.forEach((name, index) => {
-    const column = HEADERS[name.toLowerCase().replace(/[\s_-]/g, '')]
-    if (column === undefined) return
-    if (columns.has(column)) {
-      issues.push(lineIssue('invalid_type', header.line, name, `Column "${name}" appears twice.`))
-    } else columns.set(column, index)
-  })
+  const columns = headerColumns(header, HEADERS, issues)
   for (const required of ['fee', 'currency'] as const) {
     if (!columns.has(required)) {
       issues.push(
@@ -118,11 +111,7 @@ export function parseFeeStatement(
   const rows: FeeStatementRow[] = []
   for (const record of body) {
     if (record.fields.every((f) => f.trim() === '')) continue
-    const cell = (column: Column): string | undefined => {
-      const index = columns.get(column)
-      const value = index === undefined ? undefined : record.fields[index]?.trim()
-      return value === '' ? undefined : value
-    }
+    const cell = (column: Column) => cellOf(record, columns, column)
     const batchId = cell('batchId')
     const transactionId = cell('transactionId')
     const vendorTxCode = cell('vendorTxCode')
@@ -177,76 +166,4 @@ export function parseFeeStatement(
     })
   }
   return issues.length > 0 ? err(issues) : ok(rows)
-}
-
-function lineIssue(
-  code: IssueCode,
-  line: number,
-  column: string,
-  message: string,
-): FeeStatementIssue {
-  return { ...issue(code, [line, column], `Line ${line}: ${message}`), line }
-}
-
-interface CsvRecord {
-  readonly line: number
-  readonly fields: readonly string[]
-}
-
-/** RFC 4180 records, each with the line it starts on. */
-function readCsv(text: string): Result<readonly CsvRecord[], readonly FeeStatementIssue[]> {
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
-  const records: CsvRecord[] = []
-  let fields: string[] = []
-  let field = ''
-  let quoted = false
-  let line = 1
-  let start = 1
-  let i = 0
-  const endRecord = (): void => {
-    fields.push(field)
-    records.push({ line: start, fields })
-    fields = []
-    field = ''
-  }
-  while (i < source.length) {
-    const c = source[i]
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') {
-        field += '"'
-        i += 2
-        continue
-      }
-      if (c === '"') quoted = false
-      else {
-        if (c === '\n') line += 1
-        field += c
-      }
-      i += 1
-      continue
-    }
-    if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      fields.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i += 1
-      endRecord()
-      line += 1
-      start = line
-    } else field += c
-    i += 1
-  }
-  if (quoted) {
-    return err([
-      lineIssue(
-        'invalid_type',
-        start,
-        'csv',
-        'A quoted field is not closed before the end of the file.',
-      ),
-    ])
-  }
-  if (field !== '' || fields.length > 0) endRecord()
-  return ok(records)
 }

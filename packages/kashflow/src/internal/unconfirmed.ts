@@ -281,6 +281,17 @@ export const KASHFLOW_UNCONFIRMED = {
    */
   bankTransactionType: 'passed through as given; read an existing line to learn the values',
   /**
+   * What the sync engine sends as `TransactionType` on a monthly charge line (an acquirer's
+   * merchant service charge, a gateway's fee): the fee type's nominal code, as configured in
+   * `settlement.charges`. A guess from that "Bank Transaction type" nominal category (see
+   * `bankTransactionType`): whether KashFlow wants the nominal's `Code`, its `Id`, or a value of
+   * another list is not published. If it wants something else, KashFlow either refuses the line
+   * (`KashflowValidationError`, nothing written) or books it to another nominal, which the
+   * read-back cannot see (it compares date, amounts, marker and VAT, not the type). A user with a
+   * sandbox should post one charge, open the bank line in KashFlow and check its nominal.
+   */
+  chargeTransactionType: (nominalCode: number): number => nominalCode,
+  /**
    * `Comment` is kept whole (no published limit): the marker is its first word, so a comment cut
    * short still carries it; a first word that may be the marker cut short is "cannot tell".
    */

@@ -15,6 +15,7 @@ import { runDemoCommand } from './demo-command.js'
 import { withDocs } from './docs-link.js'
 import { HELP } from './help-text.js'
 import { feesCommand } from './fees-command.js'
+import { chargesCommand } from './charges-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
@@ -53,6 +54,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     needs: 'config',
     subcommands: ['import'],
     run: feesCommand,
+  },
+  charges: {
+    needs: 'service',
+    subcommands: ['import'],
+    run: ({ sub, args, config, built, io, print }) =>
+      chargesCommand({ sub, args, config, built, io, print }),
   },
   settlement: {
     needs: 'service',

@@ -59,5 +59,23 @@ export const SettlementConfigSchema = z.strictObject({
       windowDays: z.number().int().min(0).max(31).optional(),
     })
     .optional(),
+  /**
+   * Monthly acquirer and gateway charges, per fee type as a charge statement names it (matched
+   * without case): `{ "msc": { "nominalCode": 7901, "vat": "exempt", "from": "clearing" },
+   * "gateway": { "nominalCode": 7902, "vat": { "rate": 20 }, "from": "bank" } }`. `from`: `"bank"`
+   * for a charge debited from the bank (gross settle's direct debit, a gateway invoice),
+   * `"clearing"` for one netted off a deposit (net credit). Imported with
+   * `opayo-kashflow charges import FILE`. @default none (charge statements are refused)
+   */
+  charges: z
+    .record(
+      z.string().min(1, 'a fee type must not be empty'),
+      z.strictObject({
+        nominalCode: Id,
+        vat: z.union([z.literal('exempt'), z.strictObject({ rate: z.number().min(0).max(100) })]),
+        from: z.enum(['bank', 'clearing']),
+      }),
+    )
+    .optional(),
 })
 export type SettlementConfig = z.output<typeof SettlementConfigSchema>

@@ -1,6 +1,7 @@
 // The `settlement` section of the config file (clearing mode): the accounts a closed Opayo batch
 // is settled with, and where its fees come from. Validated here; built into the engine's options.
 import {
+  defineChargeRules,
   defineFeeRules,
   defineSettlementAccounts,
   isOpayoKashflowError,
@@ -52,9 +53,15 @@ export function settlementFromConfig(config: ServiceConfig): SettlementOptions |
       throw new ConfigError(
         'settlement: payout "gross" means the acquirer pays each batch whole and collects its fees later, so a batch posts no fees: set settlement.fees to { "source": "none" } (see docs/accounting.md#how-the-acquirer-pays).',
       )
+    for (const [feeType, rule] of Object.entries(section.charges ?? {}))
+      if (section.payout === 'gross' && rule.from === 'clearing')
+        throw new ConfigError(
+          `settlement.charges.${feeType}.from is "clearing", but payout "gross" means nothing is netted off a deposit: charges are collected by direct debit, so set "from": "bank" (see docs/accounting.md#how-the-acquirer-pays).`,
+        )
     return {
       accounts,
       fees,
+      ...(section.charges ? { charges: defineChargeRules(section.charges) } : {}),
       maxFeeDifference: section.maxFeeDifference,
       payout: section.payout,
       maxRateDeviation: section.maxRateDeviation,

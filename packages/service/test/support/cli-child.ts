@@ -1,6 +1,6 @@
 // Runs the CLI from source in a child process (node + tsx, the source condition), as the
 // installed bin would run: for tests of long-running commands (`serve`) read by their output.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -69,4 +69,20 @@ export function startCli(
       return exited
     },
   }
+}
+
+/** Runs the CLI to its end in a child process (async: never blocks the test's event loop). */
+export function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--conditions=@opayo-kashflow/source', '--import', tsx, source, ...args],
+      { cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
 }

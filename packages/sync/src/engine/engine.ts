@@ -16,6 +16,7 @@ import { createPauseGate } from './pause.js'
 import { processEvent } from './process-event.js'
 import { createSettlementIngest } from './settlement.js'
 import { createPayoutExplainer } from './settlement-adjustment.js'
+import { createChargeIngest } from './charges.js'
 import { isIdle, statusOf } from './status.js'
 import type { SyncEngine } from './sync-engine.js'
 import { createWorker } from './worker.js'
@@ -101,6 +102,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     ingestHint,
     ingestSettlementBatch: createSettlementIngest(ctx),
     explainPayoutDifference: createPayoutExplainer(ctx),
+    ingestChargeStatement: createChargeIngest(ctx),
     runOnce: worker.runOnce,
     start: worker.start,
     stop: worker.stop,

@@ -21,6 +21,7 @@ import { NeedsReview, executeIntent } from './ledger.js'
 import type { WriteIntent } from './ledger.js'
 import { isLeaseLost } from './leases.js'
 import { processSettlement } from './settlement.js'
+import { chargeStatementOf, processChargeStatement } from './charges.js'
 import { depositAdjustmentOf, processAdjustment } from './settlement-adjustment.js'
 import { settlementBatchOf } from './settlement-types.js'
 import { lookUpWithMatching } from './matching.js'
@@ -132,6 +133,8 @@ export async function processEvent(
   if (batch) return processSettlement(ctx, event, batch)
   const adjustment = depositAdjustmentOf(event.payment)
   if (adjustment) return processAdjustment(ctx, event, adjustment)
+  const charges = chargeStatementOf(event.payment)
+  if (charges) return processChargeStatement(ctx, event, charges)
   const parsed = parseCanonicalPayment(event.payment)
   if (!parsed.ok) {
     await deadLetter(event, 'invalid_payment', {

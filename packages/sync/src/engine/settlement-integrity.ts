@@ -75,9 +75,10 @@ export async function claimForBatch(
 }
 
 /**
- * A batch Opayo reports again with other content after the engine wrote some of it to KashFlow:
- * stored straight as a dead letter of its own (`{batch event id}:changed:{digest}`, reason
- * `settlement_batch_changed`) with the figures posted and the figures now reported, so a person
+ * A batch Opayo reports again with other content after the engine wrote some of it to KashFlow
+ * (or a charge statement re-imported with other lines: `reason` `charge_statement_changed`):
+ * stored straight as a dead letter of its own (`{event id}:changed:{digest}`, reason
+ * `settlement_batch_changed` by default) with the figures posted and the figures now reported, so a person
  * sees it in `dead-letters list` and the alert webhook. The same change polled again is a
  * duplicate of that dead letter, never a second one. Returns the dead letter's id.
  * @example
@@ -91,6 +92,7 @@ export async function surfaceChangedBatch(
   stored: EventRecord,
   payload: unknown,
   fingerprint: string,
+  reason: 'settlement_batch_changed' | 'charge_statement_changed' = 'settlement_batch_changed',
 ): Promise<string> {
   const id = `${stored.id}:changed:${fingerprint.slice(0, 16)}`
   const detail = {
@@ -104,11 +106,37 @@ export async function surfaceChangedBatch(
     payment: payload,
     fingerprint,
     now: ctx.now(),
-    dead: { reason: 'settlement_batch_changed', detail },
+    dead: { reason, detail },
   })
   if (result.outcome === 'received') {
     ctx.logger?.warn?.('sync settlement batch changed after posting', { id, batch: stored.id })
-    ctx.emit({ type: 'dead-lettered', id, reason: 'settlement_batch_changed' })
+    ctx.emit({ type: 'dead-lettered', id, reason })
   }
   return id
+}
+
+/**
+ * An event ingested again with other content while nothing of it was written to KashFlow (no
+ * ledger entry) and it is not being worked on (`received`, `waiting` or `dead`): the new content
+ * replaces the stored one, as if it had arrived first, and `received` is emitted. False when
+ * something was written (the caller then surfaces the change for a person) or it is in hand.
+ * @example
+ * async function corrected(ctx: Parameters<typeof supersedeUnwritten>[0], stored: EventRecord) {
+ *   const replaced = await supersedeUnwritten(ctx, stored, { settlementBatch: { batchId: '1234' } }, 'b2c3d4e5f6a7b8c9d0e1')
+ *   console.log(replaced ? 'queued with the new content' : 'a person looks')
+ * }
+ */
+export async function supersedeUnwritten(
+  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
+  stored: EventRecord,
+  payload: unknown,
+  fingerprint: string,
+): Promise<boolean> {
+  const { id } = stored
+  if (!['received', 'waiting', 'dead'].includes(stored.state)) return false
+  if ((await ctx.store.ledger(id)).length > 0) return false
+  if (!(await ctx.store.supersede({ id, payment: payload, fingerprint, now: ctx.now() })))
+    return false
+  ctx.emit({ type: 'received', id })
+  return true
 }

@@ -6,6 +6,7 @@ import {
   normaliseBatchId,
 } from '@opayo-kashflow/core'
 import type {
+  ChargeRules,
   PlanSettlementOptions,
   SettlementAccounts,
   SettlementFees,
@@ -70,6 +71,12 @@ export interface SettlementOptions {
    * batch again with `received`).
    */
   readonly deposits?: SettlementDepositsOptions
+  /**
+   * Monthly acquirer and gateway charges per fee type (from core's `defineChargeRules`): how a
+   * charge statement (`ingestChargeStatement`) is written, one bank line per statement line.
+   * Without it, a charge statement is dead-lettered `charges_not_configured`.
+   */
+  readonly charges?: ChargeRules
 }
 
 /**

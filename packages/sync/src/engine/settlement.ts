@@ -40,7 +40,11 @@ import type {
   SettledBatchRecord,
   SettlementPayload,
 } from './settlement-types.js'
-import { claimSettledTransactions, surfaceChangedBatch } from './settlement-integrity.js'
+import {
+  claimSettledTransactions,
+  supersedeUnwritten,
+  surfaceChangedBatch,
+} from './settlement-integrity.js'
 import type { SettlementClaim } from './settlement-integrity.js'
 
 /** The engine's `ingestSettlementBatch` over the context's store. */
@@ -62,13 +66,9 @@ export function createSettlementIngest(
     // the bank statement) replaces the stored one while nothing of it was written to KashFlow.
     if (
       result.outcome === 'conflict' &&
-      ['received', 'waiting', 'dead'].includes(result.event.state) &&
-      (await ctx.store.ledger(id)).length === 0 &&
-      (await ctx.store.supersede({ id, payment: payload, fingerprint, now: ctx.now() }))
-    ) {
-      ctx.emit({ type: 'received', id })
+      (await supersedeUnwritten(ctx, result.event, payload, fingerprint))
+    )
       return { outcome: 'received', id }
-    }
     // Changed after some of it was written: never a duplicate; a dead letter a person sees.
     // (A new `received` alone is the bank's figure, not Opayo's batch: not a change of it.)
     if (result.outcome === 'conflict' && opayoPartChanged(result.event.payment, batch))

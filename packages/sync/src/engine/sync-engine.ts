@@ -10,6 +10,7 @@ import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
 import type { SettlementBatchEventInput } from './settlement-types.js'
 import type { PayoutDifferenceInput } from './settlement-adjustment.js'
+import type { ChargeStatementInput } from '@opayo-kashflow/core'
 import type { ResolveResult } from './matching.js'
 
 /** Why all posting is paused: KashFlow is down, or its credentials are refused. */
@@ -129,6 +130,15 @@ export interface SyncEngine {
    * @throws {InvalidArgumentError} when the batch is not posted, or the date or nominal is invalid.
    */
   explainPayoutDifference(input: PayoutDifferenceInput): Promise<IngestResult>
+  /**
+   * Stores a monthly charge statement (an acquirer's or gateway's, in core's
+   * `ChargeStatementSchema`) as event `charges:{statementId}`. A worker writes one bank line per
+   * statement line, once, as `settlement.charges` says (account, VAT, nominal). A repeat is a
+   * duplicate; other lines under the same id replace it while nothing is written, and after that
+   * are a `charge_statement_changed` dead letter (outcome `conflict`, its id returned).
+   * @throws {InvalidArgumentError} when the statement is not valid.
+   */
+  ingestChargeStatement(input: ChargeStatementInput): Promise<IngestResult>
   /**
    * One round (claim due events, process them) as the direct loop, `${workerId}/0`; calls
    * queue behind each other. Returns how many events were claimed.
