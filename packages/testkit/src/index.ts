@@ -34,6 +34,7 @@ export type {
   FakeKashflowUnconfirmed,
   FakeKashflowUser,
   FakeInvoiceSeed,
+  FakeInvoiceLineSeed,
   FakeKashflowFault,
   FakeInvoice,
   FakePaymentLine,
