@@ -55,7 +55,7 @@ describe('creditNoteCreateBody', () => {
       Currency: { Code: 'GBP' },
       LineItems: [
         { Quantity: 2, Rate: -40, VATAmount: -16, VATLevel: 20, NominalCode: 4000 },
-        { Quantity: 1, Rate: -20, VATAmount: -0, VATLevel: 0, NominalCode: 4010 },
+        { Quantity: 1, Rate: -20, VATAmount: 0, VATLevel: 0, NominalCode: 4010 },
       ],
     })
   })

@@ -300,7 +300,7 @@ export const KASHFLOW_UNCONFIRMED = {
     readonly Quantity: number
     readonly Rate: number
     readonly VATAmount: number
-  }) => ({ Quantity: line.Quantity, Rate: -line.Rate, VATAmount: -line.VATAmount }),
+  }) => ({ Quantity: line.Quantity, Rate: 0 - line.Rate, VATAmount: 0 - line.VATAmount }), // 0 - 0 is +0, never -0
   /**
    * `GET /invoices?customercode=` rows carry `CustomerReference` (the Swagger digest lists it on
    * the invoice model; no source shows a list row). `creditNotes.findByMarker` reads it there; a
