@@ -45,7 +45,7 @@ export class NeedsReview extends Error {
 
 /**
  * Posts one intent through the ledger: an invoice payment or refund (read back against the
- * invoice's pre-image), a customer upsert (by email, or created under a code derived from
+ * invoice's pre-image; a `credit-note` refund creates its credit note first, credit-note.ts), a customer upsert (by email, or created under a code derived from
  * the marker and read back by it), or a journal (read back by date and
  * reference). `invoice` is the invoice as read for planning; the write reuses it. `match` (a
  * resolution or a matching decision) is kept in the payment's ledger request. Returns the
