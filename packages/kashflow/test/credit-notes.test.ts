@@ -155,7 +155,9 @@ describe('creditNotes.findByMarker', () => {
         HttpResponse.json({ Data: [{ Number: 1042, GrossAmount: 120 }], MetaData: {} }),
       ),
     )
-    const error = await kashflow.creditNotes.findByMarker('SMITH01', MARKER).catch((e: unknown) => e)
+    const error = await kashflow.creditNotes
+      .findByMarker('SMITH01', MARKER)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(KashflowCannotTellError)
     expect(error).toMatchObject({ seen: { rows: 1, rowsWithoutCustomerReference: 1 } })
     server.use(http.get(`${BASE}/invoices`, () => HttpResponse.json({ Data: [], MetaData: {} })))
