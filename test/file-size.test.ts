@@ -69,6 +69,10 @@ const ONE_JOB: Readonly<Record<string, { readonly lines: number; readonly job: s
     lines: 335,
     job: 'ranking invoice candidates for a payment',
   },
+  'packages/kashflow/src/internal/unconfirmed.ts': {
+    lines: 328,
+    job: 'KASHFLOW_UNCONFIRMED: every KashFlow guess in the one place a sandbox user checks',
+  },
   'packages/sync/src/store/store.ts': { lines: 315, job: 'the Store port: its types' },
   'packages/opayo/src/reporting/client.ts': { lines: 315, job: 'the Reporting API client' },
   'packages/service/src/service/service.ts': {

@@ -134,18 +134,60 @@ describe('planPostings()', () => {
     ])
   })
 
-  it('refuses refunds: "credit-note" (not built), naming the key and what to use', () => {
+  it('refuses an unknown refunds mode, naming the key and both modes', () => {
     const refuse = () =>
       definePostingRules({
         bankAccountId: 3,
         paymentMethodId: 7,
-        // @ts-expect-error credit-note refunds are not a mode the rules accept
-        refunds: 'credit-note',
+        // @ts-expect-error not a mode the rules accept
+        refunds: 'store-credit',
       })
     expect(refuse).toThrow(PostingRulesError)
     expect(refuse).toThrow(
-      /\[refunds\] must be "negative-payment" .*got "credit-note"; credit-note refunds are not built yet/,
+      /\[refunds\] must be "negative-payment" .* or "credit-note" .*got "store-credit"/,
     )
+  })
+
+  it('plans a credit-note refund with the mode and the credit note marker, same account and amount', () => {
+    const creditRules = definePostingRules({
+      bankAccountId: 3,
+      paymentMethodId: 7,
+      mode: 'clearing',
+      clearingBankAccountId: 9,
+      refunds: 'credit-note',
+    })
+    const refund = aPayment({
+      id: `opayo:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund`,
+      kind: 'refund',
+      source: {
+        system: 'opayo',
+        protocol: 'pi',
+        transactionId: '043D6711-E722-ACC6-2C2E-B03E00BF7603',
+        vendorTxCode: 'INV-1042-R1',
+        relatedTransactionId: TX,
+        verified: true,
+      },
+      amount: { amount: 2000, currency: 'GBP' },
+    })
+    const [intent] = planPostings(refund, creditRules, { references })
+    expect(intent).toMatchObject({
+      kind: 'invoice-refund',
+      mode: 'credit-note',
+      invoiceNumber: 1042,
+      amount: { amount: 2000, currency: 'GBP' },
+      bankAccountId: 9,
+      marker: 'OPAYO:043D6711-E722-ACC6-2C2E-B03E00BF7603:refund',
+      creditNoteMarker: 'OPAYO:043D6711-E722-ACC6-2C2E-B03E00BF7603:creditnote',
+    })
+    // The negative-payment mode carries no credit note marker.
+    expect(planPostings(refund, rules, { references })[0]).not.toHaveProperty('creditNoteMarker')
+    expect(
+      findPostingMarker(`${(intent as { creditNoteMarker: string }).creditNoteMarker}`),
+    ).toEqual({
+      marker: 'OPAYO:043D6711-E722-ACC6-2C2E-B03E00BF7603:creditnote',
+      transactionId: '043D6711-E722-ACC6-2C2E-B03E00BF7603',
+      purpose: 'creditnote',
+    })
   })
 
   it.each([

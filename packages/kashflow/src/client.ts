@@ -11,6 +11,7 @@ import type {
   WriteThrottleOptions,
 } from './internal/transport.js'
 import { bankTransactionsResource } from './resources/bank-transactions.js'
+import { creditNotesResource } from './resources/credit-notes.js'
 import { customersResource } from './resources/customers.js'
 import { invoicePaymentsResource } from './resources/invoice-payments.js'
 import { invoicesResource } from './resources/invoices.js'
@@ -18,6 +19,7 @@ import { journalsResource } from './resources/journals.js'
 import { lookupResources } from './resources/lookups.js'
 import { settingsResource } from './resources/settings.js'
 import type { BankTransactionsResource } from './resources/bank-transactions.js'
+import type { CreditNotesResource } from './resources/credit-notes.js'
 import type { CustomersResource } from './resources/customers.js'
 import type { InvoicePaymentsResource } from './resources/invoice-payments.js'
 import type { InvoicesResource } from './resources/invoices.js'
@@ -89,6 +91,8 @@ export interface KashflowClient {
   readonly invoices: InvoicesResource
   /** Payments on sales invoices, and the read-back that makes posting exactly once. */
   readonly invoicePayments: InvoicePaymentsResource
+  /** Sales credit notes (negative invoices): create exactly once, find by marker. */
+  readonly creditNotes: CreditNotesResource
   /** Customers: read, find by email, create, update, upsert. */
   readonly customers: CustomersResource
   /** Nominal journals. */
@@ -114,6 +118,7 @@ function build(
   return {
     invoices,
     invoicePayments: invoicePaymentsResource(transport, invoices, settings),
+    creditNotes: creditNotesResource(transport, invoices),
     customers: customersResource(transport),
     journals: journalsResource(transport),
     settings,

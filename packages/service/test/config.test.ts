@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { ServiceConfigSchema, loadConfig } from '../src/cli/config.js'
 
 describe('the CLI configuration', () => {
-  it('refuses credit-note refunds and an unknown home currency, saying why', () => {
+  it('takes credit-note refunds, refuses an unknown mode and an unknown home currency, saying why', () => {
     const base = {
       opayo: { vendorName: 'myshop' },
       kashflow: { username: 'u' },
@@ -17,32 +17,37 @@ describe('the CLI configuration', () => {
         ...base,
         posting: { bankAccountId: 1, paymentMethodId: 2, ...posting },
       })
-    const creditNote = parse({ refunds: 'credit-note' })
-    expect(creditNote.success).toBe(false)
-    expect(creditNote.error?.issues).toHaveLength(1)
-    expect(creditNote.error?.issues[0]?.path).toEqual(['posting', 'refunds'])
-    expect(creditNote.error?.issues[0]?.message).toMatch(
-      /^must be "negative-payment" .*got "credit-note"; credit-note refunds are not built yet$/,
+    expect(parse({ refunds: 'credit-note' }).data?.posting.refunds).toBe('credit-note')
+    const unknown = parse({ refunds: 'store-credit' })
+    expect(unknown.success).toBe(false)
+    expect(unknown.error?.issues).toHaveLength(1)
+    expect(unknown.error?.issues[0]?.path).toEqual(['posting', 'refunds'])
+    expect(unknown.error?.issues[0]?.message).toMatch(
+      /^must be "negative-payment" .* or "credit-note" .*got "store-credit"$/,
     )
     expect(parse({}).data?.posting.refunds).toBe('negative-payment')
     expect(parse({ homeCurrency: 'XYZ' }).success).toBe(false)
     expect(parse({ homeCurrency: 'EUR' }).success).toBe(true)
   })
 
-  it('tells whoever loads a config with refunds: "credit-note" which key and what to write', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'config-')), 'config.json')
-    writeFileSync(
-      file,
-      JSON.stringify({
-        opayo: { vendorName: 'myshop' },
-        kashflow: { username: 'u' },
-        references: ['INV-{invoice}-{*}'],
-        server: { redirectUrl: 'https://shop.example/' },
-        posting: { bankAccountId: 1, paymentMethodId: 2, refunds: 'credit-note' },
-      }),
-    )
-    await expect(loadConfig(file)).rejects.toThrow(
-      /- posting\.refunds: must be "negative-payment" .*credit-note refunds are not built yet/,
+  it('loads refunds: "credit-note" into the posting rules, and names the key of a wrong mode', async () => {
+    const file = (refunds: string) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'config-')), 'config.json')
+      writeFileSync(
+        path,
+        JSON.stringify({
+          opayo: { vendorName: 'myshop' },
+          kashflow: { username: 'u' },
+          references: ['INV-{invoice}-{*}'],
+          server: { redirectUrl: 'https://shop.example/' },
+          posting: { bankAccountId: 1, paymentMethodId: 2, refunds },
+        }),
+      )
+      return path
+    }
+    expect((await loadConfig(file('credit-note'))).posting.refunds).toBe('credit-note')
+    await expect(loadConfig(file('credit'))).rejects.toThrow(
+      /- posting\.refunds: must be "negative-payment" .*or "credit-note"/,
     )
   })
 

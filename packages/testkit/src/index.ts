@@ -35,6 +35,7 @@ export type {
   FakeKashflowUnconfirmed,
   FakeKashflowUser,
   FakeInvoiceSeed,
+  FakeInvoiceLineSeed,
   FakeKashflowFault,
   FakeInvoice,
   FakePaymentLine,

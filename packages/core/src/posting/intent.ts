@@ -45,8 +45,17 @@ export interface InvoicePaymentIntent extends InvoicePostingFields {
 /** Money returned to the card, recorded against the invoice. */
 export interface InvoiceRefundIntent extends InvoicePostingFields {
   readonly kind: 'invoice-refund'
-  /** `negative-payment`: a negative payment marked as an external refund (the only mode built). */
-  readonly mode: 'negative-payment'
+  /**
+   * `negative-payment`: a negative payment on the invoice, marked as an external refund.
+   * `credit-note`: a credit note for the invoice's customer (marked `creditNoteMarker`), then
+   * the refund as a negative payment on the credit note (marked `marker`).
+   */
+  readonly mode: 'negative-payment' | 'credit-note'
+  /**
+   * In `credit-note` mode: the credit note's own marker (`OPAYO:{transactionId}:creditnote`),
+   * written as its CustomerReference and read back before any second create. Absent otherwise.
+   */
+  readonly creditNoteMarker?: string
   /** The Opayo id of the payment being refunded, when known. */
   readonly relatedTransactionId?: string
 }

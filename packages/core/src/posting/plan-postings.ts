@@ -63,11 +63,14 @@ const deadLetter = (
  * | kind + status | intents |
  * | --- | --- |
  * | payment / capture, succeeded | [customer-upsert], invoice-payment |
- * | refund, succeeded | [customer-upsert], invoice-refund |
+ * | refund, succeeded | [customer-upsert], invoice-refund (`mode` from rules.refunds) |
  * | authorisation / cancel | skip `no_money_movement` |
  * | void, succeeded | dead-letter `void_needs_review` or skip `void_skipped` (rules.voids) |
  * | any other status | skip `not_succeeded` |
  * | reference matches no pattern | dead-letter `unmatched_reference` or a suspense journal |
+ *
+ * An invoice-refund in `credit-note` mode also carries `creditNoteMarker`: the sync engine creates
+ * the credit note under it, then pays the refund on the credit note under `marker`.
  *
  * A payment from `parseCanonicalPayment` or `toCanonicalPayment` (frozen, and known to core) is
  * read as it is; any other payment, a copy of one included, is validated first and dead-lettered
@@ -246,6 +249,9 @@ function planMoney(
       kind: 'invoice-refund',
       mode: rules.refunds,
       ...common,
+      ...(rules.refunds === 'credit-note'
+        ? { creditNoteMarker: postingMarker(payment.source.transactionId, 'creditnote') }
+        : {}),
       ...(payment.source.relatedTransactionId === undefined
         ? {}
         : { relatedTransactionId: payment.source.relatedTransactionId }),

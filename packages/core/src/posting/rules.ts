@@ -30,13 +30,18 @@ export const PostingRulesSchema = z
     /** KashFlow invoice payment method id for card payments. */
     paymentMethodId: Id,
     /**
-     * How a refund is recorded: a negative payment on the invoice marked as an external refund,
-     * the only way built (credit-note refunds are not). @default 'negative-payment'
+     * How a refund is recorded. `negative-payment`: a negative payment on the invoice, marked as
+     * an external refund; the invoice reopens (the customer appears to owe again).
+     * `credit-note`: KashFlow's "full refund, invoice stays paid" flow (KashFlow KB
+     * full-refund-of-a-payment-leaving-the-invoice-as-paid): a credit note for the same customer
+     * (a negative invoice), and the refund money as a negative payment on that credit note from
+     * the account the payment landed in, so invoice and credit note both end paid.
+     * @default 'negative-payment'
      */
     refunds: z
-      .enum(['negative-payment'], {
+      .enum(['negative-payment', 'credit-note'], {
         error: (issue) =>
-          `must be "negative-payment" (a negative payment on the invoice, marked as an external refund), got ${JSON.stringify(issue.input)}; credit-note refunds are not built yet`,
+          `must be "negative-payment" (a negative payment on the invoice, which reopens it) or "credit-note" (a credit note paid by the refund; the invoice stays paid), got ${JSON.stringify(issue.input)}`,
       })
       .default('negative-payment'),
     /**

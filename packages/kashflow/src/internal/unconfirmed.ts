@@ -296,4 +296,44 @@ export const KASHFLOW_UNCONFIRMED = {
    * short still carries it; a first word that may be the marker cut short is "cannot tell".
    */
   bankTransactionCommentKeptWhole: true,
+  /**
+   * A credit note is `POST /invoices` for the customer with negative lines: KashFlow KB "Full
+   * refund of a payment leaving the invoice as paid" (a credit note "whose lines are negative"),
+   * and the Swagger digest's only create route for sales documents (there is no credit-note
+   * path). Which sign carries the minus is not published ("negative `Quantity` or negative
+   * `Rate`"); we keep `Quantity` as on the invoice and send `Rate` and `VATAmount` negative, as a
+   * purchase credit read back from live KashFlow shows a negative `GrossAmount` (hcs-app tests).
+   * If KashFlow refuses it, `creditNotes.create` gets `KashflowValidationError` and nothing is
+   * written; if it accepts and reads it otherwise, the read-back after the create compares the
+   * gross and throws `KashflowCannotTellError` (the credit note exists once; a person looks).
+   */
+  creditNoteLine: (line: {
+    readonly Quantity: number
+    readonly Rate: number
+    readonly VATAmount: number
+  }) => ({ Quantity: line.Quantity, Rate: 0 - line.Rate, VATAmount: 0 - line.VATAmount }), // 0 - 0 is +0, never -0
+  /**
+   * `GET /invoices?customercode=` rows carry `CustomerReference` (the Swagger digest lists it on
+   * the invoice model; no source shows a list row). `creditNotes.findByMarker` reads it there; a
+   * customer whose rows lack it, or who lists no invoice at all (not even the one refunded), is
+   * "cannot tell" (`KashflowCannotTellError`), never "no credit note".
+   */
+  creditNoteListRowsCarryReference: true,
+  /**
+   * The refund money of a credit note is a bulk payment item with a negative `Amount` on the
+   * credit note, from the bank (or clearing) account: KashFlow KB "Refunds: credit note, bank
+   * account" shows KashFlow itself booking `-£X` on a credit note in a bulk payment when one is
+   * applied, and the full-refund article's "I've paid the refund" records the money leaving the
+   * bank. No source shows a negative bulk item sent by the REST API (see `negativeBulkAmounts`);
+   * if KashFlow refuses it, the credit note stays and the payment is dead-lettered, and a replay
+   * resumes at the payment.
+   */
+  creditNoteRefundIsNegativePayment: true,
+  /**
+   * How a paid credit note reads: KashFlow KB (full refund) says both invoice and credit note end
+   * "paid". The fields behind it (`GrossAmount` negative, `TotalPaidAmount` negative, `DueAmount`
+   * 0, `Status` "Paid", and what `Type` says) are not published. The client never reads `Status`
+   * or `Type`; a credit note is known by its marker and a negative `GrossAmount`.
+   */
+  creditNotePaidFields: 'not read: known by marker and negative GrossAmount',
 } as const

@@ -127,7 +127,14 @@ function checkNonNegativeIn(money: Money, currency: string, field: string, where
  * const body = invoiceCreateBody(input) // { CustomerCode: 'SMITH01', CustomerReference: 'OPAYO-INV:5f1c9a2e', ... }
  */
 export function invoiceCreateBody(input: InvoiceCreateInput): Record<string, unknown> {
-  const where = 'invoices.create()'
+  return checkedInvoiceBody(input, 'invoices.create()')
+}
+
+/** The body of {@link invoiceCreateBody}, its errors naming `where` (the credit notes' too). */
+export function checkedInvoiceBody(
+  input: InvoiceCreateInput,
+  where: string,
+): Record<string, unknown> {
   if (typeof input.customerCode !== 'string' || input.customerCode.trim() === '')
     throw new InvalidArgumentError(`${where}: customerCode is required.`)
   if (typeof input.reference !== 'string' || input.reference.trim() === '')

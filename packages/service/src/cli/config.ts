@@ -107,7 +107,11 @@ export const ServiceConfigSchema = z.strictObject({
       .string()
       .refine(isCurrencyCode, { message: 'must be an ISO 4217 code such as GBP' })
       .optional(),
-    /** Core's own field: only `negative-payment` is built (credit-note refunds are not yet). */
+    /**
+     * Core's own field: `negative-payment` (a negative payment on the invoice, which reopens it)
+     * or `credit-note` (a credit note for the customer, paid by the refund from the bank or
+     * clearing account; the invoice stays paid). See docs/accounting.md.
+     */
     refunds: PostingRulesSchema.shape.refunds,
     voids: z.enum(['dead-letter', 'skip']).default('dead-letter'),
     upsertCustomers: z.boolean().default(false),

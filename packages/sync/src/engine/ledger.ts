@@ -1,25 +1,30 @@
 // The write-once ledger: every KashFlow write is recorded as an intent before it is made and as
 // an outcome after; an intent without an outcome is read back against the pre-image first.
 import { negate } from '@opayo-kashflow/core'
-import type { PostingIntent } from '@opayo-kashflow/core'
+import type { InvoicePaymentIntent, InvoiceRefundIntent, PostingIntent } from '@opayo-kashflow/core'
 import {
-  KashflowAmbiguousWriteError,
   customerFromIntent,
   journalFromIntent,
   paymentFromIntent,
   paymentLinesOf,
 } from '@opayo-kashflow/kashflow'
 import type { Invoice, InvoicePaymentInput, InvoicePaymentRecord } from '@opayo-kashflow/kashflow'
-import type { EventRecord, LedgerEntry } from '../store/store.js'
+import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { postVerifiedJournal } from './journal-verification.js'
 import type { MatchRecord } from './matching.js'
+import { writeOnce } from './write-once.js'
+import { postCreditNoteRefund } from './credit-note.js'
+
+export { writeOnce }
 
 /** The intents that write to KashFlow (planning ends the event on a skip or a dead letter). */
 export type WriteIntent = Exclude<PostingIntent, { readonly kind: 'skip' | 'dead-letter' }>
 
 /** The ledger's request for an invoice payment or refund: the write's input and the pre-image. */
 interface PaymentLedgerRequest extends InvoicePaymentInput {
+  /** The invoice a credit-note refund is for (`invoiceNumber` is then the credit note). */
+  readonly creditNoteOf?: number
   readonly conversion?: unknown
   readonly match?: MatchRecord
   readonly preImage: readonly InvoicePaymentRecord[]
@@ -38,95 +43,9 @@ export class NeedsReview extends Error {
   }
 }
 
-// By name too, so two copies of the kashflow package agree.
-const isAmbiguousWrite = (error: unknown): boolean =>
-  error instanceof KashflowAmbiguousWriteError ||
-  (error as Error | undefined)?.name === 'KashflowAmbiguousWriteError'
-
-/**
- * KashFlow answered the write, and the answer says nothing was applied: a 429 (answered before a
- * write is applied, as HTTP intends; KASHFLOW_UNCONFIRMED.tooManyRequestsBeforeApplying), a 400
- * validation refusal, a 401/403 or a 404. Not the 400 database timeout (`KashflowTransientError`:
- * a timed-out statement may still commit), not a 5xx, a timeout or a reset (ambiguous).
- */
-const DEFINITE_REFUSALS: ReadonlySet<string> = new Set([
-  'KashflowRateLimitError',
-  'KashflowValidationError',
-  'KashflowAuthenticationError',
-  'KashflowNotFoundError',
-])
-const isDefiniteRefusal = (error: unknown): boolean =>
-  DEFINITE_REFUSALS.has((error as Error | undefined)?.name ?? '')
-
-/**
- * The exactly-once write: record the intent in the ledger; if an earlier attempt already got
- * this far, read KashFlow back first; write; on an ambiguous failure read back again; record
- * the outcome. `readBack` gets the ledger entry as first recorded (with the pre-image taken
- * before the first write), so a restart compares against what KashFlow held before any
- * attempt, never against a later read. Returns the marker.
- *
- * A definite refusal (see DEFINITE_REFUSALS) of the only write an intent has had marks the entry
- * `refused`: the next attempt begins it afresh with its own pre-image and writes without reading
- * back, so a stranger's identical line added meanwhile is never taken as ours. After an earlier
- * ambiguous attempt the entry stays an intent: that write may still be in KashFlow, so the next
- * attempt reads back against the first pre-image.
- */
-export async function writeOnce(
-  ctx: EngineContext,
-  event: EventRecord,
-  entry: {
-    readonly marker: string
-    readonly kind: string
-    readonly request: unknown
-    readonly readBack: ((entry: LedgerEntry) => Promise<unknown>) | undefined
-    readonly write: () => Promise<unknown>
-  },
-): Promise<string> {
-  const { store, now } = ctx
-  const { marker, readBack } = entry
-  const begun = await store.ledgerBegin({
-    eventId: event.id,
-    marker,
-    kind: entry.kind,
-    request: entry.request,
-    now: now(),
-  })
-  if (begun.entry.state === 'done') return marker
-  const complete = (result: unknown) =>
-    store.ledgerComplete({ eventId: event.id, marker, result, now: now() })
-  if (!begun.created && readBack) {
-    const found = await readBack(begun.entry)
-    if (found !== undefined) {
-      await complete({ readBack: found })
-      return marker
-    }
-  }
-  await ctx.confirmLease(event)
-  let result: unknown
-  try {
-    result = await entry.write()
-  } catch (error) {
-    if (begun.created && isDefiniteRefusal(error)) {
-      await store.ledgerRefused({ eventId: event.id, marker, now: now() })
-      ctx.logger?.info?.('sync write refused', {
-        id: event.id,
-        marker,
-        error: (error as Error).name,
-      })
-      throw error
-    }
-    const found = isAmbiguousWrite(error) && readBack ? await readBack(begun.entry) : undefined
-    if (found === undefined) throw error
-    result = { readBack: found }
-  }
-  await ctx.options.afterWrite?.(event.id, marker)
-  await complete(result)
-  return marker
-}
-
 /**
  * Posts one intent through the ledger: an invoice payment or refund (read back against the
- * invoice's pre-image), a customer upsert (by email, or created under a code derived from
+ * invoice's pre-image; a `credit-note` refund creates its credit note first, credit-note.ts), a customer upsert (by email, or created under a code derived from
  * the marker and read back by it), or a journal (read back by date and
  * reference). `invoice` is the invoice as read for planning; the write reuses it. `match` (a
  * resolution or a matching decision) is kept in the payment's ledger request. Returns the
@@ -145,47 +64,11 @@ export async function executeIntent(
     case 'invoice-refund': {
       // Planning makes these only for an invoice it read (see process-event.ts).
       if (!invoice) throw new Error(`No invoice was read for ${intent.marker}.`)
-      const input = paymentFromIntent(intent)
-      const home = await ctx.homeCurrency()
-      const request: PaymentLedgerRequest = {
-        ...input,
-        ...(intent.conversion ? { conversion: intent.conversion } : {}),
-        // How the invoice was chosen when the reference failed (a resolution or matching).
-        ...(match ? { match } : {}),
-        // What the invoice held before this posting: after an ambiguous write or a restart, a
-        // line new since then that matches is ours, whether or not KashFlow kept the marker.
-        preImage: paymentLinesOf(invoice, home),
-      }
-      const expected = {
-        amount: intent.kind === 'invoice-refund' ? negate(input.amount) : input.amount,
-        date: input.date,
-        methodId: input.methodId,
-        bankAccountId: input.bankAccountId,
-      }
-      return writeOnce(ctx, event, {
-        marker: intent.marker,
-        kind: intent.kind,
-        request,
-        readBack: async (entry) => {
-          const recorded = (entry.request as Partial<PaymentLedgerRequest> | null)?.preImage
-          // A ledger entry from before pre-images: only the marker can say.
-          if (!Array.isArray(recorded))
-            return kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
-          const candidates = await kashflow.invoicePayments.findNew({
-            invoiceNumber: input.invoiceNumber,
-            preImage: recorded,
-            expected,
-            marker: intent.marker,
-          })
-          if (candidates.length === 0) return undefined
-          if (candidates.length === 1) return candidates[0]
-          throw new NeedsReview(input.invoiceNumber, candidates)
-        },
-        write: () =>
-          intent.kind === 'invoice-payment'
-            ? kashflow.invoicePayments.create({ ...input, invoice })
-            : kashflow.invoicePayments.refund({ ...input, invoice }),
-      })
+      if (intent.kind === 'invoice-refund' && intent.mode === 'credit-note')
+        return postCreditNoteRefund(ctx, event, intent, invoice, (note) =>
+          writePayment(ctx, event, intent, note, match, invoice.Number),
+        )
+      return writePayment(ctx, event, intent, invoice, match)
     }
     case 'customer-upsert': {
       const input = customerFromIntent(intent)
@@ -246,4 +129,63 @@ export async function executeIntent(
       return intent.marker
     }
   }
+}
+
+/**
+ * Posts an invoice payment or refund through the ledger, read back against the pre-image of
+ * `invoice` (the payment lines it held before). `creditNoteOf`: the refund is paid on the credit
+ * note `invoice` made for that invoice (credit-note.ts), not on the intent's invoice.
+ */
+export async function writePayment(
+  ctx: EngineContext,
+  event: EventRecord,
+  intent: InvoicePaymentIntent | InvoiceRefundIntent,
+  invoice: Invoice,
+  match?: MatchRecord,
+  creditNoteOf?: number,
+): Promise<string> {
+  const { kashflow } = ctx
+  const planned = paymentFromIntent(intent)
+  const input = creditNoteOf === undefined ? planned : { ...planned, invoiceNumber: invoice.Number }
+  const home = await ctx.homeCurrency()
+  const request: PaymentLedgerRequest = {
+    ...input,
+    ...(creditNoteOf === undefined ? {} : { creditNoteOf }),
+    ...(intent.conversion ? { conversion: intent.conversion } : {}),
+    // How the invoice was chosen when the reference failed (a resolution or matching).
+    ...(match ? { match } : {}),
+    // What the invoice held before this posting: after an ambiguous write or a restart, a
+    // line new since then that matches is ours, whether or not KashFlow kept the marker.
+    preImage: paymentLinesOf(invoice, home),
+  }
+  const expected = {
+    amount: intent.kind === 'invoice-refund' ? negate(input.amount) : input.amount,
+    date: input.date,
+    methodId: input.methodId,
+    bankAccountId: input.bankAccountId,
+  }
+  return writeOnce(ctx, event, {
+    marker: intent.marker,
+    kind: intent.kind,
+    request,
+    readBack: async (entry) => {
+      const recorded = (entry.request as Partial<PaymentLedgerRequest> | null)?.preImage
+      // A ledger entry from before pre-images: only the marker can say.
+      if (!Array.isArray(recorded))
+        return kashflow.invoicePayments.findByMarker(input.invoiceNumber, intent.marker)
+      const candidates = await kashflow.invoicePayments.findNew({
+        invoiceNumber: input.invoiceNumber,
+        preImage: recorded,
+        expected,
+        marker: intent.marker,
+      })
+      if (candidates.length === 0) return undefined
+      if (candidates.length === 1) return candidates[0]
+      throw new NeedsReview(input.invoiceNumber, candidates)
+    },
+    write: () =>
+      intent.kind === 'invoice-payment'
+        ? kashflow.invoicePayments.create({ ...input, invoice })
+        : kashflow.invoicePayments.refund({ ...input, invoice }),
+  })
 }

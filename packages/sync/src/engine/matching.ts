@@ -124,6 +124,12 @@ function latestResolution(ledger: readonly LedgerEntry[]): DeadLetterResolution 
   return latest
 }
 
+/** The invoice a payment write was for: a credit-note refund's payment is on its credit note. */
+const invoiceWrittenFor = (request: unknown): unknown => {
+  const r = request as { creditNoteOf?: unknown; invoiceNumber?: unknown } | null
+  return r?.creditNoteOf ?? r?.invoiceNumber
+}
+
 /**
  * Records a person's choice of invoice for a dead letter, then puts the event back in the queue:
  * the worker posts it to that invoice through the ledger (exactly once, with read-back). The
@@ -164,7 +170,7 @@ export async function resolveDeadLetter(
     (l) =>
       (l.kind === 'invoice-payment' || l.kind === 'invoice-refund') &&
       l.state !== 'refused' &&
-      (l.request as { invoiceNumber?: unknown } | null)?.invoiceNumber !== input.invoiceNumber,
+      invoiceWrittenFor(l.request) !== input.invoiceNumber,
   )
   if (begun)
     return refuse(

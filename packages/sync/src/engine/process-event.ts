@@ -26,6 +26,7 @@ import { depositAdjustmentOf, processAdjustment } from './settlement-adjustment.
 import { settlementBatchOf } from './settlement-types.js'
 import { lookUpWithMatching } from './matching.js'
 import { refusedOverpayment } from './overpayment.js'
+import { refusedCreditNote } from './credit-note.js'
 
 /** The invoice a payment names is not in KashFlow yet: deferred on the not-found schedule. */
 class InvoiceNotFoundYet extends Error {
@@ -193,6 +194,8 @@ export async function processEvent(
     )
     // The amount ceiling, against the invoice already read: dead-lettered for a person if above.
     if (await refusedOverpayment(ctx, event, writes, looked.invoice, match)) return
+    // A credit-note refund whose lines the invoice cannot give: dead-lettered with the reason.
+    if (await refusedCreditNote(ctx, event, writes, looked.invoice)) return
     const kinds = writes.map((i) => i.kind)
     if (
       !(await move(event, 'planned', {

@@ -30,6 +30,20 @@ export function addInvoice(state: KashflowState, seed: FakeInvoiceSeed): FakeInv
     },
     PaymentLines: [],
   }
+  if (seed.lines) {
+    invoice.LineItems = seed.lines.map((line, i) => ({
+      Number: i + 1,
+      Description: line.description,
+      Quantity: line.quantity,
+      Rate: line.rate,
+      VATAmount: line.vatAmount,
+      ...(line.vatLevel === undefined ? {} : { VATLevel: line.vatLevel }),
+      NominalCode: line.nominalCode,
+    }))
+    const net = seed.lines.reduce((sum, l) => sum + Math.round(l.quantity * l.rate * 100), 0)
+    invoice.NetAmount = four(net / 100)
+    invoice.VATAmount = four(seed.lines.reduce((sum, l) => sum + cents(l.vatAmount), 0) / 100)
+  }
   state.invoices.set(invoice.Number, invoice)
   if (seed.omitCurrency === true) state.currencyless.add(invoice.Number)
   else state.currencyless.delete(invoice.Number)
@@ -37,12 +51,16 @@ export function addInvoice(state: KashflowState, seed: FakeInvoiceSeed): FakeInv
 }
 
 /**
- * The invoice as `GET /invoices/{number}` shows it, with amounts recomputed.
+ * The invoice as `GET /invoices/{number}` shows it, with amounts recomputed. A credit note (a
+ * negative gross) is paid when negative payments (the refund money out) bring it to zero: KashFlow
+ * KB "Full refund of a payment leaving the invoice as paid", where "both invoice and credit note
+ * end paid"; until then it is outstanding credit, its `DueAmount` negative (UNCONFIRMED).
  * @example const view = invoiceView(state, state.invoices.get(1042)!)
  */
 export function invoiceView(state: KashflowState, invoice: FakeInvoice): Record<string, unknown> {
   const paid = invoice.PaymentLines.reduce((sum, line) => sum + cents(line.Amount), 0)
   const due = cents(invoice.GrossAmount) - paid
+  const settled = cents(invoice.GrossAmount) < 0 ? due >= 0 : due <= 0
   const { Currency, ...rest } = invoice
   return {
     ...rest,
@@ -51,8 +69,8 @@ export function invoiceView(state: KashflowState, invoice: FakeInvoice): Record<
     TotalPaidAmount: four(paid / 100),
     // UNCONFIRMED: live DueAmount reads 0.00 on unpaid invoices (switch, 'zero' by default).
     DueAmount: due > 0 && state.unconfirmed.dueAmountOnUnpaid === 'zero' ? 0 : four(due / 100),
-    Status: due <= 0 ? 'Paid' : 'Outstanding',
-    PaidDate: due <= 0 ? (invoice.PaymentLines.at(-1)?.Date ?? null) : null,
+    Status: settled ? 'Paid' : 'Outstanding',
+    PaidDate: settled ? (invoice.PaymentLines.at(-1)?.Date ?? null) : null,
     HomeCurrencyGrossAmount: four(invoice.GrossAmount / invoice.Currency.ExchangeRate),
     PaymentLines: invoice.PaymentLines.map((l) => ({ ...l, Amount: four(l.Amount) })),
   }

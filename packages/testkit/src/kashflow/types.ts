@@ -36,6 +36,27 @@ export interface FakeInvoiceSeed {
   readonly exchangeRate?: number
   readonly issuedDate?: string
   readonly reference?: string
+  /**
+   * The invoice's lines, as `GET /invoices/{number}` shows them in `LineItems` (a credit-note
+   * refund negates them). `NetAmount` and `VATAmount` are then the lines' sums.
+   * @default none (no `LineItems`; net and VAT split from `gross` at 20%)
+   */
+  readonly lines?: readonly FakeInvoiceLineSeed[]
+}
+
+/**
+ * One line of a seeded invoice, amounts in major units as KashFlow shows them.
+ * @example fake.addInvoice({ number: 1042, gross: 120, lines: [{ description: 'Mug', quantity: 1, rate: 100, vatAmount: 20, vatLevel: 20, nominalCode: 4000 }] })
+ */
+export interface FakeInvoiceLineSeed {
+  readonly description: string
+  readonly quantity: number
+  /** The unit price before VAT. */
+  readonly rate: number
+  /** The VAT on the whole line. */
+  readonly vatAmount: number
+  readonly vatLevel?: number
+  readonly nominalCode: number
 }
 
 /**
