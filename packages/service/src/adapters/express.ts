@@ -4,16 +4,8 @@
 // imported: the app is taken by its shape.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { SyncService } from '../service/service-types.js'
-import {
-  answerNodeFailure,
-  checkedBody,
-  hasBody,
-  localOrigin,
-  readBodyUnder,
-  sendWebResponse,
-  webRequest,
-} from '../internal/node-request.js'
-import { bodyAlreadyRead, bodyLimitOf, claims, mountWorkers, pathOf } from './mount.js'
+import { answerNodeFailure, checkedBody, hasBody, readBodyUnder } from '../internal/node-request.js'
+import { answerNode, bodyLimitOf, claims, mountWorkers, pathOf } from './mount.js'
 import type { MountOptions, MountedService } from './mount.js'
 
 /** What the Express adapter reads of a request: node:http's, plus what body parsers leave on it. */
@@ -69,18 +61,8 @@ export function mountExpress(
   options: MountOptions = {},
 ): MountedService {
   const limit = bodyLimitOf(options)
-  const serve = async (req: ExpressRequestLike, res: ServerResponse): Promise<void> => {
-    const body = hasBody(req.method) ? bodyOf(req, limit) : undefined
-    const response =
-      body === 'consumed'
-        ? bodyAlreadyRead(service, {
-            framework: 'express',
-            method: req.method ?? 'POST',
-            path: pathOf(req.url),
-          })
-        : await service.handler(webRequest(req, localOrigin(req), await body))
-    await sendWebResponse(response, res)
-  }
+  const serve = (req: ExpressRequestLike, res: ServerResponse): Promise<void> =>
+    answerNode(service, 'express', req, res, hasBody(req.method) ? bodyOf(req, limit) : undefined)
   app.use((req, res, next) => {
     if (!claims(service, pathOf(req.url))) {
       next()

@@ -5,16 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import type { SyncService } from '../service/service-types.js'
-import {
-  answerNodeFailure,
-  checkedBody,
-  hasBody,
-  localOrigin,
-  readBodyUnder,
-  sendWebResponse,
-  webRequest,
-} from '../internal/node-request.js'
-import { bodyAlreadyRead, bodyLimitOf, mountWorkers, pathOf } from './mount.js'
+import { answerNodeFailure, checkedBody, hasBody, readBodyUnder } from '../internal/node-request.js'
+import { answerNode, bodyLimitOf, mountWorkers } from './mount.js'
 import type { MountOptions, MountedService } from './mount.js'
 
 /** What the Fastify adapter reads of a request. */
@@ -105,16 +97,13 @@ export function mountFastify(
     const raw = request.raw as IncomingMessage
     const res = reply.raw as ServerResponse
     try {
-      const body = hasBody(raw.method) ? bodyOf(request) : undefined
-      const response =
-        body === 'consumed'
-          ? bodyAlreadyRead(service, {
-              framework: 'fastify',
-              method: raw.method ?? 'POST',
-              path: pathOf(raw.url),
-            })
-          : await service.handler(webRequest(raw, localOrigin(raw), await body))
-      await sendWebResponse(response, res)
+      await answerNode(
+        service,
+        'fastify',
+        raw,
+        res,
+        hasBody(raw.method) ? bodyOf(request) : undefined,
+      )
     } catch (error) {
       answerNodeFailure(error, raw, res)
     }

@@ -1,7 +1,13 @@
 // What the three framework adapters share: the options of a mount, the workers tied to it, which
 // requests the service claims, and the answers for a body too large or already read.
 import type { SyncService } from '../service/service-types.js'
-import { DEFAULT_NODE_BODY_LIMIT_BYTES } from '../internal/node-request.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  DEFAULT_NODE_BODY_LIMIT_BYTES,
+  localOrigin,
+  sendWebResponse,
+  webRequest,
+} from '../internal/node-request.js'
 import { BodyAlreadyReadError } from './body-already-read-error.js'
 import type { AdapterFramework } from './body-already-read-error.js'
 
@@ -89,4 +95,22 @@ export function bodyAlreadyRead(
     status: 500,
     headers: { 'content-type': 'application/json; charset=utf-8' },
   })
+}
+
+/**
+ * Internal: answers one node:http request the service claims, with the body the adapter read
+ * (`'consumed'` when a parser read it first: the named 500), and writes the answer to `res`.
+ */
+export async function answerNode(
+  service: SyncService,
+  framework: AdapterFramework,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Promise<Buffer> | Buffer | 'consumed' | undefined,
+): Promise<void> {
+  const response =
+    body === 'consumed'
+      ? bodyAlreadyRead(service, { framework, method: req.method ?? 'POST', path: pathOf(req.url) })
+      : await service.handler(webRequest(req, localOrigin(req), await body))
+  await sendWebResponse(response, res)
 }
