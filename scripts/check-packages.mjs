@@ -6,8 +6,8 @@
 //    install lines of docs/getting-started.md; the command line runs through its bin link
 //    (`npx opayo-kashflow --help`, `--version`), and inside the monorepo through
 //    `pnpm exec opayo-kashflow --version`;
-// 5. in that same project, getting-started as written: first-payment.ts posts on the fakes, and
-//    without better-sqlite3 `doctor` names the command that installs it (scratch-project.mjs).
+// 5. in that same project, getting-started as written: first-payment.ts and the Express path
+//    (express.ts) post on the fakes, and without better-sqlite3 `doctor` names the command that installs it (scratch-project.mjs).
 // Steps 1-3 run offline (dependencies come from the workspace install); steps 4-5 let npm take
 // third-party dependencies from its cache first (--prefer-offline).
 import { execFileSync } from 'node:child_process'
@@ -246,7 +246,7 @@ try {
       failures.push(`docs/getting-started.md as written:\n  - ${guide.join('\n  - ')}`)
     else
       process.stdout.write(
-        `ok  docs/getting-started.md as written (first-payment.ts on the fakes; doctor without better-sqlite3) ${seconds(started)}\n`,
+        `ok  docs/getting-started.md as written (first-payment.ts and express.ts on the fakes; doctor without better-sqlite3) ${seconds(started)}\n`,
       )
   }
 } finally {
