@@ -1,18 +1,17 @@
-// `fakes`, `serve` and `trigger` together, each a process of the CLI: the fakes write the config,
-// serve runs on it, and trigger registers, pays and notifies as a shop and its shopper would.
+// `fakes`, `serve` and `trigger` together, each a process of the CLI run through the package's
+// bin file as an installed package runs it (the built dist: `pnpm test` builds first): the fakes
+// write the config, serve runs on it, and trigger registers, pays and notifies as a shop and its
+// shopper would.
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startCli } from './support/cli-child.js'
+import { BIN, startCli } from './support/cli-child.js'
 import type { CliChild } from './support/cli-child.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const source = join(root, 'src/cli/bin.ts')
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 const dir = mkdtempSync(join(tmpdir(), 'ok-trigger-'))
 const env = {
   ...process.env,
@@ -26,7 +25,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=@opayo-kashflow/source', '--import', tsx, source, ...args],
+      [BIN, ...args],
       { cwd: dir, env, timeout: 120_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -53,10 +52,10 @@ beforeAll(async () => {
       '--write-config',
       'opayo-kashflow.config.json',
     ],
-    { cwd: dir, env },
+    { cwd: dir, env, bin: true },
   )
   await fakes.waitFor(/Ready; Ctrl-C stops them/)
-  serve = startCli(['serve'], { cwd: dir, env })
+  serve = startCli(['serve'], { cwd: dir, env, bin: true })
   await serve.waitFor(/listening on http/)
 })
 afterAll(async () => {
@@ -131,10 +130,7 @@ describe('opayo-kashflow fakes + serve + trigger', () => {
       execFile(
         process.execPath,
         [
-          '--conditions=@opayo-kashflow/source',
-          '--import',
-          tsx,
-          source,
+          BIN,
           'status',
           '--json',
           '--config',
@@ -163,14 +159,10 @@ describe.skipIf(!existsSync(join(root, 'dist/cli.js')))('serve through the insta
       }),
     )
     // The bin as a package manager links it (node_modules/.bin/opayo-kashflow -> bin/opayo-kashflow.js).
-    const child = spawn(
-      process.execPath,
-      [join(root, 'bin/opayo-kashflow.js'), 'serve', '--config', 'bin.json'],
-      {
-        cwd: dir,
-        env,
-      },
-    )
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', 'bin.json'], {
+      cwd: dir,
+      env,
+    })
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -20,15 +20,24 @@ export interface CliChild {
   readonly exited: Promise<number | null>
 }
 
+/** The package's bin file, as npm links it (it loads the built dist/cli.js: run `pnpm build`). */
+export const BIN = join(root, 'bin/opayo-kashflow.js')
+
+/**
+ * Starts the CLI: from source by default, or with `bin: true` through the package's bin file as
+ * an installed package runs it.
+ */
 export function startCli(
   args: readonly string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
+  options: { cwd: string; env: NodeJS.ProcessEnv; bin?: boolean },
 ): CliChild {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@opayo-kashflow/source', '--import', tsx, source, ...args],
-    { cwd: options.cwd, env: options.env },
-  )
+  const entry = options.bin
+    ? [BIN]
+    : ['--conditions=@opayo-kashflow/source', '--import', tsx, source]
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
   let output = ''
   const listeners = new Set<() => void>()
