@@ -14,6 +14,9 @@ export default defineConfig({
   ssr,
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
+    // Vitest's default is one worker on two cores (cpus - 1), but most long files here wait on
+    // child processes and loopback servers, not the CPU: two workers keep both cores busy.
+    maxWorkers: 2,
     projects: [
       {
         resolve,
