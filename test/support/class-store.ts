@@ -3,7 +3,7 @@
 // itself (`this.#inner` throws "Cannot read private member" on any other receiver), so anything
 // that wraps a store must call through it, not inherit from it.
 import { memoryStore } from '@opayo-kashflow/sync'
-import type { Store } from '@opayo-kashflow/sync'
+import type { Store, StoredBankLine } from '@opayo-kashflow/sync'
 
 export class ClassStore implements Store {
   readonly #inner: Store
@@ -77,6 +77,12 @@ export class ClassStore implements Store {
   }
   feeStatementRows() {
     return this.#inner.feeStatementRows()
+  }
+  importBankStatement(input: Parameters<Store['importBankStatement']>[0]) {
+    return this.#inner.importBankStatement(input)
+  }
+  bankStatementLines(input: Parameters<Store['bankStatementLines']>[0]): Promise<StoredBankLine[]> {
+    return this.#inner.bankStatementLines(input)
   }
   saveReply(input: Parameters<Store['saveReply']>[0]) {
     return this.#inner.saveReply(input)

@@ -1,5 +1,6 @@
 // `pnpm demo`: plans KashFlow postings for a bundled day of Opayo payments and prints them.
 import { planCharges, renderCharges } from './charges.js'
+import { findDeposits, renderDeposits } from './deposits.js'
 import { planPlayground, renderPlayground } from './playground.js'
 
 const rows = await planPlayground()
@@ -11,3 +12,5 @@ if (unaccounted.length > 0) {
 }
 console.log()
 console.log(renderCharges(planCharges()))
+console.log()
+console.log(renderDeposits(findDeposits()))

@@ -213,6 +213,12 @@ export type {
 } from './settlement/settlement-plan-types.js'
 export { planSettlement } from './settlement/plan-settlement.js'
 export { matchDeposit } from './settlement/match-deposit.js'
+export { BankStatementColumnsSchema, parseBankStatement } from './settlement/bank-statement.js'
+export type {
+  BankStatementColumns,
+  BankStatementColumnsInput,
+  BankStatementLine,
+} from './settlement/bank-statement.js'
 export type {
   DepositCandidate,
   DepositLine,

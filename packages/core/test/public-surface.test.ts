@@ -13,6 +13,7 @@ describe('the public surface', () => {
     expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
       [
         "AVS_CV2_SUMMARIES",
+        "BankStatementColumnsSchema",
         "CARD_SCHEMES",
         "CHECK_RESULTS",
         "CanonicalAddressSchema",
@@ -102,6 +103,7 @@ describe('the public surface', () => {
         "normaliseTransactionId",
         "ok",
         "parseAmount",
+        "parseBankStatement",
         "parseCanonicalPayment",
         "parseChargeStatements",
         "parseFeeStatement",

@@ -47,6 +47,7 @@ export type {
   RegistrationNearDuplicate,
   StoredNotificationReply,
   StoredFeeRow,
+  StoredBankLine,
 } from './store/store.js'
 
 export { PaymentHintSchema, hintFromPayment } from './engine/hints.js'

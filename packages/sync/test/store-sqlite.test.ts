@@ -40,6 +40,7 @@ describe('SQLite store upgrades', () => {
       { version: 5 },
       { version: 6 },
       { version: 7 },
+      { version: 8 },
     ])
     db.close()
   })

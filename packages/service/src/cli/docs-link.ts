@@ -9,6 +9,8 @@ export const DOCS_SECTIONS = {
   cli: 'docs/running-the-sync-service.md#the-cli',
   /** `fakes` and `trigger`: the service on loopback fakes. */
   local: 'docs/running-the-sync-service.md#try-it-locally',
+  /** Bank statement exports as the deposit source. */
+  deposits: 'docs/accounting.md#a-bank-statement-export',
 } as const
 export type DocsSection = keyof typeof DOCS_SECTIONS
 

@@ -16,6 +16,7 @@ import { withDocs } from './docs-link.js'
 import { HELP } from './help-text.js'
 import { feesCommand } from './fees-command.js'
 import { chargesCommand } from './charges-command.js'
+import { depositsCommand } from './deposits-command.js'
 import { settlementCommand } from './settlement-command.js'
 import { settlementExplainCommand } from './settlement-explain-command.js'
 import { registrationsCommand } from './registrations-command.js'
@@ -54,6 +55,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     needs: 'config',
     subcommands: ['import'],
     run: feesCommand,
+  },
+  deposits: {
+    needs: 'config',
+    subcommands: ['import'],
+    run: depositsCommand,
   },
   charges: {
     needs: 'service',

@@ -1,5 +1,6 @@
 // The `settlement` section of the config file (clearing mode), as a schema. Kept apart from
 // settlement-config.ts so config.ts can import it without an import cycle.
+import { BankStatementColumnsSchema } from '@opayo-kashflow/core'
 import { z } from 'zod'
 
 const Id = z.number().int().positive()
@@ -50,14 +51,24 @@ export const SettlementConfigSchema = z.strictObject({
   monthEnd: z.enum(['deposit-date', 'split']).default('deposit-date'),
   /**
    * Where a batch's deposit is read: `{ "source": "kashflow", "windowDays"?: 5 }` (the bank
-   * account's lines in KashFlow, what the bank feed brought in). Without it, each batch waits
-   * for `opayo-kashflow settlement received`.
+   * account's lines in KashFlow, what the bank feed brought in), or `{ "source": "statement",
+   * "columns": { "date": "Date", "paidIn": "Paid in", "paidOut": "Paid out", "currency": "GBP" } }`
+   * (the bank's CSV exports, imported with `opayo-kashflow deposits import FILE`; `columns` names
+   * the export's headers, core's `BankStatementColumnsSchema`). Without it, each batch waits for
+   * `opayo-kashflow settlement received`.
    */
   deposits: z
-    .strictObject({
-      source: z.literal('kashflow'),
-      windowDays: z.number().int().min(0).max(31).optional(),
-    })
+    .discriminatedUnion('source', [
+      z.strictObject({
+        source: z.literal('kashflow'),
+        windowDays: z.number().int().min(0).max(31).optional(),
+      }),
+      z.strictObject({
+        source: z.literal('statement'),
+        windowDays: z.number().int().min(0).max(31).optional(),
+        columns: BankStatementColumnsSchema,
+      }),
+    ])
     .optional(),
   /**
    * Monthly acquirer and gateway charges, per fee type as a charge statement names it (matched

@@ -113,6 +113,8 @@ export function createReplyCarrier(store: Store): ReplyCarrier {
     getReply: (key) => store.getReply(key),
     importFeeStatement: (input) => store.importFeeStatement(input),
     feeStatementRows: () => store.feeStatementRows(),
+    importBankStatement: (input) => store.importBankStatement(input),
+    bankStatementLines: (input) => store.bankStatementLines(input),
     saveReply: (input) => store.saveReply(input),
     close: () => store.close(),
   }

@@ -1,7 +1,8 @@
 // The deposit a home-currency batch waits for, read from the bank account's lines in KashFlow
-// (what the bank feed brought in): matched by amount and date window with core's matchDeposit,
-// and claimed for one batch only, so two batches of the same amount never take one deposit.
-import { addDays, matchDeposit, planSettlement } from '@opayo-kashflow/core'
+// (what the bank feed brought in) or from imported bank statement exports: matched by amount and
+// date window with core's matchDeposit, and claimed for one batch only, so two batches of the same
+// amount never take one deposit.
+import { addDays, matchDeposit, money, negate, planSettlement } from '@opayo-kashflow/core'
 import type {
   CurrencyCode,
   DepositCandidate,
@@ -15,8 +16,12 @@ import { claimForBatch } from './settlement-integrity.js'
 
 /** Where a batch's deposit is read from when it was not set on the batch (`received`). */
 export interface SettlementDepositsOptions {
-  /** The real bank account's lines in KashFlow (`GET /bankaccounts/{id}/transactions`). */
-  readonly source: 'kashflow'
+  /**
+   * `kashflow`: the real bank account's lines in KashFlow (`GET /bankaccounts/{id}/transactions`).
+   * `statement`: the lines of the bank's statement exports imported into the store
+   * (`store.importBankStatement`, the CLI's `deposits import FILE`).
+   */
+  readonly source: 'kashflow' | 'statement'
   /** Days after the batch's date the deposit may be dated. @default 5 */
   readonly windowDays?: number
 }
@@ -78,7 +83,7 @@ export async function findDeposit(
     from: batch.date,
     to: addDays(batch.date, deposits.windowDays ?? 5),
   }
-  for (let left = await freeLines(ctx, account, wanted, homeCurrency); ;) {
+  for (let left = await freeLines(ctx, deposits.source, account, wanted, homeCurrency); ;) {
     const found = matchDeposit(wanted, left)
     if (found.kind === 'none') return { kind: 'wait', message: found.message, candidates: [] }
     if (found.kind === 'ambiguous')
@@ -104,47 +109,75 @@ export async function findDeposit(
  * Returns the line's id, or undefined when none or several fit (the stated figure still stands).
  * @example
  * async function stated(ctx: Parameters<typeof claimStatedDeposit>[0], accounts: SettlementAccounts) {
- *   const id = await claimStatedDeposit(ctx, accounts.bank.bankAccountId, '1234', money(14334, 'GBP'), '2026-11-04')
+ *   const id = await claimStatedDeposit(ctx, 'kashflow', accounts.bank.bankAccountId, '1234', money(14334, 'GBP'), '2026-11-04')
  *   console.log(id ?? 'no single line of that amount that day')
  * }
  */
 export async function claimStatedDeposit(
   ctx: Pick<EngineContext, 'kashflow' | 'store' | 'now'>,
+  source: SettlementDepositsOptions['source'],
   account: number,
   batchId: string,
   received: Money,
   receivedOn: string,
 ): Promise<string | undefined> {
   const wanted = { batchId, amount: received, tolerance: 0, from: receivedOn, to: receivedOn }
-  const found = matchDeposit(wanted, await freeLines(ctx, account, wanted, received.currency))
+  const found = matchDeposit(
+    wanted,
+    await freeLines(ctx, source, account, wanted, received.currency),
+  )
   if (found.kind !== 'matched') return undefined
   return (await claimLine(ctx, account, found.line, batchId)) ? found.line.id : undefined
 }
 
 const keyOf = (account: number, line: DepositLine) => `deposit:${account}:${line.id}`
 
+/**
+ * The lines paid into the account in the window, as the source shows them, in the currency. From
+ * KashFlow: leaving out lines of ours (the batch transfers carry their OPAYO- marker).
+ */
+export async function bankLinesIn(
+  ctx: Pick<EngineContext, 'kashflow' | 'store'>,
+  source: SettlementDepositsOptions['source'],
+  account: number,
+  window: { readonly from: string; readonly to: string },
+  currency: CurrencyCode,
+): Promise<DepositLine[]> {
+  if (source === 'statement')
+    return (await ctx.store.bankStatementLines({ bankAccountId: account, ...window }))
+      .filter((line) => line.amount.currency === currency)
+      .map((line) => ({
+        id: line.id,
+        date: line.date,
+        amount: money(line.amount.amount, currency),
+        description: line.description,
+      }))
+  return (await ctx.kashflow.bankTransactions.list(account, { ...window, currency })).flatMap(
+    (line) =>
+      line.comment.startsWith('OPAYO-')
+        ? []
+        : [
+            {
+              id: String(line.id),
+              date: line.date,
+              amount: line.paidIn.amount > 0 ? line.paidIn : negate(line.paidOut),
+              description: line.comment,
+            },
+          ],
+  )
+}
+
 /** The lines paid into the account in the window, not ours, not claimed by another batch. */
 async function freeLines(
   ctx: Pick<EngineContext, 'kashflow' | 'store'>,
+  source: SettlementDepositsOptions['source'],
   account: number,
   wanted: { readonly batchId: string; readonly from: string; readonly to: string },
   currency: CurrencyCode,
 ): Promise<DepositLine[]> {
-  const lines = (
-    await ctx.kashflow.bankTransactions.list(account, {
-      from: wanted.from,
-      to: wanted.to,
-      currency,
-    })
+  const lines = (await bankLinesIn(ctx, source, account, wanted, currency)).filter(
+    (line) => line.amount.amount > 0,
   )
-    // Money in, and not a line of ours (the batch transfers carry their OPAYO- marker).
-    .filter((line) => line.paidIn.amount > 0 && !line.comment.startsWith('OPAYO-'))
-    .map((line) => ({
-      id: String(line.id),
-      date: line.date,
-      amount: line.paidIn,
-      description: line.comment,
-    }))
   const holders = await Promise.all(
     lines.map(async (line) => {
       const claims = await ctx.store.ledger(keyOf(account, line))

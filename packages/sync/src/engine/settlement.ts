@@ -292,6 +292,7 @@ export async function processSettlement(
       // Stated by a person: the bank line that shows it is claimed, so no other batch takes it.
       depositId = await claimStatedDeposit(
         ctx,
+        settlement.deposits.source,
         settlement.accounts.bank.bankAccountId,
         normaliseBatchId(batch.batchId),
         batch.received,

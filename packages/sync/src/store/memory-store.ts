@@ -14,6 +14,7 @@ import type {
   LedgerEntry,
   RegistrationRecord,
   Store,
+  StoredBankLine,
   StoredFeeRow,
   StoredNotificationReply,
 } from './store.js'
@@ -33,6 +34,7 @@ export function memoryStore(): Store {
   const ledger = new Map<string, LedgerEntry>()
   const registrations = new Map<string, RegistrationRecord>()
   const feeStatements = new Map<string, readonly StoredFeeRow[]>()
+  const bankLines = new Map<string, StoredBankLine & { readonly bankAccountId: number }>()
   const replies = new Map<string, StoredNotificationReply>()
   let conflicts = 0
   const key = (eventId: string, marker: string) => `${eventId}\u0000${marker}`
@@ -300,6 +302,23 @@ export function memoryStore(): Store {
     },
     feeStatementRows() {
       return Promise.resolve(structuredClone([...feeStatements.values()].flat()))
+    },
+    importBankStatement({ bankAccountId, lines }) {
+      let added = 0
+      for (const line of lines) {
+        const key = `${bankAccountId}:${line.id}`
+        if (bankLines.has(key)) continue
+        bankLines.set(key, { ...structuredClone(line), bankAccountId })
+        added += 1
+      }
+      return Promise.resolve({ added, known: lines.length - added })
+    },
+    bankStatementLines({ bankAccountId, from, to }) {
+      const found = [...bankLines.values()]
+        .filter((l) => l.bankAccountId === bankAccountId && l.date >= from && l.date <= to)
+        .map(({ bankAccountId: _account, ...line }) => structuredClone(line))
+        .sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1))
+      return Promise.resolve(found)
     },
     close() {
       return Promise.resolve()

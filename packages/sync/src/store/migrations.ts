@@ -203,6 +203,25 @@ export const MIGRATIONS: readonly Migration[] = [
           `ALTER TABLE ${d.table('rate_budgets')} ${d.addColumn} ${column} ${type}`,
       ),
   },
+  {
+    version: 8,
+    // Clearing mode: bank statement exports (`deposits import`), the lines a batch's deposit and a
+    // direct debit are matched among; one row per line, so overlapping exports store a line once.
+    description: 'imported bank statement lines',
+    statements: (d) => [
+      `CREATE TABLE IF NOT EXISTS ${d.table('bank_statement_lines')} (
+         bank_account_id ${d.int64} NOT NULL,
+         line_id TEXT NOT NULL,
+         day TEXT NOT NULL,
+         amount ${d.int64} NOT NULL,
+         currency TEXT NOT NULL,
+         description TEXT NOT NULL,
+         imported_at ${d.int64} NOT NULL,
+         PRIMARY KEY (bank_account_id, line_id)
+       )`,
+      `CREATE INDEX IF NOT EXISTS bank_statement_lines_by_day ON ${d.table('bank_statement_lines')} (bank_account_id, day)`,
+    ],
+  },
 ]
 
 /** The work of one migration run, for a target to carry out inside one exclusive transaction. */

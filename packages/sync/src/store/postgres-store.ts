@@ -17,7 +17,7 @@ import {
 } from './common.js'
 import { postgresDialect } from './migrations.js'
 import { migratePostgres, pgTransaction } from './postgres-common.js'
-import { sharedStatements } from './sql-statements.js'
+import { bankLineFromRow, sharedStatements } from './sql-statements.js'
 import { EVENT_STATES } from './store.js'
 import type { EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
 import { loadStoreDriver } from './store-driver-missing-error.js'
@@ -398,6 +398,31 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
     async feeStatementRows() {
       const r = await pool.query<{ fee_rows: StoredFeeRow[] }>(sql.feeStatements)
       return r.rows.flatMap((row) => row.fee_rows)
+    },
+    importBankStatement: ({ bankAccountId, lines, now }) =>
+      tx(async (c) => {
+        let added = 0
+        for (const l of lines) {
+          const r = await c.query(sql.bankLineInsert, [
+            bankAccountId,
+            l.id,
+            l.date,
+            l.amount.amount,
+            l.amount.currency,
+            l.description,
+            now,
+          ])
+          added += r.rowCount ?? 0
+        }
+        return { added, known: lines.length - added }
+      }),
+    async bankStatementLines({ bankAccountId, from, to }) {
+      const r = await pool.query<Parameters<typeof bankLineFromRow>[0]>(sql.bankLines, [
+        bankAccountId,
+        from,
+        to,
+      ])
+      return r.rows.map(bankLineFromRow)
     },
     async close() {
       if (!options.pool) await pool.end()

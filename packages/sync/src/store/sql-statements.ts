@@ -3,6 +3,7 @@
 // PostgreSQL). Each takes its parameters in the same order in both stores. What differs in more
 // than that (RETURNING, FOR UPDATE SKIP LOCKED, ANY($1) over arrays, ON CONFLICT, SQLite's named
 // parameters and per-state unions) stays in its adapter. Internal.
+import type { StoredBankLine } from './store.js'
 import type { SqlDialect } from './migrations.js'
 import { TERMINAL_SQL } from './common.js'
 
@@ -40,6 +41,8 @@ export interface SharedStatements {
   readonly replyGet: string
   /** Every fee statement, oldest import first. No parameters. */
   readonly feeStatements: string
+  readonly bankLineInsert: string
+  readonly bankLines: string
 }
 
 /**
@@ -79,5 +82,23 @@ export function sharedStatements(dialect: SqlDialect): SharedStatements {
     registrationGet: `SELECT * FROM ${t('registrations')} WHERE vendor_tx_code = ${p(1)}`,
     replyGet: `SELECT status, body FROM ${t('notification_replies')} WHERE reply_key = ${p(1)}`,
     feeStatements: `SELECT fee_rows FROM ${t('fee_statements')} ORDER BY imported_at, digest`,
+    bankLineInsert: `INSERT INTO ${t('bank_statement_lines')} (bank_account_id, line_id, day, amount, currency, description, imported_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}) ON CONFLICT (bank_account_id, line_id) DO NOTHING`,
+    bankLines: `SELECT line_id, day, amount, currency, description FROM ${t('bank_statement_lines')} WHERE bank_account_id = ${p(1)} AND day >= ${p(2)} AND day <= ${p(3)} ORDER BY day, line_id`,
+  }
+}
+
+/** A row of `bank_statement_lines` as a stored bank line. */
+export function bankLineFromRow(row: {
+  line_id: string
+  day: string
+  amount: number | string
+  currency: string
+  description: string
+}): StoredBankLine {
+  return {
+    id: row.line_id,
+    date: row.day,
+    amount: { amount: Number(row.amount), currency: row.currency },
+    description: row.description,
   }
 }

@@ -16,10 +16,17 @@ import {
   toJson,
 } from './common.js'
 import { SQLITE_DIALECT, migrate } from './migrations.js'
-import { sharedStatements } from './sql-statements.js'
+import { bankLineFromRow, sharedStatements } from './sql-statements.js'
 import type { MigrationTarget } from './migrations.js'
 import { CLAIMABLE_STATES, EVENT_STATES } from './store.js'
-import type { EventRecord, EventState, RegistrationRecord, Store, StoredFeeRow } from './store.js'
+import type {
+  EventRecord,
+  EventState,
+  RegistrationRecord,
+  Store,
+  StoredBankLine,
+  StoredFeeRow,
+} from './store.js'
 
 export interface SqliteStoreOptions {
   /** Database file. @default './opayo-kashflow.db' */
@@ -185,6 +192,8 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       'INSERT INTO fee_statements (digest, fee_rows, imported_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING',
     ),
     feeAll: db.prepare(sql.feeStatements),
+    bankLineInsert: db.prepare(sql.bankLineInsert),
+    bankLines: db.prepare(sql.bankLines),
     replyPut: db.prepare(
       `INSERT INTO notification_replies (reply_key, status, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (reply_key) DO UPDATE SET status = excluded.status, body = excluded.body, updated_at = excluded.updated_at`,
@@ -237,6 +246,22 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       if (first) return sameRegistration(first, record) ? 'duplicate' : 'conflict'
       q.registrationInsert.run(...registrationValues(record))
       return 'created'
+    },
+  )
+  const importBankLines = db.transaction(
+    (bankAccountId: number, lines: readonly StoredBankLine[], now: number) => {
+      let added = 0
+      for (const l of lines)
+        added += q.bankLineInsert.run(
+          bankAccountId,
+          l.id,
+          l.date,
+          l.amount.amount,
+          l.amount.currency,
+          l.description,
+          now,
+        ).changes
+      return { added, known: lines.length - added }
     },
   )
   const importRegistrations = db.transaction((input: readonly RegistrationRecord[]) => {
@@ -441,6 +466,14 @@ export async function sqliteStore(options: SqliteStoreOptions = {}): Promise<Sto
       Promise.resolve(
         (q.feeAll.all() as { fee_rows: string }[]).flatMap(
           (r) => JSON.parse(r.fee_rows) as StoredFeeRow[],
+        ),
+      ),
+    importBankStatement: ({ bankAccountId, lines, now }) =>
+      settle(() => importBankLines.immediate(bankAccountId, lines, now)),
+    bankStatementLines: ({ bankAccountId, from, to }) =>
+      Promise.resolve(
+        (q.bankLines.all(bankAccountId, from, to) as Parameters<typeof bankLineFromRow>[0][]).map(
+          bankLineFromRow,
         ),
       ),
     getReply(key) {

@@ -191,6 +191,17 @@ export interface StoredFeeRow {
   readonly statement?: string
 }
 
+/** One line of an imported bank statement (core's `BankStatementLine`, minor units). */
+export interface StoredBankLine {
+  /** The line's id from core's `parseBankStatement`: the same line in two exports, the same id. */
+  readonly id: string
+  /** YYYY-MM-DD. */
+  readonly date: string
+  /** Money in positive, out negative. */
+  readonly amount: { readonly amount: number; readonly currency: string }
+  readonly description: string
+}
+
 export interface StoredNotificationReply {
   readonly status: string
   readonly body: string
@@ -315,6 +326,22 @@ export interface Store {
   }): Promise<'created' | 'duplicate'>
   /** Every imported fee statement row, oldest import first (few: a statement a month). */
   feeStatementRows(): Promise<StoredFeeRow[]>
+  /**
+   * Stores the lines of a bank statement export for a bank account, in one transaction: a line
+   * whose id is stored already (the same line in an overlapping export) is kept as it was.
+   * Returns how many were new and how many were known.
+   */
+  importBankStatement(input: {
+    bankAccountId: number
+    lines: readonly StoredBankLine[]
+    now: number
+  }): Promise<{ added: number; known: number }>
+  /** The account's imported statement lines dated `from`..`to` (YYYY-MM-DD), by date then id. */
+  bankStatementLines(input: {
+    bankAccountId: number
+    from: string
+    to: string
+  }): Promise<StoredBankLine[]>
   /** Stores (or replaces: a PENDING transaction's reply is replaced when it settles) the reply for a transaction. */
   saveReply(input: { key: string; status: string; body: string; now: number }): Promise<void>
   close(): Promise<void>

@@ -798,6 +798,38 @@ export function describeStoreContract(
       await store.close()
     })
 
+    it('stores bank statement lines once per account and id, and reads them by date', async () => {
+      const store = await fresh()
+      const line = (id: string, date: string, amount: number) => ({
+        id,
+        date,
+        amount: { amount, currency: 'GBP' },
+        description: `line ${id}`,
+      })
+      const october = [line('a', '2026-10-31', 965), line('b', '2026-11-03', -3000)]
+      const overlap = [line('b', '2026-11-03', -3000), line('c', '2026-11-04', 14334)]
+      expect(
+        await store.importBankStatement({ bankAccountId: 1, lines: october, now: T0 }),
+      ).toStrictEqual({ added: 2, known: 0 })
+      expect(
+        await store.importBankStatement({ bankAccountId: 1, lines: overlap, now: T0 + 1 }),
+      ).toStrictEqual({ added: 1, known: 1 })
+      // The same line id on another account is another line.
+      expect(
+        await store.importBankStatement({ bankAccountId: 2, lines: overlap, now: T0 + 2 }),
+      ).toStrictEqual({ added: 2, known: 0 })
+      expect(
+        await store.bankStatementLines({ bankAccountId: 1, from: '2026-11-01', to: '2026-11-30' }),
+      ).toStrictEqual(overlap)
+      expect(
+        await store.bankStatementLines({ bankAccountId: 1, from: '2026-10-01', to: '2026-12-31' }),
+      ).toStrictEqual([october[0], ...overlap])
+      expect(
+        await store.bankStatementLines({ bankAccountId: 3, from: '2026-10-01', to: '2026-12-31' }),
+      ).toStrictEqual([])
+      await store.close()
+    })
+
     if (reopenStore) {
       it('keeps fee statements across close and reopen', async () => {
         const store = await fresh()
@@ -807,6 +839,29 @@ export function describeStoreContract(
         const again = await reopenStore()
         expect(await again.feeStatementRows()).toStrictEqual(rows)
         expect(await again.importFeeStatement({ digest: 'keep', rows, now: T0 })).toBe('duplicate')
+        await again.close()
+      })
+
+      it('keeps bank statement lines across close and reopen', async () => {
+        const store = await fresh()
+        const lines = [
+          {
+            id: 'x',
+            date: '2026-11-04',
+            amount: { amount: 14334, currency: 'GBP' },
+            description: '',
+          },
+        ]
+        await store.importBankStatement({ bankAccountId: 1, lines, now: T0 })
+        await store.close()
+        const again = await reopenStore()
+        expect(
+          await again.bankStatementLines({
+            bankAccountId: 1,
+            from: '2026-11-04',
+            to: '2026-11-04',
+          }),
+        ).toStrictEqual(lines)
         await again.close()
       })
 

@@ -1,0 +1,137 @@
+// `deposits import FILE` through the real binary (the source entry under tsx): a bank's CSV
+// export read with the configured column mapping, stored once per line.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
+import { describe, expect, it, vi } from 'vitest'
+import { runCli } from './support/cli-child.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'ok-cli-deposits-'))
+const env = { OPAYO_KASHFLOW_KASHFLOW_PASSWORD: 'p', OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: 'w' }
+const cli = (args: string[]) => runCli(args, { cwd: dir, env })
+
+// Each test starts the CLI as a process: seconds, more on a busy machine.
+vi.setConfig({ testTimeout: 120_000 })
+
+/** Lloyds' export layout (two positive columns, DD/MM/YYYY); see core's bank-statement fixtures. */
+const COLUMNS = {
+  date: 'Transaction Date',
+  paidIn: 'Credit Amount',
+  paidOut: 'Debit Amount',
+  description: 'Transaction Description',
+  currency: 'GBP',
+}
+const HEADER =
+  'Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,Debit Amount,Credit Amount,Balance,'
+
+const config = (name: string, deposits?: unknown) => {
+  const path = join(dir, `${name}.config.json`)
+  writeFileSync(
+    path,
+    JSON.stringify({
+      opayo: { vendorName: 'myshop' },
+      kashflow: { username: 'u', baseUrl: 'http://127.0.0.1:9/' },
+      posting: { bankAccountId: 55166, paymentMethodId: 2, homeCurrency: 'GBP', mode: 'clearing' },
+      references: ['INV-{invoice}-{*}'],
+      server: { redirectUrl: 'https://shop.example/' },
+      store: { sqlite: join(dir, `${name}.db`) },
+      poll: false,
+      settlement: {
+        clearing: { bankAccountId: 55170, nominalCode: 1210 },
+        bankNominalCode: 1200,
+        feesNominalCode: 7901,
+        fxNominalCode: 7906,
+        ...(deposits === undefined ? {} : { deposits }),
+      },
+    }),
+  )
+  return path
+}
+const file = (name: string, rows: string[]) => {
+  const path = join(dir, name)
+  writeFileSync(path, [HEADER, ...rows].join('\r\n'))
+  return path
+}
+
+describe('deposits import FILE', () => {
+  it('stores the lines once, an overlapping export adds only what is new, and the store reads them by date', async () => {
+    const configPath = config('ok', { source: 'statement', columns: COLUMNS })
+    const first = file('first.csv', [
+      "04/11/2026,BGC,'30-91-74,02344812,ELAVON MERCH SVCS,,143.34,12147.95,",
+      "05/11/2026,DD,'30-91-74,02344812,ELAVON FEES,21.60,,12126.35,",
+    ])
+    const run = await cli(['deposits', 'import', first, '--config', configPath, '--json'])
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toEqual({
+      file: first,
+      lines: 2,
+      added: 2,
+      known: 0,
+      from: '2026-11-04',
+      to: '2026-11-05',
+      paidIn: '£143.34',
+      paidOut: '£21.60',
+    })
+    expect(run.code).toBe(0)
+    const second = file('second.csv', [
+      "05/11/2026,DD,'30-91-74,02344812,ELAVON FEES,21.60,,12126.35,",
+      "06/11/2026,BGC,'30-91-74,02344812,ELAVON MERCH SVCS,,9.65,12136.00,",
+    ])
+    const again = await cli(['deposits', 'import', second, '--config', configPath])
+    expect(again.stdout).toMatch(/imported 2 bank line\(s\).*1 new, 1 seen before/)
+    expect(again.code).toBe(0)
+    const store = await sqliteStore({ path: join(dir, 'ok.db') })
+    const lines = await store.bankStatementLines({
+      bankAccountId: 55166,
+      from: '2026-11-01',
+      to: '2026-11-30',
+    })
+    await store.close()
+    expect(lines.map((l) => [l.date, l.amount.amount, l.description])).toEqual([
+      ['2026-11-04', 14334, 'ELAVON MERCH SVCS'],
+      ['2026-11-05', -2160, 'ELAVON FEES'],
+      ['2026-11-06', 965, 'ELAVON MERCH SVCS'],
+    ])
+  })
+
+  it('refuses a file with a bad line (1, nothing stored), and deposits not read from statements (2)', async () => {
+    const configPath = config('bad', { source: 'statement', columns: COLUMNS })
+    const bad = file('bad.csv', [
+      "04/11/2026,BGC,'30-91-74,02344812,ELAVON,,143.34,1.00,",
+      "31/11/2026,BGC,'30-91-74,02344812,ELAVON,,1.00,1.00,",
+    ])
+    const refused = await cli(['deposits', 'import', bad, '--config', configPath])
+    expect(refused.stderr).toMatch(
+      /1 problem\(s\).*nothing was imported[\s\S]*Line 3: "31\/11\/2026"/,
+    )
+    expect(refused.code).toBe(1)
+    const store = await sqliteStore({ path: join(dir, 'bad.db') })
+    expect(
+      await store.bankStatementLines({
+        bankAccountId: 55166,
+        from: '2000-01-01',
+        to: '2999-12-31',
+      }),
+    ).toEqual([])
+    await store.close()
+
+    const kashflow = config('feed', { source: 'kashflow' })
+    const wrongSource = await cli(['deposits', 'import', bad, '--config', kashflow])
+    expect(wrongSource.stderr).toMatch(
+      /"source": "statement"[\s\S]*docs\/accounting\.md#a-bank-statement-export/,
+    )
+    expect(wrongSource.code).toBe(2)
+  })
+
+  it('names the mapping key when the config maps no amount column', async () => {
+    const configPath = config('nomap', {
+      source: 'statement',
+      columns: { date: 'Date', currency: 'GBP' },
+    })
+    const run = await cli(['deposits', 'import', join(dir, 'none.csv'), '--config', configPath])
+    expect(run.stderr).toMatch(/settlement\.deposits/)
+    expect(run.stderr).toMatch(/paidIn/)
+    expect(run.code).toBe(2)
+  })
+})
