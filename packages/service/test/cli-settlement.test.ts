@@ -210,6 +210,13 @@ describe('settlement received BATCH AMOUNT', () => {
       /batch 77 is received; its payout difference is known once it is posted/,
     )
     expect(notPosted.code).toBe(1)
+    const badFrom = await explain('--as', 'chargeback', '--nominal', '7903', '--from', 'acquirer')
+    expect(badFrom.stderr).toMatch(/--from must be clearing .* or bank .*, got "acquirer"/)
+    expect(badFrom.code).toBe(2)
+    // --from bank is read and reaches the engine (which still wants the batch posted first).
+    const fromBank = await explain('--as', 'chargeback', '--nominal', '7903', '--from', 'bank')
+    expect(fromBank.stderr).toMatch(/its payout difference is known once it is posted/)
+    expect(fromBank.code).toBe(1)
 
     const reopened = await sqliteStore({ path: db })
     const event = await reopened.get('batch:77')

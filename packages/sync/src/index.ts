@@ -68,6 +68,7 @@ export type {
   SettledBatchRecord,
 } from './engine/settlement-types.js'
 export type { SettlementDepositsOptions } from './engine/settlement-deposits.js'
-export type { PayoutDifferenceInput, PayoutDifferenceKind } from './engine/settlement-adjustment.js'
+export type { PayoutDifferenceKind } from './engine/settlement-adjustment.js'
+export type { PayoutDifferenceInput } from './engine/payout-difference.js'
 export { chargeEventId } from './engine/charges.js'
 export type { PostedChargesRecord } from './engine/charges.js'

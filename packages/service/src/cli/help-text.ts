@@ -24,6 +24,8 @@ Commands:
                                 (columns: statement_id, date | period, fee_type, net, vat, currency)
   settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]
                                 (AMOUNT in the home currency; -97.80 when the acquirer took money)
+  settlement explain BATCH AMOUNT  a posted batch's payout difference to its nominal, once
+                                --as chargeback|reserve|charges --nominal N [--on D] [--from clearing|bank] [--json]
   backfill --from D --to D      pull Opayo's Reporting API and ingest
   reconcile --from D --to D     Opayo vs the ledger vs KashFlow               [--out DIR] [--json]
   doctor                        check credentials and the configured accounts [--json]

@@ -81,6 +81,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
             as: options.as,
             nominal: options.nominal,
             on: options.on,
+            from: options.from,
           })
         : settlementCommand({ sub, args, config, built, io, print, on: options.on }),
   },

@@ -9,7 +9,7 @@ import { terminalLine } from './terminal-text.js'
 
 const KINDS: readonly PayoutDifferenceKind[] = ['chargeback', 'reserve', 'charges']
 const USAGE =
-  'Usage: opayo-kashflow settlement explain BATCH AMOUNT --as chargeback|reserve|charges --nominal NOMINAL_CODE [--on YYYY-MM-DD] (AMOUNT in the home currency: what the acquirer kept from the deposit; negative when it paid back)'
+  'Usage: opayo-kashflow settlement explain BATCH AMOUNT --as chargeback|reserve|charges --nominal NOMINAL_CODE [--on YYYY-MM-DD] [--from clearing|bank] (AMOUNT in the home currency: what the acquirer kept from the deposit, or debited on its own with --from bank; negative when it paid back)'
 
 /** What `settlement explain` did, as `--json` prints it. */
 export interface SettlementExplainResult {
@@ -38,6 +38,8 @@ export async function settlementExplainCommand(input: {
   readonly as?: string | undefined
   readonly nominal?: string | undefined
   readonly on?: string | undefined
+  /** `clearing` (kept from the deposit, the default) or `bank` (a debit of its own). */
+  readonly from?: string | undefined
 }): Promise<0 | 1 | 2> {
   const { args, built, io, print } = input
   const [batchId, text] = args
@@ -52,7 +54,9 @@ export async function settlementExplainCommand(input: {
           ? '--nominal must be the nominal code to book it to (e.g. 7903 for chargebacks)'
           : input.on !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(input.on)
             ? `--on must be YYYY-MM-DD, got "${terminalLine(input.on)}"`
-            : undefined
+            : input.from !== undefined && input.from !== 'bank' && input.from !== 'clearing'
+              ? `--from must be clearing (kept from the deposit) or bank (debited on its own), got "${terminalLine(input.from)}"`
+              : undefined
   if (problem !== undefined || !batchId || !text || !kind) {
     io.err(`settlement explain: ${problem ?? 'invalid arguments'}.\n${USAGE}`)
     return 2
@@ -68,6 +72,7 @@ export async function settlementExplainCommand(input: {
       amount,
       nominalCode,
       date,
+      ...(input.from === 'bank' || input.from === 'clearing' ? { from: input.from } : {}),
     })
   } catch (error) {
     io.err(`settlement explain: ${terminalLine((error as Error).message)}`)
@@ -87,7 +92,7 @@ export async function settlementExplainCommand(input: {
   }
   print(printed, () =>
     printed.outcome === 'queued'
-      ? `batch ${batchId}: ${kind} of ${text} to nominal ${nominalCode} queued (${result.id}); it is posted on the next round`
+      ? `batch ${batchId}: ${kind} of ${text} to nominal ${nominalCode}${input.from === 'bank' ? ', off the bank,' : ''} queued (${result.id}); it is posted on the next round${input.from === 'bank' && input.config.settlement?.deposits ? ' once the bank shows its debit' : ''}`
       : `batch ${batchId} already had this ${kind}: nothing changed`,
   )
   return 0

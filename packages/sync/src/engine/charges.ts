@@ -6,6 +6,8 @@
 import {
   ChargeStatementSchema,
   InvalidArgumentError,
+  addDays,
+  money,
   planMonthlyCharges,
 } from '@opayo-kashflow/core'
 import type {
@@ -20,6 +22,7 @@ import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { fingerprintOf } from './ingest.js'
 import { writeOnce } from './ledger.js'
+import { findBankLine } from './settlement-deposits.js'
 import { settlementFailed } from './settlement-failure.js'
 import { supersedeUnwritten, surfaceChangedBatch } from './settlement-integrity.js'
 import type { IngestResult } from './sync-engine.js'
@@ -46,6 +49,11 @@ export interface PostedChargesRecord {
   }[]
   /** Statement lines that moved nothing (net and VAT zero). */
   readonly skipped: readonly number[]
+  /**
+   * The bank's line that shows the statement's bank lines (the direct debit), when deposits are
+   * read from the bank (`settlement.deposits`): its id and day, on which the bank lines are dated.
+   */
+  readonly debit?: { readonly id: string; readonly date: string }
 }
 
 /**
@@ -193,7 +201,14 @@ export async function processChargeStatement(
       })
       return
     }
-    const markers = plan.value.lines.map((line) => line.marker)
+    const debit = await bankDebitOf(ctx, event, plan.value.lines)
+    if (debit === 'wait') return
+    const planned = debit
+      ? plan.value.lines.map((line) =>
+          line.from === 'bank' ? { ...line, date: debit.date } : line,
+        )
+      : plan.value.lines
+    const markers = planned.map((line) => line.marker)
     if (
       !(await ctx.move(event, 'planned', {
         keepClaim: true,
@@ -205,19 +220,72 @@ export async function processChargeStatement(
     ctx.emit({ type: 'planned', id: event.id, intents: markers })
     if (!(await ctx.move(event, 'posting', { keepClaim: true, outcome: 'posting' }))) return
     const lines: PostedChargesRecord['lines'][number][] = []
-    for (const line of plan.value.lines) {
+    for (const line of planned) {
       const bankAccountId = accountOf(settlement.accounts, line.from)
       await postCharge(ctx, event, line, bankAccountId)
       const { lineNo, marker, from, amount, direction } = line
       lines.push({ lineNo, marker, from, bankAccountId, amount, direction })
     }
     ctx.gate.setConsecutiveFailures(0)
-    const record: PostedChargesRecord = { statementId, lines, skipped: plan.value.skipped }
+    const record: PostedChargesRecord = {
+      statementId,
+      lines,
+      skipped: plan.value.skipped,
+      ...(debit ? { debit } : {}),
+    }
     if (await ctx.move(event, 'posted', { outcome: 'posted', detail: record }))
       ctx.emit({ type: 'posted', id: event.id, markers })
   } catch (error) {
     await settlementFailed(ctx, event, error)
   }
+}
+
+/**
+ * With `settlement.deposits`, the bank line that shows what the statement takes from the bank
+ * (its `from: 'bank'` lines, net of credits): one line of that amount, money out (in, for a net
+ * credit), from the statement's first bank-line day to `windowDays` after, claimed for the
+ * statement so no other statement or batch takes it. Several or none: the statement waits, its
+ * message saying what it looked for (`'wait'`, already recorded). Undefined when deposits are not
+ * read from the bank, or the statement takes nothing from it.
+ */
+async function bankDebitOf(
+  ctx: EngineContext,
+  event: EventRecord,
+  lines: readonly PlannedCharge[],
+): Promise<PostedChargesRecord['debit'] | 'wait'> {
+  const settlement = ctx.options.settlement
+  const bankLines = lines.filter((line) => line.from === 'bank')
+  const [first] = bankLines
+  if (!settlement?.deposits || !first) return undefined
+  const net = bankLines.reduce(
+    (total, line) => total + (line.direction === 'paidOut' ? 1 : -1) * line.amount.amount,
+    0,
+  )
+  if (net === 0) return undefined
+  const from = bankLines.map((line) => line.date).sort()[0] ?? first.date
+  const found = await findBankLine(
+    ctx,
+    settlement.deposits.source,
+    settlement.accounts.bank.bankAccountId,
+    {
+      holder: event.id,
+      direction: net > 0 ? 'out' : 'in',
+      amount: money(Math.abs(net), first.amount.currency),
+      tolerance: 0,
+      from,
+      to: addDays(from, settlement.deposits.windowDays ?? 5),
+    },
+  )
+  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
+  await ctx.settleFailure(
+    event,
+    { kind: 'settlement-wait', message: found.message },
+    {
+      lastError: undefined,
+      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
+    },
+  )
+  return 'wait'
 }
 
 const accountOf = (accounts: SettlementAccounts, from: 'bank' | 'clearing'): number =>

@@ -2,15 +2,15 @@
 // refused, never rewritten: each is an event of its own (`batch:{id}:deposit`,
 // `batch:{id}:chargeback`, `...:reserve`, `...:charges`), posted once as a journal through the
 // same write-once ledger as every entry: the corrected deposit between the bank and the clearing
-// account, an explanation between its nominal and the clearing account.
-import { InvalidArgumentError, format, money, settlementMarker } from '@opayo-kashflow/core'
+// account, an explanation between its nominal and the clearing account (or the bank account, for
+// money debited on its own, as gross settle collects a chargeback).
+import { addDays, format, money, settlementMarker } from '@opayo-kashflow/core'
 import type { JournalIntent, Money, SettlementAccounts } from '@opayo-kashflow/core'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { executeIntent } from './ledger.js'
+import { findBankLine } from './settlement-deposits.js'
 import { settlementFailed } from './settlement-failure.js'
-import type { IngestResult } from './sync-engine.js'
-import { settlementEventId } from './settlement-types.js'
 import type { SettledBatchRecord } from './settlement-types.js'
 
 /** What took part of a batch's payout before it reached the bank. */
@@ -38,40 +38,23 @@ export interface DepositAdjustment {
         readonly nominalCode: number
         /** YYYY-MM-DD: the journal's date. */
         readonly date: string
+        /**
+         * Where the money went from: `clearing` (kept from the payout, net credit) or `bank` (a
+         * debit of its own, as gross settle collects it). Absent in events stored before it
+         * existed: `clearing`.
+         */
+        readonly from?: 'clearing' | 'bank'
       }
 }
 
 /**
- * Queues the explanation of part of a posted batch's payout difference, once per kind: the event
- * `{batch event id}:{kind}`. The same explanation again is a duplicate; a different one for the
- * same kind is a conflict (a person adjusts by hand).
+ * Stores an adjustment as its own event, once (the fingerprint tells a repeat from a change).
  * @example
- * async function chargeback(ctx: Parameters<typeof queuePayoutDifference>[0], posted: EventRecord) {
- *   const outcome = await queuePayoutDifference(ctx, posted, { kind: 'chargeback', amount: money(3000, 'GBP'), nominalCode: 7903, date: '2026-11-04' })
- *   console.log(outcome) // 'received'
+ * async function queue(ctx: Parameters<typeof queueAdjustment>[0], payload: DepositAdjustment) {
+ *   return queueAdjustment(ctx, 'batch:1234:chargeback', payload, '3000 GBP 7903 2026-11-04')
  * }
  */
-export async function queuePayoutDifference(
-  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
-  posted: EventRecord,
-  input: {
-    readonly kind: PayoutDifferenceKind
-    readonly amount: Money
-    readonly nominalCode: number
-    readonly date: string
-  },
-): Promise<'received' | 'duplicate' | 'conflict'> {
-  const { batchId } = posted.detail as SettledBatchRecord
-  return queueAdjustment(
-    ctx,
-    `${posted.id}:${input.kind}`,
-    { settlementAdjustment: { batchId, ...input } },
-    `${input.amount.amount} ${input.amount.currency} ${input.nominalCode} ${input.date}`,
-  )
-}
-
-/** Stores an adjustment as its own event, once (the fingerprint tells a repeat from a change). */
-async function queueAdjustment(
+export async function queueAdjustment(
   ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
   id: string,
   payload: DepositAdjustment,
@@ -134,7 +117,11 @@ export async function postAdjustment(
   accounts: SettlementAccounts,
 ): Promise<void> {
   const { batchId, date } = adjustment
-  const clearing = accounts.clearing.nominalCode
+  // The account the money left: clearing, or the bank for a debit of its own (gross settle).
+  const clearing =
+    'after' in adjustment || adjustment.from !== 'bank'
+      ? accounts.clearing.nominalCode
+      : accounts.bank.nominalCode
   const { delta, comment, other, currency } =
     'after' in adjustment
       ? {
@@ -145,7 +132,7 @@ export async function postAdjustment(
         }
       : {
           delta: adjustment.amount.amount,
-          comment: `Opayo batch ${batchId}: ${adjustment.kind} of ${format(adjustment.amount)} kept from the payout`,
+          comment: `Opayo batch ${batchId}: ${adjustment.kind} of ${format(adjustment.amount)} ${adjustment.from === 'bank' ? 'debited from the bank' : 'kept from the payout'}`,
           other: adjustment.nominalCode,
           currency: adjustment.amount.currency,
         }
@@ -198,48 +185,54 @@ export async function processAdjustment(
     return
   }
   try {
-    await postAdjustment(ctx, event, adjustment, settlement.accounts)
+    const observed = await bankDebitOf(ctx, event, adjustment)
+    if (observed === 'wait') return
+    await postAdjustment(
+      ctx,
+      event,
+      observed ? { ...adjustment, date: observed.date } : adjustment,
+      settlement.accounts,
+    )
   } catch (error) {
     await settlementFailed(ctx, event, error)
   }
 }
 
-/** What a person states to explain part of a posted batch's payout difference. */
-export interface PayoutDifferenceInput {
-  readonly batchId: string
-  readonly kind: PayoutDifferenceKind
-  /** What the acquirer kept from the payout (positive) or paid back (negative), home currency. */
-  readonly amount: Money
-  /** The nominal it is booked to (chargebacks, a reserve held by the acquirer, charges). */
-  readonly nominalCode: number
-  /** YYYY-MM-DD. */
-  readonly date: string
-}
-
 /**
- * The engine's `explainPayoutDifference` over its context: for a posted batch only (before
- * posting, the payout difference is not known yet).
- * @example
- * function explainer(ctx: Parameters<typeof createPayoutExplainer>[0]) {
- *   return createPayoutExplainer(ctx)
- * }
+ * With `settlement.deposits`, the bank's own line for a difference debited from the bank (a
+ * chargeback collected by a direct debit of its own): one line of that amount, money out (in, for
+ * money paid back), from the stated day to `windowDays` after, claimed for this event. None or
+ * several: the event waits (`'wait'`, recorded), saying what it looked for. Undefined when the
+ * difference is not from the bank, or deposits are not read from it.
  */
-export function createPayoutExplainer(
-  ctx: Pick<EngineContext, 'store' | 'now' | 'emit'>,
-): (input: PayoutDifferenceInput) => Promise<IngestResult> {
-  return async (input) => {
-    const { batchId, kind, amount, nominalCode, date } = input
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !Number.isSafeInteger(nominalCode) || nominalCode <= 0)
-      throw new InvalidArgumentError(
-        `explainPayoutDifference(): date must be YYYY-MM-DD and nominalCode a positive whole number, got ${JSON.stringify(date)} and ${String(nominalCode)}.`,
-      )
-    const id = settlementEventId(batchId)
-    const posted = await ctx.store.get(id)
-    if (posted?.state !== 'posted')
-      throw new InvalidArgumentError(
-        `explainPayoutDifference(): batch ${batchId} is ${posted?.state ?? 'not in the store'}; its payout difference is known once it is posted.`,
-      )
-    const outcome = await queuePayoutDifference(ctx, posted, { kind, amount, nominalCode, date })
-    return { outcome, id: `${id}:${kind}` }
-  }
+async function bankDebitOf(
+  ctx: EngineContext,
+  event: EventRecord,
+  adjustment: DepositAdjustment['settlementAdjustment'],
+): Promise<{ readonly id: string; readonly date: string } | 'wait' | undefined> {
+  const deposits = ctx.options.settlement?.deposits
+  if ('after' in adjustment || adjustment.from !== 'bank' || !deposits) return undefined
+  const found = await findBankLine(
+    ctx,
+    deposits.source,
+    ctx.options.settlement?.accounts.bank.bankAccountId ?? 0,
+    {
+      holder: event.id,
+      direction: adjustment.amount.amount > 0 ? 'out' : 'in',
+      amount: money(Math.abs(adjustment.amount.amount), adjustment.amount.currency),
+      tolerance: 0,
+      from: adjustment.date,
+      to: addDays(adjustment.date, deposits.windowDays ?? 5),
+    },
+  )
+  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
+  await ctx.settleFailure(
+    event,
+    { kind: 'settlement-wait', message: found.message },
+    {
+      lastError: undefined,
+      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
+    },
+  )
+  return 'wait'
 }

@@ -2,7 +2,7 @@
 // (what the bank feed brought in) or from imported bank statement exports: matched by amount and
 // date window with core's matchDeposit, and claimed for one batch only, so two batches of the same
 // amount never take one deposit.
-import { addDays, matchDeposit, money, negate, planSettlement } from '@opayo-kashflow/core'
+import { addDays, format, matchDeposit, money, negate, planSettlement } from '@opayo-kashflow/core'
 import type {
   CurrencyCode,
   DepositCandidate,
@@ -74,34 +74,102 @@ export async function findDeposit(
   const provisional = planSettlement({ ...batch, received: batch.gross }, options)
   if (provisional.kind !== 'post') return undefined
   const expected = options.payout === 'gross' ? provisional.totals.gross : provisional.totals.net
-  const account = options.accounts.bank.bankAccountId
   const batchId = provisional.batchId
-  const wanted = {
-    batchId,
+  const found = await findBankLine(ctx, deposits.source, options.accounts.bank.bankAccountId, {
+    holder: batchId,
+    direction: 'in',
     amount: expected,
     tolerance: options.maxFeeDifference ?? 0,
     from: batch.date,
     to: addDays(batch.date, deposits.windowDays ?? 5),
+  })
+  if (found.kind !== 'found') return found
+  return {
+    kind: 'found',
+    received: found.line.amount,
+    receivedOn: found.line.date,
+    depositId: found.line.id,
   }
-  for (let left = await freeLines(ctx, deposits.source, account, wanted, homeCurrency); ;) {
-    const found = matchDeposit(wanted, left)
-    if (found.kind === 'none') return { kind: 'wait', message: found.message, candidates: [] }
-    if (found.kind === 'ambiguous')
+}
+
+/** A bank line to find and claim: money in (a deposit) or out (a direct debit), for one holder. */
+export interface WantedBankLine {
+  /** What claims the line: a batch id, or a charge statement's event id. */
+  readonly holder: string
+  readonly direction: 'in' | 'out'
+  /** Positive: what should have moved. */
+  readonly amount: Money
+  /** Minor units the line may differ by. */
+  readonly tolerance: number
+  /** The first and last day the line may be dated, YYYY-MM-DD. */
+  readonly from: string
+  readonly to: string
+}
+
+/** The line found and claimed (its amount positive), or why the holder waits. */
+export type BankLineFinding =
+  | { readonly kind: 'found'; readonly line: DepositLine }
+  | {
+      readonly kind: 'wait'
+      readonly message: string
+      readonly candidates: readonly DepositCandidate[]
+    }
+
+/**
+ * Finds the one bank line that shows `wanted` (core's {@link matchDeposit} over the source's
+ * lines in the window, money in or out, less those another holder claimed) and claims it for
+ * `wanted.holder` in the store's ledger under `deposit:{account}:{id}` (money in) or
+ * `debit:{account}:{id}` (money out), atomically: of two holders racing for one line, the second
+ * leaves it out and looks again. A line the holder claimed before is taken again at once (a retry
+ * after a crash never finds a second candidate). Several candidates, or none: the holder waits,
+ * with the reasons.
+ * @example
+ * async function debitOf(ctx: Parameters<typeof findBankLine>[0]) {
+ *   const found = await findBankLine(ctx, 'statement', 55166, {
+ *     holder: 'charges:ELV-2026-10', direction: 'out', amount: money(2160, 'GBP'),
+ *     tolerance: 0, from: '2026-11-03', to: '2026-11-08',
+ *   })
+ *   if (found.kind === 'found') console.log(found.line.id, found.line.date)
+ * }
+ */
+export async function findBankLine(
+  ctx: Pick<EngineContext, 'kashflow' | 'store' | 'now'>,
+  source: SettlementDepositsOptions['source'],
+  account: number,
+  wanted: WantedBankLine,
+): Promise<BankLineFinding> {
+  const what = wanted.direction === 'in' ? 'deposits' : 'debits'
+  const expected = { ...wanted, batchId: wanted.holder }
+  const { lines: free, held } = await freeLines(ctx, source, account, wanted)
+  // A line this holder claimed on an earlier try is its own, whatever else has arrived since.
+  if (held) return { kind: 'found', line: held }
+  for (let left: readonly DepositLine[] = free; ;) {
+    const found = matchDeposit(expected, left)
+    if (found.kind === 'none')
       return {
         kind: 'wait',
-        message: `${found.candidates.length} deposits could be batch ${batchId}'s: set it with settlement received (${found.candidates.map((c) => c.reason).join('; ')}).`,
+        message:
+          wanted.direction === 'in'
+            ? found.message
+            : `No debit of ${format(wanted.amount)} between ${wanted.from} and ${wanted.to} for ${describeHolder(wanted.holder)}.`,
+        candidates: [],
+      }
+    if (found.kind === 'ambiguous') {
+      const how = wanted.direction === 'in' ? 'set it with settlement received' : 'a person chooses'
+      return {
+        kind: 'wait',
+        message: `${found.candidates.length} ${what} could be ${describeHolder(wanted.holder)}'s: ${how} (${found.candidates.map((c) => c.reason).join('; ')}).`,
         candidates: found.candidates,
       }
-    if (await claimLine(ctx, account, found.line, batchId))
-      return {
-        kind: 'found',
-        received: found.line.amount,
-        receivedOn: found.line.date,
-        depositId: found.line.id,
-      }
+    }
+    if (await claimLine(ctx, account, wanted.direction, found.line, wanted.holder))
+      return { kind: 'found', line: found.line }
     left = left.filter((line) => line.id !== found.line.id)
   }
 }
+
+const describeHolder = (holder: string) =>
+  holder.startsWith('charges:') ? `statement ${holder.slice('charges:'.length)}` : `batch ${holder}`
 
 /**
  * A deposit a person stated (`received` on `receivedOn`) claimed on the bank line that shows it,
@@ -121,16 +189,22 @@ export async function claimStatedDeposit(
   received: Money,
   receivedOn: string,
 ): Promise<string | undefined> {
-  const wanted = { batchId, amount: received, tolerance: 0, from: receivedOn, to: receivedOn }
-  const found = matchDeposit(
-    wanted,
-    await freeLines(ctx, source, account, wanted, received.currency),
-  )
+  const wanted: WantedBankLine = {
+    holder: batchId,
+    direction: 'in',
+    amount: received,
+    tolerance: 0,
+    from: receivedOn,
+    to: receivedOn,
+  }
+  const { lines } = await freeLines(ctx, source, account, wanted)
+  const found = matchDeposit({ ...wanted, batchId }, lines)
   if (found.kind !== 'matched') return undefined
-  return (await claimLine(ctx, account, found.line, batchId)) ? found.line.id : undefined
+  return (await claimLine(ctx, account, 'in', found.line, batchId)) ? found.line.id : undefined
 }
 
-const keyOf = (account: number, line: DepositLine) => `deposit:${account}:${line.id}`
+const keyOf = (account: number, direction: 'in' | 'out', line: DepositLine) =>
+  `${direction === 'in' ? 'deposit' : 'debit'}:${account}:${line.id}`
 
 /**
  * The lines paid into the account in the window, as the source shows them, in the currency. From
@@ -167,33 +241,41 @@ export async function bankLinesIn(
   )
 }
 
-/** The lines paid into the account in the window, not ours, not claimed by another batch. */
+/**
+ * The lines of the window moving money the wanted way (their amounts positive), not claimed by
+ * another holder.
+ */
 async function freeLines(
   ctx: Pick<EngineContext, 'kashflow' | 'store'>,
   source: SettlementDepositsOptions['source'],
   account: number,
-  wanted: { readonly batchId: string; readonly from: string; readonly to: string },
-  currency: CurrencyCode,
-): Promise<DepositLine[]> {
-  const lines = (await bankLinesIn(ctx, source, account, wanted, currency)).filter(
-    (line) => line.amount.amount > 0,
-  )
+  wanted: WantedBankLine,
+): Promise<{ lines: DepositLine[]; held: DepositLine | undefined }> {
+  const sign = wanted.direction === 'in' ? 1 : -1
+  const lines = (await bankLinesIn(ctx, source, account, wanted, wanted.amount.currency))
+    .filter((line) => line.amount.amount * sign > 0)
+    .map((line) => ({ ...line, amount: money(line.amount.amount * sign, line.amount.currency) }))
   const holders = await Promise.all(
     lines.map(async (line) => {
-      const claims = await ctx.store.ledger(keyOf(account, line))
+      const claims = await ctx.store.ledger(keyOf(account, wanted.direction, line))
       const claim = claims.find((entry) => entry.marker === DEPOSIT_MARKER)
       return (claim?.request as { batchId?: unknown } | null | undefined)?.batchId
     }),
   )
-  return lines.filter((_, i) => holders[i] === undefined || holders[i] === wanted.batchId)
+  return {
+    lines: lines.filter((_, i) => holders[i] === undefined || holders[i] === wanted.holder),
+    held: lines.find((_, i) => holders[i] === wanted.holder),
+  }
 }
 
-/** Claims a line for the batch, atomically; false when another batch holds it. */
+/** Claims a line for the holder, atomically; false when another holds it. */
 async function claimLine(
   ctx: Pick<EngineContext, 'store' | 'now'>,
   account: number,
+  direction: 'in' | 'out',
   line: DepositLine,
-  batchId: string,
+  holder: string,
 ): Promise<boolean> {
-  return (await claimForBatch(ctx, keyOf(account, line), DEPOSIT_MARKER, batchId)) === batchId
+  const key = keyOf(account, direction, line)
+  return (await claimForBatch(ctx, key, DEPOSIT_MARKER, holder)) === holder
 }

@@ -29,7 +29,9 @@ import type { SettlementDepositsOptions } from './settlement-deposits.js'
  * books the deposit itself (this journal); if someone has also booked the feed line as a receipt,
  * the bank nominal counts the deposit twice. So the feed line must be matched to this transfer in
  * KashFlow's bank reconciliation, never explained as a receipt of its own (docs/accounting.md,
- * "Unconfirmed in clearing mode").
+ * "Unconfirmed in clearing mode"). The same holds for a direct debit matched on those lines (a
+ * charge statement's, a chargeback's `from: 'bank'`). `deposits: { source: 'statement' }` reads
+ * the bank's own export instead, and writes nothing of it.
  */
 export const SETTLEMENT_TRANSFER_AS_JOURNAL = true
 

@@ -9,7 +9,7 @@ import type {
 import type { SyncEvent, SyncEventType } from './events.js'
 import type { PaymentHint } from './hints.js'
 import type { SettlementBatchEventInput } from './settlement-types.js'
-import type { PayoutDifferenceInput } from './settlement-adjustment.js'
+import type { PayoutDifferenceInput } from './payout-difference.js'
 import type { ChargeStatementInput } from '@opayo-kashflow/core'
 import type { ResolveResult } from './matching.js'
 
