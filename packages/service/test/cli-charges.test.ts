@@ -71,6 +71,11 @@ describe('charges import FILE', () => {
     const again = await cli(['charges', 'import', october, '--config', configPath])
     expect(again.stdout).toContain('imported before')
     expect(again.code).toBe(0)
+    // status lists the statement, queued and not yet written.
+    const status = await cli(['status', '--config', configPath])
+    expect(status.stdout).toMatch(
+      /charge statements: 1\n {2}ELV-2026-10 \(.*2 line\(s\), £27\.75\) received/,
+    )
 
     const exempt = file('vat-on-exempt.csv', ['ELV-2026-11,2026-11,msc,,3.75,0.75,GBP'])
     const refused = await cli(['charges', 'import', exempt, '--config', configPath])

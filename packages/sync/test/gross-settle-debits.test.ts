@@ -6,7 +6,7 @@
 import { defineChargeRules, money, parseBankStatement } from '@opayo-kashflow/core'
 import type { BankStatementLine, ChargeStatementInput } from '@opayo-kashflow/core'
 import { describe, expect, it } from 'vitest'
-import { chargeEventId, settlementEventId } from '../src/index.js'
+import { chargeEventId, createSyncAdmin, settlementEventId } from '../src/index.js'
 import type { PostedChargesRecord, SettlementOptions } from '../src/index.js'
 import { trialBalance } from '../../../test/support/trial-balance.js'
 import { harness, payment } from './helpers.js'
@@ -104,6 +104,16 @@ describe('gross settle from the bank statement', () => {
       lastError: { message: expect.stringContaining('No debit of £3.75') as unknown },
     })
     const journalsBefore = h.fake.journals.size
+    // The operator sees the statement and why it waits (status reads this).
+    const admin = createSyncAdmin({ store: h.store })
+    expect(await admin.chargeStatements()).toMatchObject([
+      {
+        statementId: 'ELV-2026-11',
+        state: 'waiting',
+        total: '£3.75',
+        why: expect.stringContaining('No debit of £3.75') as unknown,
+      },
+    ])
 
     // The next export shows both debits: each posts once, dated on the bank's day.
     await h.importRows([DEPOSIT, CHARGEBACK, CHARGES])
@@ -130,6 +140,20 @@ describe('gross settle from the bank statement', () => {
       ]),
     )
     expect(JSON.stringify(chargeback)).toContain('2026-11-10')
+    expect(await admin.chargeStatements()).toEqual([
+      {
+        statementId: 'ELV-2026-11',
+        id: 'charges:ELV-2026-11',
+        state: 'posted',
+        from: '2026-12-01',
+        to: '2026-12-01',
+        lines: 1,
+        total: '£3.75',
+        fromBank: '£3.75',
+        fromClearing: '£0.00',
+        debit: { id: debit?.id, date: '2026-12-02' },
+      },
+    ])
 
     // The trial balance from what KashFlow received; the bank nominal against the statement.
     const balances = trialBalance(h.fake)

@@ -2,6 +2,7 @@
 // @opayo-kashflow/sync), the same code a running engine answers with; no vendor secrets are read.
 import { explain } from '../service/explain.js'
 import { matchingLines, resolutionLines } from '../service/explain-matching.js'
+import type { ChargeStatementSummary } from '@opayo-kashflow/sync'
 import type { Command } from './command.js'
 import { EXIT } from './command.js'
 import { resolveDeadLetterCommand } from './resolve-command.js'
@@ -14,16 +15,20 @@ export const statusCommand: Command = {
   async run({ admin, print }) {
     const backlog = await admin.backlog()
     const dead = backlog.counts.dead
+    const chargeStatements = await admin.chargeStatements()
     const report = {
       ...backlog,
       oldestPendingAgeMs: backlog.oldestPendingAgeMs ?? null,
       dead,
+      chargeStatements,
     }
     print(report, () =>
       [
         ...Object.entries(backlog.counts).map(([s, n]) => `${s.padEnd(10)} ${n}`),
         `oldest pending: ${backlog.oldestPendingAgeMs === undefined ? 'none' : `${Math.round(backlog.oldestPendingAgeMs / 1000)} s`}`,
         `conflicts: ${backlog.conflicts}`,
+        ...(chargeStatements.length > 0 ? [`charge statements: ${chargeStatements.length}`] : []),
+        ...chargeStatements.map((c) => terminalLine(`  ${describeCharges(c)}`)),
         ...(dead > 0
           ? [`${dead} dead letter(s) need a person: opayo-kashflow dead-letters list`]
           : []),
@@ -31,6 +36,14 @@ export const statusCommand: Command = {
     )
     return dead > 0 ? EXIT.failed : EXIT.ok
   },
+}
+
+/** One charge statement in a line: its state and totals, the bank's debit, or why it waits. */
+function describeCharges(c: ChargeStatementSummary): string {
+  const head = `${c.statementId} (${c.from}${c.to === c.from ? '' : `..${c.to}`}, ${c.lines} line(s), ${c.total}) ${c.state}`
+  if (c.state === 'posted')
+    return `${head}: ${c.fromBank ?? ''} off the bank, ${c.fromClearing ?? ''} off clearing${c.debit ? `; the bank's debit ${c.debit.id} on ${c.debit.date}` : ''}`
+  return c.why ? `${head}: ${c.why}` : head
 }
 
 /** `dead-letters list | show ID | replay [ID...] | resolve ID --invoice N --reason R | discard ID --reason R`. */

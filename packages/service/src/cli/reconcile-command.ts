@@ -8,10 +8,10 @@ import { toCanonicalPayment } from '@opayo-kashflow/opayo'
 import type { OpayoReportingClient } from '@opayo-kashflow/opayo'
 import type { CanonicalPayment, ReferenceParser } from '@opayo-kashflow/core'
 import type { KashflowClient } from '@opayo-kashflow/kashflow'
-import { SyncConfigError } from '@opayo-kashflow/sync'
+import { SyncConfigError, chargeStatementSummaries } from '@opayo-kashflow/sync'
 import { EXIT } from './command.js'
 import type { ExitCode } from './command.js'
-import type { Store } from '@opayo-kashflow/sync'
+import type { ChargeStatementSummary, Store } from '@opayo-kashflow/sync'
 import { reconcileEach } from '../service/reconcile.js'
 import {
   describeBatchRow,
@@ -82,6 +82,8 @@ export interface ReconcileCommandJson extends ReconciliationSummary {
   readonly reports: ReconciliationReportPaths
   /** Clearing mode: one row per settlement batch (amounts in minor units). */
   readonly batches?: readonly BatchReconciliationRow[]
+  /** Clearing mode: the charge statements with a line in the range, and where each stands. */
+  readonly chargeStatements?: readonly ChargeStatementSummary[]
 }
 
 /** Opayo's successful and unsuccessful movements as canonical payments, one page at a time. */
@@ -200,11 +202,19 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
     ? await reconcileBatches({ reporting: input.reporting, ...input.batches, ...range })
     : undefined
   if (batches) await writeBatchReconciliationCsv(input.outDir, batches)
+  // Charge statements with a line in the range (from the store's index: few, one a month).
+  const day = (d: Date) => d.toISOString().slice(0, 10)
+  const charges = input.batches
+    ? (await chargeStatementSummaries(input.store)).filter(
+        (c) => c.to >= day(input.from) && c.from < day(input.to),
+      )
+    : []
   if (input.json) {
     const printed: ReconcileCommandJson = {
       ...summary,
       reports: paths,
       ...(batches ? { batches: batches.rows } : {}),
+      ...(input.batches ? { chargeStatements: charges } : {}),
     }
     input.out(JSON.stringify(printed, null, 2))
   } else {
@@ -215,6 +225,12 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
         `${t.currency.padEnd(20)} ${t.rows} rows, ${t.needsAttention} need attention; Opayo ${t.opayo}, KashFlow ${t.kashflow} (minor units)`,
       )
     for (const row of batches?.rows ?? []) input.out(terminalLine(describeBatchRow(row)))
+    for (const c of charges)
+      input.out(
+        terminalLine(
+          `charges ${c.statementId.padEnd(14)} ${c.state.padEnd(8)} ${c.total}${c.debit ? ` debited ${c.debit.date}` : ''}${c.why ? `: ${c.why}` : ''}`,
+        ),
+      )
     input.out(
       `Reports written to ${input.outDir}: reconciliation.csv, reconciliation.json, reconciliation.html${batches ? ', settlement-batches.csv' : ''}`,
     )
@@ -230,6 +246,8 @@ export async function runReconcileCommand(input: ReconcileCommandInput): Promise
       )
     return EXIT.incomplete
   }
-  const batchProblems = batches?.needsAttention ?? 0
+  // A charge statement dead-lettered needs a person, as a batch does.
+  const batchProblems =
+    (batches?.needsAttention ?? 0) + charges.filter((c) => c.state === 'dead').length
   return missing_in_kashflow + amount_mismatch + orphan_in_kashflow + batchProblems > 0 ? 1 : 0
 }

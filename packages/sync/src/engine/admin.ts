@@ -2,6 +2,8 @@
 // letters. The engine's `status`/`deadLetters` and the CLI's `status`/`dead-letters` commands
 // are this same code, so a command run beside a live service reads what the service would say.
 import type { Store } from '../store/store.js'
+import { chargeStatementSummaries } from './charge-statements.js'
+import type { ChargeStatementSummary } from './charge-statements.js'
 import { createDeadLetterAdmin } from './dead-letters.js'
 import { backlogOf } from './status.js'
 import type { BacklogStatus, DeadLetterAdmin } from './sync-engine.js'
@@ -12,6 +14,8 @@ export interface SyncAdmin {
   backlog(): Promise<BacklogStatus>
   /** List, explain, replay and discard dead letters. */
   readonly deadLetters: DeadLetterAdmin
+  /** Every charge statement the engine holds and where it stands (posted, waiting and why, dead). */
+  chargeStatements(): Promise<ChargeStatementSummary[]>
 }
 
 /**
@@ -29,5 +33,9 @@ export function createSyncAdmin(input: {
 }): SyncAdmin {
   const now = () => (input.clock ?? Date).now()
   const view = { store: input.store, now }
-  return { backlog: () => backlogOf(view), deadLetters: createDeadLetterAdmin(view) }
+  return {
+    backlog: () => backlogOf(view),
+    deadLetters: createDeadLetterAdmin(view),
+    chargeStatements: () => chargeStatementSummaries(input.store),
+  }
 }

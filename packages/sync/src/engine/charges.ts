@@ -22,6 +22,7 @@ import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { fingerprintOf } from './ingest.js'
 import { writeOnce } from './ledger.js'
+import { indexChargeStatement } from './charge-statements.js'
 import { findBankLine } from './settlement-deposits.js'
 import { settlementFailed } from './settlement-failure.js'
 import { supersedeUnwritten, surfaceChangedBatch } from './settlement-integrity.js'
@@ -104,6 +105,7 @@ export function createChargeIngest(
       )
       return { outcome: 'conflict', id: surfaced }
     }
+    if (result.outcome === 'received') await indexChargeStatement(ctx, id)
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
@@ -177,6 +179,8 @@ export async function processChargeStatement(
 ): Promise<void> {
   const settlement = ctx.options.settlement
   const { statementId } = statement
+  // Listed for status and reconcile (also a statement stored before the index existed).
+  await indexChargeStatement(ctx, event.id)
   if (!settlement?.charges) {
     await ctx.deadLetter(event, 'charges_not_configured', {
       detail: { statementId },
