@@ -158,6 +158,8 @@ export {
   defineChargeRules,
   planMonthlyCharges,
 } from './settlement/plan-monthly-charges.js'
+export { planChargeTrueUp } from './settlement/charge-true-up.js'
+export type { ChargeTrueUp } from './settlement/charge-true-up.js'
 export type {
   ChargeRule,
   ChargeRules,

@@ -107,6 +107,7 @@ describe('the public surface', () => {
         "parseCanonicalPayment",
         "parseChargeStatements",
         "parseFeeStatement",
+        "planChargeTrueUp",
         "planMonthlyCharges",
         "planPostings",
         "planSettlement",

@@ -420,7 +420,7 @@ describe('planSettlement in the home currency', () => {
       reference: 'OPAYO-BATCH:1234:fees',
       comment: 'Opayo fees, batch 1234 of 2026-11-02: £2.16',
       lines: [
-        dr(7901, 216, 'Opayo card fees, batch 1234 (3 transactions)'),
+        dr(7901, 216, 'Opayo card fees (estimated from fee rules), batch 1234 (3 transactions)'),
         cr(1210, 216, 'Opayo clearing, batch 1234 fees'),
       ],
     })
@@ -466,7 +466,7 @@ describe('planSettlement in the home currency', () => {
     expect(plan.totals.feeDifference).toEqual(gbp(3))
     expect(plan.transfer?.amount).toEqual(gbp(14331))
     expect(plan.feeJournal?.lines).toEqual([
-      dr(7901, 216, 'Opayo card fees, batch 1234 (3 transactions)'),
+      dr(7901, 216, 'Opayo card fees (estimated from fee rules), batch 1234 (3 transactions)'),
       dr(7901, 3, 'Fee difference, batch 1234: acquirer deducted £2.19, planned £2.16'),
       cr(1210, 219, 'Opayo clearing, batch 1234 fees'),
     ])
@@ -489,7 +489,7 @@ describe('planSettlement in the home currency', () => {
     })
     // Nothing of it is booked as a bank charge or to the bank.
     expect(plan.feeJournal?.lines).toEqual([
-      dr(7901, 216, 'Opayo card fees, batch 1234 (3 transactions)'),
+      dr(7901, 216, 'Opayo card fees (estimated from fee rules), batch 1234 (3 transactions)'),
       cr(1210, 216, 'Opayo clearing, batch 1234 fees'),
     ])
     expect(plan.fxJournal).toBeUndefined()
@@ -760,6 +760,8 @@ describe('planSettlement with statement fees', () => {
     expect(plan.totals.net).toEqual(gbp(14495))
     // 10p over 12000 : 4550 : 2000 -> 6.5p, 2.5p, 1.1p: 6 + 2 + 1 = 9, the last penny to the largest remainder
     expect(plan.transactions.map((t) => t.fee.amount)).toEqual([35 + 7, 10 + 2, 1])
+    // Fees the acquirer stated are not an estimate: the fee line says nothing of fee rules.
+    expect(plan.feeJournal?.lines[0]?.comment).toBe('Opayo card fees, batch 1234 (3 transactions)')
   })
 
   it('waits when no statement row covers the batch', () => {
@@ -851,7 +853,7 @@ describe('planSettlement in a foreign currency', () => {
       clearingRemainder: gbp(0),
     })
     expect(plan.feeJournal?.lines).toEqual([
-      dr(7901, 166, 'Opayo card fees, batch 77 (1 transaction)'),
+      dr(7901, 166, 'Opayo card fees (estimated from fee rules), batch 77 (1 transaction)'),
       cr(1210, 166, 'Opayo clearing, batch 77 fees'),
     ])
     expect(plan.fxJournal?.lines).toEqual([

@@ -64,5 +64,30 @@ describe('settlement.charges in the config file', () => {
         }),
       ),
     ).toThrow(/settlement\.charges\.msc\.from is "clearing"/)
+    expect(() =>
+      settlementFromConfig(
+        config({
+          payout: 'gross',
+          fees: { source: 'none' },
+          charges: { msc: { nominalCode: 7901, vat: 'exempt', from: 'true-up' } },
+        }),
+      ),
+    ).toThrow(/settlement\.charges\.msc\.from is "true-up"/)
+  })
+
+  it('reads a true-up fee type, and refuses one with VAT (the per-batch fees carry none)', () => {
+    const settlement = settlementFromConfig(
+      config({ charges: { msc: { nominalCode: 7901, vat: 'exempt', from: 'true-up' } } }),
+    )
+    expect(settlement?.charges?.['msc']).toEqual({
+      nominalCode: 7901,
+      vat: 'exempt',
+      from: 'true-up',
+    })
+    expect(() =>
+      settlementFromConfig(
+        config({ charges: { msc: { nominalCode: 7901, vat: { rate: 20 }, from: 'true-up' } } }),
+      ),
+    ).toThrow(/its vat must be "exempt"/)
   })
 })

@@ -59,6 +59,11 @@ export const ISSUE_CODES = {
    * type, or more than 1 minor unit away from the net at the configured rate. Never guessed.
    */
   charge_vat_mismatch: 'charge_vat_mismatch',
+  /**
+   * A charge statement's `true-up` lines (fees already booked per batch as an estimate) do not
+   * name one month (`period`) to compare with the batches' fees.
+   */
+  charge_true_up_period: 'charge_true_up_period',
   /** The event is valid but only a person can decide what to post (for example a void). */
   manual_review_required: 'manual_review_required',
   /** A callback supplied by the user threw, or planning hit a bug; the message says what. */

@@ -127,7 +127,7 @@ export function feeJournal(
       money,
       accounts.feesNominalCode,
       feesHome,
-      `Opayo card fees, batch ${batchId} (${count} transaction${count === 1 ? '' : 's'})`,
+      `Opayo card fees${ctx.feesEstimated ? ' (estimated from fee rules)' : ''}, batch ${batchId} (${count} transaction${count === 1 ? '' : 's'})`,
     ),
     journalLine(
       ctx,

@@ -12,6 +12,8 @@ import type { Result } from '../result/result.js'
 import { chargeMarker } from './charge-statement.js'
 import type { ChargeStatement } from './charge-statement.js'
 import { SettlementConfigError } from './settlement-config-error.js'
+import { trueUpOf } from './charge-true-up.js'
+import type { ChargeTrueUp } from './charge-true-up.js'
 
 /**
  * How one fee type is booked: its nominal, its VAT, and which account pays it.
@@ -29,9 +31,12 @@ export const ChargeRuleSchema = z.strictObject({
   /**
    * `'bank'`: debited from the bank (gross settle's monthly direct debit, a gateway invoice paid
    * from the bank); `'clearing'`: netted off a deposit (net credit), which explains the payout
-   * difference left on the clearing account.
+   * difference left on the clearing account; `'true-up'`: deducted from each batch's deposit and
+   * already booked per batch as an estimate (fees from rules): the month's lines of this kind are
+   * compared with what the batches booked ({@link planChargeTrueUp}) and only the difference is
+   * posted, off clearing. A true-up fee type must be VAT-exempt.
    */
-  from: z.enum(['bank', 'clearing']),
+  from: z.enum(['bank', 'clearing', 'true-up']),
 })
 /** One validated charge rule. */
 export type ChargeRule = z.output<typeof ChargeRuleSchema>
@@ -71,6 +76,14 @@ export function defineChargeRules(input: ChargeRulesInput): ChargeRules {
           `fee type "${feeType}" is given twice (case aside)`,
         ),
       )
+    else if (rule.from === 'true-up' && rule.vat !== 'exempt')
+      issues.push(
+        issue(
+          'invalid_posting_rule',
+          [feeType, 'vat'],
+          `fee type "${feeType}" is trued up against the fees booked per batch, which carry no VAT: its vat must be "exempt"`,
+        ),
+      )
     else rules[key] = rule
   }
   if (issues.length > 0) throw new SettlementConfigError('charge rules', issues)
@@ -104,9 +117,15 @@ export interface PlannedCharge {
 /** The bank lines a statement becomes, and the lines that move nothing. */
 export interface MonthlyChargePlan {
   readonly statementId: string
+  /** The bank lines of its `bank` and `clearing` fee types. */
   readonly lines: readonly PlannedCharge[]
   /** Statement lines whose net and VAT are both zero: nothing to post. */
   readonly skipped: readonly number[]
+  /**
+   * Its `true-up` lines, when it has any: the fees the acquirer says it deducted in `period`,
+   * to compare with what the period's batches booked ({@link planChargeTrueUp}).
+   */
+  readonly trueUp?: ChargeTrueUp
 }
 
 /**
@@ -135,6 +154,7 @@ export function planMonthlyCharges(
   const issues: Issue[] = []
   const lines: PlannedCharge[] = []
   const skipped: number[] = []
+  const trueUpLines: { line: ChargeStatement['lines'][number]; nominalCode: number }[] = []
   statement.lines.forEach((line, index) => {
     const at = (field: string) => ['lines', index, field]
     const name = `line ${line.lineNo} (${line.feeType}${line.description ? `, ${line.description}` : ''})`
@@ -172,6 +192,10 @@ export function planMonthlyCharges(
           `VAT of ${vat} minor units is not ${rule.vat.rate}% of the net ${net} (${expected}, within 1)`,
         )
     }
+    if (rule.from === 'true-up') {
+      trueUpLines.push({ line, nominalCode: rule.nominalCode })
+      return
+    }
     const gross = Math.abs(net + vat)
     if (gross === 0) {
       skipped.push(line.lineNo)
@@ -184,7 +208,7 @@ export function planMonthlyCharges(
       date: line.date,
       feeType: line.feeType,
       nominalCode: rule.nominalCode,
-      from: rule.from,
+      from: rule.from === 'bank' ? 'bank' : 'clearing',
       direction: net + vat > 0 ? 'paidOut' : 'paidIn',
       amount: money(gross, currency),
       net: money(Math.abs(net), currency),
@@ -201,9 +225,10 @@ export function planMonthlyCharges(
         .join(', '),
     })
   })
+  const trueUp = trueUpOf(statement, trueUpLines, issues)
   return issues.length > 0
     ? err(issues)
-    : ok({ statementId: statement.statementId, lines, skipped })
+    : ok({ statementId: statement.statementId, lines, skipped, ...(trueUp ? { trueUp } : {}) })
 }
 
 /** `net × rate / 100`, rounded half-up to a minor unit, exactly (the rate as a decimal). */

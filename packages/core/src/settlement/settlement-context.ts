@@ -38,6 +38,8 @@ export interface SettlementContext {
   readonly maxRateDeviation: number
   /** How entries are dated across a month end (`PlanSettlementOptions.monthEnd`). */
   readonly monthEnd: 'deposit-date' | 'split'
+  /** Fees come from fee rules: an estimate, labelled so on the fee journal's line. */
+  readonly feesEstimated?: boolean
 }
 
 /**
@@ -167,6 +169,7 @@ export function openBatch(
       payout,
       maxRateDeviation,
       monthEnd,
+      feesEstimated: options.fees.source === 'rules',
     },
   }
 }

@@ -32,6 +32,11 @@ export interface ChargesImportResult {
   /** What comes off each account (net of credits), in major units as text. */
   readonly fromBank: string
   readonly fromClearing: string
+  /**
+   * Its `true-up` lines: the month and what they state; only the difference from what the
+   * month's batches booked is posted (off clearing), worked out when the statement is processed.
+   */
+  readonly trueUp?: { readonly period: string; readonly stated: string }
 }
 
 /**
@@ -97,9 +102,10 @@ export async function chargesCommand(input: {
 function totals(
   statement: Parameters<typeof planMonthlyCharges>[0],
   rules: ChargeRules,
-): Pick<ChargesImportResult, 'lines' | 'fromBank' | 'fromClearing'> {
+): Pick<ChargesImportResult, 'lines' | 'fromBank' | 'fromClearing' | 'trueUp'> {
   const plan = planMonthlyCharges(statement, rules)
   const lines = plan.ok ? plan.value.lines : []
+  const trueUp = plan.ok ? plan.value.trueUp : undefined
   const sum = (from: 'bank' | 'clearing'): Money =>
     lines
       .filter((l) => l.from === from)
@@ -111,13 +117,14 @@ function totals(
     lines: lines.length,
     fromBank: format(sum('bank')),
     fromClearing: format(sum('clearing')),
+    ...(trueUp ? { trueUp: { period: trueUp.period, stated: format(trueUp.stated) } } : {}),
   }
 }
 
 function describe(result: ChargesImportResult, file: string): string {
   switch (result.outcome) {
     case 'queued':
-      return `queued statement ${result.statementId} from ${file}: ${result.lines} bank line(s), ${result.fromBank} from the bank, ${result.fromClearing} from clearing (${result.id})`
+      return `queued statement ${result.statementId} from ${file}: ${result.lines} bank line(s), ${result.fromBank} from the bank, ${result.fromClearing} from clearing${result.trueUp ? `, and a true-up of ${result.trueUp.stated} for ${result.trueUp.period} against the fees its batches booked` : ''} (${result.id})`
     case 'duplicate':
       return `statement ${result.statementId} was imported before (the same lines): nothing changed`
     case 'conflict':

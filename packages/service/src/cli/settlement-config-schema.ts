@@ -75,7 +75,8 @@ export const SettlementConfigSchema = z.strictObject({
    * without case): `{ "msc": { "nominalCode": 7901, "vat": "exempt", "from": "clearing" },
    * "gateway": { "nominalCode": 7902, "vat": { "rate": 20 }, "from": "bank" } }`. `from`: `"bank"`
    * for a charge debited from the bank (gross settle's direct debit, a gateway invoice),
-   * `"clearing"` for one netted off a deposit (net credit). Imported with
+   * `"clearing"` for one netted off a deposit (net credit), `"true-up"` for one deducted from
+   * each deposit and booked per batch by fee rules (only the month's difference is posted). Imported with
    * `opayo-kashflow charges import FILE`. @default none (charge statements are refused)
    */
   charges: z
@@ -84,7 +85,7 @@ export const SettlementConfigSchema = z.strictObject({
       z.strictObject({
         nominalCode: Id,
         vat: z.union([z.literal('exempt'), z.strictObject({ rate: z.number().min(0).max(100) })]),
-        from: z.enum(['bank', 'clearing']),
+        from: z.enum(['bank', 'clearing', 'true-up']),
       }),
     )
     .optional(),

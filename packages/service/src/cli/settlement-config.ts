@@ -54,9 +54,9 @@ export function settlementFromConfig(config: ServiceConfig): SettlementOptions |
         'settlement: payout "gross" means the acquirer pays each batch whole and collects its fees later, so a batch posts no fees: set settlement.fees to { "source": "none" } (see docs/accounting.md#how-the-acquirer-pays).',
       )
     for (const [feeType, rule] of Object.entries(section.charges ?? {}))
-      if (section.payout === 'gross' && rule.from === 'clearing')
+      if (section.payout === 'gross' && rule.from !== 'bank')
         throw new ConfigError(
-          `settlement.charges.${feeType}.from is "clearing", but payout "gross" means nothing is netted off a deposit: charges are collected by direct debit, so set "from": "bank" (see docs/accounting.md#how-the-acquirer-pays).`,
+          `settlement.charges.${feeType}.from is "${rule.from}", but payout "gross" means nothing is netted off a deposit: charges are collected by direct debit, so set "from": "bank" (see docs/accounting.md#how-the-acquirer-pays).`,
         )
     return {
       accounts,

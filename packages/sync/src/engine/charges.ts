@@ -6,8 +6,6 @@
 import {
   ChargeStatementSchema,
   InvalidArgumentError,
-  addDays,
-  money,
   planMonthlyCharges,
 } from '@opayo-kashflow/core'
 import type {
@@ -23,7 +21,8 @@ import type { EngineContext } from './context.js'
 import { fingerprintOf } from './ingest.js'
 import { writeOnce } from './ledger.js'
 import { indexChargeStatement } from './charge-statements.js'
-import { findBankLine } from './settlement-deposits.js'
+import { bankDebitOf, trueUpStep } from './charges-steps.js'
+import type { TrueUpRecord } from './charges-steps.js'
 import { settlementFailed } from './settlement-failure.js'
 import { supersedeUnwritten, surfaceChangedBatch } from './settlement-integrity.js'
 import type { IngestResult } from './sync-engine.js'
@@ -55,6 +54,8 @@ export interface PostedChargesRecord {
    * read from the bank (`settlement.deposits`): its id and day, on which the bank lines are dated.
    */
   readonly debit?: { readonly id: string; readonly date: string }
+  /** Its true-up lines against the month's per-batch fees: the figures, and the line if any. */
+  readonly trueUp?: TrueUpRecord
 }
 
 /**
@@ -205,13 +206,20 @@ export async function processChargeStatement(
       })
       return
     }
+    const trueUp = plan.value.trueUp
+      ? await trueUpStep(ctx, event, statementId, statement.currency, plan.value.trueUp)
+      : undefined
+    if (trueUp === 'stopped') return
     const debit = await bankDebitOf(ctx, event, plan.value.lines)
     if (debit === 'wait') return
-    const planned = debit
-      ? plan.value.lines.map((line) =>
-          line.from === 'bank' ? { ...line, date: debit.date } : line,
-        )
-      : plan.value.lines
+    const planned = [
+      ...(debit
+        ? plan.value.lines.map((line) =>
+            line.from === 'bank' ? { ...line, date: debit.date } : line,
+          )
+        : plan.value.lines),
+      ...(trueUp?.line ? [trueUp.line] : []),
+    ]
     const markers = planned.map((line) => line.marker)
     if (
       !(await ctx.move(event, 'planned', {
@@ -236,60 +244,13 @@ export async function processChargeStatement(
       lines,
       skipped: plan.value.skipped,
       ...(debit ? { debit } : {}),
+      ...(trueUp ? { trueUp: trueUp.record } : {}),
     }
     if (await ctx.move(event, 'posted', { outcome: 'posted', detail: record }))
       ctx.emit({ type: 'posted', id: event.id, markers })
   } catch (error) {
     await settlementFailed(ctx, event, error)
   }
-}
-
-/**
- * With `settlement.deposits`, the bank line that shows what the statement takes from the bank
- * (its `from: 'bank'` lines, net of credits): one line of that amount, money out (in, for a net
- * credit), from the statement's first bank-line day to `windowDays` after, claimed for the
- * statement so no other statement or batch takes it. Several or none: the statement waits, its
- * message saying what it looked for (`'wait'`, already recorded). Undefined when deposits are not
- * read from the bank, or the statement takes nothing from it.
- */
-async function bankDebitOf(
-  ctx: EngineContext,
-  event: EventRecord,
-  lines: readonly PlannedCharge[],
-): Promise<PostedChargesRecord['debit'] | 'wait'> {
-  const settlement = ctx.options.settlement
-  const bankLines = lines.filter((line) => line.from === 'bank')
-  const [first] = bankLines
-  if (!settlement?.deposits || !first) return undefined
-  const net = bankLines.reduce(
-    (total, line) => total + (line.direction === 'paidOut' ? 1 : -1) * line.amount.amount,
-    0,
-  )
-  if (net === 0) return undefined
-  const from = bankLines.map((line) => line.date).sort()[0] ?? first.date
-  const found = await findBankLine(
-    ctx,
-    settlement.deposits.source,
-    settlement.accounts.bank.bankAccountId,
-    {
-      holder: event.id,
-      direction: net > 0 ? 'out' : 'in',
-      amount: money(Math.abs(net), first.amount.currency),
-      tolerance: 0,
-      from,
-      to: addDays(from, settlement.deposits.windowDays ?? 5),
-    },
-  )
-  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
-  await ctx.settleFailure(
-    event,
-    { kind: 'settlement-wait', message: found.message },
-    {
-      lastError: undefined,
-      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
-    },
-  )
-  return 'wait'
 }
 
 const accountOf = (accounts: SettlementAccounts, from: 'bank' | 'clearing'): number =>

@@ -24,6 +24,7 @@ import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import type { IngestResult } from './sync-engine.js'
 import { fingerprintOf } from './ingest.js'
+import { listBatch, recordBatchFees } from './batch-fees-index.js'
 import { executeIntent } from './ledger.js'
 import { queueDepositAdjustment } from './settlement-adjustment.js'
 import { settlementFailed } from './settlement-failure.js'
@@ -91,6 +92,7 @@ export function createSettlementIngest(
         return { outcome: queued, id: adjustmentId }
       if (queued === 'unchanged') return { outcome: 'duplicate', id }
     }
+    if (result.outcome === 'received') await listBatch(ctx, id, batch.date)
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
@@ -352,6 +354,8 @@ export async function processSettlement(
       totals: plan.totals,
       ...(depositId === undefined ? {} : { depositId }),
     }
+    // Listed with its fees for the month's true-up, before the batch counts as posted.
+    await recordBatchFees(ctx, event.id, batch.date, plan.totals)
     if (await ctx.move(event, 'posted', { outcome: 'posted', detail: record }))
       ctx.emit({ type: 'posted', id: event.id, markers })
   } catch (error) {
