@@ -216,6 +216,8 @@ export type {
 export { planSettlement } from './settlement/plan-settlement.js'
 export { matchDeposit } from './settlement/match-deposit.js'
 export { BankStatementColumnsSchema, parseBankStatement } from './settlement/bank-statement.js'
+export { parseOfxStatement } from './settlement/ofx-statement.js'
+export type { OfxStatement } from './settlement/ofx-statement.js'
 export type {
   BankStatementColumns,
   BankStatementColumnsInput,

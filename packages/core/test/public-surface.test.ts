@@ -107,6 +107,7 @@ describe('the public surface', () => {
         "parseCanonicalPayment",
         "parseChargeStatements",
         "parseFeeStatement",
+        "parseOfxStatement",
         "planChargeTrueUp",
         "planMonthlyCharges",
         "planPostings",

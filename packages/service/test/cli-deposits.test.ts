@@ -124,6 +124,54 @@ describe('deposits import FILE', () => {
     expect(wrongSource.code).toBe(2)
   })
 
+  it('reads an OFX download as it is (no columns needed), refuses one in another currency, and a CSV without columns', async () => {
+    const configPath = config('ofx', { source: 'statement' })
+    const ofx = (curdef: string, fitid: string, amount: string) => {
+      const path = join(dir, `${curdef}-${fitid}.ofx`)
+      writeFileSync(
+        path,
+        [
+          'OFXHEADER:100',
+          'DATA:OFXSGML',
+          'VERSION:102',
+          '',
+          `<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>${curdef}<BANKTRANLIST>`,
+          `<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261104120000[0:GMT]<TRNAMT>${amount}<FITID>${fitid}<NAME>ELAVON MERCH SVCS</STMTTRN>`,
+          '</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>',
+        ].join('\n'),
+      )
+      return path
+    }
+    const run = await cli([
+      'deposits',
+      'import',
+      ofx('GBP', 'F1', '143.34'),
+      '--config',
+      configPath,
+      '--json',
+    ])
+    expect(run.stderr).toBe('')
+    expect(JSON.parse(run.stdout)).toMatchObject({ lines: 1, added: 1, paidIn: '£143.34' })
+    const store = await sqliteStore({ path: join(dir, 'ofx.db') })
+    expect(
+      (
+        await store.bankStatementLines({
+          bankAccountId: 55166,
+          from: '2026-11-04',
+          to: '2026-11-04',
+        })
+      ).map((l) => l.id),
+    ).toEqual(['fitid:F1'])
+    await store.close()
+    const euro = await cli(['deposits', 'import', ofx('EUR', 'F2', '9.99'), '--config', configPath])
+    expect(euro.stderr).toMatch(/in EUR \(CURDEF\), not the home currency GBP/)
+    expect(euro.code).toBe(1)
+    const csv = file('no-columns.csv', ["04/11/2026,BGC,'30-91-74,02344812,ELAVON,,1.00,1.00,"])
+    const noColumns = await cli(['deposits', 'import', csv, '--config', configPath])
+    expect(noColumns.stderr).toMatch(/is not OFX, and no CSV columns are configured/)
+    expect(noColumns.code).toBe(2)
+  })
+
   it('names the mapping key when the config maps no amount column', async () => {
     const configPath = config('nomap', {
       source: 'statement',

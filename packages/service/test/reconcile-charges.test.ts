@@ -38,7 +38,7 @@ const statement = (statementId: string, feeType: string, date: string): ChargeSt
   ],
 })
 
-async function setup() {
+function setup() {
   const now = Date.UTC(2026, 11, 2, 10, 0, 0)
   const kf = new FakeKashflow({
     now: () => now,
@@ -107,7 +107,7 @@ async function setup() {
 
 describe('reconcile: charge statements', () => {
   it('lists each statement in the range with its state; a dead one needs a person (exit 1)', async () => {
-    const { engine, reconcile } = await setup()
+    const { engine, reconcile } = setup()
     await engine.ingestChargeStatement(statement('ELV-2026-10', 'msc', '2026-11-03'))
     await engine.ingestChargeStatement(statement('OPY-2026-10', 'terminal rental', '2026-11-05'))
     // December's statement is outside the range: not listed.
@@ -127,7 +127,7 @@ describe('reconcile: charge statements', () => {
   })
 
   it('exits 0 when every statement in the range is posted', async () => {
-    const { engine, reconcile } = await setup()
+    const { engine, reconcile } = setup()
     await engine.ingestChargeStatement(statement('ELV-2026-10', 'msc', '2026-11-03'))
     await engine.drain()
     const { code, out } = await reconcile(false)

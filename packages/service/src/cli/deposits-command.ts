@@ -1,7 +1,8 @@
-// `opayo-kashflow deposits import FILE`: the bank's own statement export (CSV, read with the
-// column mapping in `settlement.deposits.columns`) into the store, where a batch waiting for its
-// deposit looks (`settlement.deposits: { "source": "statement" }`).
-import { format, money, parseBankStatement } from '@opayo-kashflow/core'
+// `opayo-kashflow deposits import FILE`: the bank's own statement, an OFX download or a CSV
+// export (read with the column mapping in `settlement.deposits.columns`), into the store, where a
+// batch waiting for its deposit looks (`settlement.deposits: { "source": "statement" }`).
+import { format, money, parseBankStatement, parseOfxStatement } from '@opayo-kashflow/core'
+import type { BankStatementColumnsInput, BankStatementLine } from '@opayo-kashflow/core'
 import { openStore } from './build.js'
 import type { CommandContext, ExitCode } from './command.js'
 import type { ServiceConfig } from './config.js'
@@ -25,10 +26,42 @@ export interface DepositsImportResult {
   readonly paidOut: string
 }
 
+/** Whether the file is an OFX download rather than a CSV export. */
+const isOfx = (text: string) => /^\s*(OFXHEADER|<\?xml|<\?OFX|<OFX>)/i.test(text)
+
+/** The file's lines: OFX read as it is, CSV with the configured columns. */
+function readStatement(
+  content: string,
+  columns: BankStatementColumnsInput | undefined,
+  homeCurrency: string | undefined,
+):
+  | { readonly ok: true; readonly lines: readonly BankStatementLine[]; readonly currency: string }
+  | { readonly ok: false; readonly issues: readonly string[] }
+  | 'no-columns' {
+  if (isOfx(content)) {
+    const ofx = parseOfxStatement(content)
+    if (!ofx.ok) return { ok: false, issues: ofx.issues.map((i) => i.message) }
+    if (homeCurrency !== undefined && ofx.value.currency !== homeCurrency)
+      return {
+        ok: false,
+        issues: [
+          `The statement is in ${ofx.value.currency} (CURDEF), not the home currency ${homeCurrency}: is it the right account?`,
+        ],
+      }
+    return { ok: true, lines: ofx.value.lines, currency: ofx.value.currency }
+  }
+  if (!columns) return 'no-columns'
+  const csv = parseBankStatement(content, columns)
+  return csv.ok
+    ? { ok: true, lines: csv.value, currency: columns.currency }
+    : { ok: false, issues: csv.issues.map((i) => i.message) }
+}
+
 /**
- * Imports one bank statement export: every line read with the configured column mapping, or
- * nothing stored (each problem listed with its line). A line already stored (the same date,
- * amount and description, counted within the day) is kept once. Exit 0 when imported, 1 when
+ * Imports one bank statement: an OFX download (each line under the bank's FITID; its currency
+ * must be the home currency) or a CSV export read with the configured column mapping; every line
+ * read, or nothing stored (each problem listed with its line). A line already stored (the same
+ * FITID; for CSV the same date, amount and description, counted within the day) is kept once. Exit 0 when imported, 1 when
  * the file has problems, 2 for a usage error, a file that cannot be read, or deposits not read
  * from statements in the config.
  * @example
@@ -54,17 +87,22 @@ export async function depositsCommand(
   const opened = readImportFile({ ...input, command: 'deposits' })
   if (opened === 2) return 2
   const { file, content } = opened
-  const parsed = parseBankStatement(content, deposits.columns)
-  if (!parsed.ok) {
-    reportImportIssues(
-      io,
-      'deposits',
-      file,
-      parsed.issues.map((i) => i.message),
+  const read = readStatement(content, deposits.columns, config.posting.homeCurrency)
+  if (read === 'no-columns') {
+    io.err(
+      withDocs(
+        `deposits import: ${file} is not OFX, and no CSV columns are configured: set settlement.deposits.columns (which of the export's headers hold the date and the amounts).`,
+        'deposits',
+      ),
     )
+    return 2
+  }
+  if (!read.ok) {
+    reportImportIssues(io, 'deposits', file, read.issues)
     return 1
   }
-  const lines = parsed.value
+  const lines = read.lines
+  const currency = read.currency
   const store = await openStore(config)
   try {
     const { added, known } = await store.importBankStatement({
@@ -79,7 +117,7 @@ export async function depositsCommand(
             (t, l) => t + (Math.sign(l.amount.amount) === sign ? l.amount.amount : 0),
             0,
           ) * sign,
-          deposits.columns.currency,
+          currency,
         ),
       )
     const days = lines.map((l) => l.date).sort()

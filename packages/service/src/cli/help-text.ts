@@ -18,8 +18,8 @@ Commands:
                                 (FILE: a JSON array, or the { "<VendorTxCode>": {...} } map)
   fees import FILE              fees per batch or transaction (our CSV layout) into the store  [--json]
                                 (columns: batch_id | transaction_id | vendor_tx_code, fee, currency)
-  deposits import FILE          the bank's statement export (CSV, settlement.deposits.columns), where
-                                batches find their deposits                   [--json]
+  deposits import FILE          the bank's statement: OFX, or CSV read with settlement.deposits.columns;
+                                where batches find their deposits             [--json]
   charges import FILE           monthly acquirer and gateway charges (our CSV layout), queued  [--json]
                                 (columns: statement_id, date | period, fee_type, net, vat, currency)
   settlement received BATCH AMOUNT  what reached the bank for a foreign-currency batch [--json]

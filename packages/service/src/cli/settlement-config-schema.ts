@@ -53,8 +53,8 @@ export const SettlementConfigSchema = z.strictObject({
    * Where a batch's deposit is read: `{ "source": "kashflow", "windowDays"?: 5 }` (the bank
    * account's lines in KashFlow, what the bank feed brought in), or `{ "source": "statement",
    * "columns": { "date": "Date", "paidIn": "Paid in", "paidOut": "Paid out", "currency": "GBP" } }`
-   * (the bank's CSV exports, imported with `opayo-kashflow deposits import FILE`; `columns` names
-   * the export's headers, core's `BankStatementColumnsSchema`). Without it, each batch waits for
+   * (the bank's CSV exports or OFX downloads, imported with `opayo-kashflow deposits import FILE`;
+   * `columns` names a CSV export's headers, core's `BankStatementColumnsSchema`). Without it, each batch waits for
    * `opayo-kashflow settlement received`.
    */
   deposits: z
@@ -66,7 +66,8 @@ export const SettlementConfigSchema = z.strictObject({
       z.strictObject({
         source: z.literal('statement'),
         windowDays: z.number().int().min(0).max(31).optional(),
-        columns: BankStatementColumnsSchema,
+        /** The CSV export's columns; not needed for OFX downloads (read as they are). */
+        columns: BankStatementColumnsSchema.optional(),
       }),
     ])
     .optional(),
