@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
 import { describe, expect, it, vi } from 'vitest'
 import { runCli } from './support/cli-child.js'
+import { writeClearingConfig } from './support/clearing-config.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-charges-'))
 const env = { OPAYO_KASHFLOW_KASHFLOW_PASSWORD: 'p', OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: 'w' }
@@ -13,29 +14,8 @@ const cli = (args: string[]) => runCli(args, { cwd: dir, env })
 // Each test starts the CLI as a process: seconds, more on a busy machine.
 vi.setConfig({ testTimeout: 120_000 })
 
-const config = (name: string, charges?: unknown) => {
-  const path = join(dir, `${name}.config.json`)
-  writeFileSync(
-    path,
-    JSON.stringify({
-      opayo: { vendorName: 'myshop' },
-      kashflow: { username: 'u', baseUrl: 'http://127.0.0.1:9/' },
-      posting: { bankAccountId: 55166, paymentMethodId: 2, homeCurrency: 'GBP', mode: 'clearing' },
-      references: ['INV-{invoice}-{*}'],
-      server: { redirectUrl: 'https://shop.example/' },
-      store: { sqlite: join(dir, `${name}.db`) },
-      poll: false,
-      settlement: {
-        clearing: { bankAccountId: 55170, nominalCode: 1210 },
-        bankNominalCode: 1200,
-        feesNominalCode: 7901,
-        fxNominalCode: 7906,
-        ...(charges === undefined ? {} : { charges }),
-      },
-    }),
-  )
-  return path
-}
+const config = (name: string, charges?: unknown) =>
+  writeClearingConfig(dir, name, charges === undefined ? {} : { charges })
 
 const charges = {
   msc: { nominalCode: 7901, vat: 'exempt', from: 'clearing' },

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { sqliteStore } from '@opayo-kashflow/sync/sqlite'
 import { describe, expect, it, vi } from 'vitest'
 import { runCli } from './support/cli-child.js'
+import { writeClearingConfig } from './support/clearing-config.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'ok-cli-deposits-'))
 const env = { OPAYO_KASHFLOW_KASHFLOW_PASSWORD: 'p', OPAYO_KASHFLOW_KASHFLOW_MEMORABLE_WORD: 'w' }
@@ -25,29 +26,8 @@ const COLUMNS = {
 const HEADER =
   'Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,Debit Amount,Credit Amount,Balance,'
 
-const config = (name: string, deposits?: unknown) => {
-  const path = join(dir, `${name}.config.json`)
-  writeFileSync(
-    path,
-    JSON.stringify({
-      opayo: { vendorName: 'myshop' },
-      kashflow: { username: 'u', baseUrl: 'http://127.0.0.1:9/' },
-      posting: { bankAccountId: 55166, paymentMethodId: 2, homeCurrency: 'GBP', mode: 'clearing' },
-      references: ['INV-{invoice}-{*}'],
-      server: { redirectUrl: 'https://shop.example/' },
-      store: { sqlite: join(dir, `${name}.db`) },
-      poll: false,
-      settlement: {
-        clearing: { bankAccountId: 55170, nominalCode: 1210 },
-        bankNominalCode: 1200,
-        feesNominalCode: 7901,
-        fxNominalCode: 7906,
-        ...(deposits === undefined ? {} : { deposits }),
-      },
-    }),
-  )
-  return path
-}
+const config = (name: string, deposits?: unknown) =>
+  writeClearingConfig(dir, name, deposits === undefined ? {} : { deposits })
 const file = (name: string, rows: string[]) => {
   const path = join(dir, name)
   writeFileSync(path, [HEADER, ...rows].join('\r\n'))

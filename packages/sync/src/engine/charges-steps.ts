@@ -3,12 +3,12 @@
 // planChargeTrueUp for the one bank line of the difference; it waits while a batch of the month
 // is not settled, and stops for a person when the list cannot tell), and, with deposits read from
 // the bank, the bank's own debit line the statement's bank lines are dated on. Never a guess.
-import { addDays, money, planChargeTrueUp } from '@opayo-kashflow/core'
+import { money, planChargeTrueUp } from '@opayo-kashflow/core'
 import type { ChargeTrueUp, CurrencyCode, Money, PlannedCharge } from '@opayo-kashflow/core'
 import type { EventRecord } from '../store/store.js'
 import { bookedFees } from './batch-fees-index.js'
 import type { EngineContext } from './context.js'
-import { findBankLine } from './settlement-deposits.js'
+import { debitLineOrWait } from './settlement-deposits.js'
 
 /** What a posted statement records of its true-up. */
 export interface TrueUpRecord {
@@ -94,27 +94,12 @@ export async function bankDebitOf(
   )
   if (net === 0) return undefined
   const from = bankLines.map((line) => line.date).sort()[0] ?? first.date
-  const found = await findBankLine(
+  return debitLineOrWait(
     ctx,
-    settlement.deposits.source,
-    settlement.accounts.bank.bankAccountId,
-    {
-      holder: event.id,
-      direction: net > 0 ? 'out' : 'in',
-      amount: money(Math.abs(net), first.amount.currency),
-      tolerance: 0,
-      from,
-      to: addDays(from, settlement.deposits.windowDays ?? 5),
-    },
-  )
-  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
-  await ctx.settleFailure(
     event,
-    { kind: 'settlement-wait', message: found.message },
-    {
-      lastError: undefined,
-      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
-    },
+    settlement.deposits,
+    settlement.accounts.bank.bankAccountId,
+    money(net, first.amount.currency),
+    from,
   )
-  return 'wait'
 }

@@ -4,12 +4,12 @@
 // same write-once ledger as every entry: the corrected deposit between the bank and the clearing
 // account, an explanation between its nominal and the clearing account (or the bank account, for
 // money debited on its own, as gross settle collects a chargeback).
-import { addDays, format, money, settlementMarker } from '@opayo-kashflow/core'
+import { format, money, settlementMarker } from '@opayo-kashflow/core'
 import type { JournalIntent, Money, SettlementAccounts } from '@opayo-kashflow/core'
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { executeIntent } from './ledger.js'
-import { findBankLine } from './settlement-deposits.js'
+import { debitLineOrWait } from './settlement-deposits.js'
 import { settlementFailed } from './settlement-failure.js'
 import type { SettledBatchRecord } from './settlement-types.js'
 
@@ -210,29 +210,9 @@ async function bankDebitOf(
   event: EventRecord,
   adjustment: DepositAdjustment['settlementAdjustment'],
 ): Promise<{ readonly id: string; readonly date: string } | 'wait' | undefined> {
-  const deposits = ctx.options.settlement?.deposits
-  if ('after' in adjustment || adjustment.from !== 'bank' || !deposits) return undefined
-  const found = await findBankLine(
-    ctx,
-    deposits.source,
-    ctx.options.settlement?.accounts.bank.bankAccountId ?? 0,
-    {
-      holder: event.id,
-      direction: adjustment.amount.amount > 0 ? 'out' : 'in',
-      amount: money(Math.abs(adjustment.amount.amount), adjustment.amount.currency),
-      tolerance: 0,
-      from: adjustment.date,
-      to: addDays(adjustment.date, deposits.windowDays ?? 5),
-    },
-  )
-  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
-  await ctx.settleFailure(
-    event,
-    { kind: 'settlement-wait', message: found.message },
-    {
-      lastError: undefined,
-      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
-    },
-  )
-  return 'wait'
+  const settlement = ctx.options.settlement
+  if ('after' in adjustment || adjustment.from !== 'bank' || !settlement?.deposits) return undefined
+  const { deposits, accounts } = settlement
+  const bank = accounts.bank.bankAccountId
+  return debitLineOrWait(ctx, event, deposits, bank, adjustment.amount, adjustment.date)
 }

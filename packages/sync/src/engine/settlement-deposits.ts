@@ -11,6 +11,7 @@ import type {
   PlanSettlementOptions,
   SettlementBatchInput,
 } from '@opayo-kashflow/core'
+import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { claimForBatch } from './settlement-integrity.js'
 
@@ -278,4 +279,45 @@ async function claimLine(
 ): Promise<boolean> {
   const key = keyOf(account, direction, line)
   return (await claimForBatch(ctx, key, DEPOSIT_MARKER, holder)) === holder
+}
+
+/**
+ * For an event whose money moved on its own through the bank (a direct debit, a chargeback
+ * debited apart): the bank line of `signed` minor units (positive: money out) from `from` to
+ * `settlement.deposits.windowDays` after, found and claimed for the event with
+ * {@link findBankLine} on the bank account `bankAccountId`; or `'wait'`, the event's wait already
+ * recorded (reason `debit_not_seen`, with the candidates).
+ * @example
+ * async function debit(ctx: Parameters<typeof debitLineOrWait>[0], event: EventRecord) {
+ *   const deposits = { source: 'statement', windowDays: 5 } as const
+ *   const found = await debitLineOrWait(ctx, event, deposits, 55166, money(375, 'GBP'), '2026-12-01')
+ *   if (found !== 'wait') console.log(found.id, found.date)
+ * }
+ */
+export async function debitLineOrWait(
+  ctx: EngineContext,
+  event: EventRecord,
+  deposits: SettlementDepositsOptions,
+  bankAccountId: number,
+  signed: Money,
+  from: string,
+): Promise<{ readonly id: string; readonly date: string } | 'wait'> {
+  const found = await findBankLine(ctx, deposits.source, bankAccountId, {
+    holder: event.id,
+    direction: signed.amount > 0 ? 'out' : 'in',
+    amount: money(Math.abs(signed.amount), signed.currency),
+    tolerance: 0,
+    from,
+    to: addDays(from, deposits.windowDays ?? 5),
+  })
+  if (found.kind === 'found') return { id: found.line.id, date: found.line.date }
+  await ctx.settleFailure(
+    event,
+    { kind: 'settlement-wait', message: found.message },
+    {
+      lastError: undefined,
+      detail: { reason: 'debit_not_seen', message: found.message, candidates: found.candidates },
+    },
+  )
+  return 'wait'
 }
