@@ -74,6 +74,8 @@ describe('parseBankStatement', () => {
       '02/11/2026,1.00,2.00',
       '03/11/2026,1.005,',
       '04/11/2026,9.99,',
+      '05/11/2026,-1.00,',
+      '06/11/2026,,-2.00',
     ].join('\n')
     const read = parseBankStatement(csv, {
       date: 'Date',
@@ -83,7 +85,9 @@ describe('parseBankStatement', () => {
     })
     expect(read.ok).toBe(false)
     if (read.ok) return
-    expect(read.issues.map((i) => i.line)).toEqual([2, 3, 4, 5])
+    // Money out written negative is money out; money in written negative is an issue.
+    expect(read.issues.map((i) => i.line)).toEqual([2, 3, 4, 5, 7])
+    expect(read.issues[4]?.message).toMatch(/money-in column is negative/)
     expect(read.issues[0]?.message).toBe('Line 2: "31/02/2026" is not a date written DD/MM/YYYY.')
     expect(read.issues[2]?.message).toMatch(/both paid in and paid out/)
   })

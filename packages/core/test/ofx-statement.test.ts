@@ -65,5 +65,13 @@ describe('parseOfxStatement', () => {
       CREDIT_CARD_QFX.replace('90000010020260326V0017B184356', '90000010020260323V001872E778F'),
     )
     expect(!twice.ok && twice.issues[0]?.message).toMatch(/Transaction 3: FITID .* appears twice/)
+    // Two accounts in one file (a EUR statement after the CAD one): refused, never mixed.
+    const two = parseOfxStatement(
+      CREDIT_CARD_QFX.replace(
+        '</CCSTMTTRNRS>',
+        '</CCSTMTTRNRS><CCSTMTTRNRS><CCSTMTRS><CURDEF>EUR</CCSTMTRS></CCSTMTTRNRS>',
+      ),
+    )
+    expect(!two.ok && two.issues[0]?.message).toMatch(/holds 2 statements/)
   })
 })

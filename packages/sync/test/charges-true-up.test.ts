@@ -48,90 +48,121 @@ function trueUpHarness() {
   /** The acquirer pays a batch in (the bank feed's line), £. */
   const deposit = (date: string, pounds: number) =>
     h.fake.addBankTransaction(BANK, { date, paidIn: pounds, comment: 'ELAVON MERCH SVCS' })
-  return { ...h, deposit }
+  /** Runs the rounds due after the waiting events' next try. */
+  const retry = async () => {
+    const pending = await h.store.list({ states: ['received', 'planned', 'posting', 'waiting'] })
+    const next = Math.min(...pending.map((e) => e.nextAttemptAt))
+    if (Number.isFinite(next)) h.advance(Math.max(0, next - h.clock.now()))
+    await h.engine.drain()
+  }
+  /** Runs the next tries until the event is in `state` (at most 20 rounds). */
+  const retryUntil = async (id: string, state: string) => {
+    for (let i = 0; i < 20 && (await h.store.get(id))?.state !== state; i += 1) await retry()
+  }
+  return { ...h, deposit, retry, retryUntil }
 }
 
 describe('the true-up against the monthly statement', () => {
   it('posts what the batches did not book, off clearing; the trial balance ends with clearing at zero', async () => {
     const h = trueUpHarness()
-    const october = payment(1042)
-    const november = payment(1043)
-    await h.engine.ingest(october)
-    await h.engine.ingest(november)
+    const first = payment(1042)
+    const december = payment(1043)
+    await h.engine.ingest(first)
+    await h.engine.ingest(december)
     await h.engine.drain()
-    // October's batch is the first the engine lists: October itself cannot be told.
-    h.deposit('2026-10-31', 9.65)
-    await h.engine.ingestSettlementBatch({ ...batchOf('B-10', [october]), date: '2026-10-30' })
-    // November's batch: the rules estimate 35p, but the acquirer kept 60p (£9.40 arrived). The
+    // The engine starts listing batches in November (the clock's month): November cannot be told.
+    h.deposit('2026-11-05', 9.65)
+    await h.engine.ingestSettlementBatch(batchOf('B-11', [first]))
+    // December's batch: the rules estimate 35p, but the acquirer kept 60p (£9.40 arrived). The
     // batch waits for its deposit first, so the statement must wait for the batch.
-    await h.engine.ingestSettlementBatch(batchOf('B-11', [november]))
-    await h.engine.ingestChargeStatement(statement('2026-11', 60))
+    await h.engine.ingestSettlementBatch({ ...batchOf('B-12', [december]), date: '2026-12-03' })
+    await h.engine.ingestChargeStatement(statement('2026-12', 60))
     await h.engine.drain()
-    expect(await h.store.get(chargeEventId('ELV-2026-11'))).toMatchObject({
-      state: 'waiting',
-      lastError: {
-        message: expect.stringContaining(
-          'batch(es) of 2026-11 are not settled yet (batch:B-11)',
-        ) as unknown,
-      },
-    })
+    const statementId = chargeEventId('ELV-2026-12')
+    expect((await h.store.get(statementId))?.lastError?.message).toContain(
+      'batch(es) of 2026-12 are not settled yet (batch:B-12)',
+    )
     // £9.40 is 25p short of any deposit the batch could expect: a person states it.
-    h.deposit('2026-11-05', 9.4)
+    h.deposit('2026-12-05', 9.4)
     await h.engine.ingestSettlementBatch({
-      ...batchOf('B-11', [november]),
+      ...batchOf('B-12', [december]),
+      date: '2026-12-03',
       received: { amount: 940, currency: 'GBP' },
-      receivedOn: '2026-11-05',
+      receivedOn: '2026-12-05',
     })
-    await h.settle()
-    expect(await h.store.get(settlementEventId('B-11'))).toMatchObject({
+    await h.retry()
+    expect(await h.store.get(settlementEventId('B-12'))).toMatchObject({
       state: 'posted',
       detail: { totals: { clearingRemainder: { amount: 25 } } },
     })
-    const posted = await h.store.get(chargeEventId('ELV-2026-11'))
+    // Every December batch is posted, but a December batch could still come: no January one yet.
+    await h.retry()
+    expect(await h.store.get(statementId)).toMatchObject({
+      state: 'waiting',
+      lastError: {
+        message: expect.stringContaining('No settlement batch of 2027-01 is known yet') as unknown,
+      },
+    })
+    // January's first batch is listed (its transaction is the November one: it is dead-lettered,
+    // posting nothing); December is complete now.
+    await h.engine.ingestSettlementBatch({ ...batchOf('B-01', [first]), date: '2027-01-04' })
+    await h.retryUntil(statementId, 'posted')
+    const posted = await h.store.get(statementId)
     expect(posted?.state).toBe('posted')
     expect((posted?.detail as PostedChargesRecord).trueUp).toEqual({
-      period: '2026-11',
+      period: '2026-12',
       stated: { amount: 60, currency: 'GBP' },
       booked: { amount: 35, currency: 'GBP' },
       batches: 1,
-      marker: 'OPAYO-CHARGE:ELV-2026-11:1',
+      marker: 'OPAYO-CHARGE:ELV-2026-12:1',
     })
     // The line the fake received: 25p paid out of clearing to 7901.
     const lines = h.fake.bankTransactions.get(CLEARING) ?? []
     expect(lines.map((l) => [l['Comment']?.toString().split(' ')[0], l['PaidOut']])).toContainEqual(
-      ['OPAYO-CHARGE:ELV-2026-11:1', 0.25],
+      ['OPAYO-CHARGE:ELV-2026-12:1', 0.25],
     )
     const balances = trialBalance(h.fake)
     expect(balances.get(1210) ?? 0).toBe(0)
     expect(balances.get(1200)).toBe(965 + 940)
     expect(balances.get(7901)).toBe(35 + 35 + 25)
 
-    // October's statement: batches settled before the list was kept may be missing from it.
-    await h.engine.ingestChargeStatement(statement('2026-10', 40))
-    await h.settle()
-    expect(await h.store.get(chargeEventId('ELV-2026-10'))).toMatchObject({
+    // November's statement: the month the list started in, so a batch may be missing from it.
+    await h.engine.ingestChargeStatement(statement('2026-11', 40))
+    await h.retry()
+    expect(await h.store.get(chargeEventId('ELV-2026-11'))).toMatchObject({
       state: 'dead',
       reason: 'true_up_cannot_tell',
     })
   })
 
-  it('posts nothing when the batches booked what the statement states', async () => {
+  it('posts nothing when the batches booked what the statement states; a discarded batch booked nothing', async () => {
     const h = trueUpHarness()
     const first = payment(1042)
     const second = payment(1043)
     await h.engine.ingest(first)
     await h.engine.ingest(second)
     await h.engine.drain()
-    h.deposit('2026-10-31', 9.65)
-    await h.engine.ingestSettlementBatch({ ...batchOf('B-20', [first]), date: '2026-10-30' })
     h.deposit('2026-11-05', 9.65)
-    await h.engine.ingestSettlementBatch(batchOf('B-21', [second]))
-    await h.engine.ingestChargeStatement(statement('2026-11', 35))
-    await h.settle()
-    const posted = await h.store.get(chargeEventId('ELV-2026-11'))
+    await h.engine.ingestSettlementBatch(batchOf('B-21', [first]))
+    h.deposit('2026-12-05', 9.65)
+    await h.engine.ingestSettlementBatch({ ...batchOf('B-22', [second]), date: '2026-12-03' })
+    // A December batch a person closed without posting (its transaction another batch settled).
+    await h.engine.ingestSettlementBatch({
+      ...batchOf('B-23', [first]),
+      date: '2026-12-04',
+      received: { amount: 965, currency: 'GBP' },
+      receivedOn: '2026-12-04',
+    })
+    await h.engine.ingestSettlementBatch({ ...batchOf('B-01', [first]), date: '2027-01-04' })
+    await h.retry()
+    expect(await h.store.get(settlementEventId('B-23'))).toMatchObject({ state: 'dead' })
+    await h.engine.deadLetters.discard(settlementEventId('B-23'), 'settled by B-21')
+    await h.engine.ingestChargeStatement(statement('2026-12', 35))
+    await h.retry()
+    const posted = await h.store.get(chargeEventId('ELV-2026-12'))
     expect(posted?.state).toBe('posted')
     expect((posted?.detail as PostedChargesRecord).trueUp).toEqual({
-      period: '2026-11',
+      period: '2026-12',
       stated: { amount: 35, currency: 'GBP' },
       booked: { amount: 35, currency: 'GBP' },
       batches: 1,

@@ -177,6 +177,18 @@ describe('gross settle from the bank statement', () => {
     expect(h.fake.bankTransactions.get(BANK) ?? []).toEqual([])
   })
 
+  it('under net payout, posts a bank-paid charge as the statement states it, waiting for no debit', async () => {
+    const h = harness({
+      seed: clearingSeed,
+      engine: { rules: clearingRules, settlement: { ...settlement, payout: 'net' } },
+    })
+    await h.engine.ingestChargeStatement(november)
+    await h.engine.drain()
+    const posted = await h.store.get(chargeEventId('ELV-2026-11'))
+    expect(posted?.state).toBe('posted')
+    expect((posted?.detail as PostedChargesRecord).debit).toBeUndefined()
+  })
+
   it('takes one debit for one holder: two statements of the same total do not share it', async () => {
     const h = grossHarness()
     await h.importRows([CHARGES])

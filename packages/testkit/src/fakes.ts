@@ -53,7 +53,7 @@ export async function startFakes(
     readonly vendorName?: string
     /** Open invoices to seed (gross in pounds). @default invoice 1042 for £120.00 */
     readonly invoices?: FakeKashflowSeed['invoices']
-    /** The whole seed (bank accounts, customers, ...); `invoices` is added to it. */
+    /** The whole seed (bank accounts, customers, ...); `invoices`, when given, replaces its invoices. */
     readonly seed?: FakeKashflowSeed
   } = {},
 ): Promise<Fakes> {

@@ -157,6 +157,18 @@ function amountOf(
   if (paidIn === undefined || paidOut === undefined) return undefined
   const inAmount = paidIn?.amount ?? 0
   const outAmount = paidOut?.amount ?? 0
+  // Money out may be written negative (some banks do); money in written negative is not clear.
+  if (inAmount < 0) {
+    issues.push(
+      lineIssue(
+        'invalid_amount',
+        line,
+        'paidIn',
+        `"${cell('paidIn')}" in the money-in column is negative: is it money out?`,
+      ),
+    )
+    return undefined
+  }
   if (inAmount !== 0 && outAmount !== 0) {
     issues.push(
       lineIssue('invalid_amount', line, 'paidIn', 'The line has money both paid in and paid out.'),
@@ -164,7 +176,7 @@ function amountOf(
     return undefined
   }
   if (paidIn === null && paidOut === null) return undefined
-  return money(inAmount !== 0 ? Math.abs(inAmount) : -Math.abs(outAmount), map.currency)
+  return money(inAmount !== 0 ? inAmount : -Math.abs(outAmount), map.currency)
 }
 
 const DMY = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/

@@ -39,7 +39,8 @@ function leaf(block: string, tag: string): string | undefined {
  * zone ignored), the signed amount (`TRNAMT`: money in positive) and the text (`NAME`, then
  * `MEMO`). Each line's id is `fitid:{FITID}`. A transaction whose date or amount does not read,
  * or that has no FITID, is an issue naming it and its line; no line is returned when there is
- * one. Only bank and credit card statements' transactions are read; balances are not.
+ * one. Only bank and credit card statements' transactions are read; balances are not. A file
+ * holding more than one statement (several accounts) is refused: its lines would be mixed.
  * @example
  * const ofx = `OFXHEADER:100\nDATA:OFXSGML\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>GBP<BANKTRANLIST>
  * <STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20261104120000[0:GMT]<TRNAMT>143.34<FITID>2026110401<NAME>ELAVON MERCH SVCS</STMTTRN>
@@ -52,6 +53,17 @@ export function parseOfxStatement(text: string): Result<OfxStatement, readonly L
   const start = text.search(/<OFX>/i)
   if (start < 0)
     return err([lineIssue('invalid_type', 1, 'OFX', 'No <OFX> element: this is not an OFX file.')])
+  // One account per file: its lines are all stored against one bank account.
+  const statements = text.match(/<(CC)?STMTRS>/gi)?.length ?? 0
+  if (statements > 1)
+    return err([
+      lineIssue(
+        'invalid_type',
+        lineAt(start),
+        'STMTRS',
+        `The file holds ${statements} statements (accounts); download one account's statement per file.`,
+      ),
+    ])
   const currency = leaf(text, 'CURDEF')?.toUpperCase()
   if (currency === undefined || !isCurrencyCode(currency))
     return err([

@@ -12,23 +12,31 @@ const keyOf = (period: string) => `batch-fees:${period}`
 const SINCE = 'batch-fees:since'
 
 type IndexContext = {
-  readonly store: Pick<Store, 'ledgerBegin' | 'ledgerComplete' | 'ledger'>
+  readonly store: Pick<Store, 'ledgerBegin' | 'ledgerComplete' | 'ledger' | 'get'>
   readonly now: () => number
 }
 
+/** The month after `period` (YYYY-MM). */
+function nextMonth(period: string): string {
+  const [year = 0, month = 0] = period.split('-').map(Number)
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`
+}
+
 /**
- * Lists a batch under the month of its date (YYYY-MM-DD), once; the first batch ever listed also
- * records its month as the first the list is complete after.
+ * Lists a batch under the month of its date (YYYY-MM-DD), once. The first batch ever listed also
+ * records the month the list starts in: the later of its month and the current one, since a
+ * batch settled before the list was kept (this month's, or an earlier one's) is not in it.
  * @example
  * await listBatch({ store: memoryStore(), now: Date.now }, 'batch:1234', '2026-10-30')
  */
 export async function listBatch(ctx: IndexContext, eventId: string, date: string): Promise<void> {
   const period = date.slice(0, 7)
+  const current = new Date(ctx.now()).toISOString().slice(0, 7)
   await ctx.store.ledgerBegin({
     eventId: SINCE,
     marker: 'since',
     kind: 'batch-fees',
-    request: { period },
+    request: { period: period > current ? period : current },
     now: ctx.now(),
   })
   await ctx.store.ledgerBegin({
@@ -72,9 +80,11 @@ export type BookedFees =
   | { readonly kind: 'cannot-tell'; readonly message: string }
 
 /**
- * The fees the month's batches booked: `booked` when every batch listed for it has posted;
- * `wait` while one has not (it may still post, or be dead-lettered for a person); `cannot-tell`
- * for a month up to the first the list was kept in (a batch settled before the list existed is
+ * The fees the month's batches booked: `booked` when every batch listed for it has posted (a
+ * discarded one booked nothing) and a batch of a later month is listed (Opayo's batches after
+ * the month are in, so none of the month's is still to come); `wait` while one has not posted (it
+ * may still post, or be dead-lettered for a person) or no later batch is listed; `cannot-tell`
+ * for a month up to the one the list started in (a batch settled before the list existed is
  * missing from it), or a month with no batch at all.
  * @example
  * const booked = await bookedFees({ store: memoryStore(), now: Date.now }, '2026-10', 'GBP')
@@ -92,7 +102,13 @@ export async function bookedFees(
       message: `The fees booked per batch are listed from the month after ${since?.period ?? '(no batch yet)'} on; for ${period} a batch settled before the list was kept may be missing, so the true-up cannot be worked out. Post it by hand, or state the month's charges with from: "clearing".`,
     }
   const entries = await ctx.store.ledger(keyOf(period))
-  const open = entries.filter((entry) => entry.state !== 'done')
+  const states = await Promise.all(
+    entries.map(async (entry) =>
+      entry.state === 'done' ? 'posted' : (await ctx.store.get(entry.marker))?.state,
+    ),
+  )
+  // A discarded batch was closed by a person without posting: it booked no fees.
+  const open = entries.filter((_, i) => states[i] !== 'posted' && states[i] !== 'discarded')
   if (open.length > 0)
     return {
       kind: 'wait',
@@ -100,7 +116,14 @@ export async function bookedFees(
     }
   if (entries.length === 0)
     return { kind: 'cannot-tell', message: `No settlement batch of ${period} is known.` }
-  const sum = entries.reduce((total, entry) => {
+  const later = nextMonth(period)
+  if ((await ctx.store.ledger(keyOf(later))).length === 0)
+    return {
+      kind: 'wait',
+      message: `No settlement batch of ${later} is known yet: the true-up of ${period} waits until Opayo's batches after the month are in, so none of ${period}'s is still to come.`,
+    }
+  const sum = entries.reduce((total, entry, i) => {
+    if (states[i] === 'discarded') return total
     const fees = (entry.result as { fees?: Money } | null)?.fees
     return total + (fees?.currency === currency ? fees.amount : Number.NaN)
   }, 0)
@@ -109,5 +132,6 @@ export async function bookedFees(
       kind: 'cannot-tell',
       message: `A batch of ${period} booked its fees in another currency than ${currency}.`,
     }
-  return { kind: 'booked', fees: money(sum, currency), batches: entries.length }
+  const batches = states.filter((state) => state === 'posted').length
+  return { kind: 'booked', fees: money(sum, currency), batches }
 }

@@ -8,7 +8,7 @@ import type { ChargeTrueUp, CurrencyCode, Money, PlannedCharge } from '@opayo-ka
 import type { EventRecord } from '../store/store.js'
 import { bookedFees } from './batch-fees-index.js'
 import type { EngineContext } from './context.js'
-import { debitLineOrWait } from './settlement-deposits.js'
+import { debitLineOrWait } from './bank-lines.js'
 
 /** What a posted statement records of its true-up. */
 export interface TrueUpRecord {
@@ -67,7 +67,7 @@ export async function trueUpStep(
 }
 
 /**
- * With `settlement.deposits`, the bank line that shows what the statement takes from the bank
+ * Under `payout: 'gross'` with `settlement.deposits`, the bank line that shows what the statement takes from the bank
  * (its `from: 'bank'` lines, net of credits): one line of that amount, money out (in, for a net
  * credit), from the statement's first bank-line day to `windowDays` after, claimed for the
  * statement so no other statement or batch takes it. Several or none: the statement waits, its
@@ -87,7 +87,10 @@ export async function bankDebitOf(
   const settlement = ctx.options.settlement
   const bankLines = lines.filter((line) => line.from === 'bank')
   const [first] = bankLines
-  if (!settlement?.deposits || !first) return undefined
+  // Gross settle only: there the acquirer collects the month's charges by a direct debit of its
+  // own. Under net payout a bank-paid charge (a gateway invoice paid by card, say) may show no
+  // single debit, so it posts as the statement states it.
+  if (!settlement?.deposits || settlement.payout !== 'gross' || !first) return undefined
   const net = bankLines.reduce(
     (total, line) => total + (line.direction === 'paidOut' ? 1 : -1) * line.amount.amount,
     0,

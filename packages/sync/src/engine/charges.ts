@@ -180,7 +180,8 @@ export async function processChargeStatement(
 ): Promise<void> {
   const settlement = ctx.options.settlement
   const { statementId } = statement
-  // Listed for status and reconcile (also a statement stored before the index existed).
+  // Listed for status and reconcile (also a statement stored before the index existed, once it
+  // is processed again; one already posted before then is not listed).
   await indexChargeStatement(ctx, event.id)
   if (!settlement?.charges) {
     await ctx.deadLetter(event, 'charges_not_configured', {

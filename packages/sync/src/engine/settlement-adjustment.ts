@@ -9,7 +9,7 @@ import type { JournalIntent, Money, SettlementAccounts } from '@opayo-kashflow/c
 import type { EventRecord } from '../store/store.js'
 import type { EngineContext } from './context.js'
 import { executeIntent } from './ledger.js'
-import { debitLineOrWait } from './settlement-deposits.js'
+import { debitLineOrWait } from './bank-lines.js'
 import { settlementFailed } from './settlement-failure.js'
 import type { SettledBatchRecord } from './settlement-types.js'
 

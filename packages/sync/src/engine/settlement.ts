@@ -63,6 +63,8 @@ export function createSettlementIngest(
     const payload: SettlementPayload = { settlementBatch: batch }
     const fingerprint = fingerprintOf(payload)
     const result = await ctx.store.ingest({ id, payment: payload, fingerprint, now: ctx.now() })
+    // Listed for its month's true-up (again, harmlessly, for a repeat or a replacement).
+    await listBatch(ctx, id, batch.date)
     // The same batch again with more known (the amount received for a foreign-currency batch, from
     // the bank statement) replaces the stored one while nothing of it was written to KashFlow.
     if (
@@ -92,7 +94,6 @@ export function createSettlementIngest(
         return { outcome: queued, id: adjustmentId }
       if (queued === 'unchanged') return { outcome: 'duplicate', id }
     }
-    if (result.outcome === 'received') await listBatch(ctx, id, batch.date)
     ctx.emit({ type: result.outcome, id })
     return { outcome: result.outcome, id }
   }
