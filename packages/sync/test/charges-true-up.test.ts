@@ -48,18 +48,11 @@ function trueUpHarness() {
   /** The acquirer pays a batch in (the bank feed's line), £. */
   const deposit = (date: string, pounds: number) =>
     h.fake.addBankTransaction(BANK, { date, paidIn: pounds, comment: 'ELAVON MERCH SVCS' })
-  /** Runs the rounds due after the waiting events' next try. */
-  const retry = async () => {
-    const pending = await h.store.list({ states: ['received', 'planned', 'posting', 'waiting'] })
-    const next = Math.min(...pending.map((e) => e.nextAttemptAt))
-    if (Number.isFinite(next)) h.advance(Math.max(0, next - h.clock.now()))
-    await h.engine.drain()
-  }
   /** Runs the next tries until the event is in `state` (at most 20 rounds). */
   const retryUntil = async (id: string, state: string) => {
-    for (let i = 0; i < 20 && (await h.store.get(id))?.state !== state; i += 1) await retry()
+    for (let i = 0; i < 20 && (await h.store.get(id))?.state !== state; i += 1) await h.nextRound()
   }
-  return { ...h, deposit, retry, retryUntil }
+  return { ...h, deposit, retryUntil }
 }
 
 describe('the true-up against the monthly statement', () => {
@@ -90,13 +83,13 @@ describe('the true-up against the monthly statement', () => {
       received: { amount: 940, currency: 'GBP' },
       receivedOn: '2026-12-05',
     })
-    await h.retry()
+    await h.nextRound()
     expect(await h.store.get(settlementEventId('B-12'))).toMatchObject({
       state: 'posted',
       detail: { totals: { clearingRemainder: { amount: 25 } } },
     })
     // Every December batch is posted, but a December batch could still come: no January one yet.
-    await h.retry()
+    await h.nextRound()
     expect(await h.store.get(statementId)).toMatchObject({
       state: 'waiting',
       lastError: {
@@ -128,7 +121,7 @@ describe('the true-up against the monthly statement', () => {
 
     // November's statement: the month the list started in, so a batch may be missing from it.
     await h.engine.ingestChargeStatement(statement('2026-11', 40))
-    await h.retry()
+    await h.nextRound()
     expect(await h.store.get(chargeEventId('ELV-2026-11'))).toMatchObject({
       state: 'dead',
       reason: 'true_up_cannot_tell',
@@ -154,11 +147,11 @@ describe('the true-up against the monthly statement', () => {
       receivedOn: '2026-12-04',
     })
     await h.engine.ingestSettlementBatch({ ...batchOf('B-01', [first]), date: '2027-01-04' })
-    await h.retry()
+    await h.nextRound()
     expect(await h.store.get(settlementEventId('B-23'))).toMatchObject({ state: 'dead' })
     await h.engine.deadLetters.discard(settlementEventId('B-23'), 'settled by B-21')
     await h.engine.ingestChargeStatement(statement('2026-12', 35))
-    await h.retry()
+    await h.nextRound()
     const posted = await h.store.get(chargeEventId('ELV-2026-12'))
     expect(posted?.state).toBe('posted')
     expect((posted?.detail as PostedChargesRecord).trueUp).toEqual({

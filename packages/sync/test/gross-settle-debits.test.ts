@@ -58,12 +58,7 @@ function grossHarness() {
     imported.push(...lines)
     await h.store.importBankStatement({ bankAccountId: BANK, lines, now: Date.now() })
   }
-  /** Runs the rounds due after the waiting events' next try. */
-  const retry = async () => {
-    h.advance(16 * 60_000)
-    await h.engine.drain()
-  }
-  return { ...h, importRows, imported, retry }
+  return { ...h, importRows, imported }
 }
 
 describe('gross settle from the bank statement', () => {
@@ -117,7 +112,7 @@ describe('gross settle from the bank statement', () => {
 
     // The next export shows both debits: each posts once, dated on the bank's day.
     await h.importRows([DEPOSIT, CHARGEBACK, CHARGES])
-    await h.retry()
+    await h.nextRound()
     expect(await h.store.get(chargebackId)).toMatchObject({ state: 'posted' })
     const charges = await h.store.get(chargeEventId('ELV-2026-11'))
     expect(charges?.state).toBe('posted')

@@ -54,6 +54,12 @@ export function harness(
     ...options.engine,
   })
   engine.on('*', (e) => events.push(e))
+  /** Moves the clock to the earliest next try (or lease end) of an unfinished event, at least 1 s. */
+  const toNextDue = async () => {
+    const pending = await store.list({ states: ['received', 'planned', 'posting', 'waiting'] })
+    const next = Math.min(...pending.map((e) => Math.max(e.nextAttemptAt, e.leaseUntil ?? 0)))
+    now = Math.max(now + 1000, Number.isFinite(next) ? next : now + 1000)
+  }
   return {
     fake,
     kashflow,
@@ -69,11 +75,14 @@ export function harness(
       for (let i = 0; i < maxRounds; i += 1) {
         await engine.drain()
         if (await engine.idle()) return
-        const pending = await store.list({ states: ['received', 'planned', 'posting', 'waiting'] })
-        const next = Math.min(...pending.map((e) => Math.max(e.nextAttemptAt, e.leaseUntil ?? 0)))
-        now = Math.max(now + 1000, Number.isFinite(next) ? next : now + 1000)
+        await toNextDue()
       }
       throw new Error('the engine did not settle')
+    },
+    /** Advances the clock to the next due time (a waiting event's next try) and runs one drain. */
+    nextRound: async () => {
+      await toNextDue()
+      await engine.drain()
     },
     /** Payment lines written for this marker (by the fake's record of what was sent). */
     linesWith: (marker: string) => fake.linesSentWith(marker),

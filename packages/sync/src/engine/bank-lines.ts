@@ -9,7 +9,7 @@ import { claimForBatch } from './settlement-integrity.js'
 import type { SettlementDepositsOptions } from './settlement-deposits.js'
 
 /** The ledger marker of a bank line's claim, under the key `deposit:` or `debit:{bankAccountId}:{lineId}`. */
-export const DEPOSIT_MARKER = 'OPAYO-DEPOSIT'
+const DEPOSIT_MARKER = 'OPAYO-DEPOSIT'
 
 /** A bank line to find and claim: money in (a deposit) or out (a direct debit), for one holder. */
 export interface WantedBankLine {
@@ -96,10 +96,11 @@ const keyOf = (account: number, direction: 'in' | 'out', line: DepositLine) =>
   `${direction === 'in' ? 'deposit' : 'debit'}:${account}:${line.id}`
 
 /**
- * The lines paid into the account in the window, as the source shows them, in the currency. From
- * KashFlow: leaving out lines of ours (the batch transfers carry their OPAYO- marker).
+ * The account's lines in the window and currency, as the source shows them (money in positive,
+ * out negative). From KashFlow: leaving out lines of ours (their comment starts with an OPAYO-
+ * marker).
  */
-export async function bankLinesIn(
+async function bankLinesIn(
   ctx: Pick<EngineContext, 'kashflow' | 'store'>,
   source: SettlementDepositsOptions['source'],
   account: number,

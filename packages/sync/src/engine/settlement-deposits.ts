@@ -26,8 +26,6 @@ export interface SettlementDepositsOptions {
   readonly windowDays?: number
 }
 
-export { DEPOSIT_MARKER } from './bank-lines.js'
-
 /** What the bank account shows for a batch. */
 export type DepositFinding =
   | {
